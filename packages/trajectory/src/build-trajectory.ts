@@ -1,0 +1,51 @@
+import type { ParsedSteps, ParseIssue } from './codecs/codec.js';
+import { getTextCodec, type TextFormat } from './codecs/registry.js';
+import { trajectoryId } from './ids.js';
+import type { Metadata } from './schemas/json-value.js';
+import { type Provenance, type Trajectory, trajectorySchema } from './schemas/trajectory.js';
+import { validate } from './validate.js';
+
+export interface TrajectoryFromStepsOptions {
+  taskId: string;
+  question?: string;
+  id?: string;
+  provenance?: Provenance;
+  metadata?: Metadata;
+  /** Separates identical samples that must remain distinct records. */
+  salt?: string | number;
+}
+
+/** A validated trajectory from parsed steps; the id is a content hash unless given. */
+export function trajectoryFromSteps(parsed: Pick<ParsedSteps, 'steps' | 'finalAnswer'>, options: TrajectoryFromStepsOptions): Trajectory {
+  const id =
+    options.id ??
+    trajectoryId({ taskId: options.taskId, steps: parsed.steps, model: options.provenance?.model, salt: options.salt });
+  return validate(
+    trajectorySchema,
+    {
+      id,
+      taskId: options.taskId,
+      ...(options.question === undefined ? {} : { question: options.question }),
+      steps: parsed.steps,
+      finalAnswer: parsed.finalAnswer,
+      provenance: options.provenance ?? {},
+      metadata: options.metadata ?? {},
+    },
+    { what: 'trajectory' },
+  );
+}
+
+/** Parse text in a text format into a validated trajectory, with the issues the codec reported. */
+export function trajectoryFromText(
+  text: string,
+  options: TrajectoryFromStepsOptions & { format: TextFormat },
+): { trajectory: Trajectory; issues: ParseIssue[] } {
+  const parsed = getTextCodec(options.format).parse(text);
+  const provenance = { format: options.format, ...options.provenance };
+  return { trajectory: trajectoryFromSteps(parsed, { ...options, provenance }), issues: parsed.issues };
+}
+
+/** Render a trajectory's steps as text in a text format. */
+export function trajectoryToText(trajectory: Pick<Trajectory, 'steps'>, format: TextFormat): string {
+  return getTextCodec(format).render(trajectory.steps);
+}

@@ -1,0 +1,155 @@
+import type { Step } from '../schemas/step.js';
+import { extractMarkedAnswer } from './answer-extraction.js';
+import {
+  callIdAt,
+  excerpt,
+  finalAnswerOf,
+  joinSegments,
+  type ParseIssue,
+  type ParsedSteps,
+  type Segment,
+  type TextCodec,
+} from './codec.js';
+import { toolInputFromText, toolInputText } from './tool-input.js';
+
+export interface TagCodecOptions {
+  /** Tag name -> tool name for call tags. Default: `code` -> python, `search` -> search, `calculator` -> calculator. */
+  toolTags?: Record<string, string>;
+  /** Wrap code in a ```python fence inside `<code>` when rendering (Tool-Star models write one). */
+  fenceCode?: boolean;
+}
+
+const DEFAULT_TOOL_TAGS: Record<string, string> = {
+  code: 'python',
+  search: 'search',
+  calculator: 'calculator',
+};
+
+const FENCED = /^\s*```(?:python|py)?[ \t]*\n([\s\S]*?)\n?```\s*$/;
+
+/**
+ * The tag format of the paper's code (Tool-Star style): `<think>`, `<code>`/`<search>` each
+ * followed by `<result>`, and a final `<answer>` holding `\boxed{}`.
+ */
+export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
+  const toolTags = options.toolTags ?? DEFAULT_TOOL_TAGS;
+  const tagByTool = Object.fromEntries(Object.entries(toolTags).map(([tag, tool]) => [tool, tag]));
+  const names = ['think', 'answer', 'result', ...Object.keys(toolTags)];
+  const openPattern = new RegExp(`<(${names.map(escapeRegExp).join('|')})>`, 'g');
+
+  function parse(text: string): ParsedSteps {
+    const issues: ParseIssue[] = [];
+    const steps: Step[] = [];
+    let cursor = 0;
+    let calls = 0;
+    let pending: { callId: string; toolName: string } | null = null;
+    let answers = 0;
+
+    const outside = (from: number, to: number) => {
+      const chunk = text.slice(from, to);
+      if (chunk.trim() === '') return;
+      if (answers > 0) {
+        issues.push({ code: 'text-after-answer', message: 'text after the final answer', offset: from, excerpt: excerpt(chunk.trim()) });
+      } else {
+        issues.push({ code: 'text-outside-tags', message: 'text outside any tag; kept as reasoning', offset: from, excerpt: excerpt(chunk.trim()) });
+      }
+      steps.push({ type: 'think', text: chunk.trim() });
+    };
+
+    openPattern.lastIndex = 0;
+    while (cursor < text.length) {
+      openPattern.lastIndex = cursor;
+      const open = openPattern.exec(text);
+      if (open === null) break;
+      outside(cursor, open.index);
+      const name = open[1]!;
+      const contentStart = open.index + open[0].length;
+      const closeTag = `</${name}>`;
+      const closeAt = text.indexOf(closeTag, contentStart);
+      // An unclosed tag ends where the next known tag opens (or at the end of the text).
+      openPattern.lastIndex = contentStart;
+      const nextOpen = openPattern.exec(text);
+      let contentEnd: number;
+      if (closeAt >= 0 && (nextOpen === null || closeAt <= nextOpen.index)) {
+        contentEnd = closeAt;
+        cursor = closeAt + closeTag.length;
+      } else {
+        contentEnd = nextOpen === null ? text.length : nextOpen.index;
+        cursor = contentEnd;
+        issues.push({ code: 'unclosed-tag', message: `<${name}> is not closed`, offset: open.index, excerpt: excerpt(text.slice(contentStart, contentEnd)) });
+      }
+      const content = text.slice(contentStart, contentEnd);
+
+      if (name === 'think') {
+        steps.push({ type: 'think', text: content });
+      } else if (name === 'answer') {
+        answers++;
+        const answer = extractMarkedAnswer(content);
+        steps.push(answer === null ? { type: 'answer', text: content } : { type: 'answer', text: content, answer });
+      } else if (name === 'result') {
+        if (pending === null) {
+          issues.push({ code: 'orphan-result', message: '<result> without a preceding call; left out of the steps', offset: open.index, excerpt: excerpt(content) });
+        } else {
+          steps.push({ type: 'tool-result', callId: pending.callId, toolName: pending.toolName, output: content, isError: false });
+          pending = null;
+        }
+      } else {
+        if (pending !== null) {
+          issues.push({ code: 'missing-result', message: `<${tagByTool[pending.toolName] ?? pending.toolName}> call has no <result>`, offset: open.index });
+        }
+        const toolName = toolTags[name]!;
+        const fenced = toolName === 'python' ? FENCED.exec(content) : null;
+        const callId = callIdAt(calls++);
+        steps.push({ type: 'tool-call', callId, toolName, input: toolInputFromText(toolName, fenced ? fenced[1]! : content) });
+        pending = { callId, toolName };
+      }
+    }
+    outside(cursor, text.length);
+    if (pending !== null) {
+      issues.push({ code: 'missing-result', message: 'the last call has no <result>' });
+    }
+    if (answers === 0) issues.push({ code: 'missing-answer', message: 'no <answer> tag' });
+    if (answers > 1) issues.push({ code: 'multiple-answers', message: `${answers} <answer> tags; the last one is final` });
+    return { steps, finalAnswer: finalAnswerOf(steps), issues };
+  }
+
+  function renderSegments(steps: ReadonlyArray<Step>): Segment[] {
+    const segments: Segment[] = [];
+    for (const step of steps) {
+      const separator = segments.length > 0 ? '\n' : '';
+      switch (step.type) {
+        case 'think':
+          segments.push({ text: `${separator}<think>${step.text}</think>`, source: 'model' });
+          break;
+        case 'answer':
+          segments.push({ text: `${separator}<answer>${step.text}</answer>`, source: 'model' });
+          break;
+        case 'tool-call': {
+          const tag = tagByTool[step.toolName] ?? step.toolName;
+          const body = toolInputText(step.toolName, step.input);
+          const inner = options.fenceCode && step.toolName === 'python' ? `\n\`\`\`python\n${body}\n\`\`\`\n` : body;
+          segments.push({ text: `${separator}<${tag}>${inner}</${tag}>`, source: 'model' });
+          break;
+        }
+        case 'tool-result':
+          // The environment appends `\n<result>...</result>` after the model stops at `</code>`.
+          segments.push({ text: `${separator}<result>${step.output}</result>`, source: 'tool' });
+          break;
+      }
+    }
+    return segments;
+  }
+
+  return {
+    name: 'tags',
+    parse,
+    renderSegments,
+    render: (steps) => joinSegments(renderSegments(steps)),
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export const tagCodec: TextCodec = createTagCodec();

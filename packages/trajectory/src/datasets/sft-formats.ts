@@ -1,0 +1,81 @@
+import { renderOpenAiChat, type OpenAiChatMessage } from '../codecs/openai-chat.js';
+import { toolInputText } from '../codecs/tool-input.js';
+import type { SftRecord } from '../schemas/records.js';
+
+/**
+ * OpenAI fine-tuning chat JSONL. `tool-calls` (default) uses native `tool_calls` and `tool`
+ * messages, so tool output is never trained on; `text` puts the rendered trajectory (tool
+ * results included, unmaskable in this format) in one assistant message.
+ */
+export function toOpenAiSft(record: SftRecord, options: { style?: 'tool-calls' | 'text' } = {}): { messages: OpenAiChatMessage[] } {
+  const prompt: OpenAiChatMessage[] = [];
+  if (record.instruction !== undefined) prompt.push({ role: 'system', content: record.instruction });
+  prompt.push({ role: 'user', content: record.question });
+  if (options.style === 'text') {
+    return { messages: [...prompt, { role: 'assistant', content: record.rendered.text }] };
+  }
+  return { messages: [...prompt, ...renderOpenAiChat(record.trajectory.steps)] };
+}
+
+export interface ShareGptTurn {
+  from: 'human' | 'gpt' | 'function_call' | 'observation';
+  value: string;
+}
+
+export interface ShareGptRecord {
+  conversations: ShareGptTurn[];
+  system?: string;
+}
+
+/**
+ * ShareGPT as LLaMA-Factory reads it: tool calls as `function_call` turns (JSON
+ * `{name, arguments}`), results as `observation` turns, which LLaMA-Factory does not train on.
+ */
+export function toShareGpt(record: SftRecord): ShareGptRecord {
+  const conversations: ShareGptTurn[] = [{ from: 'human', value: record.question }];
+  let text = '';
+  const flushText = () => {
+    if (text !== '') conversations.push({ from: 'gpt', value: text });
+    text = '';
+  };
+  for (const step of record.trajectory.steps) {
+    switch (step.type) {
+      case 'think':
+      case 'answer':
+        text = text === '' ? step.text : `${text}\n${step.text}`;
+        break;
+      case 'tool-call':
+        flushText();
+        conversations.push({ from: 'function_call', value: JSON.stringify({ name: step.toolName, arguments: step.input }) });
+        break;
+      case 'tool-result':
+        conversations.push({ from: 'observation', value: step.output });
+        break;
+    }
+  }
+  flushText();
+  return record.instruction === undefined ? { conversations } : { conversations, system: record.instruction };
+}
+
+export interface AlpacaRecord {
+  instruction: string;
+  input: string;
+  output: string;
+  system?: string;
+}
+
+/**
+ * LLaMA-Factory alpaca: `instruction` (the question), `input` (empty), `output` (the rendered
+ * trajectory). This format cannot mask tool output; prefer ShareGPT for tool-use SFT.
+ */
+export function toAlpaca(record: SftRecord): AlpacaRecord {
+  const out: AlpacaRecord = { instruction: record.question, input: '', output: record.rendered.text };
+  if (record.instruction !== undefined) out.system = record.instruction;
+  return out;
+}
+
+/** A compact one-line summary of a call, for logs and reports. */
+export function describeCall(toolName: string, input: Parameters<typeof toolInputText>[1]): string {
+  const text = toolInputText(toolName, input).replace(/\s+/g, ' ');
+  return `${toolName}(${text.length > 60 ? `${text.slice(0, 60)}…` : text})`;
+}

@@ -1,0 +1,81 @@
+import { closeSync, fsyncSync, openSync, readSync, fstatSync, ftruncateSync, writeSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { z } from 'zod';
+import { validate } from '../validate.js';
+
+export interface JsonlWriterOptions<S extends z.ZodType | undefined> {
+  /** Validate each record before it is written; a bad record throws and nothing is written. */
+  schema?: S;
+  /** fsync after every N records (default 0: only on `flush`/`close`). */
+  fsyncEvery?: number;
+}
+
+export interface JsonlWriter<T> {
+  readonly path: string;
+  /** Records appended by this writer. */
+  readonly written: number;
+  /** Bytes of a partial last line, left by a killed writer, that were cut on open. */
+  readonly repairedBytes: number;
+  write(record: T): void;
+  /** Make everything written so far durable (fsync). */
+  flush(): void;
+  close(): void;
+}
+
+/** Bytes at the end of the file after its last newline (a line cut off by a kill). */
+function partialTailLength(fd: number, size: number): number {
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const nl = chunk.subarray(0, read).lastIndexOf(0x0a);
+    if (nl >= 0) return size - (start + nl + 1);
+    end = start;
+  }
+  return size;
+}
+
+/**
+ * Append-only JSONL writer. Each record goes out as one complete line in a single write, so a
+ * killed process leaves at most one partial line; on open that partial line is cut (it was
+ * never completed, so a resumed job redoes that record) before anything is appended.
+ */
+export function createJsonlWriter<S extends z.ZodType | undefined = undefined>(
+  path: string,
+  options: JsonlWriterOptions<S> = {},
+): JsonlWriter<S extends z.ZodType ? z.input<S> : unknown> {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'a+');
+  const size = fstatSync(fd).size;
+  const repairedBytes = size > 0 ? partialTailLength(fd, size) : 0;
+  if (repairedBytes > 0) ftruncateSync(fd, size - repairedBytes);
+  let written = 0;
+  let closed = false;
+  const fsyncEvery = options.fsyncEvery ?? 0;
+
+  return {
+    path,
+    get written() {
+      return written;
+    },
+    repairedBytes,
+    write(record) {
+      if (closed) throw new Error(`JSONL writer for ${path} is closed`);
+      const value = options.schema === undefined ? record : validate(options.schema, record, { location: { file: path } });
+      const line = `${JSON.stringify(value)}\n`;
+      writeSync(fd, line);
+      written++;
+      if (fsyncEvery > 0 && written % fsyncEvery === 0) fsyncSync(fd);
+    },
+    flush() {
+      if (!closed) fsyncSync(fd);
+    },
+    close() {
+      if (closed) return;
+      fsyncSync(fd);
+      closeSync(fd);
+      closed = true;
+    },
+  };
+}
