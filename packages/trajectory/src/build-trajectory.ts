@@ -16,10 +16,18 @@ export interface TrajectoryFromStepsOptions {
 }
 
 /** A validated trajectory from parsed steps; the id is a content hash unless given. */
-export function trajectoryFromSteps(parsed: Pick<ParsedSteps, 'steps' | 'finalAnswer'>, options: TrajectoryFromStepsOptions): Trajectory {
+export function trajectoryFromSteps(
+  parsed: Pick<ParsedSteps, 'steps' | 'finalAnswer'>,
+  options: TrajectoryFromStepsOptions,
+): Trajectory {
   const id =
     options.id ??
-    trajectoryId({ taskId: options.taskId, steps: parsed.steps, model: options.provenance?.model, salt: options.salt });
+    trajectoryId({
+      taskId: options.taskId,
+      steps: parsed.steps,
+      model: options.provenance?.model,
+      salt: options.salt,
+    });
   return validate(
     trajectorySchema,
     {
@@ -42,10 +50,37 @@ export function trajectoryFromText(
 ): { trajectory: Trajectory; issues: ParseIssue[] } {
   const parsed = getTextCodec(options.format).parse(text);
   const provenance = { format: options.format, ...options.provenance };
-  return { trajectory: trajectoryFromSteps(parsed, { ...options, provenance }), issues: parsed.issues };
+  // What the codec could not place stays with the trajectory, so later readers still see it.
+  const metadata: Metadata =
+    parsed.issues.length === 0
+      ? { ...options.metadata }
+      : { ...options.metadata, parseIssues: parsed.issues.map(issueToJson) };
+  return {
+    trajectory: trajectoryFromSteps(parsed, { ...options, provenance, metadata }),
+    issues: parsed.issues,
+  };
 }
 
 /** Render a trajectory's steps as text in a text format. */
-export function trajectoryToText(trajectory: Pick<Trajectory, 'steps'>, format: TextFormat): string {
+export function trajectoryToText(
+  trajectory: Pick<Trajectory, 'steps'>,
+  format: TextFormat,
+): string {
   return getTextCodec(format).render(trajectory.steps);
+}
+
+function issueToJson(issue: ParseIssue): Metadata {
+  const out: Metadata = { code: issue.code, message: issue.message };
+  if (issue.offset !== undefined) out.offset = issue.offset;
+  if (issue.excerpt !== undefined) out.excerpt = issue.excerpt;
+  return out;
+}
+
+/** Parse issues recorded in a trajectory's metadata by `trajectoryFromText`. */
+export function recordedParseIssues(trajectory: Pick<Trajectory, 'metadata'>): ParseIssue[] {
+  const issues = trajectory.metadata.parseIssues;
+  if (!Array.isArray(issues)) return [];
+  return issues
+    .filter((i): i is Metadata => typeof i === 'object' && i !== null && !Array.isArray(i))
+    .map((i) => i as unknown as ParseIssue);
 }

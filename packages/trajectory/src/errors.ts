@@ -10,7 +10,8 @@ export interface AutoTrajErrorOptions {
 }
 
 export class AutoTrajError extends Error {
-  private readonly [marker] = true;
+  // Read through `marker in error` by isInstance; public so it survives bundling and copies.
+  readonly [marker] = true;
   readonly code: string;
 
   constructor(options: AutoTrajErrorOptions & { name: string; code: string }) {
@@ -55,7 +56,11 @@ export class ValidationError extends AutoTrajError {
 
   constructor(options: { location: InputLocation; issues: ValidationIssue[]; what?: string }) {
     const first = options.issues[0];
-    const where = formatLocation({ ...options.location, path: first?.path });
+    // The record's own position (e.g. `6b_finetuning`) prefixes the issue's field path.
+    const path = [options.location.path, first?.path]
+      .filter((p) => p !== undefined && p !== '')
+      .join('.');
+    const where = formatLocation({ ...options.location, path });
     const more = options.issues.length > 1 ? ` (+${options.issues.length - 1} more)` : '';
     super({
       name: ValidationError.errorName,
@@ -71,7 +76,13 @@ export class ValidationError extends AutoTrajError {
   }
 }
 
-export type JsonlErrorKind = 'missing-file' | 'invalid-json' | 'invalid-utf8' | 'line-too-long' | 'truncated' | 'invalid-record';
+export type JsonlErrorKind =
+  | 'missing-file'
+  | 'invalid-json'
+  | 'invalid-utf8'
+  | 'line-too-long'
+  | 'truncated'
+  | 'invalid-record';
 
 /** A JSONL line could not be read: bad JSON, bad UTF-8, too long, cut off, or an invalid record. */
 export class JsonlLineError extends AutoTrajError {
@@ -109,7 +120,12 @@ export class CodecError extends AutoTrajError {
   readonly codec: string;
   readonly location: InputLocation;
 
-  constructor(options: { codec: string; message: string; location?: InputLocation; cause?: unknown }) {
+  constructor(options: {
+    codec: string;
+    message: string;
+    location?: InputLocation;
+    cause?: unknown;
+  }) {
     const where = options.location ? formatLocation(options.location) : '';
     super({
       name: CodecError.errorName,

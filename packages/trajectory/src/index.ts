@@ -1,26 +1,45 @@
-export { trajectoryFromSteps, trajectoryFromText, trajectoryToText, type TrajectoryFromStepsOptions } from './build-trajectory.js';
 export {
+  recordedParseIssues,
+  type TrajectoryFromStepsOptions,
+  trajectoryFromSteps,
+  trajectoryFromText,
+  trajectoryToText,
+} from './build-trajectory.js';
+export {
+  type AiSdkMessage,
+  type AiSdkStepLike,
+  type AiSdkToolResultOutput,
   aiSdkMessageSchema,
   parseAiSdkMessages,
   parseAiSdkSteps,
   renderAiSdkMessages,
-  type AiSdkMessage,
-  type AiSdkStepLike,
-  type AiSdkToolResultOutput,
 } from './codecs/ai-sdk-messages.js';
 export { extractLastBoxed, extractMarkedAnswer } from './codecs/answer-extraction.js';
-export { callIdAt, joinSegments, type ParseIssue, type ParsedSteps, type Segment, type TextCodec } from './codecs/codec.js';
+export {
+  callIdAt,
+  joinSegments,
+  type ParsedSteps,
+  type ParseIssue,
+  type Segment,
+  type TextCodec,
+} from './codecs/codec.js';
 export { gsm8kCalculatorCodec, parseGsm8kCalculator } from './codecs/gsm8k-calculator.js';
 export { markdownTirCodec, parseMarkdownTir } from './codecs/markdown-tir.js';
 export {
+  type OpenAiChatMessage,
   openAiChatMessageSchema,
   parseOpenAiChat,
-  renderOpenAiChat,
-  type OpenAiChatMessage,
   type RenderOpenAiChatOptions,
+  renderOpenAiChat,
 } from './codecs/openai-chat.js';
-export { detectTextFormat, getTextCodec, isTextFormat, textFormats, type TextFormat } from './codecs/registry.js';
-export { createTagCodec, tagCodec, type TagCodecOptions } from './codecs/tags.js';
+export {
+  detectTextFormat,
+  getTextCodec,
+  isTextFormat,
+  type TextFormat,
+  textFormats,
+} from './codecs/registry.js';
+export { createTagCodec, type TagCodecOptions, tagCodec } from './codecs/tags.js';
 export { toolInputFromText, toolInputText } from './codecs/tool-input.js';
 export {
   preferencePairFromTrl,
@@ -30,74 +49,94 @@ export {
   trlPreferenceRowSchema,
 } from './datasets/preference-formats.js';
 export {
+  type AlpacaRecord,
   describeCall,
+  type ShareGptRecord,
+  type ShareGptTurn,
   toAlpaca,
   toOpenAiSft,
   toShareGpt,
-  type AlpacaRecord,
-  type ShareGptRecord,
-  type ShareGptTurn,
 } from './datasets/sft-formats.js';
 export {
   AutoTrajError,
   CodecError,
   formatLocation,
-  JsonlLineError,
-  ValidationError,
   type InputLocation,
   type JsonlErrorKind,
+  JsonlLineError,
+  ValidationError,
   type ValidationIssue,
 } from './errors.js';
 export { canonicalJson, contentId, taskId, trajectoryId } from './ids.js';
-export { readJsonl, readJsonlArray, type JsonlRecord, type ReadJsonlOptions, type RejectSink } from './jsonl/read-jsonl.js';
-export { createRejectsFile, rejectRecord, type RejectRecord } from './jsonl/rejects.js';
-export { readExistingIds, type ExistingIds } from './jsonl/resume.js';
-export { createJsonlWriter, type JsonlWriter, type JsonlWriterOptions } from './jsonl/write-jsonl.js';
-export { lossMaskArray, modelWrittenText, renderWithLossMask, spansFromSegments } from './render/loss-mask.js';
-export { jsonValueSchema, metadataSchema, type JsonValue, type Metadata } from './schemas/json-value.js';
 export {
-  dimensionScoreSchema,
-  lossMaskSpanSchema,
-  preferencePairSchema,
-  renderedTextSchema,
-  rewardBreakdownSchema,
-  rolloutRecordSchema,
-  scoredTrajectorySchema,
-  sftRecordSchema,
+  type JsonlRecord,
+  type ReadJsonlOptions,
+  type RejectSink,
+  readJsonl,
+  readJsonlArray,
+} from './jsonl/read-jsonl.js';
+export { createRejectsFile, type RejectRecord, rejectRecord } from './jsonl/rejects.js';
+export { type ExistingIds, readExistingIds } from './jsonl/resume.js';
+export {
+  createJsonlWriter,
+  type JsonlWriter,
+  type JsonlWriterOptions,
+} from './jsonl/write-jsonl.js';
+export {
+  lossMaskArray,
+  modelWrittenText,
+  renderWithLossMask,
+  spansFromSegments,
+} from './render/loss-mask.js';
+export {
+  type JsonValue,
+  jsonValueSchema,
+  type Metadata,
+  metadataSchema,
+} from './schemas/json-value.js';
+export {
   type DimensionScore,
+  dimensionScoreSchema,
   type LossMaskSpan,
+  lossMaskSpanSchema,
   type PreferencePair,
+  preferencePairSchema,
   type RenderedText,
   type RewardBreakdown,
   type RolloutRecord,
+  renderedTextSchema,
+  rewardBreakdownSchema,
+  rolloutRecordSchema,
   type ScoredTrajectory,
   type SftRecord,
+  scoredTrajectorySchema,
+  sftRecordSchema,
 } from './schemas/records.js';
 export {
-  answerStepSchema,
-  stepSchema,
-  thinkStepSchema,
-  toolCallStepSchema,
-  toolResultStepSchema,
   type AnswerStep,
+  answerStepSchema,
   type Step,
   type StepInput,
   type StepType,
+  stepSchema,
   type ThinkStep,
   type ToolCallStep,
   type ToolResultStep,
+  thinkStepSchema,
+  toolCallStepSchema,
+  toolResultStepSchema,
 } from './schemas/step.js';
-export { taskSchema, type Task, type TaskInput } from './schemas/task.js';
+export { type Task, type TaskInput, taskSchema } from './schemas/task.js';
 export {
-  provenanceSchema,
-  samplingSchema,
-  trajectorySchema,
-  usageSchema,
   type Provenance,
+  provenanceSchema,
   type Sampling,
+  samplingSchema,
   type Trajectory,
   type TrajectoryInput,
+  trajectorySchema,
   type Usage,
+  usageSchema,
 } from './schemas/trajectory.js';
 export {
   GSM8K_SOLUTION_MODELS,
@@ -109,5 +148,19 @@ export {
   gsm8kTask,
   type LabelledTrajectory,
 } from './sources/gsm8k.js';
+export {
+  detectRecordFormat,
+  isTrajectoryRecordFormat,
+  recordToTrajectories,
+  type SourcedTrajectory,
+  type TrajectoryRecordFormat,
+  trajectoryRecordFormats,
+} from './sources/record-formats.js';
 export { toraRecordSchema, toraTrajectory } from './sources/tora.js';
+export {
+  type ToolRunContext,
+  type ToolRunOutput,
+  type ToolRuntime,
+  toolResultStep,
+} from './tool-runtime.js';
 export { formatPath, toValidationIssues, validate } from './validate.js';

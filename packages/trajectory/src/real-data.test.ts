@@ -22,7 +22,9 @@ describe('real GSM8K model solutions (calculator codec)', () => {
         const results = trajectory.steps.filter((s) => s.type === 'tool-result');
         expect(calls).toHaveLength(annotations.length);
         expect(results.map((r) => r.callId)).toEqual(calls.map((c) => c.callId));
-        expect(results.map((r) => (r.type === 'tool-result' ? r.output : ''))).toEqual(annotations.map((m) => m[2]));
+        expect(results.map((r) => (r.type === 'tool-result' ? r.output : ''))).toEqual(
+          annotations.map((m) => m[2]),
+        );
         const answerLine = /^A:\s*(.*?)\s*$/.exec(text.trimEnd().split('\n').pop()!);
         if (answerLine === null) {
           // Generations cut off by the token limit: no answer, reported as such.
@@ -45,7 +47,9 @@ describe('real GSM8K model solutions (calculator codec)', () => {
   it('masks exactly the calculator-written results', () => {
     const { solutions } = gsm8kModelSolutionTrajectories(records[0]);
     const rendered = renderWithLossMask(solutions[0]!.trajectory.steps, gsm8kCalculatorCodec);
-    const toolText = rendered.spans.filter((s) => s.source === 'tool').map((s) => rendered.text.slice(s.start, s.end));
+    const toolText = rendered.spans
+      .filter((s) => s.source === 'tool')
+      .map((s) => rendered.text.slice(s.start, s.end));
     expect(toolText).toEqual(['40000.0>>', '130000>>', '90000>>']);
   });
 });
@@ -66,7 +70,8 @@ describe('real ToRA solutions (markdown TIR codec)', () => {
       expect(results).toHaveLength(outputBlocks);
       expect(calls.every((c) => c.type === 'tool-call' && c.toolName === 'python')).toBe(true);
       expect(issues.filter((i) => i.code !== 'missing-answer')).toEqual([]);
-      if (trajectory.finalAnswer !== null) expect(text).toContain(`\\boxed{${trajectory.finalAnswer}}`);
+      if (trajectory.finalAnswer !== null)
+        expect(text).toContain(`\\boxed{${trajectory.finalAnswer}}`);
       if (markdownTirCodec.render(trajectory.steps) === text) exact++;
     }
     expect(exact).toBe(records.length);

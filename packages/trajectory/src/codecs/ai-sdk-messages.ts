@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CodecError } from '../errors.js';
 import { type JsonValue, jsonValueSchema } from '../schemas/json-value.js';
 import type { Step } from '../schemas/step.js';
-import { finalAnswerOf, type ParseIssue, type ParsedSteps } from './codec.js';
+import { finalAnswerOf, type ParsedSteps, type ParseIssue } from './codec.js';
 import { outputToText, promoteFinalText } from './message-steps.js';
 
 /*
@@ -39,7 +39,10 @@ export const aiSdkMessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(otherPart)]) }),
   z.object({
     role: z.literal('assistant'),
-    content: z.union([z.string(), z.array(z.union([textPart, reasoningPart, toolCallPart, toolResultPart, otherPart]))]),
+    content: z.union([
+      z.string(),
+      z.array(z.union([textPart, reasoningPart, toolCallPart, toolResultPart, otherPart])),
+    ]),
   }),
   z.object({ role: z.literal('tool'), content: z.array(z.union([toolResultPart, otherPart])) }),
 ]);
@@ -70,7 +73,9 @@ function resultStep(part: z.infer<typeof toolResultPart>): Step {
     case 'content':
       return {
         ...base,
-        output: output.value.map((item) => (typeof item.text === 'string' ? item.text : `[${item.type}]`)).join(''),
+        output: output.value
+          .map((item) => (typeof item.text === 'string' ? item.text : `[${item.type}]`))
+          .join(''),
         isError: false,
       };
   }
@@ -80,7 +85,9 @@ function resultStep(part: z.infer<typeof toolResultPart>): Step {
  * `ai` SDK messages (e.g. `[...prompt, ...result.responseMessages]`) to steps. System and
  * user messages are the prompt and are skipped; the question is returned separately.
  */
-export function parseAiSdkMessages(messages: ReadonlyArray<unknown>): ParsedSteps & { question: string | null; instruction: string | null } {
+export function parseAiSdkMessages(
+  messages: ReadonlyArray<unknown>,
+): ParsedSteps & { question: string | null; instruction: string | null } {
   const issues: ParseIssue[] = [];
   let steps: Step[] = [];
   let question: string | null = null;
@@ -89,7 +96,11 @@ export function parseAiSdkMessages(messages: ReadonlyArray<unknown>): ParsedStep
   messages.forEach((raw, index) => {
     const parsed = aiSdkMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new CodecError({ codec: 'ai-sdk', message: parsed.error.issues[0]?.message ?? 'invalid message', location: { path: `messages[${index}]` } });
+      throw new CodecError({
+        codec: 'ai-sdk',
+        message: parsed.error.issues[0]?.message ?? 'invalid message',
+        location: { path: `messages[${index}]` },
+      });
     }
     const message = parsed.data;
     if (message.role === 'system') {
@@ -97,26 +108,42 @@ export function parseAiSdkMessages(messages: ReadonlyArray<unknown>): ParsedStep
       return;
     }
     if (message.role === 'user') {
-      question = typeof message.content === 'string' ? message.content : message.content.map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+      question =
+        typeof message.content === 'string'
+          ? message.content
+          : message.content.map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
       return;
     }
-    const parts = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+    const parts =
+      typeof message.content === 'string'
+        ? [{ type: 'text' as const, text: message.content }]
+        : message.content;
     for (const part of parts) {
       switch (part.type) {
         case 'text':
         case 'reasoning':
-          if (typeof part.text === 'string' && part.text !== '') steps.push({ type: 'think', text: part.text });
+          if (typeof part.text === 'string' && part.text !== '')
+            steps.push({ type: 'think', text: part.text });
           break;
         case 'tool-call': {
           const call = part as z.infer<typeof toolCallPart>;
-          steps.push({ type: 'tool-call', callId: call.toolCallId, toolName: call.toolName, input: toJson(call.input) });
+          steps.push({
+            type: 'tool-call',
+            callId: call.toolCallId,
+            toolName: call.toolName,
+            input: toJson(call.input),
+          });
           break;
         }
         case 'tool-result':
           steps.push(resultStep(part as z.infer<typeof toolResultPart>));
           break;
         default:
-          issues.push({ code: 'unsupported-part', message: `message part "${part.type}" is not part of a trajectory`, offset: index });
+          issues.push({
+            code: 'unsupported-part',
+            message: `message part "${part.type}" is not part of a trajectory`,
+            offset: index,
+          });
       }
     }
   });
@@ -133,7 +160,8 @@ export function renderAiSdkMessages(
   options: { question?: string; instruction?: string; reasoningAs?: 'text' | 'reasoning' } = {},
 ): AiSdkMessage[] {
   const messages: AiSdkMessage[] = [];
-  if (options.instruction !== undefined) messages.push({ role: 'system', content: options.instruction });
+  if (options.instruction !== undefined)
+    messages.push({ role: 'system', content: options.instruction });
   if (options.question !== undefined) messages.push({ role: 'user', content: options.question });
   type AssistantParts = Extract<AiSdkMessage, { role: 'assistant' }>['content'];
   let assistant: Exclude<AssistantParts, string> | null = null;
@@ -151,7 +179,9 @@ export function renderAiSdkMessages(
         type: 'tool-result',
         toolCallId: step.callId,
         toolName: step.toolName,
-        output: step.isError ? { type: 'error-text', value: step.output } : { type: 'text', value: step.output },
+        output: step.isError
+          ? { type: 'error-text', value: step.output }
+          : { type: 'text', value: step.output },
       });
       continue;
     }
@@ -162,7 +192,13 @@ export function renderAiSdkMessages(
     }
     if (step.type === 'think') assistant.push({ type: reasoningType, text: step.text });
     else if (step.type === 'answer') assistant.push({ type: 'text', text: step.text });
-    else assistant.push({ type: 'tool-call', toolCallId: step.callId, toolName: step.toolName, input: step.input });
+    else
+      assistant.push({
+        type: 'tool-call',
+        toolCallId: step.callId,
+        toolName: step.toolName,
+        input: step.input,
+      });
   }
   return messages;
 }
@@ -184,22 +220,44 @@ export function parseAiSdkSteps(runSteps: ReadonlyArray<AiSdkStepLike>): ParsedS
       switch (part.type) {
         case 'text':
         case 'reasoning':
-          if (typeof part.text === 'string' && part.text !== '') steps.push({ type: 'think', text: part.text });
+          if (typeof part.text === 'string' && part.text !== '')
+            steps.push({ type: 'think', text: part.text });
           break;
         case 'tool-call':
-          steps.push({ type: 'tool-call', callId: String(part.toolCallId), toolName: String(part.toolName), input: toJson(part.input) });
+          steps.push({
+            type: 'tool-call',
+            callId: String(part.toolCallId),
+            toolName: String(part.toolName),
+            input: toJson(part.input),
+          });
           break;
         case 'tool-result':
-          steps.push({ type: 'tool-result', callId: String(part.toolCallId), toolName: String(part.toolName), output: outputToText(part.output), isError: false });
+          steps.push({
+            type: 'tool-result',
+            callId: String(part.toolCallId),
+            toolName: String(part.toolName),
+            output: outputToText(part.output),
+            isError: false,
+          });
           break;
         case 'tool-error': {
           const error = part.error;
           const message = error instanceof Error ? error.message : outputToText(error);
-          steps.push({ type: 'tool-result', callId: String(part.toolCallId), toolName: String(part.toolName), output: message, isError: true });
+          steps.push({
+            type: 'tool-result',
+            callId: String(part.toolCallId),
+            toolName: String(part.toolName),
+            output: message,
+            isError: true,
+          });
           break;
         }
         default:
-          issues.push({ code: 'unsupported-part', message: `step part "${part.type}" is not part of a trajectory`, offset: index });
+          issues.push({
+            code: 'unsupported-part',
+            message: `step part "${part.type}" is not part of a trajectory`,
+            offset: index,
+          });
       }
     }
   });

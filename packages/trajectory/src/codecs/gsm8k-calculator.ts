@@ -4,8 +4,8 @@ import {
   excerpt,
   finalAnswerOf,
   joinSegments,
-  type ParseIssue,
   type ParsedSteps,
+  type ParseIssue,
   type Segment,
   type TextCodec,
 } from './codec.js';
@@ -101,7 +101,9 @@ export function renderGsm8kCalculatorSegments(steps: ReadonlyArray<Step>): Segme
         segments.push({ text: `${step.output}>>`, source: 'tool' });
         break;
       case 'answer': {
-        const text = ANSWER_LINE.test(step.text.trim()) ? step.text : `A: ${step.answer ?? step.text}`;
+        const text = ANSWER_LINE.test(step.text.trim())
+          ? step.text
+          : `A: ${step.answer ?? step.text}`;
         const separator = segments.length > 0 ? '\n' : '';
         segments.push({ text: `${separator}${text}`, source: 'model' });
         break;

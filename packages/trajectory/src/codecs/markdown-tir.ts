@@ -5,8 +5,8 @@ import {
   excerpt,
   finalAnswerOf,
   joinSegments,
-  type ParseIssue,
   type ParsedSteps,
+  type ParseIssue,
   type Segment,
   type TextCodec,
 } from './codec.js';
@@ -56,15 +56,30 @@ export function parseMarkdownTir(text: string): ParsedSteps {
           excerpt: excerpt(body),
         });
       } else {
-        steps.push({ type: 'tool-result', callId: pendingCall, toolName: 'python', output: body, isError: ERROR_OUTPUT.test(body) });
+        steps.push({
+          type: 'tool-result',
+          callId: pendingCall,
+          toolName: 'python',
+          output: body,
+          isError: ERROR_OUTPUT.test(body),
+        });
         pendingCall = null;
       }
     } else {
       if (pendingCall !== null) {
-        issues.push({ code: 'missing-result', message: 'code block without an output block', offset: match.index });
+        issues.push({
+          code: 'missing-result',
+          message: 'code block without an output block',
+          offset: match.index,
+        });
       }
       pendingCall = callIdAt(calls++);
-      steps.push({ type: 'tool-call', callId: pendingCall, toolName: 'python', input: { code: body } });
+      steps.push({
+        type: 'tool-call',
+        callId: pendingCall,
+        toolName: 'python',
+        input: { code: body },
+      });
     }
     cursor = match.index + match[0].length;
     afterBlock = true;
@@ -81,17 +96,23 @@ export function parseMarkdownTir(text: string): ParsedSteps {
     });
   }
   if (pendingCall !== null) {
-    issues.push({ code: 'missing-result', message: 'code block without an output block', offset: cursor });
+    issues.push({
+      code: 'missing-result',
+      message: 'code block without an output block',
+      offset: cursor,
+    });
   }
 
   const tail = stripSeparators(rest, afterBlock, false);
+  // The prose after the last output block is the model's conclusion: the answer step, even
+  // when it has no \boxed{} (evaluators may still extract a number from it).
   const answer = extractMarkedAnswer(tail);
-  if (answer !== null) {
-    steps.push({ type: 'answer', text: tail, answer });
-  } else {
-    if (tail !== '') steps.push({ type: 'think', text: tail });
+  if (tail !== '')
+    steps.push(
+      answer === null ? { type: 'answer', text: tail } : { type: 'answer', text: tail, answer },
+    );
+  if (answer === null)
     issues.push({ code: 'missing-answer', message: 'no final \\boxed{} answer' });
-  }
   return { steps, finalAnswer: finalAnswerOf(steps), issues };
 }
 
@@ -109,7 +130,10 @@ export function renderMarkdownTirSegments(steps: ReadonlyArray<Step>): Segment[]
         break;
       case 'tool-call':
         separator('model');
-        segments.push({ text: `\`\`\`python\n${toolInputText(step.toolName, step.input)}\n\`\`\``, source: 'model' });
+        segments.push({
+          text: `\`\`\`python\n${toolInputText(step.toolName, step.input)}\n\`\`\``,
+          source: 'model',
+        });
         break;
       case 'tool-result':
         // The interpreter writes the newline and the whole output block.

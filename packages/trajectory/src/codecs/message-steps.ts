@@ -20,7 +20,10 @@ export function promoteFinalText(steps: Step[]): Step[] {
   if (step.type !== 'think') return steps;
   const answer = extractMarkedAnswer(step.text);
   const out = steps.slice();
-  out[lastText] = answer === null ? { type: 'answer', text: step.text } : { type: 'answer', text: step.text, answer };
+  out[lastText] =
+    answer === null
+      ? { type: 'answer', text: step.text }
+      : { type: 'answer', text: step.text, answer };
   return out;
 }
 

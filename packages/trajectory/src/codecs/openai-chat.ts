@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { CodecError } from '../errors.js';
 import type { JsonValue } from '../schemas/json-value.js';
 import type { Step } from '../schemas/step.js';
-import { excerpt, finalAnswerOf, type ParseIssue, type ParsedSteps } from './codec.js';
+import { excerpt, finalAnswerOf, type ParsedSteps, type ParseIssue } from './codec.js';
 import { promoteFinalText } from './message-steps.js';
 
 const contentSchema = z
-  .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()])
+  .union([
+    z.string(),
+    z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+    z.null(),
+  ])
   .optional();
 
 const toolCallSchema = z.object({
@@ -39,7 +43,9 @@ function contentText(content: z.infer<typeof contentSchema>): string {
 }
 
 /** OpenAI chat messages with `tool_calls` and `tool` messages to steps. */
-export function parseOpenAiChat(messages: ReadonlyArray<unknown>): ParsedSteps & { question: string | null; instruction: string | null } {
+export function parseOpenAiChat(
+  messages: ReadonlyArray<unknown>,
+): ParsedSteps & { question: string | null; instruction: string | null } {
   const issues: ParseIssue[] = [];
   let steps: Step[] = [];
   let question: string | null = null;
@@ -50,8 +56,15 @@ export function parseOpenAiChat(messages: ReadonlyArray<unknown>): ParsedSteps &
     const parsed = openAiChatMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const path = ['messages', index, ...(issue?.path ?? [])].map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
-      throw new CodecError({ codec: 'openai-chat', message: issue?.message ?? 'invalid message', location: { path } });
+      const path = ['messages', index, ...(issue?.path ?? [])]
+        .map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))
+        .join('')
+        .replace(/^\./, '');
+      throw new CodecError({
+        codec: 'openai-chat',
+        message: issue?.message ?? 'invalid message',
+        location: { path },
+      });
     }
     const message = parsed.data;
     switch (message.role) {
@@ -63,7 +76,8 @@ export function parseOpenAiChat(messages: ReadonlyArray<unknown>): ParsedSteps &
         question = contentText(message.content);
         break;
       case 'assistant': {
-        if (message.reasoning_content) steps.push({ type: 'think', text: message.reasoning_content });
+        if (message.reasoning_content)
+          steps.push({ type: 'think', text: message.reasoning_content });
         const text = contentText(message.content);
         if (text !== '') steps.push({ type: 'think', text });
         for (const call of message.tool_calls ?? []) {
@@ -71,7 +85,12 @@ export function parseOpenAiChat(messages: ReadonlyArray<unknown>): ParsedSteps &
           try {
             input = JSON.parse(call.function.arguments) as JsonValue;
           } catch {
-            issues.push({ code: 'invalid-tool-input', message: `tool call ${call.id} has arguments that are not JSON; kept as a string`, offset: index, excerpt: excerpt(call.function.arguments) });
+            issues.push({
+              code: 'invalid-tool-input',
+              message: `tool call ${call.id} has arguments that are not JSON; kept as a string`,
+              offset: index,
+              excerpt: excerpt(call.function.arguments),
+            });
             input = call.function.arguments;
           }
           toolNames.set(call.id, call.function.name);
@@ -82,10 +101,21 @@ export function parseOpenAiChat(messages: ReadonlyArray<unknown>): ParsedSteps &
       case 'tool': {
         const toolName = toolNames.get(message.tool_call_id);
         if (toolName === undefined) {
-          issues.push({ code: 'orphan-result', message: `tool message for unknown call ${message.tool_call_id}; left out of the steps`, offset: index, excerpt: excerpt(contentText(message.content)) });
+          issues.push({
+            code: 'orphan-result',
+            message: `tool message for unknown call ${message.tool_call_id}; left out of the steps`,
+            offset: index,
+            excerpt: excerpt(contentText(message.content)),
+          });
           break;
         }
-        steps.push({ type: 'tool-result', callId: message.tool_call_id, toolName, output: contentText(message.content), isError: false });
+        steps.push({
+          type: 'tool-result',
+          callId: message.tool_call_id,
+          toolName,
+          output: contentText(message.content),
+          isError: false,
+        });
         break;
       }
     }
@@ -105,9 +135,13 @@ export interface RenderOpenAiChatOptions {
  * Steps to OpenAI chat messages: model text and calls form assistant messages (calls in
  * `tool_calls`, inputs JSON-encoded), each result a `tool` message.
  */
-export function renderOpenAiChat(steps: ReadonlyArray<Step>, options: RenderOpenAiChatOptions = {}): OpenAiChatMessage[] {
+export function renderOpenAiChat(
+  steps: ReadonlyArray<Step>,
+  options: RenderOpenAiChatOptions = {},
+): OpenAiChatMessage[] {
   const messages: OpenAiChatMessage[] = [];
-  if (options.instruction !== undefined) messages.push({ role: 'system', content: options.instruction });
+  if (options.instruction !== undefined)
+    messages.push({ role: 'system', content: options.instruction });
   if (options.question !== undefined) messages.push({ role: 'user', content: options.question });
   type Assistant = Extract<OpenAiChatMessage, { role: 'assistant' }>;
   let current: Assistant | null = null;
@@ -142,7 +176,11 @@ export function renderOpenAiChat(steps: ReadonlyArray<Step>, options: RenderOpen
         const message: Assistant = current ?? assistant();
         message.tool_calls = [
           ...(message.tool_calls ?? []),
-          { id: step.callId, type: 'function', function: { name: step.toolName, arguments: JSON.stringify(step.input) } },
+          {
+            id: step.callId,
+            type: 'function',
+            function: { name: step.toolName, arguments: JSON.stringify(step.input) },
+          },
         ];
         break;
       }

@@ -19,7 +19,10 @@ export function isTextFormat(name: string): name is TextFormat {
 
 export function getTextCodec(format: string): TextCodec {
   if (!isTextFormat(format)) {
-    throw new CodecError({ codec: format, message: `unknown text format; expected one of ${textFormats.join(', ')}` });
+    throw new CodecError({
+      codec: format,
+      message: `unknown text format; expected one of ${textFormats.join(', ')}`,
+    });
   }
   return codecs[format];
 }

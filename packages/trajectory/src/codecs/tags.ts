@@ -5,8 +5,8 @@ import {
   excerpt,
   finalAnswerOf,
   joinSegments,
-  type ParseIssue,
   type ParsedSteps,
+  type ParseIssue,
   type Segment,
   type TextCodec,
 } from './codec.js';
@@ -49,9 +49,19 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
       const chunk = text.slice(from, to);
       if (chunk.trim() === '') return;
       if (answers > 0) {
-        issues.push({ code: 'text-after-answer', message: 'text after the final answer', offset: from, excerpt: excerpt(chunk.trim()) });
+        issues.push({
+          code: 'text-after-answer',
+          message: 'text after the final answer',
+          offset: from,
+          excerpt: excerpt(chunk.trim()),
+        });
       } else {
-        issues.push({ code: 'text-outside-tags', message: 'text outside any tag; kept as reasoning', offset: from, excerpt: excerpt(chunk.trim()) });
+        issues.push({
+          code: 'text-outside-tags',
+          message: 'text outside any tag; kept as reasoning',
+          offset: from,
+          excerpt: excerpt(chunk.trim()),
+        });
       }
       steps.push({ type: 'think', text: chunk.trim() });
     };
@@ -76,7 +86,12 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
       } else {
         contentEnd = nextOpen === null ? text.length : nextOpen.index;
         cursor = contentEnd;
-        issues.push({ code: 'unclosed-tag', message: `<${name}> is not closed`, offset: open.index, excerpt: excerpt(text.slice(contentStart, contentEnd)) });
+        issues.push({
+          code: 'unclosed-tag',
+          message: `<${name}> is not closed`,
+          offset: open.index,
+          excerpt: excerpt(text.slice(contentStart, contentEnd)),
+        });
       }
       const content = text.slice(contentStart, contentEnd);
 
@@ -85,22 +100,46 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
       } else if (name === 'answer') {
         answers++;
         const answer = extractMarkedAnswer(content);
-        steps.push(answer === null ? { type: 'answer', text: content } : { type: 'answer', text: content, answer });
+        steps.push(
+          answer === null
+            ? { type: 'answer', text: content }
+            : { type: 'answer', text: content, answer },
+        );
       } else if (name === 'result') {
         if (pending === null) {
-          issues.push({ code: 'orphan-result', message: '<result> without a preceding call; left out of the steps', offset: open.index, excerpt: excerpt(content) });
+          issues.push({
+            code: 'orphan-result',
+            message: '<result> without a preceding call; left out of the steps',
+            offset: open.index,
+            excerpt: excerpt(content),
+          });
         } else {
-          steps.push({ type: 'tool-result', callId: pending.callId, toolName: pending.toolName, output: content, isError: false });
+          steps.push({
+            type: 'tool-result',
+            callId: pending.callId,
+            toolName: pending.toolName,
+            output: content,
+            isError: false,
+          });
           pending = null;
         }
       } else {
         if (pending !== null) {
-          issues.push({ code: 'missing-result', message: `<${tagByTool[pending.toolName] ?? pending.toolName}> call has no <result>`, offset: open.index });
+          issues.push({
+            code: 'missing-result',
+            message: `<${tagByTool[pending.toolName] ?? pending.toolName}> call has no <result>`,
+            offset: open.index,
+          });
         }
         const toolName = toolTags[name]!;
         const fenced = toolName === 'python' ? FENCED.exec(content) : null;
         const callId = callIdAt(calls++);
-        steps.push({ type: 'tool-call', callId, toolName, input: toolInputFromText(toolName, fenced ? fenced[1]! : content) });
+        steps.push({
+          type: 'tool-call',
+          callId,
+          toolName,
+          input: toolInputFromText(toolName, fenced ? fenced[1]! : content),
+        });
         pending = { callId, toolName };
       }
     }
@@ -109,7 +148,11 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
       issues.push({ code: 'missing-result', message: 'the last call has no <result>' });
     }
     if (answers === 0) issues.push({ code: 'missing-answer', message: 'no <answer> tag' });
-    if (answers > 1) issues.push({ code: 'multiple-answers', message: `${answers} <answer> tags; the last one is final` });
+    if (answers > 1)
+      issues.push({
+        code: 'multiple-answers',
+        message: `${answers} <answer> tags; the last one is final`,
+      });
     return { steps, finalAnswer: finalAnswerOf(steps), issues };
   }
 
@@ -127,7 +170,10 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
         case 'tool-call': {
           const tag = tagByTool[step.toolName] ?? step.toolName;
           const body = toolInputText(step.toolName, step.input);
-          const inner = options.fenceCode && step.toolName === 'python' ? `\n\`\`\`python\n${body}\n\`\`\`\n` : body;
+          const inner =
+            options.fenceCode && step.toolName === 'python'
+              ? `\n\`\`\`python\n${body}\n\`\`\`\n`
+              : body;
           segments.push({ text: `${separator}<${tag}>${inner}</${tag}>`, source: 'model' });
           break;
         }

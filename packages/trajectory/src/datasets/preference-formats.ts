@@ -11,9 +11,16 @@ function promptOf(pair: Pick<PreferencePair, 'instruction' | 'question'>): strin
 }
 
 /** TRL standard preference format: plain `prompt`, `chosen`, `rejected` strings. */
-export function toTrlPreference(pair: PreferencePair, options: { format?: TextFormat } = {}): { prompt: string; chosen: string; rejected: string } {
+export function toTrlPreference(
+  pair: PreferencePair,
+  options: { format?: TextFormat } = {},
+): { prompt: string; chosen: string; rejected: string } {
   const codec = getTextCodec(options.format ?? 'tags');
-  return { prompt: promptOf(pair), chosen: codec.render(pair.chosen.steps), rejected: codec.render(pair.rejected.steps) };
+  return {
+    prompt: promptOf(pair),
+    chosen: codec.render(pair.chosen.steps),
+    rejected: codec.render(pair.rejected.steps),
+  };
 }
 
 type ChatTurn = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -40,7 +47,13 @@ export function toLlamaFactoryPreference(
   options: { format?: TextFormat } = {},
 ): { instruction: string; input: string; chosen: string; rejected: string; system?: string } {
   const codec = getTextCodec(options.format ?? 'tags');
-  const out: { instruction: string; input: string; chosen: string; rejected: string; system?: string } = {
+  const out: {
+    instruction: string;
+    input: string;
+    chosen: string;
+    rejected: string;
+    system?: string;
+  } = {
     instruction: pair.question,
     input: '',
     chosen: codec.render(pair.chosen.steps),
@@ -76,13 +89,24 @@ export function preferencePairFromTrl(
   raw: unknown,
   options: { format?: TextFormat; dataSource?: string; location?: InputLocation } = {},
 ): PreferencePair {
-  const row = validate(trlPreferenceRowSchema, raw, { what: 'TRL preference row', ...(options.location ? { location: options.location } : {}) });
+  const row = validate(trlPreferenceRowSchema, raw, {
+    what: 'TRL preference row',
+    ...(options.location ? { location: options.location } : {}),
+  });
   const question = turnsText(row.prompt, 'user');
-  const task = taskId({ question, ...(options.dataSource === undefined ? {} : { dataSource: options.dataSource }) });
+  const task = taskId({
+    question,
+    ...(options.dataSource === undefined ? {} : { dataSource: options.dataSource }),
+  });
   const side = (name: 'chosen' | 'rejected') => {
     const text = turnsText(row[name], 'assistant');
     const format = options.format ?? detectTextFormat(text) ?? 'tags';
-    return trajectoryFromText(text, { format, taskId: task, question, provenance: { origin: 'imported' } }).trajectory;
+    return trajectoryFromText(text, {
+      format,
+      taskId: task,
+      question,
+      provenance: { origin: 'imported' },
+    }).trajectory;
   };
   const chosen = side('chosen');
   const rejected = side('rejected');

@@ -1,4 +1,4 @@
-import { renderOpenAiChat, type OpenAiChatMessage } from '../codecs/openai-chat.js';
+import { type OpenAiChatMessage, renderOpenAiChat } from '../codecs/openai-chat.js';
 import { toolInputText } from '../codecs/tool-input.js';
 import type { SftRecord } from '../schemas/records.js';
 
@@ -7,9 +7,13 @@ import type { SftRecord } from '../schemas/records.js';
  * messages, so tool output is never trained on; `text` puts the rendered trajectory (tool
  * results included, unmaskable in this format) in one assistant message.
  */
-export function toOpenAiSft(record: SftRecord, options: { style?: 'tool-calls' | 'text' } = {}): { messages: OpenAiChatMessage[] } {
+export function toOpenAiSft(
+  record: SftRecord,
+  options: { style?: 'tool-calls' | 'text' } = {},
+): { messages: OpenAiChatMessage[] } {
   const prompt: OpenAiChatMessage[] = [];
-  if (record.instruction !== undefined) prompt.push({ role: 'system', content: record.instruction });
+  if (record.instruction !== undefined)
+    prompt.push({ role: 'system', content: record.instruction });
   prompt.push({ role: 'user', content: record.question });
   if (options.style === 'text') {
     return { messages: [...prompt, { role: 'assistant', content: record.rendered.text }] };
@@ -46,7 +50,10 @@ export function toShareGpt(record: SftRecord): ShareGptRecord {
         break;
       case 'tool-call':
         flushText();
-        conversations.push({ from: 'function_call', value: JSON.stringify({ name: step.toolName, arguments: step.input }) });
+        conversations.push({
+          from: 'function_call',
+          value: JSON.stringify({ name: step.toolName, arguments: step.input }),
+        });
         break;
       case 'tool-result':
         conversations.push({ from: 'observation', value: step.output });
@@ -54,7 +61,9 @@ export function toShareGpt(record: SftRecord): ShareGptRecord {
     }
   }
   flushText();
-  return record.instruction === undefined ? { conversations } : { conversations, system: record.instruction };
+  return record.instruction === undefined
+    ? { conversations }
+    : { conversations, system: record.instruction };
 }
 
 export interface AlpacaRecord {
@@ -69,7 +78,11 @@ export interface AlpacaRecord {
  * trajectory). This format cannot mask tool output; prefer ShareGPT for tool-use SFT.
  */
 export function toAlpaca(record: SftRecord): AlpacaRecord {
-  const out: AlpacaRecord = { instruction: record.question, input: '', output: record.rendered.text };
+  const out: AlpacaRecord = {
+    instruction: record.question,
+    input: '',
+    output: record.rendered.text,
+  };
   if (record.instruction !== undefined) out.system = record.instruction;
   return out;
 }

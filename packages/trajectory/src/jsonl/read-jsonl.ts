@@ -56,7 +56,10 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
 
   const reject = async (error: JsonlLineError, raw: string) => {
     if (mode === 'strict') throw error;
-    await options.onReject!(error, raw.length > RAW_EXCERPT ? `${raw.slice(0, RAW_EXCERPT)}…` : raw);
+    await options.onReject!(
+      error,
+      raw.length > RAW_EXCERPT ? `${raw.slice(0, RAW_EXCERPT)}…` : raw,
+    );
   };
 
   // Returns the record, or undefined for a blank or rejected line.
@@ -65,7 +68,15 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
     try {
       text = decoder.decode(bytes);
     } catch (cause) {
-      await reject(new JsonlLineError({ kind: 'invalid-utf8', location: { file, line }, detail: 'line is not valid UTF-8', cause }), bytes.toString('latin1'));
+      await reject(
+        new JsonlLineError({
+          kind: 'invalid-utf8',
+          location: { file, line },
+          detail: 'line is not valid UTF-8',
+          cause,
+        }),
+        bytes.toString('latin1'),
+      );
       return undefined;
     }
     if (text.endsWith('\r')) text = text.slice(0, -1);
@@ -75,7 +86,9 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
       json = JSON.parse(text);
     } catch (cause) {
       const kind = final ? 'truncated' : 'invalid-json';
-      const detail = final ? 'last line is cut off (no newline and not valid JSON): was the writer killed?' : `invalid JSON: ${(cause as Error).message}`;
+      const detail = final
+        ? 'last line is cut off (no newline and not valid JSON): was the writer killed?'
+        : `invalid JSON: ${(cause as Error).message}`;
       await reject(new JsonlLineError({ kind, location: { file, line }, detail, cause }), text);
       return undefined;
     }
@@ -109,7 +122,14 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
           if (carryBytes + piece.length > maxLineBytes) {
             carry = [];
             carryBytes = 0;
-            await reject(new JsonlLineError({ kind: 'line-too-long', location: { file, line }, detail: `line is longer than ${maxLineBytes} bytes` }), '');
+            await reject(
+              new JsonlLineError({
+                kind: 'line-too-long',
+                location: { file, line },
+                detail: `line is longer than ${maxLineBytes} bytes`,
+              }),
+              '',
+            );
           } else {
             const bytes = carry.length === 0 ? piece : Buffer.concat([...carry, piece]);
             carry = [];
@@ -124,7 +144,14 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
         const rest = chunk.subarray(start);
         if (carryBytes + rest.length > maxLineBytes) {
           // Report once, then drop bytes until the newline that ends this line.
-          await reject(new JsonlLineError({ kind: 'line-too-long', location: { file, line: line + 1 }, detail: `line is longer than ${maxLineBytes} bytes` }), '');
+          await reject(
+            new JsonlLineError({
+              kind: 'line-too-long',
+              location: { file, line: line + 1 },
+              detail: `line is longer than ${maxLineBytes} bytes`,
+            }),
+            '',
+          );
           carry = [];
           carryBytes = 0;
           skippingLongLine = true;
@@ -142,7 +169,12 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new JsonlLineError({ kind: 'missing-file', location: { file }, detail: 'file does not exist', cause: error });
+      throw new JsonlLineError({
+        kind: 'missing-file',
+        location: { file },
+        detail: 'file does not exist',
+        cause: error,
+      });
     }
     throw error;
   } finally {

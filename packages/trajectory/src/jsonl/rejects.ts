@@ -28,7 +28,9 @@ export function rejectRecord(error: JsonlLineError, raw: string): RejectRecord {
  * A reject sink that appends each bad line to a JSONL file and counts them, so lenient runs
  * leave a record of everything they did not use.
  */
-export function createRejectsFile(path: string): RejectSink & { readonly count: number; close(): void } {
+export function createRejectsFile(
+  path: string,
+): RejectSink & { readonly count: number; close(): void } {
   const writer = createJsonlWriter(path);
   let count = 0;
   const sink = ((error: JsonlLineError, raw: string) => {

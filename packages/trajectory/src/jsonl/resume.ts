@@ -12,12 +12,18 @@ export interface ExistingIds {
  * Ids already present in a JSONL output, for resuming a job: records whose id is here are
  * done. A missing file means nothing is done; a cut last line is skipped and reported.
  */
-export async function readExistingIds(path: string, options: { key?: string } = {}): Promise<ExistingIds> {
+export async function readExistingIds(
+  path: string,
+  options: { key?: string } = {},
+): Promise<ExistingIds> {
   const key = options.key ?? 'id';
   const ids = new Set<string>();
   const skipped: JsonlLineError[] = [];
   if (!existsSync(path)) return { ids, skipped };
-  for await (const { value } of readJsonl(path, { mode: 'lenient', onReject: (error) => void skipped.push(error) })) {
+  for await (const { value } of readJsonl(path, {
+    mode: 'lenient',
+    onReject: (error) => void skipped.push(error),
+  })) {
     const id = (value as Record<string, unknown> | null)?.[key];
     if (typeof id === 'string') ids.add(id);
   }

@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, openSync, readSync, fstatSync, ftruncateSync, writeSync, mkdirSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { validate } from '../validate.js';
@@ -62,7 +71,10 @@ export function createJsonlWriter<S extends z.ZodType | undefined = undefined>(
     repairedBytes,
     write(record) {
       if (closed) throw new Error(`JSONL writer for ${path} is closed`);
-      const value = options.schema === undefined ? record : validate(options.schema, record, { location: { file: path } });
+      const value =
+        options.schema === undefined
+          ? record
+          : validate(options.schema, record, { location: { file: path } });
       const line = `${JSON.stringify(value)}\n`;
       writeSync(fd, line);
       written++;

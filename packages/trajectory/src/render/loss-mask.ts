@@ -3,7 +3,10 @@ import type { LossMaskSpan, RenderedText } from '../schemas/records.js';
 import type { Step } from '../schemas/step.js';
 
 /** Merge segments into maximal spans of one source. */
-export function spansFromSegments(segments: ReadonlyArray<Segment>): { text: string; spans: LossMaskSpan[] } {
+export function spansFromSegments(segments: ReadonlyArray<Segment>): {
+  text: string;
+  spans: LossMaskSpan[];
+} {
   let text = '';
   const spans: LossMaskSpan[] = [];
   for (const segment of segments) {
@@ -11,7 +14,8 @@ export function spansFromSegments(segments: ReadonlyArray<Segment>): { text: str
     const start = text.length;
     text += segment.text;
     const last = spans[spans.length - 1];
-    if (last !== undefined && last.source === segment.source && last.end === start) last.end = text.length;
+    if (last !== undefined && last.source === segment.source && last.end === start)
+      last.end = text.length;
     else spans.push({ start, end: text.length, source: segment.source });
   }
   return { text, spans };
@@ -28,7 +32,8 @@ export function renderWithLossMask(steps: ReadonlyArray<Step>, codec: TextCodec)
 /** Per-character mask (1 = train, 0 = masked) for trainers that want an array. */
 export function lossMaskArray(rendered: Pick<RenderedText, 'text' | 'spans'>): Uint8Array {
   const mask = new Uint8Array(rendered.text.length);
-  for (const span of rendered.spans) if (span.source === 'model') mask.fill(1, span.start, span.end);
+  for (const span of rendered.spans)
+    if (span.source === 'model') mask.fill(1, span.start, span.end);
   return mask;
 }
 

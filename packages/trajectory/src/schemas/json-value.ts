@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** Any JSON value; tool inputs and metadata are free-form but must survive JSON round trips. */
 export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>

@@ -47,7 +47,9 @@ export const preferencePairSchema = z.object({
 export const dimensionScoreSchema = z.object({
   score: z.number().min(0).max(1),
   diagnostics: z
-    .array(z.object({ stepIndex: z.number().int().nullable(), code: z.string(), message: z.string() }))
+    .array(
+      z.object({ stepIndex: z.number().int().nullable(), code: z.string(), message: z.string() }),
+    )
     .default([]),
 });
 

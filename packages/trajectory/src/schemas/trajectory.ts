@@ -32,29 +32,39 @@ export const provenanceSchema = z.object({
   parentId: z.string().optional(),
 });
 
-export const trajectorySchema = z.object({
-  id: z.string().min(1),
-  taskId: z.string().min(1),
-  question: z.string().optional(),
-  steps: z.array(stepSchema),
-  /** The extracted final answer, or null when the trajectory never answered. */
-  finalAnswer: z.string().nullable().default(null),
-  provenance: provenanceSchema.default({}),
-  metadata: metadataSchema.default({}),
-}).superRefine((trajectory, ctx) => {
-  // Every result must answer an earlier call, and call ids are unique: consumers pair them by id.
-  const calls = new Set<string>();
-  trajectory.steps.forEach((step, index) => {
-    if (step.type === 'tool-call') {
-      if (calls.has(step.callId)) {
-        ctx.addIssue({ code: 'custom', path: ['steps', index, 'callId'], message: `duplicate call id "${step.callId}"` });
+export const trajectorySchema = z
+  .object({
+    id: z.string().min(1),
+    taskId: z.string().min(1),
+    question: z.string().optional(),
+    steps: z.array(stepSchema),
+    /** The extracted final answer, or null when the trajectory never answered. */
+    finalAnswer: z.string().nullable().default(null),
+    provenance: provenanceSchema.default({}),
+    metadata: metadataSchema.default({}),
+  })
+  .superRefine((trajectory, ctx) => {
+    // Every result must answer an earlier call, and call ids are unique: consumers pair them by id.
+    const calls = new Set<string>();
+    trajectory.steps.forEach((step, index) => {
+      if (step.type === 'tool-call') {
+        if (calls.has(step.callId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', index, 'callId'],
+            message: `duplicate call id "${step.callId}"`,
+          });
+        }
+        calls.add(step.callId);
+      } else if (step.type === 'tool-result' && !calls.has(step.callId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'callId'],
+          message: `result for unknown call id "${step.callId}"`,
+        });
       }
-      calls.add(step.callId);
-    } else if (step.type === 'tool-result' && !calls.has(step.callId)) {
-      ctx.addIssue({ code: 'custom', path: ['steps', index, 'callId'], message: `result for unknown call id "${step.callId}"` });
-    }
+    });
   });
-});
 
 export type Usage = z.infer<typeof usageSchema>;
 export type Sampling = z.infer<typeof samplingSchema>;

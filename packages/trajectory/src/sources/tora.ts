@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { trajectoryFromText } from '../build-trajectory.js';
+import type { InputLocation } from '../errors.js';
 import { taskId } from '../ids.js';
 import { type Task, taskSchema } from '../schemas/task.js';
 import { validate } from '../validate.js';
@@ -17,8 +18,14 @@ export const toraRecordSchema = z.looseObject({
 });
 
 /** A ToRA solution as a labelled trajectory and its task (same task id as the GSM8K loaders). */
-export function toraTrajectory(raw: unknown, options: { dataSource?: string } = {}): LabelledTrajectory & { task: Task } {
-  const record = validate(toraRecordSchema, raw, { what: 'ToRA record' });
+export function toraTrajectory(
+  raw: unknown,
+  options: { dataSource?: string; location?: InputLocation } = {},
+): LabelledTrajectory & { task: Task } {
+  const record = validate(toraRecordSchema, raw, {
+    what: 'ToRA record',
+    location: options.location ?? {},
+  });
   const dataSource = options.dataSource ?? 'gsm8k';
   const task = validate(taskSchema, {
     id: taskId({ question: record.question, dataSource }),
@@ -32,6 +39,10 @@ export function toraTrajectory(raw: unknown, options: { dataSource?: string } = 
     taskId: task.id,
     question: record.question,
     provenance: { model: record.model, origin: 'imported' },
+    metadata: {
+      isCorrect: record.is_correct,
+      pred: record.pred === undefined || record.pred === null ? null : String(record.pred),
+    },
   });
   return { task, trajectory, isCorrect: record.is_correct, issues };
 }
