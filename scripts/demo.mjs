@@ -4,7 +4,8 @@
 // this script as their packages land. Usage: pnpm demo [--out dir]
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runCli } from 'autotraj';
+// The built CLI (the demo script runs after `turbo run build`).
+import { runCli } from '../packages/cli/dist/index.js';
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
