@@ -1,6 +1,26 @@
 import type { CliCommand } from './command.js';
 import { convertCommand } from './convert.js';
+import { checkAnswersCommand, evaluateCommand } from './evaluator-commands.js';
+import { execCommand } from './exec.js';
 import { inspectCommand } from './inspect.js';
+import { reportCommand } from './report.js';
+import { scoreCommand, trainRmCommand } from './reward-model-commands.js';
+import { rolloutCommand, serveCommand } from './rl-commands.js';
+import { searchCommand } from './search.js';
+import { synthesizeCommand } from './synthesize.js';
 
 /** Every registered subcommand. Add a command: write `commands/<name>.ts`, list it here. */
-export const commands: CliCommand[] = [convertCommand, inspectCommand];
+export const commands: CliCommand[] = [
+  convertCommand,
+  inspectCommand,
+  serveCommand,
+  rolloutCommand,
+  trainRmCommand,
+  scoreCommand,
+  execCommand,
+  searchCommand,
+  checkAnswersCommand,
+  evaluateCommand,
+  synthesizeCommand,
+  reportCommand,
+];

@@ -1,0 +1,3 @@
+// The @autotraj/rl commands, registered together from one line in index.ts.
+export { rolloutCommand } from './rollout.js';
+export { serveCommand } from './serve.js';

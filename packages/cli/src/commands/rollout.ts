@@ -1,0 +1,164 @@
+import {
+  type AdvantageEstimator,
+  createPaperReward,
+  createPolicyModel,
+  createRolloutTools,
+  openRewardModel,
+  readPrompts,
+  runRollouts,
+  type TrajectoryScorer,
+} from '@autotraj/rl';
+import { CliError } from '../cli-error.js';
+import { formatTable, println } from '../io.js';
+import type { CliCommand } from './command.js';
+
+interface RolloutOptions {
+  prompts: string;
+  groupSize: string;
+  model: string;
+  baseUrl?: string;
+  apiKey?: string;
+  cassette?: string;
+  rm?: string;
+  out: string;
+  tools: string;
+  concurrency: string;
+  maxToolCalls: string;
+  temperature: string;
+  estimator: string;
+  limit?: string;
+  runTag: string;
+}
+
+const estimators: AdvantageEstimator[] = ['grpo', 'dr-grpo', 'rloo'];
+
+const integer = (name: string, value: string, min: number): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError({
+      message: `--${name} must be an integer >= ${min}, got "${value}"`,
+      exitCode: 2,
+    });
+  return n;
+};
+
+export const rolloutCommand: CliCommand = {
+  register(program, io) {
+    program
+      .command('rollout')
+      .description(
+        'G rollouts per prompt from an OpenAI-compatible policy, scored with the paper reward, with GRPO advantages (resumable)',
+      )
+      .requiredOption(
+        '--prompts <file.jsonl>',
+        'tasks (id, question, goldAnswers, dataSource) or GSM8K lines',
+      )
+      .requiredOption('--group-size <G>', 'rollouts per prompt (paper: 4)')
+      .requiredOption('--model <id>', 'policy model id (e.g. the vLLM served model name)')
+      .option(
+        '--base-url <url>',
+        'OpenAI-compatible base URL, e.g. http://localhost:8000/v1 (default: $OPENAI_BASE_URL)',
+      )
+      .option('--api-key <key>', 'API key (default: $OPENAI_API_KEY, or EMPTY for vLLM)')
+      .option('--cassette <file.jsonl>', 'answer from a recorded cassette instead of a live server')
+      .option(
+        '--rm <model.onnx>',
+        'trajectory reward model (dir/model.onnx from `autotraj train-rm`); without it the reward is format + outcome only',
+      )
+      .requiredOption('--out <dir>', 'output directory (rollouts.jsonl; rerun to resume)')
+      .option('--tools <names>', 'comma-separated tools: calculator, python', 'calculator,python')
+      .option('--concurrency <n>', 'rollouts generating at once', '8')
+      .option('--max-tool-calls <n>', 'tool budget per rollout (paper: 3)', '3')
+      .option('--temperature <t>', 'sampling temperature', '1')
+      .option('--estimator <name>', `advantage estimator: ${estimators.join(', ')}`, 'grpo')
+      .option('--limit <n>', 'only the first n prompts')
+      .option('--run-tag <tag>', 'distinguishes groups of the same prompt across runs / epochs', '')
+      .action(async (options: RolloutOptions) => {
+        const groupSize = integer('group-size', options.groupSize, 1);
+        const concurrency = integer('concurrency', options.concurrency, 1);
+        const maxToolCalls = integer('max-tool-calls', options.maxToolCalls, 0);
+        const temperature = Number(options.temperature);
+        if (!Number.isFinite(temperature) || temperature < 0)
+          throw new CliError({
+            message: `--temperature must be >= 0, got "${options.temperature}"`,
+            exitCode: 2,
+          });
+        if (!(estimators as string[]).includes(options.estimator)) {
+          throw new CliError({
+            message: `--estimator must be one of ${estimators.join(', ')}, got "${options.estimator}"`,
+            exitCode: 2,
+          });
+        }
+        const baseURL = options.baseUrl ?? process.env.OPENAI_BASE_URL;
+        if (options.cassette === undefined && baseURL === undefined) {
+          throw new CliError({
+            message:
+              'give --base-url (or $OPENAI_BASE_URL) for a live policy, or --cassette to replay one',
+            exitCode: 2,
+          });
+        }
+        const model = createPolicyModel({
+          model: options.model,
+          ...(baseURL === undefined ? {} : { baseURL }),
+          ...((options.apiKey ?? process.env.OPENAI_API_KEY)
+            ? { apiKey: options.apiKey ?? process.env.OPENAI_API_KEY }
+            : {}),
+          ...(options.cassette === undefined ? {} : { cassette: options.cassette }),
+        });
+        const toolNames = options.tools
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== '');
+        const { tools, close: closeTools } = createRolloutTools(toolNames);
+        let scorer: TrajectoryScorer | null = null;
+        try {
+          scorer = options.rm === undefined ? null : await openRewardModel({ path: options.rm });
+          const summary = await runRollouts({
+            prompts: readPrompts(
+              options.prompts,
+              options.limit === undefined ? {} : { limit: integer('limit', options.limit, 1) },
+            ),
+            groupSize,
+            model,
+            tools,
+            generation: { maxToolCalls, sampling: { temperature } },
+            reward: createPaperReward({ trajectoryModel: scorer }),
+            advantage: { estimator: options.estimator as AdvantageEstimator },
+            outDir: options.out,
+            concurrency,
+            runTag: options.runTag,
+            onGroup: (records) => {
+              if (io.interactive)
+                io.stderr.write(
+                  `\r${records[0]!.groupId}: ${records.map((r) => r.reward.total.toFixed(2)).join(' ')}   `,
+                );
+            },
+          });
+          println(
+            io.stdout,
+            formatTable([
+              ['groups written', summary.groups],
+              ['rollouts written', summary.rollouts],
+              ['groups already done (resume)', summary.resumedGroups],
+              ['groups failed', summary.failedGroups],
+              ['zero-variance groups', summary.zeroVarianceGroups],
+              ['mean reward', Number(summary.meanReward.toFixed(4))],
+              ['reward batches', summary.rewardBatches],
+              ['seconds', Number((summary.durationMs / 1000).toFixed(1))],
+            ]),
+          );
+          println(io.stdout, `wrote ${summary.path}`);
+          for (const error of summary.errors)
+            println(io.stderr, `autotraj rollout: group ${error.groupId} failed: ${error.message}`);
+          if (summary.failedGroups > 0) {
+            throw new CliError({
+              message: `${summary.failedGroups} group(s) failed; rerun the same command to retry them`,
+            });
+          }
+        } finally {
+          await scorer?.close();
+          await closeTools();
+        }
+      });
+  },
+};

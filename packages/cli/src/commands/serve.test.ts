@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { writeRandomRewardModel } from '@autotraj/rl/testing';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.js';
+import { runCli } from '../program.js';
+import { run } from '../test-support/run.js';
+
+describe('autotraj serve', () => {
+  it('serves the paper /score contract from an ONNX model and stops gracefully on SIGTERM', async () => {
+    const model = await writeRandomRewardModel(
+      join(mkdtempSync(join(tmpdir(), 'cli-serve-')), 'model.onnx'),
+    );
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const io: CliIo = { stdout, stderr: new PassThrough(), interactive: false };
+    const exit = runCli(['serve', '--rm', model, '--port', '0'], io);
+    for (let i = 0; i < 200 && !/http:\/\/\S+/.test(out); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const url = /(http:\/\/\S+)/.exec(out)![1]!;
+    const text =
+      '<think>6*7</think><code>print(6*7)</code><result>42</result><answer>\\boxed{42}</answer>';
+    const post = async <T>(path: string, body: unknown): Promise<T> =>
+      (await (
+        await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) })
+      ).json()) as T;
+    const single = await post<{ score: number }>('/score', { trajectory: text });
+    const batch = await post<{ scores: number[] }>('/score/batch', { trajectories: [text, text] });
+    expect(typeof single.score).toBe('number');
+    expect(batch.scores).toEqual([single.score, single.score]);
+    // The paper reward with labels: correct and well-formatted -> at least the outcome 1.
+    const verl = await post<{ score: number; outcome: number }>('/compute_score', {
+      data_source: 'gsm8k',
+      solution_str: text,
+      ground_truth: '42',
+    });
+    expect(verl.outcome).toBe(1);
+    expect(verl.score).toBeGreaterThanOrEqual(1);
+    const bad = await fetch(`${url}/score`, { method: 'POST', body: '{"trajectory": [' });
+    expect(bad.status).toBe(400);
+    process.emit('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(out).toMatch(/stopped after 4 trajectories/);
+  });
+
+  it('fails clearly for a missing model file', async () => {
+    const result = await run(['serve', '--rm', '/nonexistent/model.onnx', '--port', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/model\.onnx/);
+  });
+});

@@ -1,0 +1,98 @@
+import { createRewardServer, openRewardModel, paperRewardOptions } from '@autotraj/rl';
+import { CliError } from '../cli-error.js';
+import { println } from '../io.js';
+import type { CliCommand } from './command.js';
+
+interface ServeOptions {
+  rm: string;
+  port: string;
+  host: string;
+  maxBatchSize: string;
+  maxWaitMs: string;
+  maxBodyMb: string;
+  outcome: boolean;
+}
+
+const positiveInt = (name: string, value: string, min = 1): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError({
+      message: `--${name} must be an integer >= ${min}, got "${value}"`,
+      exitCode: 2,
+    });
+  return n;
+};
+
+/** Resolves on the first SIGINT / SIGTERM (and stops listening for them). */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export const serveCommand: CliCommand = {
+  register(program, io) {
+    program
+      .command('serve')
+      .description(
+        'Serve a trajectory reward model over HTTP: POST /score (paper), /score/batch, /get_reward (OpenRLHF), /compute_score (verl); GET /health, /metrics',
+      )
+      .requiredOption(
+        '--rm <model.onnx>',
+        'reward model exported by `autotraj train-rm --out dir` (dir/model.onnx)',
+      )
+      .option('--port <n>', 'port (0: any free port)', '8000')
+      .option('--host <address>', 'address to bind', '127.0.0.1')
+      .option('--max-batch-size <n>', 'most trajectories per ONNX call', '256')
+      .option(
+        '--max-wait-ms <ms>',
+        'how long a request may wait for others to share its batch',
+        '0',
+      )
+      .option('--max-body-mb <mb>', 'largest request body', '8')
+      .option(
+        '--no-outcome',
+        'answer /get_reward with raw RM scores even when labels are sent; disable /compute_score',
+      )
+      .action(async (options: ServeOptions) => {
+        const port = positiveInt('port', options.port, 0);
+        const maxBatchSize = positiveInt('max-batch-size', options.maxBatchSize);
+        const maxWaitMs = positiveInt('max-wait-ms', options.maxWaitMs, 0);
+        const maxBodyBytes = positiveInt('max-body-mb', options.maxBodyMb) * 1024 * 1024;
+        const scorer = await openRewardModel({ path: options.rm });
+        const server = createRewardServer({
+          scorer,
+          maxBatchSize,
+          maxWaitMs,
+          maxBodyBytes,
+          ...(options.outcome ? { reward: paperRewardOptions() } : {}),
+        });
+        const signal = untilSignal();
+        try {
+          const { url } = await server.listen({ port, host: options.host });
+          println(io.stdout, `autotraj serve: ${options.rm} on ${url}`);
+          println(
+            io.stdout,
+            '  POST /score /score/batch /get_reward /compute_score   GET /health /metrics',
+          );
+          const received = await signal;
+          println(io.stderr, `autotraj serve: ${received}, finishing requests in flight`);
+        } finally {
+          await server.close();
+          await scorer.close();
+        }
+        const m = server.metrics();
+        const meanBatch = m.batches === 0 ? 0 : m.batchItems / m.batches;
+        println(
+          io.stdout,
+          `autotraj serve: stopped after ${m.trajectoriesScored} trajectories in ${m.batches} batches (mean ${meanBatch.toFixed(1)})`,
+        );
+      });
+  },
+};

@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLoopbackServer } from '@autotraj/repairer/testing';
+import { describe, expect, it } from 'vitest';
+import { run } from '../test-support/run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'autotraj-synthesize-'));
+const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
+
+describe('autotraj synthesize', () => {
+  it('offline by default: replays the demo cassette and writes the outputs, with progress and a summary table', async () => {
+    const out = join(dir, 'demo');
+    const result = await run(['synthesize', '--out', out, '--limit', '6', '--concurrency', '4']);
+    expect(result.stderr).toContain('replaying the demo cassette');
+    expect(result.stderr).toMatch(/synthesize: 6\/6 tasks/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/candidates\s+24/);
+    expect(lines(join(out, 'candidates.jsonl'))).toHaveLength(24);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.counts.tasks).toBe(6);
+    expect(manifest.config).toMatchObject({
+      n: 4,
+      model: 'openai:scripted-gsm8k-policy',
+      modelMode: 'demo-replay',
+    });
+    // A stale cassette shows up as repairs that missed it; the shipped one covers every request.
+    for (const line of lines(join(out, 'hard.jsonl')))
+      expect(JSON.parse(line).reason).not.toMatch(/cassette/);
+    expect(lines(join(out, 'sft.jsonl')).length).toBeGreaterThan(0);
+  });
+
+  it('--json prints the summary for machines; a rerun resumes and writes nothing twice', async () => {
+    const out = join(dir, 'json');
+    const first = await run(['synthesize', '--out', out, '--limit', '3', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      counts: { tasks: 3, candidates: 12 },
+      run: { done: 3 },
+    });
+    const again = await run(['synthesize', '--out', out, '--limit', '3', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      counts: { tasks: 3 },
+      run: { done: 0, resumed: 3 },
+    });
+    expect(lines(join(out, 'candidates.jsonl'))).toHaveLength(12);
+  });
+
+  it('reads GSM8K JSONL directly and talks to an OpenAI-compatible endpoint with --base-url, recording a cassette', async () => {
+    const tasks = join(dir, 'tasks.jsonl');
+    writeFileSync(
+      tasks,
+      `${JSON.stringify({ question: 'What is 6 times 7?', answer: 'Six sevens <<6*7=42>>42.\n#### 42' })}\n`,
+    );
+    const server = await startLoopbackServer({
+      reply: () => ({ text: '<think>6*7.</think>\n<answer>\\boxed{42}</answer>' }),
+    });
+    const cassette = join(dir, 'rec.jsonl');
+    try {
+      const result = await run([
+        'synthesize',
+        '--tasks',
+        tasks,
+        '--n',
+        '2',
+        '--out',
+        join(dir, 'live'),
+        '--base-url',
+        server.baseURL,
+        '--model',
+        'tiny',
+        '--record',
+        cassette,
+        '--json',
+      ]);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).counts).toMatchObject({ tasks: 1, candidates: 2 });
+    } finally {
+      await server.close();
+    }
+    expect(lines(cassette).length).toBeGreaterThanOrEqual(2);
+    // The recording replays offline.
+    const replayed = await run([
+      'synthesize',
+      '--tasks',
+      tasks,
+      '--n',
+      '2',
+      '--out',
+      join(dir, 'replayed'),
+      '--replay',
+      cassette,
+      '--json',
+    ]);
+    expect(replayed.code).toBe(0);
+    expect(JSON.parse(replayed.stdout).counts).toMatchObject({ tasks: 1, candidates: 2 });
+  });
+
+  it('rejects conflicting model flags and bad task lines with clear errors', async () => {
+    const conflict = await run([
+      'synthesize',
+      '--out',
+      join(dir, 'x'),
+      '--replay',
+      'a.jsonl',
+      '--model',
+      'openai:gpt-4o-mini',
+    ]);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toMatch(/--replay .* cannot be combined with --model/);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"prompt":"no question field"}\n');
+    const result = await run(['synthesize', '--tasks', bad, '--out', join(dir, 'bad')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bad\.jsonl, line 1/);
+  });
+});

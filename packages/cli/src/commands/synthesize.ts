@@ -1,0 +1,274 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createEvaluator, type PresetName } from '@autotraj/evaluator';
+import {
+  createRepairer,
+  demoFixtures,
+  type Protocol,
+  type RepairStrategy,
+  readTasksJsonl,
+  resolveModel,
+  type SynthesisEvent,
+  type SynthesisSummary,
+  synthesize,
+} from '@autotraj/repairer';
+import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
+import { CliError } from '../cli-error.js';
+import { type CliIo, formatTable, println } from '../io.js';
+import type { CliCommand } from './command.js';
+
+interface SynthesizeFlags {
+  tasks?: string;
+  n: number;
+  out: string;
+  model?: string;
+  baseUrl?: string;
+  replay?: string;
+  record?: string;
+  concurrency: number;
+  limit?: number;
+  protocol: Protocol;
+  strategy: RepairStrategy;
+  maxAttempts: number;
+  maxToolCalls: number;
+  temperature: number;
+  preset: PresetName;
+  json?: boolean;
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new CliError({
+        message: `${name} must be a positive integer, got "${value}"`,
+        exitCode: 2,
+      });
+    return n;
+  };
+}
+
+function oneOf<T extends string>(name: string, values: ReadonlyArray<T>) {
+  return (value: string): T => {
+    if (!values.includes(value as T))
+      throw new CliError({
+        message: `${name} must be one of ${values.join(', ')}, got "${value}"`,
+        exitCode: 2,
+      });
+    return value as T;
+  };
+}
+
+function countLines(path: string, limit: number | undefined): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new CliError({
+      message: `cannot read tasks file ${path}: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+  const lines = text.split('\n').filter((line) => line.trim() !== '').length;
+  return limit === undefined ? lines : Math.min(lines, limit);
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, one line per finished task otherwise. */
+function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEvent) => void {
+  let retries = 0;
+  return (event) => {
+    if (event.type === 'retry') retries++;
+    if (event.type !== 'task-done' && event.type !== 'task-failed') return;
+    const total = event.total ?? 0;
+    const finished = event.done + event.failed;
+    const tail =
+      event.type === 'task-done'
+        ? `kept ${event.counts.kept}  repaired ${event.counts.repairAccepted}  hard ${event.counts.hard}  failed ${event.failed}  retries ${retries}`
+        : `failed ${event.taskId}: ${event.reason}`;
+    if (io.interactive && !json) {
+      const width = 24;
+      const filled = total > 0 ? Math.round((finished / total) * width) : 0;
+      io.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${total} tasks  ${tail}\x1b[K`,
+      );
+      if (finished === total) io.stderr.write('\n');
+    } else {
+      println(io.stderr, `synthesize: ${finished}/${total} tasks  ${tail}`);
+    }
+  };
+}
+
+function summaryTable(summary: SynthesisSummary): string {
+  const c = summary.counts;
+  const t = summary.timings;
+  return formatTable(
+    [
+      ['tasks', c.tasks],
+      ['  done this run', summary.run.done],
+      ['  resumed (done earlier)', summary.run.resumed],
+      ['  failed (rerun to retry)', summary.run.failed],
+      ['candidates', c.candidates],
+      ['kept', c.kept],
+      ['repaired + accepted', c.repairAccepted],
+      ['hard cases', c.hard],
+      ['discarded', c.discarded],
+      ['sft records', c.sft],
+      ['preference pairs', c.pairs],
+      ['trajectories / s', Number(t.trajectoriesPerSecond.toFixed(2))],
+      ['tool ms / trajectory', Number(t.toolMsPerTrajectory.toFixed(1))],
+      ['evaluation ms / trajectory', Number(t.evaluationMsPerTrajectory.toFixed(2))],
+      ['wall time s', Number((t.wallMs / 1000).toFixed(1))],
+    ],
+    ['', 'value'],
+  );
+}
+
+/** `autotraj synthesize`: sample, evaluate, repair and write SFT data, pairs and hard cases. */
+export const synthesizeCommand: CliCommand = {
+  register(program, io) {
+    program
+      .command('synthesize')
+      .description(
+        'Sample N tool-using candidates per task, evaluate, repair with an LLM, and write candidates/sft/pairs/hard JSONL + manifest.json (resumable). Offline default: replays the shipped demo cassette (authored fixtures).',
+      )
+      .option(
+        '--tasks <file>',
+        'tasks JSONL: AutoTraj tasks or GSM8K lines (question, answer); default: the 40 demo GSM8K problems',
+      )
+      .option('--n <n>', 'candidates per task', positiveInt('--n'), 4)
+      .requiredOption('--out <dir>', 'output directory (rerun with the same directory to resume)')
+      .option('--model <model>', 'openai:<id>, or <id> with --base-url')
+      .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)')
+      .option('--replay <cassette>', 'answer from a recorded cassette instead of a live model')
+      .option('--record <cassette>', 'record every live response to a cassette')
+      .option(
+        '--concurrency <k>',
+        'trajectories generated at once',
+        positiveInt('--concurrency'),
+        8,
+      )
+      .option('--limit <n>', 'only the first n tasks', positiveInt('--limit'))
+      .option(
+        '--protocol <protocol>',
+        'text-tags or native tool calling',
+        oneOf('--protocol', ['text-tags', 'native'] as const),
+        'text-tags',
+      )
+      .option(
+        '--strategy <strategy>',
+        'repair strategy: regenerate or resume',
+        oneOf('--strategy', ['regenerate', 'resume'] as const),
+        'regenerate',
+      )
+      .option(
+        '--max-attempts <n>',
+        'repair attempts per trajectory',
+        positiveInt('--max-attempts'),
+        1,
+      )
+      .option(
+        '--max-tool-calls <n>',
+        'tool budget per trajectory',
+        positiveInt('--max-tool-calls'),
+        3,
+      )
+      .option('--temperature <t>', 'candidate sampling temperature', Number.parseFloat, 0.3)
+      .option(
+        '--preset <preset>',
+        'evaluator preset: paper or full',
+        oneOf('--preset', ['paper', 'full'] as const),
+        'paper',
+      )
+      .option('--json', 'print the summary as JSON on stdout')
+      .action(async (flags: SynthesizeFlags) => {
+        if (!Number.isFinite(flags.temperature) || flags.temperature < 0)
+          throw new CliError({ message: '--temperature must be a number >= 0', exitCode: 2 });
+        let resolved: ReturnType<typeof resolveModel>;
+        try {
+          resolved = resolveModel({
+            ...(flags.model === undefined ? {} : { model: flags.model }),
+            ...(flags.baseUrl === undefined ? {} : { baseURL: flags.baseUrl }),
+            ...(flags.replay === undefined ? {} : { replay: flags.replay }),
+            ...(flags.record === undefined ? {} : { record: flags.record }),
+          });
+        } catch (cause) {
+          throw new CliError({ message: (cause as Error).message, exitCode: 2, cause });
+        }
+        const tasksPath = flags.tasks ?? demoFixtures.tasksPath;
+        if (resolved.mode === 'demo-replay') {
+          println(
+            io.stderr,
+            `synthesize: offline: replaying the demo cassette ${demoFixtures.cassettePath} (authored fixtures, not a real model); pass --model or --base-url for a live model`,
+          );
+          if (flags.n > demoFixtures.n)
+            println(
+              io.stderr,
+              `synthesize: the demo cassette holds ${demoFixtures.n} candidates per task; --n ${flags.n} will fail on the missing ones`,
+            );
+        }
+        const total = countLines(tasksPath, flags.limit);
+        const pool = createPythonPool({
+          size: Math.max(1, Math.min(flags.concurrency, cpus().length)),
+        });
+        const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
+        const evaluator = createEvaluator({ preset: flags.preset });
+        try {
+          const repairer = createRepairer({
+            model: resolved.model,
+            tools,
+            evaluator,
+            strategy: flags.strategy,
+            maxAttempts: flags.maxAttempts,
+            protocol: flags.protocol,
+            maxToolCalls: flags.maxToolCalls,
+            modelName: resolved.modelName,
+          });
+          const summary = await synthesize({
+            tasks: readTasksJsonl(
+              tasksPath,
+              flags.limit === undefined ? {} : { limit: flags.limit },
+            ),
+            total,
+            policy: {
+              model: resolved.model,
+              tools,
+              protocol: flags.protocol,
+              maxToolCalls: flags.maxToolCalls,
+              sampling: { temperature: flags.temperature },
+              modelName: resolved.modelName,
+            },
+            repairer,
+            evaluator,
+            n: flags.n,
+            outDir: flags.out,
+            concurrency: flags.concurrency,
+            onProgress: progressPrinter(io, flags.json === true),
+            config: {
+              tasks: tasksPath,
+              preset: flags.preset,
+              modelMode: resolved.mode,
+              ...(flags.replay ? { replay: flags.replay } : {}),
+            },
+          });
+          if (flags.json) println(io.stdout, JSON.stringify(summary));
+          else {
+            println(io.stdout, summaryTable(summary));
+            println(
+              io.stdout,
+              `\nwrote ${flags.out}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
+            );
+          }
+          if (summary.run.failed > 0) {
+            for (const failure of summary.run.failures.slice(0, 5))
+              println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
+            throw new CliError({
+              message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
+            });
+          }
+        } finally {
+          resolved.close();
+          await pool.close();
+        }
+      });
+  },
+};

@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gsm8kCorrectnessPairs, loadRewardModel, scoreWithModel } from '@autotraj/reward-model';
+import { toTrlPreference } from '@autotraj/trajectory';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, sharedData } from '../test-support/run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'autotraj-rm-cli-'));
+const jsonl = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+const pairsPath = join(dir, 'pairs.jsonl');
+const trlPath = join(dir, 'pairs.trl.jsonl');
+let pairs: ReturnType<typeof gsm8kCorrectnessPairs>;
+
+beforeAll(() => {
+  const records = readFileSync(sharedData('gsm8k/model-solutions.dev.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 160)
+    .map((l) => JSON.parse(l) as unknown);
+  pairs = gsm8kCorrectnessPairs(records);
+  writeFileSync(pairsPath, jsonl(pairs));
+  writeFileSync(
+    trlPath,
+    jsonl(pairs.map((p) => toTrlPreference(p, { format: 'gsm8k-calculator' }))),
+  );
+});
+
+describe('autotraj train-rm and score', () => {
+  it('trains on PreferencePair JSONL, writes model.onnx and a report, and scores trajectories', async () => {
+    const out = join(dir, 'rm');
+    const trained = await run(['train-rm', '--pairs', pairsPath, '--out', out, '--epochs', '4']);
+    expect(trained.stderr).toBe('');
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/held-out accuracy\s+0\.\d{3}/);
+    const report = JSON.parse(readFileSync(join(out, 'training-report.json'), 'utf8'));
+    expect(report.data.trainPairs + report.data.validationPairs).toBe(pairs.length);
+    expect(report.heldOut.pairs).toBe(report.data.validationPairs);
+    expect(report.heldOut.histograms.chosen.counts.reduce((a: number, b: number) => a + b, 0)).toBe(
+      report.heldOut.pairs,
+    );
+    expect(report.model.bytes).toBeGreaterThan(1_000_000);
+
+    const trajectories = join(dir, 'trajectories.jsonl');
+    writeFileSync(trajectories, jsonl(pairs.slice(0, 30).flatMap((p) => [p.chosen, p.rejected])));
+    const scored = join(dir, 'scored.jsonl');
+    const result = await run([
+      'score',
+      '--model',
+      join(out, 'model.onnx'),
+      trajectories,
+      '--out',
+      scored,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/scored 60 trajectories from 60 lines \(trajectory\)/);
+    const lines = readLines(scored);
+    expect(lines).toHaveLength(60);
+    expect(lines[0].id).toBe(pairs[0]!.chosen.id);
+    const model = await loadRewardModel(join(out, 'model.onnx'));
+    const expected = scoreWithModel(model, [{ trajectory: pairs[0]!.chosen }]);
+    expect(Math.abs(lines[0].score - expected[0]!)).toBeLessThan(1e-5);
+    // A multi-solution record (GSM8K model solutions) comes back with `scores`, one per solution.
+    const input = join(dir, 'solutions.jsonl');
+    writeFileSync(
+      input,
+      readFileSync(sharedData('gsm8k/model-solutions.dev.jsonl'), 'utf8')
+        .split('\n')
+        .slice(0, 3)
+        .join('\n'),
+    );
+    const scoredSolutions = join(dir, 'solutions.scored.jsonl');
+    const solutions = await run([
+      'score',
+      '--model',
+      join(out, 'model.onnx'),
+      input,
+      '--out',
+      scoredSolutions,
+    ]);
+    expect(solutions.code).toBe(0);
+    expect(solutions.stderr).toMatch(/scored 12 trajectories from 3 lines \(gsm8k-solutions\)/);
+    const solutionLines = readLines(scoredSolutions);
+    expect(solutionLines.map((l) => l.scores.length)).toEqual([4, 4, 4]);
+    expect(solutionLines[0].question).toBeTypeOf('string');
+  });
+
+  it('reads TRL preference rows and scores TRL prompt/completion rows', async () => {
+    const out = join(dir, 'rm-trl');
+    const trained = await run([
+      'train-rm',
+      '--pairs',
+      trlPath,
+      '--out',
+      out,
+      '--epochs',
+      '2',
+      '--format',
+      'gsm8k-calculator',
+    ]);
+    expect(trained.code).toBe(0);
+    const completions = join(dir, 'completions.jsonl');
+    const rows = pairs.slice(0, 5).map((p) => ({
+      prompt: p.question,
+      completion: toTrlPreference(p, { format: 'gsm8k-calculator' }).chosen,
+    }));
+    writeFileSync(completions, jsonl(rows));
+    const scored = join(dir, 'completions.scored.jsonl');
+    const result = await run([
+      'score',
+      '--model',
+      join(out, 'model.onnx'),
+      completions,
+      '--out',
+      scored,
+      '--from',
+      'gsm8k-calculator',
+    ]);
+    expect(result.code).toBe(0);
+    const lines = readLines(scored);
+    expect(lines.map((l) => l.prompt)).toEqual(rows.map((r) => r.prompt));
+    expect(lines.every((l) => typeof l.score === 'number' && Number.isFinite(l.score))).toBe(true);
+  });
+
+  it('names the file and line of a bad pair, and refuses a bad model', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, `${JSON.stringify(pairs[0])}\n{"prompt": "q", "chosen": 3}\n`);
+    const result = await run(['train-rm', '--pairs', bad, '--out', join(dir, 'bad-out')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${bad}, line 2`);
+    const notAModel = join(dir, 'not-a-model.onnx');
+    writeFileSync(notAModel, 'hello');
+    const scored = await run([
+      'score',
+      '--model',
+      notAModel,
+      pairsPath,
+      '--out',
+      join(dir, 'x.jsonl'),
+    ]);
+    expect(scored.code).toBe(1);
+    expect(scored.stderr).toContain(notAModel);
+  });
+});

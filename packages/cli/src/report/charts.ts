@@ -1,0 +1,81 @@
+/** Small dependency-free SVG charts for the static report. */
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}
+
+const fmt = (x: number) =>
+  Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
+
+/** Horizontal bars, one per stage, widths relative to the largest. */
+export function funnelSvg(stages: ReadonlyArray<{ label: string; value: number }>): string {
+  const max = Math.max(1, ...stages.map((s) => s.value));
+  const row = 28;
+  const width = 640;
+  const labelWidth = 150;
+  const bars = stages
+    .map((stage, i) => {
+      const w = Math.max(2, ((width - labelWidth - 60) * stage.value) / max);
+      const y = i * row;
+      return `<g data-stage="${escapeHtml(stage.label)}"><text x="${labelWidth - 8}" y="${y + 18}" text-anchor="end">${escapeHtml(stage.label)}</text><rect x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 8}" rx="3" class="bar"/><text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 18}" class="value">${stage.value}</text></g>`;
+    })
+    .join('');
+  return `<svg class="chart funnel" viewBox="0 0 ${width} ${stages.length * row}" role="img" aria-label="pipeline funnel">${bars}</svg>`;
+}
+
+export interface Series {
+  name: string;
+  values: ReadonlyArray<number>;
+  className: string;
+}
+
+/** Overlaid histograms of several series on shared bins. */
+export function histogramSvg(
+  series: ReadonlyArray<Series>,
+  options: { bins?: number; min?: number; max?: number; label: string },
+): string {
+  const all = series.flatMap((s) => [...s.values]);
+  if (all.length === 0) return `<p class="empty">No data for ${escapeHtml(options.label)}.</p>`;
+  const bins = options.bins ?? 20;
+  const min = options.min ?? Math.min(...all);
+  let max = options.max ?? Math.max(...all);
+  if (max <= min) max = min + 1;
+  const binWidth = (max - min) / bins;
+  const counts = series.map((s) => {
+    const c = new Array<number>(bins).fill(0);
+    for (const v of s.values)
+      c[Math.min(bins - 1, Math.max(0, Math.floor((v - min) / binWidth)))]! += 1;
+    return c;
+  });
+  // Densities, so series of different sizes compare by shape.
+  const densities = counts.map((c, i) => c.map((n) => n / Math.max(1, series[i]!.values.length)));
+  const top = Math.max(1e-9, ...densities.flat());
+  const width = 640;
+  const height = 200;
+  const pad = 30;
+  const barW = (width - 2 * pad) / bins;
+  const rects = densities
+    .map((d, s) =>
+      d
+        .map((v, b) => {
+          const h = ((height - 2 * pad) * v) / top;
+          return h <= 0
+            ? ''
+            : `<rect class="${series[s]!.className}" x="${(pad + b * barW).toFixed(1)}" y="${(height - pad - h).toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${h.toFixed(1)}"/>`;
+        })
+        .join(''),
+    )
+    .join('');
+  const axis = `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" class="axis"/><text x="${pad}" y="${height - 8}">${fmt(min)}</text><text x="${width - pad}" y="${height - 8}" text-anchor="end">${fmt(max)}</text><text x="${width / 2}" y="${height - 8}" text-anchor="middle">${escapeHtml(options.label)}</text>`;
+  const legend = series
+    .map(
+      (s, i) =>
+        `<g transform="translate(${pad + i * 200},8)"><rect class="${s.className}" width="12" height="12"/><text x="16" y="11">${escapeHtml(s.name)} (n=${s.values.length})</text></g>`,
+    )
+    .join('');
+  return `<svg class="chart histogram" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.label)}">${legend}${rects}${axis}</svg>`;
+}

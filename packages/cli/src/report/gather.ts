@@ -1,0 +1,263 @@
+import { readFile } from 'node:fs/promises';
+import { createOnnxScorer } from '@autotraj/reward-model';
+import {
+  type PreferencePair,
+  preferencePairSchema,
+  type RolloutRecord,
+  readJsonl,
+  rolloutRecordSchema,
+  type SftRecord,
+  type Step,
+  sftRecordSchema,
+} from '@autotraj/trajectory';
+import { z } from 'zod';
+import { locateRunFiles, type RunFiles } from './run-files.js';
+
+const diagnosticSchema = z.object({
+  stepIndex: z.number().int().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+
+// The report reads only the fields it shows, so it keeps working as record types grow.
+const candidateSchema = z.looseObject({
+  id: z.string(),
+  taskId: z.string(),
+  trajectory: z.looseObject({
+    id: z.string(),
+    question: z.string().optional(),
+    steps: z.array(z.unknown()),
+    finalAnswer: z.string().nullable().optional(),
+  }),
+  correct: z.boolean().nullable(),
+  quality: z.number(),
+  diagnostics: z.array(diagnosticSchema).default([]),
+  decision: z.object({ action: z.enum(['keep', 'repair', 'discard']), reason: z.string() }),
+});
+
+const hardSchema = z.looseObject({
+  id: z.string(),
+  taskId: z.string(),
+  question: z.string(),
+  original: z.looseObject({ id: z.string(), steps: z.array(z.unknown()) }),
+  lastAttempt: z.looseObject({ id: z.string(), steps: z.array(z.unknown()) }).nullable(),
+  attempts: z.number(),
+  reason: z.string(),
+});
+
+export type Diagnostic = z.infer<typeof diagnosticSchema>;
+
+export interface ShownTrajectory {
+  id: string;
+  steps: Step[];
+  finalAnswer: string | null;
+  quality: number | null;
+  correct: boolean | null;
+  diagnostics: Diagnostic[];
+  decision?: { action: string; reason: string };
+}
+
+export interface TaskView {
+  taskId: string;
+  question: string;
+  candidates: ShownTrajectory[];
+  repairs: { original: ShownTrajectory; repaired: ShownTrajectory }[];
+  hard: {
+    original: ShownTrajectory;
+    lastAttempt: ShownTrajectory | null;
+    attempts: number;
+    reason: string;
+  }[];
+}
+
+export interface RolloutGroupView {
+  groupId: string;
+  taskId: string;
+  rollouts: {
+    index: number;
+    total: number;
+    components: Record<string, number>;
+    advantage: number | null;
+    finalAnswer: string | null;
+  }[];
+}
+
+export interface ReportData {
+  runDir: string;
+  files: RunFiles;
+  funnel: { label: string; value: number }[];
+  qualityBefore: number[];
+  qualityAfter: number[];
+  rewardModel: {
+    chosen: number[];
+    rejected: number[];
+    accuracy: number;
+    heldOutAccuracy: number | null;
+    lengthBaseline: number | null;
+  } | null;
+  rl: { groups: RolloutGroupView[]; componentNames: string[] } | null;
+  tasks: TaskView[];
+  /** Lines the report could not read, by file (also printed by the command). */
+  unreadable: { file: string; line: number | undefined; message: string }[];
+}
+
+async function readAll<T>(
+  path: string | null,
+  schema: z.ZodType<T>,
+  unreadable: ReportData['unreadable'],
+): Promise<T[]> {
+  if (path === null) return [];
+  const out: T[] = [];
+  const onReject = (error: { location: { file?: string; line?: number }; message: string }) => {
+    unreadable.push({ file: path, line: error.location.line, message: error.message });
+  };
+  for await (const { value } of readJsonl(path, { schema, mode: 'lenient', onReject }))
+    out.push(value as T);
+  return out;
+}
+
+function shown(
+  trajectory: { id: string; steps: unknown[]; finalAnswer?: string | null | undefined },
+  extra: Partial<ShownTrajectory> = {},
+): ShownTrajectory {
+  return {
+    id: trajectory.id,
+    steps: trajectory.steps as Step[],
+    finalAnswer: trajectory.finalAnswer ?? null,
+    quality: null,
+    correct: null,
+    diagnostics: [],
+    ...extra,
+  };
+}
+
+/** Read every artefact of a run directory into what the report shows. */
+export async function gatherReportData(runDir: string): Promise<ReportData> {
+  const files = locateRunFiles(runDir);
+  const unreadable: ReportData['unreadable'] = [];
+  const candidates = await readAll(files.candidates, candidateSchema, unreadable);
+  const sft: SftRecord[] = await readAll(files.sft, sftRecordSchema, unreadable);
+  const pairs: PreferencePair[] = await readAll(files.pairs, preferencePairSchema, unreadable);
+  const hard = await readAll(files.hard, hardSchema, unreadable);
+  const rollouts: RolloutRecord[] = await readAll(files.rollouts, rolloutRecordSchema, unreadable);
+
+  const tasks = new Map<string, TaskView>();
+  const task = (taskId: string, question: string | undefined): TaskView => {
+    let view = tasks.get(taskId);
+    if (view === undefined) {
+      view = { taskId, question: question ?? '', candidates: [], repairs: [], hard: [] };
+      tasks.set(taskId, view);
+    }
+    if (view.question === '' && question) view.question = question;
+    return view;
+  };
+  const candidateById = new Map<string, ShownTrajectory>();
+  for (const c of candidates) {
+    const view = shown(c.trajectory, {
+      quality: c.quality,
+      correct: c.correct,
+      diagnostics: c.diagnostics,
+      decision: c.decision,
+    });
+    candidateById.set(c.trajectory.id, view);
+    task(c.taskId, c.trajectory.question).candidates.push(view);
+  }
+  for (const pair of pairs) {
+    const original =
+      candidateById.get(pair.rejected.id) ??
+      shown(pair.rejected, { quality: pair.rejectedScore ?? null });
+    const repaired = shown(pair.chosen, { quality: pair.chosenScore ?? null, correct: true });
+    task(pair.taskId, pair.question).repairs.push({ original, repaired });
+  }
+  for (const h of hard) {
+    const original = candidateById.get(h.original.id) ?? shown(h.original);
+    task(h.taskId, h.question).hard.push({
+      original,
+      lastAttempt: h.lastAttempt === null ? null : shown(h.lastAttempt),
+      attempts: h.attempts,
+      reason: h.reason,
+    });
+  }
+
+  const count = (action: string) => candidates.filter((c) => c.decision.action === action).length;
+  const repairedSft = sft.filter((r) => r.origin === 'repaired');
+  const funnel = [
+    { label: 'tasks', value: new Set(candidates.map((c) => c.taskId)).size },
+    { label: 'candidates', value: candidates.length },
+    { label: 'kept', value: count('keep') },
+    { label: 'sent to repair', value: count('repair') },
+    { label: 'discarded', value: count('discard') },
+    { label: 'repairs accepted', value: repairedSft.length },
+    { label: 'hard cases', value: hard.length },
+    { label: 'SFT records', value: sft.length },
+    { label: 'preference pairs', value: pairs.length },
+    ...(rollouts.length > 0 ? [{ label: 'RL rollouts', value: rollouts.length }] : []),
+  ];
+
+  let rewardModel: ReportData['rewardModel'] = null;
+  if (files.rewardModel !== null && pairs.length > 0) {
+    const scorer = await createOnnxScorer({ path: files.rewardModel });
+    try {
+      const chosen = Array.from(
+        await scorer.score(pairs.map((p) => ({ question: p.question, trajectory: p.chosen }))),
+      );
+      const rejected = Array.from(
+        await scorer.score(pairs.map((p) => ({ question: p.question, trajectory: p.rejected }))),
+      );
+      const wins = chosen.filter((c, i) => c > rejected[i]!).length;
+      let heldOutAccuracy: number | null = null;
+      let lengthBaseline: number | null = null;
+      if (files.trainingReport !== null) {
+        const report = JSON.parse(await readFile(files.trainingReport, 'utf8')) as {
+          heldOut?: { pairwiseAccuracy?: number; lengthBaselineAccuracy?: number } | null;
+        };
+        heldOutAccuracy = report.heldOut?.pairwiseAccuracy ?? null;
+        lengthBaseline = report.heldOut?.lengthBaselineAccuracy ?? null;
+      }
+      rewardModel = {
+        chosen,
+        rejected,
+        accuracy: wins / pairs.length,
+        heldOutAccuracy,
+        lengthBaseline,
+      };
+    } finally {
+      await scorer.close();
+    }
+  }
+
+  let rl: ReportData['rl'] = null;
+  if (rollouts.length > 0) {
+    const groups = new Map<string, RolloutGroupView>();
+    const componentNames = new Set<string>();
+    for (const r of rollouts) {
+      let group = groups.get(r.groupId);
+      if (group === undefined) {
+        group = { groupId: r.groupId, taskId: r.taskId, rollouts: [] };
+        groups.set(r.groupId, group);
+      }
+      for (const name of Object.keys(r.reward.components)) componentNames.add(name);
+      group.rollouts.push({
+        index: r.rolloutIndex,
+        total: r.reward.total,
+        components: r.reward.components,
+        advantage: r.advantage,
+        finalAnswer: r.trajectory.finalAnswer,
+      });
+    }
+    for (const group of groups.values()) group.rollouts.sort((a, b) => a.index - b.index);
+    rl = { groups: [...groups.values()], componentNames: [...componentNames].sort() };
+  }
+
+  return {
+    runDir,
+    files,
+    funnel,
+    qualityBefore: candidates.map((c) => c.quality),
+    qualityAfter: [...sft.map((r) => r.quality).filter((q): q is number => q !== undefined)],
+    rewardModel,
+    rl,
+    tasks: [...tasks.values()],
+    unreadable,
+  };
+}

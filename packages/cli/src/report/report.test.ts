@@ -1,0 +1,224 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportOnnx, gsm8kCorrectnessPairs, trainRewardModel } from '@autotraj/reward-model';
+import {
+  contentId,
+  gsm8kCalculatorCodec,
+  gsm8kModelSolutionTrajectories,
+  type PreferencePair,
+  renderWithLossMask,
+} from '@autotraj/trajectory';
+import { chromium } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, sharedData } from '../test-support/run.js';
+import { gatherReportData } from './gather.js';
+import { renderReportHtml } from './render-html.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const runDir = mkdtempSync(join(tmpdir(), 'autotraj-report-'));
+const lines = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+
+/**
+ * A run directory from real GSM8K model solutions: correct ones kept, wrong ones "repaired"
+ * by a correct solution of the same problem, a reward model trained on those pairs, and RL
+ * groups over the same trajectories. Small, but every file is the real record type.
+ */
+beforeAll(async () => {
+  const records = readFileSync(sharedData('gsm8k/model-solutions.dev.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, 30)
+    .map((l) => JSON.parse(l));
+  const candidates: unknown[] = [];
+  const sft: unknown[] = [];
+  const pairs: PreferencePair[] = [];
+  const hard: unknown[] = [];
+  const rollouts: unknown[] = [];
+  for (const record of records) {
+    const { task, solutions } = gsm8kModelSolutionTrajectories(record);
+    const good = solutions.find((s) => s.isCorrect);
+    solutions.forEach((s, index) => {
+      const action = s.isCorrect ? 'keep' : 'repair';
+      candidates.push({
+        id: s.trajectory.id,
+        taskId: task.id,
+        index,
+        trajectory: s.trajectory,
+        correct: s.isCorrect,
+        quality: s.isCorrect ? 0.93 : 0.55,
+        diagnostics: s.isCorrect
+          ? []
+          : [
+              {
+                stepIndex: 1,
+                code: 'correctness/wrong-answer',
+                message: `expected ${task.goldAnswers[0]}`,
+              },
+            ],
+        decision: { action, reason: s.isCorrect ? 'high quality' : 'wrong-answer' },
+      });
+      const rendered = renderWithLossMask(s.trajectory.steps, gsm8kCalculatorCodec);
+      if (s.isCorrect)
+        sft.push({
+          id: contentId('sft', s.trajectory.id),
+          taskId: task.id,
+          question: task.question,
+          trajectory: s.trajectory,
+          origin: 'kept',
+          quality: 0.93,
+          rendered,
+        });
+      else if (good) {
+        sft.push({
+          id: contentId('sft', [s.trajectory.id, 'r']),
+          taskId: task.id,
+          question: task.question,
+          trajectory: good.trajectory,
+          origin: 'repaired',
+          quality: 0.88,
+          rendered: renderWithLossMask(good.trajectory.steps, gsm8kCalculatorCodec),
+        });
+      } else
+        hard.push({
+          id: contentId('hard', s.trajectory.id),
+          taskId: task.id,
+          question: task.question,
+          original: s.trajectory,
+          originalReport: { correct: false, quality: 0.55, diagnostics: [] },
+          lastAttempt: null,
+          lastReport: null,
+          attempts: 2,
+          reason: 'repair never reached the acceptance threshold',
+        });
+      rollouts.push({
+        id: contentId('roll', [task.id, index]),
+        taskId: task.id,
+        groupId: `g-${task.id}`,
+        rolloutIndex: index,
+        prompt: task.question,
+        trajectory: s.trajectory,
+        reward: {
+          total: s.isCorrect ? 1.1 : 0,
+          components: { format: 0, outcome: s.isCorrect ? 1 : 0, rm: 0.5 },
+        },
+        advantage: s.isCorrect ? 0.8 : -0.8,
+        rendered,
+      });
+    });
+    pairs.push(...gsm8kCorrectnessPairs([record]));
+  }
+  writeFileSync(join(runDir, 'candidates.jsonl'), lines(candidates));
+  writeFileSync(join(runDir, 'sft.jsonl'), lines(sft));
+  writeFileSync(join(runDir, 'pairs.jsonl'), `${lines(pairs)}{"cut off`);
+  writeFileSync(join(runDir, 'hard.jsonl'), lines(hard));
+  writeFileSync(join(runDir, 'rollouts.jsonl'), lines(rollouts));
+  const { model } = trainRewardModel({ pairs, seed: 1, epochs: 5 });
+  await exportOnnx(model, { path: join(runDir, 'model.onnx') });
+}, 60_000);
+
+describe('autotraj report', () => {
+  it('gathers the funnel, score distributions, RM scores and RL groups from a run directory', async () => {
+    const data = await gatherReportData(runDir);
+    const funnel = Object.fromEntries(data.funnel.map((s) => [s.label, s.value]));
+    expect(funnel).toMatchObject({ tasks: 30, candidates: 120 });
+    expect(funnel.kept! + funnel['sent to repair']!).toBe(120);
+    expect(data.rewardModel?.chosen.length).toBeGreaterThan(10);
+    expect(data.rewardModel!.accuracy).toBeGreaterThan(0.5);
+    expect(data.rl?.groups).toHaveLength(30);
+    expect(data.tasks.some((t) => t.repairs.length > 0)).toBe(true);
+    // The cut-off last line of pairs.jsonl is reported, not silently skipped.
+    expect(data.unreadable.map((u) => u.message).join('\n')).toMatch(
+      /pairs\.jsonl, line \d+: last line is cut off/,
+    );
+  });
+
+  it('keeps task text from closing the data script', () => {
+    const html = renderReportHtml({
+      runDir: '/x',
+      files: {} as never,
+      funnel: [],
+      qualityBefore: [],
+      qualityAfter: [],
+      rewardModel: null,
+      rl: null,
+      unreadable: [],
+      tasks: [
+        {
+          taskId: 't',
+          question: '</script><script>alert(1)</script>',
+          candidates: [],
+          repairs: [],
+          hard: [],
+        },
+      ],
+    });
+    expect(html).not.toContain('</script><script>alert(1)');
+  });
+
+  it('fails clearly on a directory without run artefacts', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'autotraj-empty-'));
+    const result = await run(['report', empty]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no run artefacts found/);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    'renders in a real browser: charts, RL table and the side-by-side task browser',
+    async () => {
+      const result = await run(['report', runDir]);
+      expect(result.code).toBe(0);
+      const page = join(runDir, 'report.html');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const tab = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
+        const errors: string[] = [];
+        tab.on('pageerror', (e) => errors.push(e.message));
+        await tab.goto(`file://${page}`);
+        await expect(
+          tab.locator('#funnel [data-stage="candidates"] .value').textContent(),
+        ).resolves.toBe('120');
+        expect(await tab.locator('#quality svg rect.before').count()).toBeGreaterThan(0);
+        expect(await tab.locator('#reward-model svg rect.chosen').count()).toBeGreaterThan(0);
+        expect(await tab.locator('#rl tr[data-group]').count()).toBe(120);
+        // The browser opens on a repaired task: original and repaired side by side, diagnostics flagged.
+        const repair = tab.locator('#task-view .side-by-side.repair').first();
+        await expect(repair.locator('.traj h3').allTextContents()).resolves.toEqual([
+          'Original',
+          'Repaired',
+        ]);
+        expect(
+          await repair.locator('.traj').first().locator('.step.flagged .diag').count(),
+        ).toBeGreaterThan(0);
+        expect(await repair.locator('.step.tool-call').count()).toBeGreaterThan(0);
+        expect(await repair.locator('.step.tool-result').count()).toBeGreaterThan(0);
+        // Clicking another task shows it.
+        const buttons = tab.locator('#task-list button');
+        expect(await buttons.count()).toBe(30);
+        await buttons.nth(3).click();
+        await expect(
+          tab.locator('#task-list button.active').getAttribute('data-index'),
+        ).resolves.toBe('3');
+        await tab.mouse.wheel(0, -100_000);
+        await tab.screenshot({ path: join(runDir, 'report.png'), fullPage: false });
+        expect(readFileSync(join(runDir, 'report.png')).length).toBeGreaterThan(10_000);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
+});

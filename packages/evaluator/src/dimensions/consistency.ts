@@ -1,0 +1,145 @@
+import { type CalculatorResult, calculate, calculatorResultMatches } from '@autotraj/tools';
+import { type Step, type Trajectory, toolInputText } from '@autotraj/trajectory';
+import { parsePlainNumber } from '../verify/numbers.js';
+import type { Diagnostic, DimensionResult } from './types.js';
+
+export interface ConsistencyOptions {
+  /** Re-run every recorded calculator call and compare its result. Default true. */
+  reexecuteCalculator?: boolean;
+  /** Check that a numeric final answer appears in the last tool result or the text after it. Default true. */
+  answerSupport?: boolean;
+  /**
+   * Re-execution results by expression, shared across calls (candidates for the same query
+   * repeat expressions). The evaluator passes one per instance; pass your own to share more.
+   */
+  calculatorCache?: Map<string, CalculatorResult>;
+}
+
+const CALCULATOR_CACHE_LIMIT = 50_000;
+
+function calculateCached(
+  expression: string,
+  cache: Map<string, CalculatorResult> | undefined,
+): CalculatorResult {
+  if (cache === undefined) return calculate(expression);
+  let result = cache.get(expression);
+  if (result === undefined) {
+    result = calculate(expression);
+    if (cache.size >= CALCULATOR_CACHE_LIMIT) cache.clear();
+    cache.set(expression, result);
+  }
+  return result;
+}
+
+function finalAnswerText(trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>): string | null {
+  if (trajectory.finalAnswer !== null) return trajectory.finalAnswer;
+  for (let i = trajectory.steps.length - 1; i >= 0; i--) {
+    const step = trajectory.steps[i]!;
+    if (step.type === 'answer') return step.answer ?? step.text;
+  }
+  return null;
+}
+
+function numbersIn(text: string): number[] {
+  return (text.match(/-?\d[\d,]*(?:\.\d+)?/g) ?? [])
+    .map((token) => Number(token.replaceAll(',', '')))
+    .filter(Number.isFinite);
+}
+
+/** Is the answer value among the numbers of the last tool result or of the model text after it? */
+function answerSupported(steps: ReadonlyArray<Step>, answer: number): boolean | null {
+  let last = -1;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    if (steps[i]!.type === 'tool-result') {
+      last = i;
+      break;
+    }
+  }
+  if (last < 0) return null;
+  const lastResult = steps[last] as Extract<Step, { type: 'tool-result' }>;
+  let later = '';
+  for (let i = last + 1; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (step.type === 'think') later += ` ${step.text}`;
+  }
+  const close = (value: number) => Math.abs(value - answer) <= 1e-6 * Math.max(1, Math.abs(answer));
+  return numbersIn(lastResult.output).some(close) || numbersIn(later).some(close);
+}
+
+/**
+ * Consistency: recorded tool results agree with re-execution (every GSM8K `<<expr=result>>`
+ * is recomputed by the @autotraj/tools calculator), and a numeric final answer is supported by
+ * the last results. Score = passed checks / checks (1 when there is nothing to check).
+ */
+export function consistencyDimension(
+  trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>,
+  options: ConsistencyOptions = {},
+): DimensionResult {
+  const { checks, passed, diagnostics } = consistencyChecks(trajectory, options);
+  return { score: checks === 0 ? 1 : passed / checks, diagnostics };
+}
+
+/** The checks behind `consistencyDimension`, so asynchronous ones (Python re-execution) can be added. */
+export function consistencyChecks(
+  trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>,
+  options: ConsistencyOptions = {},
+): { checks: number; passed: number; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  let checks = 0;
+  let passed = 0;
+  const steps = trajectory.steps;
+  if (options.reexecuteCalculator ?? true) {
+    const calls = new Map<string, Extract<Step, { type: 'tool-call' }>>();
+    steps.forEach((step, index) => {
+      if (step.type === 'tool-call') {
+        calls.set(step.callId, step);
+        return;
+      }
+      if (step.type !== 'tool-result' || step.toolName !== 'calculator' || step.isError) return;
+      const call = calls.get(step.callId);
+      if (call === undefined) return;
+      const expression = toolInputText('calculator', call.input);
+      const result = calculateCached(expression, options.calculatorCache);
+      checks++;
+      if (calculatorResultMatches(step.output, result)) {
+        passed++;
+      } else {
+        // A valid expression with another value is a wrong recorded result; one the calculator
+        // cannot evaluate (`W+28`, `50k`) is a result nobody can reproduce.
+        diagnostics.push(
+          result.ok
+            ? {
+                stepIndex: index,
+                code: 'consistency/calculator-mismatch',
+                message: `recorded ${expression} = ${step.output.trim()}, re-execution gives ${result.text}`,
+              }
+            : {
+                stepIndex: index,
+                code: 'consistency/calculator-unverifiable',
+                message: `recorded ${expression} = ${step.output.trim()}, but the expression does not evaluate (${result.error.message})`,
+              },
+        );
+      }
+    });
+  }
+  if (options.answerSupport ?? true) {
+    const answer = finalAnswerText(trajectory);
+    const value =
+      answer === null ? null : parsePlainNumber(answer.replace(/^\\boxed\{(.*)\}$/, '$1'));
+    if (value !== null) {
+      const supported = answerSupported(steps, value);
+      if (supported !== null) {
+        checks++;
+        if (supported) passed++;
+        else {
+          diagnostics.push({
+            stepIndex: null,
+            code: 'consistency/answer-unsupported',
+            message: `the final answer ${answer} appears neither in the last tool result nor in the reasoning after it`,
+          });
+        }
+      }
+    }
+  }
+  return { checks, passed, diagnostics };
+}

@@ -1,0 +1,97 @@
+import type { Step, Trajectory } from '@autotraj/trajectory';
+import type { Diagnostic, DimensionResult } from './types.js';
+
+export interface ToolValidityOptions {
+  /** Calls beyond this many are over budget. Default 3 (the paper's limit). */
+  maxToolCalls?: number;
+}
+
+/** Values a later step could reuse from a tool output: numbers and longer words. */
+function salientTokens(output: string): string[] {
+  const numbers = output.match(/-?\d+(?:\.\d+)?/g) ?? [];
+  const tokens = numbers.map((n) => n.replace(/^-/, '').replace(/\.0+$/, ''));
+  if (tokens.length > 0) return tokens.slice(-8);
+  return (output.toLowerCase().match(/[a-z]{4,}/g) ?? []).slice(0, 20);
+}
+
+function laterModelText(steps: ReadonlyArray<Step>, from: number): string {
+  let text = '';
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (step.type === 'think' || step.type === 'answer') text += ` ${step.text}`;
+    else if (step.type === 'tool-call') text += ` ${JSON.stringify(step.input)}`;
+  }
+  return text;
+}
+
+/**
+ * Tool validity: each call should get a result that is not an error or a timeout, stay within
+ * the call budget, and have its result used by a later step. Score = 1 - problems / calls.
+ */
+export function toolValidityDimension(
+  trajectory: Pick<Trajectory, 'steps'>,
+  options: ToolValidityOptions = {},
+): DimensionResult {
+  const maxToolCalls = options.maxToolCalls ?? 3;
+  const diagnostics: Diagnostic[] = [];
+  const steps = trajectory.steps;
+  const resultIndex = new Map<string, number>();
+  steps.forEach((step, index) => {
+    if (step.type === 'tool-result') resultIndex.set(step.callId, index);
+  });
+  let calls = 0;
+  let problems = 0;
+  steps.forEach((step, index) => {
+    if (step.type === 'tool-call') {
+      calls++;
+      if (calls === maxToolCalls + 1) {
+        diagnostics.push({
+          stepIndex: index,
+          code: 'tool/over-budget',
+          message: `call ${calls} exceeds the budget of ${maxToolCalls}`,
+        });
+      }
+      if (calls > maxToolCalls) problems++;
+      if (!resultIndex.has(step.callId)) {
+        problems++;
+        diagnostics.push({
+          stepIndex: index,
+          code: 'tool/no-result',
+          message: `${step.toolName} call ${step.callId} has no result`,
+        });
+      }
+      return;
+    }
+    if (step.type !== 'tool-result') return;
+    if (step.timedOut) {
+      problems++;
+      diagnostics.push({
+        stepIndex: index,
+        code: 'tool/timeout',
+        message: `${step.toolName} timed out`,
+      });
+    } else if (step.isError) {
+      problems++;
+      diagnostics.push({
+        stepIndex: index,
+        code: 'tool/error',
+        message: `${step.toolName} returned an error: ${step.output.slice(0, 120)}`,
+      });
+    } else {
+      const tokens = salientTokens(step.output);
+      if (tokens.length > 0) {
+        const later = laterModelText(steps, index + 1);
+        if (!tokens.some((token) => later.includes(token))) {
+          problems += 0.5;
+          diagnostics.push({
+            stepIndex: index,
+            code: 'tool/unused-result',
+            message: `the ${step.toolName} result is never used afterwards`,
+          });
+        }
+      }
+    }
+  });
+  const score = calls === 0 ? 1 : Math.max(0, 1 - problems / calls);
+  return { score, diagnostics };
+}

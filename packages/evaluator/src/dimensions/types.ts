@@ -1,0 +1,31 @@
+import type { DimensionScore, Task, Trajectory } from '@autotraj/trajectory';
+
+/** One finding about a trajectory: which step (null: the whole trajectory), a stable code, a message. */
+export interface Diagnostic {
+  stepIndex: number | null;
+  code: string;
+  message: string;
+}
+
+/** `{ score in [0,1], diagnostics }`: the shape of `dimensionScoreSchema` in @autotraj/trajectory. */
+export type DimensionResult = DimensionScore;
+
+/** What every rule dimension sees about the trajectory it scores. */
+export interface DimensionContext {
+  task: Task;
+  trajectory: Trajectory;
+  /** The trajectory in the paper's tag format (what the paper measures). */
+  text: string;
+  /** Whitespace-separated words of `text`. */
+  words: string[];
+  /** Word count of the shortest candidate for the same query (this one included). */
+  shortestWordCount: number;
+}
+
+export function clamp01(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+export function whitespaceWords(text: string): string[] {
+  return text.split(/\s+/).filter((word) => word !== '');
+}

@@ -1,0 +1,265 @@
+import { type Task, type Trajectory, trajectoryToText } from '@autotraj/trajectory';
+import {
+  type ConsistencyOptions,
+  consistencyChecks,
+  consistencyDimension,
+} from '../dimensions/consistency.js';
+import { type CorrectnessOptions, correctnessDimension } from '../dimensions/correctness.js';
+import { formatDimension, type PaperFormatOptions } from '../dimensions/paper-format.js';
+import {
+  type PythonReexecutionOptions,
+  reexecutePython,
+} from '../dimensions/python-reexecution.js';
+import {
+  confidenceDimension,
+  lengthDimension,
+  repetitionDimension,
+} from '../dimensions/text-quality.js';
+import { type ToolValidityOptions, toolValidityDimension } from '../dimensions/tool-validity.js';
+import { type DimensionResult, whitespaceWords } from '../dimensions/types.js';
+import { EvaluatorError } from '../errors.js';
+import type { LlmJudge } from '../judge/llm-judge.js';
+import {
+  type AcceptRepairDecision,
+  type AcceptRepairInput,
+  acceptRepair,
+} from './accept-repair.js';
+import {
+  type DimensionName,
+  dimensionNames,
+  getPreset,
+  type PresetName,
+  type QualityWeights,
+  qualityScore,
+  type Thresholds,
+} from './presets.js';
+import type { EvaluationReport, GroupEvaluation } from './report.js';
+import { selectCandidates } from './selection.js';
+
+export interface EvaluatorOptions {
+  /** `paper` (default): the paper's quality formula and thresholds. `full`: every rule dimension. */
+  preset?: PresetName;
+  /** Override or add dimension weights (normalised to sum to 1 over the computed dimensions). */
+  weights?: QualityWeights;
+  thresholds?: Partial<Thresholds>;
+  /** Dimensions to compute; default the preset's (plus `judge` when a judge is given). */
+  dimensions?: ReadonlyArray<DimensionName>;
+  /** Optional LLM judge (see `createLlmJudge`); adds the `judge` dimension. */
+  judge?: LlmJudge;
+  /** Share of the judge in the quality score: (1 - w) * rule quality + w * judge. Default 0.2. */
+  judgeWeight?: number;
+  correctness?: CorrectnessOptions;
+  format?: PaperFormatOptions;
+  toolValidity?: ToolValidityOptions;
+  consistency?: ConsistencyOptions;
+  /**
+   * Re-run recorded Python calls (e.g. with `createPythonPool()` from @autotraj/tools) and
+   * count disagreements in `consistency`. Only `evaluate` / `evaluateGroup` do this (it is
+   * asynchronous); off by default because it executes model-written code.
+   */
+  python?: PythonReexecutionOptions;
+}
+
+export interface Evaluator {
+  readonly preset: PresetName;
+  readonly weights: Readonly<QualityWeights>;
+  readonly thresholds: Readonly<Thresholds>;
+  readonly dimensions: ReadonlyArray<DimensionName>;
+  /** Score one trajectory; `group` (candidates for the same query) sets the length reference. */
+  evaluate(input: {
+    task: Task;
+    trajectory: Trajectory;
+    group?: ReadonlyArray<Trajectory>;
+  }): Promise<EvaluationReport>;
+  /** The synchronous rule-based part (no judge). */
+  evaluateSync(input: {
+    task: Task;
+    trajectory: Trajectory;
+    group?: ReadonlyArray<Trajectory>;
+  }): EvaluationReport;
+  /** Score every candidate for one query and decide keep / repair / discard for each. */
+  evaluateGroup(input: {
+    task: Task;
+    candidates: ReadonlyArray<Trajectory>;
+  }): Promise<GroupEvaluation>;
+  /** The preset's repair acceptance rule with this evaluator's thresholds. */
+  acceptRepair(input: Omit<AcceptRepairInput, 'thresholds'>): AcceptRepairDecision;
+}
+
+interface Rendered {
+  text: string;
+  words: string[];
+}
+
+// Group members are rendered once per object, not once per candidate they are compared with.
+const renderCache = new WeakMap<Trajectory, Rendered>();
+
+function render(trajectory: Trajectory): Rendered {
+  const cached = renderCache.get(trajectory);
+  if (cached !== undefined) return cached;
+  const text = trajectoryToText(trajectory, 'tags');
+  const rendered = { text, words: whitespaceWords(text) };
+  renderCache.set(trajectory, rendered);
+  return rendered;
+}
+
+/** Build an evaluator from a preset plus overrides. */
+export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
+  const preset = getPreset(options.preset ?? 'paper');
+  const thresholds: Thresholds = { ...preset.thresholds, ...options.thresholds };
+  const dimensions = [...(options.dimensions ?? preset.dimensions)];
+  if (options.judge !== undefined && !dimensions.includes('judge')) dimensions.push('judge');
+  for (const name of dimensions) {
+    if (!dimensionNames.includes(name))
+      throw new EvaluatorError({ code: 'invalid_option', message: `unknown dimension "${name}"` });
+  }
+  if (dimensions.includes('judge') && options.judge === undefined) {
+    throw new EvaluatorError({
+      code: 'invalid_option',
+      message: 'the judge dimension needs a judge (createLlmJudge)',
+    });
+  }
+  const weights: QualityWeights = { ...preset.weights, ...options.weights };
+  const judgeWeight = options.judgeWeight ?? 0.2;
+  if (!(judgeWeight >= 0 && judgeWeight <= 1))
+    throw new EvaluatorError({
+      code: 'invalid_option',
+      message: `judgeWeight must be in [0, 1], got ${judgeWeight}`,
+    });
+  for (const [name, weight] of Object.entries(weights)) {
+    if (!(typeof weight === 'number' && weight >= 0 && Number.isFinite(weight))) {
+      throw new EvaluatorError({
+        code: 'invalid_option',
+        message: `weight for "${name}" must be a non-negative number`,
+      });
+    }
+  }
+  const active = new Set(dimensions);
+  const consistencyOptions: ConsistencyOptions = {
+    calculatorCache: new Map(),
+    ...options.consistency,
+  };
+  const maxToolCalls = options.toolValidity?.maxToolCalls ?? options.format?.maxToolCalls;
+
+  function ruleDimensions(task: Task, trajectory: Trajectory, own: Rendered, shortest: number) {
+    const results: Record<string, DimensionResult> = {};
+    let correct: boolean | null = null;
+    if (active.has('correctness')) {
+      const outcome = correctnessDimension(task, trajectory, options.correctness);
+      correct = outcome.correct;
+      if (outcome.dimension !== null) results.correctness = outcome.dimension;
+    }
+    if (active.has('format')) results.format = formatDimension(own.text, options.format);
+    if (active.has('confidence')) results.confidence = confidenceDimension(trajectory);
+    if (active.has('length')) results.length = lengthDimension(own.words.length, shortest);
+    if (active.has('repetition')) results.repetition = repetitionDimension(own.words);
+    if (active.has('toolValidity'))
+      results.toolValidity = toolValidityDimension(trajectory, {
+        ...options.toolValidity,
+        ...(maxToolCalls === undefined ? {} : { maxToolCalls }),
+      });
+    if (active.has('consistency'))
+      results.consistency = consistencyDimension(trajectory, consistencyOptions);
+    return { results, correct };
+  }
+
+  function report(
+    trajectory: Trajectory,
+    correct: boolean | null,
+    results: Record<string, DimensionResult>,
+  ): EvaluationReport {
+    const scores: Record<string, number> = {};
+    for (const [name, result] of Object.entries(results))
+      if (name !== 'judge') scores[name] = result.score;
+    const ruleQuality = qualityScore(scores, weights);
+    const judged = results.judge;
+    return {
+      trajectoryId: trajectory.id,
+      correct,
+      quality:
+        judged === undefined
+          ? ruleQuality
+          : (1 - judgeWeight) * ruleQuality + judgeWeight * judged.score,
+      dimensions: results,
+      diagnostics: Object.values(results).flatMap((result) => result.diagnostics),
+    };
+  }
+
+  function shortestOf(
+    own: Rendered,
+    group: ReadonlyArray<Trajectory> | undefined,
+    cache?: Map<string, Rendered>,
+  ): number {
+    let shortest = own.words.length;
+    for (const other of group ?? []) {
+      const rendered = cache?.get(other.id) ?? render(other);
+      shortest = Math.min(shortest, rendered.words.length);
+    }
+    return shortest;
+  }
+
+  function evaluateSync(
+    {
+      task,
+      trajectory,
+      group,
+    }: { task: Task; trajectory: Trajectory; group?: ReadonlyArray<Trajectory> },
+    cache?: Map<string, Rendered>,
+  ): EvaluationReport {
+    const own = cache?.get(trajectory.id) ?? render(trajectory);
+    const { results, correct } = ruleDimensions(
+      task,
+      trajectory,
+      own,
+      shortestOf(own, group, cache),
+    );
+    return report(trajectory, correct, results);
+  }
+
+  async function evaluateWithCache(
+    input: { task: Task; trajectory: Trajectory; group?: ReadonlyArray<Trajectory> },
+    cache?: Map<string, Rendered>,
+  ): Promise<EvaluationReport> {
+    let base = evaluateSync(input, cache);
+    if (options.python !== undefined && active.has('consistency')) {
+      const rule = consistencyChecks(input.trajectory, consistencyOptions);
+      const python = await reexecutePython(input.trajectory, options.python);
+      const checks = rule.checks + python.checks;
+      const consistency = {
+        score: checks === 0 ? 1 : (rule.passed + python.passed) / checks,
+        diagnostics: [...rule.diagnostics, ...python.diagnostics],
+      };
+      base = report(input.trajectory, base.correct, { ...base.dimensions, consistency });
+    }
+    if (!active.has('judge') || options.judge === undefined) return base;
+    const {
+      verdict: _verdict,
+      cached: _cached,
+      ...judged
+    } = await options.judge.judge({ task: input.task, trajectory: input.trajectory });
+    return report(input.trajectory, base.correct, { ...base.dimensions, judge: judged });
+  }
+
+  return {
+    preset: preset.name,
+    weights,
+    thresholds,
+    dimensions,
+    evaluateSync: (input) => evaluateSync(input),
+    evaluate: (input) => evaluateWithCache(input),
+    async evaluateGroup({ task, candidates }) {
+      const cache = new Map(candidates.map((candidate) => [candidate.id, render(candidate)]));
+      const reports: EvaluationReport[] = [];
+      for (const trajectory of candidates)
+        reports.push(await evaluateWithCache({ task, trajectory, group: candidates }, cache));
+      const texts = new Map([...cache].map(([id, rendered]) => [id, rendered.text]));
+      const empty = new Set(
+        candidates
+          .filter((candidate) => candidate.steps.length === 0)
+          .map((candidate) => candidate.id),
+      );
+      return { reports, decisions: selectCandidates(reports, { thresholds, texts, empty }) };
+    },
+    acceptRepair: (input) => acceptRepair({ ...input, thresholds }),
+  };
+}

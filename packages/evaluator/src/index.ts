@@ -1,0 +1,94 @@
+export { type ConsistencyOptions, consistencyDimension } from './dimensions/consistency.js';
+export {
+  type AnswerKind,
+  answerKindOf,
+  type CorrectnessOptions,
+  type CorrectnessOutcome,
+  correctnessDimension,
+  predictedAnswer,
+} from './dimensions/correctness.js';
+export {
+  checkPaperFormat,
+  formatDimension,
+  type PaperFormatOptions,
+  type PaperFormatResult,
+  type PaperFormatViolation,
+} from './dimensions/paper-format.js';
+export {
+  confidenceDimension,
+  lengthDimension,
+  lengthScore,
+  repetitionDimension,
+  repetitionScore,
+  UNCERTAINTY_WORDS,
+} from './dimensions/text-quality.js';
+export { type ToolValidityOptions, toolValidityDimension } from './dimensions/tool-validity.js';
+export {
+  type Diagnostic,
+  type DimensionContext,
+  type DimensionResult,
+  whitespaceWords,
+} from './dimensions/types.js';
+export { EvaluatorError } from './errors.js';
+export {
+  type AcceptRepairDecision,
+  type AcceptRepairInput,
+  acceptRepair,
+} from './evaluate/accept-repair.js';
+export {
+  createEvaluator,
+  type Evaluator,
+  type EvaluatorOptions,
+} from './evaluate/create-evaluator.js';
+export {
+  type DimensionName,
+  dimensionNames,
+  FULL_WEIGHTS,
+  getPreset,
+  PAPER_THRESHOLDS,
+  PAPER_WEIGHTS,
+  type Preset,
+  type PresetName,
+  presets,
+  type QualityWeights,
+  qualityScore,
+  type Thresholds,
+} from './evaluate/presets.js';
+export type {
+  EvaluationReport,
+  GroupEvaluation,
+  SelectionAction,
+  SelectionDecision,
+} from './evaluate/report.js';
+export { type SelectOptions, selectCandidates } from './evaluate/selection.js';
+export { createJudgeCache, type JudgeCache, judgeCacheKey } from './judge/cache.js';
+export {
+  createLlmJudge,
+  DEFAULT_JUDGE_INSTRUCTIONS,
+  type JudgeVerdict,
+  judgeVerdictSchema,
+  type LlmJudge,
+  type LlmJudgeOptions,
+} from './judge/llm-judge.js';
+export type { AnswerTree, CompareOptions } from './verify/answer-tree.js';
+export { type ComparisonIsolation, stopComparisonWorker } from './verify/deadline.js';
+export {
+  type AnswerCandidate,
+  type AnswerSource,
+  answerSources,
+  type ExtractionTarget,
+  type ExtractOptions,
+  extractAnswers,
+} from './verify/extract.js';
+export { answerTree, normalizeLatex } from './verify/normalize.js';
+export { canonicalNumberToken, numbersClose, parsePlainNumber } from './verify/numbers.js';
+export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
+export {
+  type EquivalenceOptions,
+  isEquivalent,
+  type VerificationMethod,
+  type VerifyAnswerOptions,
+  type VerifyAnswerResult,
+  verifyAnswer,
+  verifyAnswerAsync,
+} from './verify/verify-answer.js';

@@ -1,0 +1,265 @@
+import { undoubleBackslashes } from './normalize.js';
+import { canonicalNumberToken } from './numbers.js';
+import { findBoxed } from './text-scan.js';
+
+/** What to look for: LaTeX answers (`\boxed{}`, `$...$`) and/or plain expressions and numbers. */
+export type ExtractionTarget = 'latex' | 'expr';
+
+/** Where an answer was found; each kind can be switched off with `sources`. */
+export type AnswerSource =
+  | 'boxed'
+  | 'answer-tag'
+  | 'final-answer'
+  | 'marker'
+  | 'latex'
+  | 'whole'
+  | 'number';
+
+export const answerSources: ReadonlyArray<AnswerSource> = [
+  'boxed',
+  'answer-tag',
+  'final-answer',
+  'marker',
+  'latex',
+  'whole',
+  'number',
+];
+
+export interface AnswerCandidate {
+  text: string;
+  source: AnswerSource;
+  /** Lower is stronger: explicit markers beat a trailing `$...$` or the last number. */
+  priority: number;
+  /** Character offset in the (backslash-normalised) text; later wins among equal priorities. */
+  position: number;
+}
+
+export interface ExtractOptions {
+  targets?: ReadonlyArray<ExtractionTarget>;
+  /** Extraction methods to use (default: all). */
+  sources?: ReadonlyArray<AnswerSource>;
+}
+
+/** Only the tail of very long texts is searched: answers come last, and scans stay linear. */
+const MAX_SCAN_CHARS = 50_000;
+
+interface Span {
+  start: number;
+  end: number;
+  content: string;
+}
+
+const ENV_PATTERN =
+  /\$\$([\s\S]*?)\$\$|\\\[([\s\S]*?)\\\]|\\\(([\s\S]*?)\\\)|\$((?:[^$\\]|\\[\s\S])+?)\$/g;
+
+function latexEnvironments(text: string): Span[] {
+  const spans: Span[] = [];
+  ENV_PATTERN.lastIndex = 0;
+  for (let match = ENV_PATTERN.exec(text); match !== null; match = ENV_PATTERN.exec(text)) {
+    const content = match[1] ?? match[2] ?? match[3] ?? match[4] ?? '';
+    if (content.trim() !== '')
+      spans.push({ start: match.index, end: match.index + match[0].length, content });
+  }
+  return spans;
+}
+
+/** Join the last span with the spans just before it when only a connector separates them. */
+function joinTrailing(
+  spans: Span[],
+  text: string,
+  gapAllowed: (gap: string) => boolean,
+): Span | null {
+  const last = spans[spans.length - 1];
+  if (last === undefined) return null;
+  const parts = [last.content];
+  let start = last.start;
+  for (let i = spans.length - 2; i >= 0; i--) {
+    const gap = text.slice(spans[i]!.end, start);
+    if (!gapAllowed(gap)) break;
+    parts.unshift(spans[i]!.content);
+    start = spans[i]!.start;
+  }
+  return { start, end: last.end, content: parts.join(',') };
+}
+
+const ENV_GAP = /^\s*(?:,|;|and|or|&|\\quad|\\qquad)?\s*(?:,|and|or)?\s*$/i;
+
+function boxGapAllowed(gap: string): boolean {
+  if (gap.length > 48 || gap.includes('\n\n')) return false;
+  const words = gap.replace(/\\[a-zA-Z]+/g, ' ').match(/[a-zA-Z]{2,}/g) ?? [];
+  return words.length === 0 || words.some((word) => word.toLowerCase() === 'and');
+}
+
+/** Prose rather than maths: long words outside commands. */
+export function looksLikeProse(text: string): boolean {
+  const stripped = text.replace(/\\text\{[^{}]*\}/g, ' ').replace(/\\[a-zA-Z]+/g, ' ');
+  return /[a-zA-Z]{4,}/.test(stripped) || (stripped.match(/[a-zA-Z]{2,}/g)?.length ?? 0) > 2;
+}
+
+const NUMBER_TOKEN = /(?<![\w.^_])-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+
+function numbersIn(text: string, offset: number, excluded: ReadonlyArray<Span>): AnswerCandidate[] {
+  const found: AnswerCandidate[] = [];
+  NUMBER_TOKEN.lastIndex = 0;
+  for (let match = NUMBER_TOKEN.exec(text); match !== null; match = NUMBER_TOKEN.exec(text)) {
+    const position = offset + match.index;
+    if (excluded.some((span) => position >= span.start && position < span.end)) continue;
+    const token = match[0].replace(/,+$/, '');
+    const canonical =
+      canonicalNumberToken(token) ?? canonicalNumberToken(token.split(',').join(''));
+    if (canonical !== null)
+      found.push({ text: canonical, source: 'number', priority: 2, position });
+  }
+  return found;
+}
+
+const PHRASE = /(?:final answer|the answer|answer)\s*(?:is|:|=|should be|will be)?\s*:?\s*/gi;
+const SENTENCE_END = /\.(?=\s|$)(?!\d)|\n|\bI hope\b/;
+
+/** Candidate after "the (final) answer is": the env or expression right after it, else the last value of the sentence. */
+function phraseCandidate(
+  text: string,
+  envs: ReadonlyArray<Span>,
+  targets: ReadonlyArray<ExtractionTarget>,
+): AnswerCandidate | null {
+  let last: RegExpExecArray | null = null;
+  PHRASE.lastIndex = 0;
+  for (let match = PHRASE.exec(text); match !== null; match = PHRASE.exec(text)) {
+    if (match[0].length > 0) last = match;
+    if (match[0].length === 0) PHRASE.lastIndex++;
+  }
+  if (last === null) return null;
+  const start = last.index + last[0].length;
+  const env = envs.find(
+    (span) =>
+      span.start === start || (span.start > start && text.slice(start, span.start).trim() === ''),
+  );
+  if (env !== undefined && targets.includes('latex')) {
+    return { text: env.content, source: 'final-answer', priority: 1, position: env.start };
+  }
+  const rest = text.slice(start);
+  const endAt = rest.search(SENTENCE_END);
+  const sentence = (endAt < 0 ? rest : rest.slice(0, endAt)).trim();
+  if (sentence === '') return null;
+  if (!looksLikeProse(sentence) && !sentence.includes('$') && sentence.length <= 120) {
+    if (targets.includes('expr') || /\\/.test(sentence)) {
+      return {
+        text: canonicalNumberToken(sentence) ?? sentence,
+        source: 'final-answer',
+        priority: 1,
+        position: start,
+      };
+    }
+  }
+  // A sentence in words: its last maths (an env or a number), whichever comes later.
+  const inSentence = envs.filter(
+    (span) => span.start >= start && span.end <= start + sentence.length + 2,
+  );
+  const lastEnv = targets.includes('latex') ? inSentence[inSentence.length - 1] : undefined;
+  const numbers = targets.includes('expr') ? numbersIn(sentence, start, inSentence) : [];
+  const lastNumber = numbers[numbers.length - 1];
+  if (lastNumber !== undefined && (lastEnv === undefined || lastNumber.position > lastEnv.start)) {
+    return { ...lastNumber, source: 'final-answer', priority: 1 };
+  }
+  if (lastEnv !== undefined)
+    return { text: lastEnv.content, source: 'final-answer', priority: 1, position: lastEnv.start };
+  return null;
+}
+
+/**
+ * Answer candidates in a free-text solution, strongest first: `\boxed{}`/`\fbox{}` (several
+ * boxes side by side are one list answer), `<answer>` blocks, "the final answer is x",
+ * `A: x` / `#### x` lines, the whole text when it is a short expression, then the later of the
+ * last `$...$`-style LaTeX span and the last number.
+ */
+export function extractAnswers(input: string, options: ExtractOptions = {}): AnswerCandidate[] {
+  const targets = options.targets ?? ['latex', 'expr'];
+  const sources = new Set(options.sources ?? answerSources);
+  const offset = Math.max(0, input.length - MAX_SCAN_CHARS);
+  const text = undoubleBackslashes(offset > 0 ? input.slice(offset) : input);
+  const candidates: AnswerCandidate[] = [];
+  const latex = targets.includes('latex');
+  const expr = targets.includes('expr');
+
+  if (sources.has('boxed') && (latex || expr)) {
+    const joined = joinTrailing(findBoxed(text), text, boxGapAllowed);
+    if (joined !== null)
+      candidates.push({
+        text: joined.content,
+        source: 'boxed',
+        priority: 0,
+        position: joined.start,
+      });
+  }
+  if (sources.has('answer-tag')) {
+    const tags = [...text.matchAll(/<answer>([\s\S]*?)(?:<\/answer>|$)/g)];
+    const tag = tags[tags.length - 1];
+    if (tag !== undefined && tag[1]!.trim() !== '') {
+      const content = tag[1]!.trim();
+      const inner =
+        content.length > 80 || content.includes('$')
+          ? extractAnswers(content, {
+              ...options,
+              sources: [...sources].filter((s) => s !== 'answer-tag'),
+            })[0]
+          : undefined;
+      candidates.push({
+        text: inner?.text ?? content,
+        source: 'answer-tag',
+        priority: 0,
+        position: tag.index! - 1,
+      });
+    }
+  }
+  const envs = latex || sources.has('final-answer') ? latexEnvironments(text) : [];
+  if (sources.has('final-answer')) {
+    const phrase = phraseCandidate(text, envs, targets);
+    if (phrase !== null) candidates.push(phrase);
+  }
+  if (sources.has('marker')) {
+    const hashes = [...text.matchAll(/^#### *(.+?) *$/gm)];
+    const hash = hashes[hashes.length - 1];
+    if (hash !== undefined)
+      candidates.push({ text: hash[1]!, source: 'marker', priority: 1, position: hash.index! });
+    const lastLine = /(?:^|\n)[ \t]*A:[ \t]*(.+?)\s*$/.exec(text);
+    if (lastLine !== null)
+      candidates.push({
+        text: lastLine[1]!,
+        source: 'marker',
+        priority: 1,
+        position: lastLine.index,
+      });
+  }
+  const trimmed = text.trim();
+  if (
+    sources.has('whole') &&
+    trimmed.length <= 120 &&
+    !/[$]|\\\(|\\\[/.test(trimmed) &&
+    !looksLikeProse(trimmed)
+  ) {
+    candidates.push({
+      text: canonicalNumberToken(trimmed) ?? trimmed,
+      source: 'whole',
+      priority: 1,
+      position: 0,
+    });
+  }
+  if (latex && sources.has('latex')) {
+    const joined = joinTrailing(envs, text, (gap) => ENV_GAP.test(gap));
+    if (joined !== null)
+      candidates.push({
+        text: joined.content,
+        source: 'latex',
+        priority: 2,
+        position: joined.start,
+      });
+  }
+  if (expr && sources.has('number')) {
+    const numbers = numbersIn(text.replace(/\\\$/g, '  '), 0, latex ? envs : []);
+    const lastNumber = numbers[numbers.length - 1];
+    if (lastNumber !== undefined) candidates.push(lastNumber);
+  }
+  return candidates
+    .map((candidate) => ({ ...candidate, position: candidate.position + offset }))
+    .sort((a, b) => a.priority - b.priority || b.position - a.position);
+}

@@ -1,0 +1,163 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { EvaluatorError } from '../errors.js';
+import { stopComparisonWorker } from './deadline.js';
+import { isEquivalent, verifyAnswer, verifyAnswerAsync } from './verify-answer.js';
+
+afterAll(() => stopComparisonWorker());
+
+const equivalent = (gold: string, pred: string, options: Parameters<typeof isEquivalent>[2] = {}) =>
+  isEquivalent(gold, pred, options);
+
+describe('isEquivalent', () => {
+  it('treats numbers written differently as equal', () => {
+    expect(equivalent('1/2', '0.5')).toBe(true);
+    expect(equivalent('7425000', '7,425,000')).toBe(true);
+    expect(equivalent('\\frac{\\sqrt{3}}{2}', '\\sqrt3/2')).toBe(true);
+    expect(equivalent('1\\frac{1}{2}', '1.5')).toBe(true);
+    expect(equivalent('1 1/2', '3/2')).toBe(true);
+    expect(equivalent('1.5 \\times 10^{3}', '1500')).toBe(true);
+    expect(equivalent('25\\%', '25')).toBe(true);
+    expect(equivalent('\\$18', '18')).toBe(true);
+    expect(equivalent('1/3', '0.333')).toBe(false);
+    expect(equivalent('12', '13')).toBe(false);
+  });
+
+  it('respects the precision option', () => {
+    expect(equivalent('\\frac{8}{3}', '2.67', { precision: 2 })).toBe(true);
+    expect(equivalent('\\frac{8}{3}', '2.67', { precision: 6 })).toBe(false);
+  });
+
+  it('compares expressions symbolically', () => {
+    expect(equivalent('x^2+2x+1', '(x+1)^2')).toBe(true);
+    expect(equivalent('x^2+2x+1', '(x+2)^2')).toBe(false);
+    expect(equivalent('\\sin^2 x + \\cos^2 x', '1')).toBe(true);
+    expect(equivalent('\\frac{x+2}{7}', '\\frac{x}{7}+\\frac{2}{7}')).toBe(true);
+  });
+
+  it('compares sets, intervals, tuples and matrices', () => {
+    expect(equivalent('\\{1,2,3\\}', '\\{3,2,1\\}')).toBe(true);
+    expect(equivalent('\\{1,2\\}', '\\{1,3\\}')).toBe(false);
+    expect(equivalent('(0,1]', '(0,1)')).toBe(false);
+    expect(equivalent('[0,1)', '[0,1)')).toBe(true);
+    expect(equivalent('(1,2)', '(2,1)')).toBe(false);
+    expect(equivalent('(1,\\frac{9}{2})', '(1,4.5)')).toBe(true);
+    expect(
+      equivalent('\\begin{pmatrix}1\\\\2\\end{pmatrix}', '\\begin{bmatrix}1\\\\2\\end{bmatrix}'),
+    ).toBe(true);
+    expect(equivalent('-2, 1', '1, -2')).toBe(true);
+    expect(equivalent('\\{1\\} \\cup [2, 3]', '[2,3] \\cup \\{1\\}')).toBe(true);
+    expect(equivalent('(-\\infty, 1] \\cup [2, \\infty)', '[2, \\infty) \\cup (-\\infty, 1]')).toBe(
+      true,
+    );
+    expect(equivalent('x \\in [2, 5)', '2 \\le x < 5')).toBe(true);
+    expect(equivalent('x \\in [2, 5]', '2 \\le x < 5')).toBe(false);
+    expect(equivalent('\\{-1, 1\\}', '\\pm 1')).toBe(true);
+  });
+
+  it('reads degrees, units and label lists the way answers are written', () => {
+    expect(equivalent('90^\\circ', '90')).toBe(true);
+    expect(equivalent('\\tan 45^\\circ', '1')).toBe(true);
+    expect(equivalent('5\\text{ cm}^2', '5')).toBe(true);
+    expect(equivalent('0.06 \\text{ yuan}', '0.06')).toBe(true);
+    expect(equivalent('x=1, x=2', 'x \\in \\{1,2\\}')).toBe(true);
+    expect(equivalent('a=2, b=3', 'b=3, a=2')).toBe(true);
+    expect(equivalent('a=2, b=3', 'a=3, b=2')).toBe(false);
+    expect(equivalent('\\text{(C)}', 'C')).toBe(true);
+  });
+
+  it('compares equations and inequalities', () => {
+    expect(equivalent('y = 2x + 1', 'y - 1 = 2x')).toBe(true);
+    expect(equivalent('x \\ge 3', '3 \\le x')).toBe(true);
+    expect(equivalent('x > 3', 'x \\ge 3')).toBe(false);
+    expect(equivalent('k = 1', '1')).toBe(true);
+    expect(equivalent('a^2 + b = 0', '0')).toBe(false);
+  });
+
+  it('evaluates operations on finite sets', () => {
+    expect(equivalent('\\{1,3\\} \\cup \\{2,4\\}', '\\{1,2,3,4\\}')).toBe(true);
+    expect(equivalent('\\{1,3\\} \\cup \\{2,4\\}', '\\{1,2,3\\}')).toBe(false);
+    expect(equivalent('\\{1,2\\} \\cap \\{2,3\\}', '\\{2\\}')).toBe(true);
+  });
+
+  it('honours strict and allowSetRelationComp', () => {
+    expect(equivalent('f(x)', 'f(y)')).toBe(true);
+    expect(equivalent('f(x)', 'f(y)', { strict: true })).toBe(false);
+    expect(equivalent('x+1', 't+2')).toBe(false);
+    expect(equivalent('k = 1', '1', { strict: true })).toBe(false);
+    expect(equivalent('x < 2', '(-\\infty, 2)')).toBe(false);
+    expect(equivalent('x < 2', '(-\\infty, 2)', { allowSetRelationComp: true })).toBe(true);
+  });
+
+  it('rejects invalid options with a typed error', () => {
+    expect(() => equivalent('1', '1.5', { precision: -1 })).toThrow(EvaluatorError);
+  });
+});
+
+describe('verifyAnswer', () => {
+  it('extracts from free text and reports what it compared', () => {
+    const result = verifyAnswer({
+      gold: '#### 72.0',
+      pred: 'She sold 48/2 = 24 clips in May.\nA: 72',
+    });
+    expect(result).toMatchObject({
+      equivalent: true,
+      extractedGold: ['72.0'],
+      extractedPred: ['72'],
+      method: 'number',
+      timedOut: false,
+    });
+  });
+
+  it('accepts several golds', () => {
+    expect(verifyAnswer({ gold: ['5', '\\frac{1}{2}'], pred: 'so \\boxed{0.5}' }).equivalent).toBe(
+      true,
+    );
+    expect(verifyAnswer({ gold: ['5', '6'], pred: 'so \\boxed{0.5}' }).equivalent).toBe(false);
+  });
+
+  it('returns not-equivalent without an answer in the prediction', () => {
+    expect(verifyAnswer({ gold: '5', pred: 'I do not know.', match: ['latex'] })).toMatchObject({
+      equivalent: false,
+      extractedPred: [],
+    });
+  });
+
+  it('bounds every comparison in time: pathological LaTeX times out and later comparisons still work', () => {
+    const started = Date.now();
+    const slow = verifyAnswer({ gold: '$2$', pred: '$9^{9^{9^{9}}}$', timeoutMs: 500 });
+    expect(slow).toMatchObject({ equivalent: false, timedOut: true, method: 'symbolic' });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(verifyAnswer({ gold: '$\\frac{1}{2}$', pred: '$\\sqrt{1/4}$' })).toMatchObject({
+      equivalent: true,
+      timedOut: false,
+    });
+  });
+
+  it('can run inline (no worker) when asked', () => {
+    expect(
+      verifyAnswer({ gold: '$x^2-1$', pred: '$(x-1)(x+1)$', isolation: 'inline' }).equivalent,
+    ).toBe(true);
+  });
+
+  it('has an async variant that keeps the event loop running under the deadline', async () => {
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 20);
+    try {
+      const slow = await verifyAnswerAsync({
+        gold: '$2$',
+        pred: '$9^{9^{9^{9}}}$',
+        timeoutMs: 600,
+      });
+      expect(slow).toMatchObject({ equivalent: false, timedOut: true });
+      expect(ticks).toBeGreaterThan(5);
+    } finally {
+      clearInterval(interval);
+    }
+    const results = await Promise.all([
+      verifyAnswerAsync({ gold: '$\\frac{1}{2}$', pred: '$0.5$' }),
+      verifyAnswerAsync({ gold: '$x^2-1$', pred: '$(x-1)(x+1)$' }),
+      verifyAnswerAsync({ gold: '$\\{1,2\\}$', pred: '$\\{1,3\\}$' }),
+    ]);
+    expect(results.map((r) => r.equivalent)).toEqual([true, true, false]);
+  });
+});

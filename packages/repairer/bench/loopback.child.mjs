@@ -1,0 +1,20 @@
+// The loopback endpoint for the benchmark, in its own process so its CPU does not count
+// against the pipeline under test. Prints its baseURL, serves until killed.
+import { readFileSync } from 'node:fs';
+import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/repairer/testing';
+
+const [trainPath, limit, latency] = process.argv.slice(2);
+const problems = readFileSync(trainPath, 'utf8')
+  .split('\n')
+  .slice(0, Number(limit))
+  .map((line) => JSON.parse(line));
+const server = await startLoopbackServer({
+  reply: gsm8kPolicyReply({ problems }),
+  latencyMs: Number(latency),
+});
+process.stdout.write(`${server.baseURL}\n`);
+process.on('SIGTERM', () => {
+  const cpu = process.cpuUsage();
+  process.stderr.write(`loopback server: ${server.requests.length} requests, ${((cpu.user + cpu.system) / 1000 / Math.max(1, server.requests.length)).toFixed(3)} ms CPU each\n`);
+  server.close().then(() => process.exit(0));
+});

@@ -1,0 +1,70 @@
+import { preferencePairSchema, sftRecordSchema, trajectorySchema } from '@autotraj/trajectory';
+import { z } from 'zod';
+
+const diagnosticSchema = z.object({
+  stepIndex: z.number().int().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+
+/** One sampled candidate with its evaluation and the selection decision (`candidates.jsonl`). */
+export const candidateRecordSchema = z.object({
+  id: z.string().min(1),
+  taskId: z.string().min(1),
+  index: z.number().int().nonnegative(),
+  trajectory: trajectorySchema,
+  correct: z.boolean().nullable(),
+  quality: z.number(),
+  diagnostics: z.array(diagnosticSchema),
+  decision: z.object({ action: z.enum(['keep', 'repair', 'discard']), reason: z.string() }),
+});
+
+/** A trajectory the repairer could not fix (`hard.jsonl`): kept for analysis or stronger repairers. */
+export const hardCaseSchema = z.object({
+  id: z.string().min(1),
+  taskId: z.string().min(1),
+  question: z.string(),
+  original: trajectorySchema,
+  originalReport: z.object({
+    correct: z.boolean().nullable(),
+    quality: z.number(),
+    diagnostics: z.array(diagnosticSchema),
+  }),
+  lastAttempt: trajectorySchema.nullable(),
+  lastReport: z
+    .object({
+      correct: z.boolean().nullable(),
+      quality: z.number(),
+      diagnostics: z.array(diagnosticSchema),
+    })
+    .nullable(),
+  attempts: z.number().int().nonnegative(),
+  reason: z.string(),
+});
+
+/**
+ * Everything one task produced, written as ONE line of `journal.jsonl` before any of it goes
+ * to the output files: the unit of resumption. A task is done once its journal line is
+ * complete; a rerun rewrites whatever of a done task's records a kill left unwritten.
+ */
+export const journalEntrySchema = z.object({
+  id: z.string().min(1),
+  taskId: z.string().min(1),
+  candidates: z.array(candidateRecordSchema),
+  sft: z.array(sftRecordSchema),
+  pairs: z.array(preferencePairSchema),
+  hard: z.array(hardCaseSchema),
+  stats: z.object({
+    modelCalls: z.number(),
+    modelMs: z.number(),
+    toolCalls: z.number(),
+    toolMs: z.number(),
+    evaluationMs: z.number(),
+    trajectories: z.number(),
+    discarded: z.number(),
+  }),
+});
+
+export type CandidateRecord = z.infer<typeof candidateRecordSchema>;
+export type HardCase = z.infer<typeof hardCaseSchema>;
+export type JournalEntry = z.infer<typeof journalEntrySchema>;

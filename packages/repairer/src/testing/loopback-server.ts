@@ -1,0 +1,364 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A chat message as the OpenAI chat completions API receives it. */
+export interface LoopbackChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  content?: string | null | Array<{ type: string; text?: string }>;
+  tool_calls?: Array<{
+    id: string;
+    type: 'function';
+    function: { name: string; arguments: string };
+  }>;
+  tool_call_id?: string;
+}
+
+/** The parts of a chat completions request a scripted reply needs. */
+export interface LoopbackChatRequest {
+  model: string;
+  messages: LoopbackChatMessage[];
+  stream: boolean;
+  stop: string[];
+  temperature?: number;
+  seed?: number;
+  tools: Array<{ name: string; parameters: unknown }>;
+  toolChoice?: unknown;
+  /** The whole parsed body, for anything else. */
+  body: Record<string, unknown>;
+}
+
+/** What the server answers; faults break the answer the way real servers do. */
+export type LoopbackReply =
+  | {
+      text?: string;
+      toolCalls?: Array<{ name: string; arguments: string | Record<string, unknown>; id?: string }>;
+      finishReason?: 'stop' | 'length' | 'tool_calls';
+    }
+  | { fault: 'rate-limit'; retryAfterSeconds?: number }
+  | { fault: 'server-error'; status?: number }
+  | { fault: 'hang' }
+  | { fault: 'truncate' }
+  | { fault: 'malformed-tool-call'; name: string }
+  | { fault: 'empty' };
+
+export type LoopbackFault = Extract<LoopbackReply, { fault: string }>['fault'];
+
+export interface LoopbackServerOptions {
+  /** Scripted model: what to answer to a request (`callIndex` counts every request, from 0). */
+  reply: (
+    request: LoopbackChatRequest,
+    context: { callIndex: number },
+  ) => LoopbackReply | Promise<LoopbackReply>;
+  /** Fault to inject for a request instead of its reply (checked first). */
+  fault?: (
+    request: LoopbackChatRequest,
+    context: { callIndex: number },
+  ) => LoopbackReply | undefined;
+  /** Added before every answer (simulates generation latency). */
+  latencyMs?: number;
+  /** Characters per streamed delta (default 16). */
+  chunkSize?: number;
+}
+
+export interface LoopbackServer {
+  /** `http://127.0.0.1:<port>/v1`, for `createOpenAI({ baseURL })`. */
+  readonly baseURL: string;
+  readonly port: number;
+  /** Every request received, in order. */
+  readonly requests: LoopbackChatRequest[];
+  /** How many requests ended in each fault. */
+  readonly faults: Record<string, number>;
+  close(): Promise<void>;
+}
+
+function messageText(content: LoopbackChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => part.text ?? '').join('');
+  return '';
+}
+
+/** Cut a completion at the first stop sequence, as OpenAI-compatible servers do (the stop is not returned). */
+export function applyStop(
+  text: string,
+  stop: ReadonlyArray<string>,
+): { text: string; stopped: boolean } {
+  let cut = -1;
+  for (const sequence of stop) {
+    const at = sequence === '' ? -1 : text.indexOf(sequence);
+    if (at >= 0 && (cut < 0 || at < cut)) cut = at;
+  }
+  return cut < 0 ? { text, stopped: false } : { text: text.slice(0, cut), stopped: true };
+}
+
+function parseRequest(body: Record<string, unknown>): LoopbackChatRequest {
+  const stop = body.stop;
+  const tools = Array.isArray(body.tools)
+    ? (body.tools as Array<{ function?: { name?: string; parameters?: unknown } }>)
+    : [];
+  return {
+    model: String(body.model ?? ''),
+    messages: (Array.isArray(body.messages) ? body.messages : []) as LoopbackChatMessage[],
+    stream: body.stream === true,
+    stop: typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop.map(String) : [],
+    ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+    ...(typeof body.seed === 'number' ? { seed: body.seed } : {}),
+    tools: tools.map((t) => ({
+      name: String(t.function?.name ?? ''),
+      parameters: t.function?.parameters,
+    })),
+    ...(body.tool_choice === undefined ? {} : { toolChoice: body.tool_choice }),
+    body,
+  };
+}
+
+const tokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+
+/**
+ * A loopback OpenAI-compatible chat completions server (node:http on 127.0.0.1, port 0) for
+ * tests, benchmarks and examples: plain and streamed (SSE) completions, tool calls, stop
+ * sequences, usage, and fault injection (429 with retry-after, 5xx, hung responses, cut
+ * streams, malformed tool-call JSON, empty completions). Reach it with
+ * `createOpenAI({ baseURL: server.baseURL, apiKey: 'test' }).chat(id)`.
+ */
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  const requests: LoopbackChatRequest[] = [];
+  const faults: Record<string, number> = {};
+  let callIndex = 0;
+  let idCounter = 0;
+  const hung = new Set<ServerResponse>();
+  const chunkSize = options.chunkSize ?? 16;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url ?? '')) {
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'invalid JSON body' } }));
+      return;
+    }
+    const request = parseRequest(body);
+    const context = { callIndex: callIndex++ };
+    requests.push(request);
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    const reply = options.fault?.(request, context) ?? (await options.reply(request, context));
+    const id = `chatcmpl-${++idCounter}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = request.model;
+
+    if ('fault' in reply) {
+      faults[reply.fault] = (faults[reply.fault] ?? 0) + 1;
+      switch (reply.fault) {
+        case 'rate-limit':
+          res
+            .writeHead(429, {
+              'content-type': 'application/json',
+              'retry-after': String(reply.retryAfterSeconds ?? 1),
+            })
+            .end(
+              JSON.stringify({
+                error: {
+                  message: 'Rate limit reached',
+                  type: 'rate_limit_error',
+                  code: 'rate_limit_exceeded',
+                },
+              }),
+            );
+          return;
+        case 'server-error':
+          res
+            .writeHead(reply.status ?? 500, { 'content-type': 'application/json' })
+            .end(
+              JSON.stringify({ error: { message: 'internal server error', type: 'server_error' } }),
+            );
+          return;
+        case 'hang':
+          // Headers never come; the client's timeout must fire. Closed when the server closes.
+          hung.add(res);
+          return;
+        case 'truncate':
+          if (request.stream) {
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            res.write(
+              `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { role: 'assistant', content: 'The answer' }, finish_reason: null }] })}\n\n`,
+            );
+          } else {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.write(
+              '{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"The ans',
+            );
+          }
+          res.socket?.destroy();
+          return;
+        case 'empty':
+          sendCompletion(
+            res,
+            request,
+            { id, created, model, text: '', toolCalls: [], finishReason: 'stop' },
+            chunkSize,
+          );
+          return;
+        case 'malformed-tool-call':
+          sendCompletion(
+            res,
+            request,
+            {
+              id,
+              created,
+              model,
+              text: '',
+              toolCalls: [
+                { id: `call_${idCounter}`, name: reply.name, arguments: '{"code": "print(1+1)' },
+              ],
+              finishReason: 'tool_calls',
+            },
+            chunkSize,
+          );
+          return;
+      }
+    }
+    const cut = applyStop(reply.text ?? '', request.stop);
+    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({
+      id: call.id ?? `call_${idCounter}_${i}`,
+      name: call.name,
+      arguments:
+        typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+    }));
+    const finishReason = reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
+    sendCompletion(
+      res,
+      request,
+      {
+        id,
+        created,
+        model,
+        text: cut.text,
+        toolCalls,
+        finishReason: cut.stopped ? 'stop' : finishReason,
+      },
+      chunkSize,
+    );
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { message: error instanceof Error ? error.message : String(error) },
+        }),
+      );
+    });
+  });
+  // Benchmarks keep 64+ connections busy; the default keep-alive timeout would drop idle ones mid-run.
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hung) res.socket?.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function sendCompletion(
+  res: ServerResponse,
+  request: LoopbackChatRequest,
+  answer: {
+    id: string;
+    created: number;
+    model: string;
+    text: string;
+    toolCalls: Array<{ id: string; name: string; arguments: string }>;
+    finishReason: string;
+  },
+  size: number,
+): void {
+  const promptTokens = tokens(request.messages.map((m) => messageText(m.content)).join('\n'));
+  const completionTokens =
+    answer.text === '' && answer.toolCalls.length === 0
+      ? 0
+      : tokens(answer.text + answer.toolCalls.map((c) => c.arguments).join(''));
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
+  const base = { id: answer.id, created: answer.created, model: answer.model };
+  if (!request.stream) {
+    const message: Record<string, unknown> = {
+      role: 'assistant',
+      content: answer.toolCalls.length > 0 && answer.text === '' ? null : answer.text,
+    };
+    if (answer.toolCalls.length > 0) {
+      message.tool_calls = answer.toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      }));
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        ...base,
+        object: 'chat.completion',
+        choices: [{ index: 0, message, finish_reason: answer.finishReason }],
+        usage,
+      }),
+    );
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    res.write(
+      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [choice], ...extra })}\n\n`,
+    );
+  send({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
+  for (let i = 0; i < answer.text.length; i += size)
+    send({ index: 0, delta: { content: answer.text.slice(i, i + size) }, finish_reason: null });
+  answer.toolCalls.forEach((call, index) => {
+    send({
+      index: 0,
+      delta: {
+        tool_calls: [
+          { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+        ],
+      },
+      finish_reason: null,
+    });
+    for (let i = 0; i < call.arguments.length; i += size) {
+      send({
+        index: 0,
+        delta: {
+          tool_calls: [{ index, function: { arguments: call.arguments.slice(i, i + size) } }],
+        },
+        finish_reason: null,
+      });
+    }
+  });
+  send({ index: 0, delta: {}, finish_reason: answer.finishReason });
+  const includeUsage =
+    (request.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage ===
+    true;
+  if (includeUsage)
+    res.write(
+      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
+    );
+  res.end('data: [DONE]\n\n');
+}

@@ -1,0 +1,137 @@
+import { AutoTrajError } from '@autotraj/trajectory';
+
+export type ModelFileProblem = 'missing' | 'truncated' | 'corrupt' | 'not-a-reward-model';
+
+/** A model file could not be read: missing, cut off, not protobuf, or not one of ours. */
+export class ModelFileError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajModelFileError';
+  readonly path: string;
+  readonly problem: ModelFileProblem;
+
+  constructor(options: {
+    path: string;
+    problem: ModelFileProblem;
+    detail: string;
+    cause?: unknown;
+  }) {
+    super({
+      name: ModelFileError.errorName,
+      code: `model_file_${options.problem.replaceAll('-', '_')}`,
+      message: `${options.path}: ${options.detail}`,
+      cause: options.cause,
+    });
+    this.path = options.path;
+    this.problem = options.problem;
+  }
+
+  static override isInstance(error: unknown): error is ModelFileError {
+    return AutoTrajError.isInstance(error) && error.name === ModelFileError.errorName;
+  }
+}
+
+/** The model was built for another featurizer (version or config hash differ): its scores would be garbage. */
+export class FeaturizerMismatchError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajFeaturizerMismatchError';
+  readonly expected: { version: string; configHash: string };
+  readonly found: { version: string; configHash: string };
+
+  constructor(options: {
+    path: string;
+    expected: { version: string; configHash: string };
+    found: { version: string; configHash: string };
+  }) {
+    super({
+      name: FeaturizerMismatchError.errorName,
+      code: 'featurizer_mismatch',
+      message:
+        `${options.path}: model was trained with featurizer ${options.found.version} (config ${options.found.configHash}), ` +
+        `but this scorer uses ${options.expected.version} (config ${options.expected.configHash}); retrain or use a matching @autotraj/reward-model`,
+    });
+    this.expected = options.expected;
+    this.found = options.found;
+  }
+
+  static override isInstance(error: unknown): error is FeaturizerMismatchError {
+    return AutoTrajError.isInstance(error) && error.name === FeaturizerMismatchError.errorName;
+  }
+}
+
+/** The ONNX graph's inputs or outputs are not the ones this scorer feeds and reads. */
+export class ModelSignatureError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajModelSignatureError';
+  readonly path: string;
+  readonly expected: string[];
+  readonly found: string[];
+
+  constructor(options: {
+    path: string;
+    kind: 'inputs' | 'outputs';
+    expected: string[];
+    found: string[];
+  }) {
+    super({
+      name: ModelSignatureError.errorName,
+      code: `model_wrong_${options.kind}`,
+      message: `${options.path}: model ${options.kind} are [${options.found.join(', ')}], expected [${options.expected.join(', ')}]`,
+    });
+    this.path = options.path;
+    this.expected = options.expected;
+    this.found = options.found;
+  }
+
+  static override isInstance(error: unknown): error is ModelSignatureError {
+    return AutoTrajError.isInstance(error) && error.name === ModelSignatureError.errorName;
+  }
+}
+
+/** `score([])` or a featurize call with nothing in it: almost always an upstream bug, so it is loud. */
+export class EmptyBatchError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajEmptyBatchError';
+
+  constructor(options: { what: string }) {
+    super({
+      name: EmptyBatchError.errorName,
+      code: 'empty_batch',
+      message: `${options.what}: the batch is empty; pass at least one item`,
+    });
+  }
+
+  static override isInstance(error: unknown): error is EmptyBatchError {
+    return AutoTrajError.isInstance(error) && error.name === EmptyBatchError.errorName;
+  }
+}
+
+/** Training cannot run on what it was given (no pairs, bad options, a pair index out of range). */
+export class TrainingError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajTrainingError';
+
+  constructor(options: { message: string; cause?: unknown }) {
+    super({
+      name: TrainingError.errorName,
+      code: 'training_failed',
+      message: options.message,
+      cause: options.cause,
+    });
+  }
+
+  static override isInstance(error: unknown): error is TrainingError {
+    return AutoTrajError.isInstance(error) && error.name === TrainingError.errorName;
+  }
+}
+
+/** A scorer was used after `close()`. */
+export class ScorerClosedError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajScorerClosedError';
+
+  constructor() {
+    super({
+      name: ScorerClosedError.errorName,
+      code: 'scorer_closed',
+      message: 'the scorer was closed; create a new one',
+    });
+  }
+
+  static override isInstance(error: unknown): error is ScorerClosedError {
+    return AutoTrajError.isInstance(error) && error.name === ScorerClosedError.errorName;
+  }
+}

@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, type Trajectory, toolInputText, validate } from '@autotraj/trajectory';
+import { z } from 'zod';
+import {
+  STRUCTURAL_FEATURE_COUNT,
+  STRUCTURAL_FEATURE_NAMES,
+  writeStructuralFeatures,
+} from './structural-features.js';
+import { mix32, scanTokenHashes } from './tokenize.js';
+
+/**
+ * Bumped whenever the featurizer's output for the same input and config changes (tokenisation,
+ * hashing, channel list, structural features). A model records the version it was trained
+ * with, and a scorer refuses a model from another version.
+ */
+export const FEATURIZER_VERSION = 'autotraj-rm-featurizer/1';
+
+export const featurizerConfigSchema = z.object({
+  /** Hash buckets of the n-gram embedding table. */
+  numBuckets: z
+    .number()
+    .int()
+    .min(16)
+    .max(1 << 24)
+    .default(1 << 16),
+  /** Longest n-gram: 1 = unigrams, 2 = unigrams + bigrams, 3 = up to trigrams. */
+  maxNgram: z.number().int().min(1).max(3).default(2),
+  /** Tokens read per channel per trajectory; bounds the cost of pathological inputs. */
+  maxTokensPerChannel: z.number().int().min(1).default(2048),
+});
+
+export type FeaturizerConfig = z.infer<typeof featurizerConfigSchema>;
+export type FeaturizerConfigInput = z.input<typeof featurizerConfigSchema>;
+
+/**
+ * Text channels hashed into separate n-gram spaces, so "x = 5" in reasoning and in a tool
+ * result are different features. The question is not hashed: both sides of a pair share it;
+ * it only enters through structural features (numbers used, ...).
+ */
+export const FEATURE_CHANNELS = ['think', 'code', 'result', 'answer'] as const;
+type Channel = (typeof FEATURE_CHANNELS)[number];
+
+export interface FeaturizeItem {
+  question?: string;
+  trajectory: Trajectory;
+}
+
+/**
+ * A featurized batch, CSR style: item i's n-gram bag is `ids[offsets[i] .. offsets[i+1])`
+ * (unique bucket ids in first-occurrence order) with `weights` (1/sqrt(bag size), so long and short texts weigh
+ * alike); its structural features are `dense[i*denseDim .. (i+1)*denseDim)`.
+ */
+export interface FeatureBatch {
+  size: number;
+  offsets: Int32Array;
+  ids: Int32Array;
+  weights: Float32Array;
+  dense: Float32Array;
+  denseDim: number;
+  featurizerVersion: string;
+  configHash: string;
+}
+
+/** The same bags padded to one length (`bagLength`, at least 1), as the ONNX graph takes them. */
+export interface PaddedBags {
+  size: number;
+  bagLength: number;
+  ids: Int32Array;
+  weights: Float32Array;
+}
+
+export function resolveFeaturizerConfig(config: FeaturizerConfigInput = {}): FeaturizerConfig {
+  return validate(featurizerConfigSchema, config, { what: 'featurizer config' });
+}
+
+/** 16 hex chars of SHA-256 over the version and canonical config: equal hash, equal features. */
+export function featurizerConfigHash(config: FeaturizerConfigInput = {}): string {
+  const resolved = resolveFeaturizerConfig(config);
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        version: FEATURIZER_VERSION,
+        config: resolved,
+        dense: STRUCTURAL_FEATURE_NAMES,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
+}
+
+const channelSeeds: Record<Channel, number[]> = Object.fromEntries(
+  FEATURE_CHANNELS.map((channel, c) => [
+    channel,
+    [1, 2, 3].map((n) => mix32(0x5bd1e995 ^ ((c + 1) * 0x100 + n)) | 0),
+  ]),
+) as Record<Channel, number[]>;
+
+/** Reusable scratch buffers: featurization runs per rollout, so it must not allocate per token. */
+class Scratch {
+  tokens = new Int32Array(4096);
+  bag = new Int32Array(16384);
+  bagLength = 0;
+  /** stamp[id] === epoch marks a bucket already in the current bag (dedupe without sorting). */
+  stamp = new Int32Array(0);
+  epoch = 0;
+
+  startBag(numBuckets: number): void {
+    this.bagLength = 0;
+    if (this.stamp.length !== numBuckets || this.epoch === 0x7fffffff) {
+      this.stamp = new Int32Array(numBuckets);
+      this.epoch = 0;
+    }
+    this.epoch++;
+  }
+
+  ensureTokens(n: number): void {
+    if (this.tokens.length < n) this.tokens = new Int32Array(Math.max(n, this.tokens.length * 2));
+  }
+
+  push(id: number): void {
+    if (this.stamp[id] === this.epoch) return;
+    this.stamp[id] = this.epoch;
+    if (this.bagLength === this.bag.length) {
+      const grown = new Int32Array(this.bag.length * 2);
+      grown.set(this.bag);
+      this.bag = grown;
+    }
+    this.bag[this.bagLength++] = id;
+  }
+}
+
+function addNgrams(
+  scratch: Scratch,
+  text: string,
+  channel: Channel,
+  config: FeaturizerConfig,
+  budget: { left: number },
+): void {
+  if (budget.left <= 0 || text.length === 0) return;
+  scratch.ensureTokens(budget.left);
+  const n = scanTokenHashes(text, scratch.tokens, 0, budget.left);
+  budget.left -= n;
+  const seeds = channelSeeds[channel];
+  const buckets = config.numBuckets;
+  // Power-of-two tables take the low bits (same ids as `%`, without float modulo).
+  const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
+  const bucket = mask >= 0 ? (h: number) => h & mask : (h: number) => h % buckets;
+  const tokens = scratch.tokens;
+  const s1 = seeds[0]!;
+  const s2 = seeds[1]!;
+  const s3 = seeds[2]!;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i]!;
+    scratch.push(bucket(mix32(t ^ s1)));
+    if (config.maxNgram >= 2 && i >= 1) {
+      const b = Math.imul(tokens[i - 1]!, 0x9e3779b1) ^ t;
+      scratch.push(bucket(mix32(b ^ s2)));
+      if (config.maxNgram >= 3 && i >= 2)
+        scratch.push(bucket(mix32((Math.imul(tokens[i - 2]!, 0x7feb352d) + b) ^ s3)));
+    }
+  }
+}
+
+const sharedScratch = new Scratch();
+const resolvedConfigs = new WeakMap<object, { config: FeaturizerConfig; hash: string }>();
+
+/** Validate and hash a config once per config object: scoring one item per call must stay cheap. */
+function resolveCached(config: FeaturizerConfigInput): { config: FeaturizerConfig; hash: string } {
+  let entry = resolvedConfigs.get(config);
+  if (entry === undefined) {
+    const resolved = resolveFeaturizerConfig(config);
+    entry = { config: resolved, hash: featurizerConfigHash(resolved) };
+    resolvedConfigs.set(config, entry);
+    resolvedConfigs.set(resolved, entry);
+  }
+  return entry;
+}
+
+/**
+ * Featurize a batch of trajectories (with their questions) into model inputs. Deterministic:
+ * the same items and config always give the same arrays, on any machine.
+ */
+export function featurize(
+  items: ReadonlyArray<FeaturizeItem>,
+  config: FeaturizerConfigInput | FeaturizerConfig = {},
+): FeatureBatch {
+  const { config: resolved, hash } = resolveCached(config);
+  const size = items.length;
+  const dense = new Float32Array(size * STRUCTURAL_FEATURE_COUNT);
+  const offsets = new Int32Array(size + 1);
+  let ids = new Int32Array(Math.max(16, size * 256));
+  let total = 0;
+  const scratch = sharedScratch;
+  for (let i = 0; i < size; i++) {
+    const item = items[i]!;
+    const trajectory = item.trajectory;
+    scratch.startBag(resolved.numBuckets);
+    const budgets: Record<Channel, { left: number }> = {
+      think: { left: resolved.maxTokensPerChannel },
+      code: { left: resolved.maxTokensPerChannel },
+      result: { left: resolved.maxTokensPerChannel },
+      answer: { left: resolved.maxTokensPerChannel },
+    };
+    for (const step of trajectory.steps) {
+      if (step.type === 'think') addNgrams(scratch, step.text, 'think', resolved, budgets.think);
+      else if (step.type === 'tool-call')
+        addNgrams(
+          scratch,
+          toolInputText(step.toolName, step.input),
+          'code',
+          resolved,
+          budgets.code,
+        );
+      else if (step.type === 'tool-result')
+        addNgrams(scratch, step.output, 'result', resolved, budgets.result);
+      else addNgrams(scratch, step.text, 'answer', resolved, budgets.answer);
+    }
+    // A bag is a set of buckets (presence, not counts), in first-occurrence order.
+    const unique = scratch.bagLength;
+    const bag = scratch.bag;
+    if (ids.length < total + unique) {
+      const grown = new Int32Array(Math.max(total + unique, ids.length * 2));
+      grown.set(ids.subarray(0, total));
+      ids = grown;
+    }
+    ids.set(bag.subarray(0, unique), total);
+    total += unique;
+    offsets[i + 1] = total;
+    writeStructuralFeatures(
+      trajectory,
+      item.question ?? trajectory.question,
+      dense,
+      i * STRUCTURAL_FEATURE_COUNT,
+    );
+  }
+  const finalIds = ids.slice(0, total);
+  const weights = new Float32Array(total);
+  for (let i = 0; i < size; i++) {
+    const start = offsets[i]!;
+    const end = offsets[i + 1]!;
+    const w = end > start ? 1 / Math.sqrt(end - start) : 0;
+    weights.fill(w, start, end);
+  }
+  return {
+    size,
+    offsets,
+    ids: finalIds,
+    weights,
+    dense,
+    denseDim: STRUCTURAL_FEATURE_COUNT,
+    featurizerVersion: FEATURIZER_VERSION,
+    configHash: hash,
+  };
+}
+
+/** Pad a batch's bags to the longest one (padding: id 0 with weight 0, which adds nothing). */
+export function padBags(
+  batch: FeatureBatch,
+  range: { start: number; end: number } = { start: 0, end: batch.size },
+): PaddedBags {
+  return padRows(
+    batch,
+    Int32Array.from({ length: range.end - range.start }, (_, i) => range.start + i),
+  );
+}
+
+/** Pad the bags of the given rows, in that order (the scorer groups rows of similar length). */
+export function padRows(batch: FeatureBatch, rows: ArrayLike<number>): PaddedBags {
+  const size = rows.length;
+  let bagLength = 1;
+  for (let i = 0; i < size; i++)
+    bagLength = Math.max(bagLength, batch.offsets[rows[i]! + 1]! - batch.offsets[rows[i]!]!);
+  const ids = new Int32Array(size * bagLength);
+  const weights = new Float32Array(size * bagLength);
+  for (let i = 0; i < size; i++) {
+    const start = batch.offsets[rows[i]!]!;
+    const end = batch.offsets[rows[i]! + 1]!;
+    ids.set(batch.ids.subarray(start, end), i * bagLength);
+    weights.set(batch.weights.subarray(start, end), i * bagLength);
+  }
+  return { size, bagLength, ids, weights };
+}

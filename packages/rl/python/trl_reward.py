@@ -1,0 +1,36 @@
+"""TRL GRPOTrainer reward function backed by an AutoTraj reward server.
+
+    from trl import GRPOTrainer
+    from trl_reward import autotraj_reward
+    trainer = GRPOTrainer(model=..., reward_funcs=autotraj_reward, train_dataset=load_dataset("json", data_files="prompts.trl.jsonl")["train"])
+
+The data set's `ground_truth` column (from `exportTrlPrompts`) reaches the function as a
+keyword argument; the server scores question + completion with the paper reward.
+"""
+import json
+import os
+import urllib.request
+
+URL = os.environ.get("AUTOTRAJ_REWARD_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _text(message_or_text):
+    # Conversational data: a list of messages; standard data: a string.
+    if isinstance(message_or_text, str):
+        return message_or_text
+    users = [m["content"] for m in message_or_text if m.get("role") in ("user", "assistant")]
+    return users[-1] if users else ""
+
+
+def autotraj_reward(prompts, completions, ground_truth=None, data_source=None, **kwargs):
+    questions = [_text(p) for p in prompts]
+    answers = [_text(c) for c in completions]
+    body = {"query": [q + a for q, a in zip(questions, answers)], "prompts": questions}
+    if ground_truth is not None:
+        body["labels"] = list(ground_truth)
+    if data_source is not None:
+        body["data_sources"] = list(data_source)
+    request = urllib.request.Request(URL + "/get_reward", data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return json.load(response)["rewards"]

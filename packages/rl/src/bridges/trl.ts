@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createJsonlWriter, type RolloutRecord, type Task } from '@autotraj/trajectory';
+
+/** TRL conversational prompt data for `GRPOTrainer`: extra columns reach reward functions as kwargs. */
+export interface TrlPromptRow {
+  prompt: Array<{ role: 'system' | 'user'; content: string }>;
+  ground_truth: string[];
+  data_source: string;
+  task_id: string;
+}
+
+/** A scored rollout in TRL's conversational prompt/completion layout, with its reward. */
+export interface TrlRolloutRow {
+  prompt: Array<{ role: 'user'; content: string }>;
+  completion: Array<{ role: 'assistant'; content: string }>;
+  reward: number;
+  advantage: number | null;
+  reward_components: Record<string, number>;
+  /** Character spans of `completion[0].content` written by tools: exclude them from the loss. */
+  tool_spans: Array<[number, number]>;
+  id: string;
+  task_id: string;
+  group_id: string;
+}
+
+export function toTrlPromptRow(task: Task, options: { instructions?: string } = {}): TrlPromptRow {
+  return {
+    prompt: [
+      ...(options.instructions === undefined
+        ? []
+        : [{ role: 'system' as const, content: options.instructions }]),
+      { role: 'user' as const, content: task.question },
+    ],
+    ground_truth: [...task.goldAnswers],
+    data_source: task.dataSource,
+    task_id: task.id,
+  };
+}
+
+export function toTrlRolloutRow(record: RolloutRecord): TrlRolloutRow {
+  return {
+    prompt: [{ role: 'user', content: record.prompt }],
+    completion: [{ role: 'assistant', content: record.rendered.text }],
+    reward: record.reward.total,
+    advantage: record.advantage,
+    reward_components: record.reward.components,
+    tool_spans: record.rendered.spans
+      .filter((s) => s.source === 'tool')
+      .map((s) => [s.start, s.end]),
+    id: record.id,
+    task_id: record.taskId,
+    group_id: record.groupId,
+  };
+}
+
+/** Write rows as a new JSONL file (`datasets.load_dataset("json", data_files=path)`); returns the count. */
+export function writeTrlJsonl<T>(path: string, rows: Iterable<T>): number {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, '');
+  const writer = createJsonlWriter(path);
+  let n = 0;
+  try {
+    for (const row of rows) {
+      writer.write(row);
+      n++;
+    }
+  } finally {
+    writer.close();
+  }
+  return n;
+}

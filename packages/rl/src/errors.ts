@@ -1,0 +1,56 @@
+import { AutoTrajError } from '@autotraj/trajectory';
+
+/** Options that cannot work together (a bad clip range, a negative group size, ...). */
+export class RlConfigError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajRlConfigError';
+  readonly option: string;
+
+  constructor(options: { option: string; message: string }) {
+    super({
+      name: RlConfigError.errorName,
+      code: 'rl_config_invalid',
+      message: `${options.option}: ${options.message}`,
+    });
+    this.option = options.option;
+  }
+
+  static override isInstance(error: unknown): error is RlConfigError {
+    return AutoTrajError.hasName(error, RlConfigError.errorName);
+  }
+}
+
+/** A reward request body is unusable; the server answers it with `status` and this message. */
+export class RewardRequestError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajRewardRequestError';
+  readonly status: number;
+
+  constructor(options: { status: number; message: string }) {
+    super({
+      name: RewardRequestError.errorName,
+      code: 'reward_request_invalid',
+      message: options.message,
+    });
+    this.status = options.status;
+  }
+
+  static override isInstance(error: unknown): error is RewardRequestError {
+    return AutoTrajError.hasName(error, RewardRequestError.errorName);
+  }
+}
+
+/** The trajectory scorer returned something other than one finite score per item. */
+export class ScorerOutputError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajScorerOutputError';
+
+  constructor(options: { message: string }) {
+    super({
+      name: ScorerOutputError.errorName,
+      code: 'scorer_output_invalid',
+      message: options.message,
+    });
+  }
+
+  static override isInstance(error: unknown): error is ScorerOutputError {
+    return AutoTrajError.hasName(error, ScorerOutputError.errorName);
+  }
+}

@@ -1,0 +1,80 @@
+export { readTasksJsonl as readPrompts } from '@autotraj/repairer';
+export {
+  type AdvantageEstimator,
+  filterZeroVarianceGroups,
+  type GroupAdvantageOptions,
+  groupAdvantages,
+  groupStd,
+  isZeroVarianceGroup,
+} from './advantages.js';
+export {
+  type TrlPromptRow,
+  type TrlRolloutRow,
+  toTrlPromptRow,
+  toTrlRolloutRow,
+  writeTrlJsonl,
+} from './bridges/trl.js';
+export {
+  toVerlRows,
+  type VerlExportOptions,
+  type VerlRow,
+  verlParquetBuffer,
+  writeVerlParquet,
+} from './bridges/verl.js';
+export { RewardRequestError, RlConfigError, ScorerOutputError } from './errors.js';
+export {
+  createPolicyModel,
+  createRolloutTools,
+  type PolicyModelOptions,
+  rolloutToolNames,
+} from './policy.js';
+export {
+  type CreateRewardOptions,
+  createReward,
+  paperRewardDefaults,
+  type Reward,
+  type RewardWeights,
+} from './reward/create-reward.js';
+export {
+  mathOutcome,
+  outcomeByDataSource,
+  type QaF1Fn,
+  qaDataSources,
+  qaF1Outcome,
+  type VerifyAnswerFn,
+} from './reward/outcomes.js';
+export {
+  createPaperReward,
+  type PaperRewardOptions,
+  paperFormatCheck,
+  paperRewardOptions,
+} from './reward/paper-reward.js';
+export type { FormatCheck, FormatResult, OutcomeFn, RewardItem } from './reward/types.js';
+export { readRollouts } from './rollout/read-rollouts.js';
+export {
+  type GenerateRollout,
+  ROLLOUTS_FILE,
+  type RolloutSummary,
+  type RunRolloutsOptions,
+  rolloutGroupId,
+  runRollouts,
+} from './rollout/run-rollouts.js';
+export {
+  createFunctionScorer,
+  openRewardModel,
+  type ScorerItem,
+  scoreChecked,
+  type TrajectoryScorer,
+} from './scorer.js';
+export type { MetricsSnapshot } from './server/metrics.js';
+export {
+  createMicroBatcher,
+  type MicroBatcher,
+  type MicroBatcherOptions,
+} from './server/micro-batcher.js';
+export {
+  createRewardServer,
+  type RewardServer,
+  type RewardServerOptions,
+} from './server/reward-server.js';
+export { questionFromPrompt, splitQuery, trajectoryFromPolicyText } from './text-trajectory.js';

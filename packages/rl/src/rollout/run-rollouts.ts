@@ -1,0 +1,285 @@
+import { join } from 'node:path';
+import { type GenerateTrajectoryOptions, generateTrajectory } from '@autotraj/repairer';
+import {
+  createJsonlWriter,
+  getTextCodec,
+  isTextFormat,
+  type RewardBreakdown,
+  type RolloutRecord,
+  renderWithLossMask,
+  rolloutRecordSchema,
+  type Task,
+  type ToolRuntime,
+  type Trajectory,
+} from '@autotraj/trajectory';
+import { type GroupAdvantageOptions, groupAdvantages, isZeroVarianceGroup } from '../advantages.js';
+import { RlConfigError } from '../errors.js';
+import type { Reward } from '../reward/create-reward.js';
+import { readRollouts } from './read-rollouts.js';
+
+/** Produces one rollout; the default runs `generateTrajectory` from @autotraj/repairer. */
+export type GenerateRollout = (
+  task: Task,
+  context: { rolloutIndex: number; groupId: string },
+) => Promise<Trajectory>;
+
+export interface RunRolloutsOptions {
+  prompts: Iterable<Task> | AsyncIterable<Task>;
+  /** G: rollouts per prompt (paper: 4). */
+  groupSize: number;
+  reward: Reward;
+  outDir: string;
+  /** The policy (any `ai` SDK model, e.g. `createOpenAI({ baseURL }).chat(id)` for vLLM). */
+  model?: GenerateTrajectoryOptions['model'];
+  tools?: ReadonlyArray<ToolRuntime>;
+  /** Passed to `generateTrajectory` (protocol, maxToolCalls, sampling, instructions, retry, ...). */
+  generation?: Omit<GenerateTrajectoryOptions, 'model' | 'task' | 'tools' | 'salt' | 'origin'>;
+  /** Replace the generation loop (simulations, other frameworks). */
+  generate?: GenerateRollout;
+  /** Rollouts generating at once (default 8). */
+  concurrency?: number;
+  /** Trajectories per reward call (default 32); a partial batch goes out when generation idles. */
+  rewardBatchSize?: number;
+  /** A partial reward batch waits at most this long (default 50 ms). */
+  rewardMaxWaitMs?: number;
+  advantage?: GroupAdvantageOptions;
+  /** Distinguishes groups of the same prompt across runs / epochs (default ''). */
+  runTag?: string;
+  onGroup?: (records: RolloutRecord[]) => void;
+}
+
+export interface RolloutSummary {
+  /** Groups written by this run. */
+  groups: number;
+  rollouts: number;
+  /** Groups already complete in `outDir` (resume). */
+  resumedGroups: number;
+  /** Groups whose generation or reward failed (not written: a resume retries them). */
+  failedGroups: number;
+  /** Written groups where every rollout got the same reward (dynamic sampling would drop them). */
+  zeroVarianceGroups: number;
+  meanReward: number;
+  rewardBatches: number;
+  durationMs: number;
+  errors: Array<{ groupId: string; message: string }>;
+  path: string;
+}
+
+interface Pending {
+  groupId: string;
+  task: Task;
+  trajectories: Array<Trajectory | undefined>;
+  rewards: Array<RewardBreakdown | undefined>;
+  remaining: number;
+  failed: boolean;
+}
+
+export const ROLLOUTS_FILE = 'rollouts.jsonl';
+
+/** `task.id` plus the run tag: one group of G rollouts per prompt per run. */
+export function rolloutGroupId(taskId: string, runTag = ''): string {
+  return runTag === '' ? taskId : `${taskId}#${runTag}`;
+}
+
+/**
+ * G rollouts per prompt through the TIR generation loop; finished rollouts are rewarded in
+ * batches while others are still generating; when a group's rewards are in, its advantages
+ * are computed and its G `RolloutRecord`s appended to `outDir/rollouts.jsonl`. Resumable:
+ * complete groups already in the file are skipped.
+ */
+export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutSummary> {
+  const G = options.groupSize;
+  if (!Number.isInteger(G) || G < 1)
+    throw new RlConfigError({
+      option: 'groupSize',
+      message: `must be a positive integer, got ${G}`,
+    });
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RlConfigError({
+      option: 'concurrency',
+      message: `must be a positive integer, got ${concurrency}`,
+    });
+  const batchSize = Math.max(1, options.rewardBatchSize ?? 32);
+  const maxWaitMs = options.rewardMaxWaitMs ?? 50;
+  const generate = options.generate ?? defaultGenerate(options);
+  const path = join(options.outDir, ROLLOUTS_FILE);
+  const started = performance.now();
+
+  const existing = await readRollouts(path);
+  const done = new Set([...existing.groupSizes].filter(([, n]) => n >= G).map(([id]) => id));
+  const writer = createJsonlWriter(path, { schema: rolloutRecordSchema });
+  const summary: RolloutSummary = {
+    groups: 0,
+    rollouts: 0,
+    resumedGroups: 0,
+    failedGroups: 0,
+    zeroVarianceGroups: 0,
+    meanReward: 0,
+    rewardBatches: 0,
+    durationMs: 0,
+    errors: [],
+    path,
+  };
+  let rewardSum = 0;
+
+  // Finished rollouts waiting for a reward call.
+  let queue: Array<{ group: Pending; index: number }> = [];
+  let rewarding: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let generating = 0;
+
+  const failGroup = (group: Pending, error: unknown) => {
+    if (group.failed) return;
+    group.failed = true;
+    summary.failedGroups++;
+    summary.errors.push({
+      groupId: group.groupId,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  };
+
+  const completeGroup = (group: Pending) => {
+    const rewards = group.rewards as RewardBreakdown[];
+    const totals = rewards.map((r) => r.total);
+    const advantages = groupAdvantages(totals, options.advantage);
+    const zeroVariance = isZeroVarianceGroup(totals);
+    const records = group.trajectories.map((trajectory, i): RolloutRecord => {
+      const format = trajectory!.provenance.format;
+      const codec = getTextCodec(format !== undefined && isTextFormat(format) ? format : 'tags');
+      return {
+        id: `${group.groupId}/${i}`,
+        taskId: group.task.id,
+        groupId: group.groupId,
+        rolloutIndex: i,
+        prompt: group.task.question,
+        trajectory: trajectory!,
+        reward: rewards[i]!,
+        advantage: advantages[i]!,
+        rendered: renderWithLossMask(trajectory!.steps, codec),
+        metadata: { zeroVarianceGroup: zeroVariance, dataSource: group.task.dataSource },
+      };
+    });
+    for (const record of records) writer.write(record);
+    summary.groups++;
+    summary.rollouts += records.length;
+    if (zeroVariance) summary.zeroVarianceGroups++;
+    for (const t of totals) rewardSum += t;
+    options.onGroup?.(records);
+  };
+
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    const batch = queue.filter((q) => !q.group.failed);
+    queue = [];
+    if (batch.length === 0) return;
+    // One reward call at a time, chained; generation goes on meanwhile.
+    rewarding = rewarding.then(async () => {
+      summary.rewardBatches++;
+      let rewards: RewardBreakdown[];
+      try {
+        rewards = await options.reward.score(
+          batch.map(({ group, index }) => ({
+            trajectory: group.trajectories[index]!,
+            question: group.task.question,
+            goldAnswers: group.task.goldAnswers,
+            dataSource: group.task.dataSource,
+          })),
+        );
+      } catch (error) {
+        // A reward failure (e.g. the RM) fails these groups only; a resume retries them.
+        for (const { group } of batch) failGroup(group, error);
+        return;
+      }
+      // Outside the try: a failure to write is fatal, not a failed group.
+      batch.forEach(({ group, index }, k) => {
+        group.rewards[index] = rewards[k]!;
+        if (--group.remaining === 0 && !group.failed) completeGroup(group);
+      });
+    });
+  };
+
+  // A counting semaphore over rollouts in generation.
+  const waiters: Array<() => void> = [];
+  const acquire = () =>
+    generating < concurrency
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiters.push(resolve));
+  const release = () => {
+    generating--;
+    const next = waiters.shift();
+    if (next !== undefined) next();
+    // Nothing generating: a partial batch would otherwise wait for the timer.
+    else if (generating === 0) flush();
+  };
+
+  const inflight = new Set<Promise<void>>();
+  try {
+    for await (const task of options.prompts) {
+      const groupId = rolloutGroupId(task.id, options.runTag);
+      if (done.has(groupId)) {
+        summary.resumedGroups++;
+        continue;
+      }
+      done.add(groupId);
+      const group: Pending = {
+        groupId,
+        task,
+        trajectories: Array(G),
+        rewards: Array(G),
+        remaining: G,
+        failed: false,
+      };
+      for (let i = 0; i < G; i++) {
+        await acquire();
+        if (group.failed) break;
+        generating++;
+        const job = generate(task, { rolloutIndex: i, groupId }).then(
+          (trajectory) => {
+            group.trajectories[i] = trajectory;
+            queue.push({ group, index: i });
+            release();
+            if (queue.length >= batchSize) flush();
+            else if (timer === undefined && queue.length > 0) timer = setTimeout(flush, maxWaitMs);
+          },
+          (error: unknown) => {
+            failGroup(group, error);
+            release();
+          },
+        );
+        const tracked = job.finally(() => inflight.delete(tracked));
+        inflight.add(tracked);
+      }
+    }
+    await Promise.all(inflight);
+    flush();
+    await rewarding;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    writer.close();
+  }
+  summary.meanReward = summary.rollouts === 0 ? 0 : rewardSum / summary.rollouts;
+  summary.durationMs = performance.now() - started;
+  return summary;
+}
+
+function defaultGenerate(options: RunRolloutsOptions): GenerateRollout {
+  if (options.model === undefined) {
+    throw new RlConfigError({
+      option: 'model',
+      message: 'runRollouts needs a policy `model` (or a `generate` function)',
+    });
+  }
+  const model = options.model;
+  return (task, { rolloutIndex, groupId }) =>
+    generateTrajectory({
+      ...options.generation,
+      model,
+      task,
+      tools: options.tools ?? [],
+      origin: 'rollout',
+      salt: `${groupId}/${rolloutIndex}`,
+    });
+}

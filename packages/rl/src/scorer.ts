@@ -1,0 +1,56 @@
+import { type CreateOnnxScorerOptions, createOnnxScorer } from '@autotraj/reward-model';
+import type { Trajectory } from '@autotraj/trajectory';
+import { ScorerOutputError } from './errors.js';
+
+/** One trajectory to score, with the question it answers (the RM was trained on both). */
+export interface ScorerItem {
+  question?: string;
+  trajectory: Trajectory;
+}
+
+/**
+ * What this package needs from a trajectory reward model; `createOnnxScorer` from
+ * `@autotraj/reward-model` implements it. Declared structurally so any batch scorer fits.
+ */
+export interface TrajectoryScorer {
+  score(items: ScorerItem[]): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+/** A scorer from a plain per-item function: custom heuristics, tests and benchmark baselines. */
+export function createFunctionScorer(fn: (item: ScorerItem) => number): TrajectoryScorer {
+  return {
+    async score(items) {
+      const out = new Float32Array(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = fn(items[i]!);
+      return out;
+    },
+    async close() {},
+  };
+}
+
+/** Score through `scorer` and check it answered one finite number per item. */
+export async function scoreChecked(
+  scorer: TrajectoryScorer,
+  items: ScorerItem[],
+): Promise<Float32Array> {
+  if (items.length === 0) return new Float32Array(0);
+  const scores = await scorer.score(items);
+  if (scores.length !== items.length) {
+    throw new ScorerOutputError({
+      message: `scorer returned ${scores.length} scores for ${items.length} trajectories`,
+    });
+  }
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i]))
+      throw new ScorerOutputError({
+        message: `scorer returned a non-finite score (${scores[i]}) for item ${i}`,
+      });
+  }
+  return scores;
+}
+
+/** Open an exported trajectory reward model (`model.onnx`) with onnxruntime (@autotraj/reward-model). */
+export function openRewardModel(options: CreateOnnxScorerOptions): Promise<TrajectoryScorer> {
+  return createOnnxScorer(options);
+}

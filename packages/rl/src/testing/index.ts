@@ -1,0 +1,6 @@
+export {
+  type LoopbackServer,
+  startLoopbackServer,
+  tagScriptReply,
+} from '@autotraj/repairer/testing';
+export { writeRandomRewardModel } from './random-reward-model.js';

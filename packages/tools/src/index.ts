@@ -1,0 +1,68 @@
+export { calculatorTool, type PythonToolOptions, pythonTool, searchTool } from './ai-tools.js';
+export {
+  type CalculateOptions,
+  type CalculatorResult,
+  calculate,
+  calculatorResultMatches,
+  formatCalculatorValue,
+  normalizeExpression,
+  parseRecordedNumber,
+} from './calculator/calculate.js';
+export {
+  PythonPoolError,
+  RemoteServiceError,
+  type RemoteServiceErrorKind,
+  ToolExecutionError,
+} from './errors.js';
+export type { IsolationMode, IsolationRequest } from './python/isolation.js';
+export { createPythonPool, type PythonPool, type PythonPoolOptions } from './python/pool.js';
+export {
+  DEFAULT_LIMITS,
+  type IsolationReport,
+  type PythonError,
+  type PythonExecutionResult,
+  type PythonExecutor,
+  type PythonLimits,
+  type PythonRunOptions,
+  pythonErrorSchema,
+  pythonExecutionResultSchema,
+  pythonRunOptionsSchema,
+  truncationMarker,
+} from './python/types.js';
+export {
+  createSandboxFusionExecutor,
+  errorFromTraceback,
+  type SandboxFusionOptions,
+} from './remote/sandbox-fusion.js';
+export {
+  type FormatPythonOptions,
+  formatCalculatorOutput,
+  formatPythonOutput,
+  formatSearchHits,
+} from './runtimes/format.js';
+export { calculatorInputSchema, pythonInputSchema, searchInputSchema } from './runtimes/inputs.js';
+export {
+  createCalculatorRuntime,
+  createPythonRuntime,
+  createSearchRuntime,
+  type PythonRuntimeOptions,
+  type SearchRuntimeOptions,
+} from './runtimes/runtimes.js';
+export {
+  type Bm25Index,
+  type Bm25Options,
+  createBm25Index,
+  loadBm25Corpus,
+} from './search/bm25.js';
+export {
+  createFlashRagClient,
+  type FlashRagClientOptions,
+  splitFlashRagContents,
+} from './search/flashrag.js';
+export {
+  type SearchClient,
+  type SearchDocument,
+  type SearchHit,
+  type SearchOptions,
+  searchDocumentSchema,
+} from './search/types.js';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node22',
+  // The Python worker is read at run time from beside the bundle.
+  onSuccess: 'cp src/python/worker.py dist/worker.py',
+});
