@@ -15,6 +15,8 @@ const server = await startLoopbackServer({
 process.stdout.write(`${server.baseURL}\n`);
 process.on('SIGTERM', () => {
   const cpu = process.cpuUsage();
-  process.stderr.write(`loopback server: ${server.requests.length} requests, ${((cpu.user + cpu.system) / 1000 / Math.max(1, server.requests.length)).toFixed(3)} ms CPU each\n`);
+  process.stderr.write(
+    `loopback server: ${server.requests.length} requests, ${((cpu.user + cpu.system) / 1000 / Math.max(1, server.requests.length)).toFixed(3)} ms CPU each\n`,
+  );
   server.close().then(() => process.exit(0));
 });

@@ -1,3 +1,4 @@
+import type { SharedV4ProviderOptions } from '@ai-sdk/provider';
 import type {
   Metadata,
   Sampling,
@@ -43,7 +44,7 @@ export interface GenerateTrajectoryOptions {
   metadata?: Metadata;
   signal?: AbortSignal;
   /** Provider options passed through (e.g. vLLM `continue_final_message`). */
-  providerOptions?: Record<string, Record<string, never>> | Record<string, Record<string, unknown>>;
+  providerOptions?: SharedV4ProviderOptions;
 }
 
 /** Measurements of one generation, also stored in the trajectory's metadata. */

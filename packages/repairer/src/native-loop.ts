@@ -120,7 +120,7 @@ export async function runNativeLoop(options: {
     ...(generation.signal === undefined ? {} : { abortSignal: generation.signal }),
     ...(generation.providerOptions === undefined
       ? {}
-      : { providerOptions: generation.providerOptions as never }),
+      : { providerOptions: generation.providerOptions }),
   });
   const elapsed = performance.now() - started;
   const parsed = parseAiSdkSteps(response.steps as never);

@@ -95,7 +95,7 @@ export async function runTextTagLoop(options: {
       ...(generation.signal === undefined ? {} : { abortSignal: generation.signal }),
       ...(generation.providerOptions === undefined
         ? {}
-        : { providerOptions: generation.providerOptions as never }),
+        : { providerOptions: generation.providerOptions }),
     });
     const response = {
       text: completion.content.map((part) => (part.type === 'text' ? part.text : '')).join(''),

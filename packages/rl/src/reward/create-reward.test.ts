@@ -139,6 +139,8 @@ describe('createReward, paper preset', () => {
 
   it('rejects bad options and bad scorer output with typed errors', async () => {
     expect(() => createReward({ outcome: exactMath, clip: [3, -3] })).toThrow(RlConfigError);
+    // A JavaScript caller who forgets the outcome hears it at creation, naming the option.
+    expect(() => createReward({} as never)).toThrow(/outcome: must be a function/);
     expect(() => createReward({ outcome: exactMath, weights: { outcome: Number.NaN } })).toThrow(
       /weights.outcome/,
     );

@@ -74,6 +74,14 @@ function checkOptions(weights: RewardWeights, clip: readonly [number, number] | 
  * actually added after clipping and flooring).
  */
 export function createReward(options: CreateRewardOptions): Reward {
+  // Checked at run time too: JavaScript callers (and servers built from config) get the
+  // error when the reward is created, not as a 500 on the first request.
+  if (typeof options.outcome !== 'function') {
+    throw new RlConfigError({
+      option: 'outcome',
+      message: 'must be a function, e.g. mathOutcome() or outcomeByDataSource()',
+    });
+  }
   const weights: RewardWeights = { ...paperRewardDefaults.weights, ...options.weights };
   const clip = options.clip === undefined ? paperRewardDefaults.clip : options.clip;
   checkOptions(weights, clip);
