@@ -1,6 +1,7 @@
 import type { PreferencePair } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 import { TrainingError } from './errors.js';
+import { scoreWithModel } from './model.js';
 import { realPairs } from './test-support/real-pairs.js';
 import { trainRewardModel } from './train.js';
 
@@ -41,6 +42,30 @@ describe('trainRewardModel', () => {
     expect(report.history[report.bestEpoch - 1]!.validationLoss).toBe(bestLoss);
     expect(report.validationLoss).toBeCloseTo(bestLoss, 10);
     expect(model.trainingSummary.bestEpoch).toBe(report.bestEpoch);
+  });
+
+  it('centres scores on the training trajectories, so chosen ones score above 0', () => {
+    const pairs = small();
+    const { model, report } = trainRewardModel({ pairs, epochs: 5, seed: 5, validationSplit: 0 });
+    const chosen = scoreWithModel(
+      model,
+      pairs.map((p) => ({ question: p.question, trajectory: p.chosen })),
+    );
+    const rejected = scoreWithModel(
+      model,
+      pairs.map((p) => ({ question: p.question, trajectory: p.rejected })),
+    );
+    const mean = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / v.length;
+    // Distinct trajectories average 0 (a trajectory in several pairs counts once).
+    const unique = new Map<string, number>();
+    pairs.forEach((p, i) => {
+      unique.set(p.chosen.id, chosen[i]!);
+      unique.set(p.rejected.id, rejected[i]!);
+    });
+    expect([...unique.values()].reduce((a, b) => a + b, 0) / unique.size).toBeCloseTo(0, 3);
+    expect(mean(chosen)).toBeGreaterThan(0);
+    expect(mean(rejected)).toBeLessThan(0);
+    expect(Number.isFinite(report.scoreOffset)).toBe(true);
   });
 
   it('uses explicit validation pairs when given and rejects bad options with typed errors', () => {

@@ -70,6 +70,8 @@ export interface TrainingReport {
   validationAccuracy: number | null;
   validationLoss: number | null;
   history: EpochReport[];
+  /** Subtracted from the output bias so training trajectories score 0 on average. */
+  scoreOffset: number;
   durationMs: number;
 }
 
@@ -165,6 +167,23 @@ export function bradleyTerryLoss(margin: number): number {
 /** d loss / d margin = -sigmoid(-margin). */
 export function bradleyTerryGrad(margin: number): number {
   return -1 / (1 + Math.exp(margin));
+}
+
+/**
+ * Bradley-Terry fixes only score differences. Shift the output bias so the training
+ * trajectories (chosen and rejected alike) score 0 on average: better-than-typical
+ * trajectories then score above 0, which a reward that adds `w x score` (the paper's RL
+ * reward, floored at the outcome) needs in order to reward them at all. Returns the shift.
+ */
+function centreScores(model: RewardModel, batch: FeatureBatch, index: PairIndex): number {
+  const cache = createForwardCache(model.shape);
+  const rows = new Set<number>([...index.chosen, ...index.rejected]);
+  if (rows.size === 0) return 0;
+  let sum = 0;
+  for (const r of rows) sum += forwardItem(model, batch, r, cache);
+  const offset = sum / rows.size;
+  model.params.bias3[0] = model.params.bias3[0]! - offset;
+  return offset;
 }
 
 function evaluate(
@@ -387,6 +406,7 @@ export function trainRewardModel(options: TrainRewardModelOptions): {
     }
   }
   model.params = best.params;
+  const scoreOffset = centreScores(model, batch, trainIndex);
 
   const trainEval = evaluate(model, batch, trainIndex);
   const validationEval = hasValidation ? evaluate(model, batch, validationIndex) : null;
@@ -419,6 +439,7 @@ export function trainRewardModel(options: TrainRewardModelOptions): {
     validationAccuracy: validationEval?.accuracy ?? null,
     validationLoss: validationEval?.loss ?? null,
     history,
+    scoreOffset,
     durationMs: performance.now() - started,
   };
   model.trainingSummary = {

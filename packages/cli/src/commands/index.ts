@@ -6,6 +6,7 @@ import { inspectCommand } from './inspect.js';
 import { reportCommand } from './report.js';
 import { scoreCommand, trainRmCommand } from './reward-model-commands.js';
 import { rolloutCommand, serveCommand } from './rl-commands.js';
+import { runCommand } from './run.js';
 import { searchCommand } from './search.js';
 import { synthesizeCommand } from './synthesize.js';
 
@@ -23,4 +24,5 @@ export const commands: CliCommand[] = [
   evaluateCommand,
   synthesizeCommand,
   reportCommand,
+  runCommand,
 ];

@@ -27,6 +27,7 @@ interface RolloutOptions {
   temperature: string;
   estimator: string;
   limit?: string;
+  seed?: string;
   runTag: string;
 }
 
@@ -72,6 +73,7 @@ export const rolloutCommand: CliCommand = {
       .option('--temperature <t>', 'sampling temperature', '1')
       .option('--estimator <name>', `advantage estimator: ${estimators.join(', ')}`, 'grpo')
       .option('--limit <n>', 'only the first n prompts')
+      .option('--seed <n>', 'base sampling seed: rollout i of a group samples with seed n+i')
       .option('--run-tag <tag>', 'distinguishes groups of the same prompt across runs / epochs', '')
       .action(async (options: RolloutOptions) => {
         const groupSize = integer('group-size', options.groupSize, 1);
@@ -121,7 +123,13 @@ export const rolloutCommand: CliCommand = {
             groupSize,
             model,
             tools,
-            generation: { maxToolCalls, sampling: { temperature } },
+            generation: {
+              maxToolCalls,
+              sampling: {
+                temperature,
+                ...(options.seed === undefined ? {} : { seed: integer('seed', options.seed, 0) }),
+              },
+            },
             reward: createPaperReward({ trajectoryModel: scorer }),
             advantage: { estimator: options.estimator as AdvantageEstimator },
             outDir: options.out,

@@ -273,9 +273,15 @@ function defaultGenerate(options: RunRolloutsOptions): GenerateRollout {
     });
   }
   const model = options.model;
+  const sampling = options.generation?.sampling;
   return (task, { rolloutIndex, groupId }) =>
     generateTrajectory({
       ...options.generation,
+      // A seed is a base: rollout i samples with seed + i, so a group is G different samples
+      // (and a seeded or replayed policy gives the same groups every run).
+      ...(sampling?.seed === undefined
+        ? {}
+        : { sampling: { ...sampling, seed: sampling.seed + rolloutIndex } }),
       model,
       task,
       tools: options.tools ?? [],
