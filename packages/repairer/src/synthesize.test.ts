@@ -180,15 +180,23 @@ describe('synthesize', () => {
       { fault: 'hang' },
     ];
     const reply = gsm8kPolicyReply({ problems });
+    // Faults are decided per distinct request, not per global call index: under concurrency a
+    // call-index rule can hit one request's every retry. Here every third distinct request
+    // fails once (its retry succeeds), whatever the interleaving.
+    const attempts = new Map<string, number>();
     const server = await startLoopbackServer({
       reply,
-      // Task 0's question always fails (to exercise the failure path); others see a fault on every third call.
-      fault: (request, { callIndex }) =>
-        request.messages.some((m) => m.role === 'user' && m.content === problems[0]!.question)
-          ? { fault: 'server-error' }
-          : callIndex % 3 === 0
-            ? faults[(callIndex / 3) % faults.length]
-            : undefined,
+      // Task 0's question always fails (to exercise the failure path).
+      fault: (request) => {
+        if (request.messages.some((m) => m.role === 'user' && m.content === problems[0]!.question))
+          return { fault: 'server-error' };
+        const key = JSON.stringify([request.messages, request.seed, request.temperature]);
+        const seen = attempts.get(key);
+        attempts.set(key, (seen ?? 0) + 1);
+        if (seen !== undefined) return undefined;
+        const distinct = attempts.size - 1;
+        return distinct % 3 === 0 ? faults[(distinct / 3) % faults.length] : undefined;
+      },
     });
     const outDir = join(tmp, 'faults');
     const summary = await run({ server, outDir, n: 2, limit: 6, retries: 3 });
