@@ -16,10 +16,17 @@ for (const file of readdirSync(dir)
     rows.push({ package: pkg, ...r });
 }
 const header = ['package', 'figure', 'value', 'unit', 'goal', 'met?'];
+// Four significant digits for display; bench/results.json keeps the measured values.
+const show = (v) =>
+  typeof v !== 'number'
+    ? String(v)
+    : Math.abs(v) >= 1000
+      ? String(Math.round(v))
+      : String(Number(v.toPrecision(4)));
 const table = rows.map((r) => [
   r.package,
   r.name,
-  String(r.value),
+  show(r.value),
   r.unit,
   r.goal ?? '',
   r.met === null || r.met === undefined ? '' : r.met ? 'yes' : 'NO',

@@ -2,19 +2,8 @@ import { readFileSync } from 'node:fs';
 import { calculate, createPythonPool, type PythonExecutionResult } from '@autotraj/tools';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
+import { integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new CliError({
-        message: `${name} must be a positive integer, got "${value}"`,
-        exitCode: 2,
-      });
-    return n;
-  };
-}
 
 /** `autotraj exec python FILE` and `autotraj exec calc "EXPR"`: run one tool call from the shell. */
 export const execCommand: CliCommand = {
@@ -29,20 +18,20 @@ export const execCommand: CliCommand = {
       .option(
         '--timeout-ms <n>',
         'wall-clock limit; the worker is killed past it',
-        positiveInt('--timeout-ms'),
+        integerOption('--timeout-ms'),
         10_000,
       )
       .option(
         '--memory-mb <m>',
         'address-space limit (RLIMIT_AS)',
-        positiveInt('--memory-mb'),
+        integerOption('--memory-mb'),
         2048,
       )
-      .option('--cpu-seconds <s>', 'CPU-time limit (RLIMIT_CPU)', positiveInt('--cpu-seconds'))
+      .option('--cpu-seconds <s>', 'CPU-time limit (RLIMIT_CPU)', integerOption('--cpu-seconds'))
       .option(
         '--max-output-bytes <n>',
         'stdout + stderr kept before truncation',
-        positiveInt('--max-output-bytes'),
+        integerOption('--max-output-bytes'),
       )
       .option('--json', 'print the full result as JSON')
       .option('--quiet', 'do not print the isolation summary to stderr')

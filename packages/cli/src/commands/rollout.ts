@@ -10,6 +10,7 @@ import {
 } from '@autotraj/rl';
 import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
+import { parseInteger } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface RolloutOptions {
@@ -32,16 +33,6 @@ interface RolloutOptions {
 }
 
 const estimators: AdvantageEstimator[] = ['grpo', 'dr-grpo', 'rloo'];
-
-const integer = (name: string, value: string, min: number): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new CliError({
-      message: `--${name} must be an integer >= ${min}, got "${value}"`,
-      exitCode: 2,
-    });
-  return n;
-};
 
 export const rolloutCommand: CliCommand = {
   register(program, io) {
@@ -76,9 +67,9 @@ export const rolloutCommand: CliCommand = {
       .option('--seed <n>', 'base sampling seed: rollout i of a group samples with seed n+i')
       .option('--run-tag <tag>', 'distinguishes groups of the same prompt across runs / epochs', '')
       .action(async (options: RolloutOptions) => {
-        const groupSize = integer('group-size', options.groupSize, 1);
-        const concurrency = integer('concurrency', options.concurrency, 1);
-        const maxToolCalls = integer('max-tool-calls', options.maxToolCalls, 0);
+        const groupSize = parseInteger('--group-size', options.groupSize, 1);
+        const concurrency = parseInteger('--concurrency', options.concurrency, 1);
+        const maxToolCalls = parseInteger('--max-tool-calls', options.maxToolCalls, 0);
         const temperature = Number(options.temperature);
         if (!Number.isFinite(temperature) || temperature < 0)
           throw new CliError({
@@ -118,7 +109,9 @@ export const rolloutCommand: CliCommand = {
           const summary = await runRollouts({
             prompts: readPrompts(
               options.prompts,
-              options.limit === undefined ? {} : { limit: integer('limit', options.limit, 1) },
+              options.limit === undefined
+                ? {}
+                : { limit: parseInteger('--limit', options.limit, 1) },
             ),
             groupSize,
             model,
@@ -127,7 +120,9 @@ export const rolloutCommand: CliCommand = {
               maxToolCalls,
               sampling: {
                 temperature,
-                ...(options.seed === undefined ? {} : { seed: integer('seed', options.seed, 0) }),
+                ...(options.seed === undefined
+                  ? {}
+                  : { seed: parseInteger('--seed', options.seed, 0) }),
               },
             },
             reward: createPaperReward({ trajectoryModel: scorer }),

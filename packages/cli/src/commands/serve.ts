@@ -1,6 +1,6 @@
 import { createRewardServer, openRewardModel, paperRewardOptions } from '@autotraj/rl';
-import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
+import { parseInteger } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface ServeOptions {
@@ -12,16 +12,6 @@ interface ServeOptions {
   maxBodyMb: string;
   outcome: boolean;
 }
-
-const positiveInt = (name: string, value: string, min = 1): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new CliError({
-      message: `--${name} must be an integer >= ${min}, got "${value}"`,
-      exitCode: 2,
-    });
-  return n;
-};
 
 /** Resolves on the first SIGINT / SIGTERM (and stops listening for them). */
 function untilSignal(): Promise<string> {
@@ -61,10 +51,10 @@ export const serveCommand: CliCommand = {
         'answer /get_reward with raw RM scores even when labels are sent; disable /compute_score',
       )
       .action(async (options: ServeOptions) => {
-        const port = positiveInt('port', options.port, 0);
-        const maxBatchSize = positiveInt('max-batch-size', options.maxBatchSize);
-        const maxWaitMs = positiveInt('max-wait-ms', options.maxWaitMs, 0);
-        const maxBodyBytes = positiveInt('max-body-mb', options.maxBodyMb) * 1024 * 1024;
+        const port = parseInteger('--port', options.port, 0);
+        const maxBatchSize = parseInteger('--max-batch-size', options.maxBatchSize);
+        const maxWaitMs = parseInteger('--max-wait-ms', options.maxWaitMs, 0);
+        const maxBodyBytes = parseInteger('--max-body-mb', options.maxBodyMb) * 1024 * 1024;
         const scorer = await openRewardModel({ path: options.rm });
         const server = createRewardServer({
           scorer,

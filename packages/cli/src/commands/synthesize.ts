@@ -15,6 +15,7 @@ import {
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
+import { choiceOption, integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface SynthesizeFlags {
@@ -34,29 +35,6 @@ interface SynthesizeFlags {
   temperature: number;
   preset: PresetName;
   json?: boolean;
-}
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new CliError({
-        message: `${name} must be a positive integer, got "${value}"`,
-        exitCode: 2,
-      });
-    return n;
-  };
-}
-
-function oneOf<T extends string>(name: string, values: ReadonlyArray<T>) {
-  return (value: string): T => {
-    if (!values.includes(value as T))
-      throw new CliError({
-        message: `${name} must be one of ${values.join(', ')}, got "${value}"`,
-        exitCode: 2,
-      });
-    return value as T;
-  };
 }
 
 function countLines(path: string, limit: number | undefined): number {
@@ -135,7 +113,7 @@ export const synthesizeCommand: CliCommand = {
         '--tasks <file>',
         'tasks JSONL: AutoTraj tasks or GSM8K lines (question, answer); default: the 40 demo GSM8K problems',
       )
-      .option('--n <n>', 'candidates per task', positiveInt('--n'), 4)
+      .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
       .requiredOption('--out <dir>', 'output directory (rerun with the same directory to resume)')
       .option('--model <model>', 'openai:<id>, or <id> with --base-url')
       .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)')
@@ -144,39 +122,39 @@ export const synthesizeCommand: CliCommand = {
       .option(
         '--concurrency <k>',
         'trajectories generated at once',
-        positiveInt('--concurrency'),
+        integerOption('--concurrency'),
         8,
       )
-      .option('--limit <n>', 'only the first n tasks', positiveInt('--limit'))
+      .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
       .option(
         '--protocol <protocol>',
         'text-tags or native tool calling',
-        oneOf('--protocol', ['text-tags', 'native'] as const),
+        choiceOption('--protocol', ['text-tags', 'native'] as const),
         'text-tags',
       )
       .option(
         '--strategy <strategy>',
         'repair strategy: regenerate or resume',
-        oneOf('--strategy', ['regenerate', 'resume'] as const),
+        choiceOption('--strategy', ['regenerate', 'resume'] as const),
         'regenerate',
       )
       .option(
         '--max-attempts <n>',
         'repair attempts per trajectory',
-        positiveInt('--max-attempts'),
+        integerOption('--max-attempts'),
         1,
       )
       .option(
         '--max-tool-calls <n>',
         'tool budget per trajectory',
-        positiveInt('--max-tool-calls'),
+        integerOption('--max-tool-calls'),
         3,
       )
       .option('--temperature <t>', 'candidate sampling temperature', Number.parseFloat, 0.3)
       .option(
         '--preset <preset>',
         'evaluator preset: paper or full',
-        oneOf('--preset', ['paper', 'full'] as const),
+        choiceOption('--preset', ['paper', 'full'] as const),
         'paper',
       )
       .option('--json', 'print the summary as JSON on stdout')

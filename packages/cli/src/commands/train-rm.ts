@@ -14,6 +14,7 @@ import {
 import { isTextFormat, type PreferencePair } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
+import { parseNumber } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface TrainRmOptions {
@@ -27,17 +28,6 @@ interface TrainRmOptions {
   learningRate: string;
   weightDecay: string;
   buckets: string;
-}
-
-function numberOption(name: string, raw: string, integer: boolean): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new CliError({
-      message: `--${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`,
-      exitCode: 2,
-    });
-  }
-  return value;
 }
 
 function scores(
@@ -82,8 +72,8 @@ export const trainRmCommand: CliCommand = {
             exitCode: 2,
           });
         }
-        const seed = numberOption('seed', options.seed, true);
-        const validationSplit = numberOption('validation-split', options.validationSplit, false);
+        const seed = parseNumber('--seed', options.seed, { integer: true });
+        const validationSplit = parseNumber('--validation-split', options.validationSplit);
         if (!(validationSplit >= 0 && validationSplit < 1))
           throw new CliError({ message: '--validation-split must be in [0, 1)', exitCode: 2 });
         const pairs = await readPreferencePairs(
@@ -103,11 +93,11 @@ export const trainRmCommand: CliCommand = {
           pairs: trainPairs,
           validationPairs,
           seed,
-          epochs: numberOption('epochs', options.epochs, true),
-          batchSize: numberOption('batch-size', options.batchSize, true),
-          learningRate: numberOption('learning-rate', options.learningRate, false),
-          weightDecay: numberOption('weight-decay', options.weightDecay, false),
-          featurizer: { numBuckets: numberOption('buckets', options.buckets, true) },
+          epochs: parseNumber('--epochs', options.epochs, { integer: true }),
+          batchSize: parseNumber('--batch-size', options.batchSize, { integer: true }),
+          learningRate: parseNumber('--learning-rate', options.learningRate),
+          weightDecay: parseNumber('--weight-decay', options.weightDecay),
+          featurizer: { numBuckets: parseNumber('--buckets', options.buckets, { integer: true }) },
         });
         await mkdir(options.out, { recursive: true });
         const modelPath = join(options.out, 'model.onnx');
