@@ -17,7 +17,12 @@ const outDir = new URL('../schema/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 for (const [name, schema] of Object.entries(schemas)) {
   // `input`: what a file on disk may hold (fields with defaults may be omitted).
-  const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' });
+  // JSON values are checked by a function; in JSON Schema they are simply unconstrained.
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  });
   json.$id = `https://autotraj.dev/schema/${name}.json`;
   json.title = name;
   writeFileSync(new URL(`${name}.json`, outDir), `${JSON.stringify(json, null, 2)}\n`);

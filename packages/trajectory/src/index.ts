@@ -89,6 +89,7 @@ export {
   spansFromSegments,
 } from './render/loss-mask.js';
 export {
+  isJsonValue,
   type JsonValue,
   jsonValueSchema,
   type Metadata,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
 import { contentId, trajectoryId } from '../ids.js';
 import { validate } from '../validate.js';
+import { isJsonValue } from './json-value.js';
 import { trajectorySchema } from './trajectory.js';
 
 const base = { id: 't1', taskId: 'task', steps: [] };
@@ -66,5 +67,24 @@ describe('content ids', () => {
       trajectoryId({ taskId: 't', steps, salt: 1 }),
     );
     expect(trajectoryId({ taskId: 't', steps })).toBe(trajectoryId({ taskId: 't', steps }));
+  });
+});
+
+describe('JSON values', () => {
+  it('accept what survives a JSON round trip and nothing else', () => {
+    expect(isJsonValue({ a: [1, 'x', null, true, { b: 2.5 }] })).toBe(true);
+    expect(isJsonValue(Object.create(null))).toBe(true);
+    for (const bad of [
+      undefined,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      () => 1,
+      new Date(),
+      new Map(),
+      [1, undefined],
+      { a: 1n },
+    ]) {
+      expect(isJsonValue(bad), String(bad)).toBe(false);
+    }
   });
 });
