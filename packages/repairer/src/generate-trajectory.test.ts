@@ -62,6 +62,23 @@ describe('generateTrajectory (text tags) over the OpenAI provider', () => {
     expect(continuation.content).toContain('<calculator>3*12-5</calculator>\n<result>31</result>');
   });
 
+  it('parses with the tag map given on each call, even when one map object is changed between calls', async () => {
+    server = await startLoopbackServer({
+      reply: tagScriptReply(() => '<calculator>3*12-5</calculator>\n<answer>\\boxed{31}</answer>'),
+    });
+    const toolTags: Record<string, string> = { code: 'python' };
+    const generate = () =>
+      generateTrajectory({ model: chat(server!), task, tools: [arithmeticRuntime()], toolTags });
+    // <calculator> is not a tool tag yet: kept as text, no call.
+    const before = await generate();
+    expect(before.steps.some((s) => s.type === 'tool-call')).toBe(false);
+    // The codec is cached by content, so the same (changed) object gets one with <calculator>.
+    toolTags.calculator = 'calculator';
+    const after = await generate();
+    expect(after.steps.filter((s) => s.type === 'tool-call')).toHaveLength(1);
+    expect(after.steps.find((s) => s.type === 'tool-result')).toMatchObject({ output: '31' });
+  });
+
   it('stops offering tools once the budget is spent and records a tool error as such', async () => {
     const looping =
       '<think>try</think><calculator>2+2</calculator><calculator>oops x</calculator><calculator>1+1</calculator><answer>\\boxed{4}</answer>';

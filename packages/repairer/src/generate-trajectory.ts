@@ -3,6 +3,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   createTagCodec,
   type Step,
+  type TextCodec,
   type ToolRuntime,
   type Trajectory,
   toolResultStep,
@@ -28,6 +29,19 @@ function toolMap(tools: ReadonlyArray<ToolRuntime>): Map<string, ToolRuntime> {
   return map;
 }
 
+// Codecs are stateless but costly to build (one regex set per tag map): build each once, keyed
+// by the tag map's content so a caller's mutated or copied map still gets the right codec.
+const codecCache = new Map<string, TextCodec>();
+function tagCodecFor(toolTags: Readonly<Record<string, string>>): TextCodec {
+  const key = JSON.stringify(Object.entries(toolTags));
+  let codec = codecCache.get(key);
+  if (codec === undefined) {
+    codec = createTagCodec({ toolTags: { ...toolTags } });
+    if (codecCache.size < 64) codecCache.set(key, codec);
+  }
+  return codec;
+}
+
 /** Steps without timings, so equal generations get equal ids however long tools took. */
 function timelessSteps(steps: ReadonlyArray<Step>): unknown[] {
   return steps.map((step) => {
@@ -48,7 +62,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
   const maxToolCalls = options.maxToolCalls ?? 3;
   const toolsByName = toolMap(options.tools);
   const toolTags = options.toolTags ?? DEFAULT_TOOL_TAGS;
-  const codec = createTagCodec({ toolTags: { ...toolTags } });
+  const codec = tagCodecFor(toolTags);
   const model: LanguageModelV4 =
     options.wrapRetries === false
       ? wrapLanguageModel({ model: options.model, middleware: [] })

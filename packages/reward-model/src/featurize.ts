@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type Trajectory, toolInputText, validate } from '@autotraj/trajectory';
 import { z } from 'zod';
+import { NgramBag } from './ngram-bag.js';
 import {
   STRUCTURAL_FEATURE_COUNT,
   STRUCTURAL_FEATURE_NAMES,
   writeStructuralFeatures,
 } from './structural-features.js';
-import { mix32, scanTokenHashes } from './tokenize.js';
+import { mix32 } from './tokenize.js';
 
 /**
  * Bumped whenever the featurizer's output for the same input and config changes (tokenisation,
@@ -88,80 +89,20 @@ export function featurizerConfigHash(config: FeaturizerConfigInput = {}): string
     .slice(0, 16);
 }
 
-const channelSeeds: Record<Channel, number[]> = Object.fromEntries(
+const channelSeeds: Record<Channel, Int32Array> = Object.fromEntries(
   FEATURE_CHANNELS.map((channel, c) => [
     channel,
-    [1, 2, 3].map((n) => mix32(0x5bd1e995 ^ ((c + 1) * 0x100 + n)) | 0),
+    Int32Array.from([1, 2, 3], (n) => mix32(0x5bd1e995 ^ ((c + 1) * 0x100 + n)) | 0),
   ]),
-) as Record<Channel, number[]>;
+) as Record<Channel, Int32Array>;
+const thinkSeeds = channelSeeds.think;
+const codeSeeds = channelSeeds.code;
+const resultSeeds = channelSeeds.result;
+const answerSeeds = channelSeeds.answer;
 
-/** Reusable scratch buffers: featurization runs per rollout, so it must not allocate per token. */
-class Scratch {
-  tokens = new Int32Array(4096);
-  bag = new Int32Array(16384);
-  bagLength = 0;
-  /** stamp[id] === epoch marks a bucket already in the current bag (dedupe without sorting). */
-  stamp = new Int32Array(0);
-  epoch = 0;
-
-  startBag(numBuckets: number): void {
-    this.bagLength = 0;
-    if (this.stamp.length !== numBuckets || this.epoch === 0x7fffffff) {
-      this.stamp = new Int32Array(numBuckets);
-      this.epoch = 0;
-    }
-    this.epoch++;
-  }
-
-  ensureTokens(n: number): void {
-    if (this.tokens.length < n) this.tokens = new Int32Array(Math.max(n, this.tokens.length * 2));
-  }
-
-  push(id: number): void {
-    if (this.stamp[id] === this.epoch) return;
-    this.stamp[id] = this.epoch;
-    if (this.bagLength === this.bag.length) {
-      const grown = new Int32Array(this.bag.length * 2);
-      grown.set(this.bag);
-      this.bag = grown;
-    }
-    this.bag[this.bagLength++] = id;
-  }
-}
-
-function addNgrams(
-  scratch: Scratch,
-  text: string,
-  channel: Channel,
-  config: FeaturizerConfig,
-  budget: { left: number },
-): void {
-  if (budget.left <= 0 || text.length === 0) return;
-  scratch.ensureTokens(budget.left);
-  const n = scanTokenHashes(text, scratch.tokens, 0, budget.left);
-  budget.left -= n;
-  const seeds = channelSeeds[channel];
-  const buckets = config.numBuckets;
-  // Power-of-two tables take the low bits (same ids as `%`, without float modulo).
-  const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
-  const bucket = mask >= 0 ? (h: number) => h & mask : (h: number) => h % buckets;
-  const tokens = scratch.tokens;
-  const s1 = seeds[0]!;
-  const s2 = seeds[1]!;
-  const s3 = seeds[2]!;
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i]!;
-    scratch.push(bucket(mix32(t ^ s1)));
-    if (config.maxNgram >= 2 && i >= 1) {
-      const b = Math.imul(tokens[i - 1]!, 0x9e3779b1) ^ t;
-      scratch.push(bucket(mix32(b ^ s2)));
-      if (config.maxNgram >= 3 && i >= 2)
-        scratch.push(bucket(mix32((Math.imul(tokens[i - 2]!, 0x7feb352d) + b) ^ s3)));
-    }
-  }
-}
-
-const sharedScratch = new Scratch();
+/** Reused across calls: featurization runs per rollout, so it must not allocate per token. */
+const sharedBag = new NgramBag();
+const stepTexts: string[] = [];
 const resolvedConfigs = new WeakMap<object, { config: FeaturizerConfig; hash: string }>();
 
 /** Validate and hash a config once per config object: scoring one item per call must stay cheap. */
@@ -188,52 +129,50 @@ export function featurize(
   const size = items.length;
   const dense = new Float32Array(size * STRUCTURAL_FEATURE_COUNT);
   const offsets = new Int32Array(size + 1);
-  let ids = new Int32Array(Math.max(16, size * 256));
-  let total = 0;
-  const scratch = sharedScratch;
+  const maxNgram = resolved.maxNgram;
+  const maxTokens = resolved.maxTokensPerChannel;
+  const bag = sharedBag;
+  bag.startBatch(resolved.numBuckets, size * 192);
+  const texts = stepTexts;
   for (let i = 0; i < size; i++) {
     const item = items[i]!;
     const trajectory = item.trajectory;
-    scratch.startBag(resolved.numBuckets);
-    const budgets: Record<Channel, { left: number }> = {
-      think: { left: resolved.maxTokensPerChannel },
-      code: { left: resolved.maxTokensPerChannel },
-      result: { left: resolved.maxTokensPerChannel },
-      answer: { left: resolved.maxTokensPerChannel },
-    };
-    for (const step of trajectory.steps) {
-      if (step.type === 'think') addNgrams(scratch, step.text, 'think', resolved, budgets.think);
-      else if (step.type === 'tool-call')
-        addNgrams(
-          scratch,
-          toolInputText(step.toolName, step.input),
-          'code',
-          resolved,
-          budgets.code,
-        );
-      else if (step.type === 'tool-result')
-        addNgrams(scratch, step.output, 'result', resolved, budgets.result);
-      else addNgrams(scratch, step.text, 'answer', resolved, budgets.answer);
+    const steps = trajectory.steps;
+    bag.startBag();
+    // Tokens left per channel: each channel reads at most maxTokensPerChannel per trajectory.
+    let think = maxTokens;
+    let code = maxTokens;
+    let result = maxTokens;
+    let answer = maxTokens;
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s]!;
+      if (step.type === 'think') {
+        texts[s] = step.text;
+        if (think > 0) think -= bag.addText(step.text, thinkSeeds, maxNgram, think);
+      } else if (step.type === 'tool-call') {
+        const text = toolInputText(step.toolName, step.input);
+        texts[s] = text;
+        if (code > 0) code -= bag.addText(text, codeSeeds, maxNgram, code);
+      } else if (step.type === 'tool-result') {
+        texts[s] = step.output;
+        if (result > 0) result -= bag.addText(step.output, resultSeeds, maxNgram, result);
+      } else {
+        texts[s] = step.text;
+        if (answer > 0) answer -= bag.addText(step.text, answerSeeds, maxNgram, answer);
+      }
     }
     // A bag is a set of buckets (presence, not counts), in first-occurrence order.
-    const unique = scratch.bagLength;
-    const bag = scratch.bag;
-    if (ids.length < total + unique) {
-      const grown = new Int32Array(Math.max(total + unique, ids.length * 2));
-      grown.set(ids.subarray(0, total));
-      ids = grown;
-    }
-    ids.set(bag.subarray(0, unique), total);
-    total += unique;
-    offsets[i + 1] = total;
+    offsets[i + 1] = bag.length;
     writeStructuralFeatures(
       trajectory,
       item.question ?? trajectory.question,
       dense,
       i * STRUCTURAL_FEATURE_COUNT,
+      texts,
     );
   }
-  const finalIds = ids.slice(0, total);
+  const total = bag.length;
+  const finalIds = bag.ids.slice(0, total);
   const weights = new Float32Array(total);
   for (let i = 0; i < size; i++) {
     const start = offsets[i]!;

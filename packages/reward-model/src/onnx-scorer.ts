@@ -29,7 +29,11 @@ export interface OnnxSessionOptions {
 
 export interface CreateOnnxScorerOptions extends OnnxSessionOptions {
   path: string;
-  /** Rows per onnxruntime call; bigger batches are split (bounds the padded tensor's memory). Default 2048. */
+  /**
+   * Rows per onnxruntime call; bigger batches are split (bounds the padded tensor's memory).
+   * Default 512: rows are sorted by bag length, so smaller calls pad less (measured on GSM8K/ToRA:
+   * 3.1 vs 4.4 us of onnxruntime time per row with 2048).
+   */
   maxBatchSize?: number;
   /** Cap on rows x padded bag length per onnxruntime call (memory: x embeddingDim x 4 bytes). Default 524,288. */
   maxBagElements?: number;
@@ -96,7 +100,7 @@ export async function createOnnxScorer(
     ...options,
     intraOpNumThreads: options.intraOpNumThreads ?? 1,
   });
-  const maxBatch = options.maxBatchSize ?? 2048;
+  const maxBatch = options.maxBatchSize ?? 512;
   const maxElements = options.maxBagElements ?? 524_288;
   const config = meta.featurizerConfig;
   let closed = false;
@@ -119,10 +123,11 @@ export async function createOnnxScorer(
       const D = batch.denseDim;
       // Rows sorted by bag length, so each call pads to about its own rows' length: one long
       // trajectory must not inflate a whole batch. Scores go back to their input positions.
-      const length = (r: number) => batch.offsets[r + 1]! - batch.offsets[r]!;
-      const order = Int32Array.from({ length: batch.size }, (_, i) => i).sort(
-        (a, b) => length(a) - length(b),
-      );
+      const offsets = batch.offsets;
+      const length = (r: number) => offsets[r + 1]! - offsets[r]!;
+      const order = new Int32Array(batch.size);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      if (order.length > 1) order.sort((a, b) => length(a) - length(b));
       for (let start = 0; start < order.length; ) {
         let end = start + 1;
         while (

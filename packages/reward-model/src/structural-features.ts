@@ -1,4 +1,14 @@
 import { type Trajectory, toolInputText } from '@autotraj/trajectory';
+import {
+  addLines,
+  countUncertaintyWords,
+  LineSet,
+  markNumbers,
+  NUMBER_IN_QUESTION,
+  NUMBER_SEEN,
+  NumberTable,
+  writeNumbers,
+} from './structural-scan.js';
 
 /**
  * Dense, hand-written features of a trajectory's structure. They are what lets a small model
@@ -39,8 +49,6 @@ export const STRUCTURAL_FEATURE_NAMES = [
 
 export const STRUCTURAL_FEATURE_COUNT = STRUCTURAL_FEATURE_NAMES.length;
 
-const uncertaintyPattern = /\b(maybe|unsure|guess|seems|perhaps|probably|might|likely|recheck)\b/gi;
-
 /** A number from a tool result or answer (`$1,200.00`, `15.0`, `40%`); null when it is not one. */
 export function parseNumeric(text: string): number | null {
   if (isPlainDecimal(text)) return Number(text);
@@ -80,41 +88,27 @@ function isPlainDecimal(text: string): boolean {
   return i === end;
 }
 
-/** Count lines of >= 8 non-blank chars into `counts` by a hash of the trimmed line (no substrings). */
-function countLines(text: string, counts: Map<number, number>): number {
-  let lines = 0;
-  const len = text.length;
-  let start = 0;
-  while (start <= len) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = len;
-    let a = start;
-    let b = end;
-    while (a < b && text.charCodeAt(a) <= 32) a++;
-    while (b > a && text.charCodeAt(b - 1) <= 32) b--;
-    if (b - a >= 8) {
-      let h = 0x811c9dc5;
-      for (let k = a; k < b; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
-      counts.set(h, (counts.get(h) ?? 0) + 1);
-      lines++;
-    }
-    start = end + 1;
-  }
-  return lines;
-}
+const questionNumberCache = new Map<string, Float64Array>();
+const noNumbers: Float64Array = new Float64Array(0);
+const table = new NumberTable();
+let lastQuestion: string | undefined;
+let lastNumbers: Float64Array = noNumbers;
 
-const questionNumberCache = new Map<string, Set<number>>();
-
-/** Numbers of a question, cached: the G rollouts of one prompt (or both sides of a pair) share it. */
-function questionNumbersOf(question: string | undefined): Set<number> {
-  if (question === undefined) return new Set();
+/** Distinct numbers of a question, cached: the G rollouts of one prompt (or both sides of a pair) share it. */
+function questionNumbersOf(question: string | undefined): Float64Array {
+  if (question === undefined) return noNumbers;
+  // Rollouts of one prompt usually come one after another.
+  if (question === lastQuestion) return lastNumbers;
   let numbers = questionNumberCache.get(question);
   if (numbers === undefined) {
-    numbers = new Set();
-    collectNumbers(question, numbers);
-    if (questionNumberCache.size >= 512) questionNumberCache.clear();
+    const distinct = new Set<number>();
+    collectNumbers(question, distinct);
+    numbers = Float64Array.from(distinct);
+    if (questionNumberCache.size >= 4096) questionNumberCache.clear();
     questionNumberCache.set(question, numbers);
   }
+  lastQuestion = question;
+  lastNumbers = numbers;
   return numbers;
 }
 
@@ -164,14 +158,35 @@ function isDigitCode(c: number): boolean {
 
 const log1p = Math.log1p;
 
-/** Write the structural features of one trajectory into `out` at `offset`. */
+const lineSet = new LineSet();
+const callNames: string[] = [];
+const callTexts: string[] = [];
+const callIds: string[] = [];
+const resultIds: string[] = [];
+const resultValues: number[] = [];
+const resultIndex: number[] = [];
+const ownTexts: string[] = [];
+
+/** Equal `${name}\u0000${text}` keys (the definition of a repeated call), without building them. */
+function sameCall(nameA: string, textA: string, nameB: string, textB: string): boolean {
+  if (nameA === nameB) return textA === textB;
+  if (nameA.length + textA.length !== nameB.length + textB.length) return false;
+  return `${nameA}\u0000${textA}` === `${nameB}\u0000${textB}`;
+}
+
+/**
+ * Write the structural features of one trajectory into `out` at `offset`. `texts[s]`, when
+ * given, must be step s's text (tool input text for calls), as the featurizer already has it.
+ */
 export function writeStructuralFeatures(
   trajectory: Trajectory,
   question: string | undefined,
   out: Float32Array,
   offset: number,
+  texts?: ReadonlyArray<string>,
 ): void {
   const steps = trajectory.steps;
+  const stepCount = steps.length;
   let toolCalls = 0;
   let toolErrors = 0;
   let timeouts = 0;
@@ -186,47 +201,66 @@ export function writeStructuralFeatures(
   let lastResultValue: number | null = null;
   let lastResultIndex = -1;
   let uncertainty = 0;
-  const callKeys = new Set<string>();
   let repeatedCalls = 0;
-  const answered = new Set<string>();
-  const resultValues: number[] = [];
-  const resultIndex: number[] = [];
-  const modelTexts: { index: number; text: string }[] = [];
-  const lines = new Map<number, number>();
-  let lineCount = 0;
+  let valueCount = 0;
+  let callKeys: Set<string> | null = null;
+  const lines = lineSet;
+  lines.reset();
+  // Step s's text for model-written steps (think, answer, call input); '' marks results.
+  const own = ownTexts;
 
-  for (let index = 0; index < steps.length; index++) {
+  for (let index = 0; index < stepCount; index++) {
     const step = steps[index]!;
     if (step.type === 'think' || step.type === 'answer') {
-      if (step.type === 'think') thinkChars += step.text.length;
+      const text = step.text;
+      if (step.type === 'think') thinkChars += text.length;
       else answerStep = true;
-      modelTexts.push({ index, text: step.text });
-      uncertainty += step.text.match(uncertaintyPattern)?.length ?? 0;
-      lineCount += countLines(step.text, lines);
+      own[index] = text;
+      uncertainty += countUncertaintyWords(text);
+      addLines(text, lines);
     } else if (step.type === 'tool-call') {
-      toolCalls++;
-      const text = toolInputText(step.toolName, step.input);
+      const text = texts === undefined ? toolInputText(step.toolName, step.input) : texts[index]!;
       codeChars += text.length;
-      modelTexts.push({ index, text });
-      const key = `${step.toolName}\u0000${text}`;
-      if (callKeys.has(key)) repeatedCalls++;
-      callKeys.add(key);
+      own[index] = text;
+      const name = step.toolName;
+      if (toolCalls < 64) {
+        for (let c = 0; c < toolCalls; c++) {
+          if (sameCall(callNames[c]!, callTexts[c]!, name, text)) {
+            repeatedCalls++;
+            break;
+          }
+        }
+      } else {
+        // Pathologically many calls: a Set keeps this linear.
+        if (callKeys === null) {
+          callKeys = new Set();
+          for (let c = 0; c < toolCalls; c++) callKeys.add(`${callNames[c]}\u0000${callTexts[c]}`);
+        }
+        const key = `${name}\u0000${text}`;
+        if (callKeys.has(key)) repeatedCalls++;
+        callKeys.add(key);
+      }
+      callNames[toolCalls] = name;
+      callTexts[toolCalls] = text;
+      callIds[toolCalls] = step.callId;
+      toolCalls++;
     } else {
+      own[index] = '';
+      resultIds[results] = step.callId;
       results++;
-      answered.add(step.callId);
       resultChars += step.output.length;
       if (step.isError) toolErrors++;
       if (step.timedOut === true) timeouts++;
       const output = step.output.trim();
       if (output === '') emptyResults++;
       // The last printed line is what a calculator or `print(x)` returns.
-      const lastLine = output.slice(output.lastIndexOf('\n') + 1);
-      const value = step.isError ? null : parseNumeric(lastLine);
+      const value = step.isError ? null : parseNumeric(output.slice(output.lastIndexOf('\n') + 1));
       if (value !== null) {
         numericResults++;
         if (!Number.isInteger(value)) nonIntegerResults++;
-        resultValues.push(value);
-        resultIndex.push(index);
+        resultValues[valueCount] = value;
+        resultIndex[valueCount] = index;
+        valueCount++;
       }
       lastResultValue = value;
       lastResultIndex = index;
@@ -238,18 +272,21 @@ export function writeStructuralFeatures(
 
   let answerInAnyResult = 0;
   if (answerValue !== null)
-    for (const v of resultValues) if (sameNumber(v, answerValue)) answerInAnyResult = 1;
+    for (let r = 0; r < valueCount; r++)
+      if (sameNumber(resultValues[r]!, answerValue)) answerInAnyResult = 1;
 
   // A result is "used" when its value shows up in anything the model wrote after it.
   let usedResults = 0;
-  for (let r = 0; r < resultValues.length; r++) {
-    const key = String(Math.abs(resultValues[r]!));
-    const alt = Number.isInteger(resultValues[r]) ? `${key}.0` : key;
-    const after = resultIndex[r]!;
-    let used = answerValue !== null && sameNumber(resultValues[r]!, answerValue);
-    for (const t of modelTexts) {
-      if (used) break;
-      if (t.index > after && (t.text.includes(key) || t.text.includes(alt))) used = true;
+  for (let r = 0; r < valueCount; r++) {
+    const v = resultValues[r]!;
+    let used = answerValue !== null && sameNumber(v, answerValue);
+    if (!used) {
+      const key = String(Math.abs(v));
+      const alt = Number.isInteger(v) ? `${key}.0` : key;
+      for (let s = resultIndex[r]! + 1; s < stepCount && !used; s++) {
+        const t = own[s]!;
+        if (t !== '' && (t.includes(key) || t.includes(alt))) used = true;
+      }
     }
     if (used) usedResults++;
   }
@@ -257,37 +294,30 @@ export function writeStructuralFeatures(
   const questionNumbers = questionNumbersOf(question);
   // Numbers the model wrote that were never seen before: neither in the question, nor in an
   // earlier result, nor earlier in its own text. Small constants (<= 12) are common knowledge.
-  const seen = new Set(questionNumbers);
-  const written = new Set<number>();
-  let newNumbers = 0;
-  let writtenNumbers = 0;
-  const coverage = new Set<number>();
-  for (const step of steps) {
-    if (step.type === 'tool-result') {
-      collectNumbers(step.output, seen);
-      continue;
-    }
-    const text = step.type === 'tool-call' ? toolInputText(step.toolName, step.input) : step.text;
-    written.clear();
-    collectNumbers(text, written);
-    for (const key of written) {
-      writtenNumbers++;
-      if (questionNumbers.has(key)) coverage.add(key);
-      if (!seen.has(key) && key > 12) newNumbers++;
-      seen.add(key);
-    }
+  table.reset();
+  for (let q = 0; q < questionNumbers.length; q++)
+    table.mark(questionNumbers[q]!, NUMBER_IN_QUESTION | NUMBER_SEEN);
+  for (let s = 0; s < stepCount; s++) {
+    const step = steps[s]!;
+    if (step.type === 'tool-result') markNumbers(step.output, table, NUMBER_SEEN);
+    else writeNumbers(own[s]!, table, s);
   }
 
-  let repeatedLines = 0;
-  for (const count of lines.values()) if (count > 1) repeatedLines += count - 1;
-
   let unanswered = 0;
-  for (const step of steps)
-    if (step.type === 'tool-call' && !answered.has(step.callId)) unanswered++;
+  if (toolCalls * results <= 4096) {
+    for (let c = 0; c < toolCalls; c++) {
+      let found = false;
+      for (let r = 0; r < results && !found; r++) found = resultIds[r] === callIds[c];
+      if (!found) unanswered++;
+    }
+  } else {
+    const answered = new Set(resultIds.slice(0, results));
+    for (let c = 0; c < toolCalls; c++) if (!answered.has(callIds[c]!)) unanswered++;
+  }
 
   const f = out;
   let o = offset;
-  f[o++] = log1p(steps.length);
+  f[o++] = log1p(stepCount);
   f[o++] = log1p(toolCalls);
   f[o++] = toolCalls === 0 ? 0 : toolErrors / toolCalls;
   f[o++] = timeouts > 0 ? 1 : 0;
@@ -307,14 +337,14 @@ export function writeStructuralFeatures(
   f[o++] = results === 0 ? 0 : numericResults / results;
   f[o++] = results === 0 ? 0 : nonIntegerResults / results;
   f[o++] = results === 0 ? 0 : emptyResults / results;
-  f[o++] = resultValues.length === 0 ? 0 : usedResults / resultValues.length;
-  f[o++] = questionNumbers.size === 0 ? 0 : coverage.size / questionNumbers.size;
-  f[o++] = writtenNumbers === 0 ? 0 : newNumbers / writtenNumbers;
-  f[o++] = log1p(questionNumbers.size);
+  f[o++] = valueCount === 0 ? 0 : usedResults / valueCount;
+  f[o++] = questionNumbers.length === 0 ? 0 : table.covered / questionNumbers.length;
+  f[o++] = table.written === 0 ? 0 : table.fresh / table.written;
+  f[o++] = log1p(questionNumbers.length);
   f[o++] = log1p(uncertainty);
-  f[o++] = lineCount === 0 ? 0 : repeatedLines / lineCount;
+  f[o++] = lines.lines === 0 ? 0 : (lines.lines - lines.distinct) / lines.lines;
   f[o++] = toolCalls === 0 ? 0 : unanswered / toolCalls;
   f[o++] = answerValue !== null && answerValue < 0 ? 1 : 0;
   f[o++] = answerValue === null ? 0 : Math.log10(1 + Math.abs(answerValue));
-  f[o++] = lastResultIndex === -1 ? 0 : log1p(steps.length - 1 - lastResultIndex);
+  f[o++] = lastResultIndex === -1 ? 0 : log1p(stepCount - 1 - lastResultIndex);
 }
