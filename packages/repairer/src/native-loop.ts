@@ -9,6 +9,7 @@ import {
 } from '@autotraj/trajectory';
 import { generateText, isStepCount, type ModelMessage, type ToolSet, tool } from 'ai';
 import { z } from 'zod';
+import { callSettings } from './call-settings.js';
 import type { GenerateTrajectoryOptions } from './generation-types.js';
 import { addUsage, type UsageTotals } from './usage.js';
 
@@ -109,18 +110,7 @@ export async function runNativeLoop(options: {
       const used = prefixCalls + steps.reduce((n, step) => n + step.toolCalls.length, 0);
       return used >= maxToolCalls ? { toolChoice: 'none' as const } : undefined;
     },
-    ...(generation.sampling?.temperature === undefined
-      ? {}
-      : { temperature: generation.sampling.temperature }),
-    ...(generation.sampling?.topP === undefined ? {} : { topP: generation.sampling.topP }),
-    ...(generation.sampling?.maxOutputTokens === undefined
-      ? {}
-      : { maxOutputTokens: generation.sampling.maxOutputTokens }),
-    ...(generation.sampling?.seed === undefined ? {} : { seed: generation.sampling.seed }),
-    ...(generation.signal === undefined ? {} : { abortSignal: generation.signal }),
-    ...(generation.providerOptions === undefined
-      ? {}
-      : { providerOptions: generation.providerOptions }),
+    ...callSettings(generation),
   });
   const elapsed = performance.now() - started;
   const parsed = parseAiSdkSteps(response.steps as never);

@@ -6,6 +6,7 @@ import {
   type ToolRuntime,
   toolInputFromText,
 } from '@autotraj/trajectory';
+import { callSettings } from './call-settings.js';
 import type { GenerateTrajectoryOptions, ToolResultsByCall } from './generation-types.js';
 import { addUsage, type UsageTotals } from './usage.js';
 
@@ -84,18 +85,7 @@ export async function runTextTagLoop(options: {
     const completion = await options.model.doGenerate({
       prompt,
       stopSequences,
-      ...(generation.sampling?.temperature === undefined
-        ? {}
-        : { temperature: generation.sampling.temperature }),
-      ...(generation.sampling?.topP === undefined ? {} : { topP: generation.sampling.topP }),
-      ...(generation.sampling?.maxOutputTokens === undefined
-        ? {}
-        : { maxOutputTokens: generation.sampling.maxOutputTokens }),
-      ...(generation.sampling?.seed === undefined ? {} : { seed: generation.sampling.seed }),
-      ...(generation.signal === undefined ? {} : { abortSignal: generation.signal }),
-      ...(generation.providerOptions === undefined
-        ? {}
-        : { providerOptions: generation.providerOptions }),
+      ...callSettings(generation),
     });
     const response = {
       text: completion.content.map((part) => (part.type === 'text' ? part.text : '')).join(''),

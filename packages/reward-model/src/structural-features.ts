@@ -2,6 +2,8 @@ import { type Trajectory, toolInputText } from '@autotraj/trajectory';
 import {
   addLines,
   countUncertaintyWords,
+  forEachNumber,
+  isDigitCode,
   LineSet,
   markNumbers,
   NUMBER_IN_QUESTION,
@@ -121,39 +123,7 @@ function sameNumber(a: number, b: number): boolean {
  * scan: this runs on every trajectory scored, and a regex + string per number costs 3x more.
  */
 function collectNumbers(text: string, into: Set<number>): void {
-  const len = text.length;
-  let i = 0;
-  while (i < len) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) {
-      i++;
-      continue;
-    }
-    let value = 0;
-    while (i < len) {
-      const d = text.charCodeAt(i);
-      if (d >= 48 && d <= 57) value = value * 10 + (d - 48);
-      else if (!(d === 44 && i + 1 < len && isDigitCode(text.charCodeAt(i + 1)))) break;
-      i++;
-    }
-    if (i + 1 < len && text.charCodeAt(i) === 46 && isDigitCode(text.charCodeAt(i + 1))) {
-      i++;
-      let scale = 0.1;
-      while (i < len) {
-        const d = text.charCodeAt(i);
-        if (d < 48 || d > 57) break;
-        value += (d - 48) * scale;
-        scale /= 10;
-        i++;
-      }
-      value = Math.round(value * 1e9) / 1e9;
-    }
-    into.add(value);
-  }
-}
-
-function isDigitCode(c: number): boolean {
-  return c >= 48 && c <= 57;
+  forEachNumber(text, (value) => into.add(value));
 }
 
 const log1p = Math.log1p;

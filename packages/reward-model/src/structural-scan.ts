@@ -111,7 +111,7 @@ export class NumberTable {
   }
 }
 
-function isDigitCode(c: number): boolean {
+export function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
@@ -147,6 +147,20 @@ function readNumber(text: string, i: number, len: number): number {
 }
 
 /** Mark every number of a text (question, tool result) with `flag`. */
+/** Calls `visit` with the absolute value of every number in `text`, in order. */
+export function forEachNumber(text: string, visit: (value: number) => void): void {
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    if (!isDigitCode(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    visit(readNumber(text, i, len));
+    i = numberEnd;
+  }
+}
+
 export function markNumbers(text: string, table: NumberTable, flag: number): void {
   const len = text.length;
   let i = 0;
