@@ -146,8 +146,10 @@ function readNumber(text: string, i: number, len: number): number {
   return value;
 }
 
-/** Mark every number of a text (question, tool result) with `flag`. */
-/** Calls `visit` with the absolute value of every number in `text`, in order. */
+/**
+ * Calls `visit` with the absolute value of every number in `text`, in order. The per-step
+ * scans below keep their own loops: a callback there costs about a quarter of featurization.
+ */
 export function forEachNumber(text: string, visit: (value: number) => void): void {
   const len = text.length;
   let i = 0;
@@ -161,6 +163,7 @@ export function forEachNumber(text: string, visit: (value: number) => void): voi
   }
 }
 
+/** Mark every number of a text (question, tool result) with `flag`. */
 export function markNumbers(text: string, table: NumberTable, flag: number): void {
   const len = text.length;
   let i = 0;
