@@ -70,7 +70,9 @@ async function probe(options: {
 }): Promise<IsolationPlan> {
   const resolved = await run(options.python, [
     '-c',
-    'import os, sys; print(os.path.realpath(sys.executable))',
+    // A venv's interpreter is kept as invoked (its realpath would lose the venv's packages);
+    // anything else (a pyenv shim, a symlink) is resolved to the real executable once.
+    'import os, sys; print(sys.executable if sys.prefix != sys.base_prefix else os.path.realpath(sys.executable))',
   ]);
   if (!resolved.ok)
     throw new Error(`cannot run ${options.python}: ${resolved.stderr.trim() || 'not found'}`);

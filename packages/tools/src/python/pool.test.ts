@@ -45,6 +45,19 @@ describe('python pool', () => {
     expect((await pool.run('print(counter)', { sessionId: 'a' })).error?.type).toBe('NameError');
   });
 
+  // Model-written TIR code imports sympy and numpy: the project's venv (./dev sets
+  // AUTOTRAJ_PYTHON) must reach the cells through the sandbox's read-only view.
+  it.skipIf(!process.env.AUTOTRAJ_PYTHON)(
+    "uses the project's venv by default, so cells can import sympy and numpy",
+    async () => {
+      const result = await pool.run(
+        'import sys, sympy, numpy\nprint(sys.prefix != sys.base_prefix, sympy.Rational(1, 3) + 1, int(numpy.arange(4).sum()))',
+      );
+      expect(result.error).toBeNull();
+      expect(result.stdout).toBe('True 4/3 6\n');
+    },
+  );
+
   it('describes its isolation, and announces it once when the first worker is up', async () => {
     const announced: string[] = [];
     const announcing = createPythonPool({ size: 2, onIsolation: (r) => announced.push(r.summary) });

@@ -15,7 +15,10 @@ import { PythonWorker, type WorkerFailure, type WorkerInfo } from './worker.js';
 export interface PythonPoolOptions {
   /** Number of persistent workers. Default 2. */
   size?: number;
-  /** Interpreter to use; shims are resolved to the real executable once. Default `python3`. */
+  /**
+   * Interpreter to use; shims are resolved to the real executable once (a venv's is kept).
+   * Default: `$AUTOTRAJ_PYTHON` (set by `./dev` to the project's venv), else `python3`.
+   */
   python?: string;
   /** `auto` (default) uses the strongest of bwrap, namespaces, network-only, none that works here. */
   isolation?: IsolationRequest;
@@ -78,6 +81,12 @@ const BASE_ENV: Record<string, string> = {
   MPLBACKEND: 'Agg',
 };
 
+/** The interpreter used when none is given: `$AUTOTRAJ_PYTHON`, else `python3` on PATH. */
+export function defaultPython(): string {
+  const fromEnv = process.env.AUTOTRAJ_PYTHON;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : 'python3';
+}
+
 function report(plan: IsolationPlan, info: WorkerInfo | undefined): IsolationReport {
   const layers = info?.layers ?? {};
   const ro = layers.readonlyFs;
@@ -110,7 +119,7 @@ export function createPythonPool(options: PythonPoolOptions = {}): PythonPool {
     throw new RangeError(`createPythonPool: size must be a positive integer, got ${size}`);
   const defaults = { ...DEFAULT_LIMITS, ...options.defaults };
   const planPromise = planIsolation({
-    python: options.python ?? 'python3',
+    python: options.python ?? defaultPython(),
     request: options.isolation ?? 'auto',
   });
   // Keep an unhandled-rejection warning away when nobody awaits the plan yet.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Creates or refreshes the project's Python venv (.venv/) from python/requirements*.txt.
+# Prints the interpreter's path on stdout. Re-installs only when a requirements file is newer
+# than the last install. Needs python3 >= 3.10 with venv, and PyPI (or a pip mirror).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+stamp="$venv/.autotraj-stamp"
+need=0
+[ -x "$venv/bin/python" ] || need=1
+for req in "$root"/python/requirements*.txt; do
+  [ -f "$stamp" ] && [ ! "$req" -nt "$stamp" ] || need=1
+done
+if [ "$need" = 1 ]; then
+  (
+    # Several shells may share one checkout: one install at a time.
+    mkdir -p "$root/.cache"
+    exec 9>"$root/.cache/python-env.lock"
+    command -v flock >/dev/null 2>&1 && flock 9
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
+    echo "dev: installing python/requirements*.txt into .venv/ (PyPI)" >&2
+    args=()
+    for req in "$root"/python/requirements*.txt; do args+=(-r "$req"); done
+    "$venv/bin/python" -m pip install --disable-pip-version-check -q "${args[@]}" >&2
+    touch "$stamp"
+  )
+fi
+echo "$venv/bin/python"
