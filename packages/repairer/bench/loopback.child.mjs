@@ -1,7 +1,7 @@
 // The loopback endpoint for the benchmark, in its own process so its CPU does not count
 // against the pipeline under test. Prints its baseURL, serves until killed.
 import { readFileSync } from 'node:fs';
-import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/repairer/testing';
+import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
 
 const [trainPath, limit, latency] = process.argv.slice(2);
 const problems = readFileSync(trainPath, 'utf8')

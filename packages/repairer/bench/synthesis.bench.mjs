@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import { createLimiter, createRepairer, readTasksJsonl, synthesize } from '@autotraj/repairer';
+import { createLimiter, readTasksJsonl } from '@autotraj/generation';
+import { createRepairer, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 
 const LATENCY_MS = 50;

@@ -11,14 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import {
-  createRecordingModel,
-  createRepairer,
-  demoFixtures,
-  readTasksJsonl,
-  synthesize,
-} from '@autotraj/repairer';
-import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/repairer/testing';
+import { createRecordingModel, readTasksJsonl } from '@autotraj/generation';
+import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
+import { createRepairer, demoFixtures, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 
 const { tasksPath, cassettePath } = demoFixtures;

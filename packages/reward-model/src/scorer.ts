@@ -1,24 +1,20 @@
-import type { Trajectory } from '@autotraj/trajectory';
+import {
+  type ScoreItem,
+  scorerMetadataSchema,
+  type TrajectoryScorer as TrajectoryScorerContract,
+} from '@autotraj/trajectory';
+import { z } from 'zod';
 
-export interface ScoreItem {
-  question?: string;
-  trajectory: Trajectory;
-}
+export type { ScoreItem };
 
-/** What a scorer knows about its model; `props` are the ONNX metadata_props. */
-export interface ScorerMetadata {
-  kind: 'autotraj-reward-model' | 'hf-sequence-classifier';
-  path: string;
-  inputNames: string[];
-  outputNames: string[];
-  props: Record<string, string>;
-  featurizerVersion?: string;
-  configHash?: string;
-}
+/** What an ONNX reward model scorer knows about its model; `props` are the ONNX metadata_props. */
+export const rewardModelMetadataSchema = scorerMetadataSchema.extend({
+  kind: z.enum(['autotraj-reward-model', 'hf-sequence-classifier']),
+  path: z.string(),
+});
+export type ScorerMetadata = z.infer<typeof rewardModelMetadataSchema>;
 
-/** Anything that scores trajectories in batches: higher is better. The RL reward calls this. */
-export interface TrajectoryScorer {
-  score(items: ReadonlyArray<ScoreItem>): Promise<Float32Array>;
-  close(): Promise<void>;
+/** The shared `TrajectoryScorer` contract, with this package's model metadata always present. */
+export interface TrajectoryScorer extends TrajectoryScorerContract {
   readonly metadata: ScorerMetadata;
 }

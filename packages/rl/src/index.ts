@@ -1,4 +1,4 @@
-export { readTasksJsonl as readPrompts } from '@autotraj/repairer';
+export { readTasksJsonl as readPrompts } from '@autotraj/generation';
 export {
   type AdvantageEstimator,
   filterZeroVarianceGroups,

@@ -1,5 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { createReplayModel, type GenerateTrajectoryOptions } from '@autotraj/repairer';
+import { createReplayModel, type GenerateTrajectoryOptions } from '@autotraj/generation';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import type { ToolRuntime } from '@autotraj/trajectory';
 import { RlConfigError } from './errors.js';

@@ -1,21 +1,11 @@
 import { type CreateOnnxScorerOptions, createOnnxScorer } from '@autotraj/reward-model';
-import type { Trajectory } from '@autotraj/trajectory';
+import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { ScorerOutputError } from './errors.js';
 
+// The scorer contract lives once, in @autotraj/trajectory (`createOnnxScorer` implements it).
+export type { TrajectoryScorer };
 /** One trajectory to score, with the question it answers (the RM was trained on both). */
-export interface ScorerItem {
-  question?: string;
-  trajectory: Trajectory;
-}
-
-/**
- * What this package needs from a trajectory reward model; `createOnnxScorer` from
- * `@autotraj/reward-model` implements it. Declared structurally so any batch scorer fits.
- */
-export interface TrajectoryScorer {
-  score(items: ScorerItem[]): Promise<Float32Array>;
-  close(): Promise<void>;
-}
+export type ScorerItem = ScoreItem;
 
 /** A scorer from a plain per-item function: custom heuristics, tests and benchmark baselines. */
 export function createFunctionScorer(fn: (item: ScorerItem) => number): TrajectoryScorer {
@@ -32,7 +22,7 @@ export function createFunctionScorer(fn: (item: ScorerItem) => number): Trajecto
 /** Score through `scorer` and check it answered one finite number per item. */
 export async function scoreChecked(
   scorer: TrajectoryScorer,
-  items: ScorerItem[],
+  items: ReadonlyArray<ScorerItem>,
 ): Promise<Float32Array> {
   if (items.length === 0) return new Float32Array(0);
   const scores = await scorer.score(items);

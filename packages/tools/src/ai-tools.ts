@@ -1,3 +1,4 @@
+import { calculatorToolSpec, pythonToolSpec, searchToolSpec } from '@autotraj/trajectory';
 import { type Tool, tool } from 'ai';
 import type { z } from 'zod';
 import { type CalculateOptions, calculate } from './calculator/calculate.js';
@@ -24,9 +25,7 @@ export function pythonTool(
   options: PythonToolOptions,
 ): Tool<z.infer<typeof pythonInputSchema>, string> {
   return tool({
-    description:
-      options.description ??
-      'Run Python code in a sandbox and return what it prints. State persists between calls.',
+    description: options.description ?? pythonToolSpec.description,
     inputSchema: pythonInputSchema,
     execute: async ({ code }) => {
       const result = await options.pool.run(code, {
@@ -45,9 +44,7 @@ export function calculatorTool(
   options: CalculateOptions & { description?: string } = {},
 ): Tool<z.infer<typeof calculatorInputSchema>, string> {
   return tool({
-    description:
-      options.description ??
-      'Evaluate an arithmetic expression exactly (numbers, + - * / ^ %, parentheses, sqrt, round, ...).',
+    description: options.description ?? calculatorToolSpec.description,
     inputSchema: calculatorInputSchema,
     execute: async ({ expression }) => {
       const result = calculate(expression, options);
@@ -67,8 +64,7 @@ export function searchTool(options: {
   description?: string;
 }): Tool<z.infer<typeof searchInputSchema>, string> {
   return tool({
-    description:
-      options.description ?? 'Search a document collection and return the most relevant passages.',
+    description: options.description ?? searchToolSpec.description,
     inputSchema: searchInputSchema,
     execute: async ({ query, topK }, { abortSignal }) =>
       formatSearchHits(

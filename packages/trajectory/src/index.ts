@@ -40,7 +40,42 @@ export {
   textFormats,
 } from './codecs/registry.js';
 export { createTagCodec, type TagCodecOptions, tagCodec } from './codecs/tags.js';
-export { toolInputFromText, toolInputText } from './codecs/tool-input.js';
+export { type Diagnostic, diagnosticSchema } from './contracts/diagnostic.js';
+export {
+  type AcceptRepairRequest,
+  type DimensionScore,
+  dimensionScoreSchema,
+  type EvaluateGroupInput,
+  type EvaluateInput,
+  type EvaluationReport,
+  type Evaluator,
+  evaluationReportSchema,
+  type GroupEvaluation,
+  groupEvaluationSchema,
+  type SelectionAction,
+  type SelectionDecision,
+  selectionActionSchema,
+  selectionDecisionSchema,
+} from './contracts/evaluation.js';
+export {
+  type ScoreItem,
+  type ScorerMetadata,
+  scorerMetadataSchema,
+  type TrajectoryScorer,
+} from './contracts/scorer.js';
+export {
+  builtinToolSpec,
+  builtinToolSpecs,
+  calculatorToolSpec,
+  pythonToolSpec,
+  searchToolSpec,
+  type ToolSpec,
+  toolInputFromTagContent,
+  toolInputFromText,
+  toolInputText,
+  toolSpecSchema,
+  toolTagTable,
+} from './contracts/tool-spec.js';
 export {
   preferencePairFromTrl,
   toLlamaFactoryPreference,
@@ -96,8 +131,6 @@ export {
   metadataSchema,
 } from './schemas/json-value.js';
 export {
-  type DimensionScore,
-  dimensionScoreSchema,
   type LossMaskSpan,
   lossMaskSpanSchema,
   type PreferencePair,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLoopbackServer } from '@autotraj/repairer/testing';
+import { startLoopbackServer } from '@autotraj/generation/testing';
 import { describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
 

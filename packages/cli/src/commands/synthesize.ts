@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createEvaluator, type PresetName } from '@autotraj/evaluator';
+import { type Protocol, readTasksJsonl, resolveModel } from '@autotraj/generation';
 import {
   createRepairer,
   demoFixtures,
-  type Protocol,
   type RepairStrategy,
-  readTasksJsonl,
-  resolveModel,
   type SynthesisEvent,
   type SynthesisSummary,
   synthesize,
@@ -168,6 +166,7 @@ export const synthesizeCommand: CliCommand = {
             ...(flags.baseUrl === undefined ? {} : { baseURL: flags.baseUrl }),
             ...(flags.replay === undefined ? {} : { replay: flags.replay }),
             ...(flags.record === undefined ? {} : { record: flags.record }),
+            fallbackReplay: demoFixtures.cassettePath,
           });
         } catch (cause) {
           throw new CliError({ message: (cause as Error).message, exitCode: 2, cause });

@@ -1,11 +1,7 @@
 import type { DimensionScore, Task, Trajectory } from '@autotraj/trajectory';
 
-/** One finding about a trajectory: which step (null: the whole trajectory), a stable code, a message. */
-export interface Diagnostic {
-  stepIndex: number | null;
-  code: string;
-  message: string;
-}
+// The contract lives once, in @autotraj/trajectory.
+export type { Diagnostic } from '@autotraj/trajectory';
 
 /** `{ score in [0,1], diagnostics }`: the shape of `dimensionScoreSchema` in @autotraj/trajectory. */
 export type DimensionResult = DimensionScore;

@@ -1,4 +1,9 @@
-import { type Task, type Trajectory, trajectoryToText } from '@autotraj/trajectory';
+import {
+  type Evaluator as EvaluatorContract,
+  type Task,
+  type Trajectory,
+  trajectoryToText,
+} from '@autotraj/trajectory';
 import {
   type ConsistencyOptions,
   consistencyChecks,
@@ -60,7 +65,8 @@ export interface EvaluatorOptions {
   python?: PythonReexecutionOptions;
 }
 
-export interface Evaluator {
+/** `createEvaluator()`'s evaluator: the shared `Evaluator` contract plus presets and sync scoring. */
+export interface Evaluator extends EvaluatorContract {
   readonly preset: PresetName;
   readonly weights: Readonly<QualityWeights>;
   readonly thresholds: Readonly<Thresholds>;

@@ -1,9 +1,10 @@
-import type { Task, Trajectory } from '@autotraj/trajectory';
 import type {
-  EvaluationReportLike,
-  EvaluatorLike,
+  EvaluationReport,
+  Evaluator,
   SelectionDecision,
-} from '../evaluator-contract.js';
+  Task,
+  Trajectory,
+} from '@autotraj/trajectory';
 
 const UNCERTAIN = /\b(maybe|unsure|guess|seems|perhaps|probably|might|likely|recheck)\b/i;
 
@@ -20,7 +21,7 @@ function words(trajectory: Trajectory): string[] {
  * equality; the paper's keep / repair selection), for tests and offline demos that must not
  * depend on the full `@autotraj/evaluator`. Use `createEvaluator` from there for real work.
  */
-export function paperRuleEvaluator(): EvaluatorLike & { evaluated: string[] } {
+export function paperRuleEvaluator(): Evaluator & { evaluated: string[] } {
   const evaluated: string[] = [];
   const evaluate = ({
     task,
@@ -30,7 +31,7 @@ export function paperRuleEvaluator(): EvaluatorLike & { evaluated: string[] } {
     task: Task;
     trajectory: Trajectory;
     group?: ReadonlyArray<Trajectory>;
-  }): EvaluationReportLike => {
+  }): EvaluationReport => {
     evaluated.push(trajectory.id);
     const diagnostics: Array<{ stepIndex: number | null; code: string; message: string }> = [];
     trajectory.steps.forEach((step, index) => {
@@ -68,7 +69,13 @@ export function paperRuleEvaluator(): EvaluatorLike & { evaluated: string[] } {
       0.3 * length +
       0.3 * repetition -
       (diagnostics.some((d) => d.code === 'tool-error') ? 0.2 : 0);
-    return { trajectoryId: trajectory.id, correct, quality: Math.max(0, quality), diagnostics };
+    return {
+      trajectoryId: trajectory.id,
+      correct,
+      quality: Math.max(0, quality),
+      dimensions: {},
+      diagnostics,
+    };
   };
   return {
     evaluated,

@@ -14,8 +14,8 @@ const exactMath = mathOutcome({
 /** A scorer returning a fixed RM score per trajectory id, and recording what it was asked. */
 function fixedScorer(
   byAnswer: Record<string, number>,
-): TrajectoryScorer & { calls: ScorerItem[][] } {
-  const calls: ScorerItem[][] = [];
+): TrajectoryScorer & { calls: Array<ReadonlyArray<ScorerItem>> } {
+  const calls: Array<ReadonlyArray<ScorerItem>> = [];
   const inner = createFunctionScorer((item) => byAnswer[item.trajectory.finalAnswer ?? ''] ?? 0);
   return {
     calls,

@@ -6,7 +6,7 @@ import {
   type LoopbackServer,
   startLoopbackServer,
   tagScriptReply,
-} from '@autotraj/repairer/testing';
+} from '@autotraj/generation/testing';
 import {
   modelWrittenText,
   rolloutRecordSchema,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type GenerateTrajectoryOptions, generateTrajectory } from '@autotraj/repairer';
+import { type GenerateTrajectoryOptions, generateTrajectory } from '@autotraj/generation';
 import {
   createJsonlWriter,
   getTextCodec,
@@ -17,7 +17,7 @@ import { RlConfigError } from '../errors.js';
 import type { Reward } from '../reward/create-reward.js';
 import { readRollouts } from './read-rollouts.js';
 
-/** Produces one rollout; the default runs `generateTrajectory` from @autotraj/repairer. */
+/** Produces one rollout; the default runs `generateTrajectory` from @autotraj/generation. */
 export type GenerateRollout = (
   task: Task,
   context: { rolloutIndex: number; groupId: string },

@@ -20,7 +20,7 @@ interface Part {
 }
 
 interface Pending {
-  items: ScorerItem[];
+  items: ReadonlyArray<ScorerItem>;
   scores: Float32Array;
   /** Items not yet handed to a batch. */
   next: number;

@@ -2,5 +2,5 @@ export {
   type LoopbackServer,
   startLoopbackServer,
   tagScriptReply,
-} from '@autotraj/repairer/testing';
+} from '@autotraj/generation/testing';
 export { writeRandomRewardModel } from './random-reward-model.js';

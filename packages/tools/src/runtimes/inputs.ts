@@ -1,16 +1,15 @@
-import type { JsonValue } from '@autotraj/trajectory';
-import { z } from 'zod';
+import {
+  calculatorToolSpec,
+  type JsonValue,
+  pythonToolSpec,
+  searchToolSpec,
+} from '@autotraj/trajectory';
+import type { z } from 'zod';
 
-export const pythonInputSchema = z.object({
-  code: z.string().describe('Python code to run; print what you need to see.'),
-});
-export const calculatorInputSchema = z.object({
-  expression: z.string().describe('An arithmetic expression, e.g. 48/2*(3+1).'),
-});
-export const searchInputSchema = z.object({
-  query: z.string().describe('What to search for.'),
-  topK: z.number().int().min(1).max(50).optional().describe('How many passages to return.'),
-});
+// Input schemas come from the tools' specs in @autotraj/trajectory (one definition of each tool).
+export const pythonInputSchema = pythonToolSpec.inputSchema;
+export const calculatorInputSchema = calculatorToolSpec.inputSchema;
+export const searchInputSchema = searchToolSpec.inputSchema;
 
 /** Validate a tool input; a bare string is taken as the tool's text field (code, expression, query). */
 export function parseToolInput<S extends z.ZodObject>(

@@ -1,3 +1,4 @@
+import { toolInputText } from '../contracts/tool-spec.js';
 import type { Step } from '../schemas/step.js';
 import {
   callIdAt,
@@ -9,7 +10,6 @@ import {
   type Segment,
   type TextCodec,
 } from './codec.js';
-import { toolInputText } from './tool-input.js';
 
 const ANSWER_LINE = /^(?:A:|####)\s*(.*?)\s*$/;
 

@@ -1,3 +1,4 @@
+import { toolInputText } from '../contracts/tool-spec.js';
 import type { Step } from '../schemas/step.js';
 import { extractMarkedAnswer } from './answer-extraction.js';
 import {
@@ -10,7 +11,6 @@ import {
   type Segment,
   type TextCodec,
 } from './codec.js';
-import { toolInputText } from './tool-input.js';
 
 const ERROR_OUTPUT = /^(?:Traceback \(most recent call last\)|\w*(?:Error|Exception)\b)/m;
 

@@ -1,3 +1,4 @@
+import { toolInputFromTagContent, toolInputText, toolTagTable } from '../contracts/tool-spec.js';
 import type { Step } from '../schemas/step.js';
 import { extractMarkedAnswer } from './answer-extraction.js';
 import {
@@ -10,7 +11,6 @@ import {
   type Segment,
   type TextCodec,
 } from './codec.js';
-import { toolInputFromText, toolInputText } from './tool-input.js';
 
 export interface TagCodecOptions {
   /** Tag name -> tool name for call tags. Default: `code` -> python, `search` -> search, `calculator` -> calculator. */
@@ -19,13 +19,7 @@ export interface TagCodecOptions {
   fenceCode?: boolean;
 }
 
-const DEFAULT_TOOL_TAGS: Record<string, string> = {
-  code: 'python',
-  search: 'search',
-  calculator: 'calculator',
-};
-
-const FENCED = /^\s*```(?:python|py)?[ \t]*\n([\s\S]*?)\n?```\s*$/;
+const DEFAULT_TOOL_TAGS = toolTagTable();
 
 /**
  * The tag format of the paper's code (Tool-Star style): `<think>`, `<code>`/`<search>` each
@@ -132,13 +126,12 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
           });
         }
         const toolName = toolTags[name]!;
-        const fenced = toolName === 'python' ? FENCED.exec(content) : null;
         const callId = callIdAt(calls++);
         steps.push({
           type: 'tool-call',
           callId,
           toolName,
-          input: toolInputFromText(toolName, fenced ? fenced[1]! : content),
+          input: toolInputFromTagContent(toolName, content),
         });
         pending = { callId, toolName };
       }

@@ -1,5 +1,5 @@
 import { type OpenAiChatMessage, renderOpenAiChat } from '../codecs/openai-chat.js';
-import { toolInputText } from '../codecs/tool-input.js';
+import { toolInputText } from '../contracts/tool-spec.js';
 import type { SftRecord } from '../schemas/records.js';
 
 /**

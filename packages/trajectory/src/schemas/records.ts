@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dimensionScoreSchema } from '../contracts/evaluation.js';
 import { metadataSchema } from './json-value.js';
 import { trajectorySchema } from './trajectory.js';
 
@@ -44,15 +45,6 @@ export const preferencePairSchema = z.object({
   metadata: metadataSchema.default({}),
 });
 
-export const dimensionScoreSchema = z.object({
-  score: z.number().min(0).max(1),
-  diagnostics: z
-    .array(
-      z.object({ stepIndex: z.number().int().nullable(), code: z.string(), message: z.string() }),
-    )
-    .default([]),
-});
-
 /** A trajectory with evaluator scores (per dimension and overall). */
 export const scoredTrajectorySchema = z.object({
   trajectory: trajectorySchema,
@@ -85,7 +77,6 @@ export type LossMaskSpan = z.infer<typeof lossMaskSpanSchema>;
 export type RenderedText = z.infer<typeof renderedTextSchema>;
 export type SftRecord = z.infer<typeof sftRecordSchema>;
 export type PreferencePair = z.infer<typeof preferencePairSchema>;
-export type DimensionScore = z.infer<typeof dimensionScoreSchema>;
 export type ScoredTrajectory = z.infer<typeof scoredTrajectorySchema>;
 export type RewardBreakdown = z.infer<typeof rewardBreakdownSchema>;
 export type RolloutRecord = z.infer<typeof rolloutRecordSchema>;

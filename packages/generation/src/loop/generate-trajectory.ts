@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import {
+  createTagCodec,
+  type Step,
+  type TextCodec,
+  type ToolRuntime,
+  type Trajectory,
+  toolResultStep,
+  toolTagTable,
+  trajectoryFromSteps,
+  trajectoryId,
+} from '@autotraj/trajectory';
+import { wrapLanguageModel } from 'ai';
+import { GenerationConfigError } from '../errors.js';
+import { modelNameOf } from '../models/model-name.js';
+import { withRetries } from '../models/resilient-model.js';
+import { runNativeLoop } from './native-loop.js';
+import { nativeInstructions, tirInstructions } from './prompts.js';
+import { prefixResults, runTextTagLoop } from './text-tag-loop.js';
+import type { GenerateTrajectoryOptions, GenerationStats } from './types.js';
+
+const DEFAULT_TOOL_TAGS = toolTagTable();
+
+function toolMap(tools: ReadonlyArray<ToolRuntime>): Map<string, ToolRuntime> {
+  const map = new Map<string, ToolRuntime>();
+  for (const tool of tools) {
+    if (map.has(tool.name))
+      throw new GenerationConfigError({ message: `two tools are named "${tool.name}"` });
+    map.set(tool.name, tool);
+  }
+  return map;
+}
+
+// Codecs are stateless but costly to build (one regex set per tag map): build each once, keyed
+// by the tag map's content so a caller's mutated or copied map still gets the right codec.
+const codecCache = new Map<string, TextCodec>();
+function tagCodecFor(toolTags: Readonly<Record<string, string>>): TextCodec {
+  const key = JSON.stringify(Object.entries(toolTags));
+  let codec = codecCache.get(key);
+  if (codec === undefined) {
+    codec = createTagCodec({ toolTags: { ...toolTags } });
+    if (codecCache.size < 64) codecCache.set(key, codec);
+  }
+  return codec;
+}
+
+/** Steps without timings, so equal generations get equal ids however long tools took. */
+function timelessSteps(steps: ReadonlyArray<Step>): unknown[] {
+  return steps.map((step) => {
+    if (step.type !== 'tool-result') return step;
+    const { durationMs: _d, ...rest } = step;
+    return rest;
+  });
+}
+
+/**
+ * Run a model with real tool execution and return a validated trajectory with timings, usage,
+ * model id and sampling settings. Model calls are retried (rate limits, server errors,
+ * timeouts, cut streams, empty completions) unless `wrapRetries` is false; a call that keeps
+ * failing throws `ModelCallError` with the reason.
+ */
+export async function generateTrajectory(options: GenerateTrajectoryOptions): Promise<Trajectory> {
+  const protocol = options.protocol ?? 'text-tags';
+  const maxToolCalls = options.maxToolCalls ?? 3;
+  const toolsByName = toolMap(options.tools);
+  const toolTags = options.toolTags ?? DEFAULT_TOOL_TAGS;
+  const codec = tagCodecFor(toolTags);
+  const model: LanguageModelV4 =
+    options.wrapRetries === false
+      ? wrapLanguageModel({ model: options.model, middleware: [] })
+      : withRetries(options.model, options.retry);
+  const modelName = options.modelName ?? modelNameOf(options.model);
+  const sessionId = options.sessionId ?? `${options.task.id}:${options.salt ?? ''}:${randomUUID()}`;
+  const prompt = options.prompt ?? options.task.question;
+  const prefix = options.prefix ?? [];
+  const startedAt = new Date();
+  const started = performance.now();
+
+  let steps: Step[];
+  let issues: Array<{ code: string; message: string }>;
+  let stats: GenerationStats;
+  let usage: Trajectory['provenance']['usage'];
+  try {
+    if (protocol === 'text-tags') {
+      const instructions =
+        options.instructions ??
+        tirInstructions({ toolNames: [...toolsByName.keys()], maxToolCalls });
+      const { results, calls } = prefixResults(prefix);
+      const prefixText = prefix.length === 0 ? '' : `${codec.render(prefix)}\n`;
+      const loop = await runTextTagLoop({
+        model,
+        generation: options,
+        instructions,
+        prompt,
+        codec,
+        toolsByName,
+        toolTags,
+        sessionId,
+        prefixText,
+        prefixCalls: calls,
+        results,
+      });
+      const parsed = codec.parse(loop.text);
+      let callIndex = 0;
+      const callIndexById = new Map<string, number>();
+      steps = parsed.steps.map((step) => {
+        if (step.type === 'tool-call') callIndexById.set(step.callId, callIndex++);
+        if (step.type !== 'tool-result') return step;
+        const result = loop.results.get(callIndexById.get(step.callId) ?? -1);
+        return result === undefined
+          ? step
+          : toolResultStep({ callId: step.callId, toolName: step.toolName, result });
+      });
+      issues = parsed.issues.map(({ code, message }) => ({ code, message }));
+      usage = loop.usage;
+      stats = {
+        modelCalls: loop.modelCalls,
+        toolCalls: loop.results.size - calls,
+        modelMs: loop.modelMs,
+        toolMs: loop.toolMs,
+        finishReason: loop.finishReason,
+      };
+    } else if (protocol === 'native') {
+      const instructions = options.instructions ?? nativeInstructions({ maxToolCalls });
+      const loop = await runNativeLoop({
+        model,
+        generation: options,
+        instructions,
+        prompt,
+        runtimes: options.tools,
+        sessionId,
+      });
+      steps = loop.steps;
+      issues = loop.issues.map(({ code, message }) => ({ code, message }));
+      usage = loop.usage;
+      stats = {
+        modelCalls: loop.modelCalls,
+        toolCalls:
+          steps.filter((s) => s.type === 'tool-call').length -
+          prefix.filter((s) => s.type === 'tool-call').length,
+        modelMs: loop.modelMs,
+        toolMs: loop.toolMs,
+        finishReason: loop.finishReason,
+      };
+    } else {
+      throw new GenerationConfigError({
+        message: `unknown protocol "${String(protocol)}" (expected text-tags or native)`,
+      });
+    }
+  } finally {
+    // Session cleanup need not hold up the result (or a concurrency slot); a failure only
+    // means the runtime frees the session later.
+    for (const tool of options.tools) tool.endSession?.(sessionId).catch(() => undefined);
+  }
+
+  const finishedAt = new Date();
+  const finalAnswer = [...steps].reverse().find((step) => step.type === 'answer');
+  return trajectoryFromSteps(
+    { steps, finalAnswer: finalAnswer?.type === 'answer' ? (finalAnswer.answer ?? null) : null },
+    {
+      taskId: options.task.id,
+      question: options.task.question,
+      id: trajectoryId({
+        taskId: options.task.id,
+        steps: timelessSteps(steps),
+        model: modelName,
+        salt: options.salt,
+      }),
+      provenance: {
+        model: modelName,
+        origin: options.origin ?? 'sampled',
+        format: protocol === 'text-tags' ? 'tags' : 'ai-sdk',
+        ...(options.sampling === undefined ? {} : { sampling: options.sampling }),
+        ...(usage === undefined ? {} : { usage }),
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: performance.now() - started,
+        ...(options.parentId === undefined ? {} : { parentId: options.parentId }),
+      },
+      metadata: {
+        ...options.metadata,
+        protocol,
+        generation: { ...stats, modelMs: round(stats.modelMs), toolMs: round(stats.toolMs) },
+        ...(issues.length === 0 ? {} : { issues }),
+      },
+    },
+  );
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,38 @@
+import type { Sampling, Task, Trajectory } from '@autotraj/trajectory';
+import { generateTrajectory } from '../loop/generate-trajectory.js';
+import type { GenerateTrajectoryOptions } from '../loop/types.js';
+import type { Limiter } from './limiter.js';
+
+export interface SampleCandidatesOptions
+  extends Omit<GenerateTrajectoryOptions, 'task' | 'salt' | 'sampling'> {
+  task: Task | Pick<Task, 'id' | 'question'>;
+  /** Candidates to sample (the paper: 2). */
+  n: number;
+  /** Default temperature 0.3 (the paper's); candidate i gets seed `seed + i` so samples differ and replay. */
+  sampling?: Sampling;
+  /** Shared limiter: the global concurrency limit across every task being sampled. */
+  limiter?: Limiter;
+  onCandidate?: (event: { index: number; trajectory: Trajectory }) => void;
+}
+
+/** N candidates for one task, each generated under the shared limiter. */
+export function sampleCandidates(options: SampleCandidatesOptions): Promise<Trajectory[]> {
+  const { n, limiter, onCandidate, ...generation } = options;
+  const sampling: Sampling = { temperature: 0.3, ...options.sampling };
+  return Promise.all(
+    Array.from({ length: n }, (_, index) => {
+      const generate = async () => {
+        const trajectory = await generateTrajectory({
+          ...generation,
+          sampling: { ...sampling, seed: (sampling.seed ?? 0) + index },
+          salt: index,
+          origin: generation.origin ?? 'sampled',
+          metadata: { ...generation.metadata, candidateIndex: index },
+        });
+        onCandidate?.({ index, trajectory });
+        return trajectory;
+      };
+      return limiter === undefined ? generate() : limiter.run(generate);
+    }),
+  );
+}

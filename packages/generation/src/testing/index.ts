@@ -1,0 +1,26 @@
+export { arithmeticRuntime } from './arithmetic-runtime.js';
+export {
+  type Gsm8kPolicyOptions,
+  type Gsm8kProblem,
+  gsm8kPolicyReply,
+  gsm8kScript,
+  pickVariant,
+  type ScriptVariant,
+} from './gsm8k-policy.js';
+export {
+  applyStop,
+  type LoopbackChatMessage,
+  type LoopbackChatRequest,
+  type LoopbackFault,
+  type LoopbackReply,
+  type LoopbackServer,
+  type LoopbackServerOptions,
+  startLoopbackServer,
+} from './loopback-server.js';
+export {
+  assistantPrefix,
+  continueTagScript,
+  lastUserText,
+  systemText,
+  tagScriptReply,
+} from './scripted-policy.js';

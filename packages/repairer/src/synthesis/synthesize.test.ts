@@ -1,0 +1,222 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createEvaluator } from '@autotraj/evaluator';
+import { readTasksJsonl } from '@autotraj/generation';
+import {
+  type Gsm8kProblem,
+  gsm8kPolicyReply,
+  type LoopbackReply,
+  type LoopbackServer,
+  startLoopbackServer,
+} from '@autotraj/generation/testing';
+import {
+  createCalculatorRuntime,
+  createPythonPool,
+  createPythonRuntime,
+  type PythonPool,
+} from '@autotraj/tools';
+import {
+  modelWrittenText,
+  preferencePairSchema,
+  sftRecordSchema,
+  type Task,
+} from '@autotraj/trajectory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepairer } from '../repair/repairer.js';
+import { candidateRecordSchema, hardCaseSchema } from './synthesis-records.js';
+import { type SynthesisEvent, synthesize } from './synthesize.js';
+
+const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
+const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
+  .split('\n')
+  .slice(0, 10)
+  .map((line) => JSON.parse(line) as Gsm8kProblem);
+
+let pool: PythonPool;
+let tmp: string;
+beforeAll(() => {
+  pool = createPythonPool({ size: 2 });
+  tmp = mkdtempSync(join(tmpdir(), 'autotraj-synth-'));
+});
+afterAll(async () => {
+  await pool.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+async function tasks(limit: number): Promise<Task[]> {
+  const out: Task[] = [];
+  for await (const task of readTasksJsonl(train, { limit })) out.push(task);
+  return out;
+}
+
+async function run(options: {
+  server: LoopbackServer;
+  outDir: string;
+  n: number;
+  limit: number;
+  retries?: number;
+  onProgress?: (e: SynthesisEvent) => void;
+}) {
+  const model = createOpenAI({ baseURL: options.server.baseURL, apiKey: 'test' }).chat(
+    'scripted-policy',
+  );
+  const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
+  const evaluator = createEvaluator({ preset: 'paper' });
+  const retry = { retries: options.retries ?? 4, baseDelayMs: 1, timeoutMs: 2_000 };
+  const repairer = createRepairer({ model, tools, evaluator, retry });
+  return synthesize({
+    tasks: await tasks(options.limit),
+    policy: { model, tools, retry },
+    repairer,
+    evaluator,
+    n: options.n,
+    outDir: options.outDir,
+    concurrency: 4,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
+describe('synthesize', () => {
+  it('writes candidates, loss-masked SFT records, repair pairs, hard cases and a manifest', async () => {
+    const server = await startLoopbackServer({ reply: gsm8kPolicyReply({ problems }) });
+    const outDir = join(tmp, 'full');
+    const events: SynthesisEvent[] = [];
+    const summary = await run({
+      server,
+      outDir,
+      n: 4,
+      limit: 10,
+      onProgress: (e) => events.push(e),
+    });
+    await server.close();
+
+    const candidates = readLines(join(outDir, 'candidates.jsonl')).map((r) =>
+      candidateRecordSchema.parse(r),
+    );
+    const sft = readLines(join(outDir, 'sft.jsonl')).map((r) => sftRecordSchema.parse(r));
+    const pairs = readLines(join(outDir, 'pairs.jsonl')).map((r) => preferencePairSchema.parse(r));
+    const hard = readLines(join(outDir, 'hard.jsonl')).map((r) => hardCaseSchema.parse(r));
+    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
+
+    expect(candidates).toHaveLength(40);
+    expect(new Set(candidates.map((c) => c.id)).size).toBe(40);
+    // The scripted policy's variety reached the files: real Python errors, wrong answers, bad format.
+    const toolErrors = candidates.filter((c) =>
+      c.trajectory.steps.some((s) => s.type === 'tool-result' && s.isError),
+    );
+    expect(toolErrors.length).toBeGreaterThan(0);
+    expect(toolErrors[0]!.trajectory.steps.find((s) => s.type === 'tool-result')).toMatchObject({
+      output: expect.stringContaining('NameError'),
+    });
+    expect(candidates.some((c) => c.correct === false)).toBe(true);
+    expect(candidates.some((c) => c.decision.action === 'keep')).toBe(true);
+
+    // SFT: kept + accepted repairs; tool output is exactly the masked text.
+    expect(sft.filter((r) => r.origin === 'repaired')).toHaveLength(pairs.length);
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(hard.length).toBeGreaterThan(0);
+    for (const record of sft) {
+      const toolText = record.rendered.spans
+        .filter((span) => span.source === 'tool')
+        .map((span) => record.rendered.text.slice(span.start, span.end))
+        .join('');
+      const outputs = record.trajectory.steps
+        .filter((s) => s.type === 'tool-result')
+        .map((s) => `<result>${s.output}</result>`);
+      expect(toolText.replaceAll('\n', '')).toBe(outputs.join('').replaceAll('\n', ''));
+      expect(modelWrittenText(record.rendered)).not.toContain('<result>');
+    }
+    for (const pair of pairs) {
+      expect(pair.chosen.provenance.parentId).toBe(pair.rejected.id);
+      expect(pair.chosen.finalAnswer).not.toBeNull();
+      expect(pair.chosenScore!).toBeGreaterThan(0.8);
+    }
+    const repairDecisions = candidates.filter((c) => c.decision.action === 'repair').length;
+    expect(pairs.length + hard.length).toBe(repairDecisions);
+
+    expect(manifest.counts).toEqual(summary.counts);
+    expect(manifest.counts).toMatchObject({
+      tasks: 10,
+      candidates: 40,
+      sft: sft.length,
+      pairs: pairs.length,
+      hard: hard.length,
+    });
+    expect(manifest.config).toMatchObject({
+      n: 4,
+      protocol: 'text-tags',
+      model: 'openai:scripted-policy',
+      sampling: { temperature: 0.3 },
+    });
+    expect(manifest.versions['@autotraj/repairer']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(events.filter((e) => e.type === 'task-done')).toHaveLength(10);
+    expect(events.at(-1)?.type).toBe('finish');
+
+    // Rerunning a finished job does nothing and duplicates nothing.
+    const again = await run({
+      server: await startLoopbackServer({ reply: () => ({ fault: 'server-error' }) }),
+      outDir,
+      n: 4,
+      limit: 10,
+    });
+    expect(again.run).toMatchObject({ done: 0, resumed: 10, failed: 0 });
+    expect(readLines(join(outDir, 'sft.jsonl'))).toHaveLength(sft.length);
+  });
+
+  it('under injected faults every task ends done or failed with a reason; failed tasks are redone on rerun', async () => {
+    const faults: LoopbackReply[] = [
+      { fault: 'rate-limit', retryAfterSeconds: 0.01 },
+      { fault: 'server-error' },
+      { fault: 'truncate' },
+      { fault: 'empty' },
+      { fault: 'hang' },
+    ];
+    const reply = gsm8kPolicyReply({ problems });
+    // Faults are decided per distinct request, not per global call index: under concurrency a
+    // call-index rule can hit one request's every retry. Here every third distinct request
+    // fails once (its retry succeeds), whatever the interleaving.
+    const attempts = new Map<string, number>();
+    const server = await startLoopbackServer({
+      reply,
+      // Task 0's question always fails (to exercise the failure path).
+      fault: (request) => {
+        if (request.messages.some((m) => m.role === 'user' && m.content === problems[0]!.question))
+          return { fault: 'server-error' };
+        const key = JSON.stringify([request.messages, request.seed, request.temperature]);
+        const seen = attempts.get(key);
+        attempts.set(key, (seen ?? 0) + 1);
+        if (seen !== undefined) return undefined;
+        const distinct = attempts.size - 1;
+        return distinct % 3 === 0 ? faults[(distinct / 3) % faults.length] : undefined;
+      },
+    });
+    const outDir = join(tmp, 'faults');
+    const summary = await run({ server, outDir, n: 2, limit: 6, retries: 3 });
+    await server.close();
+    expect(summary.run.done + summary.run.failed).toBe(6);
+    expect(summary.run.failures).toEqual([
+      { taskId: expect.any(String), reason: expect.stringMatching(/server-error/) },
+    ]);
+    expect(Object.keys(server.faults).sort()).toEqual([
+      'empty',
+      'hang',
+      'rate-limit',
+      'server-error',
+      'truncate',
+    ]);
+
+    const healthy = await startLoopbackServer({ reply });
+    const rerun = await run({ server: healthy, outDir, n: 2, limit: 6 });
+    await healthy.close();
+    expect(rerun.run).toMatchObject({ done: 1, resumed: 5, failed: 0 });
+    expect(readLines(join(outDir, 'candidates.jsonl'))).toHaveLength(12);
+  });
+});
