@@ -5,8 +5,8 @@
 // (MOCK responses, written by hand below); swap in createOpenAI() for a real one.
 import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
+import { startLoopbackServer } from '@autotraj/generation/testing';
 import { createRepairer, repairSteps, runtimesFromAiTools } from '@autotraj/repairer';
-import { startLoopbackServer } from '@autotraj/repairer/testing';
 import { calculatorTool } from '@autotraj/tools';
 import { generateText, isStepCount } from 'ai';
 

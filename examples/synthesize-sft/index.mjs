@@ -5,13 +5,8 @@
 // Swap `model` for `createOpenAI({ baseURL }).chat(id)` to go live. Run: pnpm start [--out dir]
 import { resolve } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
-import {
-  createRepairer,
-  createReplayModel,
-  demoFixtures,
-  readTasksJsonl,
-  synthesize,
-} from '@autotraj/repairer';
+import { createReplayModel, readTasksJsonl } from '@autotraj/generation';
+import { createRepairer, demoFixtures, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import { readJsonlArray, sftRecordSchema } from '@autotraj/trajectory';
 
