@@ -13,8 +13,44 @@ export {
   readCassette,
   requestKey,
 } from './models/cassette.js';
+export {
+  type ChatTemplate,
+  chatmlTemplate,
+  jinjaChatTemplate,
+  loadChatTemplate,
+  type TemplateMessage,
+} from './models/chat-template.js';
+export {
+  type CompletionsModelOptions,
+  createCompletionsModel,
+} from './models/completions-model.js';
+export {
+  type ContinuationMode,
+  continuationModes,
+  continuationOf,
+  markContinuation,
+  withoutContinuation,
+  withPrefillContinuation,
+  withVllmContinuation,
+} from './models/continuation.js';
 export { modelNameOf } from './models/model-name.js';
-export { type ModelSpec, type ResolvedModel, resolveModel } from './models/model-spec.js';
+export {
+  type LocalModelSource,
+  type ModelProviderName,
+  type ModelSpec,
+  modelProviders,
+  parseModelName,
+  type ResolvedModel,
+  type ResolveModelOptions,
+  resolveModel,
+} from './models/model-spec.js';
+export {
+  type CompatibleProviderOptions,
+  createCompatibleProvider,
+  createOpenAIChatProvider,
+  createVllmProvider,
+  type ServerProviderOptions,
+} from './models/providers.js';
 export {
   callWithRetry,
   type ModelLike,

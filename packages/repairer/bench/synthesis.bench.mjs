@@ -6,9 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import { createLimiter, readTasksJsonl } from '@autotraj/generation';
+import { createLimiter, createVllmProvider, readTasksJsonl } from '@autotraj/generation';
 import { createRepairer, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 
@@ -52,7 +51,7 @@ async function loadTasks(limit) {
 }
 
 async function run({ baseURL, concurrency, tasks, pool, stub }) {
-  const model = createOpenAI({ baseURL, apiKey: 'bench' }).chat('scripted-policy');
+  const model = createVllmProvider({ baseURL }).languageModel('scripted-policy');
   const tools = [stub ? stubPython : createPythonRuntime({ pool }), createCalculatorRuntime()];
   const evaluator = createEvaluator({ preset: 'paper' });
   const out = mkdtempSync(join(tmpdir(), 'autotraj-bench-'));

@@ -9,9 +9,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import { createRecordingModel, readTasksJsonl } from '@autotraj/generation';
+import { createRecordingModel, createVllmProvider, readTasksJsonl } from '@autotraj/generation';
 import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
 import { createRepairer, demoFixtures, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
@@ -28,7 +27,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'autotraj-cassette-'));
 try {
   const raw = join(scratch, 'raw.jsonl');
   const model = createRecordingModel({
-    model: createOpenAI({ baseURL: server.baseURL, apiKey: 'test' }).chat(demoFixtures.modelId),
+    model: createVllmProvider({ baseURL: server.baseURL }).languageModel(demoFixtures.modelId),
     cassette: raw,
     source: 'authored',
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createEvaluator, type PresetName } from '@autotraj/evaluator';
-import { type Protocol, readTasksJsonl, resolveModel } from '@autotraj/generation';
+import { type Protocol, readTasksJsonl } from '@autotraj/generation';
 import {
   createRepairer,
   demoFixtures,
@@ -13,17 +13,21 @@ import {
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
+import {
+  addModelOptions,
+  addRepairModelOptions,
+  type ModelFlags,
+  type RepairModelFlags,
+  resolveCliModel,
+  resolveRepairModel,
+} from '../model-options.js';
 import { choiceOption, integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
-interface SynthesizeFlags {
+interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   tasks?: string;
   n: number;
   out: string;
-  model?: string;
-  baseUrl?: string;
-  replay?: string;
-  record?: string;
   concurrency: number;
   limit?: number;
   protocol: Protocol;
@@ -102,7 +106,7 @@ function summaryTable(summary: SynthesisSummary): string {
 /** `autotraj synthesize`: sample, evaluate, repair and write SFT data, pairs and hard cases. */
 export const synthesizeCommand: CliCommand = {
   register(program, io) {
-    program
+    const command = program
       .command('synthesize')
       .description(
         'Sample N tool-using candidates per task, evaluate, repair with an LLM, and write candidates/sft/pairs/hard JSONL + manifest.json (resumable). Offline default: replays the shipped demo cassette (authored fixtures).',
@@ -113,10 +117,6 @@ export const synthesizeCommand: CliCommand = {
       )
       .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
       .requiredOption('--out <dir>', 'output directory (rerun with the same directory to resume)')
-      .option('--model <model>', 'openai:<id>, or <id> with --base-url')
-      .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)')
-      .option('--replay <cassette>', 'answer from a recorded cassette instead of a live model')
-      .option('--record <cassette>', 'record every live response to a cassette')
       .option(
         '--concurrency <k>',
         'trajectories generated at once',
@@ -155,97 +155,99 @@ export const synthesizeCommand: CliCommand = {
         choiceOption('--preset', ['paper', 'full'] as const),
         'paper',
       )
-      .option('--json', 'print the summary as JSON on stdout')
-      .action(async (flags: SynthesizeFlags) => {
-        if (!Number.isFinite(flags.temperature) || flags.temperature < 0)
-          throw new CliError({ message: '--temperature must be a number >= 0', exitCode: 2 });
-        let resolved: ReturnType<typeof resolveModel>;
-        try {
-          resolved = resolveModel({
-            ...(flags.model === undefined ? {} : { model: flags.model }),
-            ...(flags.baseUrl === undefined ? {} : { baseURL: flags.baseUrl }),
-            ...(flags.replay === undefined ? {} : { replay: flags.replay }),
-            ...(flags.record === undefined ? {} : { record: flags.record }),
-            fallbackReplay: demoFixtures.cassettePath,
-          });
-        } catch (cause) {
-          throw new CliError({ message: (cause as Error).message, exitCode: 2, cause });
-        }
-        const tasksPath = flags.tasks ?? demoFixtures.tasksPath;
-        if (resolved.mode === 'demo-replay') {
+      .option('--json', 'print the summary as JSON on stdout');
+    addRepairModelOptions(addModelOptions(command)).action(async (flags: SynthesizeFlags) => {
+      if (!Number.isFinite(flags.temperature) || flags.temperature < 0)
+        throw new CliError({ message: '--temperature must be a number >= 0', exitCode: 2 });
+      if (flags.repairModel !== undefined && flags.record !== undefined)
+        throw new CliError({
+          message: '--record records one model; it cannot be combined with --repair-model',
+          exitCode: 2,
+        });
+      const resolved = await resolveCliModel(flags, {
+        fallbackReplay: demoFixtures.cassettePath,
+      });
+      const repairModel = await resolveRepairModel(flags, resolved).catch(async (error) => {
+        await resolved.close();
+        throw error;
+      });
+      const tasksPath = flags.tasks ?? demoFixtures.tasksPath;
+      if (resolved.mode === 'demo-replay') {
+        println(
+          io.stderr,
+          `synthesize: offline: replaying the demo cassette ${demoFixtures.cassettePath} (authored fixtures, not a real model); pass --model or --base-url for a live model`,
+        );
+        if (flags.n > demoFixtures.n)
           println(
             io.stderr,
-            `synthesize: offline: replaying the demo cassette ${demoFixtures.cassettePath} (authored fixtures, not a real model); pass --model or --base-url for a live model`,
+            `synthesize: the demo cassette holds ${demoFixtures.n} candidates per task; --n ${flags.n} will fail on the missing ones`,
           );
-          if (flags.n > demoFixtures.n)
-            println(
-              io.stderr,
-              `synthesize: the demo cassette holds ${demoFixtures.n} candidates per task; --n ${flags.n} will fail on the missing ones`,
-            );
-        }
-        const total = countLines(tasksPath, flags.limit);
-        const pool = createPythonPool({
-          size: Math.max(1, Math.min(flags.concurrency, cpus().length)),
+      }
+      const total = countLines(tasksPath, flags.limit);
+      const pool = createPythonPool({
+        size: Math.max(1, Math.min(flags.concurrency, cpus().length)),
+      });
+      const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
+      const evaluator = createEvaluator({ preset: flags.preset });
+      try {
+        const repairer = createRepairer({
+          model: repairModel.model,
+          tools,
+          evaluator,
+          strategy: flags.strategy,
+          maxAttempts: flags.maxAttempts,
+          protocol: flags.protocol,
+          maxToolCalls: flags.maxToolCalls,
+          modelName: repairModel.modelName,
         });
-        const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
-        const evaluator = createEvaluator({ preset: flags.preset });
-        try {
-          const repairer = createRepairer({
+        const summary = await synthesize({
+          tasks: readTasksJsonl(tasksPath, flags.limit === undefined ? {} : { limit: flags.limit }),
+          total,
+          policy: {
             model: resolved.model,
             tools,
-            evaluator,
-            strategy: flags.strategy,
-            maxAttempts: flags.maxAttempts,
             protocol: flags.protocol,
             maxToolCalls: flags.maxToolCalls,
+            sampling: { temperature: flags.temperature },
             modelName: resolved.modelName,
-          });
-          const summary = await synthesize({
-            tasks: readTasksJsonl(
-              tasksPath,
-              flags.limit === undefined ? {} : { limit: flags.limit },
-            ),
-            total,
-            policy: {
-              model: resolved.model,
-              tools,
-              protocol: flags.protocol,
-              maxToolCalls: flags.maxToolCalls,
-              sampling: { temperature: flags.temperature },
-              modelName: resolved.modelName,
-            },
-            repairer,
-            evaluator,
-            n: flags.n,
-            outDir: flags.out,
-            concurrency: flags.concurrency,
-            onProgress: progressPrinter(io, flags.json === true),
-            config: {
-              tasks: tasksPath,
-              preset: flags.preset,
-              modelMode: resolved.mode,
-              ...(flags.replay ? { replay: flags.replay } : {}),
-            },
-          });
-          if (flags.json) println(io.stdout, JSON.stringify(summary));
-          else {
-            println(io.stdout, summaryTable(summary));
-            println(
-              io.stdout,
-              `\nwrote ${flags.out}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
-            );
-          }
-          if (summary.run.failed > 0) {
-            for (const failure of summary.run.failures.slice(0, 5))
-              println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
-            throw new CliError({
-              message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
-            });
-          }
-        } finally {
-          resolved.close();
-          await pool.close();
+          },
+          repairer,
+          evaluator,
+          n: flags.n,
+          outDir: flags.out,
+          concurrency: flags.concurrency,
+          onProgress: progressPrinter(io, flags.json === true),
+          config: {
+            tasks: tasksPath,
+            preset: flags.preset,
+            modelMode: resolved.mode,
+            model: resolved.modelName,
+            continuation: resolved.continuation,
+            repairModel: repairModel.modelName,
+            repairContinuation: repairModel.continuation,
+            ...(flags.replay ? { replay: flags.replay } : {}),
+          },
+        });
+        if (flags.json) println(io.stdout, JSON.stringify(summary));
+        else {
+          println(io.stdout, summaryTable(summary));
+          println(
+            io.stdout,
+            `\nwrote ${flags.out}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
+          );
         }
-      });
+        if (summary.run.failed > 0) {
+          for (const failure of summary.run.failures.slice(0, 5))
+            println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
+          throw new CliError({
+            message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
+          });
+        }
+      } finally {
+        await repairModel.close();
+        await resolved.close();
+        await pool.close();
+      }
+    });
   },
 };

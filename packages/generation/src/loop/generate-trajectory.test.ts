@@ -1,6 +1,6 @@
-import { createOpenAI } from '@ai-sdk/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelCallError } from '../errors.js';
+import { createVllmProvider } from '../models/providers.js';
 import { arithmeticRuntime } from '../testing/arithmetic-runtime.js';
 import { type LoopbackServer, startLoopbackServer, tagScriptReply } from '../testing/index.js';
 import { generateTrajectory } from './generate-trajectory.js';
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 const chat = (s: LoopbackServer, id = 'policy') =>
-  createOpenAI({ baseURL: s.baseURL, apiKey: 'test' }).chat(id);
+  createVllmProvider({ baseURL: s.baseURL }).languageModel(id);
 
 describe('generateTrajectory (text tags) over the OpenAI provider', () => {
   it('stops at the closing tool tag, runs the tool, appends <result> and continues to </answer>', async () => {
@@ -47,7 +47,7 @@ describe('generateTrajectory (text tags) over the OpenAI provider', () => {
     });
     expect(trajectory.finalAnswer).toBe('31');
     expect(trajectory.provenance).toMatchObject({
-      model: 'openai:policy',
+      model: 'vllm:policy',
       origin: 'sampled',
       format: 'tags',
       sampling: { temperature: 0.3, seed: 1 },

@@ -13,6 +13,7 @@ import {
 } from '@autotraj/trajectory';
 import { wrapLanguageModel } from 'ai';
 import { GenerationConfigError } from '../errors.js';
+import { continuationOf, noContinuationError } from '../models/continuation.js';
 import { modelNameOf } from '../models/model-name.js';
 import { withRetries } from '../models/resilient-model.js';
 import { runNativeLoop } from './native-loop.js';
@@ -64,6 +65,9 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
   const protocol = options.protocol ?? 'text-tags';
   const maxToolCalls = options.maxToolCalls ?? 3;
   const toolsByName = toolMap(options.tools);
+  // Refuse up front what would otherwise fail (or silently break) at the first tool result.
+  if (protocol === 'text-tags' && continuationOf(options.model) === 'none')
+    throw noContinuationError(options.model.modelId);
   const toolTags = options.toolTags ?? DEFAULT_TOOL_TAGS;
   const codec = tagCodecFor(toolTags);
   const model: LanguageModelV4 =

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOpenAI } from '@ai-sdk/openai';
 import { streamText } from 'ai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CassetteMissError, GenerationConfigError } from '../errors.js';
 import { generateTrajectory } from '../loop/generate-trajectory.js';
+import { createVllmProvider } from '../models/providers.js';
 import { arithmeticRuntime } from '../testing/arithmetic-runtime.js';
 import { startLoopbackServer, tagScriptReply } from '../testing/index.js';
 import { createRecordingModel, createReplayModel, readCassette } from './cassette.js';
@@ -22,7 +22,7 @@ describe('record / replay', () => {
     const server = await startLoopbackServer({ reply: tagScriptReply(() => script) });
     const cassette = join(tmp, 'live.jsonl');
     const recording = createRecordingModel({
-      model: createOpenAI({ baseURL: server.baseURL, apiKey: 'test' }).chat('live-model'),
+      model: createVllmProvider({ baseURL: server.baseURL }).languageModel('live-model'),
       cassette,
     });
     const live = await generateTrajectory({
@@ -46,7 +46,7 @@ describe('record / replay', () => {
     const entries = readCassette(cassette);
     expect(entries).toHaveLength(3);
     expect(entries[0]).toMatchObject({
-      model: 'openai:live-model',
+      model: 'vllm:live-model',
       source: 'recorded',
       response: { finishReason: 'stop' },
     });
@@ -60,7 +60,7 @@ describe('record / replay', () => {
       tools: [calculator],
       sampling: { temperature: 0.3, seed: 3 },
       salt: 0,
-      modelName: 'openai:live-model',
+      modelName: 'vllm:live-model',
     });
     expect(replayed.id).toBe(live.id);
     expect(replayed.steps).toEqual(

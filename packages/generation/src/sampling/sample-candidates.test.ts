@@ -1,5 +1,5 @@
-import { createOpenAI } from '@ai-sdk/openai';
 import { describe, expect, it } from 'vitest';
+import { createVllmProvider } from '../models/providers.js';
 import { arithmeticRuntime } from '../testing/arithmetic-runtime.js';
 import { startLoopbackServer } from '../testing/index.js';
 import { createLimiter } from './limiter.js';
@@ -21,7 +21,7 @@ describe('sampleCandidates', () => {
       },
     });
     try {
-      const model = createOpenAI({ baseURL: server.baseURL, apiKey: 'test' }).chat('policy');
+      const model = createVllmProvider({ baseURL: server.baseURL }).languageModel('policy');
       const limiter = createLimiter(2);
       const tasks = ['a', 'b', 'c'].map((id) => ({ id, question: `question ${id}` }));
       const groups = await Promise.all(

@@ -9,6 +9,8 @@ export {
 } from './gsm8k-policy.js';
 export {
   applyStop,
+  chatmlToMessages,
+  type LoopbackBackend,
   type LoopbackChatMessage,
   type LoopbackChatRequest,
   type LoopbackFault,

@@ -23,9 +23,29 @@ export interface LoopbackChatRequest {
   seed?: number;
   tools: Array<{ name: string; parameters: unknown }>;
   toolChoice?: unknown;
+  /**
+   * Whether the server continues a trailing assistant message in place (the emulated
+   * backend decides: see `LoopbackServerOptions.backend`). When it does not, `messages` ends
+   * with an empty assistant message: the closed turn, then the new turn the model writes.
+   */
+  continueFinal: boolean;
+  /** `chat` (`/v1/chat/completions`) or `completions` (`/v1/completions`, a ChatML prompt). */
+  endpoint: 'chat' | 'completions';
   /** The whole parsed body, for anything else. */
   body: Record<string, unknown>;
 }
+
+/**
+ * Which real server's continuation behaviour to reproduce, strictly:
+ * - `vllm` (default; SGLang is the same): the chat template closes a trailing assistant
+ *   message and opens a new turn, unless the body sets `continue_final_message: true` (with
+ *   `add_generation_prompt: false`); both flags true is a 400, as in vLLM;
+ * - `llama.cpp`: a trailing assistant message is continued and the response content is the
+ *   prefill plus the new text;
+ * - `openai`: no prefill; a trailing assistant message is followed by a new turn.
+ * `/v1/completions` continues its prompt by construction on every backend.
+ */
+export type LoopbackBackend = 'vllm' | 'llama.cpp' | 'openai';
 
 /** What the server answers; faults break the answer the way real servers do. */
 export type LoopbackReply =
@@ -58,6 +78,8 @@ export interface LoopbackServerOptions {
   latencyMs?: number;
   /** Characters per streamed delta (default 16). */
   chunkSize?: number;
+  /** The server whose continuation behaviour to reproduce (default `vllm`). */
+  backend?: LoopbackBackend;
 }
 
 export interface LoopbackServer {
@@ -90,14 +112,75 @@ export function applyStop(
   return cut < 0 ? { text, stopped: false } : { text: text.slice(0, cut), stopped: true };
 }
 
-function parseRequest(body: Record<string, unknown>): LoopbackChatRequest {
+/**
+ * A ChatML prompt (`/v1/completions`) read back into messages; the text after the last
+ * `<|im_start|>assistant\n` without `<|im_end|>` is the partial turn being continued.
+ */
+export function chatmlToMessages(prompt: string): LoopbackChatMessage[] {
+  const messages: LoopbackChatMessage[] = [];
+  for (const block of prompt.split('<|im_start|>').slice(1)) {
+    const newline = block.indexOf('\n');
+    const role = (newline < 0 ? block : block.slice(0, newline)) as LoopbackChatMessage['role'];
+    const rest = newline < 0 ? '' : block.slice(newline + 1);
+    const end = rest.indexOf('<|im_end|>');
+    messages.push({ role, content: end < 0 ? rest : rest.slice(0, end) });
+  }
+  return messages;
+}
+
+type Continuation = { continueFinal: boolean } | { error: string };
+
+/** What the emulated backend does with a trailing assistant message. */
+function continuationFor(
+  backend: LoopbackBackend,
+  messages: ReadonlyArray<LoopbackChatMessage>,
+  body: Record<string, unknown>,
+): Continuation {
+  const last = messages[messages.length - 1];
+  const trailing = last?.role === 'assistant' && (last.tool_calls ?? []).length === 0;
+  if (backend === 'vllm') {
+    const continueFinal = body.continue_final_message === true;
+    // vLLM's default is add_generation_prompt: true.
+    const addGenerationPrompt = body.add_generation_prompt !== false;
+    if (continueFinal && addGenerationPrompt)
+      return {
+        error: 'Cannot set both `continue_final_message` and `add_generation_prompt` to True.',
+      };
+    if (continueFinal && !trailing)
+      return {
+        error: 'continue_final_message is set but the final message is not an assistant message',
+      };
+    return { continueFinal: continueFinal && trailing };
+  }
+  if (backend === 'llama.cpp') return { continueFinal: trailing };
+  return { continueFinal: false };
+}
+
+function parseRequest(
+  body: Record<string, unknown>,
+  endpoint: 'chat' | 'completions',
+  continueFinal: boolean,
+): LoopbackChatRequest {
   const stop = body.stop;
+  const parsed = (
+    endpoint === 'completions'
+      ? chatmlToMessages(String(body.prompt ?? ''))
+      : Array.isArray(body.messages)
+        ? body.messages
+        : []
+  ) as LoopbackChatMessage[];
+  const last = parsed[parsed.length - 1];
+  // A trailing assistant message that is not continued is closed; a new turn begins.
+  const messages =
+    !continueFinal && last?.role === 'assistant' && (last.tool_calls ?? []).length === 0
+      ? [...parsed, { role: 'assistant' as const, content: '' }]
+      : parsed;
   const tools = Array.isArray(body.tools)
     ? (body.tools as Array<{ function?: { name?: string; parameters?: unknown } }>)
     : [];
   return {
     model: String(body.model ?? ''),
-    messages: (Array.isArray(body.messages) ? body.messages : []) as LoopbackChatMessage[],
+    messages,
     stream: body.stream === true,
     stop: typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop.map(String) : [],
     ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
@@ -107,6 +190,8 @@ function parseRequest(body: Record<string, unknown>): LoopbackChatRequest {
       parameters: t.function?.parameters,
     })),
     ...(body.tool_choice === undefined ? {} : { toolChoice: body.tool_choice }),
+    continueFinal,
+    endpoint,
     body,
   };
 }
@@ -127,9 +212,15 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   let idCounter = 0;
   const hung = new Set<ServerResponse>();
   const chunkSize = options.chunkSize ?? 16;
+  const backend = options.backend ?? 'vllm';
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url ?? '')) {
+    const endpoint = /\/chat\/completions$/.test(req.url ?? '')
+      ? 'chat'
+      : /\/completions$/.test(req.url ?? '')
+        ? 'completions'
+        : undefined;
+    if (req.method !== 'POST' || endpoint === undefined) {
       res
         .writeHead(404, { 'content-type': 'application/json' })
         .end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
@@ -146,7 +237,26 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         .end(JSON.stringify({ error: { message: 'invalid JSON body' } }));
       return;
     }
-    const request = parseRequest(body);
+    const continuation: Continuation =
+      endpoint === 'completions'
+        ? { continueFinal: true }
+        : continuationFor(
+            backend,
+            (Array.isArray(body.messages) ? body.messages : []) as LoopbackChatMessage[],
+            body,
+          );
+    if ('error' in continuation) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          object: 'error',
+          message: continuation.error,
+          type: 'BadRequestError',
+          code: 400,
+        }),
+      );
+      return;
+    }
+    const request = parseRequest(body, endpoint, continuation.continueFinal);
     const context = { callIndex: callIndex++ };
     requests.push(request);
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
@@ -234,6 +344,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
     }));
     const finishReason = reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
+    // llama.cpp's server returns the prefill plus the new text as the content.
+    const last = request.messages[request.messages.length - 1];
+    const echo =
+      backend === 'llama.cpp' && request.endpoint === 'chat' && request.continueFinal
+        ? messageText(last?.content)
+        : '';
     sendCompletion(
       res,
       request,
@@ -241,7 +357,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         id,
         created,
         model,
-        text: cut.text,
+        text: echo + cut.text,
         toolCalls,
         finishReason: cut.stopped ? 'stop' : finishReason,
       },
@@ -291,6 +407,10 @@ function sendCompletion(
   size: number,
 ): void {
   const promptTokens = tokens(request.messages.map((m) => messageText(m.content)).join('\n'));
+  if (request.endpoint === 'completions') {
+    sendTextCompletion(res, request, answer, promptTokens, size);
+    return;
+  }
   const completionTokens =
     answer.text === '' && answer.toolCalls.length === 0
       ? 0
@@ -360,5 +480,48 @@ function sendCompletion(
     res.write(
       `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
     );
+  res.end('data: [DONE]\n\n');
+}
+
+/** The `/v1/completions` response shape (`choices[].text`), plain or streamed. */
+function sendTextCompletion(
+  res: ServerResponse,
+  request: LoopbackChatRequest,
+  answer: { id: string; created: number; model: string; text: string; finishReason: string },
+  promptTokens: number,
+  size: number,
+): void {
+  const completionTokens = answer.text === '' ? 0 : tokens(answer.text);
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
+  const base = {
+    id: answer.id.replace('chatcmpl', 'cmpl'),
+    object: 'text_completion',
+    created: answer.created,
+    model: answer.model,
+  };
+  const finish = answer.finishReason === 'tool_calls' ? 'stop' : answer.finishReason;
+  if (!request.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        ...base,
+        choices: [{ index: 0, text: answer.text, logprobs: null, finish_reason: finish }],
+        usage,
+      }),
+    );
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (let i = 0; i < answer.text.length; i += size)
+    res.write(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, text: answer.text.slice(i, i + size), finish_reason: null }] })}\n\n`,
+    );
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, text: '', finish_reason: finish }], usage })}\n\n`,
+  );
   res.end('data: [DONE]\n\n');
 }

@@ -1,5 +1,4 @@
-import { createOpenAI } from '@ai-sdk/openai';
-import { generateTrajectory } from '@autotraj/generation';
+import { createVllmProvider, generateTrajectory } from '@autotraj/generation';
 import {
   arithmeticRuntime,
   type LoopbackChatRequest,
@@ -44,7 +43,7 @@ const start = async (options: Parameters<typeof startLoopbackServer>[0]) => {
   return server;
 };
 const chat = (s: LoopbackServer, id: string) =>
-  createOpenAI({ baseURL: s.baseURL, apiKey: 'test' }).chat(id);
+  createVllmProvider({ baseURL: s.baseURL }).languageModel(id);
 
 describe('native tool calling', () => {
   it('runs provider tool calls through the runtime and records timings and usage', async () => {

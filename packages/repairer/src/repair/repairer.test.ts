@@ -1,4 +1,4 @@
-import { createOpenAI } from '@ai-sdk/openai';
+import { createVllmProvider } from '@autotraj/generation';
 import {
   arithmeticRuntime,
   assistantPrefix,
@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 const chat = (s: LoopbackServer) =>
-  createOpenAI({ baseURL: s.baseURL, apiKey: 'test' }).chat('repairer');
+  createVllmProvider({ baseURL: s.baseURL }).languageModel('repairer');
 
 describe('createRepairer', () => {
   it('regenerate: shows the repairer the bad trajectory and diagnostics, runs tools, re-evaluates and accepts', async () => {

@@ -1,9 +1,8 @@
 // Child process for kill-resume.test.ts: one synthesis run over the built package against its
 // own loopback server. Killed with SIGKILL by the test, then started again on the same outDir.
 import { readFileSync } from 'node:fs';
-import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import { readTasksJsonl } from '@autotraj/generation';
+import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
 import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
 import { createRepairer, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
@@ -19,7 +18,7 @@ const server = await startLoopbackServer({
   latencyMs: Number(latencyText),
 });
 const pool = createPythonPool({ size: 1 });
-const model = createOpenAI({ baseURL: server.baseURL, apiKey: 'test' }).chat('scripted-policy');
+const model = createVllmProvider({ baseURL: server.baseURL }).languageModel('scripted-policy');
 const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
 const evaluator = createEvaluator({ preset: 'paper' });
 const tasks = [];

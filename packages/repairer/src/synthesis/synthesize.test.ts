@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import { readTasksJsonl } from '@autotraj/generation';
+import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
 import {
   type Gsm8kProblem,
   gsm8kPolicyReply,
@@ -65,7 +64,7 @@ async function run(options: {
   retries?: number;
   onProgress?: (e: SynthesisEvent) => void;
 }) {
-  const model = createOpenAI({ baseURL: options.server.baseURL, apiKey: 'test' }).chat(
+  const model = createVllmProvider({ baseURL: options.server.baseURL }).languageModel(
     'scripted-policy',
   );
   const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
@@ -153,7 +152,7 @@ describe('synthesize', () => {
     expect(manifest.config).toMatchObject({
       n: 4,
       protocol: 'text-tags',
-      model: 'openai:scripted-policy',
+      model: 'vllm:scripted-policy',
       sampling: { temperature: 0.3 },
     });
     expect(manifest.versions['@autotraj/repairer']).toMatch(/^\d+\.\d+\.\d+/);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOpenAI } from '@ai-sdk/openai';
+import { createVllmProvider } from '@autotraj/generation';
 import {
   type LoopbackServer,
   startLoopbackServer,
@@ -70,7 +70,7 @@ describe('runRollouts through the TIR generation loop and a loopback OpenAI-comp
         return `<think>variant ${k}: compute ${q}.</think>\n<calculator>${q}</calculator>\n<think>So it is that.</think>\n<answer>\\boxed{${k % 2 === 0 ? 42 : 41}}</answer>`;
       }),
     });
-    const model = createOpenAI({ baseURL: loopback.baseURL, apiKey: 'test' }).chat('policy');
+    const model = createVllmProvider({ baseURL: loopback.baseURL }).languageModel('policy');
     const rmCalls: number[] = [];
     const scorer: TrajectoryScorer = {
       score: async (items) => {

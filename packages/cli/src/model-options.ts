@@ -1,0 +1,182 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import {
+  GenerationConfigError,
+  type LocalModelSource,
+  type ModelSpec,
+  type ResolvedModel,
+  resolveModel,
+} from '@autotraj/generation';
+import type { Command } from 'commander';
+import { CliError } from './cli-error.js';
+
+/** The model flags every command that runs a model shares (and `--repair-*` for the repairer). */
+export interface ModelFlags {
+  model?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  continuation?: string;
+  chatTemplate?: string;
+  replay?: string;
+  record?: string;
+}
+
+export const MODEL_HELP =
+  'openai:<id> | vllm:<id> | compatible:<id> (with --base-url) | local:<file.gguf> | local:smollm2 | local:gemma3';
+
+/** Add `--model`, `--base-url`, `--api-key`, `--continuation`, `--chat-template`, `--replay`, `--record`. */
+export function addModelOptions(command: Command): Command {
+  return command
+    .option('--model <provider:id>', MODEL_HELP)
+    .option('--base-url <url>', 'server for vllm: / compatible: (default: $AUTOTRAJ_BASE_URL)')
+    .option(
+      '--api-key <key>',
+      'API key (default: $AUTOTRAJ_API_KEY; $OPENAI_API_KEY for openai:; EMPTY for local servers)',
+    )
+    .option(
+      '--continuation <mode>',
+      'compatible: only: completions (default), prefill (llama.cpp server), vllm, none',
+    )
+    .option(
+      '--chat-template <file>',
+      'compatible: with completions: chatml (default), a tokenizer_config.json or a .jinja file',
+    )
+    .option('--replay <cassette>', 'answer from a recorded cassette instead of a live model')
+    .option('--record <cassette>', 'record every live response to a cassette');
+}
+
+/** The repairer's own model: `--repair-model`, `--repair-base-url`, `--repair-api-key`, `--repair-continuation`. */
+export function addRepairModelOptions(command: Command): Command {
+  return command
+    .option(
+      '--repair-model <provider:id>',
+      `the repairer's model (default: the policy); ${MODEL_HELP}`,
+    )
+    .option('--repair-base-url <url>', "the repairer's server (default: --base-url)")
+    .option('--repair-api-key <key>', "the repairer's API key (default: --api-key)")
+    .option('--repair-continuation <mode>', "the repairer's continuation for compatible:");
+}
+
+export interface RepairModelFlags {
+  repairModel?: string;
+  repairBaseUrl?: string;
+  repairApiKey?: string;
+  repairContinuation?: string;
+}
+
+function specOf(flags: ModelFlags, fallbackReplay: string | undefined): ModelSpec {
+  return {
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+    ...(flags.baseUrl === undefined ? {} : { baseURL: flags.baseUrl }),
+    ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
+    ...(flags.continuation === undefined ? {} : { continuation: flags.continuation }),
+    ...(flags.chatTemplate === undefined ? {} : { chatTemplate: flags.chatTemplate }),
+    ...(flags.replay === undefined ? {} : { replay: flags.replay }),
+    ...(flags.record === undefined ? {} : { record: flags.record }),
+    ...(fallbackReplay === undefined ? {} : { fallbackReplay }),
+  };
+}
+
+const LLAMA_CPP: string = '@autotraj/llama-cpp';
+
+/** What the CLI uses of `@autotraj/llama-cpp`. */
+interface LlamaCppModule {
+  isFetchedModelName(name: string): boolean;
+  fetchedModelPath(name: string): string;
+  createLlamaCppModel(options: { modelPath: string; modelId?: string }): LanguageModelV4 & {
+    close(): Promise<void>;
+  };
+}
+
+/**
+ * `local:<file.gguf>` / `local:smollm2` / `local:gemma3` through the optional
+ * `@autotraj/llama-cpp` package, loaded only when asked for.
+ */
+async function localSource(model: string): Promise<LocalModelSource> {
+  let llama: LlamaCppModule;
+  try {
+    // A variable specifier keeps the optional package out of this one's type graph and build.
+    llama = (await import(LLAMA_CPP)) as LlamaCppModule;
+  } catch (cause) {
+    throw new GenerationConfigError({
+      message: `${model} runs on the optional package @autotraj/llama-cpp, which cannot be loaded (npm install @autotraj/llama-cpp): ${(cause as Error).message}`,
+      cause,
+    });
+  }
+  const name = model.slice('local:'.length);
+  const modelPath = llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
+  const loaded: Array<{ close(): Promise<void> }> = [];
+  return {
+    provider: {
+      specificationVersion: 'v4',
+      languageModel: (id) => {
+        const path = id === name ? modelPath : id;
+        const created = llama.createLlamaCppModel({ modelPath: path, modelId: model });
+        loaded.push(created);
+        return created;
+      },
+      embeddingModel: () => {
+        throw new GenerationConfigError({ message: 'local: models make text only' });
+      },
+      imageModel: () => {
+        throw new GenerationConfigError({ message: 'local: models make text only' });
+      },
+    },
+    close: async () => {
+      await Promise.all(loaded.map((model) => model.close()));
+    },
+  };
+}
+
+/** Resolve CLI model flags (one vocabulary for every command), as usage errors when wrong. */
+export async function resolveCliModel(
+  flags: ModelFlags,
+  options: { fallbackReplay?: string; env?: Record<string, string | undefined> } = {},
+): Promise<ResolvedModel> {
+  try {
+    const local = flags.model?.startsWith('local:') ? await localSource(flags.model) : undefined;
+    return resolveModel(specOf(flags, options.fallbackReplay), {
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(local === undefined ? {} : { local }),
+    });
+  } catch (cause) {
+    if (!GenerationConfigError.isInstance(cause)) throw cause;
+    throw new CliError({ message: cause.message, exitCode: 2, cause });
+  }
+}
+
+/** The repairer's model: `--repair-*` flags, falling back to the policy's settings. */
+export async function resolveRepairModel(
+  flags: ModelFlags & RepairModelFlags,
+  policy: ResolvedModel,
+  options: { env?: Record<string, string | undefined> } = {},
+): Promise<ResolvedModel> {
+  if (
+    flags.repairModel === undefined &&
+    flags.repairBaseUrl === undefined &&
+    flags.repairApiKey === undefined &&
+    flags.repairContinuation === undefined
+  )
+    return { ...policy, close: async () => undefined };
+  if (flags.repairModel === undefined)
+    throw new CliError({
+      message: '--repair-base-url/--repair-* need --repair-model',
+      exitCode: 2,
+    });
+  if (flags.replay !== undefined || policy.mode !== 'live')
+    throw new CliError({
+      message:
+        '--repair-model needs a live policy model (a cassette replays both policy and repairer)',
+      exitCode: 2,
+    });
+  const baseUrl = flags.repairBaseUrl ?? flags.baseUrl;
+  const apiKey = flags.repairApiKey ?? flags.apiKey;
+  return resolveCliModel(
+    {
+      model: flags.repairModel,
+      ...(baseUrl === undefined ? {} : { baseUrl }),
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(flags.repairContinuation === undefined ? {} : { continuation: flags.repairContinuation }),
+    },
+    options,
+  );
+}
