@@ -113,40 +113,59 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const { loaded, request, warnings } = await this.#prepare(options, true);
     const modelId = this.modelId;
+    // Cancelling the stream (the consumer stopped reading) stops the generation too.
+    const cancelled = new AbortController();
+    const signal = options.abortSignal
+      ? AbortSignal.any([options.abortSignal, cancelled.signal])
+      : cancelled.signal;
+    let open = true;
     const stream = new ReadableStream<LanguageModelV4StreamPart>({
       start(controller) {
-        controller.enqueue({ type: 'stream-start', warnings });
-        controller.enqueue({ type: 'response-metadata', modelId, timestamp: new Date() });
+        const enqueue = (part: LanguageModelV4StreamPart) => {
+          if (open) controller.enqueue(part);
+        };
+        const end = (error?: unknown) => {
+          if (!open) return;
+          open = false;
+          if (error === undefined) controller.close();
+          else controller.error(error);
+        };
+        enqueue({ type: 'stream-start', warnings });
+        enqueue({ type: 'response-metadata', modelId, timestamp: new Date() });
         const id = 'text-0';
         let started = false;
         loaded.pool
           .generate(request, {
-            ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+            signal,
             onDelta: (delta) => {
-              if (!started) controller.enqueue({ type: 'text-start', id });
+              if (!started) enqueue({ type: 'text-start', id });
               started = true;
-              controller.enqueue({ type: 'text-delta', id, delta });
+              enqueue({ type: 'text-delta', id, delta });
             },
           })
           .then(
             (result) => {
-              if (started) controller.enqueue({ type: 'text-end', id });
-              controller.enqueue({
+              if (started) enqueue({ type: 'text-end', id });
+              enqueue({
                 type: 'finish',
                 finishReason: finishReason(result),
                 usage: usage(result),
                 providerMetadata: { llamaCpp: metadata(result) },
               });
-              controller.close();
+              end();
             },
             (error) => {
-              if (options.abortSignal?.aborted) controller.error(error);
+              if (signal.aborted) end(error);
               else {
-                controller.enqueue({ type: 'error', error });
-                controller.close();
+                enqueue({ type: 'error', error });
+                end();
               }
             },
           );
+      },
+      cancel() {
+        open = false;
+        cancelled.abort();
       },
     });
     return { stream, request: { body: { prompt: request.prompt, settings: request.settings } } };

@@ -107,6 +107,7 @@ export class WorkerPool {
   #nextId = 1;
   #closed = false;
   #failure: unknown;
+  #dispatchScheduled = false;
 
   constructor(options: WorkerPoolOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1)
@@ -145,7 +146,7 @@ export class WorkerPool {
         signal.addEventListener('abort', job.onAbort, { once: true });
       }
       this.#pending.push(job);
-      this.#dispatch();
+      this.#scheduleDispatch();
     });
   }
 
@@ -273,22 +274,37 @@ export class WorkerPool {
     settle();
   }
 
+  /**
+   * Dispatch after the current turn of the event loop, so calls made together (Promise.all)
+   * are matched to workers together rather than first come, first served.
+   */
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    setImmediate(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
+  }
+
   #dispatch(): void {
-    while (this.#pending.length > 0) {
+    for (;;) {
       const idle = this.#workers.filter((w) => !w.dead && w.info !== undefined && !w.job);
-      if (idle.length === 0) return;
-      const job = this.#pending.shift() as Job;
-      let best = idle[0] as Worker;
-      let bestShared = -1;
-      for (const w of idle) {
-        const shared = commonPrefixLength(w.contextText, job.request.prompt);
-        if (shared > bestShared) {
-          best = w;
-          bestShared = shared;
+      if (idle.length === 0 || this.#pending.length === 0) return;
+      // Among the oldest waiting calls (as many as there are idle workers), the call and worker
+      // sharing the longest prefix go first: a growing transcript returns to its own worker
+      // even when an unrelated call arrived just before it.
+      const window = this.#pending.slice(0, idle.length);
+      let best: { job: Job; worker: Worker; shared: number } | undefined;
+      for (const job of window)
+        for (const worker of idle) {
+          const shared = commonPrefixLength(worker.contextText, job.request.prompt);
+          if (best === undefined || shared > best.shared) best = { job, worker, shared };
         }
-      }
-      best.job = job;
-      best.child.send({ type: 'generate', id: job.id, request: job.request });
+      if (best === undefined) return;
+      this.#pending.splice(this.#pending.indexOf(best.job), 1);
+      best.worker.job = best.job;
+      best.worker.child.send({ type: 'generate', id: best.job.id, request: best.job.request });
     }
   }
 }
