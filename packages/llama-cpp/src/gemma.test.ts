@@ -20,9 +20,9 @@ describe.skipIf(gemma3 === undefined)('Gemma-3-270M (real weights, a base model)
       addBosToken: true,
     });
     expect(info.templateSource).toBe('plain-transcript');
-    expect(await model.renderPrompt([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }])).toBe(
-      'User: Hi\nAssistant: ',
-    );
+    expect(
+      await model.renderPrompt([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }]),
+    ).toBe('User: Hi\nAssistant: ');
   });
 
   it('adds BOS once, warns about the missing template and continues the assistant text', async () => {

@@ -1,8 +1,8 @@
-import { UnsupportedFunctionalityError } from '@ai-sdk/provider';
-import { generateText, jsonSchema, streamText, tool } from 'ai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UnsupportedFunctionalityError } from '@ai-sdk/provider';
+import { generateText, jsonSchema, streamText, tool } from 'ai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from './errors.js';
 import { createLlamaCppModel } from './language-model.js';
@@ -147,10 +147,10 @@ describe.skipIf(smollm2 === undefined)('SmolLM2-135M-Instruct (real weights)', (
     const settings = {
       model,
       prompt: 'Count from 1 to 10, one number per line.',
-      temperature: 0,
+      temperature: 0 as const,
       maxOutputTokens: 40,
       stopSequences: ['7\n'],
-    } as const;
+    };
     const whole = await generateText(settings);
     const s = streamText(settings);
     const deltas: string[] = [];
@@ -163,7 +163,13 @@ describe.skipIf(smollm2 === undefined)('SmolLM2-135M-Instruct (real weights)', (
 
   it('reproduces a sample with the same seed at temperature 1', async () => {
     const sample = (seed: number) =>
-      generateText({ model, prompt: 'Write a short poem.', temperature: 1, seed, maxOutputTokens: 24 });
+      generateText({
+        model,
+        prompt: 'Write a short poem.',
+        temperature: 1,
+        seed,
+        maxOutputTokens: 24,
+      });
     const a = await sample(42);
     const b = await sample(42);
     expect(b.text).toBe(a.text);
@@ -202,7 +208,12 @@ describe.skipIf(smollm2 === undefined)('SmolLM2-135M-Instruct (real weights)', (
     await expect(
       generateText({ model, prompt: 'x', abortSignal: AbortSignal.abort(), maxRetries: 0 }),
     ).rejects.toSatisfy((e: unknown) => (e as Error).name === 'AbortError');
-    const after = await generateText({ model, prompt: CAPITAL, temperature: 0, maxOutputTokens: 5 });
+    const after = await generateText({
+      model,
+      prompt: CAPITAL,
+      temperature: 0,
+      maxOutputTokens: 5,
+    });
     expect(after.usage.outputTokens).toBe(5);
   });
 
@@ -224,8 +235,7 @@ describe.skipIf(smollm2 === undefined)('SmolLM2-135M-Instruct (real weights)', (
         },
       }),
     ).rejects.toSatisfy(
-      (e: unknown) =>
-        UnsupportedFunctionalityError.isInstance(e) && e.functionality === 'tools',
+      (e: unknown) => UnsupportedFunctionalityError.isInstance(e) && e.functionality === 'tools',
     );
   });
 });

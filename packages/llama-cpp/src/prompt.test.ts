@@ -8,7 +8,10 @@ import { toChatPrompt } from './prompt.js';
 const SMOLLM2_TEMPLATE =
   "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
-const user = (text: string) => ({ role: 'user' as const, content: [{ type: 'text' as const, text }] });
+const user = (text: string) => ({
+  role: 'user' as const,
+  content: [{ type: 'text' as const, text }],
+});
 const assistant = (text: string) => ({
   role: 'assistant' as const,
   content: [{ type: 'text' as const, text }],
@@ -42,7 +45,13 @@ describe('toChatPrompt and ChatTemplate', () => {
     const plain = new ChatTemplate({ source: PLAIN_TRANSCRIPT_TEMPLATE, origin: 'plain' });
     expect(
       plain.render(
-        toChatPrompt([{ role: 'system', content: 'S' }, user('Q'), assistant('A'), user('R'), assistant('x =')]),
+        toChatPrompt([
+          { role: 'system', content: 'S' },
+          user('Q'),
+          assistant('A'),
+          user('R'),
+          assistant('x ='),
+        ]),
       ),
     ).toBe('S\n\nUser: Q\nAssistant: A\nUser: R\nAssistant: x =');
   });
@@ -66,7 +75,10 @@ describe('toChatPrompt and ChatTemplate', () => {
     ).toThrow(/tool messages \(at prompt\[1\] \(tool\)\)/);
     try {
       toChatPrompt([
-        { role: 'user', content: [{ type: 'file', data: 'AAAA', mediaType: 'image/png' }] },
+        {
+          role: 'user',
+          content: [{ type: 'file', data: { type: 'data', data: 'AAAA' }, mediaType: 'image/png' }],
+        },
       ]);
       expect.unreachable();
     } catch (error) {
@@ -77,7 +89,10 @@ describe('toChatPrompt and ChatTemplate', () => {
 
   it('reports a template that does not parse as a typed error', () => {
     try {
-      new ChatTemplate({ source: '{% for x in %}', origin: 'model.gguf (tokenizer.chat_template)' });
+      new ChatTemplate({
+        source: '{% for x in %}',
+        origin: 'model.gguf (tokenizer.chat_template)',
+      });
       expect.unreachable();
     } catch (error) {
       expect(LlamaCppError.isInstance(error)).toBe(true);
