@@ -1,0 +1,75 @@
+import { AutoTrajError } from '@autotraj/trajectory';
+
+export type ModelFileErrorCode = 'model_file_missing' | 'model_file_invalid';
+
+/** A GGUF path that does not exist or is not a readable GGUF file. */
+export class ModelFileError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajModelFileError';
+  readonly file: string;
+
+  constructor(options: {
+    file: string;
+    code: ModelFileErrorCode;
+    detail: string;
+    cause?: unknown;
+  }) {
+    super({
+      name: ModelFileError.errorName,
+      code: options.code,
+      message: `${options.file}: ${options.detail}`,
+      cause: options.cause,
+    });
+    this.file = options.file;
+  }
+
+  static override isInstance(error: unknown): error is ModelFileError {
+    return AutoTrajError.hasName(error, ModelFileError.errorName);
+  }
+}
+
+/** A model fetched by `./dev models` was asked for by name but is not in the models directory. */
+export class ModelNotFetchedError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajModelNotFetchedError';
+  readonly model: string;
+  readonly file: string | undefined;
+
+  constructor(options: { model: string; file?: string; detail: string }) {
+    super({
+      name: ModelNotFetchedError.errorName,
+      code: 'model_not_fetched',
+      message: `model "${options.model}": ${options.detail}; run \`./dev models\` to fetch it`,
+    });
+    this.model = options.model;
+    this.file = options.file;
+  }
+
+  static override isInstance(error: unknown): error is ModelNotFetchedError {
+    return AutoTrajError.hasName(error, ModelNotFetchedError.errorName);
+  }
+}
+
+export type LlamaCppErrorCode =
+  | 'chat_template_failed'
+  | 'prompt_unsupported'
+  | 'worker_failed'
+  | 'model_closed'
+  | 'runtime_unavailable'
+  | 'context_overflow';
+
+/** The local model could not serve a call: its runtime, its worker, its template or the prompt. */
+export class LlamaCppError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajLlamaCppError';
+
+  constructor(options: { code: LlamaCppErrorCode; message: string; cause?: unknown }) {
+    super({
+      name: LlamaCppError.errorName,
+      code: options.code,
+      message: options.message,
+      cause: options.cause,
+    });
+  }
+
+  static override isInstance(error: unknown): error is LlamaCppError {
+    return AutoTrajError.hasName(error, LlamaCppError.errorName);
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelNotFetchedError } from './errors.js';
+import { FETCHED_MODELS, fetchedModelPath } from './fetched-models.js';
+
+describe('fetchedModelPath', () => {
+  it('finds a fetched model by name in the models directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-models-'));
+    writeFileSync(join(dir, FETCHED_MODELS.smollm2.file), 'x');
+    expect(fetchedModelPath('smollm2', { modelsDir: dir })).toBe(
+      join(dir, 'SmolLM2-135M-Instruct.Q4_1.gguf'),
+    );
+  });
+
+  it('says to run ./dev models when the file is absent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-models-'));
+    let error: unknown;
+    try {
+      fetchedModelPath('gemma3', { modelsDir: dir });
+    } catch (e) {
+      error = e;
+    }
+    expect(ModelNotFetchedError.isInstance(error)).toBe(true);
+    expect((error as ModelNotFetchedError).code).toBe('model_not_fetched');
+    expect((error as Error).message).toContain('gemma-3-270m-q4_k_m.gguf does not exist');
+    expect((error as Error).message).toContain('./dev models');
+  });
+
+  it('refuses an unknown name and a missing directory setting', () => {
+    expect(() => fetchedModelPath('llama70b' as 'smollm2', { modelsDir: '/tmp' })).toThrow(
+      /unknown model name \(known: smollm2, gemma3\)/,
+    );
+    const saved = process.env.AUTOTRAJ_MODELS_DIR;
+    delete process.env.AUTOTRAJ_MODELS_DIR;
+    try {
+      expect(() => fetchedModelPath('smollm2')).toThrow(/AUTOTRAJ_MODELS_DIR is not set/);
+    } finally {
+      if (saved !== undefined) process.env.AUTOTRAJ_MODELS_DIR = saved;
+    }
+  });
+});

@@ -1,0 +1,24 @@
+export { PLAIN_TRANSCRIPT_TEMPLATE } from './chat-template.js';
+export {
+  LlamaCppError,
+  type LlamaCppErrorCode,
+  ModelFileError,
+  type ModelFileErrorCode,
+  ModelNotFetchedError,
+} from './errors.js';
+export {
+  FETCHED_MODELS,
+  type FetchedModelName,
+  type FetchedModelOptions,
+  fetchedModelPath,
+  isFetchedModelName,
+} from './fetched-models.js';
+export { type GgufSummary, readGgufSummary } from './gguf-info.js';
+export {
+  createLlamaCppModel,
+  LlamaCppLanguageModel,
+  type LlamaCppModelInfo,
+  type LlamaCppModelOptions,
+} from './language-model.js';
+export type { FinishCause, LoadInfo, RepeatPenalty } from './protocol.js';
+export type { LlamaCppProviderOptions } from './provider-options.js';

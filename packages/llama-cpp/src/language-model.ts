@@ -1,0 +1,343 @@
+import { resolve } from 'node:path';
+import {
+  InvalidArgumentError,
+  type LanguageModelV4,
+  type LanguageModelV4CallOptions,
+  type LanguageModelV4FinishReason,
+  type LanguageModelV4GenerateResult,
+  type LanguageModelV4StreamPart,
+  type LanguageModelV4StreamResult,
+  type LanguageModelV4Usage,
+  type SharedV4Warning,
+  UnsupportedFunctionalityError,
+} from '@ai-sdk/provider';
+import { ChatTemplate, PLAIN_TRANSCRIPT_TEMPLATE } from './chat-template.js';
+import { LlamaCppError } from './errors.js';
+import { type GgufSummary, readGgufSummary } from './gguf-info.js';
+import { WorkerPool } from './pool.js';
+import { toChatPrompt } from './prompt.js';
+import type { GenerateRequest, GenerateResult, GenerateSettings, LoadInfo } from './protocol.js';
+import { parseProviderOptions } from './provider-options.js';
+
+export interface LlamaCppModelOptions {
+  /** Path of the GGUF file. */
+  modelPath: string;
+  /** The id reported to the ai SDK; default: the file name. */
+  modelId?: string;
+  /**
+   * Worker processes, each holding the model with its own context (default 1). On 2 cores two
+   * 1-thread workers measured faster than one worker with 2 threads or 2 sequences.
+   */
+  workers?: number;
+  /** Threads per worker (default 1: generation was fastest on 1 thread here). */
+  threads?: number;
+  /** Context size in tokens per worker (default 4096). */
+  contextSize?: number;
+  /** Prompt-processing batch size (default: node-llama-cpp's). */
+  batchSize?: number;
+  /**
+   * A Jinja chat template to use instead of the file's own. Files without one (base models)
+   * get {@link PLAIN_TRANSCRIPT_TEMPLATE} unless this is set.
+   */
+  chatTemplate?: string;
+}
+
+/** What the model file is and how its workers loaded. */
+export interface LlamaCppModelInfo {
+  gguf: GgufSummary;
+  /** `file`: the GGUF's own template; `option`: `chatTemplate`; `plain-transcript`: the fallback. */
+  templateSource: 'file' | 'option' | 'plain-transcript';
+  workers: LoadInfo[];
+}
+
+const PROVIDER = 'llama-cpp';
+
+interface Loaded {
+  info: LlamaCppModelInfo;
+  template: ChatTemplate;
+  pool: WorkerPool;
+}
+
+/**
+ * A GGUF model on the CPU as an ai SDK `LanguageModelV4`. A trailing assistant message is
+ * continued in place. Call `close()` (or `await using`) to stop its worker processes.
+ */
+export class LlamaCppLanguageModel implements LanguageModelV4 {
+  readonly specificationVersion = 'v4';
+  readonly provider = PROVIDER;
+  readonly modelId: string;
+  readonly supportedUrls: Record<string, RegExp[]> = {};
+  readonly #options: Required<Pick<LlamaCppModelOptions, 'workers' | 'threads' | 'contextSize'>> &
+    LlamaCppModelOptions;
+  #loaded: Promise<Loaded> | undefined;
+  #closed = false;
+
+  constructor(options: LlamaCppModelOptions) {
+    const modelPath = resolve(options.modelPath);
+    this.#options = {
+      workers: 1,
+      threads: 1,
+      contextSize: 4096,
+      ...options,
+      modelPath,
+    };
+    this.modelId = options.modelId ?? modelPath.split('/').at(-1) ?? modelPath;
+  }
+
+  /** Reads the file, starts the workers and waits until each has loaded the model. */
+  async ready(): Promise<LlamaCppModelInfo> {
+    return (await this.#load()).info;
+  }
+
+  /** Renders an ai SDK prompt with the model's chat template: the exact text the model sees. */
+  async renderPrompt(prompt: LanguageModelV4CallOptions['prompt']): Promise<string> {
+    return (await this.#load()).template.render(toChatPrompt(prompt));
+  }
+
+  async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
+    const { loaded, request, warnings } = await this.#prepare(options, false);
+    const result = await loaded.pool.generate(request, {
+      ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+    });
+    return {
+      content: result.text === '' ? [] : [{ type: 'text', text: result.text }],
+      finishReason: finishReason(result),
+      usage: usage(result),
+      providerMetadata: { llamaCpp: metadata(result) },
+      request: { body: { prompt: request.prompt, settings: request.settings } },
+      response: { modelId: this.modelId, timestamp: new Date() },
+      warnings,
+    };
+  }
+
+  async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
+    const { loaded, request, warnings } = await this.#prepare(options, true);
+    const modelId = this.modelId;
+    // Cancelling the stream (the consumer stopped reading) stops the generation too.
+    const cancelled = new AbortController();
+    const signal = options.abortSignal
+      ? AbortSignal.any([options.abortSignal, cancelled.signal])
+      : cancelled.signal;
+    let open = true;
+    const stream = new ReadableStream<LanguageModelV4StreamPart>({
+      start(controller) {
+        const enqueue = (part: LanguageModelV4StreamPart) => {
+          if (open) controller.enqueue(part);
+        };
+        const end = (error?: unknown) => {
+          if (!open) return;
+          open = false;
+          if (error === undefined) controller.close();
+          else controller.error(error);
+        };
+        enqueue({ type: 'stream-start', warnings });
+        enqueue({ type: 'response-metadata', modelId, timestamp: new Date() });
+        const id = 'text-0';
+        let started = false;
+        loaded.pool
+          .generate(request, {
+            signal,
+            onDelta: (delta) => {
+              if (!started) enqueue({ type: 'text-start', id });
+              started = true;
+              enqueue({ type: 'text-delta', id, delta });
+            },
+          })
+          .then(
+            (result) => {
+              if (started) enqueue({ type: 'text-end', id });
+              enqueue({
+                type: 'finish',
+                finishReason: finishReason(result),
+                usage: usage(result),
+                providerMetadata: { llamaCpp: metadata(result) },
+              });
+              end();
+            },
+            (error) => {
+              if (signal.aborted) end(error);
+              else {
+                enqueue({ type: 'error', error });
+                end();
+              }
+            },
+          );
+      },
+      cancel() {
+        open = false;
+        cancelled.abort();
+      },
+    });
+    return { stream, request: { body: { prompt: request.prompt, settings: request.settings } } };
+  }
+
+  /** Stops the worker processes; later calls fail with a `model_closed` error. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const loaded = this.#loaded;
+    if (loaded === undefined) return;
+    try {
+      await (await loaded).pool.close();
+    } catch {
+      // The model never loaded: there is nothing to stop.
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #load(): Promise<Loaded> {
+    this.#loaded ??= (async () => {
+      const gguf = await readGgufSummary(this.#options.modelPath);
+      const templateSource: LlamaCppModelInfo['templateSource'] =
+        this.#options.chatTemplate !== undefined
+          ? 'option'
+          : gguf.chatTemplate !== undefined
+            ? 'file'
+            : 'plain-transcript';
+      const template = new ChatTemplate({
+        source: this.#options.chatTemplate ?? gguf.chatTemplate ?? PLAIN_TRANSCRIPT_TEMPLATE,
+        origin:
+          templateSource === 'file'
+            ? `${gguf.file} (tokenizer.chat_template)`
+            : templateSource === 'option'
+              ? 'the chatTemplate option'
+              : 'the plain-transcript template',
+        ...(gguf.eosToken === undefined ? {} : { eosToken: gguf.eosToken }),
+      });
+      const pool = new WorkerPool({
+        modelPath: gguf.file,
+        workers: this.#options.workers,
+        threads: this.#options.threads,
+        contextSize: this.#options.contextSize,
+        ...(this.#options.batchSize === undefined ? {} : { batchSize: this.#options.batchSize }),
+      });
+      try {
+        const workers = await pool.ready();
+        return { info: { gguf, templateSource, workers }, template, pool };
+      } catch (error) {
+        await pool.close();
+        throw error;
+      }
+    })();
+    return this.#loaded;
+  }
+
+  async #prepare(
+    options: LanguageModelV4CallOptions,
+    stream: boolean,
+  ): Promise<{ loaded: Loaded; request: GenerateRequest; warnings: SharedV4Warning[] }> {
+    if (options.tools !== undefined && options.tools.length > 0)
+      // node-llama-cpp's function calling was tried with SmolLM2-135M and Gemma-3-270M: the
+      // first never called a function, the second echoed the instructions (see the README).
+      throw new UnsupportedFunctionalityError({
+        functionality: 'tools',
+        message:
+          '@autotraj/llama-cpp does not support native tool calling (it did not work with the small models this package targets); describe tools in the prompt and parse text tags instead',
+      });
+    const warnings: SharedV4Warning[] = [];
+    if (options.responseFormat?.type === 'json')
+      warnings.push({
+        type: 'unsupported',
+        feature: 'responseFormat',
+        details: 'JSON output is not constrained; the text is returned as generated',
+      });
+    const settings = callSettings(options);
+    const chat = toChatPrompt(options.prompt);
+    if (this.#closed)
+      throw new LlamaCppError({ code: 'model_closed', message: 'the local model was closed' });
+    const loaded = await this.#load();
+    if (loaded.info.templateSource === 'plain-transcript')
+      warnings.push({
+        type: 'other',
+        message: `${loaded.info.gguf.file} has no chat template (a base model): the prompt is a plain "User:"/"Assistant:" transcript`,
+      });
+    const request: GenerateRequest = { prompt: loaded.template.render(chat), settings, stream };
+    return { loaded, request, warnings };
+  }
+}
+
+function callSettings(options: LanguageModelV4CallOptions): GenerateSettings {
+  const extra = parseProviderOptions(options.providerOptions);
+  const settings: GenerateSettings = {};
+  const number = (argument: string, value: number | undefined, ok: (v: number) => boolean) => {
+    if (value === undefined) return undefined;
+    if (!Number.isFinite(value) || !ok(value))
+      throw new InvalidArgumentError({ argument, message: `${argument} out of range: ${value}` });
+    return value;
+  };
+  const maxTokens = number(
+    'maxOutputTokens',
+    options.maxOutputTokens,
+    (v) => Number.isInteger(v) && v >= 1,
+  );
+  const temperature = number('temperature', options.temperature, (v) => v >= 0);
+  const topP = number('topP', options.topP, (v) => v > 0 && v <= 1);
+  const topK = number('topK', options.topK, (v) => Number.isInteger(v) && v >= 0);
+  const seed = number('seed', options.seed, (v) => Number.isInteger(v) && v >= 0);
+  if (maxTokens !== undefined) settings.maxTokens = maxTokens;
+  if (temperature !== undefined) settings.temperature = temperature;
+  if (topP !== undefined) settings.topP = topP;
+  if (topK !== undefined) settings.topK = topK;
+  if (seed !== undefined) settings.seed = seed;
+  if (extra.minP !== undefined) settings.minP = extra.minP;
+  if (options.stopSequences !== undefined && options.stopSequences.length > 0)
+    settings.stopSequences = options.stopSequences;
+  const frequencyPenalty = options.frequencyPenalty ?? extra.repeatPenalty?.frequencyPenalty;
+  const presencePenalty = options.presencePenalty ?? extra.repeatPenalty?.presencePenalty;
+  if (
+    extra.repeatPenalty !== undefined ||
+    frequencyPenalty !== undefined ||
+    presencePenalty !== undefined
+  )
+    settings.repeatPenalty = {
+      ...extra.repeatPenalty,
+      ...(frequencyPenalty === undefined ? {} : { frequencyPenalty }),
+      ...(presencePenalty === undefined ? {} : { presencePenalty }),
+    };
+  return settings;
+}
+
+function finishReason(result: GenerateResult): LanguageModelV4FinishReason {
+  switch (result.finish) {
+    case 'eos':
+    case 'stop-sequence':
+      return { unified: 'stop', raw: result.finish };
+    case 'length':
+    case 'context-full':
+      return { unified: 'length', raw: result.finish };
+    case 'aborted':
+      return { unified: 'interrupted', raw: result.finish };
+  }
+}
+
+function usage(result: GenerateResult): LanguageModelV4Usage {
+  return {
+    inputTokens: {
+      total: result.promptTokens,
+      noCache: result.evaluatedPromptTokens,
+      cacheRead: result.reusedPromptTokens,
+      cacheWrite: undefined,
+    },
+    outputTokens: { total: result.outputTokens, text: result.outputTokens, reasoning: undefined },
+  };
+}
+
+function metadata(result: GenerateResult) {
+  return {
+    promptTokens: result.promptTokens,
+    reusedPromptTokens: result.reusedPromptTokens,
+    evaluatedPromptTokens: result.evaluatedPromptTokens,
+    outputTokens: result.outputTokens,
+    promptMs: result.promptMs,
+    generationMs: result.generationMs,
+    finish: result.finish,
+    ...(result.stopSequence === undefined ? {} : { stopSequence: result.stopSequence }),
+  };
+}
+
+/** An ai SDK model over a GGUF file; see {@link LlamaCppModelOptions}. */
+export function createLlamaCppModel(options: LlamaCppModelOptions): LlamaCppLanguageModel {
+  return new LlamaCppLanguageModel(options);
+}

@@ -1,0 +1,310 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { LlamaCppError, ModelFileError } from './errors.js';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LoadInfo,
+  SerializedError,
+  WorkerInit,
+  WorkerMessage,
+} from './protocol.js';
+
+export interface WorkerPoolOptions extends WorkerInit {
+  /** Worker processes, each holding its own copy of the model. */
+  workers: number;
+}
+
+export interface PoolCall {
+  signal?: AbortSignal;
+  onDelta?: (text: string) => void;
+}
+
+interface Job {
+  id: number;
+  request: GenerateRequest;
+  call: PoolCall;
+  resolve: (result: GenerateResult) => void;
+  reject: (error: unknown) => void;
+  onAbort?: () => void;
+}
+
+interface Worker {
+  child: ChildProcess;
+  ready: Promise<LoadInfo>;
+  info?: LoadInfo;
+  job?: Job;
+  /** Text of the worker's context after its last call: prompt plus output. */
+  contextText: string;
+  dead: boolean;
+}
+
+// When this module runs from TypeScript source (the package's own tests), the worker is forked
+// from source too: Node strips the types, and this hook maps the `.js` import specifiers of the
+// sources to their `.ts` files.
+const SOURCE_HOOKS = `export async function resolve(specifier, context, next) {
+  try { return await next(specifier, context); } catch (error) {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.\\.?\\//.test(specifier) && specifier.endsWith('.js'))
+      return next(specifier.slice(0, -3) + '.ts', context);
+    throw error;
+  }
+}`;
+const SOURCE_REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(
+  `data:text/javascript,${encodeURIComponent(SOURCE_HOOKS)}`,
+)});`;
+
+function workerEntry(): { path: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const path = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
+  const execArgv = fromSource
+    ? [
+        '--conditions=@autotraj/source',
+        '--import',
+        `data:text/javascript,${encodeURIComponent(SOURCE_REGISTER)}`,
+      ]
+    : [];
+  return { path, execArgv };
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+}
+
+function revive(error: SerializedError): Error {
+  if (error.name === ModelFileError.errorName && error.file !== undefined)
+    return new ModelFileError({
+      file: error.file,
+      code: error.code === 'model_file_missing' ? 'model_file_missing' : 'model_file_invalid',
+      detail: error.message.startsWith(`${error.file}: `)
+        ? error.message.slice(error.file.length + 2)
+        : error.message,
+    });
+  if (error.name === LlamaCppError.errorName)
+    return new LlamaCppError({
+      code:
+        (error.code as ConstructorParameters<typeof LlamaCppError>[0]['code']) ?? 'worker_failed',
+      message: error.message,
+    });
+  return new LlamaCppError({ code: 'worker_failed', message: `model worker: ${error.message}` });
+}
+
+/**
+ * N worker processes, each with the model loaded and one context. A call goes to the idle
+ * worker whose last context shares the longest prefix with its prompt, so a growing transcript
+ * keeps landing where its prefix is already evaluated; calls beyond N wait in order.
+ */
+export class WorkerPool {
+  readonly #options: WorkerPoolOptions;
+  readonly #workers: Worker[] = [];
+  readonly #pending: Job[] = [];
+  #nextId = 1;
+  #closed = false;
+  #failure: unknown;
+  #dispatchScheduled = false;
+
+  constructor(options: WorkerPoolOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+    this.#options = options;
+    for (let i = 0; i < options.workers; i++) this.#workers.push(this.#spawn());
+  }
+
+  /** Resolves once every worker has loaded the model; rejects with the first load failure. */
+  async ready(): Promise<LoadInfo[]> {
+    return Promise.all(this.#workers.map((w) => w.ready));
+  }
+
+  generate(request: GenerateRequest, call: PoolCall = {}): Promise<GenerateResult> {
+    if (this.#closed)
+      return Promise.reject(
+        new LlamaCppError({ code: 'model_closed', message: 'the local model was closed' }),
+      );
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (call.signal?.aborted) return Promise.reject(abortReason(call.signal));
+    return new Promise<GenerateResult>((resolve, reject) => {
+      const job: Job = { id: this.#nextId++, request, call, resolve, reject };
+      if (call.signal) {
+        const signal = call.signal;
+        job.onAbort = () => {
+          const queued = this.#pending.indexOf(job);
+          if (queued !== -1) {
+            this.#pending.splice(queued, 1);
+            reject(abortReason(signal));
+            return;
+          }
+          // Running: the worker stops at the next token and answers `done` (finish 'aborted').
+          const worker = this.#workers.find((w) => w.job === job);
+          worker?.child.send({ type: 'abort', id: job.id });
+        };
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.#pending.push(job);
+      this.#scheduleDispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = new LlamaCppError({
+      code: 'model_closed',
+      message: 'the local model was closed',
+    });
+    for (const job of this.#pending.splice(0)) this.#settle(job, () => job.reject(closed));
+    await Promise.all(
+      this.#workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.dead || w.child.exitCode !== null) return resolve();
+            const timer = setTimeout(() => w.child.kill('SIGKILL'), 5_000);
+            w.child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            if (w.child.connected) w.child.send({ type: 'close' });
+            else w.child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  #spawn(): Worker {
+    const entry = workerEntry();
+    const child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    let readyResolve!: (info: LoadInfo) => void;
+    let readyReject!: (error: unknown) => void;
+    const ready = new Promise<LoadInfo>((resolve, reject) => {
+      readyResolve = resolve;
+      readyReject = reject;
+    });
+    // Awaited by ready() or by a dispatch; never an unhandled rejection on its own.
+    ready.catch(() => {});
+    const worker: Worker = { child, ready, contextText: '', dead: false };
+    child.on('message', (message: WorkerMessage) =>
+      this.#onMessage(worker, message, readyResolve, readyReject),
+    );
+    child.on('error', (error) => this.#onExit(worker, error, readyReject));
+    child.on('exit', (code, signal) =>
+      this.#onExit(worker, new Error(`exited with ${signal ?? `code ${code}`}`), readyReject),
+    );
+    const { workers: _, ...init } = this.#options;
+    child.send({ type: 'init', init });
+    return worker;
+  }
+
+  #onMessage(
+    worker: Worker,
+    message: WorkerMessage,
+    readyResolve: (info: LoadInfo) => void,
+    readyReject: (error: unknown) => void,
+  ): void {
+    switch (message.type) {
+      case 'ready':
+        worker.info = message.info;
+        readyResolve(message.info);
+        this.#dispatch();
+        return;
+      case 'init-failed': {
+        const error = revive(message.error);
+        this.#fail(error);
+        readyReject(error);
+        return;
+      }
+      case 'delta':
+        if (worker.job?.id === message.id) worker.job.call.onDelta?.(message.text);
+        return;
+      case 'done':
+      case 'failed': {
+        const job = worker.job;
+        if (job?.id !== message.id) return;
+        worker.job = undefined;
+        if (message.type === 'done') {
+          worker.contextText = job.request.prompt + message.result.text;
+          const signal = job.call.signal;
+          if (message.result.finish === 'aborted' && signal?.aborted)
+            this.#settle(job, () => job.reject(abortReason(signal)));
+          else this.#settle(job, () => job.resolve(message.result));
+        } else {
+          worker.contextText = '';
+          this.#settle(job, () => job.reject(revive(message.error)));
+        }
+        this.#dispatch();
+        return;
+      }
+    }
+  }
+
+  #onExit(worker: Worker, cause: Error, readyReject: (error: unknown) => void): void {
+    if (worker.dead) return;
+    worker.dead = true;
+    const error = new LlamaCppError({
+      code: 'worker_failed',
+      message: `a model worker ${cause.message}`,
+      cause,
+    });
+    readyReject(error);
+    const job = worker.job;
+    worker.job = undefined;
+    if (job) this.#settle(job, () => job.reject(error));
+    if (this.#closed) return;
+    // A crashed worker is replaced unless the model never loaded at all.
+    const index = this.#workers.indexOf(worker);
+    if (worker.info !== undefined && index !== -1) this.#workers[index] = this.#spawn();
+    else this.#fail(error);
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= error;
+    for (const job of this.#pending.splice(0)) this.#settle(job, () => job.reject(error));
+  }
+
+  #settle(job: Job, settle: () => void): void {
+    if (job.onAbort) job.call.signal?.removeEventListener('abort', job.onAbort);
+    settle();
+  }
+
+  /**
+   * Dispatch after the current turn of the event loop, so calls made together (Promise.all)
+   * are matched to workers together rather than first come, first served.
+   */
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    setImmediate(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
+  }
+
+  #dispatch(): void {
+    for (;;) {
+      const idle = this.#workers.filter((w) => !w.dead && w.info !== undefined && !w.job);
+      if (idle.length === 0 || this.#pending.length === 0) return;
+      // Among the oldest waiting calls (as many as there are idle workers), the call and worker
+      // sharing the longest prefix go first: a growing transcript returns to its own worker
+      // even when an unrelated call arrived just before it.
+      const window = this.#pending.slice(0, idle.length);
+      let best: { job: Job; worker: Worker; shared: number } | undefined;
+      for (const job of window)
+        for (const worker of idle) {
+          const shared = commonPrefixLength(worker.contextText, job.request.prompt);
+          if (best === undefined || shared > best.shared) best = { job, worker, shared };
+        }
+      if (best === undefined) return;
+      this.#pending.splice(this.#pending.indexOf(best.job), 1);
+      best.worker.job = best.job;
+      best.worker.child.send({ type: 'generate', id: best.job.id, request: best.job.request });
+    }
+  }
+}
