@@ -1,7 +1,6 @@
 import {
   type AdvantageEstimator,
   createPaperReward,
-  createPolicyModel,
   createRolloutTools,
   openRewardModel,
   readPrompts,
@@ -10,16 +9,13 @@ import {
 } from '@autotraj/rl';
 import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
+import { addModelOptions, MODEL_HELP, type ModelFlags, resolveCliModel } from '../model-options.js';
 import { parseInteger } from '../options.js';
 import type { CliCommand } from './command.js';
 
-interface RolloutOptions {
+interface RolloutOptions extends ModelFlags {
   prompts: string;
   groupSize: string;
-  model: string;
-  baseUrl?: string;
-  apiKey?: string;
-  cassette?: string;
   rm?: string;
   out: string;
   tools: string;
@@ -36,7 +32,7 @@ const estimators: AdvantageEstimator[] = ['grpo', 'dr-grpo', 'rloo'];
 
 export const rolloutCommand: CliCommand = {
   register(program, io) {
-    program
+    const command = program
       .command('rollout')
       .description(
         'G rollouts per prompt from an OpenAI-compatible policy, scored with the paper reward, with GRPO advantages (resumable)',
@@ -46,13 +42,6 @@ export const rolloutCommand: CliCommand = {
         'tasks (id, question, goldAnswers, dataSource) or GSM8K lines',
       )
       .requiredOption('--group-size <G>', 'rollouts per prompt (paper: 4)')
-      .requiredOption('--model <id>', 'policy model id (e.g. the vLLM served model name)')
-      .option(
-        '--base-url <url>',
-        'OpenAI-compatible base URL, e.g. http://localhost:8000/v1 (default: $OPENAI_BASE_URL)',
-      )
-      .option('--api-key <key>', 'API key (default: $OPENAI_API_KEY, or EMPTY for vLLM)')
-      .option('--cassette <file.jsonl>', 'answer from a recorded cassette instead of a live server')
       .option(
         '--rm <model.onnx>',
         'trajectory reward model (dir/model.onnx from `autotraj train-rm`); without it the reward is format + outcome only',
@@ -65,103 +54,98 @@ export const rolloutCommand: CliCommand = {
       .option('--estimator <name>', `advantage estimator: ${estimators.join(', ')}`, 'grpo')
       .option('--limit <n>', 'only the first n prompts')
       .option('--seed <n>', 'base sampling seed: rollout i of a group samples with seed n+i')
-      .option('--run-tag <tag>', 'distinguishes groups of the same prompt across runs / epochs', '')
-      .action(async (options: RolloutOptions) => {
-        const groupSize = parseInteger('--group-size', options.groupSize, 1);
-        const concurrency = parseInteger('--concurrency', options.concurrency, 1);
-        const maxToolCalls = parseInteger('--max-tool-calls', options.maxToolCalls, 0);
-        const temperature = Number(options.temperature);
-        if (!Number.isFinite(temperature) || temperature < 0)
-          throw new CliError({
-            message: `--temperature must be >= 0, got "${options.temperature}"`,
-            exitCode: 2,
-          });
-        if (!(estimators as string[]).includes(options.estimator)) {
-          throw new CliError({
-            message: `--estimator must be one of ${estimators.join(', ')}, got "${options.estimator}"`,
-            exitCode: 2,
-          });
-        }
-        const baseURL = options.baseUrl ?? process.env.OPENAI_BASE_URL;
-        if (options.cassette === undefined && baseURL === undefined) {
-          throw new CliError({
-            message:
-              'give --base-url (or $OPENAI_BASE_URL) for a live policy, or --cassette to replay one',
-            exitCode: 2,
-          });
-        }
-        const model = createPolicyModel({
-          model: options.model,
-          ...(baseURL === undefined ? {} : { baseURL }),
-          ...((options.apiKey ?? process.env.OPENAI_API_KEY)
-            ? { apiKey: options.apiKey ?? process.env.OPENAI_API_KEY }
-            : {}),
-          ...(options.cassette === undefined ? {} : { cassette: options.cassette }),
+      .option(
+        '--run-tag <tag>',
+        'distinguishes groups of the same prompt across runs / epochs',
+        '',
+      );
+    addModelOptions(command).action(async (options: RolloutOptions) => {
+      const groupSize = parseInteger('--group-size', options.groupSize, 1);
+      const concurrency = parseInteger('--concurrency', options.concurrency, 1);
+      const maxToolCalls = parseInteger('--max-tool-calls', options.maxToolCalls, 0);
+      const temperature = Number(options.temperature);
+      if (!Number.isFinite(temperature) || temperature < 0)
+        throw new CliError({
+          message: `--temperature must be >= 0, got "${options.temperature}"`,
+          exitCode: 2,
         });
-        const toolNames = options.tools
-          .split(',')
-          .map((t) => t.trim())
-          .filter((t) => t !== '');
-        const { tools, close: closeTools } = createRolloutTools(toolNames);
-        let scorer: TrajectoryScorer | null = null;
-        try {
-          scorer = options.rm === undefined ? null : await openRewardModel({ path: options.rm });
-          const summary = await runRollouts({
-            prompts: readPrompts(
-              options.prompts,
-              options.limit === undefined
+      if (!(estimators as string[]).includes(options.estimator)) {
+        throw new CliError({
+          message: `--estimator must be one of ${estimators.join(', ')}, got "${options.estimator}"`,
+          exitCode: 2,
+        });
+      }
+      if (options.model === undefined && options.replay === undefined)
+        throw new CliError({
+          message: `give --model (${MODEL_HELP}) for the policy, or --replay <cassette>`,
+          exitCode: 2,
+        });
+      const resolved = await resolveCliModel(options);
+      const model = resolved.model;
+      const toolNames = options.tools
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+      const { tools, close: closeTools } = createRolloutTools(toolNames);
+      let scorer: TrajectoryScorer | null = null;
+      try {
+        scorer = options.rm === undefined ? null : await openRewardModel({ path: options.rm });
+        const summary = await runRollouts({
+          prompts: readPrompts(
+            options.prompts,
+            options.limit === undefined ? {} : { limit: parseInteger('--limit', options.limit, 1) },
+          ),
+          groupSize,
+          model,
+          tools,
+          generation: {
+            maxToolCalls,
+            modelName: resolved.modelName,
+            sampling: {
+              temperature,
+              ...(options.seed === undefined
                 ? {}
-                : { limit: parseInteger('--limit', options.limit, 1) },
-            ),
-            groupSize,
-            model,
-            tools,
-            generation: {
-              maxToolCalls,
-              sampling: {
-                temperature,
-                ...(options.seed === undefined
-                  ? {}
-                  : { seed: parseInteger('--seed', options.seed, 0) }),
-              },
+                : { seed: parseInteger('--seed', options.seed, 0) }),
             },
-            reward: createPaperReward({ trajectoryModel: scorer }),
-            advantage: { estimator: options.estimator as AdvantageEstimator },
-            outDir: options.out,
-            concurrency,
-            runTag: options.runTag,
-            onGroup: (records) => {
-              if (io.interactive)
-                io.stderr.write(
-                  `\r${records[0]!.groupId}: ${records.map((r) => r.reward.total.toFixed(2)).join(' ')}   `,
-                );
-            },
+          },
+          reward: createPaperReward({ trajectoryModel: scorer }),
+          advantage: { estimator: options.estimator as AdvantageEstimator },
+          outDir: options.out,
+          concurrency,
+          runTag: options.runTag,
+          onGroup: (records) => {
+            if (io.interactive)
+              io.stderr.write(
+                `\r${records[0]!.groupId}: ${records.map((r) => r.reward.total.toFixed(2)).join(' ')}   `,
+              );
+          },
+        });
+        println(
+          io.stdout,
+          formatTable([
+            ['groups written', summary.groups],
+            ['rollouts written', summary.rollouts],
+            ['groups already done (resume)', summary.resumedGroups],
+            ['groups failed', summary.failedGroups],
+            ['zero-variance groups', summary.zeroVarianceGroups],
+            ['mean reward', Number(summary.meanReward.toFixed(4))],
+            ['reward batches', summary.rewardBatches],
+            ['seconds', Number((summary.durationMs / 1000).toFixed(1))],
+          ]),
+        );
+        println(io.stdout, `wrote ${summary.path}`);
+        for (const error of summary.errors)
+          println(io.stderr, `autotraj rollout: group ${error.groupId} failed: ${error.message}`);
+        if (summary.failedGroups > 0) {
+          throw new CliError({
+            message: `${summary.failedGroups} group(s) failed; rerun the same command to retry them`,
           });
-          println(
-            io.stdout,
-            formatTable([
-              ['groups written', summary.groups],
-              ['rollouts written', summary.rollouts],
-              ['groups already done (resume)', summary.resumedGroups],
-              ['groups failed', summary.failedGroups],
-              ['zero-variance groups', summary.zeroVarianceGroups],
-              ['mean reward', Number(summary.meanReward.toFixed(4))],
-              ['reward batches', summary.rewardBatches],
-              ['seconds', Number((summary.durationMs / 1000).toFixed(1))],
-            ]),
-          );
-          println(io.stdout, `wrote ${summary.path}`);
-          for (const error of summary.errors)
-            println(io.stderr, `autotraj rollout: group ${error.groupId} failed: ${error.message}`);
-          if (summary.failedGroups > 0) {
-            throw new CliError({
-              message: `${summary.failedGroups} group(s) failed; rerun the same command to retry them`,
-            });
-          }
-        } finally {
-          await scorer?.close();
-          await closeTools();
         }
-      });
+      } finally {
+        await scorer?.close();
+        await closeTools();
+        await resolved.close();
+      }
+    });
   },
 };

@@ -142,17 +142,8 @@ export const runCommand: CliCommand = {
         // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
         // same prompts, temperature 0.3 and seeds 0..G-1 as candidate sampling.
         const policyRollout = live
-          ? [
-              '--model',
-              (flags.model ?? '').replace(/^openai:/, ''),
-              ...(flags.baseUrl ? ['--base-url', flags.baseUrl] : []),
-            ]
-          : [
-              '--model',
-              demoFixtures.modelId,
-              '--cassette',
-              flags.replay ?? demoFixtures.cassettePath,
-            ];
+          ? ['--model', flags.model ?? '', ...(flags.baseUrl ? ['--base-url', flags.baseUrl] : [])]
+          : ['--replay', flags.replay ?? demoFixtures.cassettePath];
         await stage('3. rollout: RL groups scored with format + outcome + reward model', [
           'rollout',
           '--prompts',

@@ -35,6 +35,7 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   maxAttempts: number;
   maxToolCalls: number;
   temperature: number;
+  maxTokens?: number;
   preset: PresetName;
   json?: boolean;
 }
@@ -149,6 +150,11 @@ export const synthesizeCommand: CliCommand = {
         3,
       )
       .option('--temperature <t>', 'candidate sampling temperature', Number.parseFloat, 0.3)
+      .option(
+        '--max-tokens <n>',
+        "output tokens per model call (default: the server's; 512 for local: models, which may not stop on their own)",
+        integerOption('--max-tokens'),
+      )
       .option(
         '--preset <preset>',
         'evaluator preset: paper or full',
