@@ -220,11 +220,17 @@ export function extractAnswers(input: string, options: ExtractOptions = {}): Ans
     const hashes = [...text.matchAll(/^#### *(.+?) *$/gm)];
     const hash = hashes[hashes.length - 1];
     if (hash !== undefined)
-      candidates.push({ text: hash[1]!, source: 'marker', priority: 1, position: hash.index! });
+      // Plain text, so `84,5` is a decimal comma and `1,234` has a thousands separator.
+      candidates.push({
+        text: canonicalNumberToken(hash[1]!) ?? hash[1]!,
+        source: 'marker',
+        priority: 1,
+        position: hash.index!,
+      });
     const lastLine = /(?:^|\n)[ \t]*A:[ \t]*(.+?)\s*$/.exec(text);
     if (lastLine !== null)
       candidates.push({
-        text: lastLine[1]!,
+        text: canonicalNumberToken(lastLine[1]!) ?? lastLine[1]!,
         source: 'marker',
         priority: 1,
         position: lastLine.index,

@@ -29,9 +29,10 @@ export function parsePlainNumber(raw: string): number | null {
   text = text
     .replace(/^\$|\$$/g, '')
     .replace(/^\\\$|\\\$$/g, '')
-    .replace(/\\?%$/, '')
     .replace(/^[$€£¥]/, '')
     .trim();
+  // A percent is a value / 100 with its own matching rule (`numbersEqual`), not a plain number.
+  if (text.endsWith('%')) return null;
   const negative = text.startsWith('-');
   const body = negative ? text.slice(1).trim() : text;
   const frac = /^\\[dtc]?frac\{(\d+)\}\{(\d+)\}$/.exec(body) ?? /^(\d+)\s*\/\s*(\d+)$/.exec(body);
@@ -56,4 +57,34 @@ export function numbersClose(a: number, b: number, precision: number): boolean {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   const tolerance = Math.max(10 ** -precision, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
   return Math.abs(a - b) <= tolerance * (1 + 1e-12);
+}
+
+/** A number as written: its value, and whether it is an integer or a percent of one. */
+export interface WrittenNumber {
+  value: number;
+  /** The integer's digits (with sign) when it is written as an integer, for exact comparison. */
+  integer: bigint | null;
+  percent: boolean;
+}
+
+/** The value of `text` (a plain number), as written with or without a percent sign. */
+export function writtenNumber(text: string, percent = false): WrittenNumber | null {
+  const value = parsePlainNumber(text);
+  if (value === null) return null;
+  const digits = canonicalNumberToken(text.trim().replace(/^\\?\$|^[€£¥]/, ''));
+  const integer = digits !== null && /^-?\d+$/.test(digits) ? BigInt(digits) : null;
+  return { value: percent ? value / 100 : value, integer, percent };
+}
+
+/**
+ * Math-Verify's rules for numbers: integers compare exactly (`2^{60}` digits and all); a
+ * percent is its value / 100 (`28\%` = 0.28, `13.18\%` is not 13.18), except that an integer
+ * percent also matches the bare integer (`28\%` = 28). A negative percent keeps only its value
+ * (Math-Verify's parse of `-30\%` is not a percent atom). Other numbers agree to `precision`
+ * decimal places.
+ */
+export function numbersEqual(a: WrittenNumber, b: WrittenNumber, precision: number): boolean {
+  const integerLike = (n: WrittenNumber) => n.integer !== null && (!n.percent || n.integer >= 0n);
+  if (integerLike(a) && integerLike(b)) return a.integer === b.integer;
+  return numbersClose(a.value, b.value, precision);
 }

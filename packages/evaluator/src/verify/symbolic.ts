@@ -81,7 +81,8 @@ function toNode(tree: AnswerTree): Node {
     const items = tree.items.map(toNode);
     return items.length === 1 ? items[0]! : { kind: 'list', items };
   }
-  const json = parseLatex(tree.latex);
+  if (tree.literal) return { kind: 'text', key: tree.key };
+  const json = parseLatex(tree.percent ? `\\frac{${tree.latex}}{100}` : tree.latex);
   if (json === null || (typeof json === 'string' && json.startsWith("'")))
     return { kind: 'text', key: tree.key };
   return { kind: 'expr', json, key: tree.key };
@@ -507,7 +508,18 @@ class Comparer {
     if (variables.length === 0) {
       const va = numericValue(a);
       const vb = numericValue(b);
-      if (va !== null && vb !== null) return complexClose(va, vb, this.options.precision);
+      if (va !== null && vb !== null) {
+        const close = complexClose(va, vb, this.options.precision);
+        // Doubles overflow (`3^{2007}` is Infinity) or round (`2^{60} + 1`): for exact values
+        // that look equal only that way, the exact difference decides, as in Math-Verify.
+        const rounded =
+          !Number.isFinite(va.re) || !Number.isFinite(vb.re) || Math.abs(va.re) > 2 ** 53;
+        if (close && rounded && va.im === 0 && vb.im === 0 && !hasFloat(a) && !hasFloat(b)) {
+          const exact = exactlyZero(['Subtract', a, b]);
+          if (exact !== null) return exact;
+        }
+        return close;
+      }
       return this.structural(a, b);
     }
     if (this.options.strict && unknownsOf(a).join() !== unknownsOf(b).join()) return false;
@@ -534,6 +546,26 @@ class Comparer {
     } catch {
       return false;
     }
+  }
+}
+
+/** A decimal literal anywhere (`0.5`, `{ num: '1.5' }`): the value is not exact. */
+function hasFloat(json: Json): boolean {
+  if (typeof json === 'number') return !Number.isInteger(json);
+  if (isArray(json)) return json.some(hasFloat);
+  if (json !== null && typeof json === 'object' && 'num' in json)
+    return String((json as { num: unknown }).num).includes('.');
+  return false;
+}
+
+/** Is the exactly evaluated expression zero? Null when the engine cannot say. */
+function exactlyZero(json: Json): boolean | null {
+  try {
+    const value = ce().box(json).evaluate();
+    if (!value.isNumberLiteral) return null;
+    return value.is(0) === true;
+  } catch {
+    return null;
   }
 }
 
