@@ -69,6 +69,8 @@ const LETTER_CHOICE = /^\\text\{\(?([A-E])\)?\}$/;
 
 /** Top-level comma items (outside braces, brackets and parentheses). */
 function topLevelItems(text: string): string[] {
+  // `70,110` in a MATH answer is one number with a thousands separator.
+  if (/^-?\d{1,3}(?:,\d{3})+$/.test(text)) return [text];
   const items: string[] = [];
   let depth = 0;
   let start = 0;
@@ -76,8 +78,9 @@ function topLevelItems(text: string): string[] {
     const c = text[i];
     if (c === '{' || c === '(' || c === '[') depth++;
     else if (c === '}' || c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0 && !text.startsWith('\\!', i + 1)) {
-      // `{,}` (inside braces) and `,\!` are thousands separators, not item boundaries.
+    else if (c === ',' && depth === 0 && !/^\s*\\!/.test(text.slice(i + 1)) && text[i - 1] !== '\\') {
+      // `{,}` (inside braces) and `,\!` are thousands separators and `\,` is a space, not
+      // item boundaries.
       items.push(text.slice(start, i).trim());
       start = i + 1;
     }

@@ -14,7 +14,7 @@ describe('extractAnswers', () => {
   });
 
   it('joins boxes that stand side by side into one list answer', () => {
-    expect(best('\\boxed{(1, 2)}, \\boxed{(2, 1)}')?.text).toBe('(1, 2),(2, 1)');
+    expect(best('\\boxed{(1, 2)}, \\boxed{(2, 1)}')?.text).toBe('(1, 2), (2, 1)');
   });
 
   it('reads <answer> blocks, #### lines, A: lines and "the answer is"', () => {

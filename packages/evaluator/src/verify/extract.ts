@@ -79,7 +79,8 @@ function joinTrailing(
     parts.unshift(spans[i]!.content);
     start = spans[i]!.start;
   }
-  return { start, end: last.end, content: parts.join(',') };
+  // `, ` and not `,`: `$45$ or $135$` is two answers, never the number 45,135.
+  return { start, end: last.end, content: parts.join(', ') };
 }
 
 const ENV_GAP = /^\s*(?:,|;|and|or|&|\\quad|\\qquad)?\s*(?:,|and|or)?\s*$/i;

@@ -78,7 +78,7 @@ export function normalizeLatex(raw: string): string {
       return `\\text{${content}}`;
     },
   );
-  text = text.replace(/\{,\}/g, ',').replace(/,\\!\s*/g, ',');
+  text = text.replace(/\{,\}/g, ',').replace(/,\s*\\!\s*/g, ',');
   text = text.replace(SPACING, ' ');
   // Degrees are a unit (`90^\circ` is 90, also in `y = 52^\circ` or a list of angles), as
   // Math-Verify reads them; only inside a trigonometric function (`\tan 45^\circ`) do they
@@ -156,11 +156,15 @@ function itemTree(raw: string): AnswerTree | null {
     item = parts.join('/');
   }
   const percent = /^(.*?)\s*\\%$/.exec(item);
-  if (percent && percent[1] !== '') {
+  if (percent && percent[1] !== '' && !/[=<>]|\\[lg]eq?(?![a-zA-Z])/.test(percent[1]!)) {
     const value = percent[1]!.trim();
     return { kind: 'item', latex: value, key: itemKey(value), percent: true };
   }
-  item = item.replace(/\\%/g, '').trim();
+  // Inside a relation (`y = 25\%`) a percent is its value.
+  item = item
+    .replace(/(\d+(?:\.\d+)?)\s*\\%/g, '\\frac{$1}{100}')
+    .replace(/\\%/g, '')
+    .trim();
   if (item === '') return null;
   const option = /^\\text\{\s*\(?([A-Z])\)?\s*\}$|^\(([A-Z])\)$/.exec(item);
   if (option) item = option[1] ?? option[2]!;

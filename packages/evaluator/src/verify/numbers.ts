@@ -59,32 +59,54 @@ export function numbersClose(a: number, b: number, precision: number): boolean {
   return Math.abs(a - b) <= tolerance * (1 + 1e-12);
 }
 
-/** A number as written: its value, and whether it is an integer or a percent of one. */
+/** A number as written: its value, its exact value when it has one, whether a percent. */
 export interface WrittenNumber {
   value: number;
-  /** The integer's digits (with sign) when it is written as an integer, for exact comparison. */
-  integer: bigint | null;
+  /** Integers and fractions (`\frac{4036082}{4036081}`, `1 1/2`) as numerator / denominator. */
+  exact: { num: bigint; den: bigint } | null;
   percent: boolean;
+}
+
+/** Numerator and denominator of an integer, fraction or mixed number; null for decimals. */
+function exactRational(raw: string): { num: bigint; den: bigint } | null {
+  let text = raw
+    .trim()
+    .replace(/^\$|\$$/g, '')
+    .replace(/^\\?\$|^[€£¥]/, '')
+    .trim();
+  const negative = text.startsWith('-');
+  if (negative) text = text.slice(1).trim();
+  const sign = negative ? -1n : 1n;
+  const frac = /^\\[dtc]?frac\{(\d+)\}\{(\d+)\}$/.exec(text) ?? /^(\d+)\s*\/\s*(\d+)$/.exec(text);
+  if (frac) return frac[2] === '0' || /^0+$/.test(frac[2]!) ? null : { num: sign * BigInt(frac[1]!), den: BigInt(frac[2]!) };
+  const mixed = /^(\d+)\s+(\d+)\/(\d+)$/.exec(text);
+  if (mixed && !/^0+$/.test(mixed[3]!)) {
+    const den = BigInt(mixed[3]!);
+    return { num: sign * (BigInt(mixed[1]!) * den + BigInt(mixed[2]!)), den };
+  }
+  const digits = canonicalNumberToken(text);
+  return digits !== null && /^\d+$/.test(digits) ? { num: sign * BigInt(digits), den: 1n } : null;
 }
 
 /** The value of `text` (a plain number), as written with or without a percent sign. */
 export function writtenNumber(text: string, percent = false): WrittenNumber | null {
   const value = parsePlainNumber(text);
   if (value === null) return null;
-  const digits = canonicalNumberToken(text.trim().replace(/^\\?\$|^[€£¥]/, ''));
-  const integer = digits !== null && /^-?\d+$/.test(digits) ? BigInt(digits) : null;
-  return { value: percent ? value / 100 : value, integer, percent };
+  return { value: percent ? value / 100 : value, exact: exactRational(text), percent };
 }
 
 /**
- * Math-Verify's rules for numbers: integers compare exactly (`2^{60}` digits and all); a
- * percent is its value / 100 (`28\%` = 0.28, `13.18\%` is not 13.18), except that an integer
- * percent also matches the bare integer (`28\%` = 28). A negative percent keeps only its value
- * (Math-Verify's parse of `-30\%` is not a percent atom). Other numbers agree to `precision`
- * decimal places.
+ * Math-Verify's rules for numbers: integers and fractions compare exactly (`2^{60}` digits and
+ * all; `\frac{4036082}{4036081}` is not its inverse, whatever the rounding); a percent is its
+ * value / 100 (`28\%` = 0.28, `13.18\%` is not 13.18), except that an integer percent also
+ * matches the bare integer (`28\%` = 28). A negative percent keeps only its value (Math-Verify
+ * does not read `-30\%` as a percent). Decimals agree to `precision` decimal places.
  */
 export function numbersEqual(a: WrittenNumber, b: WrittenNumber, precision: number): boolean {
-  const integerLike = (n: WrittenNumber) => n.integer !== null && (!n.percent || n.integer >= 0n);
-  if (integerLike(a) && integerLike(b)) return a.integer === b.integer;
+  const integer = (n: WrittenNumber) =>
+    n.exact !== null && n.exact.den === 1n && (!n.percent || n.exact.num >= 0n);
+  if (integer(a) && integer(b)) return a.exact!.num === b.exact!.num;
+  if (a.exact !== null && b.exact !== null && !a.percent && !b.percent)
+    return a.exact.num * b.exact.den === b.exact.num * a.exact.den;
   return numbersClose(a.value, b.value, precision);
 }

@@ -9,6 +9,7 @@ import {
 import { type AnswerSource, type ExtractionTarget, extractAnswers } from './extract.js';
 import { answerTree } from './normalize.js';
 import { numbersEqual, type WrittenNumber, writtenNumber } from './numbers.js';
+import type { AnswerBackend } from './math-verify-backend.js';
 import type { SymbolicRequest } from './symbolic.js';
 
 export interface EquivalenceOptions {
@@ -33,7 +34,8 @@ export interface VerifyAnswerOptions extends EquivalenceOptions {
   sources?: ReadonlyArray<AnswerSource>;
 }
 
-export type VerificationMethod = 'none' | 'string' | 'number' | 'symbolic';
+/** `math-verify`: the verdict came from the Python Math-Verify backend. */
+export type VerificationMethod = 'none' | 'string' | 'number' | 'symbolic' | 'math-verify';
 
 export interface VerifyAnswerResult {
   equivalent: boolean;
@@ -175,9 +177,19 @@ export function verifyAnswer(options: VerifyAnswerOptions): VerifyAnswerResult {
 
 /**
  * `verifyAnswer` without blocking the event loop (for servers): symbolic comparisons run in a
- * separate worker and are awaited, still under the `timeoutMs` deadline.
+ * separate worker and are awaited, still under the `timeoutMs` deadline. With `backend`, the
+ * backend decides (e.g. Math-Verify itself in Python).
  */
-export async function verifyAnswerAsync(options: VerifyAnswerOptions): Promise<VerifyAnswerResult> {
+export async function verifyAnswerAsync(
+  options: VerifyAnswerOptions & {
+    /** Decide with another backend (`createMathVerifyBackend()`) instead of this verifier. */
+    backend?: AnswerBackend;
+  },
+): Promise<VerifyAnswerResult> {
+  if (options.backend !== undefined) {
+    const { backend, ...rest } = options;
+    return backend.verify(rest);
+  }
   const { pending, extractedGold, extractedPred } = prepareVerification(options);
   const decision =
     'decided' in pending
