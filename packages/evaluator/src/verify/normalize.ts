@@ -123,8 +123,6 @@ function stripUnits(item: string): string {
   return text;
 }
 
-const CLOCK = /^\d{1,2}:\d{2}(?::\d{2})?$/;
-
 /** A chain `x = 5+5+1 = 11` compares as `x = 11`: first left side, last right side. */
 function collapseEqualityChain(item: string): string {
   const parts = splitTopLevel(item, ['=']).map((part) => part.trim());
@@ -147,11 +145,11 @@ function itemTree(raw: string): AnswerTree | null {
   // `14,916` as one number (not the pair 14 and 916) only when it is the whole item.
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(item)) item = item.replaceAll(',', '');
   item = collapseEqualityChain(item);
-  // Ratios `a:b` are quotients (`V_1:V_2 = 11:21`). A clock time is not: `3:00` would be 3/0,
-  // so times compare as written (Math-Verify compares the strings), and `12:00` is not `1:00`.
+  // Ratios `a:b` are quotients (`V_1:V_2 = 11:21`). With a zero divisor (`3:00`, a clock time)
+  // there is no value: compare as written, as Math-Verify does, so `12:00` is not `1:00`.
   if (item.includes(':')) {
     const parts = splitTopLevel(item, [':']);
-    if (parts.slice(1).some((part) => /^\s*0+\s*$/.test(part)) || CLOCK.test(item))
+    if (parts.slice(1).some((part) => /^\s*0+\s*$/.test(part)))
       return { kind: 'item', latex: item, key: itemKey(item), literal: true };
     item = parts.join('/');
   }

@@ -65,6 +65,8 @@ export interface WrittenNumber {
   /** Integers and fractions (`\frac{4036082}{4036081}`, `1 1/2`) as numerator / denominator. */
   exact: { num: bigint; den: bigint } | null;
   percent: boolean;
+  /** The number before the percent sign (`value` * 100 for a percent). */
+  written: number;
 }
 
 /** Numerator and denominator of an integer, fraction or mixed number; null for decimals. */
@@ -92,20 +94,28 @@ function exactRational(raw: string): { num: bigint; den: bigint } | null {
 export function writtenNumber(text: string, percent = false): WrittenNumber | null {
   const value = parsePlainNumber(text);
   if (value === null) return null;
-  return { value: percent ? value / 100 : value, exact: exactRational(text), percent };
+  return { value: percent ? value / 100 : value, exact: exactRational(text), percent, written: value };
 }
 
 /**
  * Math-Verify's rules for numbers: integers and fractions compare exactly (`2^{60}` digits and
  * all; `\frac{4036082}{4036081}` is not its inverse, whatever the rounding); a percent is its
- * value / 100 (`28\%` = 0.28, `13.18\%` is not 13.18), except that an integer percent also
- * matches the bare integer (`28\%` = 28). A negative percent keeps only its value (Math-Verify
- * does not read `-30\%` as a percent). Decimals agree to `precision` decimal places.
+ * value / 100 (`28\%` = 0.28, `13.18\%` is not 13.18), except that a whole percent also
+ * matches the bare integer (`28\%` = 28; also `50.0\%` = 50, where Math-Verify's float
+ * percent does not). A negative percent keeps only its value (Math-Verify does not read `-30\%`
+ * as a percent). Decimals agree to `precision` decimal places.
  */
 export function numbersEqual(a: WrittenNumber, b: WrittenNumber, precision: number): boolean {
-  const integer = (n: WrittenNumber) =>
-    n.exact !== null && n.exact.den === 1n && (!n.percent || n.exact.num >= 0n);
-  if (integer(a) && integer(b)) return a.exact!.num === b.exact!.num;
+  const whole = (n: WrittenNumber): bigint | null => {
+    if (n.percent)
+      return Number.isSafeInteger(n.written) && n.written >= 0
+        ? BigInt(n.written)
+        : null;
+    return n.exact !== null && n.exact.den === 1n ? n.exact.num : null;
+  };
+  const wa = whole(a);
+  const wb = whole(b);
+  if (wa !== null && wb !== null) return wa === wb;
   if (a.exact !== null && b.exact !== null && !a.percent && !b.percent)
     return a.exact.num * b.exact.den === b.exact.num * a.exact.den;
   return numbersClose(a.value, b.value, precision);
