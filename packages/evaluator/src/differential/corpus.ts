@@ -70,7 +70,7 @@ const LETTER_CHOICE = /^\\text\{\(?([A-E])\)?\}$/;
 /** Top-level comma items (outside braces, brackets and parentheses). */
 function topLevelItems(text: string): string[] {
   // `70,110` in a MATH answer is one number with a thousands separator.
-  if (/^-?\d{1,3}(?:,\d{3})+$/.test(text)) return [text];
+  if (/^(?:\\\$)?-?\d{1,3}(?:,\d{3})+$/.test(text)) return [text];
   const items: string[] = [];
   let depth = 0;
   let start = 0;
@@ -78,7 +78,12 @@ function topLevelItems(text: string): string[] {
     const c = text[i];
     if (c === '{' || c === '(' || c === '[') depth++;
     else if (c === '}' || c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0 && !/^\s*\\!/.test(text.slice(i + 1)) && text[i - 1] !== '\\') {
+    else if (
+      c === ',' &&
+      depth === 0 &&
+      !/^\s*\\!/.test(text.slice(i + 1)) &&
+      text[i - 1] !== '\\'
+    ) {
       // `{,}` (inside braces) and `,\!` are thousands separators and `\,` is a space, not
       // item boundaries.
       items.push(text.slice(start, i).trim());
@@ -160,7 +165,8 @@ function anyLatexProse(rng: Rng, x: string): string {
  */
 function goldForm(rng: Rng, answer: string): string {
   const r = rng();
-  if (!INTEGER.test(answer) && !DECIMAL.test(answer)) return r < 0.7 ? `$${answer}$` : `\\boxed{${answer}}`;
+  if (!INTEGER.test(answer) && !DECIMAL.test(answer))
+    return r < 0.7 ? `$${answer}$` : `\\boxed{${answer}}`;
   if (r < 0.6) return `$${answer}$`;
   if (r < 0.85) return `\\boxed{${answer}}`;
   return answer;
@@ -238,7 +244,11 @@ function fractionVariants(rng: Rng, answer: string): Variant[] {
   ];
   const decimal = terminatingDecimal(Number(p), Number(q));
   if (decimal !== null)
-    out.push({ family: 'fraction-decimal', intent: 'same', pred: anyLatexProse(rng, `${sign}${decimal}`) });
+    out.push({
+      family: 'fraction-decimal',
+      intent: 'same',
+      pred: anyLatexProse(rng, `${sign}${decimal}`),
+    });
   return out;
 }
 
@@ -250,7 +260,11 @@ function matrixVariants(rng: Rng, answer: string): Variant[] {
   const other = match[1] === 'pmatrix' ? 'bmatrix' : 'pmatrix';
   const changed = changeDigit(body);
   const out: Variant[] = [
-    { family: 'matrix-env', intent: 'same', pred: boxedProse(rng, `\\begin{${other}} ${body} \\end{${other}}`) },
+    {
+      family: 'matrix-env',
+      intent: 'same',
+      pred: boxedProse(rng, `\\begin{${other}} ${body} \\end{${other}}`),
+    },
     {
       family: 'matrix-array',
       intent: 'same',
@@ -262,7 +276,10 @@ function matrixVariants(rng: Rng, answer: string): Variant[] {
     {
       family: 'matrix-array-paren',
       intent: 'same',
-      pred: anyLatexProse(rng, `\\left(\\begin{array}{${'r'.repeat(columns)}} ${body} \\end{array}\\right)`),
+      pred: anyLatexProse(
+        rng,
+        `\\left(\\begin{array}{${'r'.repeat(columns)}} ${body} \\end{array}\\right)`,
+      ),
     },
   ];
   if (changed !== null)
@@ -280,11 +297,19 @@ function intervalVariants(rng: Rng, answer: string): Variant[] {
   const [, , open, a, b, , close] = match;
   const flippedOpen = open === '(' ? '[' : '(';
   const out: Variant[] = [
-    { family: 'interval-left-right', intent: 'same', pred: boxedProse(rng, `\\left${open}${a!.trim()}, ${b!.trim()}\\right${close}`) },
+    {
+      family: 'interval-left-right',
+      intent: 'same',
+      pred: boxedProse(rng, `\\left${open}${a!.trim()}, ${b!.trim()}\\right${close}`),
+    },
   ];
   // An infinite end cannot be closed: flip only a finite end.
   if (!a!.includes('infty'))
-    out.push({ family: 'near-interval-end', intent: 'differ', pred: boxedProse(rng, `${flippedOpen}${a}, ${b}${close}`) });
+    out.push({
+      family: 'near-interval-end',
+      intent: 'differ',
+      pred: boxedProse(rng, `${flippedOpen}${a}, ${b}${close}`),
+    });
   return out;
 }
 
@@ -296,13 +321,29 @@ function listVariants(rng: Rng, answer: string, items: string[]): Variant[] {
   if (parts.length < 2) return out;
   const reversed = [...parts].reverse();
   if (isTuple) {
-    out.push({ family: 'tuple-spacing', intent: 'same', pred: boxedProse(rng, `(${parts.join(',')})`) });
+    out.push({
+      family: 'tuple-spacing',
+      intent: 'same',
+      pred: boxedProse(rng, `(${parts.join(',')})`),
+    });
     if (reversed.join() !== parts.join())
-      out.push({ family: 'near-tuple-order', intent: 'differ', pred: boxedProse(rng, `(${reversed.join(', ')})`) });
+      out.push({
+        family: 'near-tuple-order',
+        intent: 'differ',
+        pred: boxedProse(rng, `(${reversed.join(', ')})`),
+      });
   } else {
     out.push({ family: 'set-reorder', intent: 'same', pred: boxedProse(rng, reversed.join(', ')) });
-    out.push({ family: 'set-braces', intent: 'same', pred: boxedProse(rng, `\\{${parts.join(', ')}\\}`) });
-    out.push({ family: 'or', intent: 'same', pred: `The solutions are $${parts.join('$ or $')}$.` });
+    out.push({
+      family: 'set-braces',
+      intent: 'same',
+      pred: boxedProse(rng, `\\{${parts.join(', ')}\\}`),
+    });
+    out.push({
+      family: 'or',
+      intent: 'same',
+      pred: `The solutions are $${parts.join('$ or $')}$.`,
+    });
     out.push({
       family: 'or-relation',
       intent: 'same',
@@ -313,7 +354,11 @@ function listVariants(rng: Rng, answer: string, items: string[]): Variant[] {
       intent: 'same',
       pred: `The answers are ${parts.map((p) => `$\\boxed{${p}}$`).join(', ')}.`,
     });
-    out.push({ family: 'near-list-missing', intent: 'differ', pred: boxedProse(rng, parts.slice(1).join(', ')) });
+    out.push({
+      family: 'near-list-missing',
+      intent: 'differ',
+      pred: boxedProse(rng, parts.slice(1).join(', ')),
+    });
     // `-a, a` is what `\pm a` means.
     const [first, second] = parts;
     if (parts.length === 2 && first === `-${second}`)
@@ -370,7 +415,11 @@ function genericVariants(rng: Rng, answer: string): Variant[] {
   if (/^-?\d/.test(answer) && !/[,=<>]/.test(answer))
     out.push({ family: 'near-sign', intent: 'differ', pred: anyLatexProse(rng, flipSign(answer)) });
   if (!/[=<>]/.test(answer) && topLevelItems(answer).length === 1)
-    out.push({ family: 'relation-latex', intent: 'same', pred: anyLatexProse(rng, `y = ${answer}`) });
+    out.push({
+      family: 'relation-latex',
+      intent: 'same',
+      pred: anyLatexProse(rng, `y = ${answer}`),
+    });
   return out;
 }
 
@@ -404,13 +453,26 @@ function choose(rng: Rng, variants: Variant[], perGold: number): Variant[] {
   const generic = new Set(['boxed', 'dollar', 'plain', 'relation', 'relation-latex']);
   const take = (pool: Variant[], n: number, into: Variant[]) => {
     const copy = [...pool];
-    while (n-- > 0 && copy.length > 0) into.push(copy.splice(Math.floor(rng() * copy.length), 1)[0]!);
+    while (n-- > 0 && copy.length > 0)
+      into.push(copy.splice(Math.floor(rng() * copy.length), 1)[0]!);
   };
   const same = variants.filter((v) => v.intent === 'same');
   const chosen: Variant[] = [];
-  take(same.filter((v) => !generic.has(v.family)), perGold, chosen);
-  take(same.filter((v) => generic.has(v.family)), perGold - chosen.length, chosen);
-  take(variants.filter((v) => v.intent === 'differ'), 1, chosen);
+  take(
+    same.filter((v) => !generic.has(v.family)),
+    perGold,
+    chosen,
+  );
+  take(
+    same.filter((v) => generic.has(v.family)),
+    perGold - chosen.length,
+    chosen,
+  );
+  take(
+    variants.filter((v) => v.intent === 'differ'),
+    1,
+    chosen,
+  );
   return chosen;
 }
 
@@ -424,13 +486,21 @@ export interface CorpusOptions {
 
 /** Build the corpus. The same files and options always give the same pairs, in order. */
 export function buildCorpus(options: CorpusOptions): CorpusPair[] {
-  const dir = options.benchmarksDir.endsWith('/') ? options.benchmarksDir : `${options.benchmarksDir}/`;
+  const dir = options.benchmarksDir.endsWith('/')
+    ? options.benchmarksDir
+    : `${options.benchmarksDir}/`;
   const perGold = options.perGold ?? 2;
   const rng = random(options.seed ?? 20260214);
   const pairs: CorpusPair[] = [];
   const add = (source: Source, gold: string, variants: Variant[]) =>
     variants.forEach((v, index) =>
-      pairs.push({ id: `${source.id}/${v.family}/${index}`, family: v.family, intent: v.intent, gold, pred: v.pred }),
+      pairs.push({
+        id: `${source.id}/${v.family}/${index}`,
+        family: v.family,
+        intent: v.intent,
+        gold,
+        pred: v.pred,
+      }),
     );
   for (const file of ['math-test.jsonl', 'math500.jsonl']) {
     for (const source of readAnswers(`${dir}${file}`)) {

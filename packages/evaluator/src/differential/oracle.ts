@@ -3,13 +3,14 @@
  * test and of the bench. Cases go to `python/math_verify_oracle.py` through files, not pipes,
  * so the caller may keep its own thread busy (running our verifier) while Python works.
  *
- * Self-contained (only `node:` imports): the bench runs it through Node's type stripping.
+ * No relative imports: the bench runs this file through Node's type stripping.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AutoTrajError } from '@autotraj/trajectory';
 
 export interface OracleCase {
   gold: string | ReadonlyArray<string>;
@@ -35,20 +36,23 @@ export interface OracleOptions {
    * corpus on a 2-core machine is checked by 2.
    */
   processes?: number;
-  /** Time the cases this many more times in the same process (the bench). Default 0. */
-  timingRepeats?: number;
+  /**
+   * The bench: the first `warmup` cases of each process warm it up untimed, the rest are timed
+   * in one Python loop (`timings`). Default 0 (no timing).
+   */
+  warmup?: number;
 }
 
 export interface OracleTiming {
+  /** Cases timed (after the warm-up). */
   cases: number;
-  firstPassSeconds: number;
-  warmSeconds: number;
-  warmPerSecond: number | null;
+  seconds: number;
+  perSecond: number | null;
 }
 
 export interface OracleRun {
   verdicts: OracleVerdict[];
-  /** Per process, when `timingRepeats` was set. */
+  /** Per process, when `warmup` was set. */
   timings: OracleTiming[];
 }
 
@@ -57,8 +61,17 @@ export const oracleScript = fileURLToPath(
   new URL('../../python/math_verify_oracle.py', import.meta.url),
 );
 
-export class OracleError extends Error {
-  override readonly name = 'OracleError';
+/** Math-Verify could not be run, or answered out of step with the cases. */
+export class OracleError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajMathVerifyOracleError';
+
+  constructor(message: string) {
+    super({ name: OracleError.errorName, code: 'math_verify_oracle_failed', message });
+  }
+
+  static override isInstance(error: unknown): error is OracleError {
+    return AutoTrajError.isInstance(error) && error.name === OracleError.errorName;
+  }
 }
 
 function runOne(
@@ -66,13 +79,13 @@ function runOne(
   dir: string,
   index: number,
   cases: ReadonlyArray<OracleCase>,
-  repeats: number,
+  warmup: number,
 ): Promise<{ verdicts: OracleVerdict[]; timing: OracleTiming | null }> {
   const input = join(dir, `in-${index}.jsonl`);
   const output = join(dir, `out-${index}.jsonl`);
   const errors = join(dir, `err-${index}.txt`);
   writeFileSync(input, cases.map((c) => `${JSON.stringify(c)}\n`).join(''));
-  const args = [oracleScript, ...(repeats > 0 ? ['--time', String(repeats)] : [])];
+  const args = [oracleScript, ...(warmup > 0 ? ['--warmup', String(warmup)] : [])];
   const child = spawn(python, args, {
     stdio: [openSync(input, 'r'), openSync(output, 'w'), openSync(errors, 'w')],
   });
@@ -124,7 +137,7 @@ export async function runMathVerifyOracle(
           dir,
           index,
           cases.slice(index * share, (index + 1) * share),
-          options.timingRepeats ?? 0,
+          options.warmup ?? 0,
         ),
       ),
     );

@@ -49,8 +49,10 @@ interface Span {
   content: string;
 }
 
+// Display math (`$$..$$`, `\[..\]`) may span lines; inline math (`$..$`, `\(..\)`) may not,
+// as in Math-Verify: `$ \n 9 \n $` is prose with two dollar signs, not the answer 9.
 const ENV_PATTERN =
-  /\$\$([\s\S]*?)\$\$|\\\[([\s\S]*?)\\\]|\\\(([\s\S]*?)\\\)|\$((?:[^$\\]|\\[\s\S])+?)\$/g;
+  /\$\$([\s\S]*?)\$\$|\\\[([\s\S]*?)\\\]|\\\(([^\n]*?)\\\)|\$((?:[^$\\\n]|\\[^\n])+?)\$/g;
 
 function latexEnvironments(text: string): Span[] {
   const spans: Span[] = [];

@@ -41,8 +41,18 @@ describe('math-verify backend (Python Math-Verify in the tool pool)', () => {
       backend,
     });
     expect(expr.equivalent).toBe(true);
-    const loose = await verifyAnswerAsync({ gold: '$0.3333$', pred: '$1/3$', precision: 4, backend });
-    const tight = await verifyAnswerAsync({ gold: '$0.3333$', pred: '$1/3$', precision: 6, backend });
+    const loose = await verifyAnswerAsync({
+      gold: '$0.3333$',
+      pred: '$1/3$',
+      precision: 4,
+      backend,
+    });
+    const tight = await verifyAnswerAsync({
+      gold: '$0.3333$',
+      pred: '$1/3$',
+      precision: 6,
+      backend,
+    });
     expect([loose.equivalent, tight.equivalent]).toEqual([true, false]);
   });
 
@@ -62,7 +72,9 @@ describe('math-verify backend (Python Math-Verify in the tool pool)', () => {
   it('is selectable per evaluator; evaluateSync refuses it with a typed error', async () => {
     const task = taskSchema.parse({ id: 't', question: 'q', goldAnswers: ['$5040$'] });
     const trajectory = trajectoryFromSteps(
-      tagCodec.parse('<think>Add.</think>\n<answer>Hence the answer is $\\boxed{5\\,040}$.</answer>'),
+      tagCodec.parse(
+        '<think>Add.</think>\n<answer>Hence the answer is $\\boxed{5\\,040}$.</answer>',
+      ),
       { taskId: 't', id: 'a' },
     );
     const ours = createEvaluator({ preset: 'paper' });
@@ -84,6 +96,8 @@ describe('math-verify backend (Python Math-Verify in the tool pool)', () => {
   });
 
   it('rejects bad options with typed errors', () => {
-    expect(() => createMathVerifyBackend({ timeoutMs: 0 })).toThrow(/timeoutMs must be a positive number/);
+    expect(() => createMathVerifyBackend({ timeoutMs: 0 })).toThrow(
+      /timeoutMs must be a positive number/,
+    );
   });
 });

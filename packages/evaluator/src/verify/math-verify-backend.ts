@@ -69,7 +69,9 @@ export function createMathVerifyBackend(options: MathVerifyBackendOptions = {}):
   const parsingTimeout = Math.ceil(
     positive('parsingTimeoutSeconds', options.parsingTimeoutSeconds, 5),
   );
-  const verifyTimeout = Math.ceil(positive('verifyTimeoutSeconds', options.verifyTimeoutSeconds, 5));
+  const verifyTimeout = Math.ceil(
+    positive('verifyTimeoutSeconds', options.verifyTimeoutSeconds, 5),
+  );
   const owned = options.executor === undefined;
   const executor =
     options.executor ??

@@ -68,7 +68,20 @@ export function normalizeLatex(raw: string): string {
     .replace(/\\(?:mathbf|mathbb|mathit|boldsymbol|bm)\s*\{/g, '{');
   text = replaceCommand(
     text,
-    ['text', 'textbf', 'textit', 'textrm', 'textnormal', 'textsf', 'texttt', 'textup', 'textmd', 'mbox', 'mathrm', 'operatorname'],
+    [
+      'text',
+      'textbf',
+      'textit',
+      'textrm',
+      'textnormal',
+      'textsf',
+      'texttt',
+      'textup',
+      'textmd',
+      'mbox',
+      'mathrm',
+      'operatorname',
+    ],
     (content, name) => {
       if (CONNECTOR_WORDS.test(content)) return ',';
       // `\mathrm{e}` / `\operatorname{sin}` stay commands the CAS knows.

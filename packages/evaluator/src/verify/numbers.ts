@@ -80,7 +80,10 @@ function exactRational(raw: string): { num: bigint; den: bigint } | null {
   if (negative) text = text.slice(1).trim();
   const sign = negative ? -1n : 1n;
   const frac = /^\\[dtc]?frac\{(\d+)\}\{(\d+)\}$/.exec(text) ?? /^(\d+)\s*\/\s*(\d+)$/.exec(text);
-  if (frac) return frac[2] === '0' || /^0+$/.test(frac[2]!) ? null : { num: sign * BigInt(frac[1]!), den: BigInt(frac[2]!) };
+  if (frac)
+    return frac[2] === '0' || /^0+$/.test(frac[2]!)
+      ? null
+      : { num: sign * BigInt(frac[1]!), den: BigInt(frac[2]!) };
   const mixed = /^(\d+)\s+(\d+)\/(\d+)$/.exec(text);
   if (mixed && !/^0+$/.test(mixed[3]!)) {
     const den = BigInt(mixed[3]!);
@@ -94,7 +97,12 @@ function exactRational(raw: string): { num: bigint; den: bigint } | null {
 export function writtenNumber(text: string, percent = false): WrittenNumber | null {
   const value = parsePlainNumber(text);
   if (value === null) return null;
-  return { value: percent ? value / 100 : value, exact: exactRational(text), percent, written: value };
+  return {
+    value: percent ? value / 100 : value,
+    exact: exactRational(text),
+    percent,
+    written: value,
+  };
 }
 
 /**
@@ -108,9 +116,7 @@ export function writtenNumber(text: string, percent = false): WrittenNumber | nu
 export function numbersEqual(a: WrittenNumber, b: WrittenNumber, precision: number): boolean {
   const whole = (n: WrittenNumber): bigint | null => {
     if (n.percent)
-      return Number.isSafeInteger(n.written) && n.written >= 0
-        ? BigInt(n.written)
-        : null;
+      return Number.isSafeInteger(n.written) && n.written >= 0 ? BigInt(n.written) : null;
     return n.exact !== null && n.exact.den === 1n ? n.exact.num : null;
   };
   const wa = whole(a);

@@ -93,9 +93,15 @@ describe('isEquivalent', () => {
 
   it('reads matrix notations, \\textnormal, \\approx after a name, \\pm lists and degrees in relations', () => {
     const pmatrix = '\\begin{pmatrix} 3 & 2 \\\\ 0 & -7 \\end{pmatrix}';
-    expect(equivalent(pmatrix, '\\left[\\begin{array}{cc} 3 & 2 \\\\ 0 & -7 \\end{array}\\right]')).toBe(true);
-    expect(equivalent(pmatrix, '\\left(\\begin{array}{rr} 3 & 2 \\\\ 0 & -7 \\end{array}\\right)')).toBe(true);
-    expect(equivalent(pmatrix, '\\left[\\begin{array}{cc} 3 & 2 \\\\ 0 & 7 \\end{array}\\right]')).toBe(false);
+    expect(
+      equivalent(pmatrix, '\\left[\\begin{array}{cc} 3 & 2 \\\\ 0 & -7 \\end{array}\\right]'),
+    ).toBe(true);
+    expect(
+      equivalent(pmatrix, '\\left(\\begin{array}{rr} 3 & 2 \\\\ 0 & -7 \\end{array}\\right)'),
+    ).toBe(true);
+    expect(
+      equivalent(pmatrix, '\\left[\\begin{array}{cc} 3 & 2 \\\\ 0 & 7 \\end{array}\\right]'),
+    ).toBe(false);
     expect(equivalent('125', '125\\textnormal{ miles}')).toBe(true);
     expect(equivalent('37.5', 'x \\approx 37.50')).toBe(true);
     expect(equivalent('\\frac{1}{3}', '\\frac{1}{3} \\approx 0.33')).toBe(true);
