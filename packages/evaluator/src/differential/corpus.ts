@@ -492,16 +492,16 @@ export function buildCorpus(options: CorpusOptions): CorpusPair[] {
   const perGold = options.perGold ?? 2;
   const rng = random(options.seed ?? 20260214);
   const pairs: CorpusPair[] = [];
-  const add = (source: Source, gold: string, variants: Variant[]) =>
-    variants.forEach((v, index) =>
+  const add = (source: Source, gold: string, variants: Variant[]) => {
+    for (const [index, v] of variants.entries())
       pairs.push({
         id: `${source.id}/${v.family}/${index}`,
         family: v.family,
         intent: v.intent,
         gold,
         pred: v.pred,
-      }),
-    );
+      });
+  };
   for (const file of ['math-test.jsonl', 'math500.jsonl']) {
     for (const source of readAnswers(`${dir}${file}`)) {
       const gold = goldForm(rng, source.answer);

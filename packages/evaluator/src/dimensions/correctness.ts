@@ -1,13 +1,13 @@
 import type { Task, Trajectory } from '@autotraj/trajectory';
-import { qaExactMatch, qaF1 } from '../verify/qa.js';
+import { EvaluatorError } from '../errors.js';
 import type { AnswerBackend } from '../verify/math-verify-backend.js';
+import { qaExactMatch, qaF1 } from '../verify/qa.js';
 import {
   type VerifyAnswerOptions,
   type VerifyAnswerResult,
   verifyAnswer,
   verifyAnswerAsync,
 } from '../verify/verify-answer.js';
-import { EvaluatorError } from '../errors.js';
 import type { Diagnostic, DimensionResult } from './types.js';
 
 export type AnswerKind = 'math' | 'qa';

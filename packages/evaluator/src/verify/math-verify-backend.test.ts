@@ -1,8 +1,8 @@
 import { createPythonPool } from '@autotraj/tools';
 import { tagCodec, taskSchema, trajectoryFromSteps } from '@autotraj/trajectory';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEvaluator } from '../evaluate/create-evaluator.js';
 import { EvaluatorError } from '../errors.js';
+import { createEvaluator } from '../evaluate/create-evaluator.js';
 import { createMathVerifyBackend } from './math-verify-backend.js';
 import { verifyAnswerAsync } from './verify-answer.js';
 

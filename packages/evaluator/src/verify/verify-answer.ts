@@ -7,9 +7,9 @@ import {
   type SymbolicOutcome,
 } from './deadline.js';
 import { type AnswerSource, type ExtractionTarget, extractAnswers } from './extract.js';
+import type { AnswerBackend } from './math-verify-backend.js';
 import { answerTree } from './normalize.js';
 import { numbersEqual, type WrittenNumber, writtenNumber } from './numbers.js';
-import type { AnswerBackend } from './math-verify-backend.js';
 import type { SymbolicRequest } from './symbolic.js';
 
 export interface EquivalenceOptions {

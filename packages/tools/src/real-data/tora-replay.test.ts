@@ -21,7 +21,9 @@ describe('re-executing every real ToRA GSM8K solution in the sandbox', () => {
       .filter((c) => c.verdict === 'mismatch')
       .map((c) => `line ${c.line}: ${c.reason}`);
     expect(failures).toEqual(KNOWN_REPLAY_FAILURES);
-    expect(report.matched + report.numericMatched).toBe(report.total - KNOWN_REPLAY_FAILURES.length);
+    expect(report.matched + report.numericMatched).toBe(
+      report.total - KNOWN_REPLAY_FAILURES.length,
+    );
     // The three recorded failures (SyntaxError, IndexError, NameError) fail the same way again.
     const errors = report.cases.filter((c) => /Error/.test(c.recorded));
     expect(errors.map((c) => c.verdict)).toEqual(['match', 'match', 'match']);
