@@ -137,9 +137,10 @@ add(
 
   // Cold starts: a fresh comparison worker (engine load + first comparison), a fresh Python
   // process (interpreter + math-verify import + one comparison), a fresh backend pool.
+  // A symbolic comparison (plain numbers never reach the worker).
   stopComparisonWorker();
   let start = process.hrtime.bigint();
-  verifyAnswer({ gold: '$\\frac{1}{2}$', pred: '$\\boxed{0.5}$' });
+  verifyAnswer({ gold: '$(x+1)^2$', pred: '$\\boxed{x^2+2x+1}$' });
   const oursCold = seconds(start);
   start = process.hrtime.bigint();
   await runMathVerifyOracle([{ gold: '$\\frac{1}{2}$', pred: '$\\boxed{0.5}$' }]);
