@@ -1,10 +1,21 @@
 // Benchmarks for @autotraj/evaluator, run on the built package: `pnpm bench`.
 // Figures: answer comparisons/s on the Math-Verify cases (worker deadline vs inline, and the
-// paper's regex + float checker as a baseline, with its agreement), and full rule-based
+// paper's regex + float checker as a baseline, with its agreement); ours against Math-Verify
+// itself (Python, same machine, same differential-corpus cases: a Python timing loop in one
+// process, and through the math-verify backend), cold starts apart; and full rule-based
 // evaluation of the 2,640 GSM8K dev solutions in trajectories/s on one core.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gsm8kModelSolutionTrajectories } from '@autotraj/trajectory';
-import { createEvaluator, stopComparisonWorker, verifyAnswer } from '../dist/index.js';
+import {
+  createEvaluator,
+  createMathVerifyBackend,
+  stopComparisonWorker,
+  verifyAnswer,
+  verifyAnswerAsync,
+} from '../dist/index.js';
+// Test-side helpers, run from source through Node's type stripping (no relative imports).
+import { buildCorpus } from '../src/differential/corpus.ts';
+import { runMathVerifyOracle } from '../src/differential/oracle.ts';
 
 const shared = new URL('../../../../shared/data/', import.meta.url);
 const readShared = (name) =>
@@ -110,6 +121,91 @@ add(
   cases.length / baseline.seconds,
   'comparisons/s',
 );
+
+// --- Ours vs Math-Verify (Python) on the same differential-corpus cases -----------------------
+{
+  const corpus = buildCorpus({
+    benchmarksDir: new URL('benchmarks/', shared).pathname,
+  });
+  // Two disjoint samples: one warms each side up, the other is timed, so no side times
+  // answers it has already parsed (both keep parse caches).
+  const warm = corpus.filter((_, i) => i % 20 === 0);
+  const timed = corpus.filter((_, i) => i % 20 === 10);
+  const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
+  const runOurs = (pairs, isolation) =>
+    pairs.map((p) => verifyAnswer({ gold: p.gold, pred: p.pred, isolation }).equivalent);
+
+  // Cold starts: a fresh comparison worker (engine load + first comparison), a fresh Python
+  // process (interpreter + math-verify import + one comparison), a fresh backend pool.
+  // A symbolic comparison (plain numbers never reach the worker).
+  stopComparisonWorker();
+  let start = process.hrtime.bigint();
+  verifyAnswer({ gold: '$(x+1)^2$', pred: '$\\boxed{x^2+2x+1}$' });
+  const oursCold = seconds(start);
+  start = process.hrtime.bigint();
+  await runMathVerifyOracle([{ gold: '$\\frac{1}{2}$', pred: '$\\boxed{0.5}$' }]);
+  const pythonCold = seconds(start);
+  start = process.hrtime.bigint();
+  const backend = createMathVerifyBackend({ poolSize: 1 });
+  await verifyAnswerAsync({ gold: '$\\frac{1}{2}$', pred: '$\\boxed{0.5}$', backend });
+  const backendCold = seconds(start);
+
+  runOurs(warm, 'inline');
+  start = process.hrtime.bigint();
+  const oursVerdicts = runOurs(timed, 'inline');
+  const oursInline = timed.length / seconds(start);
+  runOurs(warm.slice(0, 200), 'worker');
+  start = process.hrtime.bigint();
+  runOurs(timed, 'worker');
+  const oursWorker = timed.length / seconds(start);
+
+  // Math-Verify in one Python process: warm-up on `warm`, one timed loop over `timed`.
+  const oracle = await runMathVerifyOracle([...warm, ...timed], { warmup: warm.length });
+  const mathVerify = oracle.timings[0].perSecond;
+  const mvVerdicts = oracle.verdicts.slice(warm.length).map((v) => v.equivalent);
+  const agree = mvVerdicts.filter((v, i) => v === oursVerdicts[i]).length;
+
+  // Through our backend (one pool worker, one comparison at a time), on part of the cases.
+  const viaBackend = timed.slice(0, 300);
+  for (const p of warm.slice(0, 20))
+    await verifyAnswerAsync({ gold: p.gold, pred: p.pred, backend });
+  start = process.hrtime.bigint();
+  for (const p of viaBackend) await verifyAnswerAsync({ gold: p.gold, pred: p.pred, backend });
+  const backendRate = viaBackend.length / seconds(start);
+  await backend.close();
+
+  const unit = 'comparisons/s';
+  add(
+    `differential corpus: ours vs Math-Verify agreement (${timed.length} timed cases)`,
+    (100 * agree) / timed.length,
+    '%',
+    '>= 99',
+    agree / timed.length >= 0.99,
+  );
+  add('differential corpus: ours, inline', oursInline, unit);
+  add('differential corpus: ours, worker + deadline', oursWorker, unit);
+  add('differential corpus: Math-Verify, Python timing loop (one process)', mathVerify, unit);
+  add(
+    'differential corpus: Math-Verify through the math-verify backend (1 pool worker)',
+    backendRate,
+    unit,
+  );
+  add(
+    'throughput ratio ours inline / Math-Verify Python',
+    oursInline / mathVerify,
+    'x',
+    '>= 5',
+    oursInline / mathVerify >= 5,
+  );
+  add('throughput ratio ours worker / Math-Verify Python', oursWorker / mathVerify, 'x');
+  add('cold start: ours (comparison worker start + first comparison)', oursCold * 1000, 'ms');
+  add(
+    'cold start: Math-Verify (python start + import + first comparison)',
+    pythonCold * 1000,
+    'ms',
+  );
+  add('cold start: math-verify backend (pool start + first comparison)', backendCold * 1000, 'ms');
+}
 
 // --- Full rule-based evaluation of the GSM8K dev solutions ---------------------------------
 const problems = readShared('gsm8k/model-solutions.dev.jsonl').map((raw) =>

@@ -5,6 +5,7 @@ export {
   type CorrectnessOptions,
   type CorrectnessOutcome,
   correctnessDimension,
+  correctnessDimensionAsync,
   predictedAnswer,
 } from './dimensions/correctness.js';
 export {
@@ -80,6 +81,12 @@ export {
   type ExtractOptions,
   extractAnswers,
 } from './verify/extract.js';
+export {
+  type AnswerBackend,
+  createMathVerifyBackend,
+  type MathVerifyBackend,
+  type MathVerifyBackendOptions,
+} from './verify/math-verify-backend.js';
 export { answerTree, normalizeLatex } from './verify/normalize.js';
 export { canonicalNumberToken, numbersClose, parsePlainNumber } from './verify/numbers.js';
 export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';

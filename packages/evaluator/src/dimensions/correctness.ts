@@ -1,6 +1,13 @@
 import type { Task, Trajectory } from '@autotraj/trajectory';
+import { EvaluatorError } from '../errors.js';
+import type { AnswerBackend } from '../verify/math-verify-backend.js';
 import { qaExactMatch, qaF1 } from '../verify/qa.js';
-import { type VerifyAnswerOptions, verifyAnswer } from '../verify/verify-answer.js';
+import {
+  type VerifyAnswerOptions,
+  type VerifyAnswerResult,
+  verifyAnswer,
+  verifyAnswerAsync,
+} from '../verify/verify-answer.js';
 import type { Diagnostic, DimensionResult } from './types.js';
 
 export type AnswerKind = 'math' | 'qa';
@@ -8,6 +15,12 @@ export type AnswerKind = 'math' | 'qa';
 export interface CorrectnessOptions extends Omit<VerifyAnswerOptions, 'gold' | 'pred'> {
   /** How answers are compared. `auto` (default): QA for QA data sources (HotpotQA, 2Wiki, MuSiQue, NQ, ...), math otherwise. */
   answerKind?: AnswerKind | 'auto';
+  /**
+   * Decide math answers with this backend instead of the built-in verifier, e.g.
+   * `createMathVerifyBackend()` for Math-Verify's exact verdicts. Asynchronous: only
+   * `evaluate` / `evaluateGroup` (and `correctnessDimensionAsync`) can use it.
+   */
+  backend?: AnswerBackend;
 }
 
 const QA_SOURCES =
@@ -96,8 +109,39 @@ export function correctnessDimension(
       });
     return { correct, dimension: { score: f1, diagnostics } };
   }
-  const { answerKind: _kind, ...verifyOptions } = options;
-  const result = verifyAnswer({ ...verifyOptions, gold: task.goldAnswers, pred });
+  if (options.backend !== undefined)
+    throw new EvaluatorError({
+      code: 'async_backend',
+      message: `the ${options.backend.name} backend is asynchronous: use evaluate / evaluateGroup, not evaluateSync`,
+    });
+  const { answerKind: _kind, backend: _backend, ...verifyOptions } = options;
+  return mathOutcome(pred, verifyAnswer({ ...verifyOptions, gold: task.goldAnswers, pred }));
+}
+
+/** `correctnessDimension` that may use an asynchronous backend (`options.backend`). */
+export async function correctnessDimensionAsync(
+  task: Task,
+  trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>,
+  options: CorrectnessOptions = {},
+): Promise<CorrectnessOutcome> {
+  const { backend, ...rest } = options;
+  const pred = predictedAnswer(trajectory);
+  if (
+    backend === undefined ||
+    task.goldAnswers.length === 0 ||
+    pred === null ||
+    answerKindOf(task, options.answerKind) === 'qa'
+  )
+    return correctnessDimension(task, trajectory, rest);
+  const { answerKind: _kind, ...verifyOptions } = rest;
+  return mathOutcome(
+    pred,
+    await verifyAnswerAsync({ ...verifyOptions, gold: task.goldAnswers, pred, backend }),
+  );
+}
+
+function mathOutcome(pred: string, result: VerifyAnswerResult): CorrectnessOutcome {
+  const diagnostics: Diagnostic[] = [];
   if (result.timedOut)
     diagnostics.push({
       stepIndex: null,

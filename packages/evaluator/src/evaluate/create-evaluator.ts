@@ -9,7 +9,11 @@ import {
   consistencyChecks,
   consistencyDimension,
 } from '../dimensions/consistency.js';
-import { type CorrectnessOptions, correctnessDimension } from '../dimensions/correctness.js';
+import {
+  type CorrectnessOptions,
+  correctnessDimension,
+  correctnessDimensionAsync,
+} from '../dimensions/correctness.js';
 import { formatDimension, type PaperFormatOptions } from '../dimensions/paper-format.js';
 import {
   type PythonReexecutionOptions,
@@ -147,10 +151,19 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   };
   const maxToolCalls = options.toolValidity?.maxToolCalls ?? options.format?.maxToolCalls;
 
-  function ruleDimensions(task: Task, trajectory: Trajectory, own: Rendered, shortest: number) {
+  // With an asynchronous backend (Math-Verify in Python) correctness is computed by `evaluate`.
+  const asyncCorrectness = options.correctness?.backend !== undefined;
+
+  function ruleDimensions(
+    task: Task,
+    trajectory: Trajectory,
+    own: Rendered,
+    shortest: number,
+    skipCorrectness = false,
+  ) {
     const results: Record<string, DimensionResult> = {};
     let correct: boolean | null = null;
-    if (active.has('correctness')) {
+    if (active.has('correctness') && !skipCorrectness) {
       const outcome = correctnessDimension(task, trajectory, options.correctness);
       correct = outcome.correct;
       if (outcome.dimension !== null) results.correctness = outcome.dimension;
@@ -211,6 +224,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       group,
     }: { task: Task; trajectory: Trajectory; group?: ReadonlyArray<Trajectory> },
     cache?: Map<string, Rendered>,
+    skipCorrectness = false,
   ): EvaluationReport {
     const own = cache?.get(trajectory.id) ?? render(trajectory);
     const { results, correct } = ruleDimensions(
@@ -218,6 +232,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       trajectory,
       own,
       shortestOf(own, group, cache),
+      skipCorrectness,
     );
     return report(trajectory, correct, results);
   }
@@ -226,7 +241,19 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     input: { task: Task; trajectory: Trajectory; group?: ReadonlyArray<Trajectory> },
     cache?: Map<string, Rendered>,
   ): Promise<EvaluationReport> {
-    let base = evaluateSync(input, cache);
+    let base = evaluateSync(input, cache, asyncCorrectness);
+    if (asyncCorrectness && active.has('correctness')) {
+      const outcome = await correctnessDimensionAsync(
+        input.task,
+        input.trajectory,
+        options.correctness,
+      );
+      const { correctness: _old, ...others } = base.dimensions;
+      base = report(input.trajectory, outcome.correct, {
+        ...(outcome.dimension === null ? {} : { correctness: outcome.dimension }),
+        ...others,
+      });
+    }
     if (options.python !== undefined && active.has('consistency')) {
       const rule = consistencyChecks(input.trajectory, consistencyOptions);
       const python = await reexecutePython(input.trajectory, options.python);

@@ -5,10 +5,19 @@
  */
 export type AnswerTree =
   | { kind: 'list'; items: AnswerTree[] }
-  | { kind: 'item'; latex: string; key: string };
+  | {
+      kind: 'item';
+      latex: string;
+      key: string;
+      /** Written as a percent (`28\%`): `latex` holds the number before the sign. */
+      percent?: boolean;
+      /** Compared as written, not as a value (clock times `3:00`, whose ratio would be 3/0). */
+      literal?: boolean;
+    };
 
 export function treeKey(tree: AnswerTree): string {
-  return tree.kind === 'item' ? tree.key : `{${tree.items.map(treeKey).join(',')}}`;
+  if (tree.kind === 'list') return `{${tree.items.map(treeKey).join(',')}}`;
+  return tree.percent ? `${tree.key}%` : tree.key;
 }
 
 /** Options every comparison takes (the ones Math-Verify exposes). */

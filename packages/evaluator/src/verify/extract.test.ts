@@ -14,14 +14,16 @@ describe('extractAnswers', () => {
   });
 
   it('joins boxes that stand side by side into one list answer', () => {
-    expect(best('\\boxed{(1, 2)}, \\boxed{(2, 1)}')?.text).toBe('(1, 2),(2, 1)');
+    expect(best('\\boxed{(1, 2)}, \\boxed{(2, 1)}')?.text).toBe('(1, 2), (2, 1)');
   });
 
   it('reads <answer> blocks, #### lines, A: lines and "the answer is"', () => {
     expect(best('<think>x</think><answer>The result is 5</answer>')).toMatchObject({
       source: 'answer-tag',
     });
-    expect(best('work\n#### 1,234')).toMatchObject({ text: '1,234', source: 'marker' });
+    // Marker lines are plain text: separators are read as numbers are in prose.
+    expect(best('work\n#### 1,234')).toMatchObject({ text: '1234', source: 'marker' });
+    expect(best('work\n#### 84,5')).toMatchObject({ text: '84.5', source: 'marker' });
     expect(best('work\nA: 18')).toMatchObject({ text: '18', source: 'marker' });
     expect(best('So the final answer is 7.78. I hope it is correct.')).toMatchObject({
       text: '7.78',

@@ -49,8 +49,10 @@ interface Span {
   content: string;
 }
 
+// Display math (`$$..$$`, `\[..\]`) may span lines; inline math (`$..$`, `\(..\)`) may not,
+// as in Math-Verify: `$ \n 9 \n $` is prose with two dollar signs, not the answer 9.
 const ENV_PATTERN =
-  /\$\$([\s\S]*?)\$\$|\\\[([\s\S]*?)\\\]|\\\(([\s\S]*?)\\\)|\$((?:[^$\\]|\\[\s\S])+?)\$/g;
+  /\$\$([\s\S]*?)\$\$|\\\[([\s\S]*?)\\\]|\\\(([^\n]*?)\\\)|\$((?:[^$\\\n]|\\[^\n])+?)\$/g;
 
 function latexEnvironments(text: string): Span[] {
   const spans: Span[] = [];
@@ -79,7 +81,8 @@ function joinTrailing(
     parts.unshift(spans[i]!.content);
     start = spans[i]!.start;
   }
-  return { start, end: last.end, content: parts.join(',') };
+  // `, ` and not `,`: `$45$ or $135$` is two answers, never the number 45,135.
+  return { start, end: last.end, content: parts.join(', ') };
 }
 
 const ENV_GAP = /^\s*(?:,|;|and|or|&|\\quad|\\qquad)?\s*(?:,|and|or)?\s*$/i;
@@ -220,11 +223,17 @@ export function extractAnswers(input: string, options: ExtractOptions = {}): Ans
     const hashes = [...text.matchAll(/^#### *(.+?) *$/gm)];
     const hash = hashes[hashes.length - 1];
     if (hash !== undefined)
-      candidates.push({ text: hash[1]!, source: 'marker', priority: 1, position: hash.index! });
+      // Plain text, so `84,5` is a decimal comma and `1,234` has a thousands separator.
+      candidates.push({
+        text: canonicalNumberToken(hash[1]!) ?? hash[1]!,
+        source: 'marker',
+        priority: 1,
+        position: hash.index!,
+      });
     const lastLine = /(?:^|\n)[ \t]*A:[ \t]*(.+?)\s*$/.exec(text);
     if (lastLine !== null)
       candidates.push({
-        text: lastLine[1]!,
+        text: canonicalNumberToken(lastLine[1]!) ?? lastLine[1]!,
         source: 'marker',
         priority: 1,
         position: lastLine.index,

@@ -17,8 +17,11 @@ interface MathVerifyCase {
 
 afterAll(() => stopComparisonWorker());
 
+/** Cases whose verdict differs from Math-Verify's expected one (none today); a new one fails. */
+const KNOWN_DISAGREEMENTS: string[] = [];
+
 describe('Math-Verify test cases (shared/data/math-verify/cases.dev.jsonl)', () => {
-  it('agrees with the expected verdict on at least 95% of the cases, listing every disagreement', () => {
+  it('agrees with the expected verdict on every case but the pinned ones', () => {
     const cases = readSharedJsonl('math-verify/cases.dev.jsonl') as MathVerifyCase[];
     expect(cases).toHaveLength(139);
     const disagreements: string[] = [];
@@ -44,6 +47,6 @@ describe('Math-Verify test cases (shared/data/math-verify/cases.dev.jsonl)', () 
       `Math-Verify agreement: ${cases.length - disagreements.length}/${cases.length} (${(agreement * 100).toFixed(1)}%)`,
     );
     for (const line of disagreements) console.log(`  disagreement ${line}`);
-    expect(agreement).toBeGreaterThanOrEqual(0.95);
+    expect(disagreements).toEqual(KNOWN_DISAGREEMENTS);
   });
 });

@@ -32,6 +32,25 @@ function replaceCommand(
   return out + text.slice(cursor);
 }
 
+const TRIG = /\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])/;
+const DEGREE_MARK = /\s*\^\s*\{?\s*\\circ\s*\}?/g;
+/** A bare name: `x`, `N`, `x_1`, `\theta`. */
+const NAME = /^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?[\w]+\}?)?$/;
+
+/**
+ * Matrix notations as one: `bmatrix`, `Bmatrix`, `\left[\begin{array}{cc}...\end{array}\right]`
+ * (and round brackets) all become `pmatrix`, the one the CAS reads.
+ */
+function matrixEnvironments(text: string): string {
+  if (!text.includes('\\begin')) return text;
+  return text
+    .replace(
+      /(?:\\left\s*)?([[(])\s*\\begin\{array\}\s*\{[^{}]*\}([\s\S]*?)\\end\{array\}\s*(?:\\right\s*)?[\])]/g,
+      (_, _open: string, body: string) => `\\begin{pmatrix}${body}\\end{pmatrix}`,
+    )
+    .replace(/\\(begin|end)\{[bB]matrix\}/g, '\\$1{pmatrix}');
+}
+
 const CONNECTOR_WORDS = /^\s*(?:and|or|&)\s*$/i;
 
 /**
@@ -43,12 +62,26 @@ export function normalizeLatex(raw: string): string {
   text = text
     .replace(/\\(?:boxed|fbox)\s*\{/g, '{')
     .replace(/\\mathbb\s*\{?\s*R\s*\}?/g, '(-\\infty,\\infty)');
+  text = matrixEnvironments(text);
   text = text
     .replace(/\\[dtc]frac/g, '\\frac')
     .replace(/\\(?:mathbf|mathbb|mathit|boldsymbol|bm)\s*\{/g, '{');
   text = replaceCommand(
     text,
-    ['text', 'textbf', 'textit', 'textrm', 'mbox', 'mathrm', 'operatorname'],
+    [
+      'text',
+      'textbf',
+      'textit',
+      'textrm',
+      'textnormal',
+      'textsf',
+      'texttt',
+      'textup',
+      'textmd',
+      'mbox',
+      'mathrm',
+      'operatorname',
+    ],
     (content, name) => {
       if (CONNECTOR_WORDS.test(content)) return ',';
       // `\mathrm{e}` / `\operatorname{sin}` stay commands the CAS knows.
@@ -58,20 +91,27 @@ export function normalizeLatex(raw: string): string {
       return `\\text{${content}}`;
     },
   );
-  text = text.replace(/\{,\}/g, ',').replace(/,\\!\s*/g, ',');
+  text = text.replace(/\{,\}/g, ',').replace(/,\s*\\!\s*/g, ',');
   text = text.replace(SPACING, ' ');
-  // `90^\circ` as a whole answer is 90; inside an expression (`\tan 45^\circ`) the CAS reads degrees.
-  const degrees = /^\s*(-?[\d.]+)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree)\s*[.]?\s*$/.exec(text);
-  if (degrees) text = degrees[1]!;
+  // Degrees are a unit (`90^\circ` is 90, also in `y = 52^\circ` or a list of angles), as
+  // Math-Verify reads them; only inside a trigonometric function (`\tan 45^\circ`) do they
+  // convert, where the CAS reads them.
   text = text.replace(/°|\\degree/g, '^\\circ');
-  text = text.replace(/\\?%|\s*\bpercent(?:age)?s?\b/gi, '');
+  if (!TRIG.test(text)) text = text.replace(DEGREE_MARK, '');
+  // Every spelling of percent becomes `\%`, read by `itemTree` (a percent is a value / 100).
+  text = text.replace(/\\?%|\s*\b(?:percent(?:age)?s?|pct)\b/gi, '\\%');
   text = text.replace(/\$/g, ' ');
   text = text.replace(/\\(?:dots|ldots|cdots)\s*$/, '');
   text = text.replace(/\s+/g, ' ').trim();
   text = text.replace(/[.,;:\s]+$/, '').replace(/^[,;:\s]+/, '');
-  // `\approx 11` trails a value already given: keep what precedes it.
-  const approx = text.search(/\\approx|\\simeq|≈/);
-  if (approx > 0) text = text.slice(0, approx).trim();
+  // `\frac{1}{3} \approx 0.33` trails a value already given: keep what precedes it; after a
+  // name (`x \approx 11`) the value is what follows.
+  const approx = /\\approx|\\simeq|≈/.exec(text);
+  if (approx !== null && approx.index > 0) {
+    const before = text.slice(0, approx.index).trim();
+    const after = text.slice(approx.index + approx[0].length).trim();
+    text = NAME.test(before) && after !== '' ? after : before;
+  }
   return text;
 }
 
@@ -118,8 +158,25 @@ function itemTree(raw: string): AnswerTree | null {
   // `14,916` as one number (not the pair 14 and 916) only when it is the whole item.
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(item)) item = item.replaceAll(',', '');
   item = collapseEqualityChain(item);
-  // Ratios `a:b` are quotients (`V_1:V_2 = 11:21`); a clock time maps the same way on both sides.
-  if (item.includes(':')) item = splitTopLevel(item, [':']).join('/');
+  // Ratios `a:b` are quotients (`V_1:V_2 = 11:21`). With a zero divisor (`3:00`, a clock time)
+  // there is no value: compare as written, as Math-Verify does, so `12:00` is not `1:00`.
+  if (item.includes(':')) {
+    const parts = splitTopLevel(item, [':']);
+    if (parts.slice(1).some((part) => /^\s*0+\s*$/.test(part)))
+      return { kind: 'item', latex: item, key: itemKey(item), literal: true };
+    item = parts.join('/');
+  }
+  const percent = /^(.*?)\s*\\%$/.exec(item);
+  if (percent && percent[1] !== '' && !/[=<>]|\\[lg]eq?(?![a-zA-Z])/.test(percent[1]!)) {
+    const value = percent[1]!.trim();
+    return { kind: 'item', latex: value, key: itemKey(value), percent: true };
+  }
+  // Inside a relation (`y = 25\%`) a percent is its value.
+  item = item
+    .replace(/(\d+(?:\.\d+)?)\s*\\%/g, '\\frac{$1}{100}')
+    .replace(/\\%/g, '')
+    .trim();
+  if (item === '') return null;
   const option = /^\\text\{\s*\(?([A-Z])\)?\s*\}$|^\(([A-Z])\)$/.exec(item);
   if (option) item = option[1] ?? option[2]!;
   return { kind: 'item', latex: item, key: itemKey(item) };

@@ -81,7 +81,8 @@ function toNode(tree: AnswerTree): Node {
     const items = tree.items.map(toNode);
     return items.length === 1 ? items[0]! : { kind: 'list', items };
   }
-  const json = parseLatex(tree.latex);
+  if (tree.literal) return { kind: 'text', key: tree.key };
+  const json = parseLatex(tree.percent ? `\\frac{${tree.latex}}{100}` : tree.latex);
   if (json === null || (typeof json === 'string' && json.startsWith("'")))
     return { kind: 'text', key: tree.key };
   return { kind: 'expr', json, key: tree.key };
@@ -139,9 +140,12 @@ function complexClose(a: Complex, b: Complex, precision: number): boolean {
   return numbersClose(a.re, b.re, precision) && numbersClose(a.im, b.im, precision);
 }
 
-function relativeClose(a: Complex, b: Complex): boolean {
+function relativeClose(a: Complex, b: Complex, tolerance = 1e-7): boolean {
+  if (a.re === b.re && a.im === b.im) return true;
+  // Infinity is close to nothing but itself (`\frac{3}{0}` is not 3/8).
+  if (![a.re, a.im, b.re, b.im].every(Number.isFinite)) return false;
   const scale = Math.max(1, Math.hypot(a.re, a.im), Math.hypot(b.re, b.im));
-  return Math.hypot(a.re - b.re, a.im - b.im) <= 1e-7 * scale;
+  return Math.hypot(a.re - b.re, a.im - b.im) <= tolerance * scale;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,6 +340,16 @@ class Comparer {
         return this.unordered(list, elements, (x, y) => this.nodes(x, y));
       }
     }
+    // `3 \pm 2\sqrt{2}` against `3 + 2\sqrt{2}, 3 - 2\sqrt{2}`: the values it stands for.
+    if (single.kind === 'expr') {
+      const variants = dedupeJson(plusMinusVariants(single.json));
+      if (variants.length > 1 && variants.length === list.length) {
+        const elements = variants.map(
+          (json): Node => ({ kind: 'expr', json, key: JSON.stringify(json) }),
+        );
+        return this.unordered(list, elements, (x, y) => this.nodes(x, y));
+      }
+    }
     return false;
   }
 
@@ -507,7 +521,23 @@ class Comparer {
     if (variables.length === 0) {
       const va = numericValue(a);
       const vb = numericValue(b);
-      if (va !== null && vb !== null) return complexClose(va, vb, this.options.precision);
+      if (va !== null && vb !== null) {
+        const exactValues = !hasFloat(a) && !hasFloat(b);
+        // Math-Verify rounds to `precision` digits only when a float is involved; exact values
+        // (`\frac{4036082}{4036081}` and its inverse) must agree to 15 digits.
+        const close = exactValues
+          ? relativeClose(va, vb, 1e-12)
+          : complexClose(va, vb, this.options.precision);
+        // Doubles overflow (`3^{2007}` is Infinity) or round (`2^{60} + 1`): for exact values
+        // that look equal only that way, the exact difference decides, as in Math-Verify.
+        const rounded =
+          !Number.isFinite(va.re) || !Number.isFinite(vb.re) || Math.abs(va.re) > 2 ** 53;
+        if (close && rounded && va.im === 0 && vb.im === 0 && exactValues) {
+          const exact = exactlyZero(['Subtract', a, b]);
+          if (exact !== null) return exact;
+        }
+        return close;
+      }
       return this.structural(a, b);
     }
     if (this.options.strict && unknownsOf(a).join() !== unknownsOf(b).join()) return false;
@@ -534,6 +564,26 @@ class Comparer {
     } catch {
       return false;
     }
+  }
+}
+
+/** A decimal literal anywhere (`0.5`, `{ num: '1.5' }`): the value is not exact. */
+function hasFloat(json: Json): boolean {
+  if (typeof json === 'number') return !Number.isInteger(json);
+  if (isArray(json)) return json.some(hasFloat);
+  if (json !== null && typeof json === 'object' && 'num' in json)
+    return String((json as { num: unknown }).num).includes('.');
+  return false;
+}
+
+/** Is the exactly evaluated expression zero? Null when the engine cannot say. */
+function exactlyZero(json: Json): boolean | null {
+  try {
+    const value = ce().box(json).evaluate();
+    if (!value.isNumberLiteral) return null;
+    return value.is(0) === true;
+  } catch {
+    return null;
   }
 }
 

@@ -65,6 +65,53 @@ describe('isEquivalent', () => {
     expect(equivalent('\\text{(C)}', 'C')).toBe(true);
   });
 
+  // The categories the differential test against Math-Verify found (src/differential).
+  it('reads percents as Math-Verify does: a value / 100, a whole percent also as the integer', () => {
+    expect(equivalent('28\\%', '0.28')).toBe(true);
+    expect(equivalent('28\\%', '28')).toBe(true);
+    expect(equivalent('50', '50.0\\%')).toBe(true);
+    expect(equivalent('13.18', '13.18\\%')).toBe(false);
+    expect(equivalent('0.28', '28')).toBe(false);
+    expect(equivalent('-30', '-30\\%')).toBe(false);
+    expect(equivalent('25\\%', 'y = 25\\%')).toBe(true);
+  });
+
+  it('compares exact numbers exactly, however close their doubles', () => {
+    expect(equivalent('3^{2007}', '3^{2008}')).toBe(false);
+    expect(equivalent('2^{60}', '1152921504606846977')).toBe(false);
+    expect(equivalent('2^{60}', '1152921504606846976')).toBe(true);
+    expect(equivalent('\\frac{4036082}{4036081}', '\\frac{4036081}{4036082}')).toBe(false);
+    expect(equivalent('\\frac{3}{8}', '\\frac{3}{0}')).toBe(false);
+    expect(equivalent('\\frac{1}{3}', '0.333333')).toBe(true);
+  });
+
+  it('keeps clock times apart and reads ratios', () => {
+    expect(equivalent('12:00', '1:00')).toBe(false);
+    expect(equivalent('3:00', '3:00')).toBe(true);
+    expect(equivalent('V_1:V_2 = 11:21', '\\frac{11}{21}')).toBe(true);
+  });
+
+  it('reads matrix notations, \\textnormal, \\approx after a name, \\pm lists and degrees in relations', () => {
+    const pmatrix = '\\begin{pmatrix} 3 & 2 \\\\ 0 & -7 \\end{pmatrix}';
+    expect(
+      equivalent(pmatrix, '\\left[\\begin{array}{cc} 3 & 2 \\\\ 0 & -7 \\end{array}\\right]'),
+    ).toBe(true);
+    expect(
+      equivalent(pmatrix, '\\left(\\begin{array}{rr} 3 & 2 \\\\ 0 & -7 \\end{array}\\right)'),
+    ).toBe(true);
+    expect(
+      equivalent(pmatrix, '\\left[\\begin{array}{cc} 3 & 2 \\\\ 0 & 7 \\end{array}\\right]'),
+    ).toBe(false);
+    expect(equivalent('125', '125\\textnormal{ miles}')).toBe(true);
+    expect(equivalent('37.5', 'x \\approx 37.50')).toBe(true);
+    expect(equivalent('\\frac{1}{3}', '\\frac{1}{3} \\approx 0.33')).toBe(true);
+    expect(equivalent('3 \\pm 2\\sqrt{2}', '3 + 2\\sqrt{2}, 3 - 2\\sqrt{2}')).toBe(true);
+    expect(equivalent('-4, 4', '\\pm 4')).toBe(true);
+    expect(equivalent('3 \\pm 2\\sqrt{2}', '3 + 2\\sqrt{2}')).toBe(false);
+    expect(equivalent('52^\\circ', 'y = 52^\\circ')).toBe(true);
+    expect(equivalent('45^\\circ, 135^\\circ', '135, 45')).toBe(true);
+  });
+
   it('compares equations and inequalities', () => {
     expect(equivalent('y = 2x + 1', 'y - 1 = 2x')).toBe(true);
     expect(equivalent('x \\ge 3', '3 \\le x')).toBe(true);
@@ -131,6 +178,13 @@ describe('verifyAnswer', () => {
       equivalent: true,
       timedOut: false,
     });
+  });
+
+  it('reads decimal commas on marker lines and joins answers given as separate spans', () => {
+    expect(verifyAnswer({ gold: '84.5', pred: 'work\n#### 84,5' }).equivalent).toBe(true);
+    expect(
+      verifyAnswer({ gold: '$45, 135$', pred: 'The solutions are $45$ or $135$.' }).equivalent,
+    ).toBe(true);
   });
 
   it('can run inline (no worker) when asked', () => {

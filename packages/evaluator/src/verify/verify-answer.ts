@@ -7,8 +7,9 @@ import {
   type SymbolicOutcome,
 } from './deadline.js';
 import { type AnswerSource, type ExtractionTarget, extractAnswers } from './extract.js';
+import type { AnswerBackend } from './math-verify-backend.js';
 import { answerTree } from './normalize.js';
-import { numbersClose, parsePlainNumber } from './numbers.js';
+import { numbersEqual, type WrittenNumber, writtenNumber } from './numbers.js';
 import type { SymbolicRequest } from './symbolic.js';
 
 export interface EquivalenceOptions {
@@ -33,7 +34,8 @@ export interface VerifyAnswerOptions extends EquivalenceOptions {
   sources?: ReadonlyArray<AnswerSource>;
 }
 
-export type VerificationMethod = 'none' | 'string' | 'number' | 'symbolic';
+/** `math-verify`: the verdict came from the Python Math-Verify backend. */
+export type VerificationMethod = 'none' | 'string' | 'number' | 'symbolic' | 'math-verify';
 
 export interface VerifyAnswerResult {
   equivalent: boolean;
@@ -79,8 +81,8 @@ function trees(texts: ReadonlyArray<string>): AnswerTree[] {
   return texts.map(answerTree).filter((tree): tree is AnswerTree => tree !== null);
 }
 
-function plainNumber(tree: AnswerTree | undefined): number | null {
-  return tree?.kind === 'item' ? parsePlainNumber(tree.latex) : null;
+function plainNumber(tree: AnswerTree | undefined): WrittenNumber | null {
+  return tree?.kind === 'item' && !tree.literal ? writtenNumber(tree.latex, tree.percent) : null;
 }
 
 type Decision = Pick<VerifyAnswerResult, 'equivalent' | 'method' | 'timedOut'>;
@@ -102,7 +104,7 @@ function prepare(gold: AnswerTree[][], pred: AnswerTree[], options: EquivalenceO
   const predNumber = plainNumber(best);
   if (predNumber !== null && golds.every((candidates) => plainNumber(candidates[0]) !== null)) {
     const equivalent = golds.some((candidates) =>
-      numbersClose(plainNumber(candidates[0])!, predNumber, resolved.precision),
+      numbersEqual(plainNumber(candidates[0])!, predNumber, resolved.precision),
     );
     return { decided: { equivalent, method: 'number', timedOut: false } };
   }
@@ -126,12 +128,12 @@ interface Prepared {
 function prepareVerification(options: VerifyAnswerOptions): Prepared {
   const golds = typeof options.gold === 'string' ? [options.gold] : [...options.gold];
   // Bare numbers on both sides (GSM8K-style): nothing to extract, compare right away.
-  const predValue = parsePlainNumber(options.pred);
+  const predValue = writtenNumber(options.pred);
   if (predValue !== null && golds.length > 0) {
-    const goldValues = golds.map(parsePlainNumber);
+    const goldValues = golds.map((gold) => writtenNumber(gold));
     if (goldValues.every((value) => value !== null)) {
       const { precision } = compareOptions(options);
-      const equivalent = goldValues.some((value) => numbersClose(value!, predValue, precision));
+      const equivalent = goldValues.some((value) => numbersEqual(value!, predValue, precision));
       return {
         pending: { decided: { equivalent, method: 'number', timedOut: false } },
         extractedGold: golds.map((gold) => gold.trim()),
@@ -175,9 +177,19 @@ export function verifyAnswer(options: VerifyAnswerOptions): VerifyAnswerResult {
 
 /**
  * `verifyAnswer` without blocking the event loop (for servers): symbolic comparisons run in a
- * separate worker and are awaited, still under the `timeoutMs` deadline.
+ * separate worker and are awaited, still under the `timeoutMs` deadline. With `backend`, the
+ * backend decides (e.g. Math-Verify itself in Python).
  */
-export async function verifyAnswerAsync(options: VerifyAnswerOptions): Promise<VerifyAnswerResult> {
+export async function verifyAnswerAsync(
+  options: VerifyAnswerOptions & {
+    /** Decide with another backend (`createMathVerifyBackend()`) instead of this verifier. */
+    backend?: AnswerBackend;
+  },
+): Promise<VerifyAnswerResult> {
+  if (options.backend !== undefined) {
+    const { backend, ...rest } = options;
+    return backend.verify(rest);
+  }
   const { pending, extractedGold, extractedPred } = prepareVerification(options);
   const decision =
     'decided' in pending
