@@ -92,3 +92,46 @@ export {
   verifyAnswer,
   verifyAnswerAsync,
 } from './verify/verify-answer.js';
+export {
+  paperAcceptCorrectAnswerRepair,
+  paperAcceptWrongAnswerRepair,
+  type PaperRepairAcceptance,
+  paperRepairAnswerCorrect,
+} from './paper/accept.js';
+export {
+  type PaperTaskType,
+  paperBoxedAnswer,
+  paperCleanLatex,
+  paperCoreAnswer,
+  paperIsCorrect,
+  paperIsMathCorrect,
+  paperIsQaCorrect,
+  paperLastAnswerBlock,
+  paperNormalizeRewardAnswer,
+  paperNormalizeSelectionAnswer,
+  paperNumbers,
+  paperSelectionQaF1,
+  tokenListF1,
+} from './paper/correctness.js';
+export { pyFloat, pyRound, pySplit, pyStrip } from './paper/python-text.js';
+export {
+  type PaperScoreParts,
+  paperConfidence,
+  paperLength,
+  paperLengthOf,
+  paperRepeatedTrigrams,
+  paperRepetition,
+  paperRepetitionOf,
+  paperScore,
+  paperScoreParts,
+  paperUncertaintyWord,
+  paperWordCount,
+} from './paper/quality.js';
+export {
+  type PaperDecision,
+  type PaperItemScore,
+  type PaperPipelineEntry,
+  paperClassify,
+  paperPipeline,
+  paperSelectItem,
+} from './paper/selection.js';
