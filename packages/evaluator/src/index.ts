@@ -33,14 +33,18 @@ export { EvaluatorError } from './errors.js';
 export {
   type AcceptRepairDecision,
   type AcceptRepairInput,
+  type AcceptRepairReport,
   acceptRepair,
 } from './evaluate/accept-repair.js';
 export {
   createEvaluator,
+  type EvaluateInput,
   type Evaluator,
   type EvaluatorOptions,
 } from './evaluate/create-evaluator.js';
+export { paperAcceptRepair, SOURCE_TEXT_KEY } from './evaluate/paper-mode.js';
 export {
+  AUTOTRAJ_WEIGHTS,
   type DimensionName,
   dimensionNames,
   FULL_WEIGHTS,
@@ -49,6 +53,7 @@ export {
   PAPER_WEIGHTS,
   type Preset,
   type PresetName,
+  presetNames,
   presets,
   type QualityWeights,
   qualityScore,
@@ -57,6 +62,7 @@ export {
 export type {
   EvaluationReport,
   GroupEvaluation,
+  PaperReportFacts,
   SelectionAction,
   SelectionDecision,
 } from './evaluate/report.js';

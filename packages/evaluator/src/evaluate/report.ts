@@ -10,6 +10,19 @@ export interface EvaluationReport {
   dimensions: Record<string, DimensionResult>;
   /** All dimensions' diagnostics, flattened. */
   diagnostics: Diagnostic[];
+  /** Word count of the scored text (Python `str.split()` words under the paper preset). */
+  words?: number;
+  /** The length reference L was computed against (the paper's `ideal_len`). */
+  idealLength?: number;
+  /** What only the paper preset records. */
+  paper?: PaperReportFacts;
+}
+
+export interface PaperReportFacts {
+  /** `round(quality, 4)` as the paper stores and compares it; null for wrong answers (never scored). */
+  stored: number | null;
+  /** The repair scripts' looser `is_answer_correct` on the whole text; null without gold. */
+  looseCorrect: boolean | null;
 }
 
 export type SelectionAction = 'keep' | 'repair' | 'discard';
