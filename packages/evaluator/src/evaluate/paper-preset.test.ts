@@ -94,8 +94,10 @@ describe('paper preset on hand-made cases', () => {
 
   it('repair acceptance follows the repair scripts', async () => {
     const evaluator = createEvaluator({ preset: 'paper' });
-    const original = await evaluator.evaluate({ task, trajectory: traj('<think>It might be 4.</think><answer>\\boxed{4}</answer>', 0) });
-    const repaired = await evaluator.evaluate({ task, trajectory: traj('<think>Two plus two is four.</think><answer>\\boxed{4}</answer>', 1) });
+    const before = '<think>It might be 4.</think><answer>\\boxed{4}</answer>';
+    const after = '<think>Two plus two is four.</think><answer>\\boxed{4}</answer>';
+    const original = await evaluator.evaluate({ task, trajectory: traj(before, 0), text: before });
+    const repaired = await evaluator.evaluate({ task, trajectory: traj(after, 1), text: after });
     expect(evaluator.acceptRepair({ original, repaired })).toMatchObject({ accepted: true, idealLength: 4 });
     // Wrong-answer input: L = 1 whatever the lengths.
     const wrongOriginal = { ...original, correct: false };
