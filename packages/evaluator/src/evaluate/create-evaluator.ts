@@ -229,7 +229,8 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     idealLength: number,
   ): EvaluationReport {
     const results = paperDimensions(facts, idealLength);
-    for (const name of Object.keys(results)) if (!active.has(name as DimensionName)) delete results[name];
+    for (const name of Object.keys(results))
+      if (!active.has(name as DimensionName)) delete results[name];
     const base = report(trajectory, facts.correct, results);
     const quality = paperWeights ? paperQuality(paperDimensions(facts, idealLength)) : base.quality;
     return {
@@ -253,7 +254,13 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     );
     const others = (input.group ?? [])
       .filter((other) => other !== input.trajectory && other.id !== input.trajectory.id)
-      .map((other) => paperFacts(input.task, paperTextOf(other, () => render(other).text), kind));
+      .map((other) =>
+        paperFacts(
+          input.task,
+          paperTextOf(other, () => render(other).text),
+          kind,
+        ),
+      );
     const ideal = paperIdealLengths([own, ...others])[0]!;
     return paperReport(input.trajectory, own, ideal);
   }
@@ -269,7 +276,11 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     const own = cache?.get(trajectory.id) ?? render(trajectory);
     const shortest = shortestOf(own, group, cache);
     const { results, correct } = ruleDimensions(task, trajectory, own, shortest);
-    return { ...report(trajectory, correct, results), words: own.words.length, idealLength: shortest };
+    return {
+      ...report(trajectory, correct, results),
+      words: own.words.length,
+      idealLength: shortest,
+    };
   }
 
   async function evaluateWithCache(
@@ -318,7 +329,11 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       });
     const kind = answerKind(task);
     const facts = candidates.map((candidate, i) =>
-      paperFacts(task, paperTextOf(candidate, () => render(candidate).text, texts?.[i]), kind),
+      paperFacts(
+        task,
+        paperTextOf(candidate, () => render(candidate).text, texts?.[i]),
+        kind,
+      ),
     );
     const ideals = paperIdealLengths(facts);
     const reports: EvaluationReport[] = [];
@@ -348,9 +363,14 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
           .filter((candidate) => candidate.steps.length === 0)
           .map((candidate) => candidate.id),
       );
-      return { reports, decisions: selectCandidates(reports, { thresholds, texts: rendered, empty }) };
+      return {
+        reports,
+        decisions: selectCandidates(reports, { thresholds, texts: rendered, empty }),
+      };
     },
     acceptRepair: (input) =>
-      paperMode ? paperAcceptRepair({ ...input, thresholds }) : acceptRepair({ ...input, thresholds }),
+      paperMode
+        ? paperAcceptRepair({ ...input, thresholds })
+        : acceptRepair({ ...input, thresholds }),
   };
 }

@@ -24,7 +24,11 @@ import type { EvaluationReport, SelectionDecision } from './report.js';
 export const SOURCE_TEXT_KEY = 'sourceText';
 
 /** The text the paper scores: the caller's, else `metadata.sourceText`, else the given rendering. */
-export function paperTextOf(trajectory: Trajectory, rendered: () => string, given?: string): string {
+export function paperTextOf(
+  trajectory: Trajectory,
+  rendered: () => string,
+  given?: string,
+): string {
   if (given !== undefined) return given;
   const source = trajectory.metadata[SOURCE_TEXT_KEY];
   return typeof source === 'string' ? source : rendered();
@@ -74,42 +78,59 @@ export function paperIdealLengths(facts: ReadonlyArray<PaperTextFacts>): number[
   return facts.map((f, i) => (f.correct === false ? shortest : counts[i]!));
 }
 
-export function paperDimensions(facts: PaperTextFacts, idealLength: number): Record<string, DimensionResult> {
+export function paperDimensions(
+  facts: PaperTextFacts,
+  idealLength: number,
+): Record<string, DimensionResult> {
   const { words } = facts;
   const hedge = paperUncertaintyWord(facts.text);
   const length = paperLengthOf(words.length, idealLength);
   const repetition = paperRepetitionOf(words);
   const { repeated, total } = paperRepeatedTrigrams(words);
-  const diag = (code: string, message: string): Diagnostic[] => [{ stepIndex: null, code, message }];
+  const diag = (code: string, message: string): Diagnostic[] => [
+    { stepIndex: null, code, message },
+  ];
   const results: Record<string, DimensionResult> = {
     confidence: {
       score: hedge === null ? 1 : 0,
-      diagnostics: hedge === null ? [] : diag('confidence/uncertainty-word', `a <think> block says "${hedge}"`),
+      diagnostics:
+        hedge === null
+          ? []
+          : diag('confidence/uncertainty-word', `a <think> block says "${hedge}"`),
     },
     length: {
       score: length,
       diagnostics:
-        length < 0.5 ? diag('length/long', `${words.length} words against an ideal of ${idealLength}`) : [],
+        length < 0.5
+          ? diag('length/long', `${words.length} words against an ideal of ${idealLength}`)
+          : [],
     },
     repetition: {
       score: repetition,
       diagnostics:
         repetition < 0.9
-          ? diag('repetition/repeated-trigrams', `${repeated} of ${total} word trigrams are repeats`)
+          ? diag(
+              'repetition/repeated-trigrams',
+              `${repeated} of ${total} word trigrams are repeats`,
+            )
           : [],
     },
   };
   if (facts.correct !== null)
     results.correctness = {
       score: facts.correct ? 1 : 0,
-      diagnostics: facts.correct ? [] : diag('correctness/wrong-answer', "the paper's answer check fails"),
+      diagnostics: facts.correct
+        ? []
+        : diag('correctness/wrong-answer', "the paper's answer check fails"),
     };
   return results;
 }
 
 /** 0.4 C + 0.3 L + 0.3 E in the paper's order of operations (bit-identical to its float). */
 export function paperQuality(results: Record<string, DimensionResult>): number {
-  return 0.4 * results.confidence!.score + 0.3 * results.length!.score + 0.3 * results.repetition!.score;
+  return (
+    0.4 * results.confidence!.score + 0.3 * results.length!.score + 0.3 * results.repetition!.score
+  );
 }
 
 /**
@@ -136,9 +157,17 @@ export function paperSelect(
       const s = stored[k]!.toFixed(4);
       const id = reports[index]!.trajectoryId;
       if (all)
-        decisions[index] = { trajectoryId: id, action: 'keep', reason: `all correct candidates score >= ${thresholds.keepAll} (stored ${s})` };
+        decisions[index] = {
+          trajectoryId: id,
+          action: 'keep',
+          reason: `all correct candidates score >= ${thresholds.keepAll} (stored ${s})`,
+        };
       else if (k === best && stored[k]! >= thresholds.keepBest)
-        decisions[index] = { trajectoryId: id, action: 'keep', reason: `best correct candidate, stored score ${s} >= ${thresholds.keepBest}` };
+        decisions[index] = {
+          trajectoryId: id,
+          action: 'keep',
+          reason: `best correct candidate, stored score ${s} >= ${thresholds.keepBest}`,
+        };
       else
         decisions[index] = {
           trajectoryId: id,
@@ -149,7 +178,6 @@ export function paperSelect(
   }
   return decisions;
 }
-
 
 /**
  * The repair scripts' acceptance. Correct-answer input: the repair's is_answer_correct, score
@@ -165,7 +193,10 @@ export function paperAcceptRepair(input: {
 }): AcceptRepairDecision & { score: number; idealLength: number | null } {
   const { original, repaired } = input;
   const kind = input.reason ?? (original.correct === false ? 'wrong-answer' : 'low-quality');
-  const threshold = kind === 'wrong-answer' ? input.thresholds.acceptWrongAnswer : input.thresholds.acceptLowQuality;
+  const threshold =
+    kind === 'wrong-answer'
+      ? input.thresholds.acceptWrongAnswer
+      : input.thresholds.acceptLowQuality;
   const correct = repaired.paper?.looseCorrect ?? repaired.correct;
   const c = repaired.dimensions?.confidence?.score;
   const e = repaired.dimensions?.repetition?.score;
@@ -180,11 +211,24 @@ export function paperAcceptRepair(input: {
   }
   const originalStored = original.paper?.stored ?? pyRound(original.quality, 4);
   const shown = score.toFixed(4);
-  const verdict = (accepted: boolean, reason: string) => ({ accepted, reason, threshold, score, idealLength });
+  const verdict = (accepted: boolean, reason: string) => ({
+    accepted,
+    reason,
+    threshold,
+    score,
+    idealLength,
+  });
   if (correct !== true)
-    return verdict(false, correct === null ? 'repaired answer cannot be checked (no gold)' : 'repaired answer is wrong');
-  if (!(score > threshold)) return verdict(false, `repaired score ${shown} is not above ${threshold}`);
+    return verdict(
+      false,
+      correct === null ? 'repaired answer cannot be checked (no gold)' : 'repaired answer is wrong',
+    );
+  if (!(score > threshold))
+    return verdict(false, `repaired score ${shown} is not above ${threshold}`);
   if (kind === 'low-quality' && !(score > originalStored))
-    return verdict(false, `repaired score ${shown} does not beat the original's stored ${originalStored}`);
+    return verdict(
+      false,
+      `repaired score ${shown} does not beat the original's stored ${originalStored}`,
+    );
   return verdict(true, `${kind} repaired: correct, score ${shown} > ${threshold}`);
 }

@@ -119,6 +119,10 @@ export function paperIsQaCorrect(gold: string, text: string, f1Threshold = 0.5):
 
 export type PaperTaskType = 'math' | 'qa';
 
-export function paperIsCorrect(gold: string, text: string, taskType: PaperTaskType = 'math'): boolean {
+export function paperIsCorrect(
+  gold: string,
+  text: string,
+  taskType: PaperTaskType = 'math',
+): boolean {
   return taskType === 'qa' ? paperIsQaCorrect(gold, text) : paperIsMathCorrect(gold, text);
 }

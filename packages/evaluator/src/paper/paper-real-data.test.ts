@@ -54,7 +54,10 @@ describe.each(paperVariants)('paper rules on all real dev data, %s variant', (va
     );
     const out = paperRefValues([...pipelineCalls, ...partCalls, ...qaCalls]);
     const refPipelines = out.slice(0, pipelineCalls.length) as RefPipelineEntry[][];
-    const refParts = out.slice(pipelineCalls.length, pipelineCalls.length + partCalls.length) as RefParts[];
+    const refParts = out.slice(
+      pipelineCalls.length,
+      pipelineCalls.length + partCalls.length,
+    ) as RefParts[];
     const refQa = out.slice(pipelineCalls.length + partCalls.length) as boolean[];
 
     const differences: string[] = [];
@@ -65,10 +68,14 @@ describe.each(paperVariants)('paper rules on all real dev data, %s variant', (va
         const mine = ours[ti]!;
         decisions++;
         const where = `${q.source} #${q.index} text ${ti}`;
-        if (mine.correct !== ref.correct) differences.push(`${where}: correct ${mine.correct} vs ${ref.correct}`);
-        if (mine.decision !== ref.decision) differences.push(`${where}: decision ${mine.decision} vs ${ref.decision}`);
-        if (mine.stored !== ref.stored) differences.push(`${where}: stored ${mine.stored} vs ${ref.stored}`);
-        if (mine.groupSize !== ref.group_size) differences.push(`${where}: group ${mine.groupSize} vs ${ref.group_size}`);
+        if (mine.correct !== ref.correct)
+          differences.push(`${where}: correct ${mine.correct} vs ${ref.correct}`);
+        if (mine.decision !== ref.decision)
+          differences.push(`${where}: decision ${mine.decision} vs ${ref.decision}`);
+        if (mine.stored !== ref.stored)
+          differences.push(`${where}: stored ${mine.stored} vs ${ref.stored}`);
+        if (mine.groupSize !== ref.group_size)
+          differences.push(`${where}: group ${mine.groupSize} vs ${ref.group_size}`);
         if ((mine.parts?.idealLength ?? null) !== ref.ideal_len)
           differences.push(`${where}: ideal ${mine.parts?.idealLength} vs ${ref.ideal_len}`);
         if (ref.raw !== null && !close(mine.parts!.score, ref.raw))
@@ -91,7 +98,8 @@ describe.each(paperVariants)('paper rules on all real dev data, %s variant', (va
           ['quality', mine.score, ref.score],
         ] as const)
           if (!close(a, b)) differences.push(`${where}: ${name} ${a} vs ${b}`);
-        if (mine.words !== ref.words) differences.push(`${where}: words ${mine.words} vs ${ref.words}`);
+        if (mine.words !== ref.words)
+          differences.push(`${where}: words ${mine.words} vs ${ref.words}`);
         if (paperIsQaCorrect(q.gold, text) !== qa) differences.push(`${where}: qa-correct differs`);
       });
     }
@@ -105,12 +113,16 @@ describe.each(paperVariants)('paper rules on all real dev data, %s variant', (va
       q.texts.map((repaired, i) => {
         const original = q.texts[(i + q.texts.length - 1) % q.texts.length]!;
         // A stored score for the original as the selection would have it (its own length as ideal).
-        const stored = Math.round(paperScoreParts(original, paperWordCount(repaired)).score * 1e4) / 1e4;
+        const stored =
+          Math.round(paperScoreParts(original, paperWordCount(repaired)).score * 1e4) / 1e4;
         return { gold: q.gold, original, repaired, stored };
       }),
     );
     const out = paperRefValues([
-      ...cases.map((c) => ({ fn: 'accept_ac_repair', args: [c.gold, c.original, c.stored, c.repaired] })),
+      ...cases.map((c) => ({
+        fn: 'accept_ac_repair',
+        args: [c.gold, c.original, c.stored, c.repaired],
+      })),
       ...cases.map((c) => ({ fn: 'accept_aw_repair', args: [c.gold, c.repaired] })),
     ]) as RefAccept[];
     const differences: string[] = [];
@@ -126,7 +138,12 @@ describe.each(paperVariants)('paper rules on all real dev data, %s variant', (va
         ['ac', ac, out[i]!],
         ['aw', aw, out[cases.length + i]!],
       ] as const) {
-        if (mine.accepted !== ref.accepted || mine.correct !== ref.correct || mine.idealLength !== ref.ideal_len || !close(mine.score, ref.score))
+        if (
+          mine.accepted !== ref.accepted ||
+          mine.correct !== ref.correct ||
+          mine.idealLength !== ref.ideal_len ||
+          !close(mine.score, ref.score)
+        )
           differences.push(`${kind} case ${i}: ${JSON.stringify(mine)} vs ${JSON.stringify(ref)}`);
       }
     });

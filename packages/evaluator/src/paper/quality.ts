@@ -3,7 +3,10 @@ import { pyIgnoreCase, pySplit, pyWordBounded } from './python-text.js';
 
 // The paper's regexes with Python semantics: re.S | re.I think blocks (non-greedy, so a nested
 // <think> belongs to the block and an unclosed one is never read) and Unicode \b, re.I words.
-const THINK_BLOCK = new RegExp(`<${pyIgnoreCase('think')}>([\\s\\S]*?)</${pyIgnoreCase('think')}>`, 'gu');
+const THINK_BLOCK = new RegExp(
+  `<${pyIgnoreCase('think')}>([\\s\\S]*?)</${pyIgnoreCase('think')}>`,
+  'gu',
+);
 const UNCERTAIN = new RegExp(pyWordBounded(UNCERTAINTY_WORDS.map(pyIgnoreCase).join('|')), 'u');
 
 /** The paper's word count: Python `len(text.split())` (tags stay glued to words). */

@@ -93,6 +93,12 @@ export function paperPipeline(options: {
   }
   for (const item of wrongItems)
     for (const index of item)
-      out[index] = { correct: false, decision: 'aw_low', parts: null, stored: null, groupSize: item.length };
+      out[index] = {
+        correct: false,
+        decision: 'aw_low',
+        parts: null,
+        stored: null,
+        groupSize: item.length,
+      };
   return out;
 }

@@ -14,7 +14,9 @@ export interface PaperRefCall {
  * ./dev) and return the results in order. A call that raised in Python comes back as
  * `{ error }`, so a test can compare the paper's crashes too.
  */
-export function runPaperRef(calls: ReadonlyArray<PaperRefCall>): Array<{ ok?: unknown; error?: string }> {
+export function runPaperRef(
+  calls: ReadonlyArray<PaperRefCall>,
+): Array<{ ok?: unknown; error?: string }> {
   const python = process.env.AUTOTRAJ_PYTHON ?? 'python3';
   const run = spawnSync(python, [paperRefDriver], {
     input: calls.map((call) => JSON.stringify(call)).join('\n'),
@@ -27,7 +29,9 @@ export function runPaperRef(calls: ReadonlyArray<PaperRefCall>): Array<{ ok?: un
     );
   const lines = run.stdout.split('\n').filter((line) => line !== '');
   if (lines.length !== calls.length)
-    throw new Error(`paper_ref driver answered ${lines.length} of ${calls.length} calls\n${run.stderr}`);
+    throw new Error(
+      `paper_ref driver answered ${lines.length} of ${calls.length} calls\n${run.stderr}`,
+    );
   return lines.map((line) => JSON.parse(line) as { ok?: unknown; error?: string });
 }
 
@@ -35,7 +39,9 @@ export function runPaperRef(calls: ReadonlyArray<PaperRefCall>): Array<{ ok?: un
 export function paperRefValues(calls: ReadonlyArray<PaperRefCall>): unknown[] {
   return runPaperRef(calls).map((result, i) => {
     if (result.error !== undefined)
-      throw new Error(`paper_ref ${calls[i]!.fn} raised ${result.error} on ${JSON.stringify(calls[i]!.args).slice(0, 300)}`);
+      throw new Error(
+        `paper_ref ${calls[i]!.fn} raised ${result.error} on ${JSON.stringify(calls[i]!.args).slice(0, 300)}`,
+      );
     return result.ok;
   });
 }

@@ -69,7 +69,11 @@ function toraVariant(solution: string, variant: PaperVariant): string {
 export function realQuestions(variant: PaperVariant): RealQuestion[] {
   const out: RealQuestion[] = [];
   for (const raw of readSharedJsonl('gsm8k/model-solutions.dev.jsonl')) {
-    const record = raw as Record<string, unknown> & { question: string; answer: string; index: number };
+    const record = raw as Record<string, unknown> & {
+      question: string;
+      answer: string;
+      index: number;
+    };
     out.push({
       source: 'gsm8k',
       index: record.index,
@@ -85,7 +89,13 @@ export function realQuestions(variant: PaperVariant): RealQuestion[] {
     const record = raw as { idx: number; question: string; gt: string | number; solution: string };
     let question = tora.get(record.idx);
     if (question === undefined) {
-      question = { source: 'tora', index: record.idx, question: record.question, gold: String(record.gt), texts: [] };
+      question = {
+        source: 'tora',
+        index: record.idx,
+        question: record.question,
+        gold: String(record.gt),
+        texts: [],
+      };
       tora.set(record.idx, question);
       out.push(question);
     }
