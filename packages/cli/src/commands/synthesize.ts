@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createEvaluator, type PresetName } from '@autotraj/evaluator';
+import { createEvaluator, type PresetName, presetNames } from '@autotraj/evaluator';
 import {
   createRepairer,
   demoFixtures,
@@ -153,8 +153,8 @@ export const synthesizeCommand: CliCommand = {
       .option('--temperature <t>', 'candidate sampling temperature', Number.parseFloat, 0.3)
       .option(
         '--preset <preset>',
-        'evaluator preset: paper or full',
-        choiceOption('--preset', ['paper', 'full'] as const),
+        "evaluator preset: paper (the paper's rules exactly) or autotraj (every rule dimension; full is its old name)",
+        choiceOption('--preset', presetNames),
         'paper',
       )
       .option('--json', 'print the summary as JSON on stdout')

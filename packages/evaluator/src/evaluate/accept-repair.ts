@@ -3,7 +3,10 @@ import type { EvaluationReport } from './report.js';
 
 /** A report as acceptance reads it; the paper preset also uses words, C, E and the stored score. */
 export type AcceptRepairReport = Pick<EvaluationReport, 'correct' | 'quality'> &
-  Partial<Pick<EvaluationReport, 'dimensions' | 'words' | 'paper'>>;
+  Partial<Pick<EvaluationReport, 'words' | 'paper'>> & {
+    /** Dimension results by name (`EvaluationReport.dimensions`); read loosely. */
+    dimensions?: unknown;
+  };
 
 export interface AcceptRepairInput {
   original: AcceptRepairReport;

@@ -179,6 +179,12 @@ export function paperSelect(
   return decisions;
 }
 
+function dimensionScore(dimensions: unknown, name: string): number | undefined {
+  if (typeof dimensions !== 'object' || dimensions === null) return undefined;
+  const score = (dimensions as Record<string, { score?: unknown } | undefined>)[name]?.score;
+  return typeof score === 'number' ? score : undefined;
+}
+
 /**
  * The repair scripts' acceptance. Correct-answer input: the repair's is_answer_correct, score
  * with ideal = min(original, repaired) words > 0.86 and > the original's stored (rounded) score.
@@ -198,8 +204,8 @@ export function paperAcceptRepair(input: {
       ? input.thresholds.acceptWrongAnswer
       : input.thresholds.acceptLowQuality;
   const correct = repaired.paper?.looseCorrect ?? repaired.correct;
-  const c = repaired.dimensions?.confidence?.score;
-  const e = repaired.dimensions?.repetition?.score;
+  const c = dimensionScore(repaired.dimensions, 'confidence');
+  const e = dimensionScore(repaired.dimensions, 'repetition');
   let score = repaired.quality;
   let idealLength: number | null = null;
   if (repaired.words !== undefined && c !== undefined && e !== undefined) {

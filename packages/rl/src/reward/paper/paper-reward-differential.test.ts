@@ -176,21 +176,27 @@ describe('paper reward against paper_ref.compute_score', () => {
   it.each([
     ['all real dev solutions (GSM8K raw and tagged, ToRA raw and tagged)', realCases()],
     ['generated edge cases (fixed seed)', generated],
-  ] as const)('%s: every reward equal', async (_name, cases) => {
-    const refs = paperRef(
-      cases.map((c) => ({ fn: 'reward_of_response', args: [c.response, c.golds, c.rm] })),
-    ) as number[];
-    const mine = await ours([...cases]);
-    const differences = cases.flatMap((c, i) =>
-      mine[i] === refs[i] ? [] : [`${mine[i]} vs ${refs[i]} on ${JSON.stringify(c).slice(0, 300)}`],
-    );
-    expect(differences).toEqual([]);
-    // The suite sees every branch: -1, 0, partial and full credit, RM bonuses.
-    const totals = new Set(
-      refs.map((r) => (r === -1 ? 'bad' : r === 0 ? 'zero' : r > 1 ? 'bonus' : 'credit')),
-    );
-    expect([...totals].sort()).toEqual(['bad', 'bonus', 'credit', 'zero']);
-  }, 60_000);
+  ] as const)(
+    '%s: every reward equal',
+    async (_name, cases) => {
+      const refs = paperRef(
+        cases.map((c) => ({ fn: 'reward_of_response', args: [c.response, c.golds, c.rm] })),
+      ) as number[];
+      const mine = await ours([...cases]);
+      const differences = cases.flatMap((c, i) =>
+        mine[i] === refs[i]
+          ? []
+          : [`${mine[i]} vs ${refs[i]} on ${JSON.stringify(c).slice(0, 300)}`],
+      );
+      expect(differences).toEqual([]);
+      // The suite sees every branch: -1, 0, partial and full credit, RM bonuses.
+      const totals = new Set(
+        refs.map((r) => (r === -1 ? 'bad' : r === 0 ? 'zero' : r > 1 ? 'bonus' : 'credit')),
+      );
+      expect([...totals].sort()).toEqual(['bad', 'bonus', 'credit', 'zero']);
+    },
+    60_000,
+  );
 
   it('validate_format and compute_score on prompt + response strings', () => {
     const solutions = fc.sample(
