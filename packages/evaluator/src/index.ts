@@ -76,32 +76,10 @@ export {
   type LlmJudge,
   type LlmJudgeOptions,
 } from './judge/llm-judge.js';
-export type { AnswerTree, CompareOptions } from './verify/answer-tree.js';
-export { type ComparisonIsolation, stopComparisonWorker } from './verify/deadline.js';
 export {
-  type AnswerCandidate,
-  type AnswerSource,
-  answerSources,
-  type ExtractionTarget,
-  type ExtractOptions,
-  extractAnswers,
-} from './verify/extract.js';
-export { answerTree, normalizeLatex } from './verify/normalize.js';
-export { canonicalNumberToken, numbersClose, parsePlainNumber } from './verify/numbers.js';
-export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
-export {
-  type EquivalenceOptions,
-  isEquivalent,
-  type VerificationMethod,
-  type VerifyAnswerOptions,
-  type VerifyAnswerResult,
-  verifyAnswer,
-  verifyAnswerAsync,
-} from './verify/verify-answer.js';
-export {
+  type PaperRepairAcceptance,
   paperAcceptCorrectAnswerRepair,
   paperAcceptWrongAnswerRepair,
-  type PaperRepairAcceptance,
   paperRepairAnswerCorrect,
 } from './paper/accept.js';
 export {
@@ -141,3 +119,25 @@ export {
   paperPipeline,
   paperSelectItem,
 } from './paper/selection.js';
+export type { AnswerTree, CompareOptions } from './verify/answer-tree.js';
+export { type ComparisonIsolation, stopComparisonWorker } from './verify/deadline.js';
+export {
+  type AnswerCandidate,
+  type AnswerSource,
+  answerSources,
+  type ExtractionTarget,
+  type ExtractOptions,
+  extractAnswers,
+} from './verify/extract.js';
+export { answerTree, normalizeLatex } from './verify/normalize.js';
+export { canonicalNumberToken, numbersClose, parsePlainNumber } from './verify/numbers.js';
+export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
+export {
+  type EquivalenceOptions,
+  isEquivalent,
+  type VerificationMethod,
+  type VerifyAnswerOptions,
+  type VerifyAnswerResult,
+  verifyAnswer,
+  verifyAnswerAsync,
+} from './verify/verify-answer.js';

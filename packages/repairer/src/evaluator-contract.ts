@@ -29,6 +29,8 @@ export interface SelectionDecision {
 }
 
 export interface EvaluatorLike {
+  /** The evaluator's preset, recorded in the synthesis manifest. */
+  readonly preset?: string;
   evaluate(input: {
     task: Task;
     trajectory: Trajectory;

@@ -1,13 +1,13 @@
 import {
   type AdvantageEstimator,
-  createPresetReward,
   createPolicyModel,
+  createPresetReward,
   createRolloutTools,
   openRewardModel,
-  readPrompts,
-  runRollouts,
   type RewardPresetName,
+  readPrompts,
   rewardPresetNames,
+  runRollouts,
   type TrajectoryScorer,
 } from '@autotraj/rl';
 import { CliError } from '../cli-error.js';

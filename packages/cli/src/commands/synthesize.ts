@@ -153,7 +153,7 @@ export const synthesizeCommand: CliCommand = {
       .option('--temperature <t>', 'candidate sampling temperature', Number.parseFloat, 0.3)
       .option(
         '--preset <preset>',
-        "evaluator preset: paper (the paper's rules exactly) or autotraj (every rule dimension; full is its old name)",
+        "evaluator preset: paper (default: the paper's released rules exactly) or autotraj (every rule dimension; full is its old name)",
         choiceOption('--preset', presetNames),
         'paper',
       )

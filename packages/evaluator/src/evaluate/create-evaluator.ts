@@ -18,22 +18,13 @@ import {
 import { type ToolValidityOptions, toolValidityDimension } from '../dimensions/tool-validity.js';
 import { type DimensionResult, whitespaceWords } from '../dimensions/types.js';
 import { EvaluatorError } from '../errors.js';
-import { pyRound } from '../paper/python-text.js';
 import type { LlmJudge } from '../judge/llm-judge.js';
+import { pyRound } from '../paper/python-text.js';
 import {
   type AcceptRepairDecision,
   type AcceptRepairInput,
   acceptRepair,
 } from './accept-repair.js';
-import {
-  type DimensionName,
-  dimensionNames,
-  getPreset,
-  type PresetName,
-  type QualityWeights,
-  qualityScore,
-  type Thresholds,
-} from './presets.js';
 import {
   type PaperTextFacts,
   paperAcceptRepair,
@@ -45,6 +36,15 @@ import {
   paperSelect,
   paperTextOf,
 } from './paper-mode.js';
+import {
+  type DimensionName,
+  dimensionNames,
+  getPreset,
+  type PresetName,
+  type QualityWeights,
+  qualityScore,
+  type Thresholds,
+} from './presets.js';
 import type { EvaluationReport, GroupEvaluation } from './report.js';
 import { selectCandidates } from './selection.js';
 

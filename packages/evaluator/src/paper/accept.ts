@@ -1,6 +1,6 @@
 import { PAPER_THRESHOLDS, type Thresholds } from '../evaluate/presets.js';
-import { paperScore, paperWordCount } from './quality.js';
 import { pyFloat, pyStrip } from './python-text.js';
+import { paperScore, paperWordCount } from './quality.js';
 
 /** The last `{...}` on one line anywhere in the text (no DOTALL), stripped; else the text stripped. */
 function lastBraced(text: string): string {

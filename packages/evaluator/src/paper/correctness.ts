@@ -1,4 +1,11 @@
-import { asciiDigits, pyCollapseSpaces, pySplit, pyStrip, pyWordBounded } from './python-text.js';
+import {
+  asciiDigits,
+  PY_SPACE,
+  pyCollapseSpaces,
+  pySplit,
+  pyStrip,
+  pyWordBounded,
+} from './python-text.js';
 
 /**
  * Answer correctness as the paper's selection scripts check it (answer_filter_both.py): the
@@ -35,11 +42,14 @@ export function paperNumbers(text: string): number[] {
   return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
 }
 
+// re.split(r"[,\s]+") with Python's \s.
+const COMMA_OR_SPACE = new RegExp(`[,${PY_SPACE}]+`);
+
 function tokenSet(text: string): Set<string> {
   // re.split(r"[,\s]+") with Python's \s, then strip().lower() per non-empty piece.
   return new Set(
     text
-      .split(/[,\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/)
+      .split(COMMA_OR_SPACE)
       .filter((piece) => piece !== '')
       .map((piece) => pyStrip(piece).toLowerCase()),
   );

@@ -1,7 +1,7 @@
 import { PAPER_THRESHOLDS, type Thresholds } from '../evaluate/presets.js';
 import { type PaperTaskType, paperIsCorrect } from './correctness.js';
-import { type PaperScoreParts, paperScoreParts, paperWordCount } from './quality.js';
 import { pyRound } from './python-text.js';
+import { type PaperScoreParts, paperScoreParts, paperWordCount } from './quality.js';
 
 export interface PaperItemScore extends PaperScoreParts {
   /** `round(score, 4)`: what the paper stores and compares with the thresholds. */
