@@ -59,7 +59,8 @@ describe('real data', () => {
   });
 
   it('ToRA tool-integrated solutions: correctness agrees with is_correct on >= 99%', () => {
-    const evaluator = createEvaluator();
+    // The equivalence checker is the autotraj preset's (the paper preset uses the paper's checker).
+    const evaluator = createEvaluator({ preset: 'autotraj' });
     let total = 0;
     let agree = 0;
     for (const raw of readSharedJsonl('tora/gsm8k.dev.jsonl')) {
