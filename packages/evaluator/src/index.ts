@@ -34,14 +34,18 @@ export { EvaluatorError } from './errors.js';
 export {
   type AcceptRepairDecision,
   type AcceptRepairInput,
+  type AcceptRepairReport,
   acceptRepair,
 } from './evaluate/accept-repair.js';
 export {
   createEvaluator,
+  type EvaluateInput,
   type Evaluator,
   type EvaluatorOptions,
 } from './evaluate/create-evaluator.js';
+export { paperAcceptRepair, SOURCE_TEXT_KEY } from './evaluate/paper-mode.js';
 export {
+  AUTOTRAJ_WEIGHTS,
   type DimensionName,
   dimensionNames,
   FULL_WEIGHTS,
@@ -50,6 +54,7 @@ export {
   PAPER_WEIGHTS,
   type Preset,
   type PresetName,
+  presetNames,
   presets,
   type QualityWeights,
   qualityScore,
@@ -58,6 +63,7 @@ export {
 export type {
   EvaluationReport,
   GroupEvaluation,
+  PaperReportFacts,
   SelectionAction,
   SelectionDecision,
 } from './evaluate/report.js';
@@ -71,6 +77,49 @@ export {
   type LlmJudge,
   type LlmJudgeOptions,
 } from './judge/llm-judge.js';
+export {
+  type PaperRepairAcceptance,
+  paperAcceptCorrectAnswerRepair,
+  paperAcceptWrongAnswerRepair,
+  paperRepairAnswerCorrect,
+} from './paper/accept.js';
+export {
+  type PaperTaskType,
+  paperBoxedAnswer,
+  paperCleanLatex,
+  paperCoreAnswer,
+  paperIsCorrect,
+  paperIsMathCorrect,
+  paperIsQaCorrect,
+  paperLastAnswerBlock,
+  paperNormalizeRewardAnswer,
+  paperNormalizeSelectionAnswer,
+  paperNumbers,
+  paperSelectionQaF1,
+  tokenListF1,
+} from './paper/correctness.js';
+export { pyFloat, pyRound, pySplit, pyStrip } from './paper/python-text.js';
+export {
+  type PaperScoreParts,
+  paperConfidence,
+  paperLength,
+  paperLengthOf,
+  paperRepeatedTrigrams,
+  paperRepetition,
+  paperRepetitionOf,
+  paperScore,
+  paperScoreParts,
+  paperUncertaintyWord,
+  paperWordCount,
+} from './paper/quality.js';
+export {
+  type PaperDecision,
+  type PaperItemScore,
+  type PaperPipelineEntry,
+  paperClassify,
+  paperPipeline,
+  paperSelectItem,
+} from './paper/selection.js';
 export type { AnswerTree, CompareOptions } from './verify/answer-tree.js';
 export { type ComparisonIsolation, stopComparisonWorker } from './verify/deadline.js';
 export {

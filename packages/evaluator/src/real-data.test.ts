@@ -66,7 +66,8 @@ describe('real data', () => {
   });
 
   it('ToRA tool-integrated solutions: correctness agrees with is_correct on all 1,320', () => {
-    const evaluator = createEvaluator();
+    // The equivalence checker is the autotraj preset's (the paper preset uses the paper's checker).
+    const evaluator = createEvaluator({ preset: 'autotraj' });
     let total = 0;
     const disagreements: string[] = [];
     for (const raw of readSharedJsonl('tora/gsm8k.dev.jsonl')) {

@@ -33,7 +33,11 @@ export {
   createReward,
   paperRewardDefaults,
   type Reward,
+  type RewardPresetName,
+  type RewardResult,
   type RewardWeights,
+  rewardPresetNames,
+  rewardTextOf,
 } from './reward/create-reward.js';
 export {
   mathOutcome,
@@ -44,10 +48,36 @@ export {
   type VerifyAnswerFn,
 } from './reward/outcomes.js';
 export {
+  PAPER_ASSISTANT_MARK,
+  PAPER_EOS,
+  type PaperAnswerProblem,
+  type PaperComputeScore,
+  paperComputeScore,
+  paperFirstAnswer,
+  paperLastBoxed,
+  paperRemoveBoxed,
+  paperResponseOfBare,
+  paperResponseOfSolution,
+  paperRewardAnswer,
+  paperRewardF1,
+} from './reward/paper/compute-score.js';
+export {
+  type PaperFormatCheck,
+  type PaperFormatCode,
+  paperValidateFormat,
+} from './reward/paper/validate-format.js';
+export {
+  autotrajFormatCheck,
+  autotrajRewardOptions,
+  createAutotrajReward,
   createPaperReward,
+  createPresetReward,
   type PaperRewardOptions,
+  paperAnswerOf,
   paperFormatCheck,
+  paperOutcome,
   paperRewardOptions,
+  rewardPresetOptions,
 } from './reward/paper-reward.js';
 export type { FormatCheck, FormatResult, OutcomeFn, RewardItem } from './reward/types.js';
 export { readRollouts } from './rollout/read-rollouts.js';

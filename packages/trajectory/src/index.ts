@@ -52,6 +52,8 @@ export {
   evaluationReportSchema,
   type GroupEvaluation,
   groupEvaluationSchema,
+  type PaperReportFacts,
+  paperReportFactsSchema,
   type SelectionAction,
   type SelectionDecision,
   selectionActionSchema,

@@ -97,3 +97,30 @@ describe('autotraj evaluate', () => {
     expect(result.stderr).toMatch(/unknown --preset "nope"/);
   });
 });
+
+describe('autotraj evaluate --preset paper', () => {
+  it('writes C, L, E, quality, the ideal length and the decision per trajectory, on the text as written', async () => {
+    const input = firstLines('tora/gsm8k.dev.jsonl', 40);
+    const out = join(dir, 'tora-paper.jsonl');
+    const result = await run(['evaluate', input, '--preset', 'paper', '--out', out]);
+    expect(result.code).toBe(0);
+    const reports = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    for (const r of reports) {
+      expect(typeof r.C).toBe('number');
+      expect(typeof r.L).toBe('number');
+      expect(typeof r.E).toBe('number');
+      expect(r.quality).toBeCloseTo(0.4 * r.C + 0.3 * r.L + 0.3 * r.E, 12);
+      expect(Number.isInteger(r.idealLength)).toBe(true);
+      expect(['keep', 'repair']).toContain(r.action);
+    }
+    // ToRA's markdown has no <answer> block: the paper's checker finds every answer wrong.
+    expect(reports.every((r) => r.correct === false && r.action === 'repair')).toBe(true);
+    expect(reports.every((r) => r.storedQuality === null)).toBe(true);
+    // The words are Python str.split() words of the solution text itself.
+    const first = JSON.parse(readFileSync(input, 'utf8').split('\n')[0]!);
+    expect(reports[0].words).toBe(first.solution.split(/\s+/).filter(Boolean).length);
+  });
+});

@@ -3,6 +3,7 @@ import {
   createEvaluator,
   type EvaluationReport,
   type PresetName,
+  presetNames,
   type SelectionDecision,
 } from '@autotraj/evaluator';
 import {
@@ -35,6 +36,8 @@ interface Item {
   task: Task;
   trajectory: Trajectory;
   label: boolean | null;
+  /** The text as the record holds it (GSM8K / ToRA solutions): what the paper preset scores. */
+  text?: string;
 }
 
 /** Gold answers a trajectory record may carry itself (`metadata.goldAnswers` or `metadata.gold`). */
@@ -59,11 +62,21 @@ function itemsOf(
 ): Item[] {
   if (format === 'gsm8k-solutions') {
     const { task, solutions } = gsm8kModelSolutionTrajectories(value, { location });
-    return solutions.map((s) => ({ task, trajectory: s.trajectory, label: s.isCorrect }));
+    const record = value as Record<string, { solution?: unknown } | undefined>;
+    return solutions.map((s) => {
+      const text = record[s.trajectory.provenance.model ?? '']?.solution;
+      return {
+        task,
+        trajectory: s.trajectory,
+        label: s.isCorrect,
+        ...(typeof text === 'string' ? { text } : {}),
+      };
+    });
   }
   if (format === 'tora') {
     const { task, trajectory, isCorrect } = toraTrajectory(value, { location });
-    return [{ task, trajectory, label: isCorrect }];
+    const text = (value as { solution?: unknown }).solution;
+    return [{ task, trajectory, label: isCorrect, ...(typeof text === 'string' ? { text } : {}) }];
   }
   return recordToTrajectories(format, value, location).map(({ trajectory, isCorrect }) => {
     const known = tasks.get(trajectory.taskId);
@@ -80,6 +93,23 @@ function itemsOf(
       );
     return { task, trajectory, label: isCorrect };
   });
+}
+
+/** C, L, E, the length reference and (paper) the stored score, flat for a reader of the report. */
+function partsOf(report: EvaluationReport): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [key, name] of [
+    ['confidence', 'C'],
+    ['length', 'L'],
+    ['repetition', 'E'],
+  ] as const) {
+    const score = report.dimensions[key]?.score;
+    if (score !== undefined) out[name] = score;
+  }
+  if (report.words !== undefined) out.words = report.words;
+  if (report.idealLength !== undefined) out.idealLength = report.idealLength;
+  if (report.paper !== undefined) out.storedQuality = report.paper.stored;
+  return out;
 }
 
 function mean(values: number[]): string {
@@ -100,7 +130,7 @@ export const evaluateCommand: CliCommand = {
       .requiredOption('--out <file>', 'report JSONL, one line per trajectory (overwritten)')
       .option(
         '--preset <name>',
-        'paper (the paper formula and thresholds) or full (every rule dimension)',
+        "paper (the paper's released code exactly, on the text as written) or autotraj (every rule dimension; full is its old name)",
         'paper',
       )
       .option(
@@ -113,9 +143,9 @@ export const evaluateCommand: CliCommand = {
         'task JSONL (id, question, goldAnswers) giving gold answers by taskId',
       )
       .action(async (input: string, options: EvaluateOptions) => {
-        if (options.preset !== 'paper' && options.preset !== 'full') {
+        if (!presetNames.includes(options.preset as PresetName)) {
           throw new CliError({
-            message: `unknown --preset "${options.preset}"; expected paper or full`,
+            message: `unknown --preset "${options.preset}"; expected paper or autotraj`,
             exitCode: 2,
           });
         }
@@ -159,6 +189,9 @@ export const evaluateCommand: CliCommand = {
             const { reports: groupReports, decisions } = await evaluator.evaluateGroup({
               task,
               candidates: group.map((item) => item.trajectory),
+              ...(group.every((item) => item.text !== undefined)
+                ? { texts: group.map((item) => item.text!) }
+                : {}),
             });
             groupReports.forEach((report, index) => {
               const item = group[index]!;
@@ -173,6 +206,7 @@ export const evaluateCommand: CliCommand = {
                 correct: report.correct,
                 ...(item.label === null ? {} : { label: item.label }),
                 quality: report.quality,
+                ...partsOf(report),
                 action: decision.action,
                 reason: decision.reason,
                 dimensions: report.dimensions,

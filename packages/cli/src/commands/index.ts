@@ -5,7 +5,7 @@ import { execCommand } from './exec.js';
 import { inspectCommand } from './inspect.js';
 import { reportCommand } from './report.js';
 import { scoreCommand, trainRmCommand } from './reward-model-commands.js';
-import { rolloutCommand, serveCommand } from './rl-commands.js';
+import { rewardCommand, rolloutCommand, serveCommand } from './rl-commands.js';
 import { runCommand } from './run.js';
 import { searchCommand } from './search.js';
 import { synthesizeCommand } from './synthesize.js';
@@ -16,6 +16,7 @@ export const commands: CliCommand[] = [
   inspectCommand,
   serveCommand,
   rolloutCommand,
+  rewardCommand,
   trainRmCommand,
   scoreCommand,
   execCommand,

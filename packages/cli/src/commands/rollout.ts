@@ -1,16 +1,18 @@
 import {
   type AdvantageEstimator,
-  createPaperReward,
+  createPresetReward,
   createRolloutTools,
   openRewardModel,
+  type RewardPresetName,
   readPrompts,
+  rewardPresetNames,
   runRollouts,
   type TrajectoryScorer,
 } from '@autotraj/rl';
 import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
 import { addModelOptions, MODEL_HELP, type ModelFlags, resolveCliModel } from '../model-options.js';
-import { parseInteger } from '../options.js';
+import { choiceOption, parseInteger } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface RolloutOptions extends ModelFlags {
@@ -26,6 +28,7 @@ interface RolloutOptions extends ModelFlags {
   limit?: string;
   seed?: string;
   runTag: string;
+  preset: RewardPresetName;
 }
 
 const estimators: AdvantageEstimator[] = ['grpo', 'dr-grpo', 'rloo'];
@@ -47,6 +50,12 @@ export const rolloutCommand: CliCommand = {
         'trajectory reward model (dir/model.onnx from `autotraj train-rm`); without it the reward is format + outcome only',
       )
       .requiredOption('--out <dir>', 'output directory (rollouts.jsonl; rerun to resume)')
+      .option(
+        '--preset <name>',
+        "reward preset: paper (the paper's compute_score exactly) or autotraj (tool budget, math equivalence)",
+        choiceOption('--preset', rewardPresetNames),
+        'paper',
+      )
       .option('--tools <names>', 'comma-separated tools: calculator, python', 'calculator,python')
       .option('--concurrency <n>', 'rollouts generating at once', '8')
       .option('--max-tool-calls <n>', 'tool budget per rollout (paper: 3)', '3')
@@ -108,7 +117,8 @@ export const rolloutCommand: CliCommand = {
                 : { seed: parseInteger('--seed', options.seed, 0) }),
             },
           },
-          reward: createPaperReward({ trajectoryModel: scorer }),
+          reward: createPresetReward(options.preset, { trajectoryModel: scorer }),
+          preset: options.preset,
           advantage: { estimator: options.estimator as AdvantageEstimator },
           outDir: options.out,
           concurrency,

@@ -1,6 +1,11 @@
-import { createRewardServer, openRewardModel, paperRewardOptions } from '@autotraj/rl';
+import {
+  createRewardServer,
+  openRewardModel,
+  type RewardPresetName,
+  rewardPresetNames,
+} from '@autotraj/rl';
 import { println } from '../io.js';
-import { parseInteger } from '../options.js';
+import { choiceOption, parseInteger } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface ServeOptions {
@@ -11,6 +16,7 @@ interface ServeOptions {
   maxWaitMs: string;
   maxBodyMb: string;
   outcome: boolean;
+  preset: RewardPresetName;
 }
 
 /** Resolves on the first SIGINT / SIGTERM (and stops listening for them). */
@@ -47,6 +53,12 @@ export const serveCommand: CliCommand = {
       )
       .option('--max-body-mb <mb>', 'largest request body', '8')
       .option(
+        '--preset <name>',
+        "reward preset for labelled requests without their own `preset`: paper (default, the paper's contract) or autotraj",
+        choiceOption('--preset', rewardPresetNames),
+        'paper',
+      )
+      .option(
         '--no-outcome',
         'answer /get_reward with raw RM scores even when labels are sent; disable /compute_score',
       )
@@ -61,7 +73,8 @@ export const serveCommand: CliCommand = {
           maxBatchSize,
           maxWaitMs,
           maxBodyBytes,
-          ...(options.outcome ? { reward: paperRewardOptions() } : {}),
+          preset: options.preset,
+          ...(options.outcome ? {} : { reward: null }),
         });
         const signal = untilSignal();
         try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createEvaluator, type PresetName } from '@autotraj/evaluator';
+import { createEvaluator, type PresetName, presetNames } from '@autotraj/evaluator';
 import { type Protocol, readTasksJsonl } from '@autotraj/generation';
 import {
   createRepairer,
@@ -157,8 +157,8 @@ export const synthesizeCommand: CliCommand = {
       )
       .option(
         '--preset <preset>',
-        'evaluator preset: paper or full',
-        choiceOption('--preset', ['paper', 'full'] as const),
+        "evaluator preset: paper (default: the paper's released rules exactly) or autotraj (every rule dimension; full is its old name)",
+        choiceOption('--preset', presetNames),
         'paper',
       )
       .option('--json', 'print the summary as JSON on stdout');

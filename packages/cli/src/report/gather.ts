@@ -96,9 +96,33 @@ export interface ReportData {
     lengthBaseline: number | null;
   } | null;
   rl: { groups: RolloutGroupView[]; componentNames: string[] } | null;
+  /** The presets that ran: the evaluator's (synthesis manifest) and the reward's (rollouts). */
+  presets?: { evaluator: string | null; reward: string | null };
   tasks: TaskView[];
   /** Lines the report could not read, by file (also printed by the command). */
   unreadable: { file: string; line: number | undefined; message: string }[];
+}
+
+/** The evaluator preset a synthesis manifest records (`evaluatorPreset`, else `config.preset`). */
+async function manifestPreset(path: string | null): Promise<string | null> {
+  if (path === null) return null;
+  try {
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as {
+      evaluatorPreset?: unknown;
+      config?: { preset?: unknown };
+    };
+    const preset = manifest.evaluatorPreset ?? manifest.config?.preset;
+    return typeof preset === 'string' ? preset : null;
+  } catch {
+    return null;
+  }
+}
+
+function rolloutPreset(rollouts: ReadonlyArray<RolloutRecord>): string | null {
+  const names = new Set(
+    rollouts.map((r) => r.metadata.rewardPreset).filter((p): p is string => typeof p === 'string'),
+  );
+  return names.size === 0 ? null : [...names].sort().join(', ');
 }
 
 async function readAll<T>(
@@ -252,6 +276,10 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
   return {
     runDir,
     files,
+    presets: {
+      evaluator: await manifestPreset(files.manifest),
+      reward: rolloutPreset(rollouts),
+    },
     funnel,
     qualityBefore: candidates.map((c) => c.quality),
     qualityAfter: [...sft.map((r) => r.quality).filter((q): q is number => q !== undefined)],

@@ -130,7 +130,7 @@ export function renderReportHtml(data: ReportData): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AutoTraj report</title><style>${STYLE}</style></head>
 <body>
-<header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p></header>
+<header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p><p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p></header>
 <main>
 <section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}</section>
 <section id="quality"><h2>Quality scores before and after repair</h2>${histogramSvg(

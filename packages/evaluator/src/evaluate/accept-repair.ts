@@ -1,9 +1,16 @@
 import { PAPER_THRESHOLDS, type Thresholds } from './presets.js';
 import type { EvaluationReport } from './report.js';
 
+/** A report as acceptance reads it; the paper preset also uses words, C, E and the stored score. */
+export type AcceptRepairReport = Pick<EvaluationReport, 'correct' | 'quality'> &
+  Partial<Pick<EvaluationReport, 'words' | 'paper'>> & {
+    /** Dimension results by name (`EvaluationReport.dimensions`); read loosely. */
+    dimensions?: unknown;
+  };
+
 export interface AcceptRepairInput {
-  original: Pick<EvaluationReport, 'correct' | 'quality'>;
-  repaired: Pick<EvaluationReport, 'correct' | 'quality'>;
+  original: AcceptRepairReport;
+  repaired: AcceptRepairReport;
   /** Why the original went to repair; derived from `original.correct` when omitted. */
   reason?: 'wrong-answer' | 'low-quality';
   thresholds?: Partial<Thresholds>;
@@ -16,7 +23,8 @@ export interface AcceptRepairDecision {
 }
 
 /**
- * The paper's acceptance rule: a repair is accepted when its answer is correct and its
+ * The `autotraj` acceptance rule (the paper's thresholds on unrounded qualities from the whole
+ * group's length reference; the `paper` preset uses `paperAcceptRepair`): a repair is accepted when its answer is correct and its
  * quality exceeds 0.86 and the original's (correct-but-low-quality input), or 0.8 (wrong-answer
  * input). Anything else is a hard case.
  */

@@ -28,11 +28,23 @@ import { type ToolValidityOptions, toolValidityDimension } from '../dimensions/t
 import { type DimensionResult, whitespaceWords } from '../dimensions/types.js';
 import { EvaluatorError } from '../errors.js';
 import type { LlmJudge } from '../judge/llm-judge.js';
+import { pyRound } from '../paper/python-text.js';
 import {
   type AcceptRepairDecision,
   type AcceptRepairInput,
   acceptRepair,
 } from './accept-repair.js';
+import {
+  type PaperTextFacts,
+  paperAcceptRepair,
+  paperAnswerKind,
+  paperDimensions,
+  paperFacts,
+  paperIdealLengths,
+  paperQuality,
+  paperSelect,
+  paperTextOf,
+} from './paper-mode.js';
 import {
   type DimensionName,
   dimensionNames,
@@ -46,7 +58,10 @@ import type { EvaluationReport, GroupEvaluation } from './report.js';
 import { selectCandidates } from './selection.js';
 
 export interface EvaluatorOptions {
-  /** `paper` (default): the paper's quality formula and thresholds. `full`: every rule dimension. */
+  /**
+   * `paper` (default): the paper's released code exactly (its text checks, length groups,
+   * rounded thresholds and repair acceptance). `autotraj` (alias `full`): every rule dimension.
+   */
   preset?: PresetName;
   /** Override or add dimension weights (normalised to sum to 1 over the computed dimensions). */
   weights?: QualityWeights;
@@ -76,24 +91,29 @@ export interface Evaluator extends EvaluatorContract {
   readonly thresholds: Readonly<Thresholds>;
   readonly dimensions: ReadonlyArray<DimensionName>;
   /** Score one trajectory; `group` (candidates for the same query) sets the length reference. */
-  evaluate(input: {
-    task: Task;
-    trajectory: Trajectory;
-    group?: ReadonlyArray<Trajectory>;
-  }): Promise<EvaluationReport>;
+  evaluate(input: EvaluateInput): Promise<EvaluationReport>;
   /** The synchronous rule-based part (no judge). */
-  evaluateSync(input: {
-    task: Task;
-    trajectory: Trajectory;
-    group?: ReadonlyArray<Trajectory>;
-  }): EvaluationReport;
+  evaluateSync(input: EvaluateInput): EvaluationReport;
   /** Score every candidate for one query and decide keep / repair / discard for each. */
   evaluateGroup(input: {
     task: Task;
     candidates: ReadonlyArray<Trajectory>;
+    /** `paper` preset: the text each candidate was written as (default: see `EvaluateInput.text`). */
+    texts?: ReadonlyArray<string>;
   }): Promise<GroupEvaluation>;
   /** The preset's repair acceptance rule with this evaluator's thresholds. */
   acceptRepair(input: Omit<AcceptRepairInput, 'thresholds'>): AcceptRepairDecision;
+}
+
+export interface EvaluateInput {
+  task: Task;
+  trajectory: Trajectory;
+  group?: ReadonlyArray<Trajectory>;
+  /**
+   * `paper` preset: the text as written, which is what the paper scores. Default: the
+   * trajectory's `metadata.sourceText`, else its tag rendering.
+   */
+  text?: string;
 }
 
 interface Rendered {
@@ -145,6 +165,9 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     }
   }
   const active = new Set(dimensions);
+  const paperMode = preset.name === 'paper';
+  // The paper's float, bit for bit, unless the caller re-weighs the dimensions.
+  const paperWeights = options.weights === undefined;
   const consistencyOptions: ConsistencyOptions = {
     calculatorCache: new Map(),
     ...options.consistency,
@@ -217,6 +240,50 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     return shortest;
   }
 
+  const answerKind = (task: Task) => paperAnswerKind(task, options.correctness?.answerKind);
+
+  function paperReport(
+    trajectory: Trajectory,
+    facts: PaperTextFacts,
+    idealLength: number,
+  ): EvaluationReport {
+    const results = paperDimensions(facts, idealLength);
+    for (const name of Object.keys(results))
+      if (!active.has(name as DimensionName)) delete results[name];
+    const base = report(trajectory, facts.correct, results);
+    const quality = paperWeights ? paperQuality(paperDimensions(facts, idealLength)) : base.quality;
+    return {
+      ...base,
+      quality,
+      words: facts.words.length,
+      idealLength,
+      paper: {
+        stored: facts.correct === false ? null : pyRound(quality, 4),
+        looseCorrect: facts.looseCorrect,
+      },
+    };
+  }
+
+  function paperEvaluateSync(input: EvaluateInput): EvaluationReport {
+    const kind = answerKind(input.task);
+    const own = paperFacts(
+      input.task,
+      paperTextOf(input.trajectory, () => render(input.trajectory).text, input.text),
+      kind,
+    );
+    const others = (input.group ?? [])
+      .filter((other) => other !== input.trajectory && other.id !== input.trajectory.id)
+      .map((other) =>
+        paperFacts(
+          input.task,
+          paperTextOf(other, () => render(other).text),
+          kind,
+        ),
+      );
+    const ideal = paperIdealLengths([own, ...others])[0]!;
+    return paperReport(input.trajectory, own, ideal);
+  }
+
   function evaluateSync(
     {
       task,
@@ -227,32 +294,38 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     skipCorrectness = false,
   ): EvaluationReport {
     const own = cache?.get(trajectory.id) ?? render(trajectory);
-    const { results, correct } = ruleDimensions(
-      task,
-      trajectory,
-      own,
-      shortestOf(own, group, cache),
-      skipCorrectness,
-    );
-    return report(trajectory, correct, results);
+    const shortest = shortestOf(own, group, cache);
+    const { results, correct } = ruleDimensions(task, trajectory, own, shortest, skipCorrectness);
+    return {
+      ...report(trajectory, correct, results),
+      words: own.words.length,
+      idealLength: shortest,
+    };
   }
 
   async function evaluateWithCache(
-    input: { task: Task; trajectory: Trajectory; group?: ReadonlyArray<Trajectory> },
+    input: EvaluateInput,
     cache?: Map<string, Rendered>,
+    paperBase?: EvaluationReport,
   ): Promise<EvaluationReport> {
-    let base = evaluateSync(input, cache, asyncCorrectness);
-    if (asyncCorrectness && active.has('correctness')) {
+    let base =
+      paperBase ??
+      (paperMode ? paperEvaluateSync(input) : evaluateSync(input, cache, asyncCorrectness));
+    // The paper preset checks answers its own way; the async backend serves the others.
+    if (!paperMode && asyncCorrectness && active.has('correctness')) {
       const outcome = await correctnessDimensionAsync(
         input.task,
         input.trajectory,
         options.correctness,
       );
       const { correctness: _old, ...others } = base.dimensions;
-      base = report(input.trajectory, outcome.correct, {
-        ...(outcome.dimension === null ? {} : { correctness: outcome.dimension }),
-        ...others,
-      });
+      base = {
+        ...base,
+        ...report(input.trajectory, outcome.correct, {
+          ...(outcome.dimension === null ? {} : { correctness: outcome.dimension }),
+          ...others,
+        }),
+      };
     }
     if (options.python !== undefined && active.has('consistency')) {
       const rule = consistencyChecks(input.trajectory, consistencyOptions);
@@ -262,7 +335,10 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
         score: checks === 0 ? 1 : (rule.passed + python.passed) / checks,
         diagnostics: [...rule.diagnostics, ...python.diagnostics],
       };
-      base = report(input.trajectory, base.correct, { ...base.dimensions, consistency });
+      base = {
+        ...base,
+        ...report(input.trajectory, base.correct, { ...base.dimensions, consistency }),
+      };
     }
     if (!active.has('judge') || options.judge === undefined) return base;
     const {
@@ -270,7 +346,40 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       cached: _cached,
       ...judged
     } = await options.judge.judge({ task: input.task, trajectory: input.trajectory });
-    return report(input.trajectory, base.correct, { ...base.dimensions, judge: judged });
+    const ruleQuality = base.quality;
+    return {
+      ...base,
+      quality: (1 - judgeWeight) * ruleQuality + judgeWeight * judged.score,
+      dimensions: { ...base.dimensions, judge: judged },
+      diagnostics: [...base.diagnostics, ...judged.diagnostics],
+    };
+  }
+
+  async function paperEvaluateGroup(
+    task: Task,
+    candidates: ReadonlyArray<Trajectory>,
+    texts: ReadonlyArray<string> | undefined,
+  ): Promise<GroupEvaluation> {
+    if (texts !== undefined && texts.length !== candidates.length)
+      throw new EvaluatorError({
+        code: 'invalid_option',
+        message: `texts has ${texts.length} entries for ${candidates.length} candidates`,
+      });
+    const kind = answerKind(task);
+    const facts = candidates.map((candidate, i) =>
+      paperFacts(
+        task,
+        paperTextOf(candidate, () => render(candidate).text, texts?.[i]),
+        kind,
+      ),
+    );
+    const ideals = paperIdealLengths(facts);
+    const reports: EvaluationReport[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const base = paperReport(candidates[i]!, facts[i]!, ideals[i]!);
+      reports.push(await evaluateWithCache({ task, trajectory: candidates[i]! }, undefined, base));
+    }
+    return { reports, decisions: paperSelect(reports, thresholds) };
   }
 
   return {
@@ -278,21 +387,28 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     weights,
     thresholds,
     dimensions,
-    evaluateSync: (input) => evaluateSync(input),
+    evaluateSync: (input) => (paperMode ? paperEvaluateSync(input) : evaluateSync(input)),
     evaluate: (input) => evaluateWithCache(input),
-    async evaluateGroup({ task, candidates }) {
+    async evaluateGroup({ task, candidates, texts }) {
+      if (paperMode) return paperEvaluateGroup(task, candidates, texts);
       const cache = new Map(candidates.map((candidate) => [candidate.id, render(candidate)]));
       const reports: EvaluationReport[] = [];
       for (const trajectory of candidates)
         reports.push(await evaluateWithCache({ task, trajectory, group: candidates }, cache));
-      const texts = new Map([...cache].map(([id, rendered]) => [id, rendered.text]));
+      const rendered = new Map([...cache].map(([id, r]) => [id, r.text]));
       const empty = new Set(
         candidates
           .filter((candidate) => candidate.steps.length === 0)
           .map((candidate) => candidate.id),
       );
-      return { reports, decisions: selectCandidates(reports, { thresholds, texts, empty }) };
+      return {
+        reports,
+        decisions: selectCandidates(reports, { thresholds, texts: rendered, empty }),
+      };
     },
-    acceptRepair: (input) => acceptRepair({ ...input, thresholds }),
+    acceptRepair: (input) =>
+      paperMode
+        ? paperAcceptRepair({ ...input, thresholds })
+        : acceptRepair({ ...input, thresholds }),
   };
 }

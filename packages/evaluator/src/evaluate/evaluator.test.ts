@@ -81,8 +81,8 @@ describe('createEvaluator (paper preset)', () => {
     expect(decisions[2]!.reason).toBe('wrong-answer');
   });
 
-  it('discards exact duplicates and empty trajectories', async () => {
-    const evaluator = createEvaluator();
+  it('autotraj: discards exact duplicates and empty trajectories', async () => {
+    const evaluator = createEvaluator({ preset: 'autotraj' });
     const duplicate = { ...concise, id: 'dup' };
     const empty = trajectoryFromSteps(
       { steps: [], finalAnswer: null },
@@ -128,9 +128,13 @@ describe('createEvaluator (paper preset)', () => {
   });
 });
 
-describe('createEvaluator (full preset)', () => {
+describe('createEvaluator (autotraj preset)', () => {
+  it('`full` is the earlier name of autotraj', () => {
+    expect(createEvaluator({ preset: 'full' }).preset).toBe('autotraj');
+  });
+
   it('computes every rule dimension and weighs them', async () => {
-    const evaluator = createEvaluator({ preset: 'full' });
+    const evaluator = createEvaluator({ preset: 'autotraj' });
     const report = await evaluator.evaluate({ task, trajectory: concise });
     expect(Object.keys(report.dimensions).sort()).toEqual([
       'confidence',

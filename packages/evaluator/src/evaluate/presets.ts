@@ -1,6 +1,9 @@
 import { EvaluatorError } from '../errors.js';
 
-export type PresetName = 'paper' | 'full';
+/** `full` is the earlier name of `autotraj`, still accepted. */
+export type PresetName = 'paper' | 'autotraj' | 'full';
+
+export const presetNames: ReadonlyArray<PresetName> = ['paper', 'autotraj', 'full'];
 
 /** Dimension name -> weight in the quality score (weights are normalised to sum to 1). */
 export type QualityWeights = Partial<Record<DimensionName, number>>;
@@ -54,10 +57,10 @@ export const PAPER_WEIGHTS: Readonly<QualityWeights> = Object.freeze({
 });
 
 /**
- * `full`: every rule dimension. Format and consistency weigh most (they catch broken or
+ * `autotraj`: every rule dimension. Format and consistency weigh most (they catch broken or
  * fabricated trajectories), the paper's three text dimensions keep their relative shares.
  */
-export const FULL_WEIGHTS: Readonly<QualityWeights> = Object.freeze({
+export const AUTOTRAJ_WEIGHTS: Readonly<QualityWeights> = Object.freeze({
   format: 0.2,
   consistency: 0.2,
   toolValidity: 0.15,
@@ -66,24 +69,27 @@ export const FULL_WEIGHTS: Readonly<QualityWeights> = Object.freeze({
   repetition: 0.15,
 });
 
+/** @deprecated the earlier name of `AUTOTRAJ_WEIGHTS`. */
+export const FULL_WEIGHTS = AUTOTRAJ_WEIGHTS;
+
 export interface Preset {
-  name: PresetName;
+  name: Exclude<PresetName, 'full'>;
   weights: Readonly<QualityWeights>;
   thresholds: Readonly<Thresholds>;
   /** Dimensions computed (and reported) even when not weighted. */
   dimensions: ReadonlyArray<DimensionName>;
 }
 
-export const presets: Readonly<Record<PresetName, Preset>> = Object.freeze({
+export const presets: Readonly<Record<Exclude<PresetName, 'full'>, Preset>> = Object.freeze({
   paper: {
     name: 'paper',
     weights: PAPER_WEIGHTS,
     thresholds: PAPER_THRESHOLDS,
     dimensions: ['correctness', 'confidence', 'length', 'repetition'],
   },
-  full: {
-    name: 'full',
-    weights: FULL_WEIGHTS,
+  autotraj: {
+    name: 'autotraj',
+    weights: AUTOTRAJ_WEIGHTS,
     thresholds: PAPER_THRESHOLDS,
     dimensions: [
       'correctness',
@@ -98,10 +104,11 @@ export const presets: Readonly<Record<PresetName, Preset>> = Object.freeze({
 });
 
 export function getPreset(name: string): Preset {
-  if (name === 'paper' || name === 'full') return presets[name];
+  if (name === 'paper' || name === 'autotraj') return presets[name];
+  if (name === 'full') return presets.autotraj;
   throw new EvaluatorError({
     code: 'unknown_preset',
-    message: `unknown preset "${name}" (expected paper or full)`,
+    message: `unknown preset "${name}" (expected paper or autotraj)`,
   });
 }
 

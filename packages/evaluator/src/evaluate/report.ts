@@ -2,6 +2,7 @@
 export type {
   EvaluationReport,
   GroupEvaluation,
+  PaperReportFacts,
   SelectionAction,
   SelectionDecision,
 } from '@autotraj/trajectory';

@@ -479,6 +479,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const manifest = {
     createdBy: '@autotraj/repairer synthesize',
     finishedAt: new Date().toISOString(),
+    // Which rules scored and selected the candidates (e.g. `paper`, `autotraj`).
+    evaluatorPreset: options.evaluator.preset ?? null,
     versions: packageVersions(),
     config: {
       n,

@@ -12,9 +12,15 @@ export interface RewardWeights {
   formatViolation: number;
 }
 
+/** `paper`: the paper's compute_score exactly. `autotraj`: the project's format and outcome rules. */
+export type RewardPresetName = 'paper' | 'autotraj';
+export const rewardPresetNames: ReadonlyArray<RewardPresetName> = ['paper', 'autotraj'];
+
 export interface CreateRewardOptions {
-  /** Defaults to start from; `paper` (the only preset) is also the default. */
-  preset?: 'paper';
+  /** Recorded on the reward (and by the rollout loop and server); the numbers below decide. */
+  preset?: RewardPresetName;
+  /** The answer each breakdown reports (default: the trajectory's final answer). */
+  answer?: (item: RewardItem) => string | null;
   /** Format rules; a violation makes the total `weights.formatViolation`. null: no format term. */
   format?: FormatCheck | null;
   outcome: OutcomeFn;
@@ -29,9 +35,38 @@ export interface CreateRewardOptions {
   floorAtOutcome?: boolean;
 }
 
+/** A breakdown plus what a reader needs to check it by hand. */
+export interface RewardResult extends RewardBreakdown {
+  /** Why the format check failed, in its own words; null when it passed or was off. */
+  formatReason: string | null;
+  /** The answer that was scored (null when none could be extracted). */
+  answer: string | null;
+}
+
 export interface Reward {
+  /** The preset it was built from (custom rewards may leave it out). */
+  readonly preset?: RewardPresetName | null;
   /** Rewards for a batch; the RM sees every item that needs it in one `score` call. */
   score(items: ReadonlyArray<RewardItem>): Promise<RewardBreakdown[]>;
+  /** `score` plus the format reason and the scored answer per item. */
+  scoreDetailed?(items: ReadonlyArray<RewardItem>): Promise<RewardResult[]>;
+}
+
+/** The text a format check reads: the policy's raw text, else the steps in the tag format. */
+export function rewardTextOf(item: RewardItem): string {
+  return item.text ?? tagCodec.render(item.trajectory.steps);
+}
+
+function violationText(violations: ReadonlyArray<unknown>): string {
+  return violations
+    .map((v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as { message?: unknown }).message === 'string'
+        ? (v as { message: string }).message
+        : String(v),
+    )
+    .join('; ');
 }
 
 /** The paper's reward (ARCHITECTURE.md): what `createReward` does when told nothing else. */
@@ -91,54 +126,71 @@ export function createReward(options: CreateRewardOptions): Reward {
   const floorAtOutcome = options.floorAtOutcome ?? paperRewardDefaults.floorAtOutcome;
   const clamp = (x: number) => (clip === null ? x : Math.min(clip[1], Math.max(clip[0], x)));
 
-  return {
-    async score(items) {
-      const partial = await Promise.all(
-        items.map(async (item) => {
-          const components: Record<string, number> = {};
-          let formatOk = true;
-          if (format !== null) {
-            const result = format(item.text ?? tagCodec.render(item.trajectory.steps), item);
-            formatOk = result.ok;
-            components.format = result.ok ? 1 : 0;
-            components.formatViolations = result.violations.length;
-          }
-          const outcome = await options.outcome(item);
-          if (!Number.isFinite(outcome))
-            throw new RlConfigError({
-              option: 'outcome',
-              message: `returned ${outcome} for trajectory ${item.trajectory.id}`,
-            });
-          components.outcome = outcome;
-          const needsRm = formatOk && scorer !== null && (when === 'always' || outcome > 0);
-          return { item, components, formatOk, outcome, needsRm };
-        }),
-      );
-      const rmItems = partial.filter((p) => p.needsRm);
-      const rmScores =
-        scorer === null
-          ? new Float32Array(0)
-          : await scoreChecked(
-              scorer,
-              rmItems.map((p) => ({
-                question: p.item.question ?? p.item.trajectory.question,
-                trajectory: p.item.trajectory,
-              })),
-            );
-      let next = 0;
-      return partial.map(({ components, formatOk, outcome, needsRm }) => {
-        if (!formatOk) return { total: weights.formatViolation, components };
-        const base = weights.outcome * outcome;
-        let total = clamp(base);
-        if (needsRm) {
-          const rm = rmScores[next++]!;
-          components.trajectoryModel = rm;
-          total = clamp(base + weights.trajectoryModel * rm);
-          if (floorAtOutcome) total = Math.max(total, base);
-          components.trajectoryModelBonus = total - clamp(base);
+  const answerOf =
+    options.answer ??
+    ((item: RewardItem) => {
+      const answer = item.trajectory.finalAnswer;
+      return answer === null || answer.trim() === '' ? null : answer;
+    });
+  const scoreDetailed = async (items: ReadonlyArray<RewardItem>): Promise<RewardResult[]> => {
+    const partial = await Promise.all(
+      items.map(async (item) => {
+        const components: Record<string, number> = {};
+        let formatOk = true;
+        let formatReason: string | null = null;
+        if (format !== null) {
+          const result = format(rewardTextOf(item), item);
+          formatOk = result.ok;
+          if (!result.ok) formatReason = violationText(result.violations);
+          components.format = result.ok ? 1 : 0;
+          components.formatViolations = result.violations.length;
         }
-        return { total, components };
-      });
+        const outcome = await options.outcome(item);
+        if (!Number.isFinite(outcome))
+          throw new RlConfigError({
+            option: 'outcome',
+            message: `returned ${outcome} for trajectory ${item.trajectory.id}`,
+          });
+        components.outcome = outcome;
+        const given = item.trajectoryModelScore;
+        const hasRm = scorer !== null || given !== undefined;
+        const needsRm = formatOk && hasRm && (when === 'always' || outcome > 0);
+        return { item, components, formatOk, formatReason, outcome, needsRm };
+      }),
+    );
+    // Scores given with the items (e.g. read from a file) are used as they are, as doubles.
+    const rmItems = partial.filter((p) => p.needsRm && p.item.trajectoryModelScore === undefined);
+    const rmScores =
+      scorer === null
+        ? new Float32Array(0)
+        : await scoreChecked(
+            scorer,
+            rmItems.map((p) => ({
+              question: p.item.question ?? p.item.trajectory.question,
+              trajectory: p.item.trajectory,
+            })),
+          );
+    let next = 0;
+    return partial.map(({ item, components, formatOk, formatReason, outcome, needsRm }) => {
+      const answer = answerOf(item);
+      if (!formatOk) return { total: weights.formatViolation, components, formatReason, answer };
+      const base = weights.outcome * outcome;
+      let total = clamp(base);
+      if (needsRm) {
+        const rm = item.trajectoryModelScore ?? rmScores[next++]!;
+        components.trajectoryModel = rm;
+        total = clamp(base + weights.trajectoryModel * rm);
+        if (floorAtOutcome) total = Math.max(total, base);
+        components.trajectoryModelBonus = total - clamp(base);
+      }
+      return { total, components, formatReason, answer };
+    });
+  };
+  return {
+    preset: options.preset ?? null,
+    scoreDetailed,
+    async score(items) {
+      return (await scoreDetailed(items)).map(({ total, components }) => ({ total, components }));
     },
   };
 }

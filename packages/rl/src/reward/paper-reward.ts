@@ -1,39 +1,113 @@
 import { checkPaperFormat } from '@autotraj/evaluator';
 import type { TrajectoryScorer } from '../scorer.js';
-import { type CreateRewardOptions, createReward, type Reward } from './create-reward.js';
+import {
+  type CreateRewardOptions,
+  createReward,
+  type Reward,
+  type RewardPresetName,
+  rewardTextOf,
+} from './create-reward.js';
 import { outcomeByDataSource } from './outcomes.js';
-import type { FormatCheck, OutcomeFn } from './types.js';
+import { paperResponseOfBare, paperRewardAnswer, paperRewardF1 } from './paper/compute-score.js';
+import { paperValidateFormat } from './paper/validate-format.js';
+import type { FormatCheck, OutcomeFn, RewardItem } from './types.js';
 
-/** The paper's tag rules (`checkPaperFormat` from @autotraj/evaluator) as a reward format check. */
-export const paperFormatCheck: FormatCheck = (text) => checkPaperFormat(text);
+/**
+ * The paper's format gate (re_search.compute_score's two -1 cases): `validate_format` on the
+ * response, then an answer boxed inside the first `<answer>`.
+ */
+export const paperFormatCheck: FormatCheck = (text) => {
+  const response = paperResponseOfBare(text);
+  const format = paperValidateFormat(response);
+  if (!format.ok)
+    return {
+      ok: false,
+      violations: [{ code: format.code, message: `search bad format: ${format.reason}` }],
+    };
+  const { problem } = paperRewardAnswer(response);
+  if (problem === null) return { ok: true, violations: [] };
+  const message = problem === 'no-answer' ? 'cannot extract answer' : 'find box error';
+  return { ok: false, violations: [{ code: problem, message }] };
+};
+
+/** The answer the paper rewards: the last box inside the first `<answer>` (null: none). */
+export function paperAnswerOf(item: RewardItem): string | null {
+  return paperRewardAnswer(paperResponseOfBare(rewardTextOf(item))).answer;
+}
+
+/** The paper's outcome for every data source, math included: SQuAD token F1 of that answer. */
+export const paperOutcome: OutcomeFn = (item) => {
+  const answer = paperAnswerOf(item);
+  return answer === null ? 0 : paperRewardF1(answer, item.goldAnswers ?? []);
+};
+
+/** The project's format rules (`checkPaperFormat` from @autotraj/evaluator: the repair prompt's). */
+export const autotrajFormatCheck: FormatCheck = (text) => checkPaperFormat(text);
 
 export interface PaperRewardOptions {
-  /** Default: the paper's tag rules. null: no format term. */
+  /** Default: the preset's format check. null: no format term. */
   format?: FormatCheck | null;
-  /** Default: answer F1 for QA data sources, math equivalence for the rest. */
+  /** Default: the preset's outcome. */
   outcome?: OutcomeFn;
 }
 
-/** Options of the paper reward without its RM (the reward server plugs in its batched scorer). */
-export function paperRewardOptions(
+/**
+ * A preset's reward options without the RM (the reward server plugs in its batched scorer).
+ * `paper`: validate_format + boxed first answer, token F1 for every source. `autotraj`: the
+ * repair prompt's format rules, equivalence-checked math and QA F1.
+ */
+export function rewardPresetOptions(
+  preset: RewardPresetName,
   options: PaperRewardOptions = {},
 ): Omit<CreateRewardOptions, 'trajectoryModel'> {
+  const paper = preset === 'paper';
+  const format = paper ? paperFormatCheck : autotrajFormatCheck;
   return {
-    preset: 'paper',
-    format: options.format === undefined ? paperFormatCheck : options.format,
-    outcome: options.outcome ?? outcomeByDataSource(),
+    preset,
+    format: options.format === undefined ? format : options.format,
+    outcome: options.outcome ?? (paper ? paperOutcome : outcomeByDataSource()),
+    ...(paper ? { answer: paperAnswerOf } : {}),
   };
 }
 
+/** The paper preset's options (see `rewardPresetOptions`). */
+export function paperRewardOptions(
+  options: PaperRewardOptions = {},
+): Omit<CreateRewardOptions, 'trajectoryModel'> {
+  return rewardPresetOptions('paper', options);
+}
+
+/** The autotraj preset's options (see `rewardPresetOptions`). */
+export function autotrajRewardOptions(
+  options: PaperRewardOptions = {},
+): Omit<CreateRewardOptions, 'trajectoryModel'> {
+  return rewardPresetOptions('autotraj', options);
+}
+
+/** A preset's reward with an optional RM. */
+export function createPresetReward(
+  preset: RewardPresetName,
+  options: PaperRewardOptions & { trajectoryModel?: TrajectoryScorer | null } = {},
+): Reward {
+  return createReward({
+    ...rewardPresetOptions(preset, options),
+    trajectoryModel: options.trajectoryModel ?? null,
+  });
+}
+
 /**
- * The paper's RL reward: format violation -> -1; else outcome (math correctness or QA F1)
- * plus 0.2 x RM score when the outcome is positive, clipped to [-3, 3], never below the outcome.
+ * The paper's RL reward exactly (re_search.compute_score): bad format or no boxed answer -> -1;
+ * else F1 plus 0.2 x RM when F1 > 0, clipped to [-3, 3], never below F1.
  */
 export function createPaperReward(
   options: PaperRewardOptions & { trajectoryModel?: TrajectoryScorer | null } = {},
 ): Reward {
-  return createReward({
-    ...paperRewardOptions(options),
-    trajectoryModel: options.trajectoryModel ?? null,
-  });
+  return createPresetReward('paper', options);
+}
+
+/** The project's reward: format rules with a tool budget, math equivalence, QA F1 (+ RM). */
+export function createAutotrajReward(
+  options: PaperRewardOptions & { trajectoryModel?: TrajectoryScorer | null } = {},
+): Reward {
+  return createPresetReward('autotraj', options);
 }

@@ -11,6 +11,8 @@ export interface RewardItem {
   dataSource?: string;
   /** The raw text the policy wrote, when there is one: the format check reads it verbatim. */
   text?: string;
+  /** The RM score, when already known (e.g. from a file): used instead of calling the RM. */
+  trajectoryModelScore?: number;
 }
 
 /** Outcome of one trajectory, usually in [0, 1] (correctness for math, answer F1 for QA). */

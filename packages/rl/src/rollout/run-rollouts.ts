@@ -14,7 +14,9 @@ import {
 } from '@autotraj/trajectory';
 import { type GroupAdvantageOptions, groupAdvantages, isZeroVarianceGroup } from '../advantages.js';
 import { RlConfigError } from '../errors.js';
-import type { Reward } from '../reward/create-reward.js';
+import type { Reward, RewardPresetName } from '../reward/create-reward.js';
+import { createPresetReward } from '../reward/paper-reward.js';
+import type { TrajectoryScorer } from '../scorer.js';
 import { readRollouts } from './read-rollouts.js';
 
 /** Produces one rollout; the default runs `generateTrajectory` from @autotraj/generation. */
@@ -27,7 +29,12 @@ export interface RunRolloutsOptions {
   prompts: Iterable<Task> | AsyncIterable<Task>;
   /** G: rollouts per prompt (paper: 4). */
   groupSize: number;
-  reward: Reward;
+  /** The reward; default the `preset`'s (with `trajectoryModel`). */
+  reward?: Reward;
+  /** Reward preset when no `reward` is given (default `paper`); recorded in every rollout. */
+  preset?: RewardPresetName;
+  /** The RM for the preset's reward. */
+  trajectoryModel?: TrajectoryScorer | null;
   outDir: string;
   /** The policy (any `ai` SDK model, e.g. `createOpenAI({ baseURL }).chat(id)` for vLLM). */
   model?: GenerateTrajectoryOptions['model'];
@@ -49,6 +56,8 @@ export interface RunRolloutsOptions {
 }
 
 export interface RolloutSummary {
+  /** The reward preset that ran (null: a custom reward without one). */
+  rewardPreset: RewardPresetName | null;
   /** Groups written by this run. */
   groups: number;
   rollouts: number;
@@ -94,6 +103,15 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
       option: 'groupSize',
       message: `must be a positive integer, got ${G}`,
     });
+  const reward =
+    options.reward ??
+    createPresetReward(options.preset ?? 'paper', {
+      trajectoryModel: options.trajectoryModel ?? null,
+    });
+  const rewardPreset: RewardPresetName | null =
+    options.reward === undefined
+      ? (options.preset ?? 'paper')
+      : (options.reward.preset ?? options.preset ?? null);
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RlConfigError({
@@ -117,6 +135,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
     zeroVarianceGroups: 0,
     meanReward: 0,
     rewardBatches: 0,
+    rewardPreset,
     durationMs: 0,
     errors: [],
     path,
@@ -157,7 +176,11 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
         reward: rewards[i]!,
         advantage: advantages[i]!,
         rendered: renderWithLossMask(trajectory!.steps, codec),
-        metadata: { zeroVarianceGroup: zeroVariance, dataSource: group.task.dataSource },
+        metadata: {
+          zeroVarianceGroup: zeroVariance,
+          dataSource: group.task.dataSource,
+          rewardPreset: summary.rewardPreset,
+        },
       };
     });
     for (const record of records) writer.write(record);
@@ -180,7 +203,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
       summary.rewardBatches++;
       let rewards: RewardBreakdown[];
       try {
-        rewards = await options.reward.score(
+        rewards = await reward.score(
           batch.map(({ group, index }) => ({
             trajectory: group.trajectories[index]!,
             question: group.task.question,

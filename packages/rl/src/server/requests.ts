@@ -25,6 +25,8 @@ export const getRewardRequestSchema = z
     labels: z.array(z.union([z.string(), z.number(), z.array(z.string())]).nullable()).optional(),
     /** Ours, optional: picks the outcome (F1 for QA sources) when labels are given. */
     data_sources: z.array(z.string()).optional(),
+    /** Ours, optional: the reward preset for this request (default: the server's). */
+    preset: z.enum(['paper', 'autotraj']).optional(),
   })
   .refine((r) => r.prompts === undefined || r.prompts.length === r.query.length, {
     message: 'prompts must have one entry per query',
@@ -48,6 +50,8 @@ export const computeScoreRequestSchema = z.object({
     .nullable()
     .default(null),
   extra_info: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** Ours, optional: the reward preset for this request (default: the server's, `paper`). */
+  preset: z.enum(['paper', 'autotraj']).optional(),
 });
 
 export type ScoreRequest = z.infer<typeof scoreRequestSchema>;

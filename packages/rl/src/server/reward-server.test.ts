@@ -127,8 +127,43 @@ describe('reward server protocols', () => {
     agent.destroy();
   });
 
+  it('/compute_score defaults to the paper preset; a request may ask for autotraj', async () => {
+    const { url, agent } = await start();
+    const post = async (body: object) =>
+      JSON.parse((await postRaw(agent, `${url}/compute_score`, JSON.stringify(body))).text);
+    const prompt = '<|im_start|>user\nWhat is 6*7?<|im_end|>\n<|im_start|>assistant\n';
+    const calls = '<code>print(1)</code><result>1</result>'.repeat(4);
+    const response = (box: string) =>
+      `<think>t</think>${calls}<answer>\\boxed{${box}}</answer><|im_end|>`;
+    // Token F1 for every source: 64.0 vs 64 is 0 ("640" vs "64"), -5 vs 5 is 1; four calls are fine.
+    const wrongForm = await post({
+      data_source: 'gsm8k',
+      solution_str: prompt + response('64.0'),
+      ground_truth: '64',
+    });
+    expect(wrongForm).toMatchObject({ score: 0, format: 1, outcome: 0 });
+    const sign = await post({
+      data_source: 'gsm8k',
+      solution_str: prompt + response('-5'),
+      ground_truth: '5',
+    });
+    expect(sign.outcome).toBe(1);
+    expect(sign.trajectoryModel).toBeGreaterThan(0);
+    expect(sign.score).toBeCloseTo(1 + 0.2 * sign.trajectoryModel, 6);
+    // autotraj: at most three calls in the format, so -1; math equivalence for 64.0.
+    const autotraj = await post({
+      data_source: 'gsm8k',
+      solution_str: response('64.0'),
+      ground_truth: '64',
+      preset: 'autotraj',
+    });
+    expect(autotraj).toMatchObject({ score: -1, format: 0, outcome: 1 });
+    agent.destroy();
+  });
+
   it('validates requests with 400/404/405/413 and a message, health and metrics', async () => {
-    const { url, agent } = await start({ maxBodyBytes: 1000, maxItemsPerRequest: 3 });
+    // reward: null -> no outcome reward at all (the default is the paper preset's).
+    const { url, agent } = await start({ maxBodyBytes: 1000, maxItemsPerRequest: 3, reward: null });
     const cases: Array<[string, string | null, number, RegExp, string?]> = [
       ['/score', '{"trajectory": ', 400, /malformed JSON/],
       ['/score', '', 400, /empty request body/],

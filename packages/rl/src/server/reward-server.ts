@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RewardRequestError } from '../errors.js';
-import { type CreateRewardOptions, createReward, type Reward } from '../reward/create-reward.js';
+import {
+  type CreateRewardOptions,
+  createReward,
+  type Reward,
+  type RewardPresetName,
+} from '../reward/create-reward.js';
+import { paperResponseOfSolution } from '../reward/paper/compute-score.js';
+import { rewardPresetOptions } from '../reward/paper-reward.js';
 import type { RewardItem } from '../reward/types.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import { splitQuery, trajectoryFromPolicyText } from '../text-trajectory.js';
@@ -20,11 +27,16 @@ export interface RewardServerOptions {
   /** The trajectory reward model (e.g. `createOnnxScorer`); the server does not close it. */
   scorer: TrajectoryScorer;
   /**
-   * Composite reward for requests that carry labels (`/get_reward` with `labels`,
-   * `/compute_score`): format + outcome + this server's batched scorer. Without it those
-   * endpoints answer the raw RM score (and `/compute_score` needs it: 501).
+   * Reward preset for requests that carry labels (`/get_reward` with `labels`,
+   * `/compute_score`) and send no `preset` of their own. Default `paper` (the paper's contract).
    */
-  reward?: Omit<CreateRewardOptions, 'trajectoryModel'>;
+  preset?: RewardPresetName;
+  /**
+   * A custom composite reward instead of the preset's (format + outcome + this server's batched
+   * scorer). null: none, so labelled `/get_reward` answers the raw RM score and
+   * `/compute_score` is 501.
+   */
+  reward?: Omit<CreateRewardOptions, 'trajectoryModel'> | null;
   /** Largest accepted request body in bytes (default 8 MiB); larger ones get 413. */
   maxBodyBytes?: number;
   /** Most trajectories in one request (default 4096); more get 413. */
@@ -120,10 +132,30 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     maxConcurrentBatches: options.maxConcurrentBatches,
     onBatch: ({ size, durationMs, error }) => metrics.batch(size, durationMs, error !== undefined),
   });
-  const reward: Reward | null =
-    options.reward === undefined
+  const defaultPreset: RewardPresetName = options.preset ?? 'paper';
+  const presetRewards = new Map<RewardPresetName, Reward>();
+  const presetReward = (preset: RewardPresetName): Reward => {
+    let built = presetRewards.get(preset);
+    if (built === undefined) {
+      built = createReward({ ...rewardPresetOptions(preset), trajectoryModel: batcher });
+      presetRewards.set(preset, built);
+    }
+    return built;
+  };
+  const custom: Reward | null =
+    options.reward === undefined || options.reward === null
       ? null
       : createReward({ ...options.reward, trajectoryModel: batcher });
+  /** The reward for a request: its own preset, else the server's custom reward or default preset. */
+  const rewardFor = (
+    preset: RewardPresetName | undefined,
+  ): { reward: Reward; preset: RewardPresetName } | null => {
+    if (preset !== undefined) return { reward: presetReward(preset), preset };
+    if (options.reward === null) return null;
+    return custom !== null
+      ? { reward: custom, preset: options.reward?.preset ?? defaultPreset }
+      : { reward: presetReward(defaultPreset), preset: defaultPreset };
+  };
   const startedAt = Date.now();
   let inflight = 0;
   let closing = false;
@@ -170,7 +202,8 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       checkCount(request.query.length);
       const split = request.query.map((query, i) => splitQuery(query, request.prompts?.[i]));
       metrics.trajectories(split.length);
-      if (reward === null || request.labels === undefined) {
+      const chosen = rewardFor(request.preset);
+      if (chosen === null || request.labels === undefined) {
         const scores = await rawScores(
           split.map((s) => ({ text: s.response, question: s.question })),
         );
@@ -183,24 +216,30 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
         goldAnswers: goldAnswersOf(request.labels![i]),
         dataSource: request.data_sources?.[i],
       }));
-      const breakdowns = await reward.score(items);
+      const breakdowns = await chosen.reward.score(items);
       const rewards = breakdowns.map((b) => b.total);
       return { rewards, scores: rewards, extra_logs: componentLogs(breakdowns) };
     },
     '/compute_score': async (body) => {
       const request = parseRequest(computeScoreRequestSchema, body);
-      if (reward === null)
+      const chosen = rewardFor(request.preset);
+      if (chosen === null)
         throw new RewardRequestError({
           status: 501,
           message: 'this server has no outcome reward configured; use /score',
         });
+      // verl decodes prompt + response: the paper scores the text after the assistant header.
+      const text =
+        chosen.preset === 'paper'
+          ? paperResponseOfSolution(request.solution_str)
+          : request.solution_str;
       const question =
         typeof request.extra_info?.question === 'string' ? request.extra_info.question : undefined;
-      const [breakdown] = await reward.score([
+      const [breakdown] = await chosen.reward.score([
         {
-          trajectory: trajectoryFromPolicyText(request.solution_str, { question }),
+          trajectory: trajectoryFromPolicyText(text, { question }),
           question,
-          text: request.solution_str,
+          text,
           goldAnswers: [
             ...new Set([...goldAnswersOf(request.ground_truth), ...extraGolds(request.extra_info)]),
           ],

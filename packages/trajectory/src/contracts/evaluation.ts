@@ -10,6 +10,15 @@ export const dimensionScoreSchema = z.object({
 });
 export type DimensionScore = z.infer<typeof dimensionScoreSchema>;
 
+/** What only the paper preset records. */
+export const paperReportFactsSchema = z.object({
+  /** `round(quality, 4)` as the paper stores and compares it; null for wrong answers (never scored). */
+  stored: z.number().nullable(),
+  /** The repair scripts' looser `is_answer_correct` on the whole text; null without gold. */
+  looseCorrect: z.boolean().nullable(),
+});
+export type PaperReportFacts = z.infer<typeof paperReportFactsSchema>;
+
 /** Everything an evaluator says about one trajectory. */
 export const evaluationReportSchema = z.object({
   trajectoryId: z.string(),
@@ -20,6 +29,11 @@ export const evaluationReportSchema = z.object({
   dimensions: z.record(z.string(), dimensionScoreSchema),
   /** All dimensions' diagnostics, flattened. */
   diagnostics: z.array(diagnosticSchema),
+  /** Word count of the scored text (Python `str.split()` words under the paper preset). */
+  words: z.number().int().nonnegative().optional(),
+  /** The length reference L was computed against (the paper's `ideal_len`). */
+  idealLength: z.number().optional(),
+  paper: paperReportFactsSchema.optional(),
 });
 export type EvaluationReport = z.infer<typeof evaluationReportSchema>;
 
@@ -64,6 +78,8 @@ export interface AcceptRepairRequest {
  * implements it; so can your own). Selection and repair only need these methods.
  */
 export interface Evaluator {
+  /** The evaluator's preset, recorded in synthesis manifests. */
+  readonly preset?: string;
   evaluate(input: EvaluateInput): EvaluationReport | Promise<EvaluationReport>;
   /** Score every candidate for one query and decide keep / repair / discard for each. */
   evaluateGroup(input: EvaluateGroupInput): GroupEvaluation | Promise<GroupEvaluation>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFunctionScorer } from '../scorer.js';
 import { trajectoryFromPolicyText } from '../text-trajectory.js';
-import { createPaperReward } from './paper-reward.js';
+import { createAutotrajReward } from './paper-reward.js';
 import type { RewardItem } from './types.js';
 
 const item = (text: string, gold: string | string[], dataSource = 'gsm8k'): RewardItem => ({
@@ -13,9 +13,9 @@ const item = (text: string, gold: string | string[], dataSource = 'gsm8k'): Rewa
 });
 
 // RM score 1.5 for every trajectory, so the hand computation is explicit.
-const reward = createPaperReward({ trajectoryModel: createFunctionScorer(() => 1.5) });
+const reward = createAutotrajReward({ trajectoryModel: createFunctionScorer(() => 1.5) });
 
-describe('createPaperReward with the evaluator checks', () => {
+describe('createAutotrajReward with the evaluator checks', () => {
   it('scores the paper cases by hand', async () => {
     const good =
       '<think>6 times 7.</think><code>print(6*7)</code><result>42</result><answer>\\boxed{42}</answer>';

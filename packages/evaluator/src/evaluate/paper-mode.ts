@@ -1,0 +1,240 @@
+import type { Task, Trajectory } from '@autotraj/trajectory';
+import { type AnswerKind, answerKindOf } from '../dimensions/correctness.js';
+import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
+import { paperRepairAnswerCorrect } from '../paper/accept.js';
+import { paperIsCorrect } from '../paper/correctness.js';
+import { pyRound, pySplit } from '../paper/python-text.js';
+import {
+  paperLengthOf,
+  paperRepeatedTrigrams,
+  paperRepetitionOf,
+  paperUncertaintyWord,
+} from '../paper/quality.js';
+import { paperClassify } from '../paper/selection.js';
+import type { AcceptRepairDecision, AcceptRepairReport as ReportLike } from './accept-repair.js';
+import type { Thresholds } from './presets.js';
+import type { EvaluationReport, SelectionDecision } from './report.js';
+
+/**
+ * The `paper` preset on trajectories: the text each one was written as (else its tag
+ * rendering), the paper's checks on that text, its length groups and rounded thresholds.
+ */
+
+/** Metadata key holding the text a trajectory was written as (set by importers that have it). */
+export const SOURCE_TEXT_KEY = 'sourceText';
+
+/** The text the paper scores: the caller's, else `metadata.sourceText`, else the given rendering. */
+export function paperTextOf(
+  trajectory: Trajectory,
+  rendered: () => string,
+  given?: string,
+): string {
+  if (given !== undefined) return given;
+  const source = trajectory.metadata[SOURCE_TEXT_KEY];
+  return typeof source === 'string' ? source : rendered();
+}
+
+/** Correct against any gold (the paper has one gold per question); null without golds. */
+export function paperCorrect(task: Task, text: string, kind: AnswerKind): boolean | null {
+  if (task.goldAnswers.length === 0) return null;
+  return task.goldAnswers.some((gold) => paperIsCorrect(gold, text, kind));
+}
+
+export function paperAnswerKind(task: Task, option: AnswerKind | 'auto' | undefined): AnswerKind {
+  return answerKindOf(task, option);
+}
+
+export interface PaperTextFacts {
+  text: string;
+  words: string[];
+  correct: boolean | null;
+  /** is_answer_correct of the repair scripts on the whole text (used when this is a repair). */
+  looseCorrect: boolean | null;
+}
+
+export function paperFacts(task: Task, text: string, kind: AnswerKind): PaperTextFacts {
+  return {
+    text,
+    words: pySplit(text),
+    correct: paperCorrect(task, text, kind),
+    looseCorrect:
+      task.goldAnswers.length === 0
+        ? null
+        : task.goldAnswers.some((gold) => paperRepairAnswerCorrect(gold, text)),
+  };
+}
+
+/**
+ * The ideal length of each text under the paper's grouping: all correct (or unlabelled) -> the
+ * shortest of all; partly correct -> a correct text's own length; a wrong text (never scored by
+ * the paper) -> the shortest of all, for information.
+ */
+export function paperIdealLengths(facts: ReadonlyArray<PaperTextFacts>): number[] {
+  const counts = facts.map((f) => f.words.length);
+  const shortest = counts.length === 0 ? 0 : Math.min(...counts);
+  const { correctItems } = paperClassify(facts.map((f) => f.correct !== false));
+  if (correctItems.length === 1 && correctItems[0]!.length === facts.length)
+    return counts.map(() => shortest);
+  return facts.map((f, i) => (f.correct === false ? shortest : counts[i]!));
+}
+
+export function paperDimensions(
+  facts: PaperTextFacts,
+  idealLength: number,
+): Record<string, DimensionResult> {
+  const { words } = facts;
+  const hedge = paperUncertaintyWord(facts.text);
+  const length = paperLengthOf(words.length, idealLength);
+  const repetition = paperRepetitionOf(words);
+  const { repeated, total } = paperRepeatedTrigrams(words);
+  const diag = (code: string, message: string): Diagnostic[] => [
+    { stepIndex: null, code, message },
+  ];
+  const results: Record<string, DimensionResult> = {
+    confidence: {
+      score: hedge === null ? 1 : 0,
+      diagnostics:
+        hedge === null
+          ? []
+          : diag('confidence/uncertainty-word', `a <think> block says "${hedge}"`),
+    },
+    length: {
+      score: length,
+      diagnostics:
+        length < 0.5
+          ? diag('length/long', `${words.length} words against an ideal of ${idealLength}`)
+          : [],
+    },
+    repetition: {
+      score: repetition,
+      diagnostics:
+        repetition < 0.9
+          ? diag(
+              'repetition/repeated-trigrams',
+              `${repeated} of ${total} word trigrams are repeats`,
+            )
+          : [],
+    },
+  };
+  if (facts.correct !== null)
+    results.correctness = {
+      score: facts.correct ? 1 : 0,
+      diagnostics: facts.correct
+        ? []
+        : diag('correctness/wrong-answer', "the paper's answer check fails"),
+    };
+  return results;
+}
+
+/** 0.4 C + 0.3 L + 0.3 E in the paper's order of operations (bit-identical to its float). */
+export function paperQuality(results: Record<string, DimensionResult>): number {
+  return (
+    0.4 * results.confidence!.score + 0.3 * results.length!.score + 0.3 * results.repetition!.score
+  );
+}
+
+/**
+ * The paper's selection on finished reports: rounded scores; one item when all are correct,
+ * else each correct one alone (kept iff its rounded score >= keepBest); wrong ones to repair.
+ * Nothing is discarded (the paper keeps duplicates and empty texts).
+ */
+export function paperSelect(
+  reports: ReadonlyArray<EvaluationReport>,
+  thresholds: Pick<Thresholds, 'keepAll' | 'keepBest'>,
+): SelectionDecision[] {
+  const { correctItems } = paperClassify(reports.map((r) => r.correct !== false));
+  const decisions = reports.map<SelectionDecision>((r) => ({
+    trajectoryId: r.trajectoryId,
+    action: 'repair',
+    reason: 'wrong-answer',
+  }));
+  for (const item of correctItems) {
+    const stored = item.map((i) => pyRound(reports[i]!.quality, 4));
+    const all = Math.min(...stored) >= thresholds.keepAll;
+    let best = 0;
+    for (let k = 1; k < item.length; k++) if (stored[k]! > stored[best]!) best = k;
+    item.forEach((index, k) => {
+      const s = stored[k]!.toFixed(4);
+      const id = reports[index]!.trajectoryId;
+      if (all)
+        decisions[index] = {
+          trajectoryId: id,
+          action: 'keep',
+          reason: `all correct candidates score >= ${thresholds.keepAll} (stored ${s})`,
+        };
+      else if (k === best && stored[k]! >= thresholds.keepBest)
+        decisions[index] = {
+          trajectoryId: id,
+          action: 'keep',
+          reason: `best correct candidate, stored score ${s} >= ${thresholds.keepBest}`,
+        };
+      else
+        decisions[index] = {
+          trajectoryId: id,
+          action: 'repair',
+          reason: `low-quality: stored score ${s}${k === best ? ` < ${thresholds.keepBest}` : ' (not the best)'}`,
+        };
+    });
+  }
+  return decisions;
+}
+
+function dimensionScore(dimensions: unknown, name: string): number | undefined {
+  if (typeof dimensions !== 'object' || dimensions === null) return undefined;
+  const score = (dimensions as Record<string, { score?: unknown } | undefined>)[name]?.score;
+  return typeof score === 'number' ? score : undefined;
+}
+
+/**
+ * The repair scripts' acceptance. Correct-answer input: the repair's is_answer_correct, score
+ * with ideal = min(original, repaired) words > 0.86 and > the original's stored (rounded) score.
+ * Wrong-answer input: correct and score with L = 1 > 0.8. Reports without word counts (built
+ * by hand) are judged on their quality as given.
+ */
+export function paperAcceptRepair(input: {
+  original: ReportLike;
+  repaired: ReportLike;
+  reason?: 'wrong-answer' | 'low-quality';
+  thresholds: Pick<Thresholds, 'acceptLowQuality' | 'acceptWrongAnswer'>;
+}): AcceptRepairDecision & { score: number; idealLength: number | null } {
+  const { original, repaired } = input;
+  const kind = input.reason ?? (original.correct === false ? 'wrong-answer' : 'low-quality');
+  const threshold =
+    kind === 'wrong-answer'
+      ? input.thresholds.acceptWrongAnswer
+      : input.thresholds.acceptLowQuality;
+  const correct = repaired.paper?.looseCorrect ?? repaired.correct;
+  const c = dimensionScore(repaired.dimensions, 'confidence');
+  const e = dimensionScore(repaired.dimensions, 'repetition');
+  let score = repaired.quality;
+  let idealLength: number | null = null;
+  if (repaired.words !== undefined && c !== undefined && e !== undefined) {
+    idealLength =
+      kind === 'wrong-answer' || original.words === undefined
+        ? repaired.words
+        : Math.min(original.words, repaired.words);
+    score = 0.4 * c + 0.3 * paperLengthOf(repaired.words, idealLength) + 0.3 * e;
+  }
+  const originalStored = original.paper?.stored ?? pyRound(original.quality, 4);
+  const shown = score.toFixed(4);
+  const verdict = (accepted: boolean, reason: string) => ({
+    accepted,
+    reason,
+    threshold,
+    score,
+    idealLength,
+  });
+  if (correct !== true)
+    return verdict(
+      false,
+      correct === null ? 'repaired answer cannot be checked (no gold)' : 'repaired answer is wrong',
+    );
+  if (!(score > threshold))
+    return verdict(false, `repaired score ${shown} is not above ${threshold}`);
+  if (kind === 'low-quality' && !(score > originalStored))
+    return verdict(
+      false,
+      `repaired score ${shown} does not beat the original's stored ${originalStored}`,
+    );
+  return verdict(true, `${kind} repaired: correct, score ${shown} > ${threshold}`);
+}

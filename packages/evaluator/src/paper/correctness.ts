@@ -1,0 +1,138 @@
+import {
+  asciiDigits,
+  PY_SPACE,
+  pyCollapseSpaces,
+  pySplit,
+  pyStrip,
+  pyWordBounded,
+} from './python-text.js';
+
+/**
+ * Answer correctness as the paper's selection scripts check it (answer_filter_both.py): the
+ * last `<answer>` block, its non-greedy boxed content, then a math or a QA comparison.
+ */
+
+/** The last `<answer>...</answer>` block's content (case-sensitive tags), or "". */
+export function paperLastAnswerBlock(text: string): string {
+  let last = '';
+  for (const match of text.matchAll(/<answer>([\s\S]*?)<\/answer>/g)) last = match[1]!;
+  return last;
+}
+
+/** The last `(\\?boxed|ed){...}` content, non-greedy to the first `}`; else the block, stripped. */
+export function paperBoxedAnswer(block: string): string {
+  let last: string | null = null;
+  for (const match of block.matchAll(/(?:\\?boxed|ed)\{([\s\S]*?)\}/g)) last = match[1]!;
+  return pyStrip(last ?? block);
+}
+
+/** The first `{...}` of a gold answer (optionally after boxed / ed); a plain gold stripped. */
+export function paperCoreAnswer(gold: string): string {
+  const match = /(?:\\?boxed|ed)?\{([\s\S]*?)\}/.exec(gold);
+  return pyStrip(match ? match[1]! : gold);
+}
+
+/** LaTeX command names, braces and U+0020 spaces removed. */
+export function paperCleanLatex(text: string): string {
+  return text.replace(/\\[a-zA-Z]+/g, '').replace(/[{} ]/g, '');
+}
+
+/** Every `-?\d+(\.\d+)?` as a number (Unicode digits; "1,000" is 1 and 0). */
+export function paperNumbers(text: string): number[] {
+  return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
+}
+
+// re.split(r"[,\s]+") with Python's \s.
+const COMMA_OR_SPACE = new RegExp(`[,${PY_SPACE}]+`);
+
+function tokenSet(text: string): Set<string> {
+  // re.split(r"[,\s]+") with Python's \s, then strip().lower() per non-empty piece.
+  return new Set(
+    text
+      .split(COMMA_OR_SPACE)
+      .filter((piece) => piece !== '')
+      .map((piece) => pyStrip(piece).toLowerCase()),
+  );
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** `is_math_correct`: equal cleaned LaTeX, or equal sorted number lists (tol 1e-6), or equal token sets. */
+export function paperIsMathCorrect(gold: string, text: string, tolerance = 1e-6): boolean {
+  const pred = paperBoxedAnswer(paperLastAnswerBlock(text));
+  const goldCore = paperCoreAnswer(gold);
+  if (paperCleanLatex(pred) === paperCleanLatex(goldCore)) return true;
+  const goldNumbers = paperNumbers(goldCore);
+  const predNumbers = paperNumbers(pred);
+  if (goldNumbers.length === predNumbers.length) {
+    const g = [...goldNumbers].sort((a, b) => a - b);
+    const p = [...predNumbers].sort((a, b) => a - b);
+    if (g.every((value, i) => Math.abs(value - p[i]!) <= tolerance)) return true;
+  }
+  return sameSet(tokenSet(goldCore), tokenSet(pred));
+}
+
+const ASCII_PUNCTUATION = /[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/g;
+const ARTICLES = new RegExp(pyWordBounded('a|an|the'), 'gu');
+
+/** answer_filter_both's normalisation: lower, articles, ASCII punctuation removed, spaces. */
+export function paperNormalizeSelectionAnswer(text: string): string {
+  const noArticles = text.toLowerCase().replace(ARTICLES, ' ');
+  return pyCollapseSpaces(noArticles.replace(ASCII_PUNCTUATION, ''));
+}
+
+/** re_search's normalisation (the RL reward): lower, ASCII punctuation removed, articles, spaces. */
+export function paperNormalizeRewardAnswer(text: string): string {
+  const noPunctuation = text.toLowerCase().replace(ASCII_PUNCTUATION, '');
+  return pyCollapseSpaces(noPunctuation.replace(ARTICLES, ' '));
+}
+
+/** Token F1 of two token lists (multiset overlap); 0 when either is empty. */
+export function tokenListF1(pred: ReadonlyArray<string>, gold: ReadonlyArray<string>): number {
+  if (pred.length === 0 || gold.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const token of gold) counts.set(token, (counts.get(token) ?? 0) + 1);
+  let same = 0;
+  for (const token of pred) {
+    const left = counts.get(token) ?? 0;
+    if (left > 0) {
+      same++;
+      counts.set(token, left - 1);
+    }
+  }
+  if (same === 0) return 0;
+  const precision = same / pred.length;
+  const recall = same / gold.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+/** answer_filter_both's `qa_f1`. */
+export function paperSelectionQaF1(pred: string, gold: string): number {
+  return tokenListF1(
+    pySplit(paperNormalizeSelectionAnswer(pred)),
+    pySplit(paperNormalizeSelectionAnswer(gold)),
+  );
+}
+
+/** `is_qa_correct`: case-insensitive exact match of the cores, or F1 >= 0.5. */
+export function paperIsQaCorrect(gold: string, text: string, f1Threshold = 0.5): boolean {
+  const pred = paperBoxedAnswer(paperLastAnswerBlock(text));
+  const goldCore = paperCoreAnswer(gold);
+  const predCore = paperCoreAnswer(pred);
+  if (pyStrip(predCore).toLowerCase() === pyStrip(goldCore).toLowerCase()) return true;
+  return paperSelectionQaF1(predCore, goldCore) >= f1Threshold;
+}
+
+export type PaperTaskType = 'math' | 'qa';
+
+export function paperIsCorrect(
+  gold: string,
+  text: string,
+  taskType: PaperTaskType = 'math',
+): boolean {
+  return taskType === 'qa' ? paperIsQaCorrect(gold, text) : paperIsMathCorrect(gold, text);
+}
