@@ -18,6 +18,11 @@ logging.disable(logging.CRITICAL)
 
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify  # noqa: E402
 
+# Math-Verify's limits are wall-clock (signal.alarm) and its verdict on a timeout is False: on a
+# loaded machine its default 5 s would flip verdicts from run to run. The oracle wants the
+# verdict, not the limit.
+TIMEOUT = 120
+
 _TARGETS = {}
 
 
@@ -44,7 +49,7 @@ _GOLD = {}
 def parse_gold(text, match, config):
     key = (text, tuple(match))
     if key not in _GOLD:
-        _GOLD[key] = parse(text, config)
+        _GOLD[key] = parse(text, config, parsing_timeout=TIMEOUT)
     return _GOLD[key]
 
 
@@ -52,7 +57,7 @@ def check(case):
     match = case.get('match') or ['latex', 'expr']
     config = targets(match)
     golds = case['gold'] if isinstance(case['gold'], list) else [case['gold']]
-    pred = parse(case['pred'], config)
+    pred = parse(case['pred'], config, parsing_timeout=TIMEOUT)
     gold = [item for g in golds for item in parse_gold(g, match, config)]
     return bool(
         verify(
@@ -61,6 +66,7 @@ def check(case):
             float_rounding=case.get('precision', 6),
             strict=case.get('strict', False),
             allow_set_relation_comp=case.get('allowSetRelationComp', False),
+            timeout_seconds=TIMEOUT,
         )
     )
 
