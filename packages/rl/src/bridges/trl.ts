@@ -1,6 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createJsonlWriter, type RolloutRecord, type SftRecord, type Task } from '@autotraj/trajectory';
+import {
+  createJsonlWriter,
+  type RolloutRecord,
+  type SftRecord,
+  type Task,
+} from '@autotraj/trajectory';
 
 /** TRL conversational prompt data for `GRPOTrainer`: extra columns reach reward functions as kwargs. */
 export interface TrlPromptRow {

@@ -47,7 +47,9 @@ describe.skipIf(python === undefined)('TRL GRPOTrainer with AutoTraj rewards', (
     const prompts = join(dir, 'prompts.trl.jsonl');
     writeTrlJsonl(
       prompts,
-      tasks.map((t) => toTrlPromptRow(t, { instructions: 'Think in <think>, answer in \\boxed{}.' })),
+      tasks.map((t) =>
+        toTrlPromptRow(t, { instructions: 'Think in <think>, answer in \\boxed{}.' }),
+      ),
     );
     const out = (await runCheck('grpo_check.py', [prompts, dir], {
       AUTOTRAJ_REWARD_URL: url,

@@ -19,7 +19,11 @@ const texts = [
 ];
 
 function record(text: string, i: number): SftRecord {
-  const { trajectory } = trajectoryFromText(text, { format: 'tags', taskId: `t${i}`, question: `q${i}` });
+  const { trajectory } = trajectoryFromText(text, {
+    format: 'tags',
+    taskId: `t${i}`,
+    question: `q${i}`,
+  });
   return {
     id: `s${i}`,
     taskId: `t${i}`,
@@ -64,14 +68,21 @@ describe.skipIf(python === undefined)("LLaMA-Factory's ShareGPT converter on our
     expect(two!.turns[1]!.content).toBe(
       '<think>\nAdd first.\n</think>\n\n{"name":"python","arguments":{"code":"print(17+25)"}}',
     );
-    expect(bare!.turns.map((t) => t.role)).toEqual(['user', 'function', 'observation', 'assistant']);
+    expect(bare!.turns.map((t) => t.role)).toEqual([
+      'user',
+      'function',
+      'observation',
+      'assistant',
+    ]);
     expect(none!.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
     // Every tool result, and nothing else the model wrote, is in a masked turn.
     for (const [i, r] of out.records.entries()) {
       const tool = records[i]!.trajectory.steps.flatMap((s) =>
         s.type === 'tool-result' ? [s.output] : [],
       );
-      expect(r.turns.filter((t) => t.masked && t.role !== 'user').map((t) => t.content)).toEqual(tool);
+      expect(r.turns.filter((t) => t.masked && t.role !== 'user').map((t) => t.content)).toEqual(
+        tool,
+      );
     }
   }, 120_000);
 });

@@ -15,7 +15,11 @@ const cases = [
       '<think>6 times 7.</think><code>print(6*7)</code><result>42</result><answer>\\boxed{42}</answer>',
     label: '42',
   },
-  { prompt: 'What is 2+2?', response: '<think>Add.</think><answer>\\boxed{5}</answer>', label: '4' },
+  {
+    prompt: 'What is 2+2?',
+    response: '<think>Add.</think><answer>\\boxed{5}</answer>',
+    label: '4',
+  },
   { prompt: 'What is 3+3?', response: 'six', label: '6' },
 ];
 

@@ -60,7 +60,9 @@ describe.skipIf(python === undefined)('verl reads our Parquet and calls our comp
       items: Array<Record<string, unknown>>;
       results: Array<{ reward_score: number; reward_extra_info: Record<string, unknown> }>;
     };
-    expect(out.manager).toBe('verl.experimental.reward_loop.reward_manager.naive.NaiveRewardManager');
+    expect(out.manager).toBe(
+      'verl.experimental.reward_loop.reward_manager.naive.NaiveRewardManager',
+    );
     expect(out.arrow.rows).toBe(3);
     expect(out.arrow.schema).toEqual({
       data_source: 'string',
@@ -93,7 +95,11 @@ describe.skipIf(python === undefined)('verl reads our Parquet and calls our comp
     expect(scores[1]).toBeCloseTo(1.1, 6); // QA: answer F1 1 against the alias list
     expect(scores[2]).toBe(-1);
     // Every component of our answer reaches verl's reward_extra_info (logged per key).
-    expect(out.results[0]!.reward_extra_info).toMatchObject({ score: scores[0], outcome: 1, format: 1 });
+    expect(out.results[0]!.reward_extra_info).toMatchObject({
+      score: scores[0],
+      outcome: 1,
+      format: 1,
+    });
     expect(out.results[2]!.reward_extra_info).toMatchObject({ score: -1, format: 0 });
   }, 600_000);
 });

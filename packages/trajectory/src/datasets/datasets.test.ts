@@ -77,7 +77,8 @@ describe('SFT exports', () => {
         // Turns alternate as LLaMA-Factory requires: the thought rides in the call's turn.
         {
           from: 'function_call',
-          value: '<think>\nmultiply\n</think>\n\n{"name":"python","arguments":{"code":"print(6*7)"}}',
+          value:
+            '<think>\nmultiply\n</think>\n\n{"name":"python","arguments":{"code":"print(6*7)"}}',
         },
         { from: 'observation', value: '42' },
         { from: 'gpt', value: '\\boxed{42}' },
