@@ -35,6 +35,8 @@ export async function runCheck(
         TOKENIZERS_PARALLELISM: 'false',
         OMP_NUM_THREADS: '1',
         WANDB_DISABLED: 'true',
+        // Keep __pycache__ out of the source tree.
+        PYTHONDONTWRITEBYTECODE: '1',
         ...env,
       },
     });
