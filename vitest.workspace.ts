@@ -2,7 +2,7 @@
 // on its own, so vitest.config.ts imports this list into `test.projects`.
 //
 // rl-trainers runs the real trainers (torch, TRL, verl) in Python children. They saturate the
-// machine's cores, so they run after every other project (a later group) and one file at a
+// machine's cores, so they run in a group of their own (not beside other projects) and one file at a
 // time, keeping timing-sensitive tests (the reward server under load) off a loaded CPU.
 export const projects = [
   'packages/*',
