@@ -19,9 +19,20 @@ if [ "$need" = 1 ]; then
     command -v flock >/dev/null 2>&1 && flock 9
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
     echo "dev: installing python/requirements*.txt into .venv/ (PyPI)" >&2
+    # Files without a `# pip-options:` line resolve together; a file with one (e.g. a fully
+    # pinned closure installed with --no-deps) is installed on its own, after them, with those
+    # options.
     args=()
-    for req in "$root"/python/requirements*.txt; do args+=(-r "$req"); done
-    "$venv/bin/python" -m pip install --disable-pip-version-check -q "${args[@]}" >&2
+    later=()
+    for req in "$root"/python/requirements*.txt; do
+      if grep -q '^# pip-options:' "$req"; then later+=("$req"); else args+=(-r "$req"); fi
+    done
+    pip=("$venv/bin/python" -m pip install --disable-pip-version-check -q)
+    [ "${#args[@]}" = 0 ] || "${pip[@]}" "${args[@]}" >&2
+    for req in "${later[@]}"; do
+      read -r -a options <<<"$(sed -n 's/^# pip-options://p' "$req" | head -n 1)"
+      "${pip[@]}" "${options[@]}" -r "$req" >&2
+    done
     touch "$stamp"
   )
 fi

@@ -34,3 +34,18 @@ def autotraj_reward(prompts, completions, ground_truth=None, data_source=None, *
                                      headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=300) as response:
         return json.load(response)["rewards"]
+
+
+def autotraj_rm_score(prompts, completions, **kwargs):
+    """The trajectory reward model's raw score for each completion (POST /get_reward without labels).
+
+    Use it next to `autotraj_reward` (e.g. `reward_funcs=[autotraj_reward, autotraj_rm_score]`
+    with `reward_weights`) to give the RM its own weight and its own logged metric.
+    """
+    questions = [_text(p) for p in prompts]
+    answers = [_text(c) for c in completions]
+    body = {"query": [q + a for q, a in zip(questions, answers)], "prompts": questions}
+    request = urllib.request.Request(URL + "/get_reward", data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return json.load(response)["rewards"]

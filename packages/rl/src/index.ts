@@ -10,8 +10,10 @@ export {
 export {
   type TrlPromptRow,
   type TrlRolloutRow,
+  type TrlSftRow,
   toTrlPromptRow,
   toTrlRolloutRow,
+  toTrlSftRow,
   writeTrlJsonl,
 } from './bridges/trl.js';
 export {

@@ -1,6 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createJsonlWriter, type RolloutRecord, type Task } from '@autotraj/trajectory';
+import {
+  createJsonlWriter,
+  type RolloutRecord,
+  type SftRecord,
+  type Task,
+} from '@autotraj/trajectory';
 
 /** TRL conversational prompt data for `GRPOTrainer`: extra columns reach reward functions as kwargs. */
 export interface TrlPromptRow {
@@ -69,4 +74,36 @@ export function writeTrlJsonl<T>(path: string, rows: Iterable<T>): number {
     writer.close();
   }
   return n;
+}
+
+/** An SFT example in TRL's conversational prompt/completion layout, with the tool spans to mask. */
+export interface TrlSftRow {
+  prompt: Array<{ role: 'system' | 'user'; content: string }>;
+  completion: Array<{ role: 'assistant'; content: string }>;
+  /** Character spans of `completion[0].content` written by tools: exclude them from the loss. */
+  tool_spans: Array<[number, number]>;
+  id: string;
+  task_id: string;
+}
+
+/**
+ * An SFT record for TRL's `SFTTrainer`. TRL masks the prompt by itself (`completion_only_loss`);
+ * the tool spans need `python/trl_sft.py`, which tokenizes span by span into `input_ids`,
+ * `completion_mask` and `assistant_masks` so TRL's labels skip the tool output too.
+ */
+export function toTrlSftRow(record: SftRecord): TrlSftRow {
+  return {
+    prompt: [
+      ...(record.instruction === undefined
+        ? []
+        : [{ role: 'system' as const, content: record.instruction }]),
+      { role: 'user' as const, content: record.question },
+    ],
+    completion: [{ role: 'assistant', content: record.rendered.text }],
+    tool_spans: record.rendered.spans
+      .filter((s) => s.source === 'tool')
+      .map((s) => [s.start, s.end]),
+    id: record.id,
+    task_id: record.taskId,
+  };
 }

@@ -74,8 +74,12 @@ describe('SFT exports', () => {
       system: 'Solve with tools.',
       conversations: [
         { from: 'human', value: question },
-        { from: 'gpt', value: 'multiply' },
-        { from: 'function_call', value: '{"name":"python","arguments":{"code":"print(6*7)"}}' },
+        // Turns alternate as LLaMA-Factory requires: the thought rides in the call's turn.
+        {
+          from: 'function_call',
+          value:
+            '<think>\nmultiply\n</think>\n\n{"name":"python","arguments":{"code":"print(6*7)"}}',
+        },
         { from: 'observation', value: '42' },
         { from: 'gpt', value: '\\boxed{42}' },
       ],

@@ -31,36 +31,56 @@ export interface ShareGptRecord {
   system?: string;
 }
 
+/** LLaMA-Factory's default `thought_words`: the thought its function formatter keeps before a call. */
+const thoughtOpen = '<think>\n';
+const thoughtClose = '\n</think>\n\n';
+
 /**
  * ShareGPT as LLaMA-Factory reads it: tool calls as `function_call` turns (JSON
- * `{name, arguments}`), results as `observation` turns, which LLaMA-Factory does not train on.
+ * `{name, arguments}`, a list for parallel calls), results as `observation` turns, which
+ * LLaMA-Factory does not train on. Its converter requires turns to alternate (human or
+ * observation, then gpt or function_call) and drops any example that does not, so the text
+ * the model wrote before a call goes into that `function_call` turn as a thought, wrapped in
+ * LLaMA-Factory's default thought words (`<think>\n...\n</think>\n\n`).
  */
 export function toShareGpt(record: SftRecord): ShareGptRecord {
   const conversations: ShareGptTurn[] = [{ from: 'human', value: record.question }];
   let text = '';
-  const flushText = () => {
-    if (text !== '') conversations.push({ from: 'gpt', value: text });
+  let calls: { name: string; arguments: unknown }[] = [];
+  let results: string[] = [];
+  const flushCalls = () => {
+    if (calls.length === 0) return;
+    const json = JSON.stringify(calls.length === 1 ? calls[0] : calls);
+    const thought = text === '' ? '' : `${thoughtOpen}${text}${thoughtClose}`;
+    conversations.push({ from: 'function_call', value: thought + json });
     text = '';
+    calls = [];
+  };
+  const flushResults = () => {
+    if (results.length === 0) return;
+    conversations.push({ from: 'observation', value: results.join('\n') });
+    results = [];
   };
   for (const step of record.trajectory.steps) {
     switch (step.type) {
       case 'think':
       case 'answer':
+        flushResults();
         text = text === '' ? step.text : `${text}\n${step.text}`;
         break;
       case 'tool-call':
-        flushText();
-        conversations.push({
-          from: 'function_call',
-          value: JSON.stringify({ name: step.toolName, arguments: step.input }),
-        });
+        flushResults();
+        calls.push({ name: step.toolName, arguments: step.input });
         break;
       case 'tool-result':
-        conversations.push({ from: 'observation', value: step.output });
+        flushCalls();
+        results.push(step.output);
         break;
     }
   }
-  flushText();
+  flushCalls();
+  flushResults();
+  if (text !== '') conversations.push({ from: 'gpt', value: text });
   return record.instruction === undefined
     ? { conversations }
     : { conversations, system: record.instruction };
