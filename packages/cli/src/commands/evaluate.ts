@@ -8,7 +8,6 @@ import {
 import {
   createJsonlWriter,
   detectRecordFormat,
-  gsm8kModelSolutionTrajectories,
   isTrajectoryRecordFormat,
   readJsonl,
   recordToTrajectories,
@@ -16,7 +15,6 @@ import {
   type Trajectory,
   type TrajectoryRecordFormat,
   taskSchema,
-  toraTrajectory,
   trajectoryRecordFormats,
   validate,
 } from '@autotraj/trajectory';
@@ -57,18 +55,12 @@ function itemsOf(
   location: { file: string; line: number },
   tasks: Map<string, Task>,
 ): Item[] {
-  if (format === 'gsm8k-solutions') {
-    const { task, solutions } = gsm8kModelSolutionTrajectories(value, { location });
-    return solutions.map((s) => ({ task, trajectory: s.trajectory, label: s.isCorrect }));
-  }
-  if (format === 'tora') {
-    const { task, trajectory, isCorrect } = toraTrajectory(value, { location });
-    return [{ task, trajectory, label: isCorrect }];
-  }
-  return recordToTrajectories(format, value, location).map(({ trajectory, isCorrect }) => {
-    const known = tasks.get(trajectory.taskId);
-    const task =
-      known ??
+  // The record's own task (GSM8K, ToRA) carries its gold answers; otherwise --tasks by id, then
+  // gold answers the trajectory carries in its metadata.
+  return recordToTrajectories(format, value, location).map(({ trajectory, isCorrect, task }) => ({
+    task:
+      task ??
+      tasks.get(trajectory.taskId) ??
       validate(
         taskSchema,
         {
@@ -77,9 +69,10 @@ function itemsOf(
           goldAnswers: goldFromMetadata(trajectory),
         },
         { what: 'task' },
-      );
-    return { task, trajectory, label: isCorrect };
-  });
+      ),
+    trajectory,
+    label: isCorrect,
+  }));
 }
 
 function mean(values: number[]): string {
