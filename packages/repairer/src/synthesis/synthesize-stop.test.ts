@@ -10,9 +10,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createOpenAI } from '@ai-sdk/openai';
 import { createEvaluator } from '@autotraj/evaluator';
-import { readTasksJsonl } from '@autotraj/generation';
+import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
 import {
   type Gsm8kProblem,
   gsm8kPolicyReply,
@@ -65,7 +64,7 @@ function run(options: {
   signal?: AbortSignal;
   onProgress?: (e: SynthesisEvent) => void;
 }) {
-  const model = createOpenAI({ baseURL: server.baseURL, apiKey: 'test' }).chat('scripted-policy');
+  const model = createVllmProvider({ baseURL: server.baseURL }).languageModel('scripted-policy');
   const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
   const evaluator = createEvaluator({ preset: 'paper' });
   const retry = { retries: 2, baseDelayMs: 1, timeoutMs: 5_000 };
