@@ -1,4 +1,12 @@
 export { CliError } from './cli-error.js';
 export type { CliCommand } from './commands/command.js';
 export { type CliIo, formatTable, processIo } from './io.js';
+export {
+  type PipelineArtefacts,
+  type PipelineEvent,
+  type PipelineOptions,
+  type PipelineResult,
+  type PipelineStage,
+  runPipeline,
+} from './pipeline/run-pipeline.js';
 export { createProgram, runCli } from './program.js';

@@ -180,3 +180,24 @@ export async function resolveRepairModel(
     options,
   );
 }
+
+const MODEL_FLAGS = [
+  'model',
+  'baseUrl',
+  'apiKey',
+  'continuation',
+  'chatTemplate',
+  'replay',
+  'record',
+  'repairModel',
+  'repairBaseUrl',
+  'repairApiKey',
+  'repairContinuation',
+] as const;
+
+/** The model flags that were given (exact optional properties: absent, not undefined). */
+export function modelFlagsOf(flags: ModelFlags & RepairModelFlags): ModelFlags & RepairModelFlags {
+  const out: ModelFlags & RepairModelFlags = {};
+  for (const key of MODEL_FLAGS) if (flags[key] !== undefined) out[key] = flags[key];
+  return out;
+}

@@ -1,36 +1,52 @@
 import { CliError } from './cli-error.js';
 
+// Every numeric or enumerated flag of every command is parsed by one of these commander argument
+// parsers (`.option('--n <n>', '...', integerOption('--n'), 4)`), so a flag is parsed one way
+// everywhere and a bad value is a usage error (exit 2) naming the flag.
+
+const usage = (message: string) => new CliError({ message, exitCode: 2 });
+
 /** An integer >= `min` (default 1) from a flag's text, or a usage error naming the flag. */
 export function parseInteger(flag: string, value: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new CliError({
-      message: `${flag} must be an integer >= ${min}, got "${value}"`,
-      exitCode: 2,
-    });
-  }
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw usage(`${flag} must be an integer >= ${min}, got "${value}"`);
   return n;
 }
 
-/** A finite number from a flag's text (an integer when asked), or a usage error naming the flag. */
-export function parseNumber(
-  flag: string,
-  value: string,
-  options: { integer?: boolean } = {},
-): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || (options.integer === true && !Number.isInteger(n))) {
-    throw new CliError({
-      message: `${flag} must be ${options.integer ? 'an integer' : 'a number'}, got "${value}"`,
-      exitCode: 2,
-    });
-  }
+export interface NumberRange {
+  /** Smallest allowed value (inclusive). */
+  min?: number;
+  /** Values must be below this (exclusive). */
+  below?: number;
+}
+
+/** A finite number in `range` from a flag's text, or a usage error naming the flag. */
+export function parseNumber(flag: string, value: string, range: NumberRange = {}): number {
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  const bounds = [
+    range.min === undefined ? null : `>= ${range.min}`,
+    range.below === undefined ? null : `< ${range.below}`,
+  ].filter((b) => b !== null);
+  if (
+    !Number.isFinite(n) ||
+    (range.min !== undefined && n < range.min) ||
+    (range.below !== undefined && n >= range.below)
+  )
+    throw usage(
+      `${flag} must be a number${bounds.length > 0 ? ` ${bounds.join(' and ')}` : ''}, got "${value}"`,
+    );
   return n;
 }
 
-/** A commander argument parser for an integer flag (`.option('--n <n>', '...', integerOption('--n'), 4)`). */
+/** A commander argument parser for an integer flag (>= `min`, default 1). */
 export function integerOption(flag: string, min = 1): (value: string) => number {
   return (value) => parseInteger(flag, value, min);
+}
+
+/** A commander argument parser for a number flag. */
+export function numberOption(flag: string, range: NumberRange = {}): (value: string) => number {
+  return (value) => parseNumber(flag, value, range);
 }
 
 /** A commander argument parser for a flag that takes one of a fixed set of values. */
@@ -39,12 +55,17 @@ export function choiceOption<T extends string>(
   values: ReadonlyArray<T>,
 ): (value: string) => T {
   return (value) => {
-    if (!values.includes(value as T)) {
-      throw new CliError({
-        message: `${flag} must be one of ${values.join(', ')}, got "${value}"`,
-        exitCode: 2,
-      });
-    }
+    if (!values.includes(value as T))
+      throw usage(`${flag} must be one of ${values.join(', ')}, got "${value}"`);
     return value as T;
   };
+}
+
+/** A commander argument parser for a comma-separated list (`a,b, c` -> `['a','b','c']`). */
+export function listOption(): (value: string) => string[] {
+  return (value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
 }

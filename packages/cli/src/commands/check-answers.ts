@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { type EquivalenceOptions, type ExtractionTarget, verifyAnswer } from '@autotraj/evaluator';
 import { createJsonlWriter, readJsonl } from '@autotraj/trajectory';
 import { z } from 'zod';
-import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
+import { numberOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 /** One line of a check-answers input: Math-Verify's case fields (extra fields are kept). */
@@ -22,7 +22,7 @@ const answerCaseSchema = z.looseObject({
 
 interface CheckAnswersOptions {
   out: string;
-  timeout: string;
+  timeout: number;
 }
 
 export const checkAnswersCommand: CliCommand = {
@@ -37,14 +37,14 @@ export const checkAnswersCommand: CliCommand = {
         'JSONL with gold, pred and optional match, precision, strict, allowSetRelationComp (and expected)',
       )
       .requiredOption('--out <file>', 'output JSONL (overwritten)')
-      .option('--timeout <ms>', 'deadline per symbolic comparison', '5000')
+      .option(
+        '--timeout <ms>',
+        'deadline per symbolic comparison',
+        numberOption('--timeout', { min: 1 }),
+        5000,
+      )
       .action(async (input: string, options: CheckAnswersOptions) => {
-        const timeoutMs = Number(options.timeout);
-        if (!(timeoutMs > 0))
-          throw new CliError({
-            message: '--timeout must be a positive number of milliseconds',
-            exitCode: 2,
-          });
+        const timeoutMs = options.timeout;
         rmSync(options.out, { force: true });
         const writer = createJsonlWriter(options.out);
         let total = 0;

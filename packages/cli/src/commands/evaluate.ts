@@ -9,7 +9,6 @@ import {
 import {
   createJsonlWriter,
   detectRecordFormat,
-  gsm8kModelSolutionTrajectories,
   isTrajectoryRecordFormat,
   readJsonl,
   recordToTrajectories,
@@ -17,7 +16,6 @@ import {
   type Trajectory,
   type TrajectoryRecordFormat,
   taskSchema,
-  toraTrajectory,
   trajectoryRecordFormats,
   validate,
 } from '@autotraj/trajectory';
@@ -60,39 +58,44 @@ function itemsOf(
   location: { file: string; line: number },
   tasks: Map<string, Task>,
 ): Item[] {
-  if (format === 'gsm8k-solutions') {
-    const { task, solutions } = gsm8kModelSolutionTrajectories(value, { location });
-    const record = value as Record<string, { solution?: unknown } | undefined>;
-    return solutions.map((s) => {
-      const text = record[s.trajectory.provenance.model ?? '']?.solution;
-      return {
-        task,
-        trajectory: s.trajectory,
-        label: s.isCorrect,
-        ...(typeof text === 'string' ? { text } : {}),
-      };
-    });
-  }
-  if (format === 'tora') {
-    const { task, trajectory, isCorrect } = toraTrajectory(value, { location });
-    const text = (value as { solution?: unknown }).solution;
-    return [{ task, trajectory, label: isCorrect, ...(typeof text === 'string' ? { text } : {}) }];
-  }
-  return recordToTrajectories(format, value, location).map(({ trajectory, isCorrect }) => {
-    const known = tasks.get(trajectory.taskId);
-    const task =
-      known ??
-      validate(
-        taskSchema,
-        {
-          id: trajectory.taskId,
-          question: trajectory.question ?? '',
-          goldAnswers: goldFromMetadata(trajectory),
-        },
-        { what: 'task' },
-      );
-    return { task, trajectory, label: isCorrect };
+  // The record's own task (GSM8K, ToRA) carries its gold answers; otherwise --tasks by id, then
+  // gold answers the trajectory carries in its metadata.
+  return recordToTrajectories(format, value, location).map(({ trajectory, isCorrect, task }) => {
+    const text = sourceText(format, value, trajectory);
+    return {
+      ...(text === undefined ? {} : { text }),
+      task:
+        task ??
+        tasks.get(trajectory.taskId) ??
+        validate(
+          taskSchema,
+          {
+            id: trajectory.taskId,
+            question: trajectory.question ?? '',
+            goldAnswers: goldFromMetadata(trajectory),
+          },
+          { what: 'task' },
+        ),
+      trajectory,
+      label: isCorrect,
+    };
   });
+}
+
+/** The text as released (GSM8K model solutions, ToRA): what the paper preset scores. */
+function sourceText(
+  format: TrajectoryRecordFormat,
+  value: unknown,
+  trajectory: { provenance: { model?: string | undefined } },
+): string | undefined {
+  const record = value as Record<string, unknown>;
+  const text =
+    format === 'gsm8k-solutions'
+      ? (record[trajectory.provenance.model ?? ''] as { solution?: unknown } | undefined)?.solution
+      : format === 'tora'
+        ? record.solution
+        : undefined;
+  return typeof text === 'string' ? text : undefined;
 }
 
 /** C, L, E, the length reference and (paper) the stored score, flat for a reader of the report. */

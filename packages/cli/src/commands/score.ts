@@ -14,6 +14,7 @@ import {
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
+import { integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface ScoreOptions {
@@ -21,8 +22,8 @@ interface ScoreOptions {
   out: string;
   from: string;
   format?: string;
-  batchSize: string;
-  threads?: string;
+  batchSize: number;
+  threads?: number;
 }
 
 interface Pending {
@@ -52,8 +53,13 @@ export const scoreCommand: CliCommand = {
         '--format <format>',
         'text format of completion records (tags, markdown-tir, gsm8k-calculator); same as --from <format>',
       )
-      .option('--batch-size <n>', 'records scored per onnxruntime call', '512')
-      .option('--threads <n>', 'onnxruntime intra-op threads')
+      .option(
+        '--batch-size <n>',
+        'records scored per onnxruntime call',
+        integerOption('--batch-size'),
+        512,
+      )
+      .option('--threads <n>', 'onnxruntime intra-op threads', integerOption('--threads'))
       .action(async (input: string, options: ScoreOptions) => {
         if (options.format !== undefined) {
           if (!isTextFormat(options.format)) {
@@ -73,12 +79,10 @@ export const scoreCommand: CliCommand = {
             exitCode: 2,
           });
         }
-        const batchSize = Number(options.batchSize);
-        if (!Number.isInteger(batchSize) || batchSize < 1)
-          throw new CliError({ message: '--batch-size must be a positive integer', exitCode: 2 });
+        const { batchSize } = options;
         const scorer = await createOnnxScorer({
           path: options.model,
-          ...(options.threads === undefined ? {} : { intraOpNumThreads: Number(options.threads) }),
+          ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
         });
         let format: TrajectoryRecordFormat | 'auto' = options.from as
           | TrajectoryRecordFormat

@@ -1,6 +1,6 @@
 import { loadBm25Corpus } from '@autotraj/tools';
-import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
+import { integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 /** `autotraj search --corpus corpus.jsonl "query"`: BM25 over a local JSONL corpus. */
@@ -13,20 +13,7 @@ export const searchCommand: CliCommand = {
       )
       .requiredOption('--corpus <file>', 'JSONL corpus')
       .argument('<query>', 'what to search for')
-      .option(
-        '--top-k <k>',
-        'number of hits',
-        (value: string) => {
-          const n = Number(value);
-          if (!Number.isInteger(n) || n <= 0)
-            throw new CliError({
-              message: `--top-k must be a positive integer, got "${value}"`,
-              exitCode: 2,
-            });
-          return n;
-        },
-        5,
-      )
+      .option('--top-k <k>', 'number of hits', integerOption('--top-k'), 5)
       .option('--json', 'print hits as JSON lines')
       .action(async (query: string, options: { corpus: string; topK: number; json?: boolean }) => {
         const index = await loadBm25Corpus(options.corpus);

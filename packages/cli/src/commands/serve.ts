@@ -5,16 +5,16 @@ import {
   rewardPresetNames,
 } from '@autotraj/rl';
 import { println } from '../io.js';
-import { choiceOption, parseInteger } from '../options.js';
+import { choiceOption, integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface ServeOptions {
   rm: string;
-  port: string;
+  port: number;
   host: string;
-  maxBatchSize: string;
-  maxWaitMs: string;
-  maxBodyMb: string;
+  maxBatchSize: number;
+  maxWaitMs: number;
+  maxBodyMb: number;
   outcome: boolean;
   preset: RewardPresetName;
 }
@@ -43,15 +43,21 @@ export const serveCommand: CliCommand = {
         '--rm <model.onnx>',
         'reward model exported by `autotraj train-rm --out dir` (dir/model.onnx)',
       )
-      .option('--port <n>', 'port (0: any free port)', '8000')
+      .option('--port <n>', 'port (0: any free port)', integerOption('--port', 0), 8000)
       .option('--host <address>', 'address to bind', '127.0.0.1')
-      .option('--max-batch-size <n>', 'most trajectories per ONNX call', '256')
+      .option(
+        '--max-batch-size <n>',
+        'most trajectories per ONNX call',
+        integerOption('--max-batch-size'),
+        256,
+      )
       .option(
         '--max-wait-ms <ms>',
         'how long a request may wait for others to share its batch',
-        '0',
+        integerOption('--max-wait-ms', 0),
+        0,
       )
-      .option('--max-body-mb <mb>', 'largest request body', '8')
+      .option('--max-body-mb <mb>', 'largest request body', integerOption('--max-body-mb'), 8)
       .option(
         '--preset <name>',
         "reward preset for labelled requests without their own `preset`: paper (default, the paper's contract) or autotraj",
@@ -63,10 +69,8 @@ export const serveCommand: CliCommand = {
         'answer /get_reward with raw RM scores even when labels are sent; disable /compute_score',
       )
       .action(async (options: ServeOptions) => {
-        const port = parseInteger('--port', options.port, 0);
-        const maxBatchSize = parseInteger('--max-batch-size', options.maxBatchSize);
-        const maxWaitMs = parseInteger('--max-wait-ms', options.maxWaitMs, 0);
-        const maxBodyBytes = parseInteger('--max-body-mb', options.maxBodyMb) * 1024 * 1024;
+        const { port, maxBatchSize, maxWaitMs } = options;
+        const maxBodyBytes = options.maxBodyMb * 1024 * 1024;
         const scorer = await openRewardModel({ path: options.rm });
         const server = createRewardServer({
           scorer,

@@ -1,27 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { createEvaluator, type PresetName, presetNames } from '@autotraj/evaluator';
-import { type Protocol, readTasksJsonl } from '@autotraj/generation';
-import {
-  createRepairer,
-  demoFixtures,
-  type RepairStrategy,
-  type SynthesisEvent,
-  type SynthesisSummary,
-  synthesize,
-} from '@autotraj/repairer';
-import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
+import { type PresetName, presetNames } from '@autotraj/evaluator';
+import type { Protocol } from '@autotraj/generation';
+import type { RepairStrategy, SynthesisEvent, SynthesisSummary } from '@autotraj/repairer';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import {
   addModelOptions,
   addRepairModelOptions,
   type ModelFlags,
+  modelFlagsOf,
   type RepairModelFlags,
-  resolveCliModel,
-  resolveRepairModel,
 } from '../model-options.js';
-import { choiceOption, integerOption } from '../options.js';
+import { choiceOption, integerOption, numberOption } from '../options.js';
+import { runSynthesisStage } from '../pipeline/synthesis-stage.js';
 import type { CliCommand } from './command.js';
 
 interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
@@ -40,22 +30,8 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   json?: boolean;
 }
 
-function countLines(path: string, limit: number | undefined): number {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new CliError({
-      message: `cannot read tasks file ${path}: ${(cause as Error).message}`,
-      cause,
-    });
-  }
-  const lines = text.split('\n').filter((line) => line.trim() !== '').length;
-  return limit === undefined ? lines : Math.min(lines, limit);
-}
-
 /** Progress on stderr: a redrawn bar on a terminal, one line per finished task otherwise. */
-function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEvent) => void {
+export function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEvent) => void {
   let retries = 0;
   return (event) => {
     if (event.type === 'retry') retries++;
@@ -79,7 +55,7 @@ function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEvent) => v
   };
 }
 
-function summaryTable(summary: SynthesisSummary): string {
+export function synthesisSummaryTable(summary: SynthesisSummary): string {
   const c = summary.counts;
   const t = summary.timings;
   return formatTable(
@@ -149,7 +125,12 @@ export const synthesizeCommand: CliCommand = {
         integerOption('--max-tool-calls'),
         3,
       )
-      .option('--temperature <t>', 'candidate sampling temperature', Number.parseFloat, 0.3)
+      .option(
+        '--temperature <t>',
+        'candidate sampling temperature',
+        numberOption('--temperature', { min: 0 }),
+        0.3,
+      )
       .option(
         '--max-tokens <n>',
         "output tokens per model call (default: the server's; 512 for local: models, which may not stop on their own)",
@@ -163,96 +144,37 @@ export const synthesizeCommand: CliCommand = {
       )
       .option('--json', 'print the summary as JSON on stdout');
     addRepairModelOptions(addModelOptions(command)).action(async (flags: SynthesizeFlags) => {
-      if (!Number.isFinite(flags.temperature) || flags.temperature < 0)
-        throw new CliError({ message: '--temperature must be a number >= 0', exitCode: 2 });
-      if (flags.repairModel !== undefined && flags.record !== undefined)
-        throw new CliError({
-          message: '--record records one model; it cannot be combined with --repair-model',
-          exitCode: 2,
-        });
-      const resolved = await resolveCliModel(flags, {
-        fallbackReplay: demoFixtures.cassettePath,
+      const summary = await runSynthesisStage({
+        ...(flags.tasks === undefined ? {} : { tasks: flags.tasks }),
+        outDir: flags.out,
+        n: flags.n,
+        ...modelFlagsOf(flags),
+        concurrency: flags.concurrency,
+        ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+        protocol: flags.protocol,
+        strategy: flags.strategy,
+        maxAttempts: flags.maxAttempts,
+        maxToolCalls: flags.maxToolCalls,
+        temperature: flags.temperature,
+        ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+        preset: flags.preset,
+        onProgress: progressPrinter(io, flags.json === true),
+        onNotice: (message) => println(io.stderr, `synthesize: ${message}`),
       });
-      const repairModel = await resolveRepairModel(flags, resolved).catch(async (error) => {
-        await resolved.close();
-        throw error;
-      });
-      const tasksPath = flags.tasks ?? demoFixtures.tasksPath;
-      if (resolved.mode === 'demo-replay') {
+      if (flags.json) println(io.stdout, JSON.stringify(summary));
+      else {
+        println(io.stdout, synthesisSummaryTable(summary));
         println(
-          io.stderr,
-          `synthesize: offline: replaying the demo cassette ${demoFixtures.cassettePath} (authored fixtures, not a real model); pass --model or --base-url for a live model`,
+          io.stdout,
+          `\nwrote ${flags.out}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
         );
-        if (flags.n > demoFixtures.n)
-          println(
-            io.stderr,
-            `synthesize: the demo cassette holds ${demoFixtures.n} candidates per task; --n ${flags.n} will fail on the missing ones`,
-          );
       }
-      const total = countLines(tasksPath, flags.limit);
-      const pool = createPythonPool({
-        size: Math.max(1, Math.min(flags.concurrency, cpus().length)),
-      });
-      const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
-      const evaluator = createEvaluator({ preset: flags.preset });
-      try {
-        const repairer = createRepairer({
-          model: repairModel.model,
-          tools,
-          evaluator,
-          strategy: flags.strategy,
-          maxAttempts: flags.maxAttempts,
-          protocol: flags.protocol,
-          maxToolCalls: flags.maxToolCalls,
-          modelName: repairModel.modelName,
+      if (summary.run.failed > 0) {
+        for (const failure of summary.run.failures.slice(0, 5))
+          println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
+        throw new CliError({
+          message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
         });
-        const summary = await synthesize({
-          tasks: readTasksJsonl(tasksPath, flags.limit === undefined ? {} : { limit: flags.limit }),
-          total,
-          policy: {
-            model: resolved.model,
-            tools,
-            protocol: flags.protocol,
-            maxToolCalls: flags.maxToolCalls,
-            sampling: { temperature: flags.temperature },
-            modelName: resolved.modelName,
-          },
-          repairer,
-          evaluator,
-          n: flags.n,
-          outDir: flags.out,
-          concurrency: flags.concurrency,
-          onProgress: progressPrinter(io, flags.json === true),
-          config: {
-            tasks: tasksPath,
-            preset: flags.preset,
-            modelMode: resolved.mode,
-            model: resolved.modelName,
-            continuation: resolved.continuation,
-            repairModel: repairModel.modelName,
-            repairContinuation: repairModel.continuation,
-            ...(flags.replay ? { replay: flags.replay } : {}),
-          },
-        });
-        if (flags.json) println(io.stdout, JSON.stringify(summary));
-        else {
-          println(io.stdout, summaryTable(summary));
-          println(
-            io.stdout,
-            `\nwrote ${flags.out}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
-          );
-        }
-        if (summary.run.failed > 0) {
-          for (const failure of summary.run.failures.slice(0, 5))
-            println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
-          throw new CliError({
-            message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
-          });
-        }
-      } finally {
-        await repairModel.close();
-        await resolved.close();
-        await pool.close();
       }
     });
   },

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { candidateRecordSchema, hardCaseSchema } from '@autotraj/repairer';
 import { createOnnxScorer } from '@autotraj/reward-model';
 import {
+  type Diagnostic,
   type PreferencePair,
   preferencePairSchema,
   type RolloutRecord,
@@ -10,42 +12,24 @@ import {
   type Step,
   sftRecordSchema,
 } from '@autotraj/trajectory';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { locateRunFiles, type RunFiles } from './run-files.js';
 
-const diagnosticSchema = z.object({
-  stepIndex: z.number().int().nullable(),
-  code: z.string(),
-  message: z.string(),
-});
+// The report reads only the fields it shows (picked from the records' own schemas), so it keeps
+// working as record types grow.
+const candidateSchema = candidateRecordSchema
+  .pick({ id: true, taskId: true, trajectory: true, correct: true, quality: true, decision: true })
+  .extend({ diagnostics: candidateRecordSchema.shape.diagnostics.default([]) });
 
-// The report reads only the fields it shows, so it keeps working as record types grow.
-const candidateSchema = z.looseObject({
-  id: z.string(),
-  taskId: z.string(),
-  trajectory: z.looseObject({
-    id: z.string(),
-    question: z.string().optional(),
-    steps: z.array(z.unknown()),
-    finalAnswer: z.string().nullable().optional(),
-  }),
-  correct: z.boolean().nullable(),
-  quality: z.number(),
-  diagnostics: z.array(diagnosticSchema).default([]),
-  decision: z.object({ action: z.enum(['keep', 'repair', 'discard']), reason: z.string() }),
+const hardSchema = hardCaseSchema.pick({
+  id: true,
+  taskId: true,
+  question: true,
+  original: true,
+  lastAttempt: true,
+  attempts: true,
+  reason: true,
 });
-
-const hardSchema = z.looseObject({
-  id: z.string(),
-  taskId: z.string(),
-  question: z.string(),
-  original: z.looseObject({ id: z.string(), steps: z.array(z.unknown()) }),
-  lastAttempt: z.looseObject({ id: z.string(), steps: z.array(z.unknown()) }).nullable(),
-  attempts: z.number(),
-  reason: z.string(),
-});
-
-export type Diagnostic = z.infer<typeof diagnosticSchema>;
 
 export interface ShownTrajectory {
   id: string;

@@ -1,11 +1,11 @@
-import { preferencePairSchema, sftRecordSchema, trajectorySchema } from '@autotraj/trajectory';
+import {
+  diagnosticSchema,
+  preferencePairSchema,
+  selectionActionSchema,
+  sftRecordSchema,
+  trajectorySchema,
+} from '@autotraj/trajectory';
 import { z } from 'zod';
-
-const diagnosticSchema = z.object({
-  stepIndex: z.number().int().nullable(),
-  code: z.string(),
-  message: z.string(),
-});
 
 /** One sampled candidate with its evaluation and the selection decision (`candidates.jsonl`). */
 export const candidateRecordSchema = z.object({
@@ -16,7 +16,7 @@ export const candidateRecordSchema = z.object({
   correct: z.boolean().nullable(),
   quality: z.number(),
   diagnostics: z.array(diagnosticSchema),
-  decision: z.object({ action: z.enum(['keep', 'repair', 'discard']), reason: z.string() }),
+  decision: z.object({ action: selectionActionSchema, reason: z.string() }),
 });
 
 /** A trajectory the repairer could not fix (`hard.jsonl`): kept for analysis or stronger repairers. */

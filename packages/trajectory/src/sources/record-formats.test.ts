@@ -31,6 +31,22 @@ describe('record formats', () => {
     expect(reference!.trajectory.steps.filter((s) => s.type === 'tool-call')).toHaveLength(2);
   });
 
+  it('returns the task a record defines, gold answers included, with each trajectory', () => {
+    const [fromTora] = recordToTrajectories('tora', tora);
+    const fromGsm8k = recordToTrajectories('gsm8k-solutions', gsm8k);
+    const [reference] = recordToTrajectories('gsm8k', train);
+    for (const item of [fromTora!, ...fromGsm8k, reference!]) {
+      expect(item.task?.id).toBe(item.trajectory.taskId);
+      expect(item.task?.goldAnswers.length).toBeGreaterThan(0);
+    }
+    expect(reference!.task?.goldAnswers).toEqual(['72']);
+    // Layouts without a task: null, looked up by taskId by the caller.
+    const messages = renderOpenAiChat([{ type: 'answer', text: '\\boxed{3}', answer: '3' }], {
+      question: '1+2?',
+    });
+    expect(recordToTrajectories('openai-chat', { messages })[0]!.task).toBeNull();
+  });
+
   it('chat records keep their id and question', () => {
     const messages = renderOpenAiChat([{ type: 'answer', text: '\\boxed{3}', answer: '3' }], {
       question: '1+2?',

@@ -15,6 +15,7 @@ import {
 } from '../codecs/registry.js';
 import { CodecError, type InputLocation } from '../errors.js';
 import { taskId } from '../ids.js';
+import type { Task } from '../schemas/task.js';
 import { type Trajectory, trajectorySchema } from '../schemas/trajectory.js';
 import { validate } from '../validate.js';
 import {
@@ -42,6 +43,11 @@ export interface SourcedTrajectory {
   trajectory: Trajectory;
   isCorrect: boolean | null;
   issues: ParseIssue[];
+  /**
+   * The task the record itself defines, gold answers included (GSM8K problems and model
+   * solutions, ToRA outputs); null for layouts that carry no task (look it up by `taskId`).
+   */
+  task: Task | null;
 }
 
 const TEXT_FIELDS = ['text', 'completion', 'response', 'solution', 'output'] as const;
@@ -118,18 +124,22 @@ export function recordToTrajectories(
           trajectory,
           isCorrect: typeof label === 'boolean' ? label : null,
           issues: recordedParseIssues(trajectory),
+          task: null,
         },
       ];
     }
     case 'gsm8k': {
       const record = validate(gsm8kProblemSchema, value, { location, what: 'GSM8K record' });
-      return [gsm8kReferenceTrajectory(record, gsm8kTask(record))];
+      const task = gsm8kTask(record);
+      return [{ ...gsm8kReferenceTrajectory(record, task), task }];
     }
-    case 'gsm8k-solutions':
-      return gsm8kModelSolutionTrajectories(value, { location }).solutions;
+    case 'gsm8k-solutions': {
+      const { task, solutions } = gsm8kModelSolutionTrajectories(value, { location });
+      return solutions.map((solution) => ({ ...solution, task }));
+    }
     case 'tora': {
-      const { trajectory, isCorrect, issues } = toraTrajectory(value, { location });
-      return [{ trajectory, isCorrect, issues }];
+      const { trajectory, isCorrect, issues, task } = toraTrajectory(value, { location });
+      return [{ trajectory, isCorrect, issues, task }];
     }
     case 'openai-chat':
     case 'ai-sdk': {
@@ -146,7 +156,7 @@ export function recordToTrajectories(
         ...(record.id === undefined ? {} : { id: record.id }),
         provenance: { format, origin: 'imported' },
       });
-      return [{ trajectory, isCorrect: null, issues: parsed.issues }];
+      return [{ trajectory, isCorrect: null, issues: parsed.issues, task: null }];
     }
     default:
       return [textRecordToTrajectory(format, value, location)];
@@ -178,7 +188,7 @@ function textRecordToTrajectory(
       ...(record.model === undefined ? {} : { model: record.model }),
     },
   });
-  return { trajectory, isCorrect: record.is_correct ?? null, issues };
+  return { trajectory, isCorrect: record.is_correct ?? null, issues, task: null };
 }
 
 export function isTrajectoryRecordFormat(name: string): name is TrajectoryRecordFormat {

@@ -1,0 +1,123 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  exportOnnx,
+  histogram,
+  lengthBaseline,
+  pairwiseAccuracy,
+  readPreferencePairs,
+  rocAuc,
+  scoreWithModel,
+  splitPairsByTask,
+  type TrainingReport,
+  trainRewardModel,
+} from '@autotraj/reward-model';
+import type { PreferencePair, TextFormat } from '@autotraj/trajectory';
+import { CliError } from '../cli-error.js';
+
+export interface RewardModelStageOptions {
+  /** Preference pairs JSONL: PreferencePair records or TRL rows. */
+  pairs: string;
+  outDir: string;
+  /** Text format of TRL completions; default: detected per text. */
+  format?: TextFormat;
+  /** Defaults: 30 epochs, seed 1, 0.15 held out by task, batch 32, lr 0.003, wd 0.01, 65536 buckets. */
+  epochs?: number;
+  seed?: number;
+  validationSplit?: number;
+  batchSize?: number;
+  learningRate?: number;
+  weightDecay?: number;
+  buckets?: number;
+}
+
+export interface HeldOutFigures {
+  pairs: number;
+  pairwiseAccuracy: number;
+  rocAuc: number;
+  lengthBaselineAccuracy: number;
+  histograms: { chosen: ReturnType<typeof histogram>; rejected: ReturnType<typeof histogram> };
+}
+
+export interface RewardModelStageResult {
+  modelPath: string;
+  reportPath: string;
+  report: TrainingReport;
+  trainPairs: number;
+  heldOut: HeldOutFigures | null;
+}
+
+function scores(
+  model: Parameters<typeof scoreWithModel>[0],
+  pairs: PreferencePair[],
+  side: 'chosen' | 'rejected',
+): Float32Array {
+  return scoreWithModel(
+    model,
+    pairs.map((p) => ({ question: p.question, trajectory: p[side] })),
+  );
+}
+
+/**
+ * The reward-model stage: split the pairs by task, train the pairwise model, export
+ * `model.onnx` and write `training-report.json` (with held-out figures when a split is held out).
+ */
+export async function runRewardModelStage(
+  options: RewardModelStageOptions,
+): Promise<RewardModelStageResult> {
+  const seed = options.seed ?? 1;
+  const validationSplit = options.validationSplit ?? 0.15;
+  if (!(validationSplit >= 0 && validationSplit < 1))
+    throw new CliError({ message: 'validation split must be in [0, 1)', exitCode: 2 });
+  const pairs = await readPreferencePairs(
+    options.pairs,
+    options.format === undefined ? {} : { format: options.format },
+  );
+  if (pairs.length === 0) throw new CliError({ message: `${options.pairs}: no preference pairs` });
+  const [train = [], validation = []] =
+    validationSplit > 0
+      ? splitPairsByTask(pairs, { fractions: [1 - validationSplit, validationSplit], seed })
+      : [pairs, []];
+  // One task only: nothing to hold out, so train on everything rather than fail.
+  const trainPairs = train.length === 0 ? validation : train;
+  const validationPairs = train.length === 0 ? [] : validation;
+  const { model, report } = trainRewardModel({
+    pairs: trainPairs,
+    validationPairs,
+    seed,
+    epochs: options.epochs ?? 30,
+    batchSize: options.batchSize ?? 32,
+    learningRate: options.learningRate ?? 0.003,
+    weightDecay: options.weightDecay ?? 0.01,
+    featurizer: { numBuckets: options.buckets ?? 65536 },
+  });
+  await mkdir(options.outDir, { recursive: true });
+  const modelPath = join(options.outDir, 'model.onnx');
+  const exported = await exportOnnx(model, {
+    path: modelPath,
+    metadata: { 'autotraj.pairs_file': options.pairs },
+  });
+  let heldOut: HeldOutFigures | null = null;
+  if (validationPairs.length > 0) {
+    const chosen = scores(model, validationPairs, 'chosen');
+    const rejected = scores(model, validationPairs, 'rejected');
+    const all = [...chosen, ...rejected];
+    const range = { bins: 20, min: Math.min(...all), max: Math.max(...all) };
+    heldOut = {
+      pairs: validationPairs.length,
+      pairwiseAccuracy: pairwiseAccuracy(chosen, rejected),
+      rocAuc: rocAuc(all, [
+        ...Array.from(chosen, () => true),
+        ...Array.from(rejected, () => false),
+      ]),
+      lengthBaselineAccuracy: lengthBaseline(trainPairs, validationPairs).accuracy,
+      histograms: { chosen: histogram(chosen, range), rejected: histogram(rejected, range) },
+    };
+  }
+  const reportPath = join(options.outDir, 'training-report.json');
+  await writeFile(
+    reportPath,
+    `${JSON.stringify({ ...report, heldOut, model: { path: modelPath, bytes: exported.bytes } }, null, 2)}\n`,
+  );
+  return { modelPath, reportPath, report, trainPairs: trainPairs.length, heldOut };
+}

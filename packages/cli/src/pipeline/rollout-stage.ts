@@ -1,0 +1,92 @@
+import {
+  type AdvantageEstimator,
+  createPresetReward,
+  createRolloutTools,
+  openRewardModel,
+  type RewardPresetName,
+  type RolloutSummary,
+  readPrompts,
+  runRollouts,
+  type TrajectoryScorer,
+} from '@autotraj/rl';
+import type { RolloutRecord } from '@autotraj/trajectory';
+import { CliError } from '../cli-error.js';
+import { MODEL_HELP, type ModelFlags, resolveCliModel } from '../model-options.js';
+
+export const ADVANTAGE_ESTIMATORS: ReadonlyArray<AdvantageEstimator> = ['grpo', 'dr-grpo', 'rloo'];
+
+export interface RolloutStageOptions extends ModelFlags {
+  /** Tasks (id, question, goldAnswers, dataSource) or GSM8K lines. */
+  prompts: string;
+  /** G: rollouts per prompt. */
+  groupSize: number;
+  /** The reward preset (default `paper`: the paper's compute_score exactly). */
+  preset?: RewardPresetName;
+  /** Trajectory reward model (`model.onnx`); without it the reward is format + outcome only. */
+  rewardModel?: string;
+  outDir: string;
+  /** Tool names (default calculator, python). */
+  tools?: ReadonlyArray<string>;
+  /** Defaults: concurrency 8, 3 tool calls, temperature 1, GRPO, no seed, run tag ''. */
+  concurrency?: number;
+  maxToolCalls?: number;
+  temperature?: number;
+  estimator?: AdvantageEstimator;
+  limit?: number;
+  seed?: number;
+  runTag?: string;
+  onGroup?: (records: RolloutRecord[]) => void;
+}
+
+/**
+ * The RL rollout stage: G rollouts per prompt from the policy, scored with the preset's reward
+ * (format + outcome, plus the reward model when given), with group advantages; resumable.
+ */
+export async function runRolloutStage(options: RolloutStageOptions): Promise<RolloutSummary> {
+  if (options.model === undefined && options.replay === undefined)
+    throw new CliError({
+      message: `give --model (${MODEL_HELP}) for the policy, or --replay <cassette>`,
+      exitCode: 2,
+    });
+  const resolved = await resolveCliModel(options);
+  const model = resolved.model;
+  const preset = options.preset ?? 'paper';
+  const { tools, close: closeTools } = createRolloutTools([
+    ...(options.tools ?? ['calculator', 'python']),
+  ]);
+  let scorer: TrajectoryScorer | null = null;
+  try {
+    scorer =
+      options.rewardModel === undefined
+        ? null
+        : await openRewardModel({ path: options.rewardModel });
+    return await runRollouts({
+      prompts: readPrompts(
+        options.prompts,
+        options.limit === undefined ? {} : { limit: options.limit },
+      ),
+      groupSize: options.groupSize,
+      model,
+      tools,
+      generation: {
+        maxToolCalls: options.maxToolCalls ?? 3,
+        modelName: resolved.modelName,
+        sampling: {
+          temperature: options.temperature ?? 1,
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        },
+      },
+      reward: createPresetReward(preset, { trajectoryModel: scorer }),
+      preset,
+      advantage: { estimator: options.estimator ?? 'grpo' },
+      outDir: options.outDir,
+      concurrency: options.concurrency ?? 8,
+      runTag: options.runTag ?? '',
+      ...(options.onGroup === undefined ? {} : { onGroup: options.onGroup }),
+    });
+  } finally {
+    await scorer?.close();
+    await closeTools();
+    await resolved.close();
+  }
+}

@@ -1,0 +1,239 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { demoFixtures, type SynthesisEvent, type SynthesisSummary } from '@autotraj/repairer';
+import type { RolloutSummary } from '@autotraj/rl';
+import type { RolloutRecord } from '@autotraj/trajectory';
+import { CliError } from '../cli-error.js';
+import { type RewardModelStageResult, runRewardModelStage } from './reward-model-stage.js';
+import { runRolloutStage } from './rollout-stage.js';
+import { runSynthesisStage } from './synthesis-stage.js';
+
+export type PipelineStage = 'synthesize' | 'train-rm' | 'rollout';
+
+export interface PipelineOptions {
+  /** The run directory: `synthesis/`, `reward-model/` and `rl/` go inside. */
+  outDir: string;
+  /** Tasks JSONL (AutoTraj tasks or GSM8K lines); default: the 40 demo GSM8K problems. */
+  tasks?: string;
+  /** Candidates per task (default 4). */
+  n?: number;
+  /** RL rollouts per prompt (default 4). */
+  groupSize?: number;
+  /** Live policy: `openai:<id>`, or `<id>` with `baseUrl`. Without it the run is offline. */
+  model?: string;
+  baseUrl?: string;
+  /** Offline: answer from this cassette instead of the demo cassette. */
+  replay?: string;
+  /** Trajectories generated at once (default 8). */
+  concurrency?: number;
+  /** Only the first n tasks. */
+  limit?: number;
+  onProgress?: (event: PipelineEvent) => void;
+}
+
+export type PipelineEvent =
+  /** `command` is the `autotraj` command that runs the same stage on its own. */
+  | { type: 'stage-start'; stage: PipelineStage; title: string; command: string[] }
+  | { type: 'stage-kept'; stage: PipelineStage; message: string }
+  | { type: 'notice'; stage: PipelineStage; message: string }
+  | { type: 'synthesis'; event: SynthesisEvent }
+  | { type: 'synthesis-done'; summary: SynthesisSummary; outDir: string }
+  | { type: 'reward-model-done'; result: RewardModelStageResult }
+  | { type: 'rollout-group'; records: RolloutRecord[] }
+  | { type: 'rollout-done'; summary: RolloutSummary };
+
+export interface PipelineArtefacts {
+  /** The run directory (what `autotraj report` reads). */
+  runDir: string;
+  sft: string;
+  pairs: string;
+  hard: string;
+  candidates: string;
+  synthesisManifest: string;
+  rewardModel: string;
+  rewardModelReport: string;
+  rollouts: string;
+}
+
+export interface PipelineResult {
+  artefacts: PipelineArtefacts;
+  synthesis: SynthesisSummary;
+  /** Preference pairs the reward model is trained on. */
+  pairs: number;
+  /** The training figures, or null when the model on disk was current and kept. */
+  rewardModel: RewardModelStageResult | null;
+  rollout: RolloutSummary;
+}
+
+function countLines(path: string): number {
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '').length;
+}
+
+/** The reward model is current when it was trained on exactly the pairs now on disk. */
+function rewardModelIsCurrent(dir: string, pairs: number): boolean {
+  const report = join(dir, 'training-report.json');
+  if (!existsSync(join(dir, 'model.onnx')) || !existsSync(report)) return false;
+  try {
+    const parsed = JSON.parse(readFileSync(report, 'utf8')) as { data?: { pairs?: number } };
+    return parsed.data?.pairs === pairs;
+  } catch {
+    return false;
+  }
+}
+
+const stageFailed = (title: string, message: string) =>
+  new CliError({
+    message: `stage "${title}" failed: ${message}; fix it and rerun: completed work is kept`,
+  });
+
+/**
+ * The whole method, one stage after another: synthesize (sample, evaluate, repair) -> train-rm
+ * (pairwise reward model, ONNX) -> rollout (RL groups scored with format + outcome + reward
+ * model, group advantages). Every stage resumes, so a second run redoes nothing that is already
+ * complete. Offline by default (the demo cassette answers); `model`/`baseUrl` go live. Returns
+ * the artefact paths (the report's inputs) and each stage's figures.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const live = options.model !== undefined || options.baseUrl !== undefined;
+  if (live && options.replay !== undefined)
+    throw new CliError({
+      message: '--replay cannot be combined with --model/--base-url',
+      exitCode: 2,
+    });
+  if (options.baseUrl !== undefined && options.model === undefined)
+    throw new CliError({
+      message: '--base-url needs --model <id> (the served model name)',
+      exitCode: 2,
+    });
+  const n = options.n ?? 4;
+  const groupSize = options.groupSize ?? 4;
+  const concurrency = options.concurrency ?? 8;
+  const emit = (event: PipelineEvent) => options.onProgress?.(event);
+  const runDir = resolve(options.outDir);
+  const tasks = options.tasks ?? demoFixtures.tasksPath;
+  const limitArgs = options.limit === undefined ? [] : ['--limit', String(options.limit)];
+  const synthesisDir = join(runDir, 'synthesis');
+  const rmDir = join(runDir, 'reward-model');
+  const rlDir = join(runDir, 'rl');
+  const artefacts: PipelineArtefacts = {
+    runDir,
+    sft: join(synthesisDir, 'sft.jsonl'),
+    pairs: join(synthesisDir, 'pairs.jsonl'),
+    hard: join(synthesisDir, 'hard.jsonl'),
+    candidates: join(synthesisDir, 'candidates.jsonl'),
+    synthesisManifest: join(synthesisDir, 'manifest.json'),
+    rewardModel: join(rmDir, 'model.onnx'),
+    rewardModelReport: join(rmDir, 'training-report.json'),
+    rollouts: join(rlDir, 'rollouts.jsonl'),
+  };
+
+  const synthesisTitle = '1. synthesize: sample, evaluate, repair';
+  emit({
+    type: 'stage-start',
+    stage: 'synthesize',
+    title: synthesisTitle,
+    command: [
+      'synthesize',
+      ...['--out', synthesisDir, '--tasks', tasks, '--n', String(n)],
+      ...['--concurrency', String(concurrency), ...limitArgs],
+      ...(options.model ? ['--model', options.model] : []),
+      ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
+      ...(options.replay ? ['--replay', options.replay] : []),
+    ],
+  });
+  const synthesis = await runSynthesisStage({
+    tasks,
+    outDir: synthesisDir,
+    n,
+    concurrency,
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.replay === undefined ? {} : { replay: options.replay }),
+    onProgress: (event) => emit({ type: 'synthesis', event }),
+    onNotice: (message) => emit({ type: 'notice', stage: 'synthesize', message }),
+  });
+  emit({ type: 'synthesis-done', summary: synthesis, outDir: synthesisDir });
+  if (synthesis.run.failed > 0)
+    throw stageFailed(
+      synthesisTitle,
+      `${synthesis.run.failed} task(s) failed (${synthesis.run.failures
+        .slice(0, 5)
+        .map((f) => `${f.taskId}: ${f.reason}`)
+        .join('; ')})`,
+    );
+
+  const pairs = countLines(artefacts.pairs);
+  if (pairs === 0)
+    throw new CliError({
+      message: `${artefacts.pairs}: no preference pairs to train a reward model on`,
+    });
+  let rewardModel: RewardModelStageResult | null = null;
+  if (rewardModelIsCurrent(rmDir, pairs)) {
+    emit({
+      type: 'stage-kept',
+      stage: 'train-rm',
+      message: `2. train-rm: ${rmDir}/model.onnx is current (${pairs} pairs); kept`,
+    });
+  } else {
+    emit({
+      type: 'stage-start',
+      stage: 'train-rm',
+      title: '2. train-rm: pairwise reward model, exported to ONNX',
+      command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
+    });
+    rewardModel = await runRewardModelStage({ pairs: artefacts.pairs, outDir: rmDir });
+    emit({ type: 'reward-model-done', result: rewardModel });
+  }
+
+  // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
+  // same prompts, temperature 0.3 and seeds 0..G-1 as candidate sampling.
+  const policy: { model?: string; baseUrl?: string; replay?: string } = live
+    ? {
+        ...(options.model === undefined ? {} : { model: options.model }),
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      }
+    : { replay: options.replay ?? demoFixtures.cassettePath };
+  const rolloutTitle = '3. rollout: RL groups scored with format + outcome + reward model';
+  emit({
+    type: 'stage-start',
+    stage: 'rollout',
+    title: rolloutTitle,
+    command: [
+      'rollout',
+      ...['--prompts', tasks, '--group-size', String(groupSize), '--rm', artefacts.rewardModel],
+      ...['--out', rlDir, '--tools', demoFixtures.tools.join(',')],
+      ...['--temperature', '0.3', '--seed', '0', '--concurrency', String(concurrency)],
+      ...limitArgs,
+      ...(policy.model === undefined ? [] : ['--model', policy.model]),
+      ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
+      ...(policy.replay === undefined ? [] : ['--replay', policy.replay]),
+    ],
+  });
+  const rollout = await runRolloutStage({
+    prompts: tasks,
+    groupSize,
+    rewardModel: artefacts.rewardModel,
+    outDir: rlDir,
+    tools: demoFixtures.tools,
+    temperature: 0.3,
+    seed: 0,
+    concurrency,
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...policy,
+    onGroup: (records) => emit({ type: 'rollout-group', records }),
+  });
+  emit({ type: 'rollout-done', summary: rollout });
+  if (rollout.failedGroups > 0)
+    throw stageFailed(
+      rolloutTitle,
+      `${rollout.failedGroups} group(s) failed (${rollout.errors
+        .slice(0, 5)
+        .map((e) => `${e.groupId}: ${e.message}`)
+        .join('; ')})`,
+    );
+  return { artefacts, synthesis, pairs, rewardModel, rollout };
+}

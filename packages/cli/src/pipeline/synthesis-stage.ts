@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createEvaluator, type PresetName } from '@autotraj/evaluator';
+import { type Protocol, readTasksJsonl } from '@autotraj/generation';
+import {
+  createRepairer,
+  demoFixtures,
+  type RepairStrategy,
+  type SynthesisEvent,
+  type SynthesisSummary,
+  synthesize,
+} from '@autotraj/repairer';
+import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
+import { CliError } from '../cli-error.js';
+import {
+  type ModelFlags,
+  type RepairModelFlags,
+  resolveCliModel,
+  resolveRepairModel,
+} from '../model-options.js';
+
+/** Model flags as the CLI spells them (`model`, `baseUrl`, `replay`, `record`, `repairModel`, ...). */
+export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
+  /** Tasks JSONL (AutoTraj tasks or GSM8K lines); default: the demo problems. */
+  tasks?: string;
+  outDir: string;
+  /** Candidates per task (default 4). */
+  n?: number;
+  /** Trajectories generated at once (default 8). */
+  concurrency?: number;
+  limit?: number;
+  protocol?: Protocol;
+  strategy?: RepairStrategy;
+  maxAttempts?: number;
+  maxToolCalls?: number;
+  temperature?: number;
+  /** Output tokens per model call (default: the server's; 512 for local: models, which may not stop). */
+  maxTokens?: number;
+  preset?: PresetName;
+  onProgress?: (event: SynthesisEvent) => void;
+  /** Things worth telling the user before the work starts (offline replay, ...). */
+  onNotice?: (message: string) => void;
+}
+
+function countLines(path: string, limit: number | undefined): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new CliError({
+      message: `cannot read tasks file ${path}: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+  const lines = text.split('\n').filter((line) => line.trim() !== '').length;
+  return limit === undefined ? lines : Math.min(lines, limit);
+}
+
+/**
+ * The synthesis stage: resolve the policy (live, recorded or the demo cassette), start the tool
+ * runtimes and run `synthesize()` over the tasks file. Failed tasks are in the summary, not
+ * thrown: the caller decides (a rerun retries them).
+ */
+export async function runSynthesisStage(options: SynthesisStageOptions): Promise<SynthesisSummary> {
+  const n = options.n ?? 4;
+  const concurrency = options.concurrency ?? 8;
+  const protocol = options.protocol ?? 'text-tags';
+  const maxToolCalls = options.maxToolCalls ?? 3;
+  const temperature = options.temperature ?? 0.3;
+  const preset = options.preset ?? 'paper';
+  const maxTokens = options.maxTokens ?? (options.model?.startsWith('local:') ? 512 : undefined);
+  if (options.repairModel !== undefined && options.record !== undefined)
+    throw new CliError({
+      message: '--record records one model; it cannot be combined with --repair-model',
+      exitCode: 2,
+    });
+  // With no model at all, the demo cassette answers.
+  const resolved = await resolveCliModel(options, { fallbackReplay: demoFixtures.cassettePath });
+  const repairModel = await resolveRepairModel(options, resolved).catch(async (error) => {
+    await resolved.close();
+    throw error;
+  });
+  const tasksPath = options.tasks ?? demoFixtures.tasksPath;
+  if (resolved.mode === 'demo-replay') {
+    options.onNotice?.(
+      `offline: replaying the demo cassette ${demoFixtures.cassettePath} (authored fixtures, not a real model); pass --model or --base-url for a live model`,
+    );
+    if (n > demoFixtures.n)
+      options.onNotice?.(
+        `the demo cassette holds ${demoFixtures.n} candidates per task; --n ${n} will fail on the missing ones`,
+      );
+  }
+  let total: number;
+  try {
+    total = countLines(tasksPath, options.limit);
+  } catch (error) {
+    await repairModel.close();
+    await resolved.close();
+    throw error;
+  }
+  const pool = createPythonPool({ size: Math.max(1, Math.min(concurrency, cpus().length)) });
+  const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
+  const evaluator = createEvaluator({ preset });
+  try {
+    const repairer = createRepairer({
+      model: repairModel.model,
+      tools,
+      evaluator,
+      strategy: options.strategy ?? 'regenerate',
+      maxAttempts: options.maxAttempts ?? 1,
+      protocol,
+      maxToolCalls,
+      modelName: repairModel.modelName,
+      // Greedy, as the paper's repairer (Qwen2.5-32B-Instruct) runs.
+      ...(maxTokens === undefined
+        ? {}
+        : { sampling: { temperature: 0, maxOutputTokens: maxTokens } }),
+    });
+    return await synthesize({
+      tasks: readTasksJsonl(tasksPath, options.limit === undefined ? {} : { limit: options.limit }),
+      total,
+      policy: {
+        model: resolved.model,
+        tools,
+        protocol,
+        maxToolCalls,
+        sampling: {
+          temperature,
+          ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
+        },
+        modelName: resolved.modelName,
+      },
+      repairer,
+      evaluator,
+      n,
+      outDir: options.outDir,
+      concurrency,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      config: {
+        tasks: tasksPath,
+        preset,
+        modelMode: resolved.mode,
+        model: resolved.modelName,
+        continuation: resolved.continuation,
+        repairModel: repairModel.modelName,
+        repairContinuation: repairModel.continuation,
+        ...(options.replay ? { replay: options.replay } : {}),
+      },
+    });
+  } finally {
+    await repairModel.close();
+    await resolved.close();
+    await pool.close();
+  }
+}

@@ -1,0 +1,219 @@
+import {
+  type Limiter,
+  type ModelLike,
+  type Protocol,
+  type RetryOptions,
+  sampleCandidates,
+} from '@autotraj/generation';
+import {
+  type EvaluationReport,
+  type Evaluator,
+  type PreferencePair,
+  renderWithLossMask,
+  type Sampling,
+  type SftRecord,
+  type Task,
+  type TextCodec,
+  type ToolRuntime,
+  type Trajectory,
+} from '@autotraj/trajectory';
+import type { Repairer } from '../repair/repairer.js';
+import type { CandidateRecord, HardCase, JournalEntry } from './synthesis-records.js';
+
+/** Task-independent settings of one synthesis run, resolved from its options by the driver. */
+export interface TaskContext {
+  model: ModelLike;
+  tools: ReadonlyArray<ToolRuntime>;
+  protocol: Protocol;
+  maxToolCalls: number;
+  sampling: Sampling;
+  instruction: string;
+  modelName: string;
+  retry: RetryOptions;
+  n: number;
+  limiter: Limiter;
+  evaluator: Evaluator;
+  repairer: Repairer;
+  codec: TextCodec;
+  signal: AbortSignal;
+  onCandidate: (taskId: string, index: number) => void;
+  onRepair: (taskId: string, candidateId: string, status: 'accepted' | 'hard') => void;
+}
+
+const brief = (report: EvaluationReport) => ({
+  correct: report.correct,
+  quality: report.quality,
+  diagnostics: report.diagnostics.map(({ stepIndex, code, message }) => ({
+    stepIndex,
+    code,
+    message,
+  })),
+});
+
+/**
+ * One task end to end: sample N candidates, evaluate them as a group, keep / repair / discard,
+ * and return everything the task produced as one journal entry. Writes nothing: the driver
+ * records the entry, so a task that fails or is aborted leaves no trace in the outputs.
+ */
+export async function runTask(context: TaskContext, task: Task): Promise<JournalEntry> {
+  const { limiter, signal, instruction } = context;
+  const stats = {
+    modelCalls: 0,
+    modelMs: 0,
+    toolCalls: 0,
+    toolMs: 0,
+    evaluationMs: 0,
+    trajectories: 0,
+    discarded: 0,
+  };
+  const account = (trajectory: Trajectory | null) => {
+    if (trajectory === null) return;
+    const g = trajectory.metadata.generation as
+      | { modelCalls?: number; modelMs?: number; toolCalls?: number; toolMs?: number }
+      | undefined;
+    stats.trajectories++;
+    stats.modelCalls += g?.modelCalls ?? 0;
+    stats.modelMs += g?.modelMs ?? 0;
+    stats.toolCalls += g?.toolCalls ?? 0;
+    stats.toolMs += g?.toolMs ?? 0;
+  };
+  const candidates = await sampleCandidates({
+    model: context.model,
+    task,
+    n: context.n,
+    limiter,
+    tools: context.tools,
+    protocol: context.protocol,
+    maxToolCalls: context.maxToolCalls,
+    instructions: instruction,
+    sampling: context.sampling,
+    retry: context.retry,
+    modelName: context.modelName,
+    signal,
+    onCandidate: ({ index }) => context.onCandidate(task.id, index),
+  });
+  signal.throwIfAborted();
+  candidates.forEach(account);
+  const t = performance.now();
+  const group = await context.evaluator.evaluateGroup({ task, candidates });
+  stats.evaluationMs += performance.now() - t;
+  const reportById = new Map(group.reports.map((r) => [r.trajectoryId, r]));
+  const decisionById = new Map(group.decisions.map((d) => [d.trajectoryId, d]));
+
+  const candidateRecords: CandidateRecord[] = [];
+  const sft: SftRecord[] = [];
+  const pairs: PreferencePair[] = [];
+  const hard: HardCase[] = [];
+  const sftRecord = (
+    trajectory: Trajectory,
+    origin: 'kept' | 'repaired',
+    quality: number,
+  ): SftRecord => ({
+    id: `sft_${trajectory.id}`,
+    taskId: task.id,
+    instruction,
+    question: task.question,
+    trajectory,
+    origin,
+    quality,
+    rendered: renderWithLossMask(trajectory.steps, context.codec),
+    metadata: {},
+  });
+
+  // Checked before any repair starts, so a bad group leaves nothing running.
+  for (const trajectory of candidates)
+    if (!reportById.has(trajectory.id))
+      throw new Error(`evaluator returned no report for candidate ${trajectory.id}`);
+  const repairs: Array<Promise<void>> = [];
+  candidates.forEach((trajectory, index) => {
+    const report = reportById.get(trajectory.id)!;
+    const decision = decisionById.get(trajectory.id) ?? {
+      action: 'repair' as const,
+      reason: 'no decision from the evaluator',
+    };
+    candidateRecords.push({
+      id: trajectory.id,
+      taskId: task.id,
+      index,
+      trajectory,
+      ...brief(report),
+      decision: { action: decision.action, reason: decision.reason },
+    });
+    if (decision.action === 'keep') sft.push(sftRecord(trajectory, 'kept', report.quality));
+    else if (decision.action === 'discard') stats.discarded++;
+    else {
+      repairs.push(
+        limiter.run(async () => {
+          const result = await context.repairer.repair({
+            task,
+            trajectory,
+            report,
+            group: candidates,
+            signal,
+          });
+          stats.evaluationMs += result.evaluationMs;
+          for (const attempt of result.history) account(attempt.trajectory);
+          context.onRepair(task.id, trajectory.id, result.status);
+          if (result.status === 'accepted' && result.repaired !== null && result.after !== null) {
+            sft.push(sftRecord(result.repaired, 'repaired', result.after.quality));
+            pairs.push({
+              id: `pair_${result.repaired.id}`,
+              taskId: task.id,
+              instruction,
+              question: task.question,
+              chosen: result.repaired,
+              rejected: trajectory,
+              source: 'repair',
+              chosenScore: result.after.quality,
+              rejectedScore: report.quality,
+              metadata: { attempts: result.attempts, reason: result.reason },
+            });
+          } else {
+            hard.push({
+              id: `hard_${trajectory.id}`,
+              taskId: task.id,
+              question: task.question,
+              original: trajectory,
+              originalReport: brief(report),
+              lastAttempt: result.repaired,
+              lastReport: result.after === null ? null : brief(result.after),
+              attempts: result.attempts,
+              reason: result.reason,
+            });
+          }
+        }),
+      );
+    }
+  });
+  // Wait for every repair, even after one failed, so none is still running once the task has
+  // settled; the task then fails with the first failure.
+  let firstFailure: { error: unknown } | undefined;
+  await Promise.all(
+    repairs.map((repair) =>
+      repair.catch((error: unknown) => {
+        firstFailure ??= { error };
+      }),
+    ),
+  );
+  if (firstFailure !== undefined) throw firstFailure.error;
+  signal.throwIfAborted();
+  // Records in a stable order whatever order repairs finished in.
+  const order = new Map(candidates.map((c, i) => [c.id, i]));
+  const rank = (id: string | undefined) => order.get(id ?? '') ?? -1;
+  sft.sort(
+    (a, b) =>
+      rank(a.trajectory.provenance.parentId ?? a.trajectory.id) -
+      rank(b.trajectory.provenance.parentId ?? b.trajectory.id),
+  );
+  pairs.sort((a, b) => rank(a.rejected.id) - rank(b.rejected.id));
+  hard.sort((a, b) => rank(a.original.id) - rank(b.original.id));
+  return {
+    id: task.id,
+    taskId: task.id,
+    candidates: candidateRecords,
+    sft,
+    pairs,
+    hard,
+    stats,
+  };
+}
