@@ -112,7 +112,11 @@ for (const { dir, pkgDir, pkg, entries } of all) {
   const { text, counts } = render(pkg, entries, program);
   const reportPath = join(pkgDir, 'api-report.md');
   const current = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '';
-  summary.push(`${pkg.name}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  summary.push(
+    `${pkg.name}: ${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   if (check) {
     if (current !== text) {
       failed = true;

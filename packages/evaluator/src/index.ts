@@ -1,7 +1,6 @@
 export { type ConsistencyOptions, consistencyDimension } from './dimensions/consistency.js';
 export {
   type AnswerKind,
-  answerKindOf,
   type CorrectnessOptions,
   type CorrectnessOutcome,
   correctnessDimension,
@@ -17,18 +16,10 @@ export {
 export {
   confidenceDimension,
   lengthDimension,
-  lengthScore,
   repetitionDimension,
-  repetitionScore,
-  UNCERTAINTY_WORDS,
 } from './dimensions/text-quality.js';
 export { type ToolValidityOptions, toolValidityDimension } from './dimensions/tool-validity.js';
-export {
-  type Diagnostic,
-  type DimensionContext,
-  type DimensionResult,
-  whitespaceWords,
-} from './dimensions/types.js';
+export type { Diagnostic, DimensionContext, DimensionResult } from './dimensions/types.js';
 export { EvaluatorError } from './errors.js';
 export {
   type AcceptRepairDecision,
@@ -61,7 +52,7 @@ export type {
   SelectionDecision,
 } from './evaluate/report.js';
 export { type SelectOptions, selectCandidates } from './evaluate/selection.js';
-export { createJudgeCache, type JudgeCache, judgeCacheKey } from './judge/cache.js';
+export { createJudgeCache, type JudgeCache } from './judge/cache.js';
 export {
   createLlmJudge,
   DEFAULT_JUDGE_INSTRUCTIONS,
@@ -70,7 +61,7 @@ export {
   type LlmJudge,
   type LlmJudgeOptions,
 } from './judge/llm-judge.js';
-export type { AnswerTree, CompareOptions } from './verify/answer-tree.js';
+export type { CompareOptions } from './verify/answer-tree.js';
 export { type ComparisonIsolation, stopComparisonWorker } from './verify/deadline.js';
 export {
   type AnswerCandidate,
@@ -80,8 +71,6 @@ export {
   type ExtractOptions,
   extractAnswers,
 } from './verify/extract.js';
-export { answerTree, normalizeLatex } from './verify/normalize.js';
-export { canonicalNumberToken, numbersClose, parsePlainNumber } from './verify/numbers.js';
 export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
 export {
   type EquivalenceOptions,

@@ -1,6 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
-  builtinToolSpec,
   type JsonValue,
   parseAiSdkSteps,
   renderAiSdkMessages,
@@ -8,6 +7,7 @@ import {
   type ToolRunOutput,
   type ToolRuntime,
 } from '@autotraj/trajectory';
+import { builtinToolSpec } from '@autotraj/trajectory/internal';
 import { generateText, isStepCount, type ModelMessage, type ToolSet, tool } from 'ai';
 import { z } from 'zod';
 import { callSettings } from './call-settings.js';

@@ -106,10 +106,10 @@ export async function repairSteps(input: RepairStepsInput): Promise<RepairStepsR
       : undefined;
   const messages =
     result.status === 'accepted' && result.repaired !== null
-      ? (renderAiSdkMessages(result.repaired.steps, {
+      ? renderAiSdkMessages(result.repaired.steps, {
           question: input.task.question,
           ...(instruction === undefined ? {} : { instruction }),
-        }))
+        })
       : null;
   return { ...result, messages };
 }

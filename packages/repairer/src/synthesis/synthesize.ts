@@ -4,13 +4,13 @@ import {
   createLimiter,
   type Limiter,
   type ModelLike,
-  modelNameOf,
   nativeInstructions,
   type Protocol,
   type RetryOptions,
   sampleCandidates,
   tirInstructions,
 } from '@autotraj/generation';
+import { modelNameOf } from '@autotraj/generation/internal';
 import {
   createJsonlWriter,
   createTagCodec,
@@ -26,8 +26,8 @@ import {
   type Task,
   type ToolRuntime,
   type Trajectory,
-  toolTagTable,
 } from '@autotraj/trajectory';
+import { toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
 import {
   type CandidateRecord,

@@ -1,6 +1,10 @@
-import { generateText, type ModelMessage, type StepResult, type ToolSet } from 'ai';
+import type { generateText, ModelMessage, StepResult, ToolSet } from 'ai';
 import { describe, expectTypeOf, test } from 'vitest';
-import { type AiSdkStepLike, parseAiSdkSteps, renderAiSdkMessages } from './ai-sdk-messages.js';
+import {
+  type AiSdkStepLike,
+  type parseAiSdkSteps,
+  renderAiSdkMessages,
+} from './ai-sdk-messages.js';
 
 // The `ai` boundary without casts: a run's steps go into parseAiSdkSteps as they are, and
 // rendered messages go back into generateText. These fail to compile if `ai` changes shape.
