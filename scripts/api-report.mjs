@@ -64,8 +64,12 @@ function render(pkg, entries, program) {
     counts[subpath] = rows.length;
     lines.push('', `## \`${subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`}\``, '');
     lines.push(`${rows.length} names.`, '');
-    lines.push('| name | kind |', '| --- | --- |');
-    for (const row of rows) lines.push(`| \`${row.name}\` | ${row.kind} |`);
+    // Columns padded as the formatter (biome) writes markdown tables, so lint leaves them be.
+    const cells = rows.map((row) => [`\`${row.name}\``, row.kind]);
+    const widths = [0, 1].map((i) => Math.max(4, ...cells.map((c) => c[i].length)));
+    const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
+    lines.push(line(['name', 'kind']), line(widths.map((w) => '-'.repeat(w))));
+    for (const c of cells) lines.push(line(c));
   }
   return { text: `${lines.join('\n')}\n`, counts };
 }
