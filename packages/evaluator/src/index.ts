@@ -1,7 +1,6 @@
 export { type ConsistencyOptions, consistencyDimension } from './dimensions/consistency.js';
 export {
   type AnswerKind,
-  answerKindOf,
   type CorrectnessOptions,
   type CorrectnessOutcome,
   correctnessDimension,
@@ -18,18 +17,10 @@ export {
 export {
   confidenceDimension,
   lengthDimension,
-  lengthScore,
   repetitionDimension,
-  repetitionScore,
-  UNCERTAINTY_WORDS,
 } from './dimensions/text-quality.js';
 export { type ToolValidityOptions, toolValidityDimension } from './dimensions/tool-validity.js';
-export {
-  type Diagnostic,
-  type DimensionContext,
-  type DimensionResult,
-  whitespaceWords,
-} from './dimensions/types.js';
+export type { Diagnostic, DimensionContext, DimensionResult } from './dimensions/types.js';
 export { EvaluatorError } from './errors.js';
 export {
   type AcceptRepairDecision,
@@ -68,7 +59,7 @@ export type {
   SelectionDecision,
 } from './evaluate/report.js';
 export { type SelectOptions, selectCandidates } from './evaluate/selection.js';
-export { createJudgeCache, type JudgeCache, judgeCacheKey } from './judge/cache.js';
+export { createJudgeCache, type JudgeCache } from './judge/cache.js';
 export {
   createLlmJudge,
   DEFAULT_JUDGE_INSTRUCTIONS,
@@ -136,8 +127,6 @@ export {
   type MathVerifyBackend,
   type MathVerifyBackendOptions,
 } from './verify/math-verify-backend.js';
-export { answerTree, normalizeLatex } from './verify/normalize.js';
-export { canonicalNumberToken, numbersClose, parsePlainNumber } from './verify/numbers.js';
 export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
 export {
   type EquivalenceOptions,

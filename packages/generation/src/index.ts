@@ -1,7 +1,7 @@
 export { CassetteMissError, GenerationConfigError, ModelCallError } from './errors.js';
 export { generateTrajectory } from './loop/generate-trajectory.js';
 export { aiToolsFromRuntimes } from './loop/native-loop.js';
-export { nativeInstructions, tirInstructions, toolPromptLines } from './loop/prompts.js';
+export { nativeInstructions, tirInstructions } from './loop/prompts.js';
 export type { GenerateTrajectoryOptions, GenerationStats, Protocol } from './loop/types.js';
 export {
   type CassetteEntry,
@@ -33,7 +33,6 @@ export {
   withPrefillContinuation,
   withVllmContinuation,
 } from './models/continuation.js';
-export { modelNameOf } from './models/model-name.js';
 export {
   type LocalModelSource,
   type ModelProviderName,
@@ -55,7 +54,6 @@ export {
   callWithRetry,
   type ModelLike,
   type RetryOptions,
-  retryAfterMs,
   withRetries,
 } from './models/resilient-model.js';
 export { createLimiter, type Limiter } from './sampling/limiter.js';

@@ -9,12 +9,11 @@ export {
   resolveAcceptance,
   thresholdAcceptance,
 } from './repair/acceptance.js';
-export { repairInstructions, repairRequest } from './repair/prompts.js';
+export { repairInstructions } from './repair/prompts.js';
 export {
   type RepairStepsInput,
   type RepairStepsResult,
   repairSteps,
-  runtimeFromAiTool,
   runtimesFromAiTools,
 } from './repair/repair-steps.js';
 export {
@@ -25,7 +24,6 @@ export {
   type RepairInput,
   type RepairResult,
   type RepairStrategy,
-  validPrefix,
 } from './repair/repairer.js';
 export {
   type CandidateRecord,

@@ -13,12 +13,11 @@ import {
   gsm8kCorrectnessPairs,
   lengthBaseline,
   pairwiseAccuracy,
-  resolveFeaturizerConfig,
   scoreWithModel,
   splitPairsByTask,
-  toraCorrectnessPairs,
   trainRewardModel,
 } from '../dist/index.js';
+import { resolveFeaturizerConfig, toraCorrectnessPairs } from '../dist/internal/index.js';
 
 const data = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const readJsonl = (relative) =>

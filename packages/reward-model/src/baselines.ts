@@ -1,4 +1,5 @@
-import { type PreferencePair, type Trajectory, toolInputText } from '@autotraj/trajectory';
+import type { PreferencePair, Trajectory } from '@autotraj/trajectory';
+import { toolInputText } from '@autotraj/trajectory/internal';
 import { pairwiseAccuracy } from './metrics.js';
 
 /** Characters in a trajectory: reasoning, tool inputs, tool outputs and the answer. */

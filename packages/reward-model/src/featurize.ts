@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, type Trajectory, toolInputText, validate } from '@autotraj/trajectory';
+import { type Trajectory, validate } from '@autotraj/trajectory';
+import { canonicalJson, toolInputText } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { NgramBag } from './ngram-bag.js';
 import {

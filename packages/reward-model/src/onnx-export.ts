@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { canonicalJson } from '@autotraj/trajectory';
+import { canonicalJson } from '@autotraj/trajectory/internal';
 import type { RewardModel } from './model.js';
 import {
   floatTensor,

@@ -1,4 +1,5 @@
-import { type Trajectory, toolInputText } from '@autotraj/trajectory';
+import type { Trajectory } from '@autotraj/trajectory';
+import { toolInputText } from '@autotraj/trajectory/internal';
 import {
   addLines,
   countUncertaintyWords,

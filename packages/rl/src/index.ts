@@ -4,8 +4,6 @@ export {
   filterZeroVarianceGroups,
   type GroupAdvantageOptions,
   groupAdvantages,
-  groupStd,
-  isZeroVarianceGroup,
 } from './advantages.js';
 export {
   type TrlPromptRow,
@@ -88,25 +86,18 @@ export {
   ROLLOUTS_FILE,
   type RolloutSummary,
   type RunRolloutsOptions,
-  rolloutGroupId,
   runRollouts,
 } from './rollout/run-rollouts.js';
 export {
   createFunctionScorer,
   openRewardModel,
   type ScorerItem,
-  scoreChecked,
   type TrajectoryScorer,
 } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
-export {
-  createMicroBatcher,
-  type MicroBatcher,
-  type MicroBatcherOptions,
-} from './server/micro-batcher.js';
 export {
   createRewardServer,
   type RewardServer,
   type RewardServerOptions,
 } from './server/reward-server.js';
-export { questionFromPrompt, splitQuery, trajectoryFromPolicyText } from './text-trajectory.js';
+export { trajectoryFromPolicyText } from './text-trajectory.js';

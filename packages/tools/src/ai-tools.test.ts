@@ -63,7 +63,7 @@ describe('ai SDK tools', () => {
       stopWhen: isStepCount(3),
       prompt: 'What is 6 times 7?',
     });
-    const { steps } = parseAiSdkSteps(result.steps as never);
+    const { steps } = parseAiSdkSteps(result.steps);
     const results = steps.filter((s) => s.type === 'tool-result');
     expect(results).toEqual([
       expect.objectContaining({ toolName: 'python', output: '42', isError: false }),

@@ -4,9 +4,6 @@ export {
   type CalculatorResult,
   calculate,
   calculatorResultMatches,
-  formatCalculatorValue,
-  normalizeExpression,
-  parseRecordedNumber,
 } from './calculator/calculate.js';
 export {
   PythonPoolError,
@@ -27,19 +24,9 @@ export {
   pythonErrorSchema,
   pythonExecutionResultSchema,
   pythonRunOptionsSchema,
-  truncationMarker,
 } from './python/types.js';
-export {
-  createSandboxFusionExecutor,
-  errorFromTraceback,
-  type SandboxFusionOptions,
-} from './remote/sandbox-fusion.js';
-export {
-  type FormatPythonOptions,
-  formatCalculatorOutput,
-  formatPythonOutput,
-  formatSearchHits,
-} from './runtimes/format.js';
+export { createSandboxFusionExecutor, type SandboxFusionOptions } from './remote/sandbox-fusion.js';
+export { formatCalculatorOutput, formatSearchHits } from './runtimes/format.js';
 export { calculatorInputSchema, pythonInputSchema, searchInputSchema } from './runtimes/inputs.js';
 export {
   createCalculatorRuntime,
@@ -54,14 +41,11 @@ export {
   createBm25Index,
   loadBm25Corpus,
 } from './search/bm25.js';
-export {
-  createFlashRagClient,
-  type FlashRagClientOptions,
-  splitFlashRagContents,
-} from './search/flashrag.js';
+export { createFlashRagClient, type FlashRagClientOptions } from './search/flashrag.js';
 export {
   type SearchClient,
   type SearchDocument,
+  type SearchDocumentInput,
   type SearchHit,
   type SearchOptions,
   searchDocumentSchema,

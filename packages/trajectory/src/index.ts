@@ -1,5 +1,4 @@
 export {
-  recordedParseIssues,
   type TrajectoryFromStepsOptions,
   trajectoryFromSteps,
   trajectoryFromText,
@@ -15,14 +14,7 @@ export {
   renderAiSdkMessages,
 } from './codecs/ai-sdk-messages.js';
 export { extractLastBoxed, extractMarkedAnswer } from './codecs/answer-extraction.js';
-export {
-  callIdAt,
-  joinSegments,
-  type ParsedSteps,
-  type ParseIssue,
-  type Segment,
-  type TextCodec,
-} from './codecs/codec.js';
+export type { ParsedSteps, ParseIssue, TextCodec } from './codecs/codec.js';
 export { gsm8kCalculatorCodec, parseGsm8kCalculator } from './codecs/gsm8k-calculator.js';
 export { markdownTirCodec, parseMarkdownTir } from './codecs/markdown-tir.js';
 export {
@@ -66,17 +58,12 @@ export {
   type TrajectoryScorer,
 } from './contracts/scorer.js';
 export {
-  builtinToolSpec,
   builtinToolSpecs,
   calculatorToolSpec,
   pythonToolSpec,
   searchToolSpec,
   type ToolSpec,
-  toolInputFromTagContent,
-  toolInputFromText,
-  toolInputText,
   toolSpecSchema,
-  toolTagTable,
 } from './contracts/tool-spec.js';
 export {
   preferencePairFromTrl,
@@ -87,7 +74,6 @@ export {
 } from './datasets/preference-formats.js';
 export {
   type AlpacaRecord,
-  describeCall,
   type ShareGptRecord,
   type ShareGptTurn,
   toAlpaca,
@@ -97,14 +83,13 @@ export {
 export {
   AutoTrajError,
   CodecError,
-  formatLocation,
   type InputLocation,
   type JsonlErrorKind,
   JsonlLineError,
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { canonicalJson, contentId, taskId, trajectoryId } from './ids.js';
+export { contentId, taskId, trajectoryId } from './ids.js';
 export {
   type JsonlRecord,
   type ReadJsonlOptions,
@@ -119,14 +104,8 @@ export {
   type JsonlWriter,
   type JsonlWriterOptions,
 } from './jsonl/write-jsonl.js';
+export { lossMaskArray, renderWithLossMask } from './render/loss-mask.js';
 export {
-  lossMaskArray,
-  modelWrittenText,
-  renderWithLossMask,
-  spansFromSegments,
-} from './render/loss-mask.js';
-export {
-  isJsonValue,
   type JsonValue,
   jsonValueSchema,
   type Metadata,
@@ -199,4 +178,4 @@ export {
   type ToolRuntime,
   toolResultStep,
 } from './tool-runtime.js';
-export { formatPath, toValidationIssues, validate } from './validate.js';
+export { validate } from './validate.js';

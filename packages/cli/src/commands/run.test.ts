@@ -78,7 +78,7 @@ describe('autotraj run (the whole method, offline)', () => {
         '--base-url',
         server.baseURL,
         '--model',
-        'tiny',
+        'vllm:tiny',
         '--concurrency',
         '2',
       ]);

@@ -68,7 +68,7 @@ describe('autotraj synthesize', () => {
         '--base-url',
         server.baseURL,
         '--model',
-        'tiny',
+        'vllm:tiny',
         '--record',
         cassette,
         '--json',
@@ -108,6 +108,16 @@ describe('autotraj synthesize', () => {
     ]);
     expect(conflict.code).toBe(2);
     expect(conflict.stderr).toMatch(/--replay .* cannot be combined with --model/);
+    // One vocabulary: a bare model id names no provider (and so no continuation mode).
+    const bare = await run([
+      'synthesize',
+      '--out',
+      join(dir, 'y'),
+      '--model',
+      'Qwen2.5-7B-Instruct',
+    ]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/--model must be one of openai:<id>, vllm:<id>/);
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"prompt":"no question field"}\n');
     const result = await run(['synthesize', '--tasks', bad, '--out', join(dir, 'bad')]);

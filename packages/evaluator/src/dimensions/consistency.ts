@@ -1,5 +1,6 @@
 import { type CalculatorResult, calculate, calculatorResultMatches } from '@autotraj/tools';
-import { type Step, type Trajectory, toolInputText } from '@autotraj/trajectory';
+import type { Step, Trajectory } from '@autotraj/trajectory';
+import { toolInputText } from '@autotraj/trajectory/internal';
 import { parsePlainNumber } from '../verify/numbers.js';
 import type { Diagnostic, DimensionResult } from './types.js';
 

@@ -1,5 +1,7 @@
-import { formatPythonOutput, type PythonExecutor } from '@autotraj/tools';
-import { type Step, type Trajectory, toolInputText } from '@autotraj/trajectory';
+import type { PythonExecutor } from '@autotraj/tools';
+import { formatPythonOutput } from '@autotraj/tools/internal';
+import type { Step, Trajectory } from '@autotraj/trajectory';
+import { toolInputText } from '@autotraj/trajectory/internal';
 import type { Diagnostic } from './types.js';
 
 export interface PythonReexecutionOptions {

@@ -7,10 +7,10 @@ import {
   type ToolRuntime,
   type Trajectory,
   toolResultStep,
-  toolTagTable,
   trajectoryFromSteps,
   trajectoryId,
 } from '@autotraj/trajectory';
+import { toolTagTable } from '@autotraj/trajectory/internal';
 import { wrapLanguageModel } from 'ai';
 import { GenerationConfigError } from '../errors.js';
 import { continuationOf, noContinuationError } from '../models/continuation.js';

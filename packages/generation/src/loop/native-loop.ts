@@ -1,6 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
-  builtinToolSpec,
   type JsonValue,
   parseAiSdkSteps,
   renderAiSdkMessages,
@@ -8,6 +7,7 @@ import {
   type ToolRunOutput,
   type ToolRuntime,
 } from '@autotraj/trajectory';
+import { builtinToolSpec } from '@autotraj/trajectory/internal';
 import { generateText, isStepCount, type ModelMessage, type ToolSet, tool } from 'ai';
 import { z } from 'zod';
 import { callSettings } from './call-settings.js';
@@ -82,7 +82,7 @@ export async function runNativeLoop(options: {
   const prefix = generation.prefix ?? [];
   const messages: ModelMessage[] = [
     { role: 'user', content: options.prompt },
-    ...(renderAiSdkMessages(prefix) as ModelMessage[]),
+    ...renderAiSdkMessages(prefix),
   ];
   const prefixCalls = prefix.filter((step) => step.type === 'tool-call').length;
   const started = performance.now();
@@ -101,7 +101,7 @@ export async function runNativeLoop(options: {
     ...callSettings(generation),
   });
   const elapsed = performance.now() - started;
-  const parsed = parseAiSdkSteps(response.steps as never);
+  const parsed = parseAiSdkSteps(response.steps);
   let toolMs = 0;
   const steps: Step[] = [...prefix, ...parsed.steps].map((step) => {
     if (step.type !== 'tool-result') return step;

@@ -1,4 +1,4 @@
-import { builtinToolSpec } from '@autotraj/trajectory';
+import { builtinToolSpec } from '@autotraj/trajectory/internal';
 
 /** Each named tool's prompt line (from its `ToolSpec`); tools without a built-in spec get none. */
 export function toolPromptLines(toolNames: ReadonlyArray<string>): string[] {

@@ -1,11 +1,6 @@
 import type { LanguageModelV4, LanguageModelV4Prompt } from '@ai-sdk/provider';
-import {
-  type Step,
-  type TextCodec,
-  type ToolRunOutput,
-  type ToolRuntime,
-  toolInputFromTagContent,
-} from '@autotraj/trajectory';
+import type { Step, TextCodec, ToolRunOutput, ToolRuntime } from '@autotraj/trajectory';
+import { toolInputFromTagContent } from '@autotraj/trajectory/internal';
 import { callSettings } from './call-settings.js';
 import type { GenerateTrajectoryOptions, ToolResultsByCall } from './types.js';
 import { addUsage, type UsageTotals } from './usage.js';

@@ -6,12 +6,8 @@ import type {
   LanguageModelV4GenerateResult,
   LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
-import {
-  canonicalJson,
-  contentId,
-  createJsonlWriter,
-  type JsonlWriter,
-} from '@autotraj/trajectory';
+import { contentId, createJsonlWriter, type JsonlWriter } from '@autotraj/trajectory';
+import { canonicalJson } from '@autotraj/trajectory/internal';
 import { wrapLanguageModel } from 'ai';
 import { z } from 'zod';
 import { CassetteMissError, GenerationConfigError } from '../errors.js';

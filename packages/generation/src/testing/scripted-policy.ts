@@ -1,4 +1,4 @@
-import { toolTagTable } from '@autotraj/trajectory';
+import { toolTagTable } from '@autotraj/trajectory/internal';
 import type { LoopbackChatMessage, LoopbackChatRequest } from './loopback-server.js';
 
 function text(content: LoopbackChatMessage['content']): string {

@@ -1,4 +1,4 @@
-import { toolPromptLines } from '@autotraj/generation';
+import { toolPromptLines } from '@autotraj/generation/internal';
 
 /**
  * The repairer's system prompt: the paper's format rules. Unlike the paper's script (whose

@@ -62,7 +62,7 @@ export interface RepairStepsInput {
   /** `[...prompt, ...result.responseMessages]` of the run, or ... */
   messages?: ReadonlyArray<ModelMessage | AiSdkMessage>;
   /** ... `result.steps` of the run. */
-  steps?: ReadonlyArray<{ content: ReadonlyArray<object> }>;
+  steps?: ReadonlyArray<AiSdkStepLike>;
   signal?: AbortSignal;
 }
 
@@ -83,9 +83,10 @@ export async function repairSteps(input: RepairStepsInput): Promise<RepairStepsR
     });
   }
   const parsed =
-    input.messages !== undefined
-      ? parseAiSdkMessages(input.messages as ReadonlyArray<unknown>)
-      : parseAiSdkSteps(input.steps as ReadonlyArray<AiSdkStepLike>);
+    // Exactly one is set (checked above).
+    input.steps !== undefined
+      ? parseAiSdkSteps(input.steps)
+      : parseAiSdkMessages(input.messages ?? []);
   const trajectory = trajectoryFromSteps(parsed, {
     taskId: input.task.id,
     question: input.task.question,
@@ -105,10 +106,10 @@ export async function repairSteps(input: RepairStepsInput): Promise<RepairStepsR
       : undefined;
   const messages =
     result.status === 'accepted' && result.repaired !== null
-      ? (renderAiSdkMessages(result.repaired.steps, {
+      ? renderAiSdkMessages(result.repaired.steps, {
           question: input.task.question,
           ...(instruction === undefined ? {} : { instruction }),
-        }) as ModelMessage[])
+        })
       : null;
   return { ...result, messages };
 }

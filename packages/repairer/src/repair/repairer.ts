@@ -14,8 +14,8 @@ import {
   type Task,
   type ToolRuntime,
   type Trajectory,
-  toolTagTable,
 } from '@autotraj/trajectory';
+import { toolTagTable } from '@autotraj/trajectory/internal';
 import { type AcceptanceOption, type AcceptanceVerdict, resolveAcceptance } from './acceptance.js';
 import { repairInstructions, repairRequest } from './prompts.js';
 

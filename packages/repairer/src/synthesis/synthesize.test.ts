@@ -16,12 +16,8 @@ import {
   createPythonRuntime,
   type PythonPool,
 } from '@autotraj/tools';
-import {
-  modelWrittenText,
-  preferencePairSchema,
-  sftRecordSchema,
-  type Task,
-} from '@autotraj/trajectory';
+import { preferencePairSchema, sftRecordSchema, type Task } from '@autotraj/trajectory';
+import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
 import { candidateRecordSchema, hardCaseSchema } from './synthesis-records.js';

@@ -3,20 +3,20 @@ import {
   createLimiter,
   type Limiter,
   type ModelLike,
-  modelNameOf,
   nativeInstructions,
   type Protocol,
   type RetryOptions,
   tirInstructions,
 } from '@autotraj/generation';
+import { modelNameOf } from '@autotraj/generation/internal';
 import {
   createTagCodec,
   type Evaluator,
   type Sampling,
   type Task,
   type ToolRuntime,
-  toolTagTable,
 } from '@autotraj/trajectory';
+import { toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
 import { runTask, type TaskContext } from './run-task.js';
 import { openSynthesisStore, type SynthesisCounts } from './store.js';

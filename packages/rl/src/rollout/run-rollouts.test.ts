@@ -7,13 +7,8 @@ import {
   startLoopbackServer,
   tagScriptReply,
 } from '@autotraj/generation/testing';
-import {
-  modelWrittenText,
-  rolloutRecordSchema,
-  type Task,
-  type ToolRuntime,
-  taskSchema,
-} from '@autotraj/trajectory';
+import { rolloutRecordSchema, type Task, type ToolRuntime, taskSchema } from '@autotraj/trajectory';
+import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupAdvantages } from '../advantages.js';
 import { createReward } from '../reward/create-reward.js';

@@ -2,11 +2,13 @@ import {
   exportOnnx,
   FEATURIZER_VERSION,
   featurizerConfigHash,
-  initParams,
   type RewardModel,
+} from '@autotraj/reward-model';
+import {
+  initParams,
   resolveFeaturizerConfig,
   STRUCTURAL_FEATURE_COUNT,
-} from '@autotraj/reward-model';
+} from '@autotraj/reward-model/internal';
 
 /**
  * An untrained reward model (seeded random weights) exported to ONNX, so tests and benchmarks

@@ -2,12 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  modelWrittenText,
   renderWithLossMask,
   type SftRecord,
   tagCodec,
   trajectoryFromText,
 } from '@autotraj/trajectory';
+import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { describe, expect, it } from 'vitest';
 import { toTrlSftRow, writeTrlJsonl } from '../bridges/trl.js';
 import { python, runCheck } from './run-python.js';

@@ -152,20 +152,44 @@ export function parseAiSdkMessages(
 }
 
 /**
+ * The messages `renderAiSdkMessages` writes: the parts a trajectory produces, each of a shape
+ * the `ai` SDK's `ModelMessage` accepts, so the output goes into `generateText({ messages })`
+ * without a cast (checked by ai-sdk-steps.test-d.ts).
+ */
+export type RenderedAiSdkMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | {
+      role: 'assistant';
+      content: Array<
+        | { type: 'text' | 'reasoning'; text: string }
+        | { type: 'tool-call'; toolCallId: string; toolName: string; input: JsonValue }
+      >;
+    }
+  | {
+      role: 'tool';
+      content: Array<{
+        type: 'tool-result';
+        toolCallId: string;
+        toolName: string;
+        output: { type: 'text' | 'error-text'; value: string };
+      }>;
+    };
+
+/**
  * Steps to `ai` SDK messages: one assistant message per run of model output, one tool message
  * per run of results. Prepend the prompt with `question` / `instruction`.
  */
 export function renderAiSdkMessages(
   steps: ReadonlyArray<Step>,
   options: { question?: string; instruction?: string; reasoningAs?: 'text' | 'reasoning' } = {},
-): AiSdkMessage[] {
-  const messages: AiSdkMessage[] = [];
+): RenderedAiSdkMessage[] {
+  const messages: RenderedAiSdkMessage[] = [];
   if (options.instruction !== undefined)
     messages.push({ role: 'system', content: options.instruction });
   if (options.question !== undefined) messages.push({ role: 'user', content: options.question });
-  type AssistantParts = Extract<AiSdkMessage, { role: 'assistant' }>['content'];
-  let assistant: Exclude<AssistantParts, string> | null = null;
-  let tool: Extract<AiSdkMessage, { role: 'tool' }>['content'] | null = null;
+  let assistant: Extract<RenderedAiSdkMessage, { role: 'assistant' }>['content'] | null = null;
+  let tool: Extract<RenderedAiSdkMessage, { role: 'tool' }>['content'] | null = null;
   const reasoningType = options.reasoningAs ?? 'text';
 
   for (const step of steps) {
@@ -203,9 +227,23 @@ export function renderAiSdkMessages(
   return messages;
 }
 
-/** A content part of an `ai` SDK `StepResult` (`generateText(...).steps[i].content`). */
+/**
+ * What `parseAiSdkSteps` reads of an `ai` SDK `StepResult` (`generateText(...).steps[i]`).
+ * Structural, so this package needs no `ai` at run time; `StepResult` fits it as it is (the
+ * type test in ai-sdk-steps.test-d.ts fails if it stops fitting). Parts are only required to
+ * have a `type`: their fields are read by presence, so unknown parts are reported, not rejected.
+ */
 export interface AiSdkStepLike {
-  content: ReadonlyArray<{ type: string; [key: string]: unknown }>;
+  readonly content: ReadonlyArray<{ readonly type: string }>;
+}
+
+function stringField(part: object, key: 'text' | 'toolCallId' | 'toolName'): string | undefined {
+  const value: unknown = Reflect.get(part, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function unknownField(part: object, key: 'input' | 'output' | 'error'): unknown {
+  return Reflect.get(part, key);
 }
 
 /**
@@ -217,39 +255,32 @@ export function parseAiSdkSteps(runSteps: ReadonlyArray<AiSdkStepLike>): ParsedS
   let steps: Step[] = [];
   runSteps.forEach((runStep, index) => {
     for (const part of runStep.content) {
+      const call = () => ({
+        callId: String(stringField(part, 'toolCallId')),
+        toolName: String(stringField(part, 'toolName')),
+      });
       switch (part.type) {
         case 'text':
-        case 'reasoning':
-          if (typeof part.text === 'string' && part.text !== '')
-            steps.push({ type: 'think', text: part.text });
+        case 'reasoning': {
+          const text = stringField(part, 'text');
+          if (text !== undefined && text !== '') steps.push({ type: 'think', text });
           break;
+        }
         case 'tool-call':
-          steps.push({
-            type: 'tool-call',
-            callId: String(part.toolCallId),
-            toolName: String(part.toolName),
-            input: toJson(part.input),
-          });
+          steps.push({ type: 'tool-call', ...call(), input: toJson(unknownField(part, 'input')) });
           break;
         case 'tool-result':
           steps.push({
             type: 'tool-result',
-            callId: String(part.toolCallId),
-            toolName: String(part.toolName),
-            output: outputToText(part.output),
+            ...call(),
+            output: outputToText(unknownField(part, 'output')),
             isError: false,
           });
           break;
         case 'tool-error': {
-          const error = part.error;
+          const error = unknownField(part, 'error');
           const message = error instanceof Error ? error.message : outputToText(error);
-          steps.push({
-            type: 'tool-result',
-            callId: String(part.toolCallId),
-            toolName: String(part.toolName),
-            output: message,
-            isError: true,
-          });
+          steps.push({ type: 'tool-result', ...call(), output: message, isError: true });
           break;
         }
         default:

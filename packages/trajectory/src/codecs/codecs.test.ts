@@ -224,7 +224,8 @@ describe('loss-mask spans', () => {
 
 describe('ai SDK generateText steps', () => {
   it('keeps executed results and tool errors, and the last text becomes the answer', () => {
-    const parsed = parseAiSdkSteps([
+    // A plain value, as a caller holds `result.steps` (no excess-property check on literals).
+    const runSteps = [
       {
         content: [
           { type: 'text', text: 'I will compute.' },
@@ -256,7 +257,8 @@ describe('ai SDK generateText steps', () => {
         ],
       },
       { content: [{ type: 'text', text: 'The answer is \\boxed{4}.' }] },
-    ]);
+    ];
+    const parsed = parseAiSdkSteps(runSteps);
     expect(parsed.steps).toEqual([
       { type: 'think', text: 'I will compute.' },
       { type: 'tool-call', callId: 'c1', toolName: 'calculator', input: { expression: '2+2' } },

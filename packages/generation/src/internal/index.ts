@@ -1,0 +1,5 @@
+// Helpers other @autotraj packages share. Not part of the documented API: no semver promise,
+// they may change in any release. Import them as `@autotraj/generation/internal`.
+export { toolPromptLines } from '../loop/prompts.js';
+export { modelNameOf } from '../models/model-name.js';
+export { retryAfterMs } from '../models/resilient-model.js';

@@ -1,0 +1,3 @@
+// Helpers other @autotraj packages share. Not part of the documented API: no semver promise,
+// they may change in any release. Import them as `@autotraj/tools/internal`.
+export { type FormatPythonOptions, formatPythonOutput } from '../runtimes/format.js';

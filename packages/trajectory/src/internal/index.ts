@@ -1,0 +1,10 @@
+// Helpers other @autotraj packages share. Not part of the documented API: no semver promise,
+// they may change in any release. Import them as `@autotraj/trajectory/internal`.
+export {
+  builtinToolSpec,
+  toolInputFromTagContent,
+  toolInputText,
+  toolTagTable,
+} from '../contracts/tool-spec.js';
+export { canonicalJson } from '../ids.js';
+export { modelWrittenText } from '../render/loss-mask.js';
