@@ -176,6 +176,13 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
 
   // With an asynchronous backend (Math-Verify in Python) correctness is computed by `evaluate`.
   const asyncCorrectness = options.correctness?.backend !== undefined;
+  // The paper preset checks answers with the paper's own rules; a backend would be ignored.
+  if (paperMode && asyncCorrectness)
+    throw new EvaluatorError({
+      code: 'invalid_option',
+      message:
+        "correctness.backend applies to the autotraj preset; the paper preset checks answers with the paper's own rules",
+    });
 
   function ruleDimensions(
     task: Task,

@@ -77,8 +77,12 @@ describe('math-verify backend (Python Math-Verify in the tool pool)', () => {
       ),
       { taskId: 't', id: 'a' },
     );
-    const ours = createEvaluator({ preset: 'paper' });
-    const theirs = createEvaluator({ preset: 'paper', correctness: { backend } });
+    const ours = createEvaluator({ preset: 'autotraj' });
+    const theirs = createEvaluator({ preset: 'autotraj', correctness: { backend } });
+    // The paper preset has its own checker: asking it for a backend is an error, not a no-op.
+    expect(() => createEvaluator({ preset: 'paper', correctness: { backend } })).toThrow(
+      /applies to the autotraj preset/,
+    );
     expect((await ours.evaluate({ task, trajectory })).correct).toBe(true);
     const report = await theirs.evaluate({ task, trajectory });
     expect(report.correct).toBe(false);
