@@ -68,7 +68,10 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
   const maxToolCalls = options.maxToolCalls ?? 3;
   const temperature = options.temperature ?? 0.3;
   const preset = options.preset ?? 'paper';
-  const maxTokens = options.maxTokens ?? (options.model?.startsWith('local:') ? 512 : undefined);
+  const local = options.model?.startsWith('local:') === true;
+  const maxTokens = options.maxTokens ?? (local ? 512 : undefined);
+  // An embedded model on a CPU can take minutes per call; the 120 s default is for servers.
+  const retry = local ? { timeoutMs: 900_000 } : undefined;
   if (options.repairModel !== undefined && options.record !== undefined)
     throw new CliError({
       message: '--record records one model; it cannot be combined with --repair-model',
@@ -111,6 +114,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       protocol,
       maxToolCalls,
       modelName: repairModel.modelName,
+      ...(retry === undefined ? {} : { retry }),
       // Greedy, as the paper's repairer (Qwen2.5-32B-Instruct) runs.
       ...(maxTokens === undefined
         ? {}
@@ -129,6 +133,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
           ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
         },
         modelName: resolved.modelName,
+        ...(retry === undefined ? {} : { retry }),
       },
       repairer,
       evaluator,
