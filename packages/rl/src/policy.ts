@@ -1,5 +1,8 @@
-import { createOpenAI } from '@ai-sdk/openai';
-import { createReplayModel, type GenerateTrajectoryOptions } from '@autotraj/generation';
+import {
+  createReplayModel,
+  createVllmProvider,
+  type GenerateTrajectoryOptions,
+} from '@autotraj/generation';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import type { ToolRuntime } from '@autotraj/trajectory';
 import { RlConfigError } from './errors.js';
@@ -24,10 +27,12 @@ export function createPolicyModel(options: PolicyModelOptions): GenerateTrajecto
       message: 'a live policy needs the base URL of an OpenAI-compatible server (or a cassette)',
     });
   }
-  // vLLM and llama.cpp accept any key; OpenAI itself needs a real one.
-  return createOpenAI({ baseURL: options.baseURL, apiKey: options.apiKey ?? 'EMPTY' }).chat(
-    options.model,
-  );
+  // A vLLM / SGLang server: the chat request carries the flags that continue a partial
+  // assistant message (text-tag rollouts); other servers: resolveModel from @autotraj/generation.
+  return createVllmProvider({
+    baseURL: options.baseURL,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+  }).languageModel(options.model);
 }
 
 export const rolloutToolNames = ['calculator', 'python'] as const;

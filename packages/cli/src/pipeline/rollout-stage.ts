@@ -10,8 +10,7 @@ import {
   type TrajectoryScorer,
 } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
-import { CliError } from '../cli-error.js';
-import { MODEL_HELP, type ModelFlags, resolveCliModel } from '../model-options.js';
+import { type ModelFlags, resolveCliModel } from '../model-options.js';
 
 export const ADVANTAGE_ESTIMATORS: ReadonlyArray<AdvantageEstimator> = ['grpo', 'dr-grpo', 'rloo'];
 
@@ -43,11 +42,6 @@ export interface RolloutStageOptions extends ModelFlags {
  * (format + outcome, plus the reward model when given), with group advantages; resumable.
  */
 export async function runRolloutStage(options: RolloutStageOptions): Promise<RolloutSummary> {
-  if (options.model === undefined && options.replay === undefined)
-    throw new CliError({
-      message: `give --model (${MODEL_HELP}) for the policy, or --replay <cassette>`,
-      exitCode: 2,
-    });
   const resolved = await resolveCliModel(options);
   const model = resolved.model;
   const preset = options.preset ?? 'paper';
