@@ -58,4 +58,13 @@ export {
 } from './models/resilient-model.js';
 export { createLimiter, type Limiter } from './sampling/limiter.js';
 export { type SampleCandidatesOptions, sampleCandidates } from './sampling/sample-candidates.js';
+export {
+  formatShard,
+  isInShard,
+  parseShard,
+  SHARD_COUNT_ENV,
+  type Shard,
+  ShardSpecError,
+  shardIndexOf,
+} from './tasks/shard.js';
 export { readTasksJsonl } from './tasks/tasks-file.js';
