@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   GenerationConfigError,
@@ -76,13 +77,40 @@ function specOf(flags: ModelFlags, fallbackReplay: string | undefined): ModelSpe
   };
 }
 
+/** Output tokens per call for `local:` models: a tiny model may not stop on its own. */
+export const LOCAL_MAX_TOKENS = 512;
+/** Call timeout for `local:` models: a CPU can take minutes per call (servers get 120 s). */
+export const LOCAL_TIMEOUT_MS = 900_000;
+
+/**
+ * Worker processes for `local:` models: two 1-thread workers on 2 cores measured ~1.7x one
+ * (SmolLM2; ../shared/notes/local-models.md); more than the cores only contend.
+ */
+const LOCAL_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
+
+/** The generation defaults a model spec implies: `local:` models get a token cap and a long timeout. */
+export function localDefaults(model: string | undefined): {
+  maxTokens: number | undefined;
+  retry: { timeoutMs: number } | undefined;
+} {
+  const local = model?.startsWith('local:') === true;
+  return {
+    maxTokens: local ? LOCAL_MAX_TOKENS : undefined,
+    retry: local ? { timeoutMs: LOCAL_TIMEOUT_MS } : undefined,
+  };
+}
+
 const LLAMA_CPP: string = '@autotraj/llama-cpp';
 
 /** What the CLI uses of `@autotraj/llama-cpp`. */
 interface LlamaCppModule {
   isFetchedModelName(name: string): boolean;
   fetchedModelPath(name: string): string;
-  createLlamaCppModel(options: { modelPath: string; modelId?: string }): LanguageModelV4 & {
+  createLlamaCppModel(options: {
+    modelPath: string;
+    modelId?: string;
+    workers?: number;
+  }): LanguageModelV4 & {
     close(): Promise<void>;
   };
 }
@@ -110,7 +138,11 @@ async function localSource(model: string): Promise<LocalModelSource> {
       specificationVersion: 'v4',
       languageModel: (id) => {
         const path = id === name ? modelPath : id;
-        const created = llama.createLlamaCppModel({ modelPath: path, modelId: model });
+        const created = llama.createLlamaCppModel({
+          modelPath: path,
+          modelId: model,
+          workers: LOCAL_WORKERS,
+        });
         loaded.push(created);
         return created;
       },

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackServer } from '@autotraj/generation/testing';
@@ -31,7 +31,13 @@ describe('autotraj run (the whole method, offline)', () => {
     for (const r of positive) expect(r.reward.components).toHaveProperty('trajectoryModel');
     expect(rollouts.every((r) => typeof r.advantage === 'number')).toBe(true);
     expect(first.stdout).toMatch(/RL rollouts\s+\S+rl\/rollouts\.jsonl/);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Pipeline funnel');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Pipeline funnel');
+    expect(html).toContain('id="rm-accuracy"');
+    const summary = JSON.parse(readFileSync(join(out, 'run-summary.json'), 'utf8'));
+    expect(summary.model.mode).toBe('demo-replay');
+    expect(summary.stages['train-rm'].status).toBe('completed');
+    expect(summary.stages.rollout.rewardTerms).toEqual(['format', 'outcome', 'reward model']);
 
     const second = await run(['run', '--out', out, '--limit', '6', '--concurrency', '4']);
     expect(second.code, second.stderr).toBe(0);
@@ -89,6 +95,106 @@ describe('autotraj run (the whole method, offline)', () => {
     } finally {
       await server.close();
     }
+  }, 120_000);
+
+  it('a policy that gets nothing right: every stage completes and says so; no RM, no RM figures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-run-degenerate-'));
+    const tasks = join(dir, 'tasks.jsonl');
+    writeFileSync(
+      tasks,
+      ['What is 6 times 7?', 'What is 5 times 8?']
+        .map((question, i) => JSON.stringify({ question, answer: `#### ${i === 0 ? 42 : 40}` }))
+        .join('\n'),
+    );
+    // What SmolLM2-135M did on GSM8K: reasoning prose, no tool call, no answer tag.
+    const server = await startLoopbackServer({
+      reply: () => ({ text: 'To solve this problem, we need to break it down step by step.' }),
+    });
+    try {
+      const out = join(dir, 'run');
+      // A stale model from some earlier run must not be picked up when train-rm is skipped.
+      mkdirSync(join(out, 'reward-model'), { recursive: true });
+      writeFileSync(join(out, 'reward-model', 'model.onnx'), 'not a model');
+      const result = await run([
+        ...['run', '--out', out, '--tasks', tasks, '--n', '2', '--group-size', '2'],
+        ...['--base-url', server.baseURL, '--model', 'vllm:tiny', '--concurrency', '2'],
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('0 of 4 candidates answered correctly');
+      expect(result.stdout).toContain('no candidate was good enough to keep as it was');
+      expect(result.stdout).toContain(
+        'the SFT set is empty: nothing from this run is fit to fine-tune on',
+      );
+      expect(result.stdout).toContain(
+        'train-rm: skipped\n  - 0 preference pair(s): too few to train a reward model (need 4); rollout rewards use format + outcome only',
+      );
+      expect(result.stdout).toMatch(/reward model\s+none \(train-rm skipped: too few pairs\)/);
+      expect(result.stderr).toContain('3. rollout: RL groups scored with format + outcome (no reward model)');
+      expect(result.stderr).not.toMatch(/\$ autotraj rollout .*--rm/);
+
+      const rollouts = lines(join(out, 'rl/rollouts.jsonl')).map((l) => JSON.parse(l));
+      expect(rollouts).toHaveLength(4);
+      for (const r of rollouts) {
+        expect(r.reward.components).not.toHaveProperty('trajectoryModel');
+        expect(r.advantage).toBe(0);
+      }
+      expect(result.stdout).toContain(
+        '2 of 2 group(s) gave every rollout the same reward: zero advantages, no learning signal from them',
+      );
+
+      const summary = JSON.parse(readFileSync(join(out, 'run-summary.json'), 'utf8'));
+      expect(summary.model).toEqual({ mode: 'live', name: 'vllm:tiny' });
+      expect(summary.sampling).toMatchObject({ taskCount: 2, n: 2, groupSize: 2, temperature: 0.3 });
+      expect(summary.stages.synthesize).toMatchObject({
+        status: 'completed',
+        candidates: 4,
+        correct: 0,
+        kept: 0,
+        sft: 0,
+        pairs: 0,
+      });
+      expect(summary.stages['train-rm']).toMatchObject({
+        status: 'skipped',
+        minPairs: 4,
+        modelPath: null,
+      });
+      expect(summary.stages.rollout).toMatchObject({
+        status: 'completed',
+        rollouts: 4,
+        correct: 0,
+        rewardTerms: ['format', 'outcome'],
+      });
+
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(html).toContain('id="rm-skipped"');
+      expect(html).toContain('too few to train a reward model (need 4)');
+      expect(html).not.toContain('rect class="chosen"');
+      expect(html).not.toContain('id="rm-accuracy"');
+      expect(html).toContain('id="sft-empty"');
+      expect(html).toContain('Rewards: format + outcome only (no reward-model term).');
+      expect(html).toContain('model: vllm:tiny (live)');
+      expect(html).toMatch(/data-stage="correct candidates">.*?class="value">0</);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('with pairs but fewer than --min-pairs: train-rm is skipped with the count it had', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'autotraj-run-')), 'few');
+    const result = await run([
+      ...['run', '--out', out, '--limit', '2', '--concurrency', '2', '--min-pairs', '1000'],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'run-summary.json'), 'utf8'));
+    const pairs = summary.stages.synthesize.pairs as number;
+    expect(pairs).toBeGreaterThan(0);
+    expect(summary.stages['train-rm']).toMatchObject({ status: 'skipped', minPairs: 1000 });
+    expect(result.stdout).toContain(
+      `${pairs} preference pair(s): too few to train a reward model (need 1000)`,
+    );
+    expect(existsSync(join(out, 'reward-model', 'model.onnx'))).toBe(false);
+    for (const line of lines(join(out, 'rl/rollouts.jsonl')))
+      expect(JSON.parse(line).reward.components).not.toHaveProperty('trajectoryModel');
   }, 120_000);
 
   it('refuses contradictory model flags before doing any work', async () => {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { println } from '../io.js';
-import { integerOption } from '../options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
+import { integerOption, numberOption } from '../options.js';
+import { MODEL_HELP } from '../model-options.js';
+import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';
 import { rolloutTable } from './rollout.js';
@@ -18,6 +19,9 @@ interface RunFlags {
   replay?: string;
   concurrency: number;
   limit?: number;
+  temperature: number;
+  maxTokens?: number;
+  minPairs: number;
 }
 
 /**
@@ -39,7 +43,7 @@ export const runCommand: CliCommand = {
       )
       .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
       .option('--group-size <G>', 'RL rollouts per prompt', integerOption('--group-size'), 4)
-      .option('--model <model>', 'live policy: openai:<id>, or <id> with --base-url')
+      .option('--model <model>', `live policy: ${MODEL_HELP}`)
       .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)')
       .option(
         '--replay <cassette>',
@@ -52,6 +56,23 @@ export const runCommand: CliCommand = {
         8,
       )
       .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
+      .option(
+        '--temperature <t>',
+        'candidate and rollout sampling temperature; sample i gets seed i',
+        numberOption('--temperature', { min: 0 }),
+        0.3,
+      )
+      .option(
+        '--max-tokens <n>',
+        "output tokens per model call (default: the server's; 512 for local: models)",
+        integerOption('--max-tokens'),
+      )
+      .option(
+        '--min-pairs <n>',
+        'fewest preference pairs to train a reward model on; with fewer, train-rm is skipped and rollouts use format + outcome only',
+        integerOption('--min-pairs'),
+        MIN_REWARD_MODEL_PAIRS,
+      )
       .action(async (flags: RunFlags) => {
         const synthesisProgress = progressPrinter(io, false);
         const result = await runPipeline({
@@ -64,6 +85,9 @@ export const runCommand: CliCommand = {
           ...(flags.replay === undefined ? {} : { replay: flags.replay }),
           concurrency: flags.concurrency,
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+          temperature: flags.temperature,
+          ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+          minPairs: flags.minPairs,
           onProgress: (event) => {
             switch (event.type) {
               case 'stage-start':
@@ -74,6 +98,11 @@ export const runCommand: CliCommand = {
                 break;
               case 'notice':
                 println(io.stderr, `${event.stage}: ${event.message}`);
+                break;
+              case 'stage-done':
+                // On stdout with the tables: what happened, in words, for the user to read.
+                println(io.stdout, `\n${event.stage}: ${event.status}`);
+                for (const note of event.notes) println(io.stdout, `  - ${note}`);
                 break;
               case 'synthesis':
                 synthesisProgress(event.event);
@@ -123,14 +152,20 @@ export const runCommand: CliCommand = {
         println(io.stdout, `report: ${report.path}`);
 
         println(io.stdout, `\nArtefacts in ${artefacts.runDir}:`);
+        const trained = result.summary.stages['train-rm'].modelPath !== null;
         const list: [string, string][] = [
           ['SFT set (loss-masked)', artefacts.sft],
           ['preference pairs', artefacts.pairs],
           ['hard cases', artefacts.hard],
           ['candidates + decisions', artefacts.candidates],
-          ['reward model (ONNX)', artefacts.rewardModel],
-          ['reward model report', artefacts.rewardModelReport],
+          ...(trained
+            ? ([
+                ['reward model (ONNX)', artefacts.rewardModel],
+                ['reward model report', artefacts.rewardModelReport],
+              ] as [string, string][])
+            : [['reward model', 'none (train-rm skipped: too few pairs)'] as [string, string]]),
           ['RL rollouts', artefacts.rollouts],
+          ['run summary', artefacts.summary],
           ['report', report.path],
         ];
         for (const [what, path] of list) println(io.stdout, `  ${what.padEnd(24)} ${path}`);

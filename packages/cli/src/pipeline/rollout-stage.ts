@@ -10,7 +10,7 @@ import {
   type TrajectoryScorer,
 } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
-import { type ModelFlags, resolveCliModel } from '../model-options.js';
+import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
 
 export const ADVANTAGE_ESTIMATORS: ReadonlyArray<AdvantageEstimator> = ['grpo', 'dr-grpo', 'rloo'];
 
@@ -30,6 +30,8 @@ export interface RolloutStageOptions extends ModelFlags {
   concurrency?: number;
   maxToolCalls?: number;
   temperature?: number;
+  /** Output tokens per model call (default: the server's; 512 for local: models). */
+  maxTokens?: number;
   estimator?: AdvantageEstimator;
   limit?: number;
   seed?: number;
@@ -44,6 +46,8 @@ export interface RolloutStageOptions extends ModelFlags {
 export async function runRolloutStage(options: RolloutStageOptions): Promise<RolloutSummary> {
   const resolved = await resolveCliModel(options);
   const model = resolved.model;
+  const defaults = localDefaults(options.model);
+  const maxTokens = options.maxTokens ?? defaults.maxTokens;
   const preset = options.preset ?? 'paper';
   const { tools, close: closeTools } = createRolloutTools([
     ...(options.tools ?? ['calculator', 'python']),
@@ -65,9 +69,11 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
       generation: {
         maxToolCalls: options.maxToolCalls ?? 3,
         modelName: resolved.modelName,
+        ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
         sampling: {
           temperature: options.temperature ?? 1,
           ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
         },
       },
       reward: createPresetReward(preset, { trajectoryModel: scorer }),

@@ -4,8 +4,22 @@ import { demoFixtures, type SynthesisEvent, type SynthesisSummary } from '@autot
 import type { RolloutSummary } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
+import { localDefaults } from '../model-options.js';
 import { type RewardModelStageResult, runRewardModelStage } from './reward-model-stage.js';
 import { runRolloutStage } from './rollout-stage.js';
+import {
+  RUN_SUMMARY_FILE,
+  type RunSummary,
+  type StageStatus,
+  writeRunSummary,
+} from './run-summary.js';
+import {
+  candidateFigures,
+  rolloutFigures,
+  rolloutNotes,
+  synthesisNotes,
+  tooFewPairsNote,
+} from './stage-notes.js';
 import { runSynthesisStage } from './synthesis-stage.js';
 
 export type PipelineStage = 'synthesize' | 'train-rm' | 'rollout';
@@ -28,6 +42,15 @@ export interface PipelineOptions {
   concurrency?: number;
   /** Only the first n tasks. */
   limit?: number;
+  /** Candidate and rollout sampling temperature (default 0.3, the paper's); sample i gets seed i. */
+  temperature?: number;
+  /** Output tokens per model call (default: the server's; 512 for local: models). */
+  maxTokens?: number;
+  /**
+   * Fewest preference pairs to train a reward model on (default 4). With fewer, train-rm is
+   * skipped (and says so) and rollouts are scored with format + outcome only.
+   */
+  minPairs?: number;
   onProgress?: (event: PipelineEvent) => void;
 }
 
@@ -36,6 +59,8 @@ export type PipelineEvent =
   | { type: 'stage-start'; stage: PipelineStage; title: string; command: string[] }
   | { type: 'stage-kept'; stage: PipelineStage; message: string }
   | { type: 'notice'; stage: PipelineStage; message: string }
+  /** A stage ended: how (`completed`, `kept`, `skipped`) and plain statements of what happened. */
+  | { type: 'stage-done'; stage: PipelineStage; status: StageStatus; notes: string[] }
   | { type: 'synthesis'; event: SynthesisEvent }
   | { type: 'synthesis-done'; summary: SynthesisSummary; outDir: string }
   | { type: 'reward-model-done'; result: RewardModelStageResult }
@@ -53,6 +78,8 @@ export interface PipelineArtefacts {
   rewardModel: string;
   rewardModelReport: string;
   rollouts: string;
+  /** `run-summary.json`: model, sampling and how each stage ended (what the report states). */
+  summary: string;
 }
 
 export interface PipelineResult {
@@ -60,10 +87,15 @@ export interface PipelineResult {
   synthesis: SynthesisSummary;
   /** Preference pairs the reward model is trained on. */
   pairs: number;
-  /** The training figures, or null when the model on disk was current and kept. */
+  /** The training figures, or null when the model on disk was current and kept, or skipped. */
   rewardModel: RewardModelStageResult | null;
   rollout: RolloutSummary;
+  /** What `run-summary.json` holds. */
+  summary: RunSummary;
 }
+
+/** Default fewest pairs for train-rm: below it a pairwise model learns nothing worth scoring with. */
+export const MIN_REWARD_MODEL_PAIRS = 4;
 
 function countLines(path: string): number {
   if (!existsSync(path)) return 0;
@@ -81,6 +113,21 @@ function rewardModelIsCurrent(dir: string, pairs: number): boolean {
     return parsed.data?.pairs === pairs;
   } catch {
     return false;
+  }
+}
+
+/** The policy's mode and name as the synthesis manifest records them. */
+function synthesisModel(manifestPath: string): RunSummary['model'] {
+  try {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      config?: { modelMode?: unknown; model?: unknown };
+    };
+    return {
+      mode: String(manifest.config?.modelMode ?? 'unknown'),
+      name: String(manifest.config?.model ?? 'unknown'),
+    };
+  } catch {
+    return { mode: 'unknown', name: 'unknown' };
   }
 }
 
@@ -111,10 +158,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const n = options.n ?? 4;
   const groupSize = options.groupSize ?? 4;
   const concurrency = options.concurrency ?? 8;
+  const temperature = options.temperature ?? 0.3;
+  const minPairs = options.minPairs ?? MIN_REWARD_MODEL_PAIRS;
+  if (!(minPairs >= 1))
+    throw new CliError({ message: '--min-pairs must be at least 1', exitCode: 2 });
+  const maxTokens = options.maxTokens ?? localDefaults(options.model).maxTokens;
   const emit = (event: PipelineEvent) => options.onProgress?.(event);
   const runDir = resolve(options.outDir);
   const tasks = options.tasks ?? demoFixtures.tasksPath;
   const limitArgs = options.limit === undefined ? [] : ['--limit', String(options.limit)];
+  const samplingArgs = [
+    ...['--temperature', String(temperature)],
+    ...(options.maxTokens === undefined ? [] : ['--max-tokens', String(options.maxTokens)]),
+  ];
   const synthesisDir = join(runDir, 'synthesis');
   const rmDir = join(runDir, 'reward-model');
   const rlDir = join(runDir, 'rl');
@@ -128,6 +184,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     rewardModel: join(rmDir, 'model.onnx'),
     rewardModelReport: join(rmDir, 'training-report.json'),
     rollouts: join(rlDir, 'rollouts.jsonl'),
+    summary: join(runDir, RUN_SUMMARY_FILE),
   };
 
   const synthesisTitle = '1. synthesize: sample, evaluate, repair';
@@ -138,7 +195,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     command: [
       'synthesize',
       ...['--out', synthesisDir, '--tasks', tasks, '--n', String(n)],
-      ...['--concurrency', String(concurrency), ...limitArgs],
+      ...['--concurrency', String(concurrency), ...limitArgs, ...samplingArgs],
       ...(options.model ? ['--model', options.model] : []),
       ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
       ...(options.replay ? ['--replay', options.replay] : []),
@@ -149,6 +206,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     outDir: synthesisDir,
     n,
     concurrency,
+    temperature,
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(options.limit === undefined ? {} : { limit: options.limit }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
@@ -165,19 +224,45 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         .map((f) => `${f.taskId}: ${f.reason}`)
         .join('; ')})`,
     );
-
+  const candidates = candidateFigures(artefacts.candidates);
   const pairs = countLines(artefacts.pairs);
-  if (pairs === 0)
-    throw new CliError({
-      message: `${artefacts.pairs}: no preference pairs to train a reward model on`,
-    });
+  const synthesisStage = {
+    status: 'completed' as const,
+    notes: synthesisNotes({
+      ...candidates,
+      kept: synthesis.counts.kept,
+      repairsAccepted: synthesis.counts.repairAccepted,
+      hard: synthesis.counts.hard,
+      sft: synthesis.counts.sft,
+      pairs,
+    }),
+    candidates: candidates.candidates,
+    correct: candidates.correct,
+    kept: synthesis.counts.kept,
+    repairsAccepted: synthesis.counts.repairAccepted,
+    sft: synthesis.counts.sft,
+    pairs,
+  };
+  emit({ type: 'stage-done', stage: 'synthesize', status: 'completed', notes: synthesisStage.notes });
+
   let rewardModel: RewardModelStageResult | null = null;
-  if (rewardModelIsCurrent(rmDir, pairs)) {
-    emit({
-      type: 'stage-kept',
-      stage: 'train-rm',
-      message: `2. train-rm: ${rmDir}/model.onnx is current (${pairs} pairs); kept`,
-    });
+  let rmStage: RunSummary['stages']['train-rm'];
+  if (pairs < minPairs) {
+    // Too few pairs: no model, and rollouts must not pick up one an earlier run left behind.
+    rmStage = {
+      status: 'skipped',
+      notes: [tooFewPairsNote(pairs, minPairs)],
+      minPairs,
+      modelPath: null,
+    };
+  } else if (rewardModelIsCurrent(rmDir, pairs)) {
+    rmStage = {
+      status: 'kept',
+      notes: [`${rmDir}/model.onnx is current (${pairs} pairs); kept`],
+      minPairs,
+      modelPath: artefacts.rewardModel,
+    };
+    emit({ type: 'stage-kept', stage: 'train-rm', message: `2. train-rm: ${rmStage.notes[0]}` });
   } else {
     emit({
       type: 'stage-start',
@@ -187,7 +272,27 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     });
     rewardModel = await runRewardModelStage({ pairs: artefacts.pairs, outDir: rmDir });
     emit({ type: 'reward-model-done', result: rewardModel });
+    const held = rewardModel.heldOut;
+    rmStage = {
+      status: 'completed',
+      notes: [
+        `trained on ${rewardModel.trainPairs} of ${pairs} pairs`,
+        held === null
+          ? 'no held-out split (the pairs come from too few tasks): no held-out accuracy measured'
+          : `held-out pairwise accuracy ${held.pairwiseAccuracy.toFixed(3)} on ${held.pairs} pairs (length baseline ${held.lengthBaselineAccuracy.toFixed(3)})`,
+      ],
+      minPairs,
+      modelPath: artefacts.rewardModel,
+    };
   }
+  if (rmStage.status === 'skipped')
+    emit({
+      type: 'stage-start',
+      stage: 'train-rm',
+      title: '2. train-rm: skipped',
+      command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
+    });
+  emit({ type: 'stage-done', stage: 'train-rm', status: rmStage.status, notes: rmStage.notes });
 
   // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
   // same prompts, temperature 0.3 and seeds 0..G-1 as candidate sampling.
@@ -197,16 +302,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       }
     : { replay: options.replay ?? demoFixtures.cassettePath };
-  const rolloutTitle = '3. rollout: RL groups scored with format + outcome + reward model';
+  const withRm = rmStage.modelPath !== null;
+  const rolloutTitle = `3. rollout: RL groups scored with format + outcome${withRm ? ' + reward model' : ' (no reward model)'}`;
   emit({
     type: 'stage-start',
     stage: 'rollout',
     title: rolloutTitle,
     command: [
       'rollout',
-      ...['--prompts', tasks, '--group-size', String(groupSize), '--rm', artefacts.rewardModel],
+      ...['--prompts', tasks, '--group-size', String(groupSize)],
+      ...(withRm ? ['--rm', artefacts.rewardModel] : []),
       ...['--out', rlDir, '--tools', demoFixtures.tools.join(',')],
-      ...['--temperature', '0.3', '--seed', '0', '--concurrency', String(concurrency)],
+      ...samplingArgs,
+      ...['--seed', '0', '--concurrency', String(concurrency)],
       ...limitArgs,
       ...(policy.model === undefined ? [] : ['--model', policy.model]),
       ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
@@ -216,10 +324,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const rollout = await runRolloutStage({
     prompts: tasks,
     groupSize,
-    rewardModel: artefacts.rewardModel,
+    ...(withRm ? { rewardModel: artefacts.rewardModel } : {}),
     outDir: rlDir,
     tools: demoFixtures.tools,
-    temperature: 0.3,
+    temperature,
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     seed: 0,
     concurrency,
     ...(options.limit === undefined ? {} : { limit: options.limit }),
@@ -235,5 +344,30 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         .map((e) => `${e.groupId}: ${e.message}`)
         .join('; ')})`,
     );
-  return { artefacts, synthesis, pairs, rewardModel, rollout };
+  const rolled = rolloutFigures(artefacts.rollouts);
+  const rolloutStage: RunSummary['stages']['rollout'] = {
+    status: 'completed',
+    notes: rolloutNotes(rolled, rmStage.status === 'skipped' ? rmStage.notes[0]! : null),
+    rollouts: rolled.rollouts,
+    correct: rolled.correct,
+    rewardTerms: ['format', 'outcome', ...(rolled.usedRewardModel ? ['reward model'] : [])],
+  };
+  emit({ type: 'stage-done', stage: 'rollout', status: 'completed', notes: rolloutStage.notes });
+
+  const model = synthesisModel(artefacts.synthesisManifest);
+  const summary: RunSummary = {
+    version: 1,
+    model,
+    sampling: {
+      tasks,
+      taskCount: synthesis.counts.tasks,
+      n,
+      groupSize,
+      temperature,
+      maxTokens: maxTokens ?? null,
+    },
+    stages: { synthesize: synthesisStage, 'train-rm': rmStage, rollout: rolloutStage },
+  };
+  writeRunSummary(runDir, summary);
+  return { artefacts, synthesis, pairs, rewardModel, rollout, summary };
 }

@@ -13,6 +13,7 @@ import {
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import { CliError } from '../cli-error.js';
 import {
+  localDefaults,
   type ModelFlags,
   type RepairModelFlags,
   resolveCliModel,
@@ -68,10 +69,9 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
   const maxToolCalls = options.maxToolCalls ?? 3;
   const temperature = options.temperature ?? 0.3;
   const preset = options.preset ?? 'paper';
-  const local = options.model?.startsWith('local:') === true;
-  const maxTokens = options.maxTokens ?? (local ? 512 : undefined);
-  // An embedded model on a CPU can take minutes per call; the 120 s default is for servers.
-  const retry = local ? { timeoutMs: 900_000 } : undefined;
+  const defaults = localDefaults(options.model);
+  const maxTokens = options.maxTokens ?? defaults.maxTokens;
+  const retry = defaults.retry;
   if (options.repairModel !== undefined && options.record !== undefined)
     throw new CliError({
       message: '--record records one model; it cannot be combined with --repair-model',

@@ -13,6 +13,7 @@ import {
   sftRecordSchema,
 } from '@autotraj/trajectory';
 import type { z } from 'zod';
+import { readRunSummary, type RunSummary } from '../pipeline/run-summary.js';
 import { locateRunFiles, type RunFiles } from './run-files.js';
 
 // The report reads only the fields it shows (picked from the records' own schemas), so it keeps
@@ -79,7 +80,16 @@ export interface ReportData {
     heldOutAccuracy: number | null;
     lengthBaseline: number | null;
   } | null;
-  rl: { groups: RolloutGroupView[]; componentNames: string[] } | null;
+  /** Why there is no reward model, when the run says it skipped training (shown instead of figures). */
+  rewardModelSkipped: string | null;
+  rl: {
+    groups: RolloutGroupView[];
+    componentNames: string[];
+    /** Groups where every rollout got the same total: zero advantages. */
+    zeroVarianceGroups: number;
+  } | null;
+  /** `autotraj run`'s summary (model, sampling, how each stage ended), when the run wrote one. */
+  summary: RunSummary | null;
   /** The presets that ran: the evaluator's (synthesis manifest) and the reward's (rollouts). */
   presets?: { evaluator: string | null; reward: string | null };
   tasks: TaskView[];
@@ -148,6 +158,16 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
   const pairs: PreferencePair[] = await readAll(files.pairs, preferencePairSchema, unreadable);
   const hard = await readAll(files.hard, hardSchema, unreadable);
   const rollouts: RolloutRecord[] = await readAll(files.rollouts, rolloutRecordSchema, unreadable);
+  let summary: RunSummary | null = null;
+  if (files.summary !== null) {
+    const read = readRunSummary(files.summary);
+    if ('summary' in read) summary = read.summary;
+    else unreadable.push({ file: files.summary, line: undefined, message: read.error });
+  }
+  const rmSkipped =
+    summary?.stages['train-rm'].status === 'skipped'
+      ? (summary.stages['train-rm'].notes[0] ?? 'train-rm was skipped')
+      : null;
 
   const tasks = new Map<string, TaskView>();
   const task = (taskId: string, question: string | undefined): TaskView => {
@@ -192,6 +212,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
   const funnel = [
     { label: 'tasks', value: new Set(candidates.map((c) => c.taskId)).size },
     { label: 'candidates', value: candidates.length },
+    { label: 'correct candidates', value: candidates.filter((c) => c.correct).length },
     { label: 'kept', value: count('keep') },
     { label: 'sent to repair', value: count('repair') },
     { label: 'discarded', value: count('discard') },
@@ -203,7 +224,8 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
   ];
 
   let rewardModel: ReportData['rewardModel'] = null;
-  if (files.rewardModel !== null && pairs.length > 0) {
+  // A model file the run did not use (train-rm skipped) is never scored or shown.
+  if (files.rewardModel !== null && pairs.length > 0 && rmSkipped === null) {
     const scorer = await createOnnxScorer({ path: files.rewardModel });
     try {
       const chosen = Array.from(
@@ -254,7 +276,14 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
       });
     }
     for (const group of groups.values()) group.rollouts.sort((a, b) => a.index - b.index);
-    rl = { groups: [...groups.values()], componentNames: [...componentNames].sort() };
+    const zeroVarianceGroups = [...groups.values()].filter((g) =>
+      g.rollouts.every((r) => r.total === g.rollouts[0]!.total),
+    ).length;
+    rl = {
+      groups: [...groups.values()],
+      componentNames: [...componentNames].sort(),
+      zeroVarianceGroups,
+    };
   }
 
   return {
@@ -268,7 +297,9 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     qualityBefore: candidates.map((c) => c.quality),
     qualityAfter: [...sft.map((r) => r.quality).filter((q): q is number => q !== undefined)],
     rewardModel,
+    rewardModelSkipped: rmSkipped,
     rl,
+    summary,
     tasks: [...tasks.values()],
     unreadable,
   };

@@ -107,19 +107,57 @@ function rlTable(rl: NonNullable<ReportData['rl']>): string {
   return `<table class="rl">${head}${rows}</table>${more}`;
 }
 
+/** Which reward terms the rollouts were scored with, and how many groups carry no signal. */
+function rlNote(rl: NonNullable<ReportData['rl']>): string {
+  const withRm = rl.componentNames.includes('trajectoryModel');
+  const terms = withRm
+    ? 'Rewards: format + outcome + reward model.'
+    : 'Rewards: format + outcome only (no reward-model term).';
+  const zero =
+    rl.zeroVarianceGroups === 0
+      ? ''
+      : ` ${rl.zeroVarianceGroups} of ${rl.groups.length} groups gave every rollout the same reward: zero advantages, no learning signal.`;
+  return `<p class="meta" id="rl-terms">${terms}${zero}</p>`;
+}
+
+/** `autotraj run`'s own account: model, sampling, and each stage's status and statements. */
+function summarySection(data: ReportData): string {
+  const s = data.summary;
+  if (s === null) return '';
+  const sampling = `${s.sampling.taskCount} tasks, ${s.sampling.n} candidates per task, RL groups of ${s.sampling.groupSize}, temperature ${s.sampling.temperature} (sample i seeded i), ${s.sampling.maxTokens === null ? "the server's output-token limit" : `at most ${s.sampling.maxTokens} output tokens per call`}`;
+  const stages = (['synthesize', 'train-rm', 'rollout'] as const)
+    .map((name) => {
+      const stage = s.stages[name];
+      return `<li data-stage-status="${escapeHtml(name)}"><b>${escapeHtml(name)}: ${escapeHtml(stage.status)}</b><ul>${stage.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></li>`;
+    })
+    .join('');
+  return `<section id="what-happened" class="wide"><h2>What happened</h2><p class="meta">${escapeHtml(sampling)}</p><ul>${stages}</ul></section>`;
+}
+
 /** A self-contained HTML page (inline CSS, SVG and script; no network) for a run. */
 export function renderReportHtml(data: ReportData): string {
   const rm = data.rewardModel;
   const rmSection =
-    rm === null
-      ? '<p class="empty">No reward model in this run.</p>'
-      : `${histogramSvg(
-          [
-            { name: 'chosen (repaired)', values: rm.chosen, className: 'chosen' },
-            { name: 'rejected (original)', values: rm.rejected, className: 'rejected' },
-          ],
-          { label: 'reward-model score' },
-        )}<p class="meta">Pairwise accuracy on all ${rm.chosen.length} pairs: <b id="rm-accuracy">${rm.accuracy.toFixed(3)}</b>${rm.heldOutAccuracy === null ? '' : ` · held out: ${rm.heldOutAccuracy.toFixed(3)}`}${rm.lengthBaseline === null ? '' : ` · length baseline: ${rm.lengthBaseline.toFixed(3)}`}</p>`;
+    data.rewardModelSkipped !== null
+      ? `<p class="empty" id="rm-skipped">No reward model: ${escapeHtml(data.rewardModelSkipped)}.</p>`
+      : rm === null
+        ? '<p class="empty">No reward model in this run.</p>'
+        : `${histogramSvg(
+            [
+              { name: 'chosen (repaired)', values: rm.chosen, className: 'chosen' },
+              { name: 'rejected (original)', values: rm.rejected, className: 'rejected' },
+            ],
+            { label: 'reward-model score' },
+          )}<p class="meta">Pairwise accuracy on all ${rm.chosen.length} pairs (training pairs included): <b id="rm-accuracy">${rm.accuracy.toFixed(3)}</b>${rm.heldOutAccuracy === null ? ' · no held-out split measured' : ` · held out: ${rm.heldOutAccuracy.toFixed(3)}`}${rm.lengthBaseline === null ? '' : ` · length baseline: ${rm.lengthBaseline.toFixed(3)}`}</p>`;
+  const qualitySection = `${histogramSvg(
+    [
+      { name: 'candidates (before)', values: data.qualityBefore, className: 'before' },
+      ...(data.qualityAfter.length === 0
+        ? []
+        : [{ name: 'SFT set (after)', values: data.qualityAfter, className: 'after' }]),
+    ],
+    { label: 'quality score', min: 0, max: 1 },
+  )}${data.qualityBefore.length > 0 && data.qualityAfter.length === 0 ? '<p class="empty" id="sft-empty">The SFT set is empty: no candidate was kept and no repair was accepted, so there are no after-repair scores.</p>' : ''}`;
   // `<` escaped so task text can never close the script element.
   const json = JSON.stringify({ tasks: data.tasks }).replaceAll('<', '\\u003c');
   const unreadable =
@@ -130,18 +168,13 @@ export function renderReportHtml(data: ReportData): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AutoTraj report</title><style>${STYLE}</style></head>
 <body>
-<header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p><p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p></header>
+<header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p>${data.summary === null ? '' : `<p id="run-model">model: ${escapeHtml(data.summary.model.name)} (${escapeHtml(data.summary.model.mode)})</p>`}<p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p></header>
 <main>
+${summarySection(data)}
 <section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}</section>
-<section id="quality"><h2>Quality scores before and after repair</h2>${histogramSvg(
-    [
-      { name: 'candidates (before)', values: data.qualityBefore, className: 'before' },
-      { name: 'SFT set (after)', values: data.qualityAfter, className: 'after' },
-    ],
-    { label: 'quality score', min: 0, max: 1 },
-  )}</section>
+<section id="quality"><h2>Quality scores before and after repair</h2>${qualitySection}</section>
 <section id="reward-model"><h2>Reward model: chosen vs rejected</h2>${rmSection}</section>
-<section id="rl" class="wide"><h2>RL groups: reward components and advantages</h2>${data.rl === null ? '<p class="empty">No RL rollouts in this run.</p>' : rlTable(data.rl)}</section>
+<section id="rl" class="wide"><h2>RL groups: reward components and advantages</h2>${data.rl === null ? '<p class="empty">No RL rollouts in this run.</p>' : `${rlNote(data.rl)}${rlTable(data.rl)}`}</section>
 <section id="tasks" class="wide"><h2>Tasks</h2><div class="browser"><nav id="task-list" class="task-list"></nav><div id="task-view"></div></div></section>
 ${unreadable}
 </main>

@@ -143,7 +143,9 @@ describe('autotraj report', () => {
       qualityBefore: [],
       qualityAfter: [],
       rewardModel: null,
+      rewardModelSkipped: null,
       rl: null,
+      summary: null,
       unreadable: [],
       tasks: [
         {

@@ -14,6 +14,8 @@ export interface RunFiles {
   rewardModel: string | null;
   trainingReport: string | null;
   rollouts: string | null;
+  /** `run-summary.json` from `autotraj run`: how each stage ended. */
+  summary: string | null;
 }
 
 function find(runDir: string, name: string, folders: string[]): string | null {
@@ -34,5 +36,6 @@ export function locateRunFiles(runDir: string): RunFiles {
     rewardModel: find(runDir, 'model.onnx', ['reward-model']),
     trainingReport: find(runDir, 'training-report.json', ['reward-model']),
     rollouts: find(runDir, 'rollouts.jsonl', ['rl']),
+    summary: find(runDir, 'run-summary.json', []),
   };
 }

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/**
+ * Plain statements of what each stage of `autotraj run` did, from the figures it measured. A
+ * tiny model gets little right; these say so (zero kept, zero pairs, zero-variance groups)
+ * instead of leaving the user to infer it from empty files.
+ */
+
+/** Parsed JSONL lines of a file (absent: none; unparsable lines are skipped: counting only). */
+function jsonLines(path: string): unknown[] {
+  if (!existsSync(path)) return [];
+  const out: unknown[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {}
+  }
+  return out;
+}
+
+export interface CandidateFigures {
+  candidates: number;
+  correct: number;
+  decisions: Record<string, number>;
+}
+
+/** Candidates, how many answered correctly, and the keep / repair / discard decisions. */
+export function candidateFigures(candidatesPath: string): CandidateFigures {
+  const figures: CandidateFigures = { candidates: 0, correct: 0, decisions: {} };
+  for (const line of jsonLines(candidatesPath)) {
+    const c = line as { correct?: unknown; decision?: { action?: unknown } };
+    figures.candidates++;
+    if (c.correct === true) figures.correct++;
+    const action = typeof c.decision?.action === 'string' ? c.decision.action : 'unknown';
+    figures.decisions[action] = (figures.decisions[action] ?? 0) + 1;
+  }
+  return figures;
+}
+
+export interface SynthesisNoteInput extends CandidateFigures {
+  kept: number;
+  repairsAccepted: number;
+  hard: number;
+  sft: number;
+  pairs: number;
+}
+
+export function synthesisNotes(f: SynthesisNoteInput): string[] {
+  const notes = [`${f.correct} of ${f.candidates} candidates answered correctly`];
+  const decisions = Object.entries(f.decisions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([action, count]) => `${count} ${action}`)
+    .join(', ');
+  notes.push(
+    f.kept === 0
+      ? `no candidate was good enough to keep as it was (decisions: ${decisions || 'none'})`
+      : `${f.kept} kept as they were (decisions: ${decisions})`,
+  );
+  const sent = f.decisions.repair ?? 0;
+  if (sent > 0)
+    notes.push(
+      `${f.repairsAccepted} of ${sent} repairs accepted; ${f.hard} hard case(s) the repairer could not fix`,
+    );
+  notes.push(
+    f.sft === 0
+      ? 'the SFT set is empty: nothing from this run is fit to fine-tune on'
+      : `${f.sft} SFT record(s)`,
+  );
+  notes.push(`${f.pairs} preference pair(s) (repaired, original)`);
+  return notes;
+}
+
+/** The reward-model stage's skip statement (too few pairs). */
+export function tooFewPairsNote(pairs: number, minPairs: number): string {
+  return `${pairs} preference pair(s): too few to train a reward model (need ${minPairs}); rollout rewards use format + outcome only`;
+}
+
+export interface RolloutFigures {
+  rollouts: number;
+  groups: number;
+  /** Rollouts with outcome 1 (a correct answer). */
+  correct: number;
+  /** Rollouts that failed the format check (reward -1 in the paper preset). */
+  badFormat: number;
+  /** Groups where every rollout got the same total reward: zero advantages, no signal. */
+  zeroVarianceGroups: number;
+  usedRewardModel: boolean;
+}
+
+/** Figures over every rollout on disk (this run's and resumed groups alike). */
+export function rolloutFigures(rolloutsPath: string): RolloutFigures {
+  const groups = new Map<string, number[]>();
+  const figures: RolloutFigures = {
+    rollouts: 0,
+    groups: 0,
+    correct: 0,
+    badFormat: 0,
+    zeroVarianceGroups: 0,
+    usedRewardModel: false,
+  };
+  for (const line of jsonLines(rolloutsPath)) {
+    const r = line as {
+      groupId?: unknown;
+      reward?: { total?: unknown; components?: Record<string, unknown> };
+    };
+    const total = typeof r.reward?.total === 'number' ? r.reward.total : 0;
+    const components = r.reward?.components ?? {};
+    figures.rollouts++;
+    if (components.outcome === 1) figures.correct++;
+    if (components.format === 0) figures.badFormat++;
+    if ('trajectoryModel' in components) figures.usedRewardModel = true;
+    const id = String(r.groupId);
+    groups.set(id, [...(groups.get(id) ?? []), total]);
+  }
+  figures.groups = groups.size;
+  figures.zeroVarianceGroups = [...groups.values()].filter((totals) =>
+    totals.every((t) => t === totals[0]),
+  ).length;
+  return figures;
+}
+
+export function rolloutNotes(f: RolloutFigures, rewardModelNote: string | null): string[] {
+  const notes = [
+    `${f.rollouts} rollout(s) in ${f.groups} group(s); ${f.correct} with a correct answer, ${f.badFormat} failed the format check`,
+  ];
+  notes.push(
+    f.usedRewardModel
+      ? 'rewards: format + outcome + the trained reward model'
+      : `rewards: format + outcome only${rewardModelNote === null ? '' : ` (${rewardModelNote})`}`,
+  );
+  if (f.zeroVarianceGroups > 0)
+    notes.push(
+      `${f.zeroVarianceGroups} of ${f.groups} group(s) gave every rollout the same reward: zero advantages, no learning signal from them`,
+    );
+  return notes;
+}
