@@ -129,7 +129,9 @@ describe('autotraj run (the whole method, offline)', () => {
         'train-rm: skipped\n  - 0 preference pair(s): too few to train a reward model (need 4); rollout rewards use format + outcome only',
       );
       expect(result.stdout).toMatch(/reward model\s+none \(train-rm skipped: too few pairs\)/);
-      expect(result.stderr).toContain('3. rollout: RL groups scored with format + outcome (no reward model)');
+      expect(result.stderr).toContain(
+        '3. rollout: RL groups scored with format + outcome (no reward model)',
+      );
       expect(result.stderr).not.toMatch(/\$ autotraj rollout .*--rm/);
 
       const rollouts = lines(join(out, 'rl/rollouts.jsonl')).map((l) => JSON.parse(l));
@@ -144,7 +146,12 @@ describe('autotraj run (the whole method, offline)', () => {
 
       const summary = JSON.parse(readFileSync(join(out, 'run-summary.json'), 'utf8'));
       expect(summary.model).toEqual({ mode: 'live', name: 'vllm:tiny' });
-      expect(summary.sampling).toMatchObject({ taskCount: 2, n: 2, groupSize: 2, temperature: 0.3 });
+      expect(summary.sampling).toMatchObject({
+        taskCount: 2,
+        n: 2,
+        groupSize: 2,
+        temperature: 0.3,
+      });
       expect(summary.stages.synthesize).toMatchObject({
         status: 'completed',
         candidates: 4,

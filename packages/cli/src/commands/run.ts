@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { println } from '../io.js';
-import { integerOption, numberOption } from '../options.js';
 import { MODEL_HELP } from '../model-options.js';
+import { integerOption, numberOption } from '../options.js';
 import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';

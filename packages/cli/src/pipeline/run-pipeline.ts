@@ -243,7 +243,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     sft: synthesis.counts.sft,
     pairs,
   };
-  emit({ type: 'stage-done', stage: 'synthesize', status: 'completed', notes: synthesisStage.notes });
+  emit({
+    type: 'stage-done',
+    stage: 'synthesize',
+    status: 'completed',
+    notes: synthesisStage.notes,
+  });
 
   let rewardModel: RewardModelStageResult | null = null;
   let rmStage: RunSummary['stages']['train-rm'];

@@ -13,7 +13,7 @@ import {
   sftRecordSchema,
 } from '@autotraj/trajectory';
 import type { z } from 'zod';
-import { readRunSummary, type RunSummary } from '../pipeline/run-summary.js';
+import { type RunSummary, readRunSummary } from '../pipeline/run-summary.js';
 import { locateRunFiles, type RunFiles } from './run-files.js';
 
 // The report reads only the fields it shows (picked from the records' own schemas), so it keeps
