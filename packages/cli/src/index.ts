@@ -10,3 +10,4 @@ export {
   runPipeline,
 } from './pipeline/run-pipeline.js';
 export { createProgram, runCli } from './program.js';
+export type { RunSummary, StageStatus } from './pipeline/run-summary.js';
