@@ -352,7 +352,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const rolled = rolloutFigures(artefacts.rollouts);
   const rolloutStage: RunSummary['stages']['rollout'] = {
     status: 'completed',
-    notes: rolloutNotes(rolled, rmStage.status === 'skipped' ? rmStage.notes[0]! : null),
+    notes: rolloutNotes(
+      rolled,
+      rmStage.status === 'skipped' ? 'no reward model: train-rm was skipped, too few pairs' : null,
+    ),
     rollouts: rolled.rollouts,
     correct: rolled.correct,
     rewardTerms: ['format', 'outcome', ...(rolled.usedRewardModel ? ['reward model'] : [])],
