@@ -9,5 +9,5 @@ export {
   type PipelineStage,
   runPipeline,
 } from './pipeline/run-pipeline.js';
-export { createProgram, runCli } from './program.js';
 export type { RunSummary, StageStatus } from './pipeline/run-summary.js';
+export { createProgram, runCli } from './program.js';
