@@ -33,7 +33,7 @@ export class CassetteMissError extends AutoTrajError {
     super({
       name: CassetteMissError.errorName,
       code: 'cassette_miss',
-      message: `cassette ${options.cassette} has no response for request ${options.key} (${options.summary}); record it with --record, or check that prompt and settings match the recording`,
+      message: `cassette ${options.cassette} has no response for request ${options.key} (${options.summary}); record it by wrapping a live model with createRecordingModel, or check that the prompt, tools and sampling settings match the recording`,
     });
     this.key = options.key;
     this.cassette = options.cassette;

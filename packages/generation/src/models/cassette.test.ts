@@ -86,13 +86,18 @@ describe('record / replay', () => {
       model: createReplayModel({ cassette }),
       task: { id: 't', question: 'A question nobody recorded' },
       tools: [arithmeticRuntime()],
-      retry: { retries: 0 },
     }).catch((e: unknown) => e);
-    const miss = (error as { cause?: unknown }).cause;
-    expect(CassetteMissError.isInstance(miss)).toBe(true);
-    expect((miss as Error).message).toMatch(
+    // Thrown as itself through the generation loop, not wrapped as a failed model call.
+    expect(CassetteMissError.isInstance(error)).toBe(true);
+    const miss = error as CassetteMissError;
+    expect(miss.cassette).toBe(cassette);
+    expect(miss.key).toMatch(/^req_[0-9a-f]{16}$/);
+    expect(miss.message).toMatch(
       /live\.jsonl has no response for request req_[0-9a-f]{16} \("A question nobody recorded"/,
     );
+    // The library's message names the library's remedy; the CLI adds its own flag hint.
+    expect(miss.message).toContain('createRecordingModel');
+    expect(miss.message).not.toContain('--record');
   });
 
   it('reports a bad cassette line with file, line and field', () => {

@@ -4,7 +4,7 @@ import {
   type LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
 import { type LanguageModel, wrapLanguageModel } from 'ai';
-import { ModelCallError } from '../errors.js';
+import { CassetteMissError, ModelCallError } from '../errors.js';
 
 /** Any `ai` SDK model object (provider models, `ai/test` mocks, wrapped models); not a gateway id string. */
 export type ModelLike = Exclude<LanguageModel, string>;
@@ -146,6 +146,9 @@ export async function callWithRetry<T>(
       return result;
     } catch (raw) {
       if (options.signal?.aborted) throw raw;
+      // A cassette miss is a fact about the cassette, not a failed call: retrying cannot help,
+      // and callers catch it by its own type.
+      if (CassetteMissError.isInstance(raw)) throw raw;
       const error =
         controller.signal.reason instanceof CallTimeout ? controller.signal.reason : raw;
       const info = classify(error);

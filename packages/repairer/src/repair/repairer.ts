@@ -1,4 +1,5 @@
 import {
+  CassetteMissError,
   generateTrajectory,
   type ModelLike,
   type Protocol,
@@ -183,6 +184,8 @@ export function createRepairer(options: RepairerOptions): Repairer {
         report = await evaluate(repaired);
         verdict = accept({ original: before, repaired: report });
       } catch (error) {
+        // A cassette miss says the replay setup is wrong, not that this repair failed.
+        if (CassetteMissError.isInstance(error)) throw error;
         verdict = {
           accepted: false,
           reason: `repair attempt failed: ${error instanceof Error ? error.message : String(error)}`,

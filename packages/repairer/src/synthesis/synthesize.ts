@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  CassetteMissError,
   createLimiter,
   type Limiter,
   type ModelLike,
@@ -166,6 +167,9 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const inFlight = new Set<Promise<void>>();
   let doneNow = 0;
   const failures: Array<{ taskId: string; reason: string }> = [];
+  // A cassette miss stops the run: the replay is not the recording, so every later task would
+  // be measured against the wrong responses. Finished tasks stay journalled for a resume.
+  let cassetteMiss: CassetteMissError | null = null;
   const totals = { trajectories: 0, modelCalls: 0, modelMs: 0, toolMs: 0, evaluationMs: 0 };
   try {
     emit({ type: 'start', total: options.total ?? null, resumed, outDir });
@@ -238,6 +242,11 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         .catch((error: unknown) => {
           // Tasks cut short by the stop are not failures of their own.
           if (controller.signal.aborted) return;
+          if (CassetteMissError.isInstance(error)) {
+            cassetteMiss = error;
+            controller.abort(error);
+            return;
+          }
           const reason = error instanceof Error ? error.message : String(error);
           failures.push({ taskId: task.id, reason });
           emit({
@@ -253,6 +262,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       inFlight.add(p);
     }
     await Promise.all(inFlight);
+    if (cassetteMiss !== null) throw cassetteMiss;
     controller.signal.throwIfAborted();
 
     const wallMs = performance.now() - started;
