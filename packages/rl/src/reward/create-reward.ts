@@ -31,7 +31,11 @@ export interface CreateRewardOptions {
   clip?: readonly [number, number] | null;
   /** When the RM is consulted: only for a positive outcome (paper) or always. */
   trajectoryModelWhen?: 'positive-outcome' | 'always';
-  /** Never let the RM pull the total below the weighted outcome (paper: true). */
+  /**
+   * Never let the RM pull the total below the weighted outcome: `max(clip(outcome + w*rm),
+   * outcome)`. Default true (the paper's rule); pass false for a reward whose RM term may be
+   * negative.
+   */
   floorAtOutcome?: boolean;
 }
 
