@@ -90,7 +90,7 @@ describe('autotraj convert', () => {
     const out = join(dir, 'mixed.out.jsonl');
     const result = await run(['convert', '--from', 'tags', '--to', 'trajectory', input, out]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/2 lines rejected -> .*mixed\.out\.jsonl\.rejects\.jsonl/);
+    expect(result.stderr).toMatch(/2 of 4 lines rejected -> .*mixed\.out\.jsonl\.rejects\.jsonl/);
     expect(readLines(out).map((t) => t.finalAnswer)).toEqual(['1', '2']);
     expect(readLines(`${out}.rejects.jsonl`).map((r) => [r.line, r.kind])).toEqual([
       [2, 'invalid-json'],

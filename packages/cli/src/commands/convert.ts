@@ -6,7 +6,6 @@ import {
   createRejectsFile,
   getTextCodec,
   isTextFormat,
-  isTrajectoryRecordFormat,
   JsonlLineError,
   type PreferencePair,
   preferencePairFromTrl,
@@ -26,12 +25,12 @@ import {
   toShareGpt,
   toTrlConversationalPreference,
   toTrlPreference,
-  trajectoryRecordFormats,
   validate,
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
+import { checkFrom, newStats, readTrajectoryInput } from '../input/read-records.js';
+import { detectInputKind, inputKinds } from '../input/record-kinds.js';
 import { println } from '../io.js';
-import { readTrajectoryInput, type TrajectoryInputStats } from '../read-input.js';
 import type { CliCommand } from './command.js';
 
 const trajectoryOutputs = [
@@ -141,9 +140,10 @@ export const convertCommand: CliCommand = {
       )
       .argument('<in>', 'input JSONL file')
       .argument('<out>', 'output JSONL file (overwritten)')
-      .requiredOption(
+      .option(
         '--from <format>',
-        `input format: auto, ${[...trajectoryRecordFormats, ...pairInputs].join(', ')}`,
+        `input format (default auto: detect from the first record): ${[...inputKinds, ...pairInputs].join(', ')}`,
+        'auto',
       )
       .requiredOption(
         '--to <format>',
@@ -164,19 +164,17 @@ export const convertCommand: CliCommand = {
           });
         }
         const textFormat = options.textFormat;
-        const pairMode = isOneOf(pairInputs, options.from);
+        // Pair outputs read pairs: ours (`pairs`, also detected from the records) or TRL rows.
+        const pairMode =
+          isOneOf(pairInputs, options.from) ||
+          (options.from === 'auto' && isOneOf(pairOutputs, options.to));
         if (pairMode && !isOneOf(pairOutputs, options.to)) {
           throw new CliError({
             message: `--from ${options.from} holds preference pairs; --to must be one of ${pairOutputs.join(', ')}`,
             exitCode: 2,
           });
         }
-        if (!pairMode && options.from !== 'auto' && !isTrajectoryRecordFormat(options.from)) {
-          throw new CliError({
-            message: `unknown --from "${options.from}"; expected auto or one of ${[...trajectoryRecordFormats, ...pairInputs].join(', ')}`,
-            exitCode: 2,
-          });
-        }
+        if (!pairMode) checkFrom(options.from);
         if (!pairMode && !isOneOf(trajectoryOutputs, options.to)) {
           throw new CliError({
             message: `--to "${options.to}" is not a trajectory output; expected one of ${trajectoryOutputs.join(', ')}`,
@@ -194,6 +192,7 @@ export const convertCommand: CliCommand = {
         try {
           if (pairMode) {
             const to = options.to as PairOutput;
+            let pairFrom: 'pairs' | 'trl' | undefined;
             let rejects: ReturnType<typeof createRejectsFile> | null = null;
             const reject = (error: JsonlLineError, raw: string) => {
               rejects ??= createRejectsFile(rejectsPath);
@@ -208,8 +207,14 @@ export const convertCommand: CliCommand = {
                 lines++;
                 const location = { file: input, line };
                 try {
+                  pairFrom ??=
+                    options.from === 'auto'
+                      ? detectInputKind(value) === 'pairs'
+                        ? 'pairs'
+                        : 'trl'
+                      : (options.from as 'pairs' | 'trl');
                   const pair =
-                    options.from === 'pairs'
+                    pairFrom === 'pairs'
                       ? validate(preferencePairSchema, value, { location, what: 'preference pair' })
                       : preferencePairFromTrl(value, { location });
                   writer.write(renderPair(pair, to, textFormat));
@@ -232,7 +237,7 @@ export const convertCommand: CliCommand = {
             }
           } else {
             const to = options.to as TrajectoryOutput;
-            const stats: TrajectoryInputStats = { format: null, lines: 0, rejected: 0 };
+            const stats = newStats(input);
             const items = readTrajectoryInput(
               { path: input, from: options.from, strict: options.strict ?? false, rejectsPath },
               stats,
@@ -252,7 +257,12 @@ export const convertCommand: CliCommand = {
           io.stderr,
           `converted ${lines} lines -> ${written} records (${options.to}) in ${seconds.toFixed(2)} s: ${output}`,
         );
-        if (rejected > 0) println(io.stderr, `${rejected} lines rejected -> ${rejectsPath}`);
+        if (rejected > 0)
+          println(io.stderr, `${rejected} of ${lines} lines rejected -> ${rejectsPath}`);
+        if (rejected > 0 && written === 0)
+          throw new CliError({
+            message: `every line of ${input} was rejected; see ${rejectsPath}`,
+          });
       });
   },
 };

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   createEvaluator,
   type EvaluationReport,
@@ -6,20 +7,27 @@ import {
   presetNames,
   type SelectionDecision,
 } from '@autotraj/evaluator';
+import { readTasksJsonl } from '@autotraj/generation';
 import {
   createJsonlWriter,
-  detectRecordFormat,
-  isTrajectoryRecordFormat,
-  readJsonl,
-  recordToTrajectories,
   type Task,
   type Trajectory,
-  type TrajectoryRecordFormat,
   taskSchema,
-  trajectoryRecordFormats,
   validate,
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
+import { outputFor, resolveInput, runTasksFile } from '../input/input-files.js';
+import {
+  checkFrom,
+  describeInput,
+  failIfAllRejected,
+  type InputRecord,
+  newStats,
+  type RecordInputStats,
+  readRecords,
+  reportRejects,
+} from '../input/read-records.js';
+import { describeKind, holdsTrajectories, inputKinds } from '../input/record-kinds.js';
 import { formatTable, println } from '../io.js';
 import type { CliCommand } from './command.js';
 
@@ -28,12 +36,16 @@ interface EvaluateOptions {
   preset: string;
   from: string;
   tasks?: string;
+  strict?: boolean;
 }
 
 interface Item {
   task: Task;
   trajectory: Trajectory;
   label: boolean | null;
+  /** The record field it came from (`chosen`, `original`, ...), when the record holds several. */
+  role: string | null;
+  line: number;
   /** The text as the record holds it (GSM8K / ToRA solutions): what the paper preset scores. */
   text?: string;
 }
@@ -46,26 +58,23 @@ function goldFromMetadata(trajectory: Trajectory): string[] {
   return [];
 }
 
+/** Tasks by id from any task file `synthesize` accepts (AutoTraj tasks or GSM8K problems). */
 async function readTasks(path: string): Promise<Map<string, Task>> {
   const tasks = new Map<string, Task>();
-  for await (const { value } of readJsonl(path, { schema: taskSchema })) tasks.set(value.id, value);
+  for await (const task of readTasksJsonl(path)) tasks.set(task.id, task);
   return tasks;
 }
 
-function itemsOf(
-  format: TrajectoryRecordFormat,
-  value: unknown,
-  location: { file: string; line: number },
-  tasks: Map<string, Task>,
-): Item[] {
-  // The record's own task (GSM8K, ToRA) carries its gold answers; otherwise --tasks by id, then
-  // gold answers the trajectory carries in its metadata.
-  return recordToTrajectories(format, value, location).map(({ trajectory, isCorrect, task }) => {
-    const text = sourceText(format, value, trajectory);
+function itemsOf(record: InputRecord, tasks: Map<string, Task>): Item[] {
+  // The record's own task (GSM8K, ToRA) carries its gold answers; otherwise --tasks (or the run's
+  // tasks file) by id, then gold answers the trajectory carries in its metadata.
+  return record.trajectories.map(({ trajectory, isCorrect, task, role }) => {
+    const text = sourceText(record.kind, record.value, trajectory);
     return {
       ...(text === undefined ? {} : { text }),
       task:
         task ??
+        record.task ??
         tasks.get(trajectory.taskId) ??
         validate(
           taskSchema,
@@ -78,22 +87,23 @@ function itemsOf(
         ),
       trajectory,
       label: isCorrect,
+      role,
+      line: record.line,
     };
   });
 }
 
 /** The text as released (GSM8K model solutions, ToRA): what the paper preset scores. */
 function sourceText(
-  format: TrajectoryRecordFormat,
-  value: unknown,
+  kind: string,
+  value: Record<string, unknown>,
   trajectory: { provenance: { model?: string | undefined } },
 ): string | undefined {
-  const record = value as Record<string, unknown>;
   const text =
-    format === 'gsm8k-solutions'
-      ? (record[trajectory.provenance.model ?? ''] as { solution?: unknown } | undefined)?.solution
-      : format === 'tora'
-        ? record.solution
+    kind === 'gsm8k-solutions'
+      ? (value[trajectory.provenance.model ?? ''] as { solution?: unknown } | undefined)?.solution
+      : kind === 'tora'
+        ? value.solution
         : undefined;
   return typeof text === 'string' ? text : undefined;
 }
@@ -119,6 +129,97 @@ function mean(values: number[]): string {
   return values.length === 0 ? '-' : (values.reduce((a, b) => a + b, 0) / values.length).toFixed(3);
 }
 
+/** Evaluate one file's trajectories (grouped by query), write the report, return the summary rows. */
+async function evaluateFile(
+  groups: Map<string, Item[]>,
+  evaluator: ReturnType<typeof createEvaluator>,
+  out: string,
+): Promise<(string | number)[][]> {
+  rmSync(out, { force: true });
+  mkdirSync(dirname(out), { recursive: true });
+  const writer = createJsonlWriter(out);
+  const reports: {
+    report: EvaluationReport;
+    decision: SelectionDecision;
+    label: boolean | null;
+  }[] = [];
+  try {
+    for (const group of groups.values()) {
+      const task = group[0]!.task;
+      const { reports: groupReports, decisions } = await evaluator.evaluateGroup({
+        task,
+        candidates: group.map((item) => item.trajectory),
+        ...(group.every((item) => item.text !== undefined)
+          ? { texts: group.map((item) => item.text!) }
+          : {}),
+      });
+      groupReports.forEach((report, index) => {
+        const item = group[index]!;
+        const decision = decisions[index]!;
+        reports.push({ report, decision, label: item.label });
+        writer.write({
+          trajectoryId: report.trajectoryId,
+          taskId: task.id,
+          line: item.line,
+          ...(item.role === null ? {} : { role: item.role }),
+          ...(item.trajectory.provenance.model === undefined
+            ? {}
+            : { model: item.trajectory.provenance.model }),
+          correct: report.correct,
+          ...(item.label === null ? {} : { label: item.label }),
+          quality: report.quality,
+          ...partsOf(report),
+          action: decision.action,
+          reason: decision.reason,
+          dimensions: report.dimensions,
+          diagnostics: report.diagnostics,
+        });
+      });
+    }
+  } finally {
+    writer.close();
+  }
+
+  const labelled = reports.filter((r) => r.label !== null && r.report.correct !== null);
+  const agree = labelled.filter((r) => r.label === r.report.correct).length;
+  const count = (action: string) => reports.filter((r) => r.decision.action === action).length;
+  const dimensionNames = [...new Set(reports.flatMap((r) => Object.keys(r.report.dimensions)))];
+  const rows: (string | number)[][] = [
+    ['trajectories', reports.length],
+    ['queries', groups.size],
+    ['correct', reports.filter((r) => r.report.correct === true).length],
+    ['wrong', reports.filter((r) => r.report.correct === false).length],
+    ['no gold', reports.filter((r) => r.report.correct === null).length],
+  ];
+  if (labelled.length > 0)
+    rows.push([
+      'agreement with labels',
+      `${agree}/${labelled.length} (${((100 * agree) / labelled.length).toFixed(2)}%)`,
+    ]);
+  rows.push(['keep', count('keep')], ['repair', count('repair')], ['discard', count('discard')]);
+  rows.push(['quality (mean)', mean(reports.map((r) => r.report.quality))]);
+  for (const name of dimensionNames) {
+    rows.push([
+      `  ${name}`,
+      mean(
+        reports.flatMap((r) =>
+          r.report.dimensions[name] ? [r.report.dimensions[name]!.score] : [],
+        ),
+      ),
+    ]);
+  }
+  const withDiagnostic = (code: string) =>
+    reports.filter((r) => r.report.diagnostics.some((d) => d.code === code)).length;
+  if (dimensionNames.includes('consistency')) {
+    rows.push(['wrong calculator results', withDiagnostic('consistency/calculator-mismatch')]);
+    rows.push([
+      'unverifiable calculator annotations',
+      withDiagnostic('consistency/calculator-unverifiable'),
+    ]);
+  }
+  return rows;
+}
+
 export const evaluateCommand: CliCommand = {
   register(program, io) {
     program
@@ -128,23 +229,23 @@ export const evaluateCommand: CliCommand = {
       )
       .argument(
         '<input>',
-        'JSONL of trajectories (or GSM8K model solutions / ToRA outputs, detected automatically)',
+        'JSONL of anything autotraj writes (candidates, SFT, pairs, hard cases, rollouts, eval results) or reads (trajectories, GSM8K, ToRA, chat, text), detected automatically; or a run directory',
       )
-      .requiredOption('--out <file>', 'report JSONL, one line per trajectory (overwritten)')
+      .requiredOption(
+        '--out <file>',
+        'report JSONL, one line per trajectory (overwritten); for a run directory, a directory with one report per file',
+      )
       .option(
         '--preset <name>',
         "paper (the paper's released code exactly, on the text as written) or autotraj (every rule dimension; full is its old name)",
         'paper',
       )
-      .option(
-        '--from <format>',
-        `input layout: auto or one of ${trajectoryRecordFormats.join(', ')}`,
-        'auto',
-      )
+      .option('--from <format>', `input kind: auto or one of ${inputKinds.join(', ')}`, 'auto')
       .option(
         '--tasks <file>',
-        'task JSONL (id, question, goldAnswers) giving gold answers by taskId',
+        "tasks JSONL giving gold answers by taskId: AutoTraj tasks or GSM8K problems, as synthesize reads (default: the tasks file in the run's synthesis manifest, if any)",
       )
+      .option('--strict', 'stop at the first bad line')
       .action(async (input: string, options: EvaluateOptions) => {
         if (!presetNames.includes(options.preset as PresetName)) {
           throw new CliError({
@@ -152,124 +253,57 @@ export const evaluateCommand: CliCommand = {
             exitCode: 2,
           });
         }
-        if (options.from !== 'auto' && !isTrajectoryRecordFormat(options.from)) {
-          throw new CliError({
-            message: `unknown --from "${options.from}"; expected auto or one of ${trajectoryRecordFormats.join(', ')}`,
-            exitCode: 2,
-          });
-        }
-        const tasks =
-          options.tasks === undefined ? new Map<string, Task>() : await readTasks(options.tasks);
-        // Candidates for the same query are scored together (length reference, selection).
-        const groups = new Map<string, Item[]>();
-        let format: TrajectoryRecordFormat | null =
-          options.from === 'auto' ? null : (options.from as TrajectoryRecordFormat);
-        for await (const { value, line } of readJsonl(input)) {
-          format ??= detectRecordFormat(value);
-          if (format === null) {
-            throw new CliError({
-              message: `${input}, line ${line}: cannot tell the record format; pass --from (one of ${trajectoryRecordFormats.join(', ')})`,
-            });
-          }
-          for (const item of itemsOf(format, value, { file: input, line }, tasks)) {
-            const group = groups.get(item.task.id);
-            if (group === undefined) groups.set(item.task.id, [item]);
-            else group.push(item);
-          }
-        }
-
+        checkFrom(options.from);
+        const resolved = resolveInput(input);
+        const tasksPath = options.tasks ?? runTasksFile(input);
+        if (options.tasks === undefined && tasksPath !== null)
+          println(
+            io.stderr,
+            `autotraj evaluate: gold answers from ${tasksPath} (the run's manifest)`,
+          );
+        const tasks = tasksPath === null ? new Map<string, Task>() : await readTasks(tasksPath);
         const evaluator = createEvaluator({ preset: options.preset as PresetName });
-        rmSync(options.out, { force: true });
-        const writer = createJsonlWriter(options.out);
-        const reports: {
-          report: EvaluationReport;
-          decision: SelectionDecision;
-          label: boolean | null;
-        }[] = [];
-        try {
-          for (const group of groups.values()) {
-            const task = group[0]!.task;
-            const { reports: groupReports, decisions } = await evaluator.evaluateGroup({
-              task,
-              candidates: group.map((item) => item.trajectory),
-              ...(group.every((item) => item.text !== undefined)
-                ? { texts: group.map((item) => item.text!) }
-                : {}),
-            });
-            groupReports.forEach((report, index) => {
-              const item = group[index]!;
-              const decision = decisions[index]!;
-              reports.push({ report, decision, label: item.label });
-              writer.write({
-                trajectoryId: report.trajectoryId,
-                taskId: task.id,
-                ...(item.trajectory.provenance.model === undefined
-                  ? {}
-                  : { model: item.trajectory.provenance.model }),
-                correct: report.correct,
-                ...(item.label === null ? {} : { label: item.label }),
-                quality: report.quality,
-                ...partsOf(report),
-                action: decision.action,
-                reason: decision.reason,
-                dimensions: report.dimensions,
-                diagnostics: report.diagnostics,
-              });
-            });
+        const all: RecordInputStats[] = [];
+        for (const file of resolved.files) {
+          const out = outputFor(resolved, file, options.out);
+          const stats = newStats(file.path);
+          // Candidates for the same query are scored together (length reference, selection).
+          const groups = new Map<string, Item[]>();
+          for await (const record of readRecords(
+            {
+              path: file.path,
+              from: options.from,
+              strict: options.strict ?? false,
+              rejectsPath: `${out}.rejects.jsonl`,
+              skipUnknown: resolved.runDir !== null,
+            },
+            stats,
+          )) {
+            for (const item of itemsOf(record, tasks)) {
+              const group = groups.get(item.task.id);
+              if (group === undefined) groups.set(item.task.id, [item]);
+              else group.push(item);
+            }
           }
-        } finally {
-          writer.close();
+          if (stats.kind === null && resolved.runDir !== null) {
+            println(
+              io.stderr,
+              `autotraj evaluate: skipped ${file.path} (not a record autotraj reads)`,
+            );
+            continue;
+          }
+          if (stats.kind !== null && !holdsTrajectories(stats.kind))
+            throw new CliError({
+              message: `${file.path} holds ${describeKind(stats.kind)}; nothing to evaluate${stats.kind === 'tasks' ? ' (pass a task file as --tasks)' : ''}`,
+            });
+          all.push(stats);
+          if (resolved.runDir !== null) println(io.stdout, `\n== ${describeInput(stats)}`);
+          const rows = await evaluateFile(groups, evaluator, out);
+          println(io.stdout, formatTable(rows, [`preset ${evaluator.preset}`, 'value']));
+          println(io.stdout, `wrote ${out}`);
+          reportRejects(io, stats, 'evaluate');
         }
-
-        const labelled = reports.filter((r) => r.label !== null && r.report.correct !== null);
-        const agree = labelled.filter((r) => r.label === r.report.correct).length;
-        const count = (action: string) =>
-          reports.filter((r) => r.decision.action === action).length;
-        const dimensionNames = [
-          ...new Set(reports.flatMap((r) => Object.keys(r.report.dimensions))),
-        ];
-        const rows: (string | number)[][] = [
-          ['trajectories', reports.length],
-          ['queries', groups.size],
-          ['correct', reports.filter((r) => r.report.correct === true).length],
-          ['wrong', reports.filter((r) => r.report.correct === false).length],
-          ['no gold', reports.filter((r) => r.report.correct === null).length],
-        ];
-        if (labelled.length > 0)
-          rows.push([
-            'agreement with labels',
-            `${agree}/${labelled.length} (${((100 * agree) / labelled.length).toFixed(2)}%)`,
-          ]);
-        rows.push(
-          ['keep', count('keep')],
-          ['repair', count('repair')],
-          ['discard', count('discard')],
-        );
-        rows.push(['quality (mean)', mean(reports.map((r) => r.report.quality))]);
-        for (const name of dimensionNames) {
-          rows.push([
-            `  ${name}`,
-            mean(
-              reports.flatMap((r) =>
-                r.report.dimensions[name] ? [r.report.dimensions[name]!.score] : [],
-              ),
-            ),
-          ]);
-        }
-        const withDiagnostic = (code: string) =>
-          reports.filter((r) => r.report.diagnostics.some((d) => d.code === code)).length;
-        if (dimensionNames.includes('consistency')) {
-          rows.push([
-            'wrong calculator results',
-            withDiagnostic('consistency/calculator-mismatch'),
-          ]);
-          rows.push([
-            'unverifiable calculator annotations',
-            withDiagnostic('consistency/calculator-unverifiable'),
-          ]);
-        }
-        println(io.stdout, formatTable(rows, [`preset ${evaluator.preset}`, 'value']));
-        println(io.stdout, `wrote ${options.out}`);
+        failIfAllRejected(all);
       });
   },
 };

@@ -1,13 +1,25 @@
+import { basename } from 'node:path';
 import type { ParseIssue, Trajectory } from '@autotraj/trajectory';
+import { resolveInput } from '../input/input-files.js';
+import {
+  failIfAllRejected,
+  newStats,
+  type RecordInputStats,
+  readTrajectoryInput,
+  reportRejects,
+} from '../input/read-records.js';
+import { describeKind } from '../input/record-kinds.js';
 import { formatTable, println } from '../io.js';
-import { readTrajectoryInput, type TrajectoryInputStats } from '../read-input.js';
 import type { CliCommand } from './command.js';
 
 /** Aggregate statistics over a trajectory file, as `inspect` prints them. */
 export interface InspectSummary {
   file: string;
+  /** The record kind or layout detected (or given with --from). */
   format: string | null;
   lines: number;
+  /** Lines read into records (lines minus rejected). */
+  records: number;
   rejected: number;
   rejectsPath: string | null;
   trajectories: number;
@@ -38,6 +50,7 @@ export function summarize(
     file: base.file,
     format: null,
     lines: 0,
+    records: 0,
     rejected: 0,
     rejectsPath: null,
     trajectories: 0,
@@ -93,8 +106,12 @@ function addToSummary(
 export function formatSummary(summary: InspectSummary): string {
   const rows: (string | number)[][] = [
     ['file', summary.file],
-    ['format', summary.format ?? '-'],
-    ['records read', String(summary.lines)],
+    [
+      'format',
+      summary.format === null ? '-' : `${summary.format}: ${describeKind(summary.format)}`,
+    ],
+    ['lines', String(summary.lines)],
+    ['records read', String(summary.records)],
     ['lines rejected', String(summary.rejected)],
     ['trajectories', String(summary.trajectories)],
     [
@@ -154,29 +171,68 @@ export const inspectCommand: CliCommand = {
     program
       .command('inspect')
       .description(
-        'summarise a trajectory file: counts, tool-call statistics, answers, labels, errors',
+        'summarise trajectory files or a run directory: counts, tool-call statistics, answers, labels, errors',
       )
-      .argument('<file>', 'JSONL file (trajectories, GSM8K, ToRA, chat messages or text records)')
-      .option('--from <format>', 'input format (default: detect from the first record)', 'auto')
-      .option('--json', 'print the summary as JSON')
+      .argument(
+        '<file>',
+        'JSONL file (anything autotraj writes: candidates, SFT, pairs, hard cases, rollouts, eval results; or trajectories, GSM8K, ToRA, chat, text records, tasks) or a run directory',
+      )
+      .option('--from <format>', 'input kind (default: detect from the first record)', 'auto')
+      .option('--json', 'print the summary as JSON (an array for a run directory)')
       .option('--strict', 'stop at the first bad line')
-      .option('--rejects <file>', 'where bad lines go (default: <file>.rejects.jsonl)')
+      .option(
+        '--rejects <file>',
+        'where bad lines go (default: ./<file>.rejects.jsonl in the current directory, never inside the input)',
+      )
       .action(async (file: string, options: InspectOptions) => {
-        const rejectsPath = options.rejects ?? `${file}.rejects.jsonl`;
-        const stats: TrajectoryInputStats = { format: null, lines: 0, rejected: 0 };
-        const summary = summarize([], { file });
-        for await (const item of readTrajectoryInput(
-          { path: file, from: options.from, strict: options.strict ?? false, rejectsPath },
-          stats,
-        )) {
-          addToSummary(summary, item.trajectory, item.isCorrect, item.issues);
+        const input = resolveInput(file);
+        const summaries: InspectSummary[] = [];
+        const all: RecordInputStats[] = [];
+        for (const entry of input.files) {
+          // Rejects go to the current directory (or --rejects), not into the data being inspected.
+          const rejectsPath =
+            options.rejects === undefined
+              ? `${input.runDir === null ? basename(entry.path) : `${basename(input.runDir)}-${entry.name.replaceAll('/', '-')}`}.rejects.jsonl`
+              : input.runDir === null
+                ? options.rejects
+                : `${options.rejects}.${entry.name.replaceAll('/', '-')}`;
+          const stats = newStats(entry.path);
+          const summary = summarize([], { file: entry.path });
+          for await (const item of readTrajectoryInput(
+            {
+              path: entry.path,
+              from: options.from,
+              strict: options.strict ?? false,
+              rejectsPath,
+              skipUnknown: input.runDir !== null,
+            },
+            stats,
+          )) {
+            addToSummary(summary, item.trajectory, item.isCorrect, item.issues);
+          }
+          if (stats.kind === null && input.runDir !== null) {
+            println(
+              io.stderr,
+              `autotraj inspect: skipped ${entry.path} (not a record autotraj reads)`,
+            );
+            continue;
+          }
+          summary.format = stats.kind;
+          summary.lines = stats.lines;
+          summary.records = stats.records;
+          summary.rejected = stats.rejected;
+          summary.rejectsPath = stats.rejectsPath;
+          summaries.push(summary);
+          all.push(stats);
         }
-        summary.format = stats.format;
-        summary.lines = stats.lines;
-        summary.rejected = stats.rejected;
-        summary.rejectsPath = stats.rejected > 0 ? rejectsPath : null;
-        if (options.json) println(io.stdout, JSON.stringify(summary, null, 2));
-        else println(io.stdout, formatSummary(summary));
+        if (options.json)
+          println(
+            io.stdout,
+            JSON.stringify(input.runDir === null ? summaries[0] : summaries, null, 2),
+          );
+        else println(io.stdout, summaries.map(formatSummary).join('\n\n'));
+        for (const stats of all) reportRejects(io, stats, 'inspect');
+        failIfAllRejected(all);
       });
   },
 };

@@ -95,7 +95,18 @@ describe('autotraj reward', () => {
   it('names the file and line of a bad input line', async () => {
     const input = join(dir, 'bad.jsonl');
     writeFileSync(input, `${JSON.stringify(lines[0])}\n{"response": 3, "gold": "1"}\n`);
-    const result = await run(['reward', input, '--out', join(dir, 'bad-out.jsonl')]);
+    // Lenient (the default): the good line is rewarded, the bad one goes to a rejects file
+    // beside the output, and the summary says so.
+    const out = join(dir, 'bad-out.jsonl');
+    const lenient = await run(['reward', input, '--out', out]);
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(lenient.stderr).toContain(`1 of 2 lines of ${input} rejected -> ${out}.rejects.jsonl`);
+    const reject = JSON.parse(readFileSync(`${out}.rejects.jsonl`, 'utf8'));
+    expect(reject).toMatchObject({ line: 2 });
+    expect(reject.message).toMatch(/response/);
+    // --strict stops at it, naming the place.
+    const result = await run(['reward', input, '--out', out, '--strict']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/bad\.jsonl.*2|line 2/);
     expect(result.stderr).toMatch(/response/);

@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readTasksJsonl } from '@autotraj/generation';
 import {
   createPresetReward,
   openRewardModel,
@@ -8,27 +10,46 @@ import {
   type TrajectoryScorer,
   trajectoryFromPolicyText,
 } from '@autotraj/rl';
-import { createJsonlWriter, readJsonl } from '@autotraj/trajectory';
-import { z } from 'zod';
+import { createJsonlWriter, type JsonValue, type Task } from '@autotraj/trajectory';
+import type { z } from 'zod';
+import { CliError } from '../cli-error.js';
+import { outputFor, resolveInput, runTasksFile } from '../input/input-files.js';
+import {
+  checkFrom,
+  describeInput,
+  failIfAllRejected,
+  newStats,
+  type RecordInputStats,
+  readRecords,
+  reportRejects,
+} from '../input/read-records.js';
+import { describeKind, inputKinds, type rewardLineSchema } from '../input/record-kinds.js';
 import { formatTable, println } from '../io.js';
 import { choiceOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
-/** One line to reward: the policy's response, its gold answer(s), data source and RM score. */
-const rewardLineSchema = z.object({
-  id: z.string().optional(),
-  response: z.string(),
-  gold: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
-  dataSource: z.string().default('unknown'),
-  question: z.string().optional(),
-  /** The trajectory RM's score; without it (and without --rm) there is no RM term. */
-  rmScore: z.number().optional(),
-});
+type RewardLine = z.infer<typeof rewardLineSchema>;
 
 interface RewardOptions {
   preset: RewardPresetName;
   out: string;
   rm?: string;
+  from: string;
+  tasks?: string;
+  strict?: boolean;
+}
+
+/** What one output line stands for: its id fields plus the item the reward is computed on. */
+interface Pending {
+  key: Record<string, JsonValue>;
+  item: RewardItem;
+}
+
+function goldOf(trajectory: RewardItem['trajectory'], task: Task | undefined): string[] {
+  if (task !== undefined) return task.goldAnswers;
+  const gold = trajectory.metadata.goldAnswers ?? trajectory.metadata.gold;
+  if (typeof gold === 'string') return [gold];
+  return Array.isArray(gold) ? gold.filter((g): g is string => typeof g === 'string') : [];
 }
 
 export const rewardCommand: CliCommand = {
@@ -36,10 +57,16 @@ export const rewardCommand: CliCommand = {
     program
       .command('reward')
       .description(
-        'compute RL rewards offline, without a server: one output line per input line with the total and its components',
+        'compute RL rewards offline, without a server: one output line per response or trajectory with the total and its components',
       )
-      .argument('<in.jsonl>', 'lines of {response, gold, dataSource, rmScore?, question?, id?}')
-      .requiredOption('--out <out.jsonl>', 'rewards JSONL, one line per input line (overwritten)')
+      .argument(
+        '<in.jsonl>',
+        'lines of {response, gold, dataSource, rmScore?, question?, id?}, or any trajectory records autotraj reads (gold answers from --tasks), or a run directory',
+      )
+      .requiredOption(
+        '--out <out.jsonl>',
+        'rewards JSONL (overwritten); for a run directory, a directory with one file per input file',
+      )
       .option(
         '--preset <name>',
         "paper (the paper's compute_score exactly) or autotraj (tool budget, math equivalence)",
@@ -47,73 +74,153 @@ export const rewardCommand: CliCommand = {
         'paper',
       )
       .option('--rm <model.onnx>', 'score lines without an rmScore with this reward model')
+      .option('--from <format>', `input kind: auto or one of ${inputKinds.join(', ')}`, 'auto')
+      .option(
+        '--tasks <file>',
+        "gold answers by taskId for trajectory records (default: the tasks file in the run's synthesis manifest)",
+      )
+      .option('--strict', 'stop at the first bad line')
       .action(async (input: string, options: RewardOptions) => {
+        checkFrom(options.from);
+        const resolved = resolveInput(input);
+        const tasksPath = options.tasks ?? runTasksFile(input);
+        const tasks = new Map<string, Task>();
+        if (tasksPath !== null) {
+          if (options.tasks === undefined)
+            println(
+              io.stderr,
+              `autotraj reward: gold answers from ${tasksPath} (the run's manifest)`,
+            );
+          for await (const task of readTasksJsonl(tasksPath)) tasks.set(task.id, task);
+        }
         const scorer: TrajectoryScorer | null =
           options.rm === undefined ? null : await openRewardModel({ path: options.rm });
         const reward = createPresetReward(options.preset, { trajectoryModel: scorer });
-        rmSync(options.out, { force: true });
-        const writer = createJsonlWriter(options.out);
-        let lines = 0;
-        let sum = 0;
-        let badFormat = 0;
+        const all: RecordInputStats[] = [];
         try {
-          // Lines are scored in batches so the RM sees many at once.
-          let batch: Array<{ line: number; value: z.infer<typeof rewardLineSchema> }> = [];
-          const flush = async () => {
-            const items: RewardItem[] = batch.map(({ line, value }) => ({
-              trajectory: trajectoryFromPolicyText(value.response, {
-                id: value.id ?? `line-${line}`,
-                ...(value.question === undefined ? {} : { question: value.question }),
-              }),
-              text: value.response,
-              goldAnswers: (Array.isArray(value.gold) ? value.gold : [value.gold]).map(String),
-              dataSource: value.dataSource,
-              ...(value.question === undefined ? {} : { question: value.question }),
-              ...(value.rmScore === undefined ? {} : { trajectoryModelScore: value.rmScore }),
-            }));
-            const results = await reward.scoreDetailed!(items);
-            results.forEach((result, k) => {
-              const { line, value } = batch[k]!;
-              const formatOk = result.formatReason === null;
-              if (!formatOk) badFormat++;
-              sum += result.total;
-              writer.write({
-                ...(value.id === undefined ? { line } : { id: value.id }),
-                preset: options.preset,
-                total: result.total,
-                formatOk,
-                formatReason: result.formatReason,
-                answer: result.answer,
-                outcome: result.components.outcome ?? 0,
-                rmScore: result.components.trajectoryModel ?? null,
-                rmBonus: result.components.trajectoryModelBonus ?? 0,
-                components: result.components,
-              });
-            });
-            lines += batch.length;
-            batch = [];
-          };
-          for await (const { value, line } of readJsonl(input, { schema: rewardLineSchema })) {
-            batch.push({ line, value });
-            if (batch.length >= 256) await flush();
-          }
-          await flush();
-        } finally {
-          writer.close();
-          await scorer?.close();
-        }
-        println(
-          io.stdout,
-          formatTable(
-            [
+          for (const file of resolved.files) {
+            const out = outputFor(resolved, file, options.out);
+            const stats = newStats(file.path);
+            rmSync(out, { force: true });
+            mkdirSync(dirname(out), { recursive: true });
+            const writer = createJsonlWriter(out);
+            let lines = 0;
+            let sum = 0;
+            let badFormat = 0;
+            let noGold = 0;
+            try {
+              // Items are scored in batches so the RM sees many at once.
+              let batch: Pending[] = [];
+              const flush = async () => {
+                const results = await reward.scoreDetailed!(batch.map((p) => p.item));
+                results.forEach((result, k) => {
+                  const { key } = batch[k]!;
+                  const formatOk = result.formatReason === null;
+                  if (!formatOk) badFormat++;
+                  sum += result.total;
+                  writer.write({
+                    ...key,
+                    preset: options.preset,
+                    total: result.total,
+                    formatOk,
+                    formatReason: result.formatReason,
+                    answer: result.answer,
+                    outcome: result.components.outcome ?? 0,
+                    rmScore: result.components.trajectoryModel ?? null,
+                    rmBonus: result.components.trajectoryModelBonus ?? 0,
+                    components: result.components,
+                  });
+                });
+                lines += batch.length;
+                batch = [];
+              };
+              for await (const record of readRecords(
+                {
+                  path: file.path,
+                  from: options.from,
+                  strict: options.strict ?? false,
+                  rejectsPath: `${out}.rejects.jsonl`,
+                  skipUnknown: resolved.runDir !== null,
+                },
+                stats,
+              )) {
+                if (record.kind === 'reward-lines') {
+                  const value = record.value as RewardLine;
+                  batch.push({
+                    key: value.id === undefined ? { line: record.line } : { id: value.id },
+                    item: {
+                      trajectory: trajectoryFromPolicyText(value.response, {
+                        id: value.id ?? `line-${record.line}`,
+                        ...(value.question === undefined ? {} : { question: value.question }),
+                      }),
+                      text: value.response,
+                      goldAnswers: (Array.isArray(value.gold) ? value.gold : [value.gold]).map(
+                        String,
+                      ),
+                      dataSource: value.dataSource ?? 'unknown',
+                      ...(value.question === undefined ? {} : { question: value.question }),
+                      ...(value.rmScore === undefined
+                        ? {}
+                        : { trajectoryModelScore: value.rmScore }),
+                    },
+                  });
+                } else if (record.trajectories.length === 0) {
+                  throw new CliError({
+                    message: `${file.path} holds ${describeKind(record.kind)}; nothing to reward`,
+                  });
+                }
+                for (const t of record.trajectories) {
+                  const task = t.task ?? record.task ?? tasks.get(t.trajectory.taskId);
+                  const goldAnswers = goldOf(t.trajectory, task ?? undefined);
+                  if (goldAnswers.length === 0) noGold++;
+                  const dataSource =
+                    task?.dataSource ??
+                    (typeof record.value.metadata === 'object' &&
+                    record.value.metadata !== null &&
+                    typeof (record.value.metadata as Record<string, unknown>).dataSource ===
+                      'string'
+                      ? ((record.value.metadata as Record<string, unknown>).dataSource as string)
+                      : 'unknown');
+                  batch.push({
+                    key: {
+                      ...(typeof record.value.id === 'string' ? { id: record.value.id } : {}),
+                      line: record.line,
+                      ...(t.role === null ? {} : { role: t.role }),
+                      trajectoryId: t.trajectory.id,
+                    },
+                    item: { trajectory: t.trajectory, goldAnswers, dataSource },
+                  });
+                }
+                if (batch.length >= 256) await flush();
+              }
+              await flush();
+            } finally {
+              writer.close();
+            }
+            if (stats.kind === null && resolved.runDir !== null) {
+              rmSync(out, { force: true });
+              println(
+                io.stderr,
+                `autotraj reward: skipped ${file.path} (not a record autotraj reads)`,
+              );
+              continue;
+            }
+            all.push(stats);
+            if (resolved.runDir !== null) println(io.stdout, `\n== ${describeInput(stats)}`);
+            const rows: (string | number)[][] = [
               ['lines', lines],
               ['format violations', badFormat],
               ['mean reward', lines === 0 ? '-' : (sum / lines).toFixed(4)],
-            ],
-            [`preset ${options.preset}`, 'value'],
-          ),
-        );
-        println(io.stdout, `wrote ${options.out}`);
+            ];
+            if (noGold > 0) rows.push(['without gold answers (outcome 0)', noGold]);
+            println(io.stdout, formatTable(rows, [`preset ${options.preset}`, 'value']));
+            println(io.stdout, `wrote ${out}`);
+            reportRejects(io, stats, 'reward');
+          }
+        } finally {
+          await scorer?.close();
+        }
+        failIfAllRejected(all);
       });
   },
 };

@@ -1,18 +1,23 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createOnnxScorer } from '@autotraj/reward-model';
 import {
   createJsonlWriter,
-  detectRecordFormat,
   isTextFormat,
-  isTrajectoryRecordFormat,
-  readJsonl,
-  recordToTrajectories,
   type Trajectory,
-  type TrajectoryRecordFormat,
   textFormats,
-  trajectoryRecordFormats,
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
+import { outputFor, resolveInput } from '../input/input-files.js';
+import {
+  checkFrom,
+  failIfAllRejected,
+  newStats,
+  type RecordInputStats,
+  readRecords,
+  reportRejects,
+} from '../input/read-records.js';
+import { describeKind, holdsTrajectories, inputKinds } from '../input/record-kinds.js';
 import { println } from '../io.js';
 import { integerOption } from '../options.js';
 import type { CliCommand } from './command.js';
@@ -24,11 +29,14 @@ interface ScoreOptions {
   format?: string;
   batchSize: number;
   threads?: number;
+  strict?: boolean;
 }
 
 interface Pending {
   record: Record<string, unknown>;
   trajectories: Trajectory[];
+  /** The record field of each trajectory (`chosen`, `rejected`, ...), null for bare layouts. */
+  roles: Array<string | null>;
 }
 
 export const scoreCommand: CliCommand = {
@@ -40,15 +48,14 @@ export const scoreCommand: CliCommand = {
       )
       .argument(
         '<input>',
-        'JSONL: trajectories, TRL prompt/completion rows, or any layout `convert` reads',
+        'JSONL of anything autotraj writes (candidates, SFT, pairs, hard cases, rollouts, eval results) or any layout `convert` reads; or a run directory',
       )
       .requiredOption('--model <file>', 'model.onnx written by `autotraj train-rm`')
-      .requiredOption('--out <file>', 'scored JSONL (overwritten)')
-      .option(
-        '--from <format>',
-        `input layout: auto or one of ${trajectoryRecordFormats.join(', ')}`,
-        'auto',
+      .requiredOption(
+        '--out <file>',
+        'scored JSONL (overwritten); for a run directory, a directory with one scored file per input file',
       )
+      .option('--from <format>', `input kind: auto or one of ${inputKinds.join(', ')}`, 'auto')
       .option(
         '--format <format>',
         'text format of completion records (tags, markdown-tir, gsm8k-calculator); same as --from <format>',
@@ -60,6 +67,7 @@ export const scoreCommand: CliCommand = {
         512,
       )
       .option('--threads <n>', 'onnxruntime intra-op threads', integerOption('--threads'))
+      .option('--strict', 'stop at the first bad line')
       .action(async (input: string, options: ScoreOptions) => {
         if (options.format !== undefined) {
           if (!isTextFormat(options.format)) {
@@ -73,68 +81,93 @@ export const scoreCommand: CliCommand = {
           }
           options.from = options.format;
         }
-        if (options.from !== 'auto' && !isTrajectoryRecordFormat(options.from)) {
-          throw new CliError({
-            message: `unknown --from "${options.from}"; expected auto or one of ${trajectoryRecordFormats.join(', ')}`,
-            exitCode: 2,
-          });
-        }
+        checkFrom(options.from);
+        const resolved = resolveInput(input);
         const { batchSize } = options;
         const scorer = await createOnnxScorer({
           path: options.model,
           ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
         });
-        let format: TrajectoryRecordFormat | 'auto' = options.from as
-          | TrajectoryRecordFormat
-          | 'auto';
-        rmSync(options.out, { force: true });
-        const writer = createJsonlWriter(options.out);
-        let lines = 0;
-        let scored = 0;
-        let pending: Pending[] = [];
-        const flush = async () => {
-          const items = pending.flatMap((p) =>
-            p.trajectories.map((trajectory) => ({ trajectory })),
-          );
-          const scores = items.length === 0 ? new Float32Array(0) : await scorer.score(items);
-          let k = 0;
-          for (const { record, trajectories } of pending) {
-            const values = trajectories.map(() => scores[k++]!);
-            // One trajectory per line gets `score`; multi-solution lines (GSM8K solutions) get `scores`.
-            writer.write(
-              values.length === 1 ? { ...record, score: values[0] } : { ...record, scores: values },
-            );
-          }
-          scored += items.length;
-          pending = [];
-        };
+        const all: RecordInputStats[] = [];
         try {
-          for await (const { value, line } of readJsonl(input)) {
-            lines++;
-            if (format === 'auto') {
-              const detected = detectRecordFormat(value);
-              if (detected === null) {
-                throw new CliError({
-                  message: `${input}, line ${line}: cannot tell the record format; pass --from (one of ${trajectoryRecordFormats.join(', ')})`,
-                });
+          for (const file of resolved.files) {
+            const out = outputFor(resolved, file, options.out);
+            const stats = newStats(file.path);
+            rmSync(out, { force: true });
+            mkdirSync(dirname(out), { recursive: true });
+            const writer = createJsonlWriter(out);
+            let scored = 0;
+            let pending: Pending[] = [];
+            const flush = async () => {
+              const items = pending.flatMap((p) =>
+                p.trajectories.map((trajectory) => ({ trajectory })),
+              );
+              const scores = items.length === 0 ? new Float32Array(0) : await scorer.score(items);
+              let k = 0;
+              for (const { record, trajectories, roles } of pending) {
+                const values = trajectories.map(() => scores[k++]!);
+                // One trajectory per line gets `score`; records holding several get `scores`,
+                // keyed by field (`{ chosen, rejected }`) or in order (GSM8K model solutions).
+                writer.write(
+                  values.length === 1
+                    ? { ...record, score: values[0] }
+                    : roles.every((r) => r !== null)
+                      ? {
+                          ...record,
+                          scores: Object.fromEntries(roles.map((r, i) => [r, values[i]])),
+                        }
+                      : { ...record, scores: values },
+                );
               }
-              format = detected;
+              scored += items.length;
+              pending = [];
+            };
+            try {
+              for await (const record of readRecords(
+                {
+                  path: file.path,
+                  from: options.from,
+                  strict: options.strict ?? false,
+                  rejectsPath: `${out}.rejects.jsonl`,
+                  skipUnknown: resolved.runDir !== null,
+                },
+                stats,
+              )) {
+                if (!holdsTrajectories(record.kind))
+                  throw new CliError({
+                    message: `${file.path} holds ${describeKind(record.kind)}; nothing to score`,
+                  });
+                pending.push({
+                  record: record.value,
+                  trajectories: record.trajectories.map((t) => t.trajectory),
+                  roles: record.trajectories.map((t) => t.role),
+                });
+                if (pending.reduce((n, p) => n + p.trajectories.length, 0) >= batchSize)
+                  await flush();
+              }
+              await flush();
+            } finally {
+              writer.close();
             }
-            const trajectories = recordToTrajectories(format, value, { file: input, line }).map(
-              (s) => s.trajectory,
+            if (stats.kind === null && resolved.runDir !== null) {
+              rmSync(out, { force: true });
+              println(
+                io.stderr,
+                `autotraj score: skipped ${file.path} (not a record autotraj reads)`,
+              );
+              continue;
+            }
+            all.push(stats);
+            println(
+              io.stderr,
+              `scored ${scored} trajectories from ${stats.records} records of ${file.path} (${stats.kind}) -> ${out}`,
             );
-            pending.push({ record: value as Record<string, unknown>, trajectories });
-            if (pending.reduce((n, p) => n + p.trajectories.length, 0) >= batchSize) await flush();
+            reportRejects(io, stats, 'score');
           }
-          await flush();
         } finally {
-          writer.close();
           await scorer.close();
         }
-        println(
-          io.stderr,
-          `scored ${scored} trajectories from ${lines} lines (${format}) -> ${options.out}`,
-        );
+        failIfAllRejected(all);
       });
   },
 };

@@ -59,7 +59,7 @@ describe('autotraj train-rm and score', () => {
       scored,
     ]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/scored 60 trajectories from 60 lines \(trajectory\)/);
+    expect(result.stderr).toMatch(/scored 60 trajectories from 60 records of \S+ \(trajectory\)/);
     const lines = readLines(scored);
     expect(lines).toHaveLength(60);
     expect(lines[0].id).toBe(pairs[0]!.chosen.id);
