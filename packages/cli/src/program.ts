@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { CassetteMissError } from '@autotraj/generation';
 import { AutoTrajError } from '@autotraj/trajectory';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { commands } from './commands/index.js';
 import { type CliIo, processIo } from './io.js';
+
+/** This package's version, from its package.json (the same file in the source and the build). */
+export function cliVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version: string };
+  return manifest.version;
+}
 
 /** The `autotraj` program with every command registered. */
 export function createProgram(io: CliIo = processIo): Command {
@@ -10,6 +20,7 @@ export function createProgram(io: CliIo = processIo): Command {
     .description(
       'Turn LLM tool-use trajectories into training signal: convert, inspect, evaluate, repair, score, train.',
     )
+    .version(cliVersion(), '-V, --version', 'print the autotraj version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -31,6 +42,12 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo = processIo)
     if (CliError.isInstance(error)) {
       io.stderr.write(`autotraj: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (CassetteMissError.isInstance(error)) {
+      io.stderr.write(
+        `autotraj: ${error.message}\nautotraj: to add the response, run the same command with a live --model and --record ${error.cassette}; or --replay the cassette this run was recorded with\n`,
+      );
+      return 1;
     }
     if (AutoTrajError.isInstance(error)) {
       io.stderr.write(`autotraj: ${error.message}\n`);

@@ -1,14 +1,17 @@
+import { readFileSync } from 'node:fs';
 import {
   type AdvantageEstimator,
   type RewardPresetName,
   type RolloutSummary,
   rewardPresetNames,
 } from '@autotraj/rl';
+import type { RolloutRecord } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
-import { formatTable, println } from '../io.js';
+import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
 import { choiceOption, integerOption, listOption, numberOption } from '../options.js';
 import { ADVANTAGE_ESTIMATORS, runRolloutStage } from '../pipeline/rollout-stage.js';
+import { createProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
 
 interface RolloutOptions extends ModelFlags {
@@ -39,6 +42,36 @@ export function rolloutTable(summary: RolloutSummary): string {
     ['reward batches', summary.rewardBatches],
     ['seconds', Number((summary.durationMs / 1000).toFixed(1))],
   ]);
+}
+
+/** Prompts a rollout run will take (an upper bound when it resumes); null when unreadable. */
+function promptCount(path: string, limit: number | undefined): number | null {
+  try {
+    const n = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '').length;
+    return limit === undefined ? n : Math.min(n, limit);
+  } catch {
+    return null;
+  }
+}
+
+/** A progress bar over rollout groups (rate, ETA) with the last group's rewards; TTY only. */
+export function rolloutProgress(
+  io: CliIo,
+  total: number | null,
+): ((records: RolloutRecord[]) => void) & { finish(): void } {
+  const bar = createProgressBar(io, { unit: 'groups', total });
+  let done = 0;
+  const onGroup = (records: RolloutRecord[]) => {
+    done++;
+    bar.update(
+      done,
+      `${records[0]!.groupId}: ${records.map((r) => r.reward.total.toFixed(2)).join(' ')}`,
+    );
+    if (done === total) bar.finish();
+  };
+  return Object.assign(onGroup, { finish: () => bar.finish() });
 }
 
 export const rolloutCommand: CliCommand = {
@@ -118,12 +151,7 @@ export const rolloutCommand: CliCommand = {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         runTag: options.runTag,
-        onGroup: (records) => {
-          if (io.interactive)
-            io.stderr.write(
-              `\r${records[0]!.groupId}: ${records.map((r) => r.reward.total.toFixed(2)).join(' ')}   `,
-            );
-        },
+        onGroup: rolloutProgress(io, promptCount(options.prompts, options.limit)),
       });
       println(io.stdout, rolloutTable(summary));
       println(io.stdout, `wrote ${summary.path}`);

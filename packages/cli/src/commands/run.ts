@@ -5,7 +5,7 @@ import { integerOption, numberOption } from '../options.js';
 import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';
-import { rolloutTable } from './rollout.js';
+import { rolloutProgress, rolloutTable } from './rollout.js';
 import { progressPrinter, synthesisSummaryTable } from './synthesize.js';
 import { rewardModelTable } from './train-rm.js';
 
@@ -75,6 +75,7 @@ export const runCommand: CliCommand = {
       )
       .action(async (flags: RunFlags) => {
         const synthesisProgress = progressPrinter(io, false);
+        const rolloutBar = rolloutProgress(io, null);
         const result = await runPipeline({
           outDir: flags.out,
           ...(flags.tasks === undefined ? {} : { tasks: flags.tasks }),
@@ -123,12 +124,10 @@ export const runCommand: CliCommand = {
                 println(io.stdout, rewardModelTable(event.result));
                 break;
               case 'rollout-group':
-                if (io.interactive)
-                  io.stderr.write(
-                    `\r${event.records[0]!.groupId}: ${event.records.map((r) => r.reward.total.toFixed(2)).join(' ')}   `,
-                  );
+                rolloutBar(event.records);
                 break;
               case 'rollout-done':
+                rolloutBar.finish();
                 println(io.stdout, rolloutTable(event.summary));
                 println(io.stdout, `wrote ${event.summary.path}`);
                 for (const error of event.summary.errors)

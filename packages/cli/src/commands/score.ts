@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createOnnxScorer } from '@autotraj/reward-model';
 import {
@@ -20,6 +20,7 @@ import {
 import { describeKind, holdsTrajectories, inputKinds } from '../input/record-kinds.js';
 import { println } from '../io.js';
 import { integerOption } from '../options.js';
+import { createProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
 
 interface ScoreOptions {
@@ -37,6 +38,12 @@ interface Pending {
   trajectories: Trajectory[];
   /** The record field of each trajectory (`chosen`, `rejected`, ...), null for bare layouts. */
   roles: Array<string | null>;
+}
+
+function countLines(path: string): number {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '').length;
 }
 
 export const scoreCommand: CliCommand = {
@@ -98,6 +105,10 @@ export const scoreCommand: CliCommand = {
             const writer = createJsonlWriter(out);
             let scored = 0;
             let pending: Pending[] = [];
+            const bar = createProgressBar(io, {
+              unit: 'records',
+              total: io.interactive ? countLines(file.path) : null,
+            });
             const flush = async () => {
               const items = pending.flatMap((p) =>
                 p.trajectories.map((trajectory) => ({ trajectory })),
@@ -121,6 +132,7 @@ export const scoreCommand: CliCommand = {
               }
               scored += items.length;
               pending = [];
+              bar.update(stats.records + stats.rejected, `${scored} trajectories scored`);
             };
             try {
               for await (const record of readRecords(
@@ -147,6 +159,7 @@ export const scoreCommand: CliCommand = {
               }
               await flush();
             } finally {
+              bar.finish();
               writer.close();
             }
             if (stats.kind === null && resolved.runDir !== null) {

@@ -12,6 +12,7 @@ import {
 } from '../model-options.js';
 import { choiceOption, integerOption, numberOption } from '../options.js';
 import { runSynthesisStage } from '../pipeline/synthesis-stage.js';
+import { createProgressBar, type ProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
 
 interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
@@ -33,8 +34,11 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
 /** Progress on stderr: a redrawn bar on a terminal, one line per finished task otherwise. */
 export function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEvent) => void {
   let retries = 0;
+  let bar: ProgressBar | null = null;
   return (event) => {
     if (event.type === 'retry') retries++;
+    if (event.type === 'start' && io.interactive && !json)
+      bar = createProgressBar(io, { unit: 'tasks', total: event.total, resumed: event.resumed });
     if (event.type !== 'task-done' && event.type !== 'task-failed') return;
     const total = event.total ?? 0;
     const finished = event.done + event.failed;
@@ -42,13 +46,9 @@ export function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEven
       event.type === 'task-done'
         ? `kept ${event.counts.kept}  repaired ${event.counts.repairAccepted}  hard ${event.counts.hard}  failed ${event.failed}  retries ${retries}`
         : `failed ${event.taskId}: ${event.reason}`;
-    if (io.interactive && !json) {
-      const width = 24;
-      const filled = total > 0 ? Math.round((finished / total) * width) : 0;
-      io.stderr.write(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${total} tasks  ${tail}\x1b[K`,
-      );
-      if (finished === total) io.stderr.write('\n');
+    if (bar !== null) {
+      bar.update(finished, tail);
+      if (finished === total) bar.finish();
     } else {
       println(io.stderr, `synthesize: ${finished}/${total} tasks  ${tail}`);
     }
