@@ -19,7 +19,7 @@ const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
   .split('\n')
   .slice(0, 6)
   .map((line) => JSON.parse(line) as Gsm8kProblem);
-const tasks = problems.map((p, index) => gsm8kTask(p, { index }));
+const tasks = problems.map((p, index) => gsm8kTask({ ...p }, { index }));
 
 let tmp: string;
 let emptyCassette: string;
