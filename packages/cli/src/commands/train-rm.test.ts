@@ -85,7 +85,9 @@ describe('autotraj train-rm and score', () => {
       scoredSolutions,
     ]);
     expect(solutions.code).toBe(0);
-    expect(solutions.stderr).toMatch(/scored 12 trajectories from 3 lines \(gsm8k-solutions\)/);
+    expect(solutions.stderr).toMatch(
+      /scored 12 trajectories from 3 records of \S+ \(gsm8k-solutions\)/,
+    );
     const solutionLines = readLines(scoredSolutions);
     expect(solutionLines.map((l) => l.scores.length)).toEqual([4, 4, 4]);
     expect(solutionLines[0].question).toBeTypeOf('string');
