@@ -124,4 +124,22 @@ describe('autotraj synthesize', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bad\.jsonl, line 1/);
   });
+
+  it('stops at a cassette miss: the cassette, the request hash, and the --record hint', async () => {
+    const cassette = join(dir, 'empty-cassette.jsonl');
+    writeFileSync(cassette, '');
+    const result = await run([
+      'synthesize',
+      '--out',
+      join(dir, 'miss'),
+      '--replay',
+      cassette,
+      '--limit',
+      '2',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cassette ${cassette} has no response for request req_`);
+    expect(result.stderr).toContain(`--record ${cassette}`);
+    expect(result.stderr).not.toMatch(/request-failed/);
+  });
 });
