@@ -66,6 +66,7 @@ export function cellCounts(entries, options = {}) {
     discarded: 0,
     repairsAttempted: 0,
     repairsAccepted: 0,
+    repairsAcceptedWellFormed: 0,
     repairsWellFormed: 0,
     repairOutputs: 0,
     trajectories: 0,
@@ -88,7 +89,11 @@ export function cellCounts(entries, options = {}) {
       counts.outputTokens += facts.outputTokens;
       counts.trajectories++;
     }
-    counts.repairsAccepted += entry.sft.filter((r) => r.origin === 'repaired').length;
+    for (const r of entry.sft.filter((r) => r.origin === 'repaired')) {
+      counts.repairsAccepted++;
+      // The paper's acceptance checks the answer loosely on the whole text, not the format.
+      if (trajectoryFacts(r.trajectory, options).wellFormed) counts.repairsAcceptedWellFormed++;
+    }
     for (const t of repairTrajectories(entry)) {
       const facts = trajectoryFacts(t, options);
       counts.repairOutputs++;

@@ -69,6 +69,16 @@ describe('trajectoryFacts', () => {
     expect(facts).toMatchObject({ toolCalls: 0, codeCells: 0, answered: false });
   });
 
+  it('prose before the first tag is not well-formed although its tag rendering would pass', () => {
+    const t = fromText(`Sure, let me solve it.\n${good}`);
+    expect(t.metadata.issues.map((i) => i.code)).toEqual(['text-outside-tags']);
+    expect(trajectoryFacts(t)).toMatchObject({
+      wellFormed: false,
+      problems: ['parse/text-outside-tags'],
+      toolCalls: 1,
+    });
+  });
+
   it('a code cell whose result is an error did not run; no <think> first breaks the format', () => {
     const facts = trajectoryFacts(fromText(noThink, { errors: [0] }));
     expect(facts).toMatchObject({ wellFormed: false, codeCells: 1, codeCellsRan: 0, toolErrors: 1 });
@@ -117,13 +127,17 @@ describe('cellCounts', () => {
       entry('b', [candidate(fromText(prose, { outputTokens: 512 }), false, 'repair')], {
         accepted: [fromText(good, { outputTokens: 30 })],
       }),
+      // As the paper's loose check accepts it: "The answer is 10." matches the gold 10.
+      entry('d', [candidate(fromText(prose, { outputTokens: 7 }), false, 'repair')], {
+        accepted: [fromText('The answer is 10.', { outputTokens: 5 })],
+      }),
       entry('c', [candidate(fromText(noThink, { errors: [0], outputTokens: 20 }), false, 'repair')], {
         hard: [fromText(prose, { outputTokens: 512 }), null],
       }),
     ];
     expect(cellCounts(entries)).toEqual({
-      problems: 3,
-      candidates: 3,
+      problems: 4,
+      candidates: 4,
       wellFormed: 1,
       withToolCall: 2,
       toolCalls: 2,
@@ -133,12 +147,13 @@ describe('cellCounts', () => {
       correct: 1,
       kept: 1,
       discarded: 0,
-      repairsAttempted: 2,
-      repairsAccepted: 1,
+      repairsAttempted: 3,
+      repairsAccepted: 2,
+      repairsAcceptedWellFormed: 1,
       repairsWellFormed: 1,
-      repairOutputs: 2,
-      trajectories: 5,
-      outputTokens: 40 + 512 + 20 + 30 + 512,
+      repairOutputs: 3,
+      trajectories: 7,
+      outputTokens: 40 + 512 + 7 + 20 + 30 + 5 + 512,
     });
   });
 });

@@ -44,7 +44,7 @@ const limit = Number(args.limit);
 const chunk = Number(args.chunk);
 if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(chunk) || chunk < 1)
   throw new Error(`--limit and --chunk must be positive integers (got ${args.limit}, ${args.chunk})`);
-const outDir = args.out ?? join(repoRoot, 'bench/gsm8k-tir');
+const outDir = args.out ?? join(repoRoot, '.cache/bench/gsm8k-tir');
 const tasksPath = args.tasks ?? join(repoRoot, '../shared/data/gsm8k/train.jsonl');
 const WORKERS = 2;
 const THREADS = 1;
