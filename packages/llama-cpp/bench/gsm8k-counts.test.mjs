@@ -81,13 +81,18 @@ describe('trajectoryFacts', () => {
 
   it('a code cell whose result is an error did not run; no <think> first breaks the format', () => {
     const facts = trajectoryFacts(fromText(noThink, { errors: [0] }));
-    expect(facts).toMatchObject({ wellFormed: false, codeCells: 1, codeCellsRan: 0, toolErrors: 1 });
+    expect(facts).toMatchObject({
+      wellFormed: false,
+      codeCells: 1,
+      codeCellsRan: 0,
+      toolErrors: 1,
+    });
     expect(facts.problems).toContain('first-token-not-think');
   });
 
   it('counts calculator calls as tool calls but not as code cells; a timeout did not run', () => {
     const t = fromText(threeCalls, { errors: [2] });
-    t.steps = t.steps.map((s, i) =>
+    t.steps = t.steps.map((s) =>
       s.type === 'tool-result' && s.output === '1' ? { ...s, timedOut: true, isError: false } : s,
     );
     expect(trajectoryFacts(t)).toMatchObject({
@@ -131,9 +136,13 @@ describe('cellCounts', () => {
       entry('d', [candidate(fromText(prose, { outputTokens: 7 }), false, 'repair')], {
         accepted: [fromText('The answer is 10.', { outputTokens: 5 })],
       }),
-      entry('c', [candidate(fromText(noThink, { errors: [0], outputTokens: 20 }), false, 'repair')], {
-        hard: [fromText(prose, { outputTokens: 512 }), null],
-      }),
+      entry(
+        'c',
+        [candidate(fromText(noThink, { errors: [0], outputTokens: 20 }), false, 'repair')],
+        {
+          hard: [fromText(prose, { outputTokens: 512 }), null],
+        },
+      ),
     ];
     expect(cellCounts(entries)).toEqual({
       problems: 4,

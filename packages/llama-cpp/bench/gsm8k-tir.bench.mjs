@@ -43,7 +43,9 @@ const repoRoot = new URL('../../../', import.meta.url).pathname;
 const limit = Number(args.limit);
 const chunk = Number(args.chunk);
 if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(chunk) || chunk < 1)
-  throw new Error(`--limit and --chunk must be positive integers (got ${args.limit}, ${args.chunk})`);
+  throw new Error(
+    `--limit and --chunk must be positive integers (got ${args.limit}, ${args.chunk})`,
+  );
 const outDir = args.out ?? join(repoRoot, '.cache/bench/gsm8k-tir');
 const tasksPath = args.tasks ?? join(repoRoot, '../shared/data/gsm8k/train.jsonl');
 const WORKERS = 2;
@@ -137,7 +139,8 @@ async function runCell(cell, models, tools, upTo) {
           );
           console.log(`${name}: ${event.done}/${upTo} problems (${event.failed} failed)`);
         }
-        if (event.type === 'task-failed') console.log(`${name}: FAILED ${event.taskId}: ${event.reason}`);
+        if (event.type === 'task-failed')
+          console.log(`${name}: FAILED ${event.taskId}: ${event.reason}`);
       },
     });
     appendFileSync(
@@ -199,11 +202,18 @@ function report() {
       threads: THREADS,
       ...counts,
       ...speed,
-      loadAverage1m: loads.length === 0 ? null : { min: Math.min(...loads), max: Math.max(...loads) },
+      loadAverage1m:
+        loads.length === 0 ? null : { min: Math.min(...loads), max: Math.max(...loads) },
       runs,
     };
     const record = (figure, value, unit) =>
-      rows.push({ name: `gsm8k ${name}: ${figure}`, value: Number(value.toFixed(3)), unit, goal: null, met: null });
+      rows.push({
+        name: `gsm8k ${name}: ${figure}`,
+        value: Number(value.toFixed(3)),
+        unit,
+        goal: null,
+        met: null,
+      });
     const of = `of ${counts.problems} problems`;
     if (policy === repair) {
       record('well-formed trajectories', counts.wellFormed, of);
@@ -227,7 +237,9 @@ function report() {
 
 // The Gemma file has no chat template; the SDK would print that warning on every call.
 globalThis.AI_SDK_LOG_WARNINGS = false;
-console.log(`${cpus().length} cores, load average ${load().join(' ')}; ${WORKERS} workers x ${THREADS} thread`);
+console.log(
+  `${cpus().length} cores, load average ${load().join(' ')}; ${WORKERS} workers x ${THREADS} thread`,
+);
 if (!args.report) await runAll();
 report();
 console.log(`load average at the end ${load().join(' ')}`);
