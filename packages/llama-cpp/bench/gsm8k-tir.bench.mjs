@@ -183,6 +183,34 @@ async function runAll() {
   }
 }
 
+/** The README's table: one row per cell, every figure with its N. */
+function markdownTable(summary) {
+  const head = [
+    'policy / decoding',
+    'repairer',
+    'N',
+    'well-formed',
+    '>= 1 tool call',
+    'tool calls',
+    'code cells ran',
+    'correct',
+    'repairs accepted (well-formed)',
+    'output tokens/s',
+    'trajectories/min',
+    'load avg (1 min)',
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- |').join('')}`];
+  for (const [name, c] of Object.entries(summary.cells)) {
+    const own = c.policy === c.repairer;
+    const setting = name.includes('greedy') ? 'greedy' : 'T=0.3, seed 1';
+    const dash = '(same candidates)';
+    lines.push(
+      `| ${c.policy} / ${setting} | ${c.repairer} | ${c.problems} | ${own ? c.wellFormed : dash} | ${own ? c.withToolCall : dash} | ${own ? c.toolCalls : dash} | ${own ? `${c.codeCellsRan} of ${c.codeCells}` : dash} | ${own ? c.correct : dash} | ${c.repairsAccepted} of ${c.repairsAttempted} (${c.repairsAcceptedWellFormed}) | ${c.tokensPerSecond.toFixed(1)} | ${c.trajectoriesPerMinute.toFixed(2)} | ${c.loadAverage1m === null ? '' : `${c.loadAverage1m.min}-${c.loadAverage1m.max}`} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function report() {
   const summary = { date: new Date().toISOString(), tasks: tasksPath, limit, cells: {} };
   const rows = [];
@@ -232,6 +260,7 @@ function report() {
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, 'llama-cpp-gsm8k.json'), `${JSON.stringify(rows, null, 2)}\n`);
   for (const row of rows) console.log(`${row.name}: ${row.value} ${row.unit}`);
+  console.log(`\n${markdownTable(summary)}\n`);
   console.log(`wrote ${join(outDir, 'summary.json')} and bench/results/llama-cpp-gsm8k.json`);
 }
 
