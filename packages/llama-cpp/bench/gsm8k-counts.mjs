@@ -71,6 +71,7 @@ export function cellCounts(entries, options = {}) {
     repairOutputs: 0,
     trajectories: 0,
     outputTokens: 0,
+    repairOutputTokens: 0,
   };
   for (const entry of entries) {
     for (const candidate of entry.candidates) {
@@ -99,6 +100,7 @@ export function cellCounts(entries, options = {}) {
       counts.repairOutputs++;
       if (facts.wellFormed) counts.repairsWellFormed++;
       counts.outputTokens += facts.outputTokens;
+      counts.repairOutputTokens += facts.outputTokens;
       counts.trajectories++;
     }
   }
@@ -109,9 +111,12 @@ export function cellCounts(entries, options = {}) {
  * Throughput of a cell over the runs that produced it: output tokens and trajectories of the
  * problems each run finished, over the wall time until its last finished problem. A run killed
  * mid-way still counts up to its last finished problem; problems resumed from nothing are
- * never double counted (each problem is in exactly one run).
+ * never double counted (each problem is in exactly one run). `repairsOnly` for the cells whose
+ * candidates are replayed: only their repairs were generated there.
  */
-export function cellThroughput(entries, progress) {
+export function cellThroughput(entries, progress, options = {}) {
+  // A cell whose candidates were replayed from another cell generated only its repairs.
+  const repairsOnly = options.repairsOnly === true;
   const byTask = new Map(entries.map((e) => [e.taskId, e]));
   const wallByRun = new Map();
   let tokens = 0;
@@ -123,8 +128,8 @@ export function cellThroughput(entries, progress) {
     if (entry === undefined || counted.has(p.taskId)) continue;
     counted.add(p.taskId);
     const c = cellCounts([entry]);
-    tokens += c.outputTokens;
-    trajectories += c.trajectories;
+    tokens += repairsOnly ? c.repairOutputTokens : c.outputTokens;
+    trajectories += repairsOnly ? c.repairOutputs : c.trajectories;
   }
   const wallMs = [...wallByRun.values()].reduce((a, b) => a + b, 0);
   const seconds = wallMs / 1000;

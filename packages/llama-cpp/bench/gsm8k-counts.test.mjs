@@ -163,6 +163,7 @@ describe('cellCounts', () => {
       repairOutputs: 3,
       trajectories: 7,
       outputTokens: 40 + 512 + 7 + 20 + 30 + 5 + 512,
+      repairOutputTokens: 30 + 5 + 512,
     });
   });
 });
@@ -187,6 +188,21 @@ describe('cellThroughput', () => {
       trajectories: 3,
       tokensPerSecond: 8,
       trajectoriesPerMinute: 6,
+    });
+  });
+
+  it('counts only the repairs of a cell whose candidates were replayed', () => {
+    const entries = [
+      entry('a', [candidate(fromText(prose, { outputTokens: 500 }), false, 'repair')], {
+        hard: [fromText(prose, { outputTokens: 100 })],
+      }),
+    ];
+    const progress = [{ runId: 'r1', taskId: 'a', atMs: 20_000 }];
+    expect(cellThroughput(entries, progress, { repairsOnly: true })).toMatchObject({
+      outputTokens: 100,
+      trajectories: 1,
+      tokensPerSecond: 5,
+      trajectoriesPerMinute: 3,
     });
   });
 });

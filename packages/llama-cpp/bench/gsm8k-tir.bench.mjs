@@ -203,7 +203,7 @@ function markdownTable(summary) {
   for (const [name, c] of Object.entries(summary.cells)) {
     const own = c.policy === c.repairer;
     const setting = name.includes('greedy') ? 'greedy' : 'T=0.3, seed 1';
-    const dash = '(same candidates)';
+    const dash = 'as above';
     lines.push(
       `| ${c.policy} / ${setting} | ${c.repairer} | ${c.problems} | ${own ? c.wellFormed : dash} | ${own ? c.withToolCall : dash} | ${own ? c.toolCalls : dash} | ${own ? `${c.codeCellsRan} of ${c.codeCells}` : dash} | ${own ? c.correct : dash} | ${c.repairsAccepted} of ${c.repairsAttempted} (${c.repairsAcceptedWellFormed}) | ${c.tokensPerSecond.toFixed(1)} | ${c.trajectoriesPerMinute.toFixed(2)} | ${c.loadAverage1m === null ? '' : `${c.loadAverage1m.min}-${c.loadAverage1m.max}`} |`,
     );
@@ -219,7 +219,9 @@ function report() {
     const entries = readJsonlFile(join(dir, 'journal.jsonl'));
     if (entries.length === 0) continue;
     const counts = cellCounts(entries);
-    const speed = cellThroughput(entries, readJsonlFile(join(dir, 'progress.jsonl')));
+    const speed = cellThroughput(entries, readJsonlFile(join(dir, 'progress.jsonl')), {
+      repairsOnly: policy !== repair,
+    });
     const runs = readJsonlFile(join(dir, 'runs.jsonl'));
     const loads = readJsonlFile(join(dir, 'progress.jsonl')).map((p) => p.load[0]);
     summary.cells[name] = {
