@@ -7,7 +7,7 @@ export default defineProject({
   // Real-model tests load GGUF files in worker processes: generous timeouts, one file at a time.
   test: {
     name: 'llama-cpp',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.mjs'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
