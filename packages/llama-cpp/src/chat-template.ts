@@ -4,13 +4,18 @@ import type { ChatPrompt } from './prompt.js';
 
 /**
  * Used when the GGUF carries no chat template (base models such as Gemma-3-270M): a plain
- * transcript a base model can continue. Stop on "\nUser:" to end the assistant's turn.
+ * transcript a base model can continue. The model adds {@link PLAIN_TRANSCRIPT_TURN_END} as a stop
+ * sequence with it: a base model has no end-of-turn token, and otherwise writes the user's next
+ * line itself, and the next, until it runs out of tokens.
  */
 export const PLAIN_TRANSCRIPT_TEMPLATE =
   "{% for message in messages %}{% if message['role'] == 'system' %}{{ message['content'] + '\\n\\n' }}" +
   "{% elif message['role'] == 'user' %}{{ 'User: ' + message['content'] + '\\n' }}" +
   "{% else %}{{ 'Assistant: ' + message['content'] + '\\n' }}{% endif %}{% endfor %}" +
   "{% if add_generation_prompt %}{{ 'Assistant: ' }}{% endif %}";
+
+/** Where an assistant turn ends in {@link PLAIN_TRANSCRIPT_TEMPLATE}: the next user line. */
+export const PLAIN_TRANSCRIPT_TURN_END = '\nUser:';
 
 export interface ChatTemplateOptions {
   /** The Jinja source (the GGUF's `tokenizer.chat_template`, or an override). */

@@ -42,4 +42,19 @@ describe.skipIf(gemma3 === undefined)('Gemma-3-270M (real weights, a base model)
     expect(r.text.startsWith('The answer is')).toBe(false);
     expect(r.warnings?.map((w) => w.type)).toEqual(['other']);
   });
+
+  it('ends the assistant turn at the next "User:" line instead of writing the user\'s turns', async () => {
+    // Greedy, this base model answers and then writes "User: ..." lines of its own (seen in the
+    // GSM8K measurement: every call ran to the token limit before the turn end was a stop).
+    const r = await generateText({
+      model,
+      prompt: 'What is 12 + 12?',
+      temperature: 0,
+      maxOutputTokens: 200,
+      stopSequences: ['</answer>'],
+    });
+    expect(r.finishReason).toBe('stop');
+    expect(r.text).not.toContain('User:');
+    expect(r.providerMetadata?.llamaCpp?.stopSequence).toBe('\nUser:');
+  });
 });

@@ -1,4 +1,4 @@
-export { PLAIN_TRANSCRIPT_TEMPLATE } from './chat-template.js';
+export { PLAIN_TRANSCRIPT_TEMPLATE, PLAIN_TRANSCRIPT_TURN_END } from './chat-template.js';
 export {
   LlamaCppError,
   type LlamaCppErrorCode,

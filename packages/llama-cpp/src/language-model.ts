@@ -11,7 +11,11 @@ import {
   type SharedV4Warning,
   UnsupportedFunctionalityError,
 } from '@ai-sdk/provider';
-import { ChatTemplate, PLAIN_TRANSCRIPT_TEMPLATE } from './chat-template.js';
+import {
+  ChatTemplate,
+  PLAIN_TRANSCRIPT_TEMPLATE,
+  PLAIN_TRANSCRIPT_TURN_END,
+} from './chat-template.js';
 import { LlamaCppError } from './errors.js';
 import { type GgufSummary, readGgufSummary } from './gguf-info.js';
 import { WorkerPool } from './pool.js';
@@ -248,11 +252,15 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
     if (this.#closed)
       throw new LlamaCppError({ code: 'model_closed', message: 'the local model was closed' });
     const loaded = await this.#load();
-    if (loaded.info.templateSource === 'plain-transcript')
+    if (loaded.info.templateSource === 'plain-transcript') {
       warnings.push({
         type: 'other',
-        message: `${loaded.info.gguf.file} has no chat template (a base model): the prompt is a plain "User:"/"Assistant:" transcript`,
+        message: `${loaded.info.gguf.file} has no chat template (a base model): the prompt is a plain "User:"/"Assistant:" transcript, and the turn ends at "\\nUser:"`,
       });
+      const stops = settings.stopSequences ?? [];
+      if (!stops.includes(PLAIN_TRANSCRIPT_TURN_END))
+        settings.stopSequences = [...stops, PLAIN_TRANSCRIPT_TURN_END];
+    }
     const request: GenerateRequest = { prompt: loaded.template.render(chat), settings, stream };
     return { loaded, request, warnings };
   }
