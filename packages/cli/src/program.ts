@@ -2,10 +2,11 @@ import { AutoTrajError } from '@autotraj/trajectory';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { commands } from './commands/index.js';
-import { type CliIo, processIo } from './io.js';
+import { type CliIo, processIo, resolveCliIo } from './io.js';
 
 /** The `autotraj` program with every command registered. */
-export function createProgram(io: CliIo = processIo): Command {
+export function createProgram(userIo: CliIo = processIo): Command {
+  const io = resolveCliIo(userIo);
   const program = new Command('autotraj')
     .description(
       'Turn LLM tool-use trajectories into training signal: convert, inspect, evaluate, repair, score, train.',
