@@ -21,7 +21,7 @@ import {
   npmInstallPackages,
 } from './blocks.mjs';
 import { writeFixtures } from './fixtures.mjs';
-import { pinned, rootReadme } from './pinned.mjs';
+import { excludedPackages, pinned, rootReadme } from './pinned.mjs';
 
 const root = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const work = process.env.AUTOTRAJ_README_WORK ?? join(root, '.cache', 'readme-examples');
@@ -66,8 +66,13 @@ for (const readme of readmes) {
   const installs = npmInstallPackages(readme.blocks);
   if (!installs.has(readme.pkg.name))
     fail(readme.file, `no \`npm install\` line names ${readme.pkg.name}`);
+  const excluded = excludedPackages[readme.pkg.name];
   for (const block of readme.blocks.filter(isExample)) {
     const where = `${readme.file}:${block.line}`;
+    if (excluded !== undefined) {
+      console.log(`skip ${where}: not installed (${excluded})`);
+      continue;
+    }
     const pins = pinned.filter((p) => p.file === readme.file && block.code.includes(p.contains));
     if (pins.length > 1) fail(where, 'matches several pinned entries');
     const pin = pins[0] ?? {};
@@ -122,7 +127,7 @@ const tarballOf = Object.fromEntries(
   }),
 );
 const dependencies = {};
-for (const readme of readmes)
+for (const readme of readmes.filter((r) => excludedPackages[r.pkg.name] === undefined))
   for (const name of npmInstallPackages(readme.blocks))
     dependencies[name] = tarballOf[name] ?? workspaceVersion(name);
 // The harness's own tools: the type checker and Node's types.
@@ -336,14 +341,17 @@ async function pythonHelpers() {
   const script = `
 import { createRewardServer, openRewardModel } from '@autotraj/rl';
 import { writeRandomRewardModel } from '@autotraj/rl/testing';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+// Asynchronous: the reward server answers from this same event loop.
+const run = promisify(execFile);
 const scorer = await openRewardModel({ path: await writeRandomRewardModel('python-check.onnx') });
 const server = createRewardServer({ scorer });
 const { url } = await server.listen({ port: 0 });
 const env = { ...process.env, AUTOTRAJ_REWARD_URL: url };
 const good = '<think>6*7</think><code>print(6*7)</code><result>42</result><answer>\\\\boxed{42}</answer>';
 try {
-  const out = execFileSync(${JSON.stringify(python)}, ['-c', \`
+  const { stdout: out } = await run(${JSON.stringify(python)}, ['-c', \`
 import importlib.util, json, sys
 def load(path, name):
     spec = importlib.util.spec_from_file_location(name, path)
@@ -355,7 +363,7 @@ verl = load(${JSON.stringify(verl)}, "verl_reward")
 rewards = trl.autotraj_reward(prompts=["What is 6*7?", "What is 6*7?"], completions=[sys.argv[1], "no tags"], ground_truth=[["42"], ["42"]])
 score = verl.compute_score("gsm8k", "<|im_start|>assistant\\\\n" + sys.argv[1], "42")
 print(json.dumps({"rewards": rewards, "score": score["score"]}))
-\`, good], { env, encoding: 'utf8' });
+\`, good], { env, encoding: 'utf8', timeout: 60000 });
   console.log(out.trim());
 } finally {
   await server.close();
