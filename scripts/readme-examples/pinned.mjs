@@ -16,18 +16,36 @@ export const excludedPackages = {
 
 export const pinned = [
   { file: 'packages/trajectory/README.md', contains: 'createRejectsFile', fixtures: ['in.jsonl'] },
-  { file: 'packages/reward-model/README.md', contains: 'gsm8kCorrectnessPairs', fixtures: ['model-solutions.jsonl'] },
+  {
+    file: 'packages/reward-model/README.md',
+    contains: 'gsm8kCorrectnessPairs',
+    fixtures: ['model-solutions.jsonl'],
+  },
   {
     file: 'packages/reward-model/README.md',
     contains: 'createHfSequenceClassifierScorer',
     run: false,
-    reason: 'needs a Hugging Face sequence-classifier export (model.onnx, tokenizer.json); none ships, and fetching one needs the Hub',
+    reason:
+      'needs a Hugging Face sequence-classifier export (model.onnx, tokenizer.json); none ships, and fetching one needs the Hub',
   },
   { file: 'packages/rl/README.md', contains: 'createPaperReward', fixtures: ['rm/model.onnx'] },
-  { file: 'packages/rl/README.md', contains: 'createRewardServer', fixtures: ['rm/model.onnx'], server: true },
+  {
+    file: 'packages/rl/README.md',
+    contains: 'createRewardServer',
+    fixtures: ['rm/model.onnx'],
+    server: true,
+  },
   { file: 'packages/rl/README.md', contains: 'writeVerlParquet', fixtures: ['tasks.jsonl'] },
-  { file: 'packages/rl/README.md', contains: 'toTrlRolloutRow', fixtures: ['tasks.jsonl', 'out/rollouts.jsonl'] },
-  { file: 'packages/rl/README.md', contains: 'createRolloutTools', fixtures: ['rm/model.onnx', 'tasks.jsonl'] },
+  {
+    file: 'packages/rl/README.md',
+    contains: 'toTrlRolloutRow',
+    fixtures: ['tasks.jsonl', 'out/rollouts.jsonl'],
+  },
+  {
+    file: 'packages/rl/README.md',
+    contains: 'createRolloutTools',
+    fixtures: ['rm/model.onnx', 'tasks.jsonl'],
+  },
   { file: 'packages/repairer/README.md', contains: 'synthesize({', fixtures: ['train.jsonl'] },
   { file: 'packages/cli/README.md', contains: 'runCli', fixtures: ['trajectories.jsonl'] },
 ];
@@ -38,15 +56,30 @@ export const rootReadme = [
   {
     command: './dev demo',
     check: (root) =>
-      existsSync(join(root, 'autotraj-demo', 'report.html')) ? null : 'autotraj-demo/report.html was not written',
+      existsSync(join(root, 'autotraj-demo', 'report.html'))
+        ? null
+        : 'autotraj-demo/report.html was not written',
   },
   { command: './dev test', run: false, reason: 'CI runs it as its last step (.ci/run)' },
-  { command: 'autotraj synthesize --out run --model vllm:', run: false, reason: 'needs a live vLLM server' },
-  { command: 'autotraj synthesize --out run --model compatible:', run: false, reason: 'needs a live OpenAI-compatible server' },
+  {
+    command: 'autotraj synthesize --out run --model vllm:',
+    run: false,
+    reason: 'needs a live vLLM server',
+  },
+  {
+    command: 'autotraj synthesize --out run --model compatible:',
+    run: false,
+    reason: 'needs a live OpenAI-compatible server',
+  },
   {
     command: 'autotraj synthesize --out run --model local:smollm2',
     run: false,
-    reason: 'minutes of CPU generation with the embedded model; the llama-cpp and CLI tests run local: models',
+    reason:
+      'minutes of CPU generation with the embedded model; the llama-cpp and CLI tests run local: models',
   },
-  { command: 'autotraj synthesize --out run --model openai:', run: false, reason: 'needs the OpenAI API (internet, a key)' },
+  {
+    command: 'autotraj synthesize --out run --model openai:',
+    run: false,
+    reason: 'needs the OpenAI API (internet, a key)',
+  },
 ];

@@ -250,6 +250,7 @@ for (const example of selected) {
       example.pin.timeoutMs ?? 180_000,
     ),
   );
+  writeFileSync(join(cwd, 'output.txt'), result.output);
   if (result.ok) console.log(`ok   ${example.where} (${result.seconds.toFixed(1)} s)`);
   else fail(example.where, result.message);
 }
@@ -315,6 +316,7 @@ function runNode(file, cwd, server, timeoutMs) {
       resolve({
         ok,
         seconds,
+        output: `${out}\n--- stderr ---\n${err}`,
         message: `exit ${code ?? signal}${server && !probed ? ' (never printed its URL)' : ''}\n${tail(err) || tail(out)}`,
       });
     });
