@@ -155,8 +155,9 @@ if (install.status !== 0) {
   fail('npm install', `exit ${install.status}\n${install.stdout}\n${install.stderr}`);
   finish();
 }
+const fromTarballs = Object.values(dependencies).filter((d) => d.startsWith('file:')).length;
 console.log(
-  `ok   npm install of ${Object.keys(tarballOf).length} tarballs (+ ${Object.keys(dependencies).length - Object.keys(tarballOf).length} from the registry), ONNXRUNTIME_NODE_INSTALL=skip`,
+  `ok   npm install: ${fromTarballs} packed tarballs + ${Object.keys(dependencies).length - fromTarballs} packages from the registry, ONNXRUNTIME_NODE_INSTALL=skip`,
 );
 
 // onnxruntime's CPU binding, as installed: loads and scores a reward model.
