@@ -61,7 +61,7 @@ console.log(
     }),
   ),
 );
-// verl's compute_score arguments (examples/verl-reward/compute_score.py forwards to this).
+// verl's compute_score arguments (node_modules/@autotraj/rl/python/verl_reward.py forwards to this).
 console.log(
   'POST /compute_score',
   JSON.stringify(

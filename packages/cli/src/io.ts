@@ -4,8 +4,18 @@ import type { Writable } from 'node:stream';
 export interface CliIo {
   stdout: Writable;
   stderr: Writable;
-  /** Whether stderr is a terminal (progress bars only then). */
+  /** Whether stderr is a terminal (progress bars only then). Default: `stderr.isTTY`. */
+  interactive?: boolean;
+}
+
+/** The io with every default filled in, as the commands see it. */
+export interface ResolvedCliIo extends CliIo {
   interactive: boolean;
+}
+
+export function resolveCliIo(io: CliIo): ResolvedCliIo {
+  const tty = (io.stderr as Writable & { isTTY?: boolean }).isTTY;
+  return { ...io, interactive: io.interactive ?? tty === true };
 }
 
 export const processIo: CliIo = {

@@ -4,7 +4,7 @@ import { AutoTrajError } from '@autotraj/trajectory';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { commands } from './commands/index.js';
-import { type CliIo, processIo } from './io.js';
+import { type CliIo, processIo, resolveCliIo } from './io.js';
 
 /** This package's version, from its package.json (the same file in the source and the build). */
 export function cliVersion(): string {
@@ -15,7 +15,8 @@ export function cliVersion(): string {
 }
 
 /** The `autotraj` program with every command registered. */
-export function createProgram(io: CliIo = processIo): Command {
+export function createProgram(userIo: CliIo = processIo): Command {
+  const io = resolveCliIo(userIo);
   const program = new Command('autotraj')
     .description(
       'Turn LLM tool-use trajectories into training signal: convert, inspect, evaluate, repair, score, train.',

@@ -1,11 +1,16 @@
-"""TRL GRPOTrainer reward function backed by an AutoTraj reward server.
+"""TRL GRPOTrainer reward functions backed by an AutoTraj reward server ($AUTOTRAJ_REWARD_URL).
+
+Shipped in @autotraj/rl as `@autotraj/rl/python/trl_reward.py`; its path in your install:
+`node -p "require.resolve('@autotraj/rl/python/trl_reward.py')"` (put its directory on
+`sys.path` / `PYTHONPATH` to import it).
 
     from trl import GRPOTrainer
     from trl_reward import autotraj_reward
     trainer = GRPOTrainer(model=..., reward_funcs=autotraj_reward, train_dataset=load_dataset("json", data_files="prompts.trl.jsonl")["train"])
 
-The data set's `ground_truth` column (from `exportTrlPrompts`) reaches the function as a
-keyword argument; the server scores question + completion with the paper reward.
+The data set's `ground_truth` and `data_source` columns (rows from `toTrlPromptRow`, written
+with `writeTrlJsonl`) reach the function as keyword arguments; the server scores question +
+completion with the paper reward.
 """
 import json
 import os

@@ -1,6 +1,6 @@
 """verl reads our Parquet prompt set and calls our compute_score through its own reward manager.
 
-    AUTOTRAJ_REWARD_URL=http://127.0.0.1:PORT python verl_check.py train.parquet compute_score.py work_dir responses.json
+    AUTOTRAJ_REWARD_URL=http://127.0.0.1:PORT python verl_check.py train.parquet verl_reward.py work_dir responses.json
 
 responses.json: one response text per Parquet row. Prints one JSON line with what pyarrow,
 `datasets` and verl's RLHFDataset read, and what verl's naive reward manager scored.

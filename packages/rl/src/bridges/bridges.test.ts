@@ -151,11 +151,11 @@ describe('Python clients (verl compute_score, TRL reward function) against a loo
     return JSON.parse(stdout);
   };
 
-  it('examples/verl-reward/compute_score.py returns the paper reward with its components', async () => {
-    const dir = fileURLToPath(new URL('../../../../examples/verl-reward/', import.meta.url));
+  it('python/verl_reward.py returns the paper reward with its components', async () => {
+    const dir = fileURLToPath(new URL('../../python/', import.meta.url));
     const out = await python(
       dir,
-      `import json; from compute_score import compute_score
+      `import json; from verl_reward import compute_score
 print(json.dumps([compute_score("gsm8k", "<think>x</think><answer>\\\\boxed{42}</answer>", "42", {"question": "q", "index": 3}),
                   compute_score("gsm8k", "<think>x</think><answer>\\\\boxed{41}</answer>", "42"),
                   compute_score("gsm8k", "no think <answer>\\\\boxed{42}</answer>", "42")]))`,

@@ -272,4 +272,22 @@ describe('runRollouts pipelining and failures (injected generation)', () => {
       runRollouts({ prompts: tasks, groupSize: 2, reward, outDir: tmpdir() }),
     ).rejects.toThrow(/needs a policy/);
   });
+
+  it('rejects the { tools, close } object of createRolloutTools passed as tools', async () => {
+    const reward = createReward({ outcome: exactMath });
+    const rolloutTools = { tools: [] as ToolRuntime[], close: async () => {} };
+    await expect(
+      runRollouts({
+        prompts: tasks,
+        groupSize: 2,
+        reward,
+        outDir: tmpdir(),
+        generate: async () => {
+          throw new Error('not reached');
+        },
+        // @ts-expect-error: the mistake the README once taught
+        tools: rolloutTools,
+      }),
+    ).rejects.toThrow(/tools.*createRolloutTools/);
+  });
 });

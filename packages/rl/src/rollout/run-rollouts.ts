@@ -103,6 +103,14 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
       option: 'groupSize',
       message: `must be a positive integer, got ${G}`,
     });
+  // A wrong `tools` (e.g. the `{ tools, close }` of createRolloutTools) would otherwise fail
+  // every group with "tools is not iterable" and still resolve.
+  if (options.tools !== undefined && !Array.isArray(options.tools))
+    throw new RlConfigError({
+      option: 'tools',
+      message:
+        'must be an array of ToolRuntime (createRolloutTools(...) returns { tools, close }: pass its .tools)',
+    });
   const reward =
     options.reward ??
     createPresetReward(options.preset ?? 'paper', {

@@ -11,9 +11,7 @@ import { createFunctionScorer } from '../scorer.js';
 import { createRewardServer, type RewardServer } from '../server/reward-server.js';
 import { python, runCheck } from './run-python.js';
 
-const computeScore = fileURLToPath(
-  new URL('../../../../examples/verl-reward/compute_score.py', import.meta.url),
-);
+const computeScore = fileURLToPath(new URL('../../python/verl_reward.py', import.meta.url));
 const tasks = [
   { id: 'v1', question: 'What is 6*7?', goldAnswers: ['42'], dataSource: 'gsm8k' },
   {

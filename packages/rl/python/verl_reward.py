@@ -1,9 +1,12 @@
-"""verl custom reward function that forwards to an AutoTraj reward server.
+"""verl custom reward function `compute_score` that forwards to an AutoTraj reward server.
+
+Shipped in @autotraj/rl as `@autotraj/rl/python/verl_reward.py`; its path in your install:
+`node -p "require.resolve('@autotraj/rl/python/verl_reward.py')"`.
 
     autotraj serve --rm dir/model.onnx --port 8000
-    python -m verl.trainer.main_ppo ... \
-        custom_reward_function.path=examples/verl-reward/compute_score.py \
-        custom_reward_function.name=compute_score
+    AUTOTRAJ_REWARD_URL=http://127.0.0.1:8000 python -m verl.trainer.main_ppo ... \
+        reward.custom_reward_function.path=node_modules/@autotraj/rl/python/verl_reward.py \
+        reward.custom_reward_function.name=compute_score
 
 The server applies the paper reward: format violation -> -1, else outcome (+0.2 x RM score
 when the outcome is positive, clipped to [-3, 3], never below the outcome).

@@ -1,0 +1,85 @@
+// What the README harness does with blocks it cannot simply run as written: one entry per
+// block, found by `file` and a piece of its text (`contains`). An entry that matches no block
+// fails the harness, so this list cannot go stale silently.
+//   fixtures:   input files (fixtures.mjs) written into the block's working directory first
+//   server:     the block starts a server: it must print its URL, answer GET /health and exit 0
+//               on SIGTERM (it runs with PORT=0)
+//   run: false  type-checked only; `reason` says why it cannot run offline
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Packages left out of the scratch install; their blocks are neither type-checked nor run. */
+export const excludedPackages = {
+  '@autotraj/llama-cpp':
+    "npm installs node-llama-cpp's CUDA and Vulkan binaries for linux-x64 as optional dependencies (~650 MB from the registry per CI run); the package's own tests run the real models",
+};
+
+export const pinned = [
+  { file: 'packages/trajectory/README.md', contains: 'createRejectsFile', fixtures: ['in.jsonl'] },
+  {
+    file: 'packages/reward-model/README.md',
+    contains: 'gsm8kCorrectnessPairs',
+    fixtures: ['model-solutions.jsonl'],
+  },
+  {
+    file: 'packages/reward-model/README.md',
+    contains: 'createHfSequenceClassifierScorer',
+    run: false,
+    reason:
+      'needs a Hugging Face sequence-classifier export (model.onnx, tokenizer.json); none ships, and fetching one needs the Hub',
+  },
+  { file: 'packages/rl/README.md', contains: 'createPaperReward', fixtures: ['rm/model.onnx'] },
+  {
+    file: 'packages/rl/README.md',
+    contains: 'createRewardServer',
+    fixtures: ['rm/model.onnx'],
+    server: true,
+  },
+  { file: 'packages/rl/README.md', contains: 'writeVerlParquet', fixtures: ['tasks.jsonl'] },
+  {
+    file: 'packages/rl/README.md',
+    contains: 'toTrlRolloutRow',
+    fixtures: ['tasks.jsonl', 'out/rollouts.jsonl'],
+  },
+  {
+    file: 'packages/rl/README.md',
+    contains: 'createRolloutTools',
+    fixtures: ['rm/model.onnx', 'tasks.jsonl'],
+  },
+  { file: 'packages/repairer/README.md', contains: 'synthesize({', fixtures: ['train.jsonl'] },
+  { file: 'packages/cli/README.md', contains: 'runCli', fixtures: ['trajectories.jsonl'] },
+];
+
+// Every shell command of the root README, by prefix: run (from the repository root) or not,
+// and why not. `check` inspects what a command that ran left behind.
+export const rootReadme = [
+  {
+    command: './dev demo',
+    check: (root) =>
+      existsSync(join(root, 'autotraj-demo', 'report.html'))
+        ? null
+        : 'autotraj-demo/report.html was not written',
+  },
+  { command: './dev test', run: false, reason: 'CI runs it as its last step (.ci/run)' },
+  {
+    command: 'autotraj synthesize --out run --model vllm:',
+    run: false,
+    reason: 'needs a live vLLM server',
+  },
+  {
+    command: 'autotraj synthesize --out run --model compatible:',
+    run: false,
+    reason: 'needs a live OpenAI-compatible server',
+  },
+  {
+    command: 'autotraj synthesize --out run --model local:smollm2',
+    run: false,
+    reason:
+      'minutes of CPU generation with the embedded model; the llama-cpp and CLI tests run local: models',
+  },
+  {
+    command: 'autotraj synthesize --out run --model openai:',
+    run: false,
+    reason: 'needs the OpenAI API (internet, a key)',
+  },
+];
