@@ -30,11 +30,12 @@ function goldByQuestion(
 
 /**
  * A deterministic TIR policy for the loopback server, as a real model's text: math questions
- * compute the gold answer with Python (every third question adds one, so some are wrong), QA
- * questions search for the question and answer (every third answers "London").
+ * compute the gold answer with Python (by default every third question adds one, so some are
+ * wrong), QA questions search for the question and answer (wrong ones answer "London").
  */
 export function evalPolicyReply(
   files: ReadonlyArray<string>,
+  isWrong: (index: number) => boolean = (index) => index % 3 === 1,
 ): (request: LoopbackChatRequest) => { text: string } {
   const golds = goldByQuestion(files);
   return (request) => {
@@ -43,7 +44,7 @@ export function evalPolicyReply(
     if (known === undefined)
       return { text: '<think>I do not know.</think>\n<answer>\\boxed{0}</answer>' };
     const index = Number(known.id.split('-').pop());
-    const wrong = index % 3 === 1;
+    const wrong = isWrong(index);
     const script =
       known.kind === 'math'
         ? `<think>Compute it exactly.</think>\n<code>\nprint(${known.gold}${wrong ? ' + 1' : ''})\n</code>\n<think>The result is the answer.</think>\n<answer>\\boxed{${wrong ? Number(known.gold) + 1 : known.gold}}</answer>`
