@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkPath, evalRecordSchema } from '@autotraj/benchmarks';
@@ -146,6 +146,34 @@ describe('autotraj eval', () => {
     expect(compared.stdout).toContain('500 resamples, seed 3, 95% percentile interval');
     const one = await run(['compare', base]);
     expect(one.code).toBe(2);
+  });
+
+  it('evaluates a --benchmark-file named after the file', async () => {
+    const file = join(dir, 'mine.jsonl');
+    const rows = readFileSync(benchmarkPath('gsm8k-test'), 'utf8')
+      .split('\n')
+      .slice(0, 2)
+      .map((l, i) => ({ ...JSON.parse(l), id: `mine-${i}` }));
+    writeFileSync(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const out = join(dir, 'file');
+    const result = await run([
+      'eval',
+      '--benchmark-file',
+      file,
+      '--model',
+      'vllm:scripted',
+      '--base-url',
+      server.baseURL,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const [b] = JSON.parse(result.stdout).benchmarks;
+    expect(b).toMatchObject({ benchmark: 'mine', questions: 2, accuracy: 0.5, correctSamples: 1 });
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).benchmarks).toEqual([
+      { name: 'mine', kind: 'math', source: file, questions: 2 },
+    ]);
   });
 
   it('refuses QA without a search tool, unknown benchmarks and n > 1 at temperature 0', async () => {
