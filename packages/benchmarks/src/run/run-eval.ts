@@ -200,7 +200,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
   const thisRun = new Map<string, number>();
   for (const q of options.questions) thisRun.set(q.benchmark, (thisRun.get(q.benchmark) ?? 0) + 1);
   for (const [name, questions] of thisRun) {
-    const kind = options.questions.find((q) => q.benchmark === name)!.kind;
+    const kinds = new Set(options.questions.filter((q) => q.benchmark === name).map((q) => q.kind));
+    if (kinds.size > 1)
+      throw new BenchmarkError({
+        code: 'mixed_kinds',
+        message: `benchmark ${name} mixes math and qa questions; split it into one file per kind`,
+      });
+    const kind = [...kinds][0]!;
     const before = counts.get(name);
     counts.set(name, {
       kind,
