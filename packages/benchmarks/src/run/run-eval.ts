@@ -58,7 +58,10 @@ export interface RunEvalOptions {
   /** Math answers decided by this backend (settings.mathChecker `math-verify`). */
   mathBackend?: AnswerBackend;
   onProgress?: (event: EvalEvent) => void;
-  /** Stops the run: unfinished samples are not recorded (a rerun does them); the promise rejects. */
+  /**
+   * Stops the run early: samples in flight are dropped (a rerun does them), what finished is
+   * summarised in results.json / results.md, and the promise resolves with `run.stopped`.
+   */
   signal?: AbortSignal;
 }
 
@@ -69,6 +72,8 @@ export interface RunEvalSummary {
     done: number;
     resumed: number;
     failed: number;
+    /** The run was stopped by `signal` before every sample was done (a rerun continues). */
+    stopped: boolean;
     failures: Array<{ benchmark: string; questionId: string; sample: number; reason: string }>;
   };
   wallMs: number;
@@ -309,7 +314,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
         }),
       ),
     );
-    controller.signal.throwIfAborted();
+    // Stopped or finished, everything recorded is summarised (a stopped run's benchmarks show as partial).
     const records = [...store.done.values()];
     const final = manifest();
     const results = summarizeEval(records, final);
@@ -336,7 +341,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
     return {
       outDir,
       results,
-      run: { done: doneNow, resumed, failed: failures.length, failures },
+      run: {
+        done: doneNow,
+        resumed,
+        failed: failures.length,
+        failures,
+        stopped: controller.signal.aborted,
+      },
       wallMs: performance.now() - started,
     };
   } finally {

@@ -218,6 +218,53 @@ describe('autotraj eval', () => {
     expect(greedy.stderr).toMatch(/--n 4 needs --temperature > 0/);
   });
 
+  it('SIGTERM stops cleanly: finished samples summarised as partial, exit 130, a rerun completes', async () => {
+    if (!existsSync(bin))
+      throw new Error('build the CLI first (the child process runs dist/bin.js)');
+    const out = join(dir, 'stopped');
+    const slow = await startLoopbackServer({ reply: evalPolicyReply(files), latencyMs: 150 });
+    try {
+      const args = [
+        bin,
+        ...evalArgs(out).map((a) => (a === server.baseURL ? slow.baseURL : a)),
+        '--concurrency',
+        '1',
+      ];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const code = await new Promise<number | null>((resolve) => {
+        let err = '';
+        let sent = false;
+        child.stderr!.on('data', (d) => {
+          err += d;
+          if (!sent && /eval: 2\/6 samples/.test(err)) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        });
+        child.on('exit', (c) => resolve(c));
+      });
+      expect(code).toBe(130);
+      const done = readFileSync(join(out, 'records.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean).length;
+      expect(done).toBeGreaterThanOrEqual(2);
+      expect(done).toBeLessThan(6);
+      const partial = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+      const samples = partial.benchmarks.reduce(
+        (s: number, b: { samples: number }) => s + b.samples,
+        0,
+      );
+      expect(samples).toBe(done);
+      expect(partial.benchmarks.some((b: { complete: boolean }) => !b.complete)).toBe(true);
+      expect(readFileSync(join(out, 'results.md'), 'utf8')).toMatch(/\(partial\)/);
+      const rerun = await run(evalArgs(out).map((a) => (a === server.baseURL ? slow.baseURL : a)));
+      expect(rerun.code).toBe(0);
+    } finally {
+      await slow.close();
+    }
+    expect(normalized(out)).toEqual(normalized(join(dir, 'run')));
+  }, 120_000);
+
   it('killed mid-run and rerun, ends equal to an uninterrupted run', async () => {
     if (!existsSync(bin))
       throw new Error('build the CLI first (the child process runs dist/bin.js)');

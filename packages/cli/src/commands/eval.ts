@@ -156,7 +156,19 @@ export const evalCommand: CliCommand = {
       )
       .option('--json', 'print results.json on stdout');
     addModelOptions(command).action(async (flags: EvalFlags) => {
+      // Ctrl-C / SIGTERM stop the run cleanly: what finished is summarised, a rerun continues.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        println(
+          io.stderr,
+          `eval: ${signal}: stopping; finished samples are kept (rerun to continue)`,
+        );
+        stop.abort(new Error(`stopped by ${signal}`));
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const summary = await runEvalStage({
+        signal: stop.signal,
         ...modelFlagsOf(flags),
         ...(flags.benchmark === undefined ? {} : { benchmarks: flags.benchmark }),
         ...(flags.benchmarkFile === undefined ? {} : { benchmarkFiles: flags.benchmarkFile }),
@@ -173,6 +185,9 @@ export const evalCommand: CliCommand = {
         ...(flags.searchUrl === undefined ? {} : { searchUrl: flags.searchUrl }),
         mathChecker: flags.mathChecker,
         onProgress: evalProgress(io, flags.json === true),
+      }).finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       });
       if (flags.json) println(io.stdout, JSON.stringify(summary.results));
       else {
@@ -182,6 +197,11 @@ export const evalCommand: CliCommand = {
           `\nwrote ${flags.out}/{records.jsonl,manifest.json,results.json,results.md}`,
         );
       }
+      if (summary.run.stopped)
+        throw new CliError({
+          message: `stopped after ${summary.run.resumed + summary.run.done} samples (results.json covers them); rerun the same command to continue`,
+          exitCode: 130,
+        });
       if (summary.run.failed > 0) {
         for (const f of summary.run.failures.slice(0, 5))
           println(
