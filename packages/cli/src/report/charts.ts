@@ -93,7 +93,8 @@ export function groupedBarsSvg(
   const groupHeight = series.length * bar + groupGap;
   const width = 640;
   const labelWidth = 150;
-  const legendHeight = 22;
+  // One legend line per series: run labels are directory paths, often long.
+  const legendHeight = 18 * series.length + 4;
   const span = width - labelWidth - 70;
   const groups = categories
     .map((category, c) => {
@@ -112,7 +113,7 @@ export function groupedBarsSvg(
   const legend = series
     .map(
       (s, i) =>
-        `<g transform="translate(${labelWidth + i * 170},2)"><rect class="${s.className}" width="12" height="12"/><text x="16" y="11">${escapeHtml(s.name)}</text></g>`,
+        `<g transform="translate(${labelWidth},${2 + i * 18})"><rect class="${s.className}" width="12" height="12"/><text x="16" y="11">${escapeHtml(s.name)}</text></g>`,
     )
     .join('');
   return `<svg class="chart bars" viewBox="0 0 ${width} ${legendHeight + categories.length * groupHeight}" role="img" aria-label="${escapeHtml(options.label)}">${legend}${groups}</svg>`;
