@@ -1,5 +1,6 @@
 import type { CliCommand } from './command.js';
 import { convertCommand } from './convert.js';
+import { compareCommand, evalCommand } from './eval.js';
 import { checkAnswersCommand, evaluateCommand } from './evaluator-commands.js';
 import { execCommand } from './exec.js';
 import { inspectCommand } from './inspect.js';
@@ -24,6 +25,8 @@ export const commands: CliCommand[] = [
   checkAnswersCommand,
   evaluateCommand,
   synthesizeCommand,
+  evalCommand,
+  compareCommand,
   reportCommand,
   runCommand,
 ];

@@ -79,3 +79,42 @@ export function histogramSvg(
     .join('');
   return `<svg class="chart histogram" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.label)}">${legend}${rects}${axis}</svg>`;
 }
+
+/** Grouped horizontal bars: one group per category, one bar per series, values in [0, 1] shown as %. */
+export function groupedBarsSvg(
+  categories: ReadonlyArray<string>,
+  series: ReadonlyArray<{ name: string; values: ReadonlyArray<number>; className: string }>,
+  options: { label: string },
+): string {
+  if (categories.length === 0)
+    return `<p class="empty">No data for ${escapeHtml(options.label)}.</p>`;
+  const bar = 16;
+  const groupGap = 10;
+  const groupHeight = series.length * bar + groupGap;
+  const width = 640;
+  const labelWidth = 150;
+  // One legend line per series: run labels are directory paths, often long.
+  const legendHeight = 18 * series.length + 4;
+  const span = width - labelWidth - 70;
+  const groups = categories
+    .map((category, c) => {
+      const y0 = legendHeight + c * groupHeight;
+      const bars = series
+        .map((s, i) => {
+          const v = s.values[c] ?? 0;
+          const w = Math.max(1, span * Math.min(1, Math.max(0, v)));
+          const y = y0 + i * bar;
+          return `<rect class="${s.className}" data-series="${escapeHtml(s.name)}" data-value="${v.toFixed(4)}" x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${bar - 3}" rx="2"/><text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + bar - 5}" class="value">${(100 * v).toFixed(1)}%</text>`;
+        })
+        .join('');
+      return `<g data-category="${escapeHtml(category)}"><text x="${labelWidth - 8}" y="${y0 + (series.length * bar) / 2 + 4}" text-anchor="end">${escapeHtml(category)}</text>${bars}</g>`;
+    })
+    .join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<g transform="translate(${labelWidth},${2 + i * 18})"><rect class="${s.className}" width="12" height="12"/><text x="16" y="11">${escapeHtml(s.name)}</text></g>`,
+    )
+    .join('');
+  return `<svg class="chart bars" viewBox="0 0 ${width} ${legendHeight + categories.length * groupHeight}" role="img" aria-label="${escapeHtml(options.label)}">${legend}${groups}</svg>`;
+}

@@ -1,7 +1,7 @@
 import { escapeHtml, funnelSvg, histogramSvg } from './charts.js';
 import type { ReportData } from './gather.js';
 
-const STYLE = `
+export const STYLE = `
 :root { --fg:#1d2330; --muted:#667085; --bg:#f7f8fa; --card:#fff; --model:#3b6fd8; --tool:#1a8f5c; --bad:#c2410c; --line:#e4e7ec; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--fg); background:var(--bg); }

@@ -1,0 +1,58 @@
+export { BenchmarkError } from './errors.js';
+export { goldAnswersOf } from './load/answers.js';
+export {
+  type BenchmarkQuestion,
+  benchmarkLineSchema,
+  type LoadBenchmarkOptions,
+  loadBenchmark,
+  readBenchmarkFile,
+} from './load/load-benchmark.js';
+export {
+  type BenchmarkInfo,
+  type BenchmarkKind,
+  benchmarkNames,
+  benchmarkPath,
+  benchmarks,
+  getBenchmark,
+} from './registry.js';
+export {
+  type BenchmarkComparison,
+  type ComparisonCell,
+  compareEvals,
+  comparisonMarkdown,
+  type EvalComparison,
+  type EvalRun,
+} from './report/compare.js';
+export { resultsMarkdown } from './report/markdown.js';
+export {
+  type BenchmarkResult,
+  type EvalResults,
+  questionScores,
+  summarizeEval,
+} from './report/summarize.js';
+export {
+  type EvalManifest,
+  type EvalRecord,
+  type EvalSettings,
+  type EvalVerdict,
+  evalManifestSchema,
+  evalRecordSchema,
+  evalSettingsSchema,
+  evalVerdictSchema,
+  recordKey,
+} from './run/records.js';
+export {
+  type EvalEvent,
+  type RunEvalOptions,
+  type RunEvalSummary,
+  runEval,
+} from './run/run-eval.js';
+export { readEvalManifest, readEvalRecords } from './run/store.js';
+export {
+  type BootstrapOptions,
+  type PairedBootstrapResult,
+  pairedBootstrap,
+} from './score/bootstrap.js';
+export { type AnswerCheck, type CheckAnswerOptions, checkAnswer } from './score/check-answer.js';
+export { majorityVote, type VoteResult, type VoteSample, voteKey } from './score/majority.js';
+export { passAtK, reportedKs } from './score/pass-at-k.js';

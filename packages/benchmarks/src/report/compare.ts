@@ -1,0 +1,120 @@
+import { BenchmarkError } from '../errors.js';
+import type { EvalManifest, EvalRecord } from '../run/records.js';
+import {
+  type BootstrapOptions,
+  type PairedBootstrapResult,
+  pairedBootstrap,
+} from '../score/bootstrap.js';
+import { markdownRow } from './markdown.js';
+import { questionScores } from './summarize.js';
+
+export interface EvalRun {
+  /** How the run is named in the table (e.g. its directory). */
+  label: string;
+  manifest: EvalManifest;
+  records: ReadonlyArray<EvalRecord>;
+}
+
+export interface ComparisonCell {
+  label: string;
+  /** Accuracy over the questions every run answered (the paired set). */
+  accuracy: number;
+  /** Accuracy over all of this run's questions of the benchmark. */
+  ownAccuracy: number;
+  ownQuestions: number;
+  /** Against the first run, over the shared questions; absent for the first run. */
+  delta?: PairedBootstrapResult;
+}
+
+export interface BenchmarkComparison {
+  benchmark: string;
+  /** Questions every run has records for: the paired set. */
+  sharedQuestions: number;
+  runs: ComparisonCell[];
+}
+
+export interface EvalComparison {
+  baseline: string;
+  level: number;
+  resamples: number;
+  seed: number;
+  benchmarks: BenchmarkComparison[];
+}
+
+/**
+ * Compare two or more evaluation runs benchmark by benchmark: accuracy of each, and each
+ * run's delta over the first with a paired bootstrap interval over the question ids all runs
+ * share (per-question score: the fraction of correct samples). Benchmarks that not every run
+ * has are left out. Seeded: equal inputs give equal intervals.
+ */
+export function compareEvals(
+  runs: ReadonlyArray<EvalRun>,
+  options: BootstrapOptions = {},
+): EvalComparison {
+  if (runs.length < 2)
+    throw new BenchmarkError({
+      code: 'invalid_option',
+      message: `compare needs at least two runs, got ${runs.length}`,
+    });
+  const resamples = options.resamples ?? 10_000;
+  const seed = options.seed ?? 0;
+  const level = options.level ?? 0.95;
+  const names = runs[0]!.manifest.benchmarks
+    .map((b) => b.name)
+    .filter((name) => runs.every((run) => run.records.some((r) => r.benchmark === name)));
+  const benchmarks: BenchmarkComparison[] = names.map((name) => {
+    const scores = runs.map((run) => questionScores(run.records, name));
+    const shared = [...scores[0]!.keys()].filter((id) => scores.every((s) => s.has(id))).sort();
+    const base = shared.map((id) => scores[0]!.get(id)!);
+    const cells = runs.map((run, i) => {
+      const own = [...scores[i]!.values()];
+      const paired = shared.map((id) => scores[i]!.get(id)!);
+      const cell: ComparisonCell = {
+        label: run.label,
+        accuracy: paired.length === 0 ? 0 : paired.reduce((s, x) => s + x, 0) / paired.length,
+        ownAccuracy: own.length === 0 ? 0 : own.reduce((s, x) => s + x, 0) / own.length,
+        ownQuestions: own.length,
+      };
+      if (i > 0) cell.delta = pairedBootstrap(base, paired, { resamples, seed, level });
+      return cell;
+    });
+    return { benchmark: name, sharedQuestions: shared.length, runs: cells };
+  });
+  return { baseline: runs[0]!.label, level, resamples, seed, benchmarks };
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+
+/** The comparison as one markdown table: accuracy per run and delta [CI] against the first. */
+export function comparisonMarkdown(comparison: EvalComparison): string {
+  const labels = comparison.benchmarks[0]?.runs.map((r) => r.label) ?? [];
+  const others = labels.slice(1);
+  const header = [
+    'benchmark',
+    'paired questions',
+    ...labels.map((l) => `${l} acc %`),
+    ...others.map(
+      (l) => `${l} - ${comparison.baseline} (${Math.round(comparison.level * 100)}% CI)`,
+    ),
+  ];
+  const lines = [
+    markdownRow(header),
+    markdownRow(header.map(() => '---')),
+    ...comparison.benchmarks.map((b) =>
+      markdownRow([
+        b.benchmark,
+        b.sharedQuestions,
+        ...b.runs.map((r) => pct(r.accuracy)),
+        ...b.runs
+          .slice(1)
+          .map(
+            (r) => `${signed(r.delta!.delta)} [${signed(r.delta!.low)}, ${signed(r.delta!.high)}]`,
+          ),
+      ]),
+    ),
+    '',
+    `Deltas in percentage points over the questions every run answered; intervals: paired bootstrap over question ids, ${comparison.resamples} resamples, seed ${comparison.seed}, ${Math.round(comparison.level * 100)}% percentile interval.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

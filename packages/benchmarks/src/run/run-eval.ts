@@ -1,0 +1,357 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AnswerBackend, checkPaperFormat } from '@autotraj/evaluator';
+import {
+  createLimiter,
+  generateTrajectory,
+  type ModelLike,
+  nativeInstructions,
+  type RetryOptions,
+  tirInstructions,
+} from '@autotraj/generation';
+import { type ToolRuntime, type Trajectory, trajectoryToText } from '@autotraj/trajectory';
+import { BenchmarkError } from '../errors.js';
+import type { BenchmarkQuestion } from '../load/load-benchmark.js';
+import type { BenchmarkKind } from '../registry.js';
+import { resultsMarkdown } from '../report/markdown.js';
+import { type EvalResults, summarizeEval } from '../report/summarize.js';
+import { checkAnswer } from '../score/check-answer.js';
+import { type EvalManifest, type EvalRecord, type EvalSettings, recordKey } from './records.js';
+import { openEvalStore, readEvalManifest, writeFileAtomic } from './store.js';
+
+export type EvalEvent =
+  | { type: 'start'; total: number; resumed: number; outDir: string }
+  | {
+      type: 'sample-done';
+      record: EvalRecord;
+      done: number;
+      failed: number;
+      total: number;
+    }
+  | {
+      type: 'sample-failed';
+      benchmark: string;
+      questionId: string;
+      sample: number;
+      reason: string;
+      done: number;
+      failed: number;
+      total: number;
+    };
+
+export interface RunEvalOptions {
+  /** Questions of every benchmark, in the order they are to be run. */
+  questions: ReadonlyArray<BenchmarkQuestion>;
+  /** Where each benchmark's questions came from (recorded in the manifest). */
+  sources: Readonly<Record<string, string>>;
+  model: ModelLike;
+  modelName: string;
+  /** How the model was resolved (`live`, `replay`, ...), recorded in the manifest. */
+  modelMode: string;
+  /** Tools per kind; their names must match `settings.tools`. */
+  tools: Readonly<Record<BenchmarkKind, ReadonlyArray<ToolRuntime>>>;
+  settings: EvalSettings;
+  outDir: string;
+  /** Samples generated at once (default 4). */
+  concurrency?: number;
+  retry?: RetryOptions;
+  /** Math answers decided by this backend (settings.mathChecker `math-verify`). */
+  mathBackend?: AnswerBackend;
+  onProgress?: (event: EvalEvent) => void;
+  /**
+   * Stops the run early: samples in flight are dropped (a rerun does them), what finished is
+   * summarised in results.json / results.md, and the promise resolves with `run.stopped`.
+   */
+  signal?: AbortSignal;
+}
+
+export interface RunEvalSummary {
+  outDir: string;
+  results: EvalResults;
+  run: {
+    done: number;
+    resumed: number;
+    failed: number;
+    /** The run was stopped by `signal` before every sample was done (a rerun continues). */
+    stopped: boolean;
+    failures: Array<{ benchmark: string; questionId: string; sample: number; reason: string }>;
+  };
+  wallMs: number;
+}
+
+function versions(): Record<string, string> {
+  const read = (): string => {
+    for (const up of ['../package.json', '../../package.json']) {
+      try {
+        const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
+        if (manifest.name === '@autotraj/benchmarks') return manifest.version ?? 'unknown';
+      } catch {}
+    }
+    return 'unknown';
+  };
+  return { '@autotraj/benchmarks': read(), node: process.versions.node };
+}
+
+const sameSettings = (a: EvalSettings, b: EvalSettings) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One sample's record: generate with real tools, check the answer, measure. */
+async function runSample(
+  options: RunEvalOptions,
+  question: BenchmarkQuestion,
+  sample: number,
+  instructions: Record<BenchmarkKind, string>,
+  signal: AbortSignal,
+): Promise<EvalRecord> {
+  const { settings } = options;
+  const started = performance.now();
+  const trajectory: Trajectory = await generateTrajectory({
+    model: options.model,
+    task: { id: question.id, question: question.question },
+    tools: options.tools[question.kind],
+    protocol: settings.protocol,
+    maxToolCalls: settings.maxToolCalls,
+    instructions: instructions[question.kind],
+    sampling: {
+      temperature: settings.temperature,
+      seed: settings.seed + sample,
+      ...(settings.maxTokens === null ? {} : { maxOutputTokens: settings.maxTokens }),
+    },
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    modelName: options.modelName,
+    origin: 'sampled',
+    salt: sample,
+    metadata: { benchmark: question.benchmark },
+    signal,
+  });
+  const ms = performance.now() - started;
+  const check = await checkAnswer({
+    kind: question.kind,
+    goldAnswers: question.goldAnswers,
+    trajectory,
+    ...(options.mathBackend === undefined ? {} : { mathBackend: options.mathBackend }),
+  });
+  const toolCalls = trajectory.steps.filter((s) => s.type === 'tool-call').length;
+  const toolErrors = trajectory.steps.filter((s) => s.type === 'tool-result' && s.isError).length;
+  const formatViolations =
+    settings.protocol === 'text-tags'
+      ? checkPaperFormat(trajectoryToText(trajectory, 'tags'), {
+          maxToolCalls: settings.maxToolCalls,
+        }).violations.length
+      : 0;
+  return {
+    benchmark: question.benchmark,
+    questionId: question.id,
+    sample,
+    question: question.question,
+    goldAnswers: question.goldAnswers,
+    trajectory,
+    verdict: {
+      ...check,
+      toolCalls,
+      toolErrors,
+      formatViolations,
+      outputTokens: trajectory.provenance.usage?.outputTokens ?? 0,
+      ms: Math.round(ms),
+    },
+  };
+}
+
+/**
+ * Evaluate a model on benchmark questions, `settings.n` samples each, with real tools, and
+ * write `records.jsonl` (one line per sample, appended as each finishes), `manifest.json`,
+ * `results.json` (`summarizeEval`) and `results.md` in `outDir`. Resumable: rerun with the
+ * same directory and settings and only the samples without a record are generated; a kill
+ * loses at most the samples in flight. A sample whose model call keeps failing is reported
+ * in the summary (a rerun retries it), not recorded.
+ */
+export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> {
+  const { settings, outDir } = options;
+  const concurrency = options.concurrency ?? 4;
+  const started = performance.now();
+  options.signal?.throwIfAborted();
+  for (const kind of ['math', 'qa'] as const) {
+    const names = options.tools[kind].map((t) => t.name);
+    if (JSON.stringify(names) !== JSON.stringify(settings.tools[kind]))
+      throw new BenchmarkError({
+        code: 'invalid_option',
+        message: `settings.tools.${kind} is ${JSON.stringify(settings.tools[kind])} but the tools given are ${JSON.stringify(names)}`,
+      });
+  }
+  if (settings.n > 1 && settings.temperature === 0)
+    throw new BenchmarkError({
+      code: 'invalid_option',
+      message: `n = ${settings.n} samples at temperature 0 would all be the same; give a temperature > 0`,
+    });
+
+  const previous = readEvalManifest(outDir);
+  if (previous !== null && !sameSettings(previous.settings, settings))
+    throw new BenchmarkError({
+      code: 'settings_mismatch',
+      message: `${outDir} holds an evaluation made with other settings (${JSON.stringify(previous.settings)}); use another --out or the same settings`,
+    });
+  if (previous !== null && previous.model.name !== options.modelName)
+    throw new BenchmarkError({
+      code: 'settings_mismatch',
+      message: `${outDir} holds an evaluation of ${previous.model.name}, not ${options.modelName}; use another --out`,
+    });
+
+  // Benchmarks: the earlier run's, then this run's; the larger question count wins (--limit grew or shrank).
+  const counts = new Map<string, { kind: BenchmarkKind; source: string; questions: number }>();
+  for (const b of previous?.benchmarks ?? [])
+    counts.set(b.name, { kind: b.kind, source: b.source, questions: b.questions });
+  const thisRun = new Map<string, number>();
+  for (const q of options.questions) thisRun.set(q.benchmark, (thisRun.get(q.benchmark) ?? 0) + 1);
+  for (const [name, questions] of thisRun) {
+    const kinds = new Set(options.questions.filter((q) => q.benchmark === name).map((q) => q.kind));
+    if (kinds.size > 1)
+      throw new BenchmarkError({
+        code: 'mixed_kinds',
+        message: `benchmark ${name} mixes math and qa questions; split it into one file per kind`,
+      });
+    const kind = [...kinds][0]!;
+    const before = counts.get(name);
+    counts.set(name, {
+      kind,
+      source: options.sources[name] ?? name,
+      questions: Math.max(questions, before?.questions ?? 0),
+    });
+  }
+  const benchmarks = [...counts].map(([name, b]) => ({ name, ...b }));
+
+  const store = await openEvalStore(outDir);
+  const startedAt = previous?.startedAt ?? new Date().toISOString();
+  const failures: RunEvalSummary['run']['failures'] = [];
+  const manifest = (): EvalManifest => ({
+    kind: 'eval',
+    model: { name: options.modelName, mode: options.modelMode },
+    settings,
+    benchmarks,
+    counts: {
+      expected: benchmarks.reduce((s, b) => s + b.questions * settings.n, 0),
+      done: store.done.size,
+      failed: failures.length,
+    },
+    versions: versions(),
+    startedAt,
+    updatedAt: new Date().toISOString(),
+  });
+
+  const controller = new AbortController();
+  const stop = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const resumed = store.done.size;
+  let doneNow = 0;
+  try {
+    writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest(), null, 2)}\n`);
+    const work: Array<{ question: BenchmarkQuestion; sample: number }> = [];
+    for (const question of options.questions)
+      for (let sample = 0; sample < settings.n; sample++)
+        if (
+          !store.done.has(
+            recordKey({ benchmark: question.benchmark, questionId: question.id, sample }),
+          )
+        )
+          work.push({ question, sample });
+    const total = work.length + resumed;
+    options.onProgress?.({ type: 'start', total, resumed, outDir });
+    const instructions: Record<BenchmarkKind, string> = {
+      math:
+        settings.protocol === 'text-tags'
+          ? tirInstructions({ toolNames: settings.tools.math, maxToolCalls: settings.maxToolCalls })
+          : nativeInstructions({ maxToolCalls: settings.maxToolCalls }),
+      qa:
+        settings.protocol === 'text-tags'
+          ? tirInstructions({ toolNames: settings.tools.qa, maxToolCalls: settings.maxToolCalls })
+          : nativeInstructions({ maxToolCalls: settings.maxToolCalls }),
+    };
+    const limiter = createLimiter(concurrency);
+    await Promise.all(
+      work.map(({ question, sample }) =>
+        limiter.run(async () => {
+          if (controller.signal.aborted) return;
+          try {
+            const record = await runSample(
+              options,
+              question,
+              sample,
+              instructions,
+              controller.signal,
+            );
+            // A sample that finished as the run was stopped is not recorded: the rerun redoes it.
+            if (controller.signal.aborted) return;
+            store.record(record);
+            doneNow++;
+            options.onProgress?.({
+              type: 'sample-done',
+              record,
+              done: resumed + doneNow,
+              failed: failures.length,
+              total,
+            });
+          } catch (error) {
+            if (controller.signal.aborted) return;
+            const reason = (error as Error).message;
+            failures.push({
+              benchmark: question.benchmark,
+              questionId: question.id,
+              sample,
+              reason,
+            });
+            options.onProgress?.({
+              type: 'sample-failed',
+              benchmark: question.benchmark,
+              questionId: question.id,
+              sample,
+              reason,
+              done: resumed + doneNow,
+              failed: failures.length,
+              total,
+            });
+          }
+        }),
+      ),
+    );
+    // Stopped or finished, everything recorded is summarised (a stopped run's benchmarks show as partial).
+    const records = [...store.done.values()];
+    const final = manifest();
+    const results = summarizeEval(records, final);
+    store.close();
+    // Rewrite the records sorted (benchmark order, question id, sample) so equal runs give equal files.
+    const order = new Map(benchmarks.map((b, i) => [b.name, i]));
+    const position = new Map(options.questions.map((q, i) => [`${q.benchmark}\u0000${q.id}`, i]));
+    records.sort((a, b) => {
+      const ob = (order.get(a.benchmark) ?? 0) - (order.get(b.benchmark) ?? 0);
+      if (ob !== 0) return ob;
+      const pa = position.get(`${a.benchmark}\u0000${a.questionId}`) ?? Number.MAX_SAFE_INTEGER;
+      const pb = position.get(`${b.benchmark}\u0000${b.questionId}`) ?? Number.MAX_SAFE_INTEGER;
+      if (pa !== pb) return pa - pb;
+      if (a.questionId !== b.questionId) return a.questionId < b.questionId ? -1 : 1;
+      return a.sample - b.sample;
+    });
+    writeFileAtomic(
+      join(outDir, 'records.jsonl'),
+      records.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
+    writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
+    writeFileAtomic(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileAtomic(join(outDir, 'results.md'), resultsMarkdown(results));
+    return {
+      outDir,
+      results,
+      run: {
+        done: doneNow,
+        resumed,
+        failed: failures.length,
+        failures,
+        stopped: controller.signal.aborted,
+      },
+      wallMs: performance.now() - started,
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    store.close();
+  }
+}
