@@ -1,3 +1,4 @@
+import { parseShard, type Shard, ShardSpecError } from '@autotraj/generation';
 import { CliError } from './cli-error.js';
 
 // Every numeric or enumerated flag of every command is parsed by one of these commander argument
@@ -69,3 +70,23 @@ export function listOption(): (value: string) => string[] {
       .map((item) => item.trim())
       .filter((item) => item !== '');
 }
+
+/**
+ * A commander argument parser for `--shard i/n | auto` (auto reads the Slurm array or
+ * Kubernetes Indexed Job environment, `env`, when the flag is parsed).
+ */
+export function shardOption(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): (value: string) => Shard {
+  return (value) => {
+    try {
+      return parseShard(value, env);
+    } catch (error) {
+      if (ShardSpecError.isInstance(error)) throw usage(error.message);
+      throw error;
+    }
+  };
+}
+
+export const SHARD_HELP =
+  'run shard i of n (0-based; tasks split by a hash of their id, after --limit), or auto: the Slurm array task (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT) or Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of AUTOTRAJ_SHARD_COUNT)';

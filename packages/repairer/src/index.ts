@@ -35,6 +35,7 @@ export {
 } from './synthesis/synthesis-records.js';
 export {
   type SynthesisCounts,
+  type SynthesisCoverage,
   type SynthesisEvent,
   type SynthesisPolicy,
   type SynthesisSummary,

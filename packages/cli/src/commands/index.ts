@@ -4,6 +4,7 @@ import { compareCommand, evalCommand } from './eval.js';
 import { checkAnswersCommand, evaluateCommand } from './evaluator-commands.js';
 import { execCommand } from './exec.js';
 import { inspectCommand } from './inspect.js';
+import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { scoreCommand, trainRmCommand } from './reward-model-commands.js';
 import { rewardCommand, rolloutCommand, serveCommand } from './rl-commands.js';
@@ -27,6 +28,7 @@ export const commands: CliCommand[] = [
   synthesizeCommand,
   evalCommand,
   compareCommand,
+  mergeCommand,
   reportCommand,
   runCommand,
 ];

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { Option } from 'commander';
+import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
 import { MODEL_HELP } from '../model-options.js';
 import { integerOption, numberOption } from '../options.js';
@@ -22,6 +24,7 @@ interface RunFlags {
   temperature: number;
   maxTokens?: number;
   minPairs: number;
+  shard?: string;
 }
 
 /**
@@ -73,7 +76,15 @@ export const runCommand: CliCommand = {
         integerOption('--min-pairs'),
         MIN_REWARD_MODEL_PAIRS,
       )
+      // Hidden: only there to say why a run is not sharded and what to do instead.
+      .addOption(new Option('--shard <spec>').hideHelp())
       .action(async (flags: RunFlags) => {
+        if (flags.shard !== undefined)
+          throw new CliError({
+            message:
+              'autotraj run does not shard: its reward model and rollouts need every shard\'s pairs. Shard the synthesis instead (autotraj synthesize --shard i/n or auto, then autotraj merge <dirs...> --out <dir>), then run train-rm and rollout on the merged directory',
+            exitCode: 2,
+          });
         const synthesisProgress = progressPrinter(io, false);
         const rolloutBar = rolloutProgress(io, null);
         const result = await runPipeline({

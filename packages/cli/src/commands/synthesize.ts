@@ -1,5 +1,5 @@
 import { type PresetName, presetNames } from '@autotraj/evaluator';
-import type { Protocol } from '@autotraj/generation';
+import type { Protocol, Shard } from '@autotraj/generation';
 import type { RepairStrategy, SynthesisEvent, SynthesisSummary } from '@autotraj/repairer';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
@@ -10,7 +10,7 @@ import {
   modelFlagsOf,
   type RepairModelFlags,
 } from '../model-options.js';
-import { choiceOption, integerOption, numberOption } from '../options.js';
+import { choiceOption, integerOption, numberOption, SHARD_HELP, shardOption } from '../options.js';
 import { runSynthesisStage } from '../pipeline/synthesis-stage.js';
 import { createProgressBar, type ProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
@@ -28,6 +28,7 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   temperature: number;
   maxTokens?: number;
   preset: PresetName;
+  shard?: Shard;
   json?: boolean;
 }
 
@@ -101,6 +102,7 @@ export const synthesizeCommand: CliCommand = {
         8,
       )
       .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
+      .option('--shard <i/n|auto>', SHARD_HELP, shardOption())
       .option(
         '--protocol <protocol>',
         'text-tags or native tool calling',
@@ -158,11 +160,17 @@ export const synthesizeCommand: CliCommand = {
         temperature: flags.temperature,
         ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
         preset: flags.preset,
+        ...(flags.shard === undefined ? {} : { shard: flags.shard }),
         onProgress: progressPrinter(io, flags.json === true),
         onNotice: (message) => println(io.stderr, `synthesize: ${message}`),
       });
       if (flags.json) println(io.stdout, JSON.stringify(summary));
       else {
+        if (summary.shard !== null)
+          println(
+            io.stdout,
+            `shard ${summary.shard.spec} (${summary.shard.source}): ${summary.coverage.assigned.count} of the run's ${summary.coverage.run.count} tasks; join the shards with autotraj merge`,
+          );
         println(io.stdout, synthesisSummaryTable(summary));
         println(
           io.stdout,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createEvaluator, type PresetName } from '@autotraj/evaluator';
-import { type Protocol, readTasksJsonl } from '@autotraj/generation';
+import { isInShard, type Protocol, readTasksJsonl, type Shard } from '@autotraj/generation';
 import {
   createRepairer,
   demoFixtures,
@@ -38,9 +38,23 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   /** Output tokens per model call (default: the server's; 512 for local: models, which may not stop). */
   maxTokens?: number;
   preset?: PresetName;
+  /** Run one shard of the tasks (after `limit`: the shards of a limited run partition its tasks). */
+  shard?: Shard;
   onProgress?: (event: SynthesisEvent) => void;
   /** Things worth telling the user before the work starts (offline replay, ...). */
   onNotice?: (message: string) => void;
+}
+
+/** Tasks in one shard, for progress: the ids decide, so the file is read (and parsed) once up front. */
+async function countShard(path: string, limit: number | undefined, shard: Shard): Promise<number> {
+  let count = 0;
+  const seen = new Set<string>();
+  for await (const task of readTasksJsonl(path, limit === undefined ? {} : { limit })) {
+    if (seen.has(task.id)) continue;
+    seen.add(task.id);
+    if (isInShard(task.id, shard)) count++;
+  }
+  return count;
 }
 
 function countLines(path: string, limit: number | undefined): number {
@@ -96,6 +110,8 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
   let total: number;
   try {
     total = countLines(tasksPath, options.limit);
+    if (options.shard !== undefined)
+      total = await countShard(tasksPath, options.limit, options.shard);
   } catch (error) {
     await repairModel.close();
     await resolved.close();
@@ -140,6 +156,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       n,
       outDir: options.outDir,
       concurrency,
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       config: {
         tasks: tasksPath,

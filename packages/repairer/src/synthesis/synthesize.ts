@@ -1,12 +1,19 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   CassetteMissError,
+  claimShardDir,
   createLimiter,
+  formatShard,
+  isInShard,
   type Limiter,
   type ModelLike,
   nativeInstructions,
   type Protocol,
   type RetryOptions,
+  type Shard,
+  type TaskSetDigest,
+  taskSetDigest,
   tirInstructions,
 } from '@autotraj/generation';
 import { modelNameOf } from '@autotraj/generation/internal';
@@ -59,8 +66,21 @@ export type SynthesisEvent =
   | { type: 'retry'; reason: string; attempt: number; delayMs: number }
   | { type: 'finish'; summary: SynthesisSummary };
 
+/** Which tasks a run directory covers, so shards can be joined and checked (`autotraj merge`). */
+export interface SynthesisCoverage {
+  /** Every task of the run (after the caller's limit, before sharding): ids, and ids with content. */
+  run: TaskSetDigest & { contentDigest: string };
+  /** The tasks of this shard (the whole run when unsharded). */
+  assigned: TaskSetDigest;
+  /** The tasks this directory holds results for (journal), earlier runs included. */
+  done: TaskSetDigest;
+}
+
 export interface SynthesisSummary {
   outDir: string;
+  /** The shard this directory covers, or null for a whole run. */
+  shard: (Shard & { spec: string }) | null;
+  coverage: SynthesisCoverage;
   counts: SynthesisCounts;
   /** Tasks done in this run, tasks already done by an earlier run, tasks that failed (retried on rerun). */
   run: {
@@ -104,6 +124,13 @@ export interface SynthesizeOptions {
   signal?: AbortSignal;
   /** Extra configuration recorded in the manifest (model flags, source file, ...). */
   config?: Record<string, unknown>;
+  /**
+   * Run only the tasks whose id hashes into this shard (`parseShard`); the others are read (for
+   * the run's task digest) and skipped. The directory remembers its shard: resuming it as
+   * another throws `ShardMismatchError`. A caller's limit applies first, so the shards of a
+   * limited run partition exactly its tasks.
+   */
+  shard?: Shard;
 }
 
 function packageVersions(): Record<string, string> {
@@ -161,9 +188,12 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
 
+  const shard = options.shard ?? null;
+  claimShardDir({ outDir, shard });
   const store = await openSynthesisStore(outDir);
   const counts = store.counts;
   const resumed = store.done.size;
+  const doneIds = new Set(store.done.keys());
   const inFlight = new Set<Promise<void>>();
   let doneNow = 0;
   const failures: Array<{ taskId: string; reason: string }> = [];
@@ -210,6 +240,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       // A task that finished as the run was stopped is not recorded: the rerun redoes it.
       controller.signal.throwIfAborted();
       store.record(entry);
+      doneIds.add(task.id);
       totals.trajectories += entry.stats.trajectories;
       totals.modelCalls += entry.stats.modelCalls;
       totals.toolMs += entry.stats.toolMs;
@@ -229,8 +260,13 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     // A bounded window of tasks in flight keeps the limiter busy without reading every task up front.
     const window = createLimiter(concurrency * 2);
     const seen = new Set<string>();
+    // The run's tasks (id -> content hash), whichever shard they fall in.
+    const runTasks = new Map<string, string>();
     for await (const task of options.tasks as AsyncIterable<Task>) {
       if (controller.signal.aborted) break;
+      if (!runTasks.has(task.id))
+        runTasks.set(task.id, createHash('sha256').update(JSON.stringify(task)).digest('hex'));
+      if (shard !== null && !isInShard(task.id, shard)) continue;
       if (store.done.has(task.id) || seen.has(task.id)) continue;
       seen.add(task.id);
       while (window.active + window.pending >= concurrency * 2) await Promise.race(inFlight);
@@ -267,8 +303,19 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
 
     const wallMs = performance.now() - started;
     const seconds = wallMs / 1000;
+    const assigned = [...runTasks.keys()].filter((id) => shard === null || isInShard(id, shard));
+    const coverage: SynthesisCoverage = {
+      run: {
+        ...taskSetDigest(runTasks.keys()),
+        contentDigest: taskSetDigest([...runTasks].map(([id, hash]) => `${id}\t${hash}`)).digest,
+      },
+      assigned: taskSetDigest(assigned),
+      done: taskSetDigest(doneIds),
+    };
     const summary: SynthesisSummary = {
       outDir,
+      shard: shard === null ? null : { ...shard, spec: formatShard(shard) },
+      coverage,
       counts,
       run: { done: doneNow, resumed, failed: failures.length, failures },
       timings: {
@@ -284,6 +331,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       },
     };
     store.writeManifest({
+      // What `autotraj merge` dispatches on.
+      kind: 'synthesis',
       createdBy: '@autotraj/repairer synthesize',
       // Which rules scored and selected the candidates (e.g. `paper`, `autotraj`).
       evaluatorPreset: options.evaluator.preset ?? null,
