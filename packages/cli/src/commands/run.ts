@@ -82,7 +82,7 @@ export const runCommand: CliCommand = {
         if (flags.shard !== undefined)
           throw new CliError({
             message:
-              'autotraj run does not shard: its reward model and rollouts need every shard\'s pairs. Shard the synthesis instead (autotraj synthesize --shard i/n or auto, then autotraj merge <dirs...> --out <dir>), then run train-rm and rollout on the merged directory',
+              "autotraj run does not shard: its reward model and rollouts need every shard's pairs. Shard the synthesis instead (autotraj synthesize --shard i/n or auto, then autotraj merge <dirs...> --out <dir>), then run train-rm and rollout on the merged directory",
             exitCode: 2,
           });
         const synthesisProgress = progressPrinter(io, false);

@@ -39,7 +39,11 @@ export async function readRecords(options: ReadRecordsOptions): Promise<RecordLi
     for await (const { value, line } of readJsonl(path)) {
       const record = value as Record<string, unknown>;
       const { key, id, index } = options.keyOf(record);
-      if (typeof key !== 'string' || typeof id !== 'string' || (index !== undefined && typeof index !== 'number'))
+      if (
+        typeof key !== 'string' ||
+        typeof id !== 'string' ||
+        (index !== undefined && typeof index !== 'number')
+      )
         throw new RunMergeError({
           reason: 'record-invalid',
           dir: options.dir,

@@ -39,7 +39,12 @@ const KNOWN: Record<RunKind, ReadonlySet<string>> = {
 type KindMerger = (
   runs: ReadonlyArray<RunDir>,
   tmp: string,
-) => Promise<{ manifest: Manifest; tasks: number; counts: Record<string, number>; files: string[] }>;
+) => Promise<{
+  manifest: Manifest;
+  tasks: number;
+  counts: Record<string, number>;
+  files: string[];
+}>;
 
 const MERGERS: Record<RunKind, KindMerger> = {
   synthesis: mergeSynthesis,

@@ -196,9 +196,12 @@ export async function mergeSynthesis(
   const sum = (key: string) => timings.reduce((s, t) => s + (t?.[key] ?? 0), 0);
   const wallMs = Math.max(0, ...timings.map((t) => t?.wallMs ?? 0));
   const run = fieldOf(first.manifest, ['coverage', 'run']) as Record<string, unknown>;
-  const { concurrency: _c, tasks: _t, replay: _r, ...config } = fieldOf(first.manifest, [
-    'config',
-  ]) as Record<string, unknown>;
+  const {
+    concurrency: _c,
+    tasks: _t,
+    replay: _r,
+    ...config
+  } = fieldOf(first.manifest, ['config']) as Record<string, unknown>;
   const manifest: Manifest = {
     ...first.manifest,
     kind: 'synthesis',

@@ -15,7 +15,8 @@ export class ShardMismatchError extends AutoTrajError {
   readonly requested: string | null;
 
   constructor(options: { outDir: string; recorded: string | null; requested: string | null }) {
-    const name = (spec: string | null) => (spec === null ? 'the whole run (no --shard)' : `--shard ${spec}`);
+    const name = (spec: string | null) =>
+      spec === null ? 'the whole run (no --shard)' : `--shard ${spec}`;
     super({
       name: ShardMismatchError.errorName,
       code: 'shard_mismatch',
@@ -66,7 +67,8 @@ export function claimShardDir(options: { outDir: string; shard: Shard | null }):
     let recorded: string | null;
     try {
       const parsed = JSON.parse(text) as { shard?: unknown };
-      if (parsed.shard !== null && typeof parsed.shard !== 'string') throw new Error('no shard field');
+      if (parsed.shard !== null && typeof parsed.shard !== 'string')
+        throw new Error('no shard field');
       recorded = parsed.shard;
     } catch {
       throw new ValidationError({
