@@ -1,6 +1,9 @@
 export { CliError } from './cli-error.js';
 export type { CliCommand } from './commands/command.js';
 export { type CliIo, formatTable, processIo } from './io.js';
+export { RunMergeError, type RunMergeReason } from './merge/merge-error.js';
+export { type MergeRunsOptions, type MergeRunsResult, mergeRuns } from './merge/merge-runs.js';
+export type { RunKind } from './merge/run-dir.js';
 export {
   type PipelineArtefacts,
   type PipelineEvent,

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isInShard, shardRecord, SHARD_FILE, taskSetDigest } from '@autotraj/generation';
+import { isInShard, SHARD_FILE, shardRecord, taskSetDigest } from '@autotraj/generation';
 import {
   canonicalOrder,
   checkUniqueIds,
