@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
-import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
+import {
+  createVllmProvider,
+  isInShard,
+  parseShard,
+  readTasksJsonl,
+  type Shard,
+  ShardMismatchError,
+} from '@autotraj/generation';
 import {
   type Gsm8kProblem,
   gsm8kPolicyReply,
@@ -58,6 +65,7 @@ async function run(options: {
   n: number;
   limit: number;
   retries?: number;
+  shard?: Shard;
   onProgress?: (e: SynthesisEvent) => void;
 }) {
   const model = createVllmProvider({ baseURL: options.server.baseURL }).languageModel(
@@ -75,11 +83,37 @@ async function run(options: {
     n: options.n,
     outDir: options.outDir,
     concurrency: 4,
+    ...(options.shard ? { shard: options.shard } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 }
 
 describe('synthesize', () => {
+  it('runs one shard of the tasks, records what it covered, and keeps its shard on resume', async () => {
+    const server = await startLoopbackServer({ reply: gsm8kPolicyReply({ problems }) });
+    try {
+      const shard = parseShard('1/2');
+      const outDir = join(tmp, 'shard-1-of-2');
+      const summary = await run({ server, outDir, n: 2, limit: 10, shard });
+      const ids = (await tasks(10)).map((t) => t.id);
+      const mine = ids.filter((id) => isInShard(id, shard));
+      expect(summary.counts.tasks).toBe(mine.length);
+      expect(summary.shard).toEqual({ index: 1, count: 2, source: 'flag', spec: '1/2' });
+      expect(summary.coverage.run.count).toBe(10);
+      expect(summary.coverage.assigned.count).toBe(mine.length);
+      expect(summary.coverage.done).toEqual(summary.coverage.assigned);
+      const taskIds = new Set(readLines(join(outDir, 'candidates.jsonl')).map((c) => c.taskId));
+      expect([...taskIds].sort()).toEqual([...mine].sort());
+      const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
+      expect(manifest).toMatchObject({ kind: 'synthesis', shard: summary.shard });
+      await expect(
+        run({ server, outDir, n: 2, limit: 10, shard: parseShard('0/2') }),
+      ).rejects.toSatisfy((error) => ShardMismatchError.isInstance(error));
+    } finally {
+      await server.close();
+    }
+  });
+
   it('writes candidates, loss-masked SFT records, repair pairs, hard cases and a manifest', async () => {
     const server = await startLoopbackServer({ reply: gsm8kPolicyReply({ problems }) });
     const outDir = join(tmp, 'full');
