@@ -43,6 +43,7 @@ export {
 } from './run/records.js';
 export {
   type EvalEvent,
+  evalShardKey,
   type RunEvalOptions,
   type RunEvalSummary,
   runEval,

@@ -78,6 +78,23 @@ export const evalManifestSchema = z.object({
   versions: z.record(z.string(), z.string()),
   startedAt: z.string(),
   updatedAt: z.string(),
+  /** The shard this directory covers (`--shard`), null or absent for a whole run. */
+  shard: z
+    .object({
+      index: z.number().int().nonnegative(),
+      count: z.number().int().positive(),
+      source: z.enum(['flag', 'kubernetes', 'slurm']),
+      spec: z.string(),
+    })
+    .nullable()
+    .optional(),
+  /** The run's questions (`benchmark/questionId`, after --limit) and this shard's, as count + digest. */
+  coverage: z
+    .object({
+      run: z.object({ count: z.number(), digest: z.string(), contentDigest: z.string() }),
+      assigned: z.object({ count: z.number(), digest: z.string() }),
+    })
+    .optional(),
 });
 export type EvalManifest = z.infer<typeof evalManifestSchema>;
 

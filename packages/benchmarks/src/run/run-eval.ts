@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnswerBackend, checkPaperFormat } from '@autotraj/evaluator';
 import {
+  claimShardDir,
   createLimiter,
+  formatShard,
   generateTrajectory,
+  isInShard,
   type ModelLike,
   nativeInstructions,
   type RetryOptions,
+  type Shard,
+  taskSetDigest,
   tirInstructions,
 } from '@autotraj/generation';
 import { type ToolRuntime, type Trajectory, trajectoryToText } from '@autotraj/trajectory';
@@ -63,7 +69,17 @@ export interface RunEvalOptions {
    * summarised in results.json / results.md, and the promise resolves with `run.stopped`.
    */
   signal?: AbortSignal;
+  /**
+   * Run only the questions whose `benchmark/questionId` hashes into this shard (`parseShard`);
+   * the manifest records the shard and the run's question set so `autotraj merge` can join
+   * the shards. Resuming the directory as another shard throws `ShardMismatchError`.
+   */
+  shard?: Shard;
 }
+
+/** The key a question is sharded by: `benchmark/questionId`. */
+export const evalShardKey = (q: { benchmark: string; id: string }): string =>
+  `${q.benchmark}/${q.id}`;
 
 export interface RunEvalSummary {
   outDir: string;
@@ -198,12 +214,30 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
       message: `${outDir} holds an evaluation of ${previous.model.name}, not ${options.modelName}; use another --out`,
     });
 
+  const shard = options.shard ?? null;
+  const inShard = (q: BenchmarkQuestion) => shard === null || isInShard(evalShardKey(q), shard);
+  const questions = options.questions.filter(inShard);
+  const coverage = {
+    run: {
+      ...taskSetDigest(options.questions.map(evalShardKey)),
+      contentDigest: taskSetDigest(
+        options.questions.map(
+          (q) =>
+            `${evalShardKey(q)}\t${createHash('sha256').update(JSON.stringify(q)).digest('hex')}`,
+        ),
+      ).digest,
+    },
+    assigned: taskSetDigest(questions.map(evalShardKey)),
+  };
+
   // Benchmarks: the earlier run's, then this run's; the larger question count wins (--limit grew or shrank).
+  // Every benchmark of the run is listed, with this shard's questions (0 when none hash here).
   const counts = new Map<string, { kind: BenchmarkKind; source: string; questions: number }>();
   for (const b of previous?.benchmarks ?? [])
     counts.set(b.name, { kind: b.kind, source: b.source, questions: b.questions });
   const thisRun = new Map<string, number>();
-  for (const q of options.questions) thisRun.set(q.benchmark, (thisRun.get(q.benchmark) ?? 0) + 1);
+  for (const q of options.questions)
+    thisRun.set(q.benchmark, (thisRun.get(q.benchmark) ?? 0) + (inShard(q) ? 1 : 0));
   for (const [name, questions] of thisRun) {
     const kinds = new Set(options.questions.filter((q) => q.benchmark === name).map((q) => q.kind));
     if (kinds.size > 1)
@@ -221,6 +255,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
   }
   const benchmarks = [...counts].map(([name, b]) => ({ name, ...b }));
 
+  claimShardDir({ outDir, shard });
   const store = await openEvalStore(outDir);
   const startedAt = previous?.startedAt ?? new Date().toISOString();
   const failures: RunEvalSummary['run']['failures'] = [];
@@ -237,6 +272,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
     versions: versions(),
     startedAt,
     updatedAt: new Date().toISOString(),
+    shard: shard === null ? null : { ...shard, spec: formatShard(shard) },
+    coverage,
   });
 
   const controller = new AbortController();
@@ -247,7 +284,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
   try {
     writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest(), null, 2)}\n`);
     const work: Array<{ question: BenchmarkQuestion; sample: number }> = [];
-    for (const question of options.questions)
+    for (const question of questions)
       for (let sample = 0; sample < settings.n; sample++)
         if (
           !store.done.has(
@@ -321,7 +358,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
     store.close();
     // Rewrite the records sorted (benchmark order, question id, sample) so equal runs give equal files.
     const order = new Map(benchmarks.map((b, i) => [b.name, i]));
-    const position = new Map(options.questions.map((q, i) => [`${q.benchmark}\u0000${q.id}`, i]));
+    const position = new Map(questions.map((q, i) => [`${q.benchmark}\u0000${q.id}`, i]));
     records.sort((a, b) => {
       const ob = (order.get(a.benchmark) ?? 0) - (order.get(b.benchmark) ?? 0);
       if (ob !== 0) return ob;

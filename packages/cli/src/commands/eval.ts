@@ -9,10 +9,11 @@ import {
   readEvalManifest,
   readEvalRecords,
 } from '@autotraj/benchmarks';
+import type { Shard } from '@autotraj/generation';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
-import { choiceOption, integerOption, listOption, numberOption } from '../options.js';
+import { choiceOption, integerOption, listOption, numberOption, shardOption } from '../options.js';
 import { runEvalStage } from '../pipeline/eval-stage.js';
 import type { CliCommand } from './command.js';
 
@@ -31,6 +32,7 @@ interface EvalFlags extends ModelFlags {
   corpus?: string;
   searchUrl?: string;
   mathChecker: 'builtin' | 'math-verify';
+  shard?: Shard;
   json?: boolean;
 }
 
@@ -154,6 +156,11 @@ export const evalCommand: CliCommand = {
         choiceOption('--math-checker', ['builtin', 'math-verify'] as const),
         'builtin',
       )
+      .option(
+        '--shard <i/n|auto>',
+        'run shard i of n (0-based; questions split by a hash of benchmark/questionId, after --limit), or auto: the Slurm array task or Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of AUTOTRAJ_SHARD_COUNT); join shards with autotraj merge',
+        shardOption(),
+      )
       .option('--json', 'print results.json on stdout');
     addModelOptions(command).action(async (flags: EvalFlags) => {
       // Ctrl-C / SIGTERM stop the run cleanly: what finished is summarised, a rerun continues.
@@ -184,6 +191,7 @@ export const evalCommand: CliCommand = {
         ...(flags.corpus === undefined ? {} : { corpus: flags.corpus }),
         ...(flags.searchUrl === undefined ? {} : { searchUrl: flags.searchUrl }),
         mathChecker: flags.mathChecker,
+        ...(flags.shard === undefined ? {} : { shard: flags.shard }),
         onProgress: evalProgress(io, flags.json === true),
       }).finally(() => {
         process.off('SIGINT', onSignal);

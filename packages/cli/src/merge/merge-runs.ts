@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RunMergeError } from './merge-error.js';
+import { mergeEval } from './merge-eval.js';
 import { mergeSynthesis } from './merge-synthesis.js';
 import { checkKinds, type Manifest, type RunDir, type RunKind, readRunDir } from './run-dir.js';
 
@@ -33,7 +34,7 @@ const KNOWN: Record<RunKind, ReadonlySet<string>> = {
     'pairs.jsonl',
     'hard.jsonl',
   ]),
-  eval: new Set(['manifest.json', 'shard.json']),
+  eval: new Set(['manifest.json', 'shard.json', 'records.jsonl', 'results.json', 'results.md']),
 };
 
 type KindMerger = (
@@ -48,14 +49,7 @@ type KindMerger = (
 
 const MERGERS: Record<RunKind, KindMerger> = {
   synthesis: mergeSynthesis,
-  eval: async (runs) => {
-    throw new RunMergeError({
-      reason: 'kind-unknown',
-      dir: runs[0]!.dir,
-      field: 'kind',
-      message: 'eval runs cannot be merged by this version yet',
-    });
-  },
+  eval: mergeEval,
 };
 
 /**

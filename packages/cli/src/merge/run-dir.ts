@@ -143,15 +143,26 @@ function stable(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** Nested objects as dotted fields (`settings.seed`), so a difference names its leaf. */
+function flatten(settings: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (isObject(value) && Object.keys(value).length > 0)
+      Object.assign(out, flatten(value, `${prefix}${key}.`));
+    else out[`${prefix}${key}`] = value;
+  }
+  return out;
+}
+
 /** Every named setting equal in every input, else an error naming the dir and the field. */
 export function checkSettings(
   runs: ReadonlyArray<RunDir>,
   settingsOf: (run: RunDir) => Record<string, unknown>,
 ): void {
   const first = runs[0]!;
-  const reference = settingsOf(first);
+  const reference = flatten(settingsOf(first));
   for (const run of runs.slice(1)) {
-    const settings = settingsOf(run);
+    const settings = flatten(settingsOf(run));
     for (const field of new Set([...Object.keys(reference), ...Object.keys(settings)])) {
       const a = stable(reference[field]);
       const b = stable(settings[field]);

@@ -12,7 +12,7 @@ import {
   runEval,
 } from '@autotraj/benchmarks';
 import { createMathVerifyBackend } from '@autotraj/evaluator';
-import type { Protocol } from '@autotraj/generation';
+import type { Protocol, Shard } from '@autotraj/generation';
 import {
   createFlashRagClient,
   createPythonPool,
@@ -43,6 +43,8 @@ export interface EvalStageOptions extends ModelFlags {
   /** A FlashRAG retrieval server for the QA search tool. */
   searchUrl?: string;
   mathChecker?: 'builtin' | 'math-verify';
+  /** Run one shard of the questions, by `benchmark/questionId` (after `limit`). */
+  shard?: Shard;
   onProgress?: (event: EvalEvent) => void;
   signal?: AbortSignal;
 }
@@ -157,6 +159,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       // An embedded model on a CPU can take minutes per call; the 120 s default is for servers.
       ...(local ? { retry: { timeoutMs: 900_000 } } : {}),
       ...(mathBackend === undefined ? {} : { mathBackend }),
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }).catch((error: unknown) => {
