@@ -69,3 +69,19 @@ export function listOption(): (value: string) => string[] {
       .map((item) => item.trim())
       .filter((item) => item !== '');
 }
+
+/** `--rm-calibration <center,scale>`: the RM calibration of the autotraj preset (scale > 0). */
+export function rmCalibrationOption(flag: string): (value: string) => {
+  center: number;
+  scale: number;
+} {
+  return (value) => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.length !== 2)
+      throw usage(`${flag} must be center,scale (e.g. -1.2,0.8), got "${value}"`);
+    const center = parseNumber(flag, parts[0]!);
+    const scale = parseNumber(flag, parts[1]!);
+    if (!(scale > 0)) throw usage(`${flag}: scale must be > 0, got "${parts[1]}"`);
+    return { center, scale };
+  };
+}
