@@ -23,6 +23,7 @@ The last line on stdout is a JSON summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -180,7 +181,9 @@ def train(args) -> None:
         )
         started = time.time()
         trainer = RewardTrainer(model=model, args=config, train_dataset=dataset, processing_class=tokenizer)
-        result = trainer.train()
+        # Trainer logs are printed: keep them on stderr, stdout carries the JSON summary.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = trainer.train()
         train_seconds = time.time() - started
         model = trainer.model
         if args.lora:
