@@ -40,11 +40,15 @@ const pairs = gsm8kCorrectnessPairs(records);
 const [train, test] = splitPairsByTask(pairs, { fractions: [0.8, 0.2], seed: 7 });
 const trainTasks = new Set(train.map((p) => p.taskId));
 if (test.some((p) => trainTasks.has(p.taskId))) throw new Error('split leaks a problem');
-console.log(`${pairs.length} GSM8K pairs: ${train.length} train, ${test.length} held out (by problem)`);
+console.log(
+  `${pairs.length} GSM8K pairs: ${train.length} train, ${test.length} held out (by problem)`,
+);
 mkdirSync(out, { recursive: true });
 
 async function heldOut(scorer) {
-  const chosen = await scorer.score(test.map((p) => ({ question: p.question, trajectory: p.chosen })));
+  const chosen = await scorer.score(
+    test.map((p) => ({ question: p.question, trajectory: p.chosen })),
+  );
   const rejected = await scorer.score(
     test.map((p) => ({ question: p.question, trajectory: p.rejected })),
   );
@@ -137,5 +141,8 @@ const report = {
 };
 const resultsDir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'reward-model-compare.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(
+  join(resultsDir, 'reward-model-compare.json'),
+  `${JSON.stringify(report, null, 2)}\n`,
+);
 console.log(`models in ${out}`);

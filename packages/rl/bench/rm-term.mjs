@@ -19,7 +19,12 @@ import {
   splitPairsByTask,
 } from '@autotraj/reward-model';
 import { gsm8kModelSolutionTrajectories } from '@autotraj/trajectory';
-import { createReward, fitRmCalibration, groupAdvantages, paperRewardDefaults } from '../dist/index.js';
+import {
+  createReward,
+  fitRmCalibration,
+  groupAdvantages,
+  paperRewardDefaults,
+} from '../dist/index.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -47,9 +52,11 @@ async function measure(groups, calibration) {
       trajectoryModelCalibration: cal,
     });
     return async (items) =>
-      (await reward.score(items.map((x) => ({ ...x, ...(rm ? { trajectoryModelScore: x.rm } : {}) })))).map(
-        (r) => r.total,
-      );
+      (
+        await reward.score(
+          items.map((x) => ({ ...x, ...(rm ? { trajectoryModelScore: x.rm } : {}) })),
+        )
+      ).map((r) => r.total);
   };
   const none = rewardOf(false, null);
   const raw = rewardOf(true, null);
@@ -93,7 +100,9 @@ const results = {};
 if (existsSync(join(demoDir, 'rl', 'rollouts.jsonl'))) {
   const records = readJsonl(join(demoDir, 'rl', 'rollouts.jsonl'));
   const scorer = await openTrajectoryScorer({ path: join(demoDir, 'reward-model') });
-  const scores = await scorer.score(records.map((r) => ({ question: r.prompt, trajectory: r.trajectory })));
+  const scores = await scorer.score(
+    records.map((r) => ({ question: r.prompt, trajectory: r.trajectory })),
+  );
   await scorer.close();
   const byGroup = new Map();
   records.forEach((r, k) => {
@@ -113,13 +122,19 @@ if (existsSync(join(demoDir, 'rl', 'rollouts.jsonl'))) {
   });
   const groups = [...byGroup.values()];
   const half = Math.floor(groups.length / 2);
-  const fitOn = groups.slice(0, half).flat().filter((x) => x.formatOk && x.outcome > 0);
+  const fitOn = groups
+    .slice(0, half)
+    .flat()
+    .filter((x) => x.formatOk && x.outcome > 0);
   const calibration = fitRmCalibration(fitOn.map((x) => x.rm));
   const positives = groups.flat().filter((x) => x.formatOk && x.outcome > 0);
   results.demo = {
     source: join(demoDir, 'rl', 'rollouts.jsonl'),
     positiveRmAboveZero: positives.filter((x) => x.rm > 0).length,
-    positiveRmRange: [Math.min(...positives.map((x) => x.rm)), Math.max(...positives.map((x) => x.rm))],
+    positiveRmRange: [
+      Math.min(...positives.map((x) => x.rm)),
+      Math.max(...positives.map((x) => x.rm)),
+    ],
     all: await measure(groups, calibration),
     heldOutHalf: await measure(groups.slice(half), calibration),
   };
@@ -129,8 +144,11 @@ if (existsSync(join(demoDir, 'rl', 'rollouts.jsonl'))) {
     outcome: (item) => item.outcome,
     format: (_t, item) => ({ ok: item.formatOk, violations: item.formatOk ? [] : ['bad'] }),
   }).score(groups.flat().map((x) => ({ ...x, trajectoryModelScore: x.rm })));
-  const mismatched = groups.flat().filter((x, i) => Math.abs(rawTotals[i].total - x.recordedTotal) > 1e-6).length;
-  if (mismatched > 0) throw new Error(`${mismatched} recomputed totals differ from the recorded ones`);
+  const mismatched = groups
+    .flat()
+    .filter((x, i) => Math.abs(rawTotals[i].total - x.recordedTotal) > 1e-6).length;
+  if (mismatched > 0)
+    throw new Error(`${mismatched} recomputed totals differ from the recorded ones`);
 } else {
   console.log(`no demo rollouts in ${demoDir} (run ./dev demo first); skipping`);
 }
@@ -139,7 +157,10 @@ if (existsSync(join(demoDir, 'rl', 'rollouts.jsonl'))) {
 if (modelsDir !== null) {
   const data = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
   const records = readJsonl(join(data, 'gsm8k/model-solutions.dev.jsonl'));
-  const [train] = splitPairsByTask(gsm8kCorrectnessPairs(records), { fractions: [0.8, 0.2], seed: 7 });
+  const [train] = splitPairsByTask(gsm8kCorrectnessPairs(records), {
+    fractions: [0.8, 0.2],
+    seed: 7,
+  });
   const trainTasks = new Set(train.map((p) => p.taskId));
   const problems = records.map((r) => gsm8kModelSolutionTrajectories(r));
   const held = problems.filter((p) => !trainTasks.has(p.task.id));
@@ -152,7 +173,9 @@ if (modelsDir !== null) {
       const items = list.flatMap((p) =>
         p.solutions.map((s) => ({ question: p.task.question, trajectory: s.trajectory, s })),
       );
-      const rm = await scorer.score(items.map(({ question, trajectory }) => ({ question, trajectory })));
+      const rm = await scorer.score(
+        items.map(({ question, trajectory }) => ({ question, trajectory })),
+      );
       return items.map((x, k) => ({ ...x, rm: rm[k] }));
     };
     const fitItems = (await score(fit)).filter((x) => x.s.isCorrect === true);
