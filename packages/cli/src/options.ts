@@ -90,3 +90,19 @@ export function shardOption(
 
 export const SHARD_HELP =
   'run shard i of n (0-based; tasks split by a hash of their id, after --limit), or auto: the Slurm array task (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT) or Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of AUTOTRAJ_SHARD_COUNT)';
+
+/** `--rm-calibration <center,scale>`: the RM calibration of the autotraj preset (scale > 0). */
+export function rmCalibrationOption(flag: string): (value: string) => {
+  center: number;
+  scale: number;
+} {
+  return (value) => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.length !== 2)
+      throw usage(`${flag} must be center,scale (e.g. -1.2,0.8), got "${value}"`);
+    const center = parseNumber(flag, parts[0]!);
+    const scale = parseNumber(flag, parts[1]!);
+    if (!(scale > 0)) throw usage(`${flag}: scale must be > 0, got "${parts[1]}"`);
+    return { center, scale };
+  };
+}

@@ -80,20 +80,19 @@ export function truncateIds(
   return [...ids.slice(0, lead), ...kept, ...ids.slice(ids.length - trail)].slice(0, maxLength);
 }
 
-/**
- * Bring your own reward model: score trajectories with any ONNX sequence classifier and its
- * `tokenizer.json` (loaded by @huggingface/tokenizers), with truncation and padding.
- */
-export async function createHfSequenceClassifierScorer(
-  options: CreateHfSequenceClassifierScorerOptions,
-): Promise<TrajectoryScorer> {
-  const outputName = options.outputName ?? 'logits';
-  const file = await readOnnxFile(options.modelPath);
-  checkSignature(file, {
-    inputs: ['input_ids', 'attention_mask'],
-    optionalInputs: ['token_type_ids'],
-    outputs: [outputName],
-  });
+export interface HfTokenizer {
+  /** Token ids of `text` with special tokens, truncated to `maxLength` on the configured side. */
+  encode(text: string): number[];
+  padId: number;
+}
+
+/** A `tokenizer.json` (+ `tokenizer_config.json`) loaded by @huggingface/tokenizers, with our truncation. */
+export async function loadHfTokenizer(options: {
+  tokenizerPath: string;
+  tokenizerConfigPath?: string;
+  maxLength?: number;
+  truncationSide?: 'left' | 'right';
+}): Promise<HfTokenizer> {
   const tokenizerJson = await readJsonFile(options.tokenizerPath, 'tokenizer.json');
   const tokenizerConfig =
     options.tokenizerConfigPath === undefined
@@ -123,21 +122,49 @@ export async function createHfSequenceClassifierScorer(
     tokenizer.token_to_id('<pad>') ??
     0;
 
+  const maxLength = options.maxLength ?? 512;
+  const side = options.truncationSide ?? 'right';
+  return {
+    padId,
+    encode: (text) => truncateIds(tokenizer.encode(text).ids, maxLength, side, special),
+  };
+}
+
+/**
+ * The text a Hugging Face reward model reads for an item: the question, a blank line, then the
+ * trajectory in `format` (default `tags`). The transformer trainer renders its pairs with it, so
+ * training and scoring see the same strings.
+ */
+export function renderScoreText(item: ScoreItem, format: TextFormat = 'tags'): string {
+  const body = getTextCodec(format).render(item.trajectory.steps);
+  const question = item.question ?? item.trajectory.question;
+  return question === undefined ? body : `${question}\n\n${body}`;
+}
+
+/**
+ * Bring your own reward model: score trajectories with any ONNX sequence classifier and its
+ * `tokenizer.json` (loaded by @huggingface/tokenizers), with truncation and padding.
+ */
+export async function createHfSequenceClassifierScorer(
+  options: CreateHfSequenceClassifierScorerOptions,
+): Promise<TrajectoryScorer> {
+  const outputName = options.outputName ?? 'logits';
+  const file = await readOnnxFile(options.modelPath);
+  checkSignature(file, {
+    inputs: ['input_ids', 'attention_mask'],
+    optionalInputs: ['token_type_ids'],
+    outputs: [outputName],
+  });
+  const { encode, padId } = await loadHfTokenizer(options);
+
   const session = await createSession(options.modelPath, file.bytes, options);
   const typeOf = (name: string): 'int64' | 'int32' => {
     const meta = session.inputMetadata.find((m) => m.name === name);
     return meta?.isTensor && meta.type === 'int32' ? 'int32' : 'int64';
   };
   const maxLength = options.maxLength ?? 512;
-  const side = options.truncationSide ?? 'right';
-  const codec = options.render === undefined ? getTextCodec(options.format ?? 'tags') : null;
-  const render =
-    options.render ??
-    ((item: ScoreItem) => {
-      const body = codec!.render(item.trajectory.steps);
-      const question = item.question ?? item.trajectory.question;
-      return question === undefined ? body : `${question}\n\n${body}`;
-    });
+  const format = options.format ?? 'tags';
+  const render = options.render ?? ((item: ScoreItem) => renderScoreText(item, format));
   const maxBatch = options.maxBatchSize ?? 16;
   const hasTokenTypes = file.inputNames.includes('token_type_ids');
   let closed = false;
@@ -162,9 +189,7 @@ export async function createHfSequenceClassifierScorer(
       const out = new Float32Array(items.length);
       for (let start = 0; start < items.length; start += maxBatch) {
         const chunk = items.slice(start, start + maxBatch);
-        const encoded = chunk.map((item) =>
-          truncateIds(tokenizer.encode(render(item)).ids, maxLength, side, special),
-        );
+        const encoded = chunk.map((item) => encode(render(item)));
         const length =
           options.padding === 'max_length'
             ? maxLength

@@ -5,6 +5,8 @@ export {
   ModelFileError,
   type ModelFileProblem,
   ModelSignatureError,
+  PythonTrainerError,
+  type PythonTrainerProblem,
   ScorerClosedError,
   TrainingError,
 } from './errors.js';
@@ -22,6 +24,7 @@ export {
 export {
   type CreateHfSequenceClassifierScorerOptions,
   createHfSequenceClassifierScorer,
+  renderScoreText,
 } from './hf-scorer.js';
 export { type Histogram, histogram, pairwiseAccuracy, rocAuc } from './metrics.js';
 export {
@@ -43,6 +46,12 @@ export {
   createOnnxScorer,
   type OnnxSessionOptions,
 } from './onnx-scorer.js';
+export {
+  HF_METADATA_KEYS,
+  HF_REWARD_MODEL_KIND,
+  type OpenRewardModelOptions,
+  openTrajectoryScorer,
+} from './open-scorer.js';
 export { gsm8kCorrectnessPairs, splitPairsByTask } from './pairs.js';
 export { loadRewardModel, type RewardModelMetadata } from './read-model.js';
 export { readPreferencePairs } from './read-pairs.js';
@@ -55,3 +64,9 @@ export {
   type TrainRewardModelOptions,
   trainRewardModel,
 } from './train.js';
+export {
+  type TrainTransformerRewardModelOptions,
+  type TransformerTrainingSummary,
+  trainTransformerRewardModel,
+  transformerTrainerScript,
+} from './train-transformer.js';

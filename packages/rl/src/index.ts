@@ -31,11 +31,13 @@ export {
 export {
   type CreateRewardOptions,
   createReward,
+  fitRmCalibration,
   paperRewardDefaults,
   type Reward,
   type RewardPresetName,
   type RewardResult,
   type RewardWeights,
+  type RmCalibration,
   rewardPresetNames,
   rewardTextOf,
 } from './reward/create-reward.js';
@@ -77,6 +79,7 @@ export {
   paperFormatCheck,
   paperOutcome,
   paperRewardOptions,
+  presetCalibration,
   rewardPresetOptions,
 } from './reward/paper-reward.js';
 export type { FormatCheck, FormatResult, OutcomeFn, RewardItem } from './reward/types.js';

@@ -1,8 +1,8 @@
-import { type CreateOnnxScorerOptions, createOnnxScorer } from '@autotraj/reward-model';
+import { type OpenRewardModelOptions, openTrajectoryScorer } from '@autotraj/reward-model';
 import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { ScorerOutputError } from './errors.js';
 
-// The scorer contract lives once, in @autotraj/trajectory (`createOnnxScorer` implements it).
+// The scorer contract lives once, in @autotraj/trajectory (`openTrajectoryScorer` implements it).
 export type { TrajectoryScorer };
 /** One trajectory to score, with the question it answers (the RM was trained on both). */
 export type ScorerItem = ScoreItem;
@@ -40,7 +40,11 @@ export async function scoreChecked(
   return scores;
 }
 
-/** Open an exported trajectory reward model (`model.onnx`) with onnxruntime (@autotraj/reward-model). */
-export function openRewardModel(options: CreateOnnxScorerOptions): Promise<TrajectoryScorer> {
-  return createOnnxScorer(options);
+/**
+ * Open an exported trajectory reward model (`model.onnx` or the directory `autotraj train-rm`
+ * wrote) with onnxruntime (@autotraj/reward-model): the n-gram model or a transformer trained
+ * with TRL, told apart by the model's metadata.
+ */
+export function openRewardModel(options: OpenRewardModelOptions): Promise<TrajectoryScorer> {
+  return openTrajectoryScorer(options);
 }

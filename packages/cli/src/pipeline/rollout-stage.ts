@@ -4,6 +4,7 @@ import {
   createRolloutTools,
   openRewardModel,
   type RewardPresetName,
+  type RmCalibration,
   type RolloutSummary,
   readPrompts,
   runRollouts,
@@ -23,6 +24,8 @@ export interface RolloutStageOptions extends ModelFlags {
   preset?: RewardPresetName;
   /** Trajectory reward model (`model.onnx`); without it the reward is format + outcome only. */
   rewardModel?: string;
+  /** RM calibration (autotraj preset only; the paper preset keeps the raw score). */
+  rmCalibration?: RmCalibration;
   outDir: string;
   /** Tool names (default calculator, python). */
   tools?: ReadonlyArray<string>;
@@ -76,7 +79,12 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
           ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
         },
       },
-      reward: createPresetReward(preset, { trajectoryModel: scorer }),
+      reward: createPresetReward(preset, {
+        trajectoryModel: scorer,
+        ...(options.rmCalibration === undefined
+          ? {}
+          : { trajectoryModelCalibration: options.rmCalibration }),
+      }),
       preset,
       advantage: { estimator: options.estimator ?? 'grpo' },
       outDir: options.outDir,

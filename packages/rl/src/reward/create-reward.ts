@@ -12,6 +12,19 @@ export interface RewardWeights {
   formatViolation: number;
 }
 
+/**
+ * Maps a raw RM score to `(score - center) / scale` before it is weighted. A Bradley-Terry
+ * model's scores have an arbitrary offset (the loss only sees differences), so under the
+ * paper's rule (bonus only for a positive outcome, never below it) the RM term can be dead:
+ * every correct rollout scoring below zero gets no bonus at all. Centering on the scores of
+ * the rollouts the reward will see makes the better-than-typical correct rollouts earn a bonus.
+ */
+export interface RmCalibration {
+  center: number;
+  /** > 0; 1 keeps the model's units. */
+  scale: number;
+}
+
 /** `paper`: the paper's compute_score exactly. `autotraj`: the project's format and outcome rules. */
 export type RewardPresetName = 'paper' | 'autotraj';
 export const rewardPresetNames: ReadonlyArray<RewardPresetName> = ['paper', 'autotraj'];
@@ -37,6 +50,8 @@ export interface CreateRewardOptions {
    * negative.
    */
   floorAtOutcome?: boolean;
+  /** Calibrate RM scores before weighting (see `RmCalibration`); null or absent: raw (paper). */
+  trajectoryModelCalibration?: RmCalibration | null;
 }
 
 /** A breakdown plus what a reader needs to check it by hand. */
@@ -100,6 +115,40 @@ function checkOptions(weights: RewardWeights, clip: readonly [number, number] | 
   }
 }
 
+function checkCalibration(calibration: RmCalibration): void {
+  if (
+    !Number.isFinite(calibration.center) ||
+    !Number.isFinite(calibration.scale) ||
+    !(calibration.scale > 0)
+  )
+    throw new RlConfigError({
+      option: 'trajectoryModelCalibration',
+      message: `needs a finite center and a scale > 0, got center ${calibration.center}, scale ${calibration.scale}`,
+    });
+}
+
+/**
+ * A calibration fitted to RM scores of the rollouts the reward will see (e.g. the positive-outcome
+ * rollouts of a first batch): center = median, scale = the median absolute deviation x 1.4826
+ * (the standard deviation for normal scores; robust to outliers), 1 when the scores are all equal.
+ */
+export function fitRmCalibration(scores: ArrayLike<number>): RmCalibration {
+  const xs = Array.from(scores).filter(Number.isFinite);
+  if (xs.length === 0)
+    throw new RlConfigError({
+      option: 'trajectoryModelCalibration',
+      message: 'cannot fit a calibration to no scores',
+    });
+  const median = (v: number[]) => {
+    const sorted = [...v].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const center = median(xs);
+  const mad = median(xs.map((x) => Math.abs(x - center))) * 1.4826;
+  return { center, scale: mad > 0 ? mad : 1 };
+}
+
 /**
  * Composite reward: format + outcome + trajectory RM, with a per-component breakdown.
  *
@@ -109,8 +158,9 @@ function checkOptions(weights: RewardWeights, clip: readonly [number, number] | 
  * - else (wrong answer) `total = o` (0).
  *
  * Components: `format` (1 ok / 0 violated), `formatViolations` (count), `outcome` (raw),
- * `trajectoryModel` (raw RM score, when consulted), `trajectoryModelBonus` (what the RM term
- * actually added after clipping and flooring).
+ * `trajectoryModel` (raw RM score, when consulted), `trajectoryModelCalibrated` (the score the
+ * term used, when a calibration is set), `trajectoryModelBonus` (what the RM term actually added
+ * after clipping and flooring).
  */
 export function createReward(options: CreateRewardOptions): Reward {
   // Checked at run time too: JavaScript callers (and servers built from config) get the
@@ -128,6 +178,8 @@ export function createReward(options: CreateRewardOptions): Reward {
   const scorer = options.trajectoryModel ?? null;
   const when = options.trajectoryModelWhen ?? paperRewardDefaults.trajectoryModelWhen;
   const floorAtOutcome = options.floorAtOutcome ?? paperRewardDefaults.floorAtOutcome;
+  const calibration = options.trajectoryModelCalibration ?? null;
+  if (calibration !== null) checkCalibration(calibration);
   const clamp = (x: number) => (clip === null ? x : Math.min(clip[1], Math.max(clip[0], x)));
 
   const answerOf =
@@ -183,7 +235,12 @@ export function createReward(options: CreateRewardOptions): Reward {
       if (needsRm) {
         const rm = item.trajectoryModelScore ?? rmScores[next++]!;
         components.trajectoryModel = rm;
-        total = clamp(base + weights.trajectoryModel * rm);
+        let term = rm;
+        if (calibration !== null) {
+          term = (rm - calibration.center) / calibration.scale;
+          components.trajectoryModelCalibrated = term;
+        }
+        total = clamp(base + weights.trajectoryModel * term);
         if (floorAtOutcome) total = Math.max(total, base);
         components.trajectoryModelBonus = total - clamp(base);
       }

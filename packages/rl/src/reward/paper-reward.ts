@@ -1,10 +1,12 @@
 import { checkPaperFormat } from '@autotraj/evaluator';
+import { RlConfigError } from '../errors.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import {
   type CreateRewardOptions,
   createReward,
   type Reward,
   type RewardPresetName,
+  type RmCalibration,
   rewardTextOf,
 } from './create-reward.js';
 import { outcomeByDataSource } from './outcomes.js';
@@ -84,14 +86,36 @@ export function autotrajRewardOptions(
   return rewardPresetOptions('autotraj', options);
 }
 
-/** A preset's reward with an optional RM. */
+/**
+ * The RM calibration a preset may use: the `paper` preset keeps the raw score exactly as the paper
+ * does, so asking it to calibrate is a configuration error rather than a silent change.
+ */
+export function presetCalibration(
+  preset: RewardPresetName,
+  calibration: RmCalibration | null | undefined,
+): RmCalibration | null {
+  if (calibration === null || calibration === undefined) return null;
+  if (preset === 'paper')
+    throw new RlConfigError({
+      option: 'trajectoryModelCalibration',
+      message:
+        'the paper preset uses the raw RM score (as the paper does); use the autotraj preset to calibrate',
+    });
+  return calibration;
+}
+
+/** A preset's reward with an optional RM (and, outside the paper preset, its calibration). */
 export function createPresetReward(
   preset: RewardPresetName,
-  options: PaperRewardOptions & { trajectoryModel?: TrajectoryScorer | null } = {},
+  options: PaperRewardOptions & {
+    trajectoryModel?: TrajectoryScorer | null;
+    trajectoryModelCalibration?: RmCalibration | null;
+  } = {},
 ): Reward {
   return createReward({
     ...rewardPresetOptions(preset, options),
     trajectoryModel: options.trajectoryModel ?? null,
+    trajectoryModelCalibration: presetCalibration(preset, options.trajectoryModelCalibration),
   });
 }
 

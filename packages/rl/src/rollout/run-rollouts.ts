@@ -14,7 +14,7 @@ import {
 } from '@autotraj/trajectory';
 import { type GroupAdvantageOptions, groupAdvantages, isZeroVarianceGroup } from '../advantages.js';
 import { RlConfigError } from '../errors.js';
-import type { Reward, RewardPresetName } from '../reward/create-reward.js';
+import type { Reward, RewardPresetName, RmCalibration } from '../reward/create-reward.js';
 import { createPresetReward } from '../reward/paper-reward.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import { readRollouts } from './read-rollouts.js';
@@ -35,6 +35,8 @@ export interface RunRolloutsOptions {
   preset?: RewardPresetName;
   /** The RM for the preset's reward. */
   trajectoryModel?: TrajectoryScorer | null;
+  /** RM calibration for the preset's reward (not allowed with `paper`: see `RmCalibration`). */
+  trajectoryModelCalibration?: RmCalibration | null;
   outDir: string;
   /** The policy (any `ai` SDK model, e.g. `createOpenAI({ baseURL }).chat(id)` for vLLM). */
   model?: GenerateTrajectoryOptions['model'];
@@ -115,6 +117,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
     options.reward ??
     createPresetReward(options.preset ?? 'paper', {
       trajectoryModel: options.trajectoryModel ?? null,
+      trajectoryModelCalibration: options.trajectoryModelCalibration ?? null,
     });
   const rewardPreset: RewardPresetName | null =
     options.reward === undefined

@@ -6,6 +6,7 @@ import {
   createReward,
   type Reward,
   type RewardPresetName,
+  type RmCalibration,
 } from '../reward/create-reward.js';
 import { paperResponseOfSolution } from '../reward/paper/compute-score.js';
 import { rewardPresetOptions } from '../reward/paper-reward.js';
@@ -37,6 +38,8 @@ export interface RewardServerOptions {
    * `/compute_score` is 501.
    */
   reward?: Omit<CreateRewardOptions, 'trajectoryModel'> | null;
+  /** RM calibration for the non-paper presets (the paper preset always uses the raw score). */
+  trajectoryModelCalibration?: RmCalibration | null;
   /** Largest accepted request body in bytes (default 8 MiB); larger ones get 413. */
   maxBodyBytes?: number;
   /** Most trajectories in one request (default 4096); more get 413. */
@@ -137,7 +140,12 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
   const presetReward = (preset: RewardPresetName): Reward => {
     let built = presetRewards.get(preset);
     if (built === undefined) {
-      built = createReward({ ...rewardPresetOptions(preset), trajectoryModel: batcher });
+      built = createReward({
+        ...rewardPresetOptions(preset),
+        trajectoryModel: batcher,
+        trajectoryModelCalibration:
+          preset === 'paper' ? null : (options.trajectoryModelCalibration ?? null),
+      });
       presetRewards.set(preset, built);
     }
     return built;

@@ -1,0 +1,112 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  lengthBaseline,
+  openTrajectoryScorer,
+  pairwiseAccuracy,
+  readPreferencePairs,
+  rocAuc,
+  splitPairsByTask,
+  type TransformerTrainingSummary,
+  trainTransformerRewardModel,
+} from '@autotraj/reward-model';
+import type { PreferencePair, TextFormat } from '@autotraj/trajectory';
+import { CliError } from '../cli-error.js';
+
+export interface TransformerRmStageOptions {
+  pairs: string;
+  outDir: string;
+  /** Text format of TRL completions in the pairs file; default: detected per text. */
+  format?: TextFormat;
+  /** `minilm` or a Hugging Face model directory. */
+  base: string;
+  epochs?: number;
+  maxSteps?: number;
+  maxLength?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  validationSplit?: number;
+  lora?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface TransformerRmStageResult {
+  modelPath: string;
+  reportPath: string;
+  training: TransformerTrainingSummary;
+  trainPairs: number;
+  heldOut: {
+    pairs: number;
+    pairwiseAccuracy: number;
+    rocAuc: number;
+    lengthBaselineAccuracy: number;
+  } | null;
+}
+
+/**
+ * `autotraj train-rm --backend trl`: split the pairs by task, train a transformer reward model
+ * with TRL's RewardTrainer in Python, then score the held-out pairs through onnxruntime-node (the
+ * exported model, as rollouts will) and add the figures to `training-report.json`.
+ */
+export async function runTransformerRmStage(
+  options: TransformerRmStageOptions,
+): Promise<TransformerRmStageResult> {
+  const seed = options.seed ?? 1;
+  const validationSplit = options.validationSplit ?? 0.15;
+  const pairs = await readPreferencePairs(
+    options.pairs,
+    options.format === undefined ? {} : { format: options.format },
+  );
+  if (pairs.length === 0) throw new CliError({ message: `${options.pairs}: no preference pairs` });
+  const [train = [], validation = []] =
+    validationSplit > 0
+      ? splitPairsByTask(pairs, { fractions: [1 - validationSplit, validationSplit], seed })
+      : [pairs, []];
+  const trainPairs = train.length === 0 ? validation : train;
+  const heldOutPairs: PreferencePair[] = train.length === 0 ? [] : validation;
+  const training = await trainTransformerRewardModel({
+    pairs: trainPairs,
+    outDir: options.outDir,
+    base: options.base,
+    seed,
+    ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+    ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+    ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
+    ...(options.lora === undefined ? {} : { lora: options.lora }),
+    ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+  });
+  const modelPath = join(options.outDir, 'model.onnx');
+  const reportPath = join(options.outDir, 'training-report.json');
+  let heldOut: TransformerRmStageResult['heldOut'] = null;
+  if (heldOutPairs.length > 0) {
+    const scorer = await openTrajectoryScorer({ path: modelPath });
+    try {
+      const score = (side: 'chosen' | 'rejected') =>
+        scorer.score(heldOutPairs.map((p) => ({ question: p.question, trajectory: p[side] })));
+      const chosen = await score('chosen');
+      const rejected = await score('rejected');
+      heldOut = {
+        pairs: heldOutPairs.length,
+        pairwiseAccuracy: pairwiseAccuracy(chosen, rejected),
+        rocAuc: rocAuc(
+          [...chosen, ...rejected],
+          [...Array.from(chosen, () => true), ...Array.from(rejected, () => false)],
+        ),
+        lengthBaselineAccuracy: lengthBaseline(trainPairs, heldOutPairs).accuracy,
+      };
+    } finally {
+      await scorer.close();
+    }
+  }
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Record<string, unknown>;
+  const tmp = `${reportPath}.tmp-${process.pid}`;
+  await writeFile(
+    tmp,
+    `${JSON.stringify({ ...report, pairsFile: options.pairs, trainPairs: trainPairs.length, heldOut }, null, 2)}\n`,
+  );
+  await rename(tmp, reportPath);
+  return { modelPath, reportPath, training, trainPairs: trainPairs.length, heldOut };
+}
