@@ -80,13 +80,17 @@ if [ -x "$bin" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp_text" ]; then
   exit 0
 fi
 
-work="$(mktemp -d "$cache/.build.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# The clone and the build tree are kept per commit, so a killed build resumes where it stopped.
+work="$cache/.build-${commit:0:12}"
+mkdir -p "$work"
 jobs="${AUTOTRAJ_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
-echo "llama-server: building llama.cpp ${commit:0:12} (node-llama-cpp $version) with $jobs jobs; about 5 minutes on 2 cores" >&2
+echo "llama-server: building llama.cpp ${commit:0:12} (node-llama-cpp $version) with $jobs jobs into $work; 5 to 50 minutes on 2 cores, depending on the load" >&2
 start=$(date +%s)
-git clone --quiet --no-checkout "$bundle" "$work/src" >&2
-git -C "$work/src" -c advice.detachedHead=false checkout --quiet "$commit" >&2
+if [ "$(git -C "$work/src" rev-parse HEAD 2>/dev/null)" != "$commit" ]; then
+  rm -rf "$work/src" "$work/build"
+  git clone --quiet --no-checkout "$bundle" "$work/src" >&2
+  git -C "$work/src" -c advice.detachedHead=false checkout --quiet "$commit" >&2
+fi
 cmake -S "$work/src" -B "$work/build" "${FLAGS[@]}" >"$work/configure.log" 2>&1 || {
   tail -n 40 "$work/configure.log" >&2
   exit 1
@@ -104,5 +108,6 @@ printf '%s\n' "$stamp_text" >"$out.new/stamp"
 rm -rf "$out"
 mv "$out.new" "$out"
 ln -sfn "${commit:0:12}" "$cache/current"
+rm -rf "$work"
 echo "llama-server: built in $(($(date +%s) - start)) s (load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))" >&2
 echo "$bin"
