@@ -17,8 +17,14 @@ import { createCompletionsModel } from './completions-model.js';
 
 const paths = llamaServerPaths();
 
-const system = { role: 'system', content: 'Solve the problem. Use <calculator></calculator>.' } as const;
-const question = { role: 'user', content: 'Tom has 3 boxes of 12 eggs and breaks 5. How many are left?' } as const;
+const system = {
+  role: 'system',
+  content: 'Solve the problem. Use <calculator></calculator>.',
+} as const;
+const question = {
+  role: 'user',
+  content: 'Tom has 3 boxes of 12 eggs and breaks 5. How many are left?',
+} as const;
 const conversations: Record<string, ModelMessage[]> = {
   'system and user': [system, question],
   'user only': [question],
@@ -27,10 +33,14 @@ const conversations: Record<string, ModelMessage[]> = {
     question,
     {
       role: 'assistant',
-      content: '<think>3 boxes of 12 is 36, minus 5.</think>\n<calculator>3*12-5</calculator>\n<result>31</result>\n',
+      content:
+        '<think>3 boxes of 12 is 36, minus 5.</think>\n<calculator>3*12-5</calculator>\n<result>31</result>\n',
     },
   ],
-  'trailing assistant without a system message': [question, { role: 'assistant', content: '<think>' }],
+  'trailing assistant without a system message': [
+    question,
+    { role: 'assistant', content: '<think>' },
+  ],
   'multi-turn': [
     system,
     { role: 'user', content: 'What is 2+2?' },
@@ -65,7 +75,10 @@ describe.skipIf(paths === undefined)('chat template fidelity against the real ll
     };
     dir = mkdtempSync(join(tmpdir(), 'autotraj-template-'));
     const file = join(dir, 'tokenizer_config.json');
-    writeFileSync(file, JSON.stringify({ chat_template: props.chat_template, eos_token: props.eos_token }));
+    writeFileSync(
+      file,
+      JSON.stringify({ chat_template: props.chat_template, eos_token: props.eos_token }),
+    );
     smollm2 = loadChatTemplate(file);
   }, 180_000);
   afterAll(async () => {
@@ -100,10 +113,13 @@ describe.skipIf(paths === undefined)('chat template fidelity against the real ll
     return ((await response.json()) as { prompt: string }).prompt;
   };
 
-  it.each(Object.keys(conversations))('the GGUF template renders %s byte for byte as the server does', async (name) => {
-    const messages = conversations[name]!;
-    expect(await clientPrompt(smollm2, messages)).toBe(await serverPrompt(messages));
-  });
+  it.each(Object.keys(conversations))(
+    'the GGUF template renders %s byte for byte as the server does',
+    async (name) => {
+      const messages = conversations[name]!;
+      expect(await clientPrompt(smollm2, messages)).toBe(await serverPrompt(messages));
+    },
+  );
 
   it('the built-in ChatML matches too, except for the default system block SmolLM2 adds', async () => {
     // Pinned difference: SmolLM2's template inserts its own system message when there is none;
@@ -111,8 +127,10 @@ describe.skipIf(paths === undefined)('chat template fidelity against the real ll
     for (const [name, messages] of Object.entries(conversations)) {
       const ours = await clientPrompt(chatmlTemplate, messages);
       const theirs = await serverPrompt(messages);
-      const expected = messages[0]!.role === 'system' ? theirs : theirs.replace(SMOLLM2_DEFAULT_SYSTEM, '');
-      if (messages[0]!.role !== 'system') expect(theirs.startsWith(SMOLLM2_DEFAULT_SYSTEM), name).toBe(true);
+      const expected =
+        messages[0]!.role === 'system' ? theirs : theirs.replace(SMOLLM2_DEFAULT_SYSTEM, '');
+      if (messages[0]!.role !== 'system')
+        expect(theirs.startsWith(SMOLLM2_DEFAULT_SYSTEM), name).toBe(true);
       expect(ours, name).toBe(expected);
     }
   });

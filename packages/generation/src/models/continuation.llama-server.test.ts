@@ -10,19 +10,22 @@ import { toolTagTable } from '@autotraj/trajectory/internal';
 import { wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrajectory } from '../loop/generate-trajectory.js';
-import { arithmeticRuntime } from '../testing/arithmetic-runtime.js';
 import {
   llamaServerPaths,
   type RunningLlamaServer,
   startLlamaServer,
 } from '../test-support/llama-server.js';
+import { arithmeticRuntime } from '../testing/arithmetic-runtime.js';
 import { trailingAssistantText } from './continuation.js';
 import { resolveModel } from './model-spec.js';
 
 const paths = llamaServerPaths();
 
 const codec = createTagCodec({ toolTags: toolTagTable() });
-const task = { id: 'eggs', question: 'Tom has 3 boxes of 12 eggs and breaks 5. How many are left?' };
+const task = {
+  id: 'eggs',
+  question: 'Tom has 3 boxes of 12 eggs and breaks 5. How many are left?',
+};
 // A trajectory resumed after its first tool result: every model call continues an assistant message.
 const prefixText =
   '<think>3 boxes of 12 is 36, minus 5.</think>\n<calculator>3*12-5</calculator>\n<result>31</result>';

@@ -84,7 +84,12 @@ export async function startLlamaServer(
   const threads = String(options.threads ?? 1);
   const args = [
     ...['--model', options.model, '--host', '127.0.0.1', '--port', '0'],
-    ...['--ctx-size', String(options.contextSize ?? 2048), '--parallel', String(options.slots ?? 1)],
+    ...[
+      '--ctx-size',
+      String(options.contextSize ?? 2048),
+      '--parallel',
+      String(options.slots ?? 1),
+    ],
     ...['--threads', threads, '--threads-batch', threads, '--no-ui', '--no-warmup'],
     ...(options.args ?? []),
   ];
@@ -116,13 +121,18 @@ export async function startLlamaServer(
       child.stderr.on('data', onData);
       child.once('error', reject);
       child.once('exit', (code, signal) =>
-        reject(new Error(`llama-server exited (${code ?? signal}) before listening:\n${log.slice(-2000)}`)),
+        reject(
+          new Error(
+            `llama-server exited (${code ?? signal}) before listening:\n${log.slice(-2000)}`,
+          ),
+        ),
       );
     });
     const origin = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`llama-server exited while loading:\n${log.slice(-2000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`llama-server exited while loading:\n${log.slice(-2000)}`);
       const status = await fetch(`${origin}/health`).then(
         (response) => response.status,
         () => 0,

@@ -34,13 +34,19 @@ export function llamaCppRefusal(
     if (!assistant && !('content' in message))
       return { status: 400, message: "All non-assistant messages must contain 'content'" };
     if (assistant && !('content' in message) && !('tool_calls' in message))
-      return { status: 400, message: "Assistant message must contain either 'content' or 'tool_calls'!" };
+      return {
+        status: 400,
+        message: "Assistant message must contain either 'content' or 'tool_calls'!",
+      };
   }
   const last = messages[messages.length - 1];
   const explicit = body.continue_final_message === true;
   const prefill = !explicit && last?.role === 'assistant';
   if (prefill && messages[messages.length - 2]?.role === 'assistant')
-    return { status: 400, message: 'Cannot have 2 or more assistant messages at the end of the list.' };
+    return {
+      status: 400,
+      message: 'Cannot have 2 or more assistant messages at the end of the list.',
+    };
   // A prefill turns the generation prompt off by itself; an explicit flag leaves it on (default true).
   if (explicit && body.add_generation_prompt !== false)
     return {
@@ -48,6 +54,9 @@ export function llamaCppRefusal(
       message: 'Cannot set both add_generation_prompt and continue_final_message to true.',
     };
   if ((explicit || prefill) && Array.isArray(last?.tool_calls) && last.tool_calls.length > 0)
-    return { status: 400, message: 'Cannot continue an assistant message that contains tool calls.' };
+    return {
+      status: 400,
+      message: 'Cannot continue an assistant message that contains tool calls.',
+    };
   return undefined;
 }
