@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { llamaCppErrorBody, llamaCppRefusal } from './loopback-llama-cpp.js';
 
 /** A chat message as the OpenAI chat completions API receives it. */
 export interface LoopbackChatMessage {
@@ -21,6 +22,8 @@ export interface LoopbackChatRequest {
   stop: string[];
   temperature?: number;
   seed?: number;
+  /** `max_tokens` (or `max_completion_tokens`): longer replies are cut, finish reason `length`. */
+  maxTokens?: number;
   tools: Array<{ name: string; parameters: unknown }>;
   toolChoice?: unknown;
   /**
@@ -128,6 +131,19 @@ export function chatmlToMessages(prompt: string): LoopbackChatMessage[] {
   return messages;
 }
 
+/**
+ * Cut a reply at `maxTokens` (the loopback's tokens are 4 characters), as real servers stop at
+ * `max_tokens` with finish reason `length`.
+ */
+function applyMaxTokens(
+  cut: { text: string; stopped: boolean },
+  maxTokens: number | undefined,
+): { text: string; stopped: boolean; length: boolean } {
+  if (maxTokens === undefined || cut.text === '' || tokens(cut.text) <= maxTokens)
+    return { ...cut, length: false };
+  return { text: cut.text.slice(0, Math.max(0, maxTokens) * 4), stopped: false, length: true };
+}
+
 type Continuation = { continueFinal: boolean } | { error: string };
 
 /** What the emulated backend does with a trailing assistant message. */
@@ -175,6 +191,7 @@ function parseRequest(
     !continueFinal && last?.role === 'assistant' && (last.tool_calls ?? []).length === 0
       ? [...parsed, { role: 'assistant' as const, content: '' }]
       : parsed;
+  const maxTokens = body.max_tokens ?? body.max_completion_tokens;
   const tools = Array.isArray(body.tools)
     ? (body.tools as Array<{ function?: { name?: string; parameters?: unknown } }>)
     : [];
@@ -185,6 +202,7 @@ function parseRequest(
     stop: typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop.map(String) : [],
     ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
     ...(typeof body.seed === 'number' ? { seed: body.seed } : {}),
+    ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
     tools: tools.map((t) => ({
       name: String(t.function?.name ?? ''),
       parameters: t.function?.parameters,
@@ -235,6 +253,13 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       res
         .writeHead(400, { 'content-type': 'application/json' })
         .end(JSON.stringify({ error: { message: 'invalid JSON body' } }));
+      return;
+    }
+    const refusal = backend === 'llama.cpp' ? llamaCppRefusal(endpoint, body) : undefined;
+    if (refusal !== undefined) {
+      res
+        .writeHead(refusal.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify(llamaCppErrorBody(refusal.status, refusal.message)));
       return;
     }
     const continuation: Continuation =
@@ -336,7 +361,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
           return;
       }
     }
-    const cut = applyStop(reply.text ?? '', request.stop);
+    const stopped = applyStop(reply.text ?? '', request.stop);
+    const cut = applyMaxTokens(stopped, request.maxTokens);
     const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({
       id: call.id ?? `call_${idCounter}_${i}`,
       name: call.name,
@@ -358,8 +384,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         created,
         model,
         text: echo + cut.text,
+        echoed: echo.length,
         toolCalls,
-        finishReason: cut.stopped ? 'stop' : finishReason,
+        finishReason: cut.length ? 'length' : cut.stopped ? 'stop' : finishReason,
       },
       chunkSize,
     );
@@ -401,6 +428,8 @@ function sendCompletion(
     created: number;
     model: string;
     text: string;
+    /** Characters at the start of `text` that echo the prefill (not generated, not counted). */
+    echoed?: number;
     toolCalls: Array<{ id: string; name: string; arguments: string }>;
     finishReason: string;
   },
@@ -411,10 +440,11 @@ function sendCompletion(
     sendTextCompletion(res, request, answer, promptTokens, size);
     return;
   }
+  const generated = answer.text.slice(answer.echoed ?? 0);
   const completionTokens =
-    answer.text === '' && answer.toolCalls.length === 0
+    generated === '' && answer.toolCalls.length === 0
       ? 0
-      : tokens(answer.text + answer.toolCalls.map((c) => c.arguments).join(''));
+      : tokens(generated + answer.toolCalls.map((c) => c.arguments).join(''));
   const usage = {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
