@@ -12,19 +12,18 @@ export function llamaCppErrorBody(status: number, message: string): Record<strin
 type Message = { role?: unknown; content?: unknown; tool_calls?: unknown };
 
 /**
- * The refusal llama.cpp's server gives a request body, if any. Its request errors are 400;
- * `/v1/completions` without a prompt is a 500 there (it throws a runtime error, not an
- * invalid-argument one), kept as it is.
+ * The refusal llama.cpp's server gives a request body, if any, as the real server (built by
+ * `./dev llama-server`) answered: its request errors are 400, `/v1/completions` without a
+ * prompt included; `echo: true` on `/v1/completions` is ignored (a 200 without the prompt).
  */
 export function llamaCppRefusal(
   endpoint: 'chat' | 'completions',
   body: Record<string, unknown>,
 ): { status: number; message: string } | undefined {
-  if (body.echo === true) return { status: 500, message: 'Only no echo is supported' };
   for (const param of ['best_of', 'suffix'])
     if (param in body) return { status: 500, message: `Unsupported param: ${param}` };
   if (endpoint === 'completions')
-    return 'prompt' in body ? undefined : { status: 500, message: '"prompt" is required' };
+    return 'prompt' in body ? undefined : { status: 400, message: '"prompt" is required' };
   if (!('messages' in body)) return { status: 400, message: "'messages' is required" };
   if (!Array.isArray(body.messages))
     return { status: 400, message: "Expected 'messages' to be an array" };

@@ -389,6 +389,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         finishReason: cut.length ? 'length' : cut.stopped ? 'stop' : finishReason,
       },
       chunkSize,
+      backend,
     );
   };
 
@@ -434,10 +435,11 @@ function sendCompletion(
     finishReason: string;
   },
   size: number,
+  backend: LoopbackBackend,
 ): void {
   const promptTokens = tokens(request.messages.map((m) => messageText(m.content)).join('\n'));
   if (request.endpoint === 'completions') {
-    sendTextCompletion(res, request, answer, promptTokens, size);
+    sendTextCompletion(res, request, answer, promptTokens, size, backend);
     return;
   }
   const generated = answer.text.slice(answer.echoed ?? 0);
@@ -445,11 +447,7 @@ function sendCompletion(
     generated === '' && answer.toolCalls.length === 0
       ? 0
       : tokens(generated + answer.toolCalls.map((c) => c.arguments).join(''));
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-  };
+  const usage = usageOf(promptTokens, completionTokens, backend);
   const base = { id: answer.id, created: answer.created, model: answer.model };
   if (!request.stream) {
     const message: Record<string, unknown> = {
@@ -479,7 +477,9 @@ function sendCompletion(
     res.write(
       `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [choice], ...extra })}\n\n`,
     );
-  send({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
+  // llama.cpp opens its streams with a null content (seen on the real server), vLLM with ''.
+  const opening = backend === 'llama.cpp' ? null : '';
+  send({ index: 0, delta: { role: 'assistant', content: opening }, finish_reason: null });
   for (let i = 0; i < answer.text.length; i += size)
     send({ index: 0, delta: { content: answer.text.slice(i, i + size) }, finish_reason: null });
   answer.toolCalls.forEach((call, index) => {
@@ -520,13 +520,12 @@ function sendTextCompletion(
   answer: { id: string; created: number; model: string; text: string; finishReason: string },
   promptTokens: number,
   size: number,
+  backend: LoopbackBackend,
 ): void {
   const completionTokens = answer.text === '' ? 0 : tokens(answer.text);
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-  };
+  const usage = usageOf(promptTokens, completionTokens, backend);
+  // llama.cpp's streamed text chunks carry `logprobs: null` as its plain answer does.
+  const chunkExtra = backend === 'llama.cpp' ? { logprobs: null } : {};
   const base = {
     id: answer.id.replace('chatcmpl', 'cmpl'),
     object: 'text_completion',
@@ -548,10 +547,20 @@ function sendTextCompletion(
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (let i = 0; i < answer.text.length; i += size)
     res.write(
-      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, text: answer.text.slice(i, i + size), finish_reason: null }] })}\n\n`,
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, text: answer.text.slice(i, i + size), ...chunkExtra, finish_reason: null }] })}\n\n`,
     );
   res.write(
-    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, text: '', finish_reason: finish }], usage })}\n\n`,
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, text: '', ...chunkExtra, finish_reason: finish }], usage })}\n\n`,
   );
   res.end('data: [DONE]\n\n');
+}
+
+/** OpenAI-style usage; llama.cpp adds how many prompt tokens its cache served (none here). */
+function usageOf(promptTokens: number, completionTokens: number, backend: LoopbackBackend) {
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    ...(backend === 'llama.cpp' ? { prompt_tokens_details: { cached_tokens: 0 } } : {}),
+  };
 }
