@@ -340,6 +340,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
             request,
             { id, created, model, text: '', toolCalls: [], finishReason: 'stop' },
             chunkSize,
+            backend,
           );
           return;
         case 'malformed-tool-call':
@@ -357,6 +358,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
               finishReason: 'tool_calls',
             },
             chunkSize,
+            backend,
           );
           return;
       }
