@@ -28,6 +28,13 @@ export const pinned = [
     reason:
       'needs a Hugging Face sequence-classifier export (model.onnx, tokenizer.json); none ships, and fetching one needs the Hub',
   },
+  {
+    file: 'packages/reward-model/README.md',
+    contains: 'trainTransformerRewardModel({',
+    run: false,
+    reason:
+      'trains MiniLM with PyTorch and TRL for minutes; the rl-trainers test trains and scores it',
+  },
   { file: 'packages/rl/README.md', contains: 'createPaperReward', fixtures: ['rm/model.onnx'] },
   {
     file: 'packages/rl/README.md',
@@ -83,6 +90,22 @@ export const rootReadme = [
     run: false,
     reason:
       'minutes of CPU generation with the embedded model; the llama-cpp and CLI tests run local: models',
+  },
+  {
+    command: 'autotraj eval ',
+    run: false,
+    reason:
+      'needs a live model server (and a search server for QA); the CLI tests run eval on the loopback server and on the embedded model',
+  },
+  {
+    command: 'autotraj compare ',
+    run: false,
+    reason: 'compares the eval directories the commands above write',
+  },
+  {
+    command: 'autotraj report eval-',
+    run: false,
+    reason: 'reports on the eval directories the commands above write',
   },
   {
     command: 'autotraj synthesize --out run --model openai:',
