@@ -53,14 +53,6 @@ export const pinned = [
     contains: 'createRolloutTools',
     fixtures: ['rm/model.onnx', 'tasks.jsonl'],
   },
-  {
-    file: 'packages/repairer/README.md',
-    contains: 'synthesize({',
-    run: false,
-    // A known failure, not an offline limit: fix the example, then run it again.
-    reason:
-      "fails: synthesize now stops at a cassette miss, and the demo cassette has no response for this example's repair requests (req_3470a261a8837453); the example needs settings the cassette was recorded with",
-  },
   { file: 'packages/cli/README.md', contains: 'runCli', fixtures: ['trajectories.jsonl'] },
 ];
 
