@@ -91,6 +91,12 @@ export {
 } from './errors.js';
 export { contentId, taskId, trajectoryId } from './ids.js';
 export {
+  type JournalOutput,
+  type JournalStore,
+  type OpenJournalStoreOptions,
+  openJournalStore,
+} from './jsonl/journal-store.js';
+export {
   type JsonlRecord,
   type ReadJsonlOptions,
   type RejectSink,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnswerBackend, checkPaperFormat } from '@autotraj/evaluator';
 import {
@@ -16,6 +15,7 @@ import {
   tirInstructions,
 } from '@autotraj/generation';
 import { type ToolRuntime, type Trajectory, trajectoryToText } from '@autotraj/trajectory';
+import { packageVersion } from '@autotraj/trajectory/internal';
 import { BenchmarkError } from '../errors.js';
 import type { BenchmarkQuestion } from '../load/load-benchmark.js';
 import type { BenchmarkKind } from '../registry.js';
@@ -96,19 +96,10 @@ export interface RunEvalSummary {
 }
 
 function versions(): Record<string, string> {
-  const read = (): string => {
-    for (const up of ['../package.json', '../../package.json']) {
-      try {
-        const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
-          name?: string;
-          version?: string;
-        };
-        if (manifest.name === '@autotraj/benchmarks') return manifest.version ?? 'unknown';
-      } catch {}
-    }
-    return 'unknown';
+  return {
+    '@autotraj/benchmarks': packageVersion('@autotraj/benchmarks', import.meta.url),
+    node: process.versions.node,
   };
-  return { '@autotraj/benchmarks': read(), node: process.versions.node };
 }
 
 const sameSettings = (a: EvalSettings, b: EvalSettings) => JSON.stringify(a) === JSON.stringify(b);

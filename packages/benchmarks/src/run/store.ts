@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJsonlWriter, type JsonlWriter, readJsonl } from '@autotraj/trajectory';
+import { type JournalStore, openJournalStore, readJsonl } from '@autotraj/trajectory';
 import { BenchmarkError } from '../errors.js';
 import {
   type EvalManifest,
@@ -61,30 +61,16 @@ export async function readEvalRecords(path: string): Promise<EvalRecord[]> {
   return out;
 }
 
-/** The records file of a run in progress: what earlier runs finished, and an appender. */
-export interface EvalStore {
-  readonly done: ReadonlyMap<string, EvalRecord>;
-  record(record: EvalRecord): void;
-  close(): void;
-}
+/**
+ * The records file of a run in progress, as a journal: one line per finished sample (the unit
+ * of resumption), what earlier runs finished in `done`, keyed by `recordKey`.
+ */
+export type EvalStore = JournalStore<EvalRecord>;
 
-export async function openEvalStore(outDir: string): Promise<EvalStore> {
-  const path = join(outDir, 'records.jsonl');
-  // Opening the writer first cuts a partial last line a kill left, so the read below is clean.
-  const writer: JsonlWriter<unknown> = createJsonlWriter(path);
-  const done = new Map<string, EvalRecord>();
-  try {
-    for (const record of await readEvalRecords(path)) done.set(recordKey(record), record);
-  } catch (error) {
-    writer.close();
-    throw error;
-  }
-  return {
-    done,
-    record(record) {
-      writer.write(record);
-      done.set(recordKey(record), record);
-    },
-    close: () => writer.close(),
-  };
-}
+export const openEvalStore = (outDir: string): Promise<EvalStore> =>
+  openJournalStore({
+    dir: outDir,
+    journal: 'records.jsonl',
+    schema: evalRecordSchema,
+    key: recordKey,
+  });

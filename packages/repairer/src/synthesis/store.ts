@@ -1,11 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createJsonlWriter,
-  type JsonlWriter,
-  readExistingIds,
-  readJsonl,
-} from '@autotraj/trajectory';
+import { openJournalStore } from '@autotraj/trajectory';
 import { type JournalEntry, journalEntrySchema } from './synthesis-records.js';
 
 /** The per-record output files of a synthesis job, besides the journal. */
@@ -51,7 +46,7 @@ function addEntry(counts: SynthesisCounts, entry: JournalEntry): void {
  */
 export interface SynthesisStore {
   readonly outDir: string;
-  /** Tasks finished by earlier runs, by task id. */
+  /** Recorded tasks by task id: earlier runs', then this run's. */
   readonly done: ReadonlyMap<string, JournalEntry>;
   /** Counts over every recorded task, earlier runs included. */
   readonly counts: SynthesisCounts;
@@ -69,74 +64,31 @@ export interface SynthesisStore {
  * are topped up with anything a kill cut off between the journal line and the output lines.
  */
 export async function openSynthesisStore(outDir: string): Promise<SynthesisStore> {
-  const journalPath = join(outDir, 'journal.jsonl');
-  // Opening a writer cuts a partial last line a kill left, so the journal reads clean.
-  createJsonlWriter(journalPath).close();
-  const done = new Map<string, JournalEntry>();
-  for await (const { value } of readJsonl(journalPath, { schema: journalEntrySchema }))
-    done.set(value.taskId, value);
-
-  const writers: Array<JsonlWriter<unknown>> = [];
-  const outputs = {} as Record<SynthesisOutput, { writer: JsonlWriter<unknown>; ids: Set<string> }>;
-  let journal: JsonlWriter<unknown>;
-  try {
-    for (const output of SYNTHESIS_OUTPUTS) {
-      const path = join(outDir, `${output}.jsonl`);
-      // The writer first: opening it cuts a partial last line before the ids are read.
-      const writer = createJsonlWriter(path);
-      writers.push(writer);
-      outputs[output] = { writer, ids: (await readExistingIds(path)).ids };
-    }
-    // Entries are built from records validated as they were made; the schema checks them on read.
-    journal = createJsonlWriter(journalPath);
-    writers.push(journal);
-  } catch (error) {
-    for (const writer of writers) writer.close();
-    throw error;
-  }
-
-  let closed = false;
-  const assertOpen = () => {
-    if (closed) throw new Error(`synthesis store for ${outDir} is closed`);
-  };
-  const writeOutputs = (entry: JournalEntry) => {
-    const records: Record<SynthesisOutput, ReadonlyArray<{ id: string }>> = {
-      candidates: entry.candidates,
-      sft: entry.sft,
-      pairs: entry.pairs,
-      hard: entry.hard,
-    };
-    for (const output of SYNTHESIS_OUTPUTS) {
-      const { writer, ids } = outputs[output];
-      for (const record of records[output]) {
-        if (ids.has(record.id)) continue;
-        writer.write(record);
-        ids.add(record.id);
-      }
-    }
-  };
+  const journal = await openJournalStore({
+    dir: outDir,
+    schema: journalEntrySchema,
+    key: (entry) => entry.taskId,
+    outputs: SYNTHESIS_OUTPUTS.map((output) => ({
+      file: `${output}.jsonl`,
+      records: (entry: JournalEntry) => entry[output],
+    })),
+  });
   const counts = emptyCounts();
-  try {
-    for (const entry of done.values()) {
-      writeOutputs(entry);
-      addEntry(counts, entry);
-    }
-  } catch (error) {
-    for (const writer of writers) writer.close();
-    throw error;
-  }
+  for (const entry of journal.done.values()) addEntry(counts, entry);
 
+  const assertOpen = () => {
+    if (journal.closed) throw new Error(`synthesis store for ${outDir} is closed`);
+  };
   return {
     outDir,
-    done,
+    done: journal.done,
     counts,
     get closed() {
-      return closed;
+      return journal.closed;
     },
     record(entry) {
       assertOpen();
-      journal.write(entry);
-      writeOutputs(entry);
+      journal.record(entry);
       addEntry(counts, entry);
     },
     writeManifest(manifest) {
@@ -145,19 +97,6 @@ export async function openSynthesisStore(outDir: string): Promise<SynthesisStore
       writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
       renameSync(`${path}.tmp`, path);
     },
-    close() {
-      if (closed) return;
-      closed = true;
-      // Close all, even if one fails, then report the first failure.
-      let failure: unknown;
-      for (const writer of writers) {
-        try {
-          writer.close();
-        } catch (error) {
-          failure ??= error;
-        }
-      }
-      if (failure !== undefined) throw failure;
-    },
+    close: () => journal.close(),
   };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   CassetteMissError,
   claimShardDir,
@@ -24,7 +23,7 @@ import {
   type Task,
   type ToolRuntime,
 } from '@autotraj/trajectory';
-import { toolTagTable } from '@autotraj/trajectory/internal';
+import { packageVersion, toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
 import { runTask, type TaskContext } from './run-task.js';
 import { openSynthesisStore, type SynthesisCounts } from './store.js';
@@ -134,22 +133,8 @@ export interface SynthesizeOptions {
 }
 
 function packageVersions(): Record<string, string> {
-  // This module runs from dist/index.js (built) or src/synthesis/ (tests): the nearest
-  // package.json upwards is the repairer's.
-  const read = (): string => {
-    for (const up of ['../package.json', '../../package.json']) {
-      try {
-        const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
-          name?: string;
-          version?: string;
-        };
-        if (manifest.name === '@autotraj/repairer') return manifest.version ?? 'unknown';
-      } catch {}
-    }
-    return 'unknown';
-  };
   return {
-    '@autotraj/repairer': read(),
+    '@autotraj/repairer': packageVersion('@autotraj/repairer', import.meta.url),
     node: process.versions.node,
   };
 }

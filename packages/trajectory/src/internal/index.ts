@@ -7,4 +7,5 @@ export {
   toolTagTable,
 } from '../contracts/tool-spec.js';
 export { canonicalJson } from '../ids.js';
+export { packageVersion } from '../package-version.js';
 export { modelWrittenText } from '../render/loss-mask.js';
