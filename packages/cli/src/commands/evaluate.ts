@@ -254,9 +254,7 @@ export const evaluateCommand: CliCommand = {
           io,
           command: 'evaluate',
           input: resolved,
-          out: options.out,
-          from: options.from,
-          strict: options.strict ?? false,
+          flags: options,
           heading: true,
           async read({ file, stats, records }) {
             // Candidates for the same query are scored together (length reference, selection).

@@ -92,9 +92,7 @@ export const rewardCommand: CliCommand = {
             io,
             command: 'reward',
             input: resolved,
-            out: options.out,
-            from: options.from,
-            strict: options.strict ?? false,
+            flags: options,
             heading: true,
             async read({ file, records, openOutput }) {
               const writer = openOutput();

@@ -88,9 +88,7 @@ export const scoreCommand: CliCommand = {
             io,
             command: 'score',
             input: resolved,
-            out: options.out,
-            from: options.from,
-            strict: options.strict ?? false,
+            flags: options,
             heading: false,
             async read({ file, stats, records, openOutput }) {
               const writer = openOutput();

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { JsonlLineError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../cli-error.js';
+import { captureIo } from '../test-support/run.js';
 import { forEachInputFile } from './for-each-input-file.js';
 import { resolveInput } from './input-files.js';
 
@@ -23,22 +23,15 @@ function runDir(): { dir: string; out: string } {
 
 /** A command that copies each record's id to its output, as score and reward stream theirs. */
 async function copyIds(options: { dir: string; out: string; strict: boolean; open?: boolean }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const captured = captureIo();
   const reported: string[] = [];
   let error: unknown = null;
   try {
     await forEachInputFile({
-      io: { stdout, stderr },
+      io: captured.io,
       command: 'copy',
       input: resolveInput(options.dir),
-      out: options.out,
-      from: 'auto',
-      strict: options.strict,
+      flags: { out: options.out, from: 'auto', strict: options.strict },
       heading: true,
       async read({ records, openOutput }) {
         const writer = options.open === false ? null : openOutput();
@@ -51,13 +44,13 @@ async function copyIds(options: { dir: string; out: string; strict: boolean; ope
       },
       report({ file, out }, n) {
         reported.push(file.name);
-        stdout.write(`${n} -> ${out}\n`);
+        captured.io.stdout.write(`${n} -> ${out}\n`);
       },
     });
   } catch (caught) {
     error = caught;
   }
-  return { stdout: out, stderr: err, reported, error };
+  return { stdout: captured.stdout(), stderr: captured.stderr(), reported, error };
 }
 
 describe('forEachInputFile', () => {

@@ -33,10 +33,8 @@ export interface ForEachInputFileOptions<T> {
   /** How messages name the command (`autotraj <command>: skipped ...`). */
   command: string;
   input: ResolvedInput;
-  /** `--out`: a file, or for a run directory the directory of per-file outputs. */
-  out: string;
-  from: string;
-  strict: boolean;
+  /** The command's `--out` (a file, or for a run directory a directory), `--from`, `--strict`. */
+  flags: { out: string; from: string; strict?: boolean | undefined };
   /** Head each file's output on stdout with its name and kind (run directories only). */
   heading: boolean;
   /** Read the file's records (writing what streams); returns what `report` needs. */
@@ -52,10 +50,10 @@ export interface ForEachInputFileOptions<T> {
  * complete before the next is read.
  */
 export async function forEachInputFile<T>(options: ForEachInputFileOptions<T>): Promise<void> {
-  const { io, input } = options;
+  const { io, input, flags } = options;
   const all: RecordInputStats[] = [];
   for (const file of input.files) {
-    const out = outputFor(input, file, options.out);
+    const out = outputFor(input, file, flags.out);
     const stats = newStats(file.path);
     // In an object, not a `let`: openOutput sets it from a callback, out of sight of narrowing.
     const output: { writer: JsonlWriter<unknown> | null } = { writer: null };
@@ -66,8 +64,8 @@ export async function forEachInputFile<T>(options: ForEachInputFileOptions<T>): 
       records: readRecords(
         {
           path: file.path,
-          from: options.from,
-          strict: options.strict,
+          from: flags.from,
+          strict: flags.strict ?? false,
           rejectsPath: `${out}.rejects.jsonl`,
           skipUnknown: input.runDir !== null,
         },
