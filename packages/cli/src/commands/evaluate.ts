@@ -1,5 +1,3 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   createEvaluator,
   type EvaluationReport,
@@ -9,24 +7,16 @@ import {
 } from '@autotraj/evaluator';
 import { readTasksJsonl } from '@autotraj/generation';
 import {
-  createJsonlWriter,
+  type JsonlWriter,
   type Task,
   type Trajectory,
   taskSchema,
   validate,
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
-import { outputFor, resolveInput, runTasksFile } from '../input/input-files.js';
-import {
-  checkFrom,
-  describeInput,
-  failIfAllRejected,
-  type InputRecord,
-  newStats,
-  type RecordInputStats,
-  readRecords,
-  reportRejects,
-} from '../input/read-records.js';
+import { forEachInputFile } from '../input/for-each-input-file.js';
+import { resolveInput, runTasksFile } from '../input/input-files.js';
+import { checkFrom, type InputRecord } from '../input/read-records.js';
 import { describeKind, holdsTrajectories, inputKinds } from '../input/record-kinds.js';
 import { formatTable, println } from '../io.js';
 import type { CliCommand } from './command.js';
@@ -133,11 +123,8 @@ function mean(values: number[]): string {
 async function evaluateFile(
   groups: Map<string, Item[]>,
   evaluator: ReturnType<typeof createEvaluator>,
-  out: string,
+  writer: JsonlWriter<unknown>,
 ): Promise<(string | number)[][]> {
-  rmSync(out, { force: true });
-  mkdirSync(dirname(out), { recursive: true });
-  const writer = createJsonlWriter(out);
   const reports: {
     report: EvaluationReport;
     decision: SelectionDecision;
@@ -263,47 +250,34 @@ export const evaluateCommand: CliCommand = {
           );
         const tasks = tasksPath === null ? new Map<string, Task>() : await readTasks(tasksPath);
         const evaluator = createEvaluator({ preset: options.preset as PresetName });
-        const all: RecordInputStats[] = [];
-        for (const file of resolved.files) {
-          const out = outputFor(resolved, file, options.out);
-          const stats = newStats(file.path);
-          // Candidates for the same query are scored together (length reference, selection).
-          const groups = new Map<string, Item[]>();
-          for await (const record of readRecords(
-            {
-              path: file.path,
-              from: options.from,
-              strict: options.strict ?? false,
-              rejectsPath: `${out}.rejects.jsonl`,
-              skipUnknown: resolved.runDir !== null,
-            },
-            stats,
-          )) {
-            for (const item of itemsOf(record, tasks)) {
-              const group = groups.get(item.task.id);
-              if (group === undefined) groups.set(item.task.id, [item]);
-              else group.push(item);
+        await forEachInputFile({
+          io,
+          command: 'evaluate',
+          input: resolved,
+          flags: options,
+          heading: true,
+          async read({ file, stats, records }) {
+            // Candidates for the same query are scored together (length reference, selection).
+            const groups = new Map<string, Item[]>();
+            for await (const record of records) {
+              for (const item of itemsOf(record, tasks)) {
+                const group = groups.get(item.task.id);
+                if (group === undefined) groups.set(item.task.id, [item]);
+                else group.push(item);
+              }
             }
-          }
-          if (stats.kind === null && resolved.runDir !== null) {
-            println(
-              io.stderr,
-              `autotraj evaluate: skipped ${file.path} (not a record autotraj reads)`,
-            );
-            continue;
-          }
-          if (stats.kind !== null && !holdsTrajectories(stats.kind))
-            throw new CliError({
-              message: `${file.path} holds ${describeKind(stats.kind)}; nothing to evaluate${stats.kind === 'tasks' ? ' (pass a task file as --tasks)' : ''}`,
-            });
-          all.push(stats);
-          if (resolved.runDir !== null) println(io.stdout, `\n== ${describeInput(stats)}`);
-          const rows = await evaluateFile(groups, evaluator, out);
-          println(io.stdout, formatTable(rows, [`preset ${evaluator.preset}`, 'value']));
-          println(io.stdout, `wrote ${out}`);
-          reportRejects(io, stats, 'evaluate');
-        }
-        failIfAllRejected(all);
+            if (stats.kind !== null && !holdsTrajectories(stats.kind))
+              throw new CliError({
+                message: `${file.path} holds ${describeKind(stats.kind)}; nothing to evaluate${stats.kind === 'tasks' ? ' (pass a task file as --tasks)' : ''}`,
+              });
+            return groups;
+          },
+          async report({ out, openOutput }, groups) {
+            const rows = await evaluateFile(groups, evaluator, openOutput());
+            println(io.stdout, formatTable(rows, [`preset ${evaluator.preset}`, 'value']));
+            println(io.stdout, `wrote ${out}`);
+          },
+        });
       });
   },
 };

@@ -1,5 +1,3 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { readTasksJsonl } from '@autotraj/generation';
 import {
   createPresetReward,
@@ -10,19 +8,12 @@ import {
   type TrajectoryScorer,
   trajectoryFromPolicyText,
 } from '@autotraj/rl';
-import { createJsonlWriter, type JsonValue, type Task } from '@autotraj/trajectory';
+import type { JsonValue, Task } from '@autotraj/trajectory';
 import type { z } from 'zod';
 import { CliError } from '../cli-error.js';
-import { outputFor, resolveInput, runTasksFile } from '../input/input-files.js';
-import {
-  checkFrom,
-  describeInput,
-  failIfAllRejected,
-  newStats,
-  type RecordInputStats,
-  readRecords,
-  reportRejects,
-} from '../input/read-records.js';
+import { forEachInputFile } from '../input/for-each-input-file.js';
+import { resolveInput, runTasksFile } from '../input/input-files.js';
+import { checkFrom } from '../input/read-records.js';
 import { describeKind, inputKinds, type rewardLineSchema } from '../input/record-kinds.js';
 import { formatTable, println } from '../io.js';
 import { choiceOption } from '../options.js';
@@ -96,19 +87,19 @@ export const rewardCommand: CliCommand = {
         const scorer: TrajectoryScorer | null =
           options.rm === undefined ? null : await openRewardModel({ path: options.rm });
         const reward = createPresetReward(options.preset, { trajectoryModel: scorer });
-        const all: RecordInputStats[] = [];
         try {
-          for (const file of resolved.files) {
-            const out = outputFor(resolved, file, options.out);
-            const stats = newStats(file.path);
-            rmSync(out, { force: true });
-            mkdirSync(dirname(out), { recursive: true });
-            const writer = createJsonlWriter(out);
-            let lines = 0;
-            let sum = 0;
-            let badFormat = 0;
-            let noGold = 0;
-            try {
+          await forEachInputFile({
+            io,
+            command: 'reward',
+            input: resolved,
+            flags: options,
+            heading: true,
+            async read({ file, records, openOutput }) {
+              const writer = openOutput();
+              let lines = 0;
+              let sum = 0;
+              let badFormat = 0;
+              let noGold = 0;
               // Items are scored in batches so the RM sees many at once.
               let batch: Pending[] = [];
               const flush = async () => {
@@ -134,16 +125,7 @@ export const rewardCommand: CliCommand = {
                 lines += batch.length;
                 batch = [];
               };
-              for await (const record of readRecords(
-                {
-                  path: file.path,
-                  from: options.from,
-                  strict: options.strict ?? false,
-                  rejectsPath: `${out}.rejects.jsonl`,
-                  skipUnknown: resolved.runDir !== null,
-                },
-                stats,
-              )) {
+              for await (const record of records) {
                 if (record.kind === 'reward-lines') {
                   const value = record.value as RewardLine;
                   batch.push({
@@ -194,33 +176,22 @@ export const rewardCommand: CliCommand = {
                 if (batch.length >= 256) await flush();
               }
               await flush();
-            } finally {
-              writer.close();
-            }
-            if (stats.kind === null && resolved.runDir !== null) {
-              rmSync(out, { force: true });
-              println(
-                io.stderr,
-                `autotraj reward: skipped ${file.path} (not a record autotraj reads)`,
-              );
-              continue;
-            }
-            all.push(stats);
-            if (resolved.runDir !== null) println(io.stdout, `\n== ${describeInput(stats)}`);
-            const rows: (string | number)[][] = [
-              ['lines', lines],
-              ['format violations', badFormat],
-              ['mean reward', lines === 0 ? '-' : (sum / lines).toFixed(4)],
-            ];
-            if (noGold > 0) rows.push(['without gold answers (outcome 0)', noGold]);
-            println(io.stdout, formatTable(rows, [`preset ${options.preset}`, 'value']));
-            println(io.stdout, `wrote ${out}`);
-            reportRejects(io, stats, 'reward');
-          }
+              return { lines, sum, badFormat, noGold };
+            },
+            report({ out }, { lines, sum, badFormat, noGold }) {
+              const rows: (string | number)[][] = [
+                ['lines', lines],
+                ['format violations', badFormat],
+                ['mean reward', lines === 0 ? '-' : (sum / lines).toFixed(4)],
+              ];
+              if (noGold > 0) rows.push(['without gold answers (outcome 0)', noGold]);
+              println(io.stdout, formatTable(rows, [`preset ${options.preset}`, 'value']));
+              println(io.stdout, `wrote ${out}`);
+            },
+          });
         } finally {
           await scorer?.close();
         }
-        failIfAllRejected(all);
       });
   },
 };

@@ -1,22 +1,10 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { openTrajectoryScorer } from '@autotraj/reward-model';
-import {
-  createJsonlWriter,
-  isTextFormat,
-  type Trajectory,
-  textFormats,
-} from '@autotraj/trajectory';
+import { isTextFormat, type Trajectory, textFormats } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
-import { outputFor, resolveInput } from '../input/input-files.js';
-import {
-  checkFrom,
-  failIfAllRejected,
-  newStats,
-  type RecordInputStats,
-  readRecords,
-  reportRejects,
-} from '../input/read-records.js';
+import { forEachInputFile } from '../input/for-each-input-file.js';
+import { resolveInput } from '../input/input-files.js';
+import { checkFrom } from '../input/read-records.js';
 import { describeKind, holdsTrajectories, inputKinds } from '../input/record-kinds.js';
 import { println } from '../io.js';
 import { integerOption } from '../options.js';
@@ -95,92 +83,76 @@ export const scoreCommand: CliCommand = {
           path: options.model,
           ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
         });
-        const all: RecordInputStats[] = [];
         try {
-          for (const file of resolved.files) {
-            const out = outputFor(resolved, file, options.out);
-            const stats = newStats(file.path);
-            rmSync(out, { force: true });
-            mkdirSync(dirname(out), { recursive: true });
-            const writer = createJsonlWriter(out);
-            let scored = 0;
-            let pending: Pending[] = [];
-            const bar = createProgressBar(io, {
-              unit: 'records',
-              total: io.interactive ? countLines(file.path) : null,
-            });
-            const flush = async () => {
-              const items = pending.flatMap((p) =>
-                p.trajectories.map((trajectory) => ({ trajectory })),
-              );
-              const scores = items.length === 0 ? new Float32Array(0) : await scorer.score(items);
-              let k = 0;
-              for (const { record, trajectories, roles } of pending) {
-                const values = trajectories.map(() => scores[k++]!);
-                // One trajectory per line gets `score`; records holding several get `scores`,
-                // keyed by field (`{ chosen, rejected }`) or in order (GSM8K model solutions).
-                writer.write(
-                  values.length === 1
-                    ? { ...record, score: values[0] }
-                    : roles.every((r) => r !== null)
-                      ? {
-                          ...record,
-                          scores: Object.fromEntries(roles.map((r, i) => [r, values[i]])),
-                        }
-                      : { ...record, scores: values },
+          await forEachInputFile({
+            io,
+            command: 'score',
+            input: resolved,
+            flags: options,
+            heading: false,
+            async read({ file, stats, records, openOutput }) {
+              const writer = openOutput();
+              let scored = 0;
+              let pending: Pending[] = [];
+              const bar = createProgressBar(io, {
+                unit: 'records',
+                total: io.interactive ? countLines(file.path) : null,
+              });
+              const flush = async () => {
+                const items = pending.flatMap((p) =>
+                  p.trajectories.map((trajectory) => ({ trajectory })),
                 );
-              }
-              scored += items.length;
-              pending = [];
-              bar.update(stats.records + stats.rejected, `${scored} trajectories scored`);
-            };
-            try {
-              for await (const record of readRecords(
-                {
-                  path: file.path,
-                  from: options.from,
-                  strict: options.strict ?? false,
-                  rejectsPath: `${out}.rejects.jsonl`,
-                  skipUnknown: resolved.runDir !== null,
-                },
-                stats,
-              )) {
-                if (!holdsTrajectories(record.kind))
-                  throw new CliError({
-                    message: `${file.path} holds ${describeKind(record.kind)}; nothing to score`,
+                const scores = items.length === 0 ? new Float32Array(0) : await scorer.score(items);
+                let k = 0;
+                for (const { record, trajectories, roles } of pending) {
+                  const values = trajectories.map(() => scores[k++]!);
+                  // One trajectory per line gets `score`; records holding several get `scores`,
+                  // keyed by field (`{ chosen, rejected }`) or in order (GSM8K model solutions).
+                  writer.write(
+                    values.length === 1
+                      ? { ...record, score: values[0] }
+                      : roles.every((r) => r !== null)
+                        ? {
+                            ...record,
+                            scores: Object.fromEntries(roles.map((r, i) => [r, values[i]])),
+                          }
+                        : { ...record, scores: values },
+                  );
+                }
+                scored += items.length;
+                pending = [];
+                bar.update(stats.records + stats.rejected, `${scored} trajectories scored`);
+              };
+              try {
+                for await (const record of records) {
+                  if (!holdsTrajectories(record.kind))
+                    throw new CliError({
+                      message: `${file.path} holds ${describeKind(record.kind)}; nothing to score`,
+                    });
+                  pending.push({
+                    record: record.value,
+                    trajectories: record.trajectories.map((t) => t.trajectory),
+                    roles: record.trajectories.map((t) => t.role),
                   });
-                pending.push({
-                  record: record.value,
-                  trajectories: record.trajectories.map((t) => t.trajectory),
-                  roles: record.trajectories.map((t) => t.role),
-                });
-                if (pending.reduce((n, p) => n + p.trajectories.length, 0) >= batchSize)
-                  await flush();
+                  if (pending.reduce((n, p) => n + p.trajectories.length, 0) >= batchSize)
+                    await flush();
+                }
+                await flush();
+              } finally {
+                bar.finish();
               }
-              await flush();
-            } finally {
-              bar.finish();
-              writer.close();
-            }
-            if (stats.kind === null && resolved.runDir !== null) {
-              rmSync(out, { force: true });
+              return scored;
+            },
+            report({ file, out, stats }, scored) {
               println(
                 io.stderr,
-                `autotraj score: skipped ${file.path} (not a record autotraj reads)`,
+                `scored ${scored} trajectories from ${stats.records} records of ${file.path} (${stats.kind}) -> ${out}`,
               );
-              continue;
-            }
-            all.push(stats);
-            println(
-              io.stderr,
-              `scored ${scored} trajectories from ${stats.records} records of ${file.path} (${stats.kind}) -> ${out}`,
-            );
-            reportRejects(io, stats, 'score');
-          }
+            },
+          });
         } finally {
           await scorer.close();
         }
-        failIfAllRejected(all);
       });
   },
 };

@@ -18,15 +18,14 @@ import {
 } from './jsonl-records.js';
 import { RunMergeError } from './merge-error.js';
 import type { MergeKindResult } from './merge-synthesis.js';
+import { fieldOf, type Manifest, numberField, type RunDir, stringField } from './run-dir.js';
 import {
-  checkSettings,
-  checkShards,
-  fieldOf,
-  type Manifest,
-  numberField,
-  type RunDir,
-  stringField,
-} from './run-dir.js';
+  checkFileCount,
+  checkShardSet,
+  type ShardFile,
+  type ShardKind,
+  shardOrigin,
+} from './shard-set.js';
 
 /**
  * The settings every shard of an eval run must share: the model, every eval setting (protocol,
@@ -50,35 +49,34 @@ export function evalSettings(run: RunDir): Record<string, unknown> {
   };
 }
 
-function checkComplete(run: RunDir): void {
-  if (fieldOf(run.manifest, ['coverage']) === undefined)
-    throw new RunMergeError({
-      reason: 'manifest-invalid',
-      dir: run.dir,
-      field: 'coverage',
-      message:
-        'the manifest predates sharding (no coverage): rerun the same autotraj eval command on it (it resumes, redoes nothing) to rewrite the manifest',
-    });
-  const expected = numberField(run, ['counts', 'expected']);
-  const done = numberField(run, ['counts', 'done']);
-  const failed = numberField(run, ['counts', 'failed']);
-  if (done !== expected || failed > 0)
-    throw new RunMergeError({
-      reason: 'shard-incomplete',
-      dir: run.dir,
+const RECORDS: ShardFile = { file: 'records.jsonl', count: 'done' };
+
+/** What merge checks of eval shards: settings, samples done, `records.jsonl` against `counts.done`. */
+const EVAL_SHARDS: ShardKind = {
+  command: 'eval',
+  settings: evalSettings,
+  progress(run) {
+    const of = numberField(run, ['counts', 'expected']);
+    const done = numberField(run, ['counts', 'done']);
+    const failed = numberField(run, ['counts', 'failed']);
+    return {
       field: 'counts',
-      message: `holds ${done} of its ${expected} samples${failed > 0 ? ` (${failed} failed)` : ''}; rerun the same command on it to finish the shard`,
-    });
-}
+      unit: 'samples',
+      done,
+      of,
+      failed,
+      finished: done === of && failed <= 0,
+    };
+  },
+  files: [RECORDS],
+};
 
 /** Joins eval shards into `tmp`: records in canonical order, results re-derived from them. */
 export async function mergeEval(
   input: ReadonlyArray<RunDir>,
   tmp: string,
 ): Promise<MergeKindResult & { manifest: Manifest }> {
-  for (const run of input) checkComplete(run);
-  checkSettings(input, evalSettings);
-  const runs = checkShards(input);
+  const runs = checkShardSet(input, EVAL_SHARDS);
   const first = runs[0]!;
   const n = numberField(first, ['settings', 'n']);
 
@@ -97,14 +95,7 @@ export async function mergeEval(
         index: v.sample,
       }),
     });
-    const expected = numberField(run, ['counts', 'done']);
-    if (records.length !== expected)
-      throw new RunMergeError({
-        reason: 'count-mismatch',
-        dir: run.dir,
-        field: 'records.jsonl',
-        message: `${records.length} records, but the manifest counts ${expected} (counts.done)`,
-      });
+    checkFileCount(run, RECORDS, records.length);
     const keys = new Set<string>();
     for (const record of records) {
       const parsed = evalRecordSchema.safeParse(record.value);
@@ -187,9 +178,7 @@ export async function mergeEval(
     coverage: { run, assigned: { count: run.count, digest: run.digest } },
     merged: {
       shards: runs.map((r) => ({
-        dir: r.dir,
-        shard: r.shard.spec ?? `${r.shard.index}/${r.shard.count}`,
-        source: r.shard.source,
+        ...shardOrigin(r),
         updatedAt: fieldOf(r.manifest, ['updatedAt']) ?? null,
         counts: fieldOf(r.manifest, ['counts']),
         benchmarks: fieldOf(r.manifest, ['benchmarks']),

@@ -9,15 +9,8 @@ import {
   writeRecords,
 } from './jsonl-records.js';
 import { RunMergeError } from './merge-error.js';
-import {
-  checkSettings,
-  checkShards,
-  fieldOf,
-  type Manifest,
-  numberField,
-  type RunDir,
-  stringField,
-} from './run-dir.js';
+import { fieldOf, type Manifest, numberField, type RunDir, stringField } from './run-dir.js';
+import { checkFileCount, checkShardSet, type ShardKind, shardOrigin } from './shard-set.js';
 
 /**
  * Config fields that may differ between shards: throughput (`concurrency`) and paths that
@@ -39,15 +32,6 @@ export function synthesisSettings(run: RunDir): Record<string, unknown> {
   };
 }
 
-/** Output file -> the manifest count of its records. */
-const FILES = [
-  { file: 'journal.jsonl', count: 'tasks' },
-  { file: 'candidates.jsonl', count: 'candidates' },
-  { file: 'sft.jsonl', count: 'sft' },
-  { file: 'pairs.jsonl', count: 'pairs' },
-  { file: 'hard.jsonl', count: 'hard' },
-] as const;
-
 const COUNTS = [
   'tasks',
   'candidates',
@@ -65,39 +49,45 @@ export interface MergeKindResult {
   files: string[];
 }
 
-function checkCoverage(run: RunDir): void {
-  if (fieldOf(run.manifest, ['coverage']) === undefined)
-    throw new RunMergeError({
-      reason: 'manifest-invalid',
-      dir: run.dir,
-      field: 'coverage',
-      message:
-        'the manifest predates sharding (no coverage): rerun the same autotraj synthesize command on it (it resumes, redoes nothing) to rewrite the manifest',
-    });
-  const failed = numberField(run, ['run', 'failed']);
-  const assigned = numberField(run, ['coverage', 'assigned', 'count']);
-  const done = numberField(run, ['coverage', 'done', 'count']);
-  if (
-    failed > 0 ||
-    stringField(run, ['coverage', 'done', 'digest']) !==
-      stringField(run, ['coverage', 'assigned', 'digest'])
-  )
-    throw new RunMergeError({
-      reason: 'shard-incomplete',
-      dir: run.dir,
+/**
+ * What merge checks of synthesis shards: settings, every assigned task done, and each output
+ * file against its manifest count (the journal holds one line per task).
+ */
+const SYNTHESIS_SHARDS: ShardKind = {
+  command: 'synthesize',
+  settings: synthesisSettings,
+  progress(run) {
+    const failed = numberField(run, ['run', 'failed']);
+    const of = numberField(run, ['coverage', 'assigned', 'count']);
+    const done = numberField(run, ['coverage', 'done', 'count']);
+    return {
       field: 'coverage.done',
-      message: `holds ${done} of its ${assigned} tasks${failed > 0 ? ` (${failed} failed)` : ''}; rerun the same command on it to finish the shard`,
-    });
-}
+      unit: 'tasks',
+      done,
+      of,
+      failed,
+      // The digests only when nothing failed: a failed shard is unfinished whatever they say.
+      finished:
+        failed <= 0 &&
+        stringField(run, ['coverage', 'done', 'digest']) ===
+          stringField(run, ['coverage', 'assigned', 'digest']),
+    };
+  },
+  files: [
+    { file: 'journal.jsonl', count: 'tasks' },
+    { file: 'candidates.jsonl', count: 'candidates' },
+    { file: 'sft.jsonl', count: 'sft' },
+    { file: 'pairs.jsonl', count: 'pairs' },
+    { file: 'hard.jsonl', count: 'hard' },
+  ],
+};
 
 /** Joins synthesis shards into `tmp` (the caller renames it into place). */
 export async function mergeSynthesis(
   input: ReadonlyArray<RunDir>,
   tmp: string,
 ): Promise<MergeKindResult & { manifest: Manifest }> {
-  for (const run of input) checkCoverage(run);
-  checkSettings(input, synthesisSettings);
-  const runs = checkShards(input);
+  const runs = checkShardSet(input, SYNTHESIS_SHARDS);
   const first = runs[0]!;
 
   // Tasks: the journal of each shard, each id in its shard and in no other.
@@ -148,7 +138,8 @@ export async function mergeSynthesis(
   const counts = Object.fromEntries(COUNTS.map((c) => [c, 0])) as Record<string, number>;
   for (const run of runs) for (const c of COUNTS) counts[c]! += numberField(run, ['counts', c]);
 
-  for (const { file, count } of FILES) {
+  for (const entry of SYNTHESIS_SHARDS.files) {
+    const { file, count } = entry;
     const all: RecordLine[] = [];
     for (const run of runs) {
       const records =
@@ -163,14 +154,7 @@ export async function mergeSynthesis(
                 ...(file === 'candidates.jsonl' ? { index: v.index } : {}),
               }),
             });
-      const expected = numberField(run, ['counts', count]);
-      if (records.length !== expected)
-        throw new RunMergeError({
-          reason: 'count-mismatch',
-          dir: run.dir,
-          field: file,
-          message: `${records.length} records, but the manifest counts ${expected} (counts.${count})`,
-        });
+      checkFileCount(run, entry, records.length);
       for (const record of records)
         if (owner.get(record.key) !== run)
           throw new RunMergeError({
@@ -226,9 +210,7 @@ export async function mergeSynthesis(
     },
     merged: {
       shards: runs.map((r) => ({
-        dir: r.dir,
-        shard: r.shard.spec ?? `${r.shard.index}/${r.shard.count}`,
-        source: r.shard.source,
+        ...shardOrigin(r),
         finishedAt: fieldOf(r.manifest, ['finishedAt']) ?? null,
         tasks: numberField(r, ['counts', 'tasks']),
         counts: fieldOf(r.manifest, ['counts']),
@@ -240,5 +222,5 @@ export async function mergeSynthesis(
     },
   };
   delete manifest.outDir;
-  return { manifest, tasks: union.count, counts, files: FILES.map((f) => f.file) };
+  return { manifest, tasks: union.count, counts, files: SYNTHESIS_SHARDS.files.map((f) => f.file) };
 }
