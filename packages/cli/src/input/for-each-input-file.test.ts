@@ -130,4 +130,18 @@ describe('forEachInputFile', () => {
     expect(result.reported).toEqual(['a.jsonl', 'b.jsonl']);
     expect(lines(join(out, 'b.jsonl'))).toHaveLength(2);
   });
+
+  it('a run-directory file with no line readable as JSON fails too, rather than being skipped', async () => {
+    const { dir, out } = runDir();
+    writeFileSync(join(dir, 'a.jsonl'), '{"id": "a1",\n{"id": "a2",\n');
+    const result = await copyIds({ dir, out, strict: false });
+    expect(CliError.isInstance(result.error)).toBe(true);
+    expect((result.error as Error).message).toBe(
+      `every line of ${join(dir, 'a.jsonl')} was rejected (2); see ${join(out, 'a.jsonl.rejects.jsonl')}`,
+    );
+    expect(result.stderr).not.toMatch(/skipped/);
+    expect(result.reported).toEqual(['b.jsonl']);
+    expect(existsSync(join(out, 'a.jsonl'))).toBe(false);
+    expect(lines(join(out, 'a.jsonl.rejects.jsonl'))).toHaveLength(2);
+  });
 });

@@ -86,6 +86,12 @@ export async function forEachInputFile<T>(options: ForEachInputFileOptions<T>): 
     if (stats.kind === null && input.runDir !== null) {
       // Only an output this run opened goes; one it never touched stays as it was.
       if (output.writer !== null) rmSync(out, { force: true });
+      if (stats.rejected > 0) {
+        // Not a foreign file: no line could even be read (all broken JSON). That fails below.
+        all.push(stats);
+        reportRejects(io, stats, options.command);
+        continue;
+      }
       println(
         io.stderr,
         `autotraj ${options.command}: skipped ${file.path} (not a record autotraj reads)`,
