@@ -55,5 +55,11 @@ export {
   pairedBootstrap,
 } from './score/bootstrap.js';
 export { type AnswerCheck, type CheckAnswerOptions, checkAnswer } from './score/check-answer.js';
-export { majorityVote, type VoteResult, type VoteSample, voteKey } from './score/majority.js';
+export {
+  type MajorityVoteOptions,
+  majorityVote,
+  type VoteResult,
+  type VoteSample,
+  voteKey,
+} from './score/majority.js';
 export { passAtK, reportedKs } from './score/pass-at-k.js';

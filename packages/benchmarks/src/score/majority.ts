@@ -1,4 +1,4 @@
-import { normalizeQaAnswer } from '@autotraj/evaluator';
+import { isEquivalent, normalizeQaAnswer } from '@autotraj/evaluator';
 import type { BenchmarkKind } from '../registry.js';
 
 export interface VoteSample {
@@ -18,9 +18,9 @@ export interface VoteResult {
 }
 
 /**
- * The key answers are grouped by: QA answers by SQuAD normalisation; math answers with
- * spacing, `\left`/`\right`, `\!`, `\dfrac`/`\tfrac` and a trailing period removed. Answers
- * that are equivalent but written differently (`0.5` and `\frac12`) count as different votes.
+ * The written form answers are first grouped by: QA answers by SQuAD normalisation; math
+ * answers with spacing, `\left`/`\right`, `\!`, `\dfrac`/`\tfrac` and a trailing period
+ * removed. Math answers with different keys may still vote together (see `majorityVote`).
  */
 export function voteKey(answer: string, kind: BenchmarkKind): string {
   if (kind === 'qa') return normalizeQaAnswer(answer);
@@ -30,22 +30,47 @@ export function voteKey(answer: string, kind: BenchmarkKind): string {
     .replace(/\.$/, '');
 }
 
+export interface MajorityVoteOptions {
+  /**
+   * Whether two answers with different vote keys are the same answer. Default: QA never; math
+   * by the evaluator's verifier (`isEquivalent`: `0.5`, `\frac12` and `1/2` are one answer;
+   * a symbolic comparison has its 5 s deadline).
+   */
+  equivalent?: (a: string, b: string) => boolean;
+}
+
+interface VoteGroup {
+  key: string;
+  first: VoteSample & { answer: string };
+  votes: number;
+}
+
 /**
- * Majority vote over samples in sample order. Ties go to the answer given first, so the
- * result does not depend on anything but the samples and their order.
+ * Majority vote over samples in sample order. Each answer joins the first group whose first
+ * answer has its vote key or is equivalent to it, else starts a group. Ties go to the group
+ * whose answer was given first, so the result depends only on the samples and their order.
  */
-export function majorityVote(samples: ReadonlyArray<VoteSample>, kind: BenchmarkKind): VoteResult {
-  const groups = new Map<string, { first: VoteSample; votes: number; order: number }>();
-  samples.forEach((sample, order) => {
-    if (sample.answer === null) return;
-    const key = voteKey(sample.answer, kind);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, { first: sample, votes: 1, order });
+export function majorityVote(
+  samples: ReadonlyArray<VoteSample>,
+  kind: BenchmarkKind,
+  options: MajorityVoteOptions = {},
+): VoteResult {
+  const equivalent =
+    options.equivalent ?? (kind === 'math' ? (a: string, b: string) => isEquivalent(a, b) : null);
+  const groups: VoteGroup[] = [];
+  for (const sample of samples) {
+    const answer = sample.answer;
+    if (answer === null) continue;
+    const key = voteKey(answer, kind);
+    const group =
+      groups.find((g) => g.key === key) ??
+      (equivalent === null ? undefined : groups.find((g) => equivalent(g.first.answer, answer)));
+    if (group === undefined) groups.push({ key, first: { ...sample, answer }, votes: 1 });
     else group.votes++;
-  });
-  let best: { first: VoteSample; votes: number; order: number } | undefined;
+  }
+  let best: VoteGroup | undefined;
   let tie = false;
-  for (const group of groups.values()) {
+  for (const group of groups) {
     if (best === undefined || group.votes > best.votes) {
       best = group;
       tie = false;

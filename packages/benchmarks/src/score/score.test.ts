@@ -51,6 +51,46 @@ describe('majorityVote', () => {
     });
   });
 
+  it('math answers equal by value vote together, written however they were', () => {
+    const votes = [
+      { answer: '2', correct: false },
+      { answer: '0.5', correct: true },
+      { answer: '2.0', correct: false },
+      { answer: '\\frac12', correct: true },
+      { answer: '1/2', correct: true },
+      { answer: 'x', correct: false },
+    ];
+    // 0.5 = \frac12 = 1/2 (3 votes) beat 2 = 2.0 (2 votes): by written form it was 2 to 1.
+    expect(majorityVote(votes, 'math')).toEqual({
+      answer: '0.5',
+      correct: true,
+      votes: 3,
+      tie: false,
+    });
+    // A caller's own equivalence replaces the verifier; by key alone 2 leads.
+    expect(majorityVote(votes, 'math', { equivalent: () => false })).toMatchObject({
+      answer: '2',
+      votes: 1,
+      tie: true,
+    });
+    // QA answers are grouped by normalisation only, unless told otherwise.
+    const qa = [
+      { answer: 'New York City', correct: true },
+      { answer: 'N.Y.C.', correct: true },
+      { answer: 'Gotham', correct: false },
+      { answer: 'gotham', correct: false },
+      { answer: 'nyc', correct: true },
+    ];
+    // SQuAD normalisation makes N.Y.C. and nyc one answer, tied with Gotham; N.Y.C. came first.
+    expect(majorityVote(qa, 'qa')).toMatchObject({ answer: 'N.Y.C.', votes: 2, tie: true });
+    const aliases = new Set(['nyc', 'new york city']);
+    expect(
+      majorityVote(qa, 'qa', {
+        equivalent: (a, b) => aliases.has(voteKey(a, 'qa')) && aliases.has(voteKey(b, 'qa')),
+      }),
+    ).toMatchObject({ answer: 'New York City', correct: true, votes: 3, tie: false });
+  });
+
   it('ignores samples without an answer and groups QA answers by SQuAD normalisation', () => {
     expect(majorityVote([{ answer: null, correct: false }], 'qa')).toEqual({
       answer: null,

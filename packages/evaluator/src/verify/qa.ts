@@ -1,11 +1,25 @@
-/** SQuAD-style answer normalisation: lower case, no punctuation, no articles, single spaces. */
+// What SQuAD's evaluation script (and FlashRAG's, and the paper's `normalize_answer`) deletes:
+// Python's `string.punctuation`, ASCII only, removed without leaving a space ("1.95 m" is
+// "195 m", "N.Y.C." is "nyc"); other characters stay.
+const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+// Python's `\b` is Unicode-aware: a letter or digit of any script is a word character.
+const ARTICLES = /(?<![\p{L}\p{N}_])(?:a|an|the)(?![\p{L}\p{N}_])/gu;
+// Python's `str.split()` whitespace (`str.isspace`), which is not JavaScript's `\s`.
+const WHITESPACE =
+  /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/**
+ * SQuAD answer normalisation, exactly as its script does it: lower case, ASCII punctuation
+ * removed, articles removed, whitespace collapsed.
+ */
 export function normalizeQaAnswer(text: string): string {
   return text
     .toLowerCase()
-    .replace(/[\p{P}\p{S}]/gu, ' ')
-    .replace(/\b(a|an|the)\b/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(PUNCTUATION, '')
+    .replace(ARTICLES, ' ')
+    .split(WHITESPACE)
+    .filter(Boolean)
+    .join(' ');
 }
 
 function goldList(golds: string | ReadonlyArray<string>): string[] {
