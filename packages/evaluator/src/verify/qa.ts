@@ -5,8 +5,8 @@ const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 // Python's `\b` is Unicode-aware: a letter or digit of any script is a word character.
 const ARTICLES = /(?<![\p{L}\p{N}_])(?:a|an|the)(?![\p{L}\p{N}_])/gu;
 // Python's `str.split()` whitespace (`str.isspace`), which is not JavaScript's `\s`.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: \x1c-\x1f are whitespace to Python
 const WHITESPACE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: \x1c-\x1f are whitespace to Python
   /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 /**
