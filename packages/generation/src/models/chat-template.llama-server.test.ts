@@ -60,7 +60,7 @@ const conversations: Record<string, ModelMessage[]> = {
 const SMOLLM2_DEFAULT_SYSTEM =
   '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n';
 
-describe('chat template fidelity against the real llama-server', () => {
+describe.skipIf(paths === undefined)('chat template fidelity against the real llama-server', () => {
   let server: RunningLlamaServer;
   let dir: string;
   let smollm2: ChatTemplate;
