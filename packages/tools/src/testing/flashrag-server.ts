@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBm25Index } from '../search/bm25.js';
 import type { SearchDocumentInput } from '../search/types.js';
+import { sendJson as send, startLoopback } from '../test-support/loopback.js';
 
 export interface FlashRagServerOptions {
   /** The corpus, `{id, title, text}` per document, indexed with the project's BM25. */
   documents: Iterable<SearchDocumentInput>;
-  /** Answer every `/search` with this status and body instead (an outage, say). */
+  /** Answer every `/search` with this status and body instead (an outage, say); a string body is sent as is. */
   fault?: () => { status: number; body: unknown } | undefined;
 }
 
@@ -43,30 +44,10 @@ export async function startFlashRagServer(options: FlashRagServerOptions): Promi
           doc: { id: hit.id, contents: `"${hit.title}"\n${hit.text}` },
           score: hit.score,
         }));
-  const server = createServer((req, res) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      data += chunk;
-    });
-    req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      let body: unknown = data;
-      try {
-        body = JSON.parse(data);
-      } catch {}
-      requests.push({ method: req.method ?? '', path, body });
-      route(req, res, path, data, body);
-    });
-  });
-
-  function route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    raw: string,
-    body: unknown,
-  ) {
+  // A body that is not JSON reaches the handler as its raw text.
+  function route(req: IncomingMessage, res: ServerResponse, body: unknown) {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    requests.push({ method: req.method ?? '', path, body });
     const routes: Record<string, string> = {
       '/health': 'GET',
       '/search': 'POST',
@@ -79,7 +60,7 @@ export async function startFlashRagServer(options: FlashRagServerOptions): Promi
       return send(res, 200, { status: 'healthy', retrievers: { total: 1, available: 1 } });
     const fault = options.fault?.();
     if (fault !== undefined) return send(res, fault.status, fault.body);
-    const parsed = validate(raw, body, path === '/batch_search');
+    const parsed = validate(body, path === '/batch_search');
     if ('issues' in parsed) return send(res, 422, { detail: parsed.issues });
     const { query, topN, returnScore } = parsed;
     if (typeof query === 'string') {
@@ -94,27 +75,12 @@ export async function startFlashRagServer(options: FlashRagServerOptions): Promi
     return send(res, 200, returnScore ? [docs, all.map((hits) => hits.map((h) => h.score))] : docs);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  const server = await startLoopback((body, req, res) => route(req, res, body));
+  return { url: server.url, requests, close: server.close };
 }
 
 /** pydantic v2 in lax mode, as FastAPI applies it to the request model. */
 function validate(
-  raw: string,
   body: unknown,
   batch: boolean,
 ):
@@ -123,7 +89,7 @@ function validate(
   if (typeof body === 'string')
     return {
       issues: [
-        raw.trim() === ''
+        body.trim() === ''
           ? { type: 'missing', loc: ['body'], msg: 'Field required', input: null }
           : { type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} },
       ],
