@@ -6,6 +6,7 @@ import { type LoopbackServer, startLoopbackServer } from '@autotraj/generation/t
 import { type FlashRagServer, startFlashRagServer } from '@autotraj/tools/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalPolicyReply } from '../test-support/eval-policy.js';
+import { evalRecordsWithoutClock } from '../test-support/eval-records.js';
 import { run } from '../test-support/run.js';
 
 // QA evaluation with search served over HTTP by a FlashRAG retrieval server (the stand-in speaks
@@ -50,18 +51,6 @@ const evalArgs = (out: string, search: string[]) => [
   out,
 ];
 
-const records = (out: string) =>
-  readFileSync(join(out, 'records.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) =>
-      JSON.parse(line, (key, value) =>
-        ['startedAt', 'finishedAt', 'durationMs', 'modelMs', 'toolMs', 'ms'].includes(key)
-          ? undefined
-          : value,
-      ),
-    );
-
 describe('autotraj eval --search-url (FlashRAG)', () => {
   it('asks the retrieval server as FlashRAG clients do and matches the local BM25 run', {
     timeout: 60_000,
@@ -80,7 +69,9 @@ describe('autotraj eval --search-url (FlashRAG)', () => {
         path: '/search',
         body: { query: expect.any(String), top_n: expect.any(Number), return_score: true },
       });
-    expect(records(join(dir, 'flashrag'))).toEqual(records(join(dir, 'bm25')));
+    expect(evalRecordsWithoutClock(join(dir, 'flashrag'))).toEqual(
+      evalRecordsWithoutClock(join(dir, 'bm25')),
+    );
     const manifest = JSON.parse(readFileSync(join(dir, 'flashrag', 'manifest.json'), 'utf8'));
     expect(manifest.settings.search).toEqual({ kind: 'flashrag', source: flashrag.url });
   });
@@ -93,7 +84,7 @@ describe('autotraj eval --search-url (FlashRAG)', () => {
       const out = join(dir, 'outage');
       const result = await run(evalArgs(out, ['--search-url', flashrag.url]));
       expect(result.code).toBe(0);
-      const all = records(out);
+      const all = evalRecordsWithoutClock(out);
       expect(all).toHaveLength(3);
       for (const record of all) {
         expect(record.verdict.toolErrors).toBe(1);

@@ -6,6 +6,7 @@ import { benchmarkPath, evalRecordSchema } from '@autotraj/benchmarks';
 import { type LoopbackServer, startLoopbackServer } from '@autotraj/generation/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalPolicyReply } from '../test-support/eval-policy.js';
+import { evalRecordsWithoutClock } from '../test-support/eval-records.js';
 import { run } from '../test-support/run.js';
 
 const corpus = new URL('../../../benchmarks/data/qa-sample-corpus.jsonl', import.meta.url).pathname;
@@ -44,20 +45,6 @@ const lines = (path: string) =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-
-/** Records without wall-clock fields (they differ between any two runs). */
-function normalized(out: string): unknown[] {
-  return readFileSync(join(out, 'records.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) =>
-      JSON.parse(line, (key, value) =>
-        ['startedAt', 'finishedAt', 'durationMs', 'modelMs', 'toolMs', 'ms'].includes(key)
-          ? undefined
-          : value,
-      ),
-    );
-}
 
 describe('autotraj eval', () => {
   it('runs math with Python and QA with BM25 search, writing records, results and a markdown table', async () => {
@@ -262,7 +249,7 @@ describe('autotraj eval', () => {
     } finally {
       await slow.close();
     }
-    expect(normalized(out)).toEqual(normalized(join(dir, 'run')));
+    expect(evalRecordsWithoutClock(out)).toEqual(evalRecordsWithoutClock(join(dir, 'run')));
   }, 120_000);
 
   it('killed mid-run and rerun, ends equal to an uninterrupted run', async () => {
@@ -307,7 +294,7 @@ describe('autotraj eval', () => {
     } finally {
       await slow.close();
     }
-    expect(normalized(resumed)).toEqual(normalized(reference));
+    expect(evalRecordsWithoutClock(resumed)).toEqual(evalRecordsWithoutClock(reference));
     const results = (out: string) => {
       const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
       for (const b of r.benchmarks) {
