@@ -88,15 +88,20 @@ export const LOCAL_TIMEOUT_MS = 900_000;
  */
 const LOCAL_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 
-/** The generation defaults a model spec implies: `local:` models get a token cap and a long timeout. */
+/**
+ * The generation defaults a model spec implies: `local:` models get a token cap, a long
+ * timeout, and as many calls at once as they have workers (more only queue in the pool).
+ */
 export function localDefaults(model: string | undefined): {
   maxTokens: number | undefined;
   retry: { timeoutMs: number } | undefined;
+  concurrency: number | undefined;
 } {
   const local = model?.startsWith('local:') === true;
   return {
     maxTokens: local ? LOCAL_MAX_TOKENS : undefined,
     retry: local ? { timeoutMs: LOCAL_TIMEOUT_MS } : undefined,
+    concurrency: local ? LOCAL_WORKERS : undefined,
   };
 }
 

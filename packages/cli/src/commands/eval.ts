@@ -145,7 +145,7 @@ export const evalCommand: CliCommand = {
       )
       .option(
         '--concurrency <k>',
-        'samples generated at once (default 4; 1 for local: models)',
+        'samples generated at once (default 4; for local: models, one per worker: 2 on 2+ cores)',
         integerOption('--concurrency'),
       )
       .option('--corpus <jsonl>', 'QA search: a local BM25 corpus ({id, title, text} per line)')

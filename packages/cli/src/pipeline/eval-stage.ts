@@ -22,7 +22,7 @@ import {
 } from '@autotraj/tools';
 import type { ToolRuntime } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
-import { type ModelFlags, resolveCliModel } from '../model-options.js';
+import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
 
 export interface EvalStageOptions extends ModelFlags {
   /** Shipped benchmark names. */
@@ -97,8 +97,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     );
   if (options.corpus !== undefined && options.searchUrl !== undefined)
     throw usage('give --corpus or --search-url, not both');
-  const local = options.model?.startsWith('local:') === true;
-  const maxTokens = options.maxTokens ?? (local ? 512 : undefined);
+  const defaults = localDefaults(options.model);
+  const maxTokens = options.maxTokens ?? defaults.maxTokens;
   const n = options.n ?? 1;
   const temperature = options.temperature ?? 0;
   if (n > 1 && temperature === 0)
@@ -138,7 +138,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       }),
     };
   }
-  const concurrency = options.concurrency ?? (local ? 1 : 4);
+  const concurrency = options.concurrency ?? defaults.concurrency ?? 4;
   const resolved = await resolveCliModel(options);
   const pool = createPythonPool({
     size: needsMath ? Math.max(1, Math.min(concurrency, cpus().length)) : 1,
@@ -156,8 +156,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       settings,
       outDir: options.outDir,
       concurrency,
-      // An embedded model on a CPU can take minutes per call; the 120 s default is for servers.
-      ...(local ? { retry: { timeoutMs: 900_000 } } : {}),
+      ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
       ...(mathBackend === undefined ? {} : { mathBackend }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
