@@ -90,17 +90,19 @@ const LOCAL_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 
 /**
  * The generation defaults a model spec implies: `local:` models get a token cap, a long
- * timeout, and as many calls at once as they have workers (more only queue in the pool).
+ * timeout, and as many calls at once as they have workers (more only queue in the pool). Their
+ * empty completions are not retried: with no server load behind them, an empty completion (the
+ * turn ended at once) is the model's answer, and greedy gives the same one on every retry.
  */
 export function localDefaults(model: string | undefined): {
   maxTokens: number | undefined;
-  retry: { timeoutMs: number } | undefined;
+  retry: { timeoutMs: number; retryEmpty: boolean } | undefined;
   concurrency: number | undefined;
 } {
   const local = model?.startsWith('local:') === true;
   return {
     maxTokens: local ? LOCAL_MAX_TOKENS : undefined,
-    retry: local ? { timeoutMs: LOCAL_TIMEOUT_MS } : undefined,
+    retry: local ? { timeoutMs: LOCAL_TIMEOUT_MS, retryEmpty: false } : undefined,
     concurrency: local ? LOCAL_WORKERS : undefined,
   };
 }

@@ -127,6 +127,28 @@ describe('generateTrajectory (text tags) over the OpenAI provider', () => {
     expect(delays[0]!.delayMs).toBe(300);
   });
 
+  it('with retryEmpty false, an empty completion is the turn as written: no retry, no step', async () => {
+    // An embedded model's empty turn (it ended at once) is deterministic at greedy.
+    server = await startLoopbackServer({
+      reply: () => ({ text: 'x' }),
+      fault: () => ({ fault: 'empty' }),
+    });
+    const retries: string[] = [];
+    const trajectory = await generateTrajectory({
+      model: chat(server),
+      task,
+      tools: [arithmeticRuntime()],
+      retry: { retryEmpty: false, baseDelayMs: 1, onRetry: ({ reason }) => retries.push(reason) },
+    });
+    expect(retries).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    expect(trajectory.steps).toEqual([]);
+    expect(trajectory.finalAnswer).toBeNull();
+    expect(trajectory.metadata.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'missing-answer' })]),
+    );
+  });
+
   it('times out a hung response, and fails with a typed reason once retries run out', async () => {
     server = await startLoopbackServer({
       reply: () => ({ text: 'x' }),
