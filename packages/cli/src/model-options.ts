@@ -117,6 +117,7 @@ interface LlamaCppModule {
     modelPath: string;
     modelId?: string;
     workers?: number;
+    reusePrefix?: boolean;
   }): LanguageModelV4 & {
     close(): Promise<void>;
   };
@@ -126,7 +127,10 @@ interface LlamaCppModule {
  * `local:<file.gguf>` / `local:smollm2` / `local:gemma3` through the optional
  * `@autotraj/llama-cpp` package, loaded only when asked for.
  */
-async function localSource(model: string): Promise<LocalModelSource> {
+async function localSource(
+  model: string,
+  options: { reusePrefix: boolean },
+): Promise<LocalModelSource> {
   let llama: LlamaCppModule;
   try {
     // A variable specifier keeps the optional package out of this one's type graph and build.
@@ -149,6 +153,7 @@ async function localSource(model: string): Promise<LocalModelSource> {
           modelPath: path,
           modelId: model,
           workers: LOCAL_WORKERS,
+          reusePrefix: options.reusePrefix,
         });
         loaded.push(created);
         return created;
@@ -169,10 +174,21 @@ async function localSource(model: string): Promise<LocalModelSource> {
 /** Resolve CLI model flags (one vocabulary for every command), as usage errors when wrong. */
 export async function resolveCliModel(
   flags: ModelFlags,
-  options: { fallbackReplay?: string; env?: Record<string, string | undefined> } = {},
+  options: {
+    fallbackReplay?: string;
+    env?: Record<string, string | undefined>;
+    /**
+     * `local:` models evaluate every prompt whole, so a greedy output is the same in any order
+     * and on any worker (a resumed or sharded run equals one run) at the cost of re-reading
+     * prompts; otherwise they re-use the cached prefix (the default).
+     */
+    orderIndependent?: boolean;
+  } = {},
 ): Promise<ResolvedModel> {
   try {
-    const local = flags.model?.startsWith('local:') ? await localSource(flags.model) : undefined;
+    const local = flags.model?.startsWith('local:')
+      ? await localSource(flags.model, { reusePrefix: options.orderIndependent !== true })
+      : undefined;
     return resolveModel(specOf(flags, options.fallbackReplay), {
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(local === undefined ? {} : { local }),

@@ -27,15 +27,17 @@ export interface GenerateHooks {
 }
 
 /**
- * One model with one context sequence, in this process. Calls run one at a time; each call
- * keeps the longest prefix of the previous context that matches its prompt and evaluates only
- * the rest, so continuing a growing transcript costs only its new tokens.
+ * One model with one context sequence, in this process. Calls run one at a time; with
+ * `reusePrefix` each call keeps the longest prefix of the previous context that matches its
+ * prompt and evaluates only the rest, so continuing a growing transcript costs only its new
+ * tokens; without it every prompt is evaluated whole.
  */
 export class Engine {
   readonly #llama: Llama;
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
   readonly #sequence: LlamaContextSequence;
+  readonly #reusePrefix: boolean;
   #busy = false;
 
   private constructor(
@@ -43,11 +45,13 @@ export class Engine {
     model: LlamaModel,
     context: LlamaContext,
     sequence: LlamaContextSequence,
+    reusePrefix: boolean,
   ) {
     this.#llama = llama;
     this.#model = model;
     this.#context = context;
     this.#sequence = sequence;
+    this.#reusePrefix = reusePrefix;
   }
 
   static async load(init: WorkerInit): Promise<{ engine: Engine; info: LoadInfo }> {
@@ -94,7 +98,7 @@ export class Engine {
       swaFullCache: true,
     });
     const t3 = performance.now();
-    const engine = new Engine(llama, model, context, context.getSequence());
+    const engine = new Engine(llama, model, context, context.getSequence(), init.reusePrefix);
     return {
       engine,
       info: {
@@ -142,8 +146,10 @@ export class Engine {
 
     // Re-use the matching prefix; at least the last prompt token is evaluated again, since its
     // logits give the first output token.
-    const { firstDifferentIndex } = sequence.compareContextTokens(tokens);
-    const reused = Math.min(firstDifferentIndex, tokens.length - 1);
+    // Without re-use the whole context goes, so the prompt is evaluated as if the worker were new.
+    const reused = this.#reusePrefix
+      ? Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1)
+      : 0;
     if (reused < sequence.nextTokenIndex)
       await sequence.eraseContextTokenRanges([{ start: reused, end: sequence.nextTokenIndex }]);
 

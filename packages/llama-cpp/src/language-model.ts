@@ -40,6 +40,15 @@ export interface LlamaCppModelOptions {
   /** Prompt-processing batch size (default: node-llama-cpp's). */
   batchSize?: number;
   /**
+   * Evaluate only the part of a prompt the worker's cache does not already hold (default true:
+   * continuing a transcript costs only its new tokens). The price: tokens evaluated in other
+   * batches give slightly different floats, so a greedy output can depend on what the worker
+   * ran before (Gemma-3-270M on MATH-500 #47: 46 tokens from a fresh cache, an empty turn after
+   * #46). `false` evaluates every prompt whole: the same prompt gives the same output in any
+   * order, on any worker, at the cost of re-reading the prompt on every call.
+   */
+  reusePrefix?: boolean;
+  /**
    * A Jinja chat template to use instead of the file's own. Files without one (base models)
    * get {@link PLAIN_TRANSCRIPT_TEMPLATE} unless this is set.
    */
@@ -71,7 +80,9 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
   readonly provider = PROVIDER;
   readonly modelId: string;
   readonly supportedUrls: Record<string, RegExp[]> = {};
-  readonly #options: Required<Pick<LlamaCppModelOptions, 'workers' | 'threads' | 'contextSize'>> &
+  readonly #options: Required<
+    Pick<LlamaCppModelOptions, 'workers' | 'threads' | 'contextSize' | 'reusePrefix'>
+  > &
     LlamaCppModelOptions;
   #loaded: Promise<Loaded> | undefined;
   #closed = false;
@@ -82,6 +93,7 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
       workers: 1,
       threads: 1,
       contextSize: 4096,
+      reusePrefix: true,
       ...options,
       modelPath,
     };
@@ -215,6 +227,7 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
         workers: this.#options.workers,
         threads: this.#options.threads,
         contextSize: this.#options.contextSize,
+        reusePrefix: this.#options.reusePrefix,
         ...(this.#options.batchSize === undefined ? {} : { batchSize: this.#options.batchSize }),
       });
       try {

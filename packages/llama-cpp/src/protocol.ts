@@ -59,6 +59,8 @@ export interface WorkerInit {
   threads: number;
   contextSize: number;
   batchSize?: number;
+  /** Keep the cached prefix of the previous call (see `LlamaCppModelOptions.reusePrefix`). */
+  reusePrefix: boolean;
 }
 
 export interface LoadInfo {

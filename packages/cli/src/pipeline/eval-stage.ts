@@ -139,7 +139,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     };
   }
   const concurrency = options.concurrency ?? defaults.concurrency ?? 4;
-  const resolved = await resolveCliModel(options);
+  // A benchmark score must not depend on which questions a worker ran before (resume, shards).
+  const resolved = await resolveCliModel(options, { orderIndependent: true });
   const pool = createPythonPool({
     size: needsMath ? Math.max(1, Math.min(concurrency, cpus().length)) : 1,
   });
