@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evalRecordSchema } from '@autotraj/benchmarks';
+import { benchmarkPath, evalRecordSchema } from '@autotraj/benchmarks';
 import { fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
 import { describe, expect, it } from 'vitest';
+import { evalRecordsWithoutClock } from '../test-support/eval-records.js';
 import { run } from '../test-support/run.js';
 
 /** CI sets AUTOTRAJ_REQUIRE_MODELS=1 after `./dev models`: there a missing model fails the run. */
@@ -61,6 +62,49 @@ describe.skipIf(model === undefined)(
           questions: 2,
           complete: true,
         });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 600_000);
+
+    it('scores a question the same whatever the worker ran before (questions in reverse order)', async () => {
+      // With the cached prefix re-used, Gemma-3-270M's greedy answer to MATH-500 #47 changed
+      // after #46; eval evaluates every prompt whole, so resumed and sharded runs equal one run.
+      const dir = mkdtempSync(join(tmpdir(), 'autotraj-eval-order-'));
+      try {
+        const lines = readFileSync(benchmarkPath('gsm8k-test'), 'utf8').split('\n').slice(0, 3);
+        const outs: string[] = [];
+        for (const [name, order] of [
+          ['forward', lines],
+          ['reverse', [...lines].reverse()],
+        ] as const) {
+          // The same file name, so both runs name the benchmark alike.
+          mkdirSync(join(dir, name));
+          const file = join(dir, name, 'gsm8k-first3.jsonl');
+          writeFileSync(file, `${order.join('\n')}\n`);
+          const out = join(dir, `${name}-out`);
+          const result = await run([
+            'eval',
+            '--benchmark-file',
+            file,
+            '--model',
+            'local:smollm2',
+            '--max-tokens',
+            '32',
+            '--concurrency',
+            '1',
+            '--out',
+            out,
+          ]);
+          expect(result.code, result.stderr).toBe(0);
+          outs.push(out);
+        }
+        // Records follow the file's question order; compare them by question.
+        const [forward, reverse] = outs.map((out) =>
+          evalRecordsWithoutClock(out).sort((x, y) => x.questionId.localeCompare(y.questionId)),
+        );
+        expect(forward).toHaveLength(3);
+        expect(reverse).toEqual(forward);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
