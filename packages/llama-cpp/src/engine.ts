@@ -145,8 +145,8 @@ export class Engine {
       });
 
     // Re-use the matching prefix; at least the last prompt token is evaluated again, since its
-    // logits give the first output token.
-    // Without re-use the whole context goes, so the prompt is evaluated as if the worker were new.
+    // logits give the first output token. Without re-use the whole context goes, so the prompt
+    // is evaluated as if the worker were new.
     const reused = this.#reusePrefix
       ? Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1)
       : 0;

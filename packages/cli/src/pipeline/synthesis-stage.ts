@@ -86,6 +86,10 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
   const defaults = localDefaults(options.model);
   const maxTokens = options.maxTokens ?? defaults.maxTokens;
   const retry = defaults.retry;
+  // Retries follow the model they wrap: a server repairer beside a local policy keeps its
+  // empty-completion retries and server timeout, a local repairer gets the local ones.
+  const repairRetry =
+    options.repairModel === undefined ? retry : localDefaults(options.repairModel).retry;
   if (options.repairModel !== undefined && options.record !== undefined)
     throw new CliError({
       message: '--record records one model; it cannot be combined with --repair-model',
@@ -130,7 +134,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       protocol,
       maxToolCalls,
       modelName: repairModel.modelName,
-      ...(retry === undefined ? {} : { retry }),
+      ...(repairRetry === undefined ? {} : { retry: repairRetry }),
       // Greedy, as the paper's repairer (Qwen2.5-32B-Instruct) runs.
       ...(maxTokens === undefined
         ? {}
