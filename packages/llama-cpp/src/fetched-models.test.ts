@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelNotFetchedError } from './errors.js';
-import { FETCHED_MODELS, fetchedModelPath } from './fetched-models.js';
+import { FETCHED_MODELS, fetchedModelPath, modelsDir } from './fetched-models.js';
 
 describe('fetchedModelPath', () => {
   it('finds a fetched model by name in the models directory', () => {
@@ -28,16 +28,17 @@ describe('fetchedModelPath', () => {
     expect((error as Error).message).toContain('./dev models');
   });
 
-  it('refuses an unknown name and a missing directory setting', () => {
+  it('refuses an unknown name', () => {
     expect(() => fetchedModelPath('llama70b' as 'smollm2', { modelsDir: '/tmp' })).toThrow(
-      /unknown model name \(known: smollm2, gemma3\)/,
+      /unknown model name \(known: qwen2.5-coder-1.5b, smollm2, gemma3\)/,
     );
-    const saved = process.env.AUTOTRAJ_MODELS_DIR;
-    delete process.env.AUTOTRAJ_MODELS_DIR;
-    try {
-      expect(() => fetchedModelPath('smollm2')).toThrow(/AUTOTRAJ_MODELS_DIR is not set/);
-    } finally {
-      if (saved !== undefined) process.env.AUTOTRAJ_MODELS_DIR = saved;
-    }
+  });
+
+  it('finds the per-user cache without ./dev: AUTOTRAJ_MODELS_DIR, XDG_CACHE_HOME, ~/.cache', () => {
+    expect(modelsDir({ AUTOTRAJ_MODELS_DIR: '/m', XDG_CACHE_HOME: '/x' })).toBe('/m');
+    expect(modelsDir({ AUTOTRAJ_MODELS_DIR: '', XDG_CACHE_HOME: '/x' })).toBe(
+      join('/x', 'autotraj', 'models'),
+    );
+    expect(modelsDir({})).toBe(join(homedir(), '.cache', 'autotraj', 'models'));
   });
 });

