@@ -110,6 +110,17 @@ export {
   type JsonlWriter,
   type JsonlWriterOptions,
 } from './jsonl/write-jsonl.js';
+export { findFabricatedToolOutput } from './model-text/fabricated-tool-output.js';
+export {
+  FABRICATED_TOOL_OUTPUT,
+  type ModelTextCode,
+  type ModelTextFinding,
+  TEXT_FORM_TOOL_CALL,
+} from './model-text/finding.js';
+export {
+  findTextFormToolCalls,
+  type TextFormToolCallOptions,
+} from './model-text/text-form-tool-calls.js';
 export { lossMaskArray, renderWithLossMask } from './render/loss-mask.js';
 export {
   type JsonValue,

@@ -1,3 +1,4 @@
+import type { TEXT_FORM_TOOL_CALL } from '../model-text/finding.js';
 import type { LossMaskSpan } from '../schemas/records.js';
 import type { Step } from '../schemas/step.js';
 
@@ -15,7 +16,9 @@ export interface ParseIssue {
     | 'unterminated-annotation'
     | 'invalid-tool-input'
     | 'unknown-tool'
-    | 'unsupported-part';
+    | 'unsupported-part'
+    // A tool call written as text where calls are structured (native tools): not executed.
+    | typeof TEXT_FORM_TOOL_CALL;
   message: string;
   /** Character offset in the parsed text (text codecs) or message index (message codecs). */
   offset?: number;

@@ -27,7 +27,7 @@ export const evaluationReportSchema = z.object({
   /** Weighted quality in [0, 1] (the preset's formula). */
   quality: z.number(),
   dimensions: z.record(z.string(), dimensionScoreSchema),
-  /** All dimensions' diagnostics, flattened. */
+  /** All dimensions' diagnostics, flattened, plus findings no computed dimension scores (reported only). */
   diagnostics: z.array(diagnosticSchema),
   /** Word count of the scored text (Python `str.split()` words under the paper preset). */
   words: z.number().int().nonnegative().optional(),
