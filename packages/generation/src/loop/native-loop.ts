@@ -1,6 +1,8 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
+  findTextFormToolCalls,
   type JsonValue,
+  type ParseIssue,
   parseAiSdkSteps,
   renderAiSdkMessages,
   type Step,
@@ -58,12 +60,26 @@ export function aiToolsFromRuntimes(
 
 export interface NativeLoopResult {
   steps: Step[];
-  issues: ReturnType<typeof parseAiSdkSteps>['issues'];
+  issues: ParseIssue[];
   usage: UsageTotals;
   modelCalls: number;
   modelMs: number;
   toolMs: number;
   finishReason: string;
+}
+
+/**
+ * Calls the model wrote as text (a ```python block, JSON, `<tool_call>`) in this run's own
+ * steps: offered native tools, nothing executes them, so any result it states is invented.
+ */
+function textFormCalls(
+  steps: ReadonlyArray<Step>,
+  prefixLength: number,
+  runtimes: ReadonlyArray<ToolRuntime>,
+): ParseIssue[] {
+  return findTextFormToolCalls(steps, { tools: runtimes.map((runtime) => runtime.name) })
+    .filter((finding) => finding.stepIndex !== null && finding.stepIndex >= prefixLength)
+    .map(({ code, message, excerpt }) => ({ code, message, excerpt }));
 }
 
 /** Native tool calling: `generateText` with tools and a step limit; tools run through the runtimes. */
@@ -120,7 +136,7 @@ export async function runNativeLoop(options: {
   addUsage(usage, response.totalUsage);
   return {
     steps,
-    issues: parsed.issues,
+    issues: [...parsed.issues, ...textFormCalls(steps, prefix.length, options.runtimes)],
     usage,
     modelCalls: response.steps.length,
     modelMs: Math.max(0, elapsed - toolMs),
