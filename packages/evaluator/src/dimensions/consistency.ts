@@ -2,6 +2,7 @@ import { type CalculatorResult, calculate, calculatorResultMatches } from '@auto
 import type { Step, Trajectory } from '@autotraj/trajectory';
 import { toolInputText } from '@autotraj/trajectory/internal';
 import { parsePlainNumber } from '../verify/numbers.js';
+import { fabricatedOutputDiagnostics } from './fabricated-output.js';
 import type { Diagnostic, DimensionResult } from './types.js';
 
 export interface ConsistencyOptions {
@@ -67,24 +68,49 @@ function answerSupported(steps: ReadonlyArray<Step>, answer: number): boolean | 
   return numbersIn(lastResult.output).some(close) || numbersIn(later).some(close);
 }
 
+/** What consistency looks at: the steps, the answer, and the parse issues recorded in metadata. */
+export type ConsistencyInput = Pick<Trajectory, 'steps' | 'finalAnswer'> &
+  Partial<Pick<Trajectory, 'metadata'>>;
+
+export interface ConsistencyChecks {
+  checks: number;
+  passed: number;
+  /** Tool outputs the model wrote itself (`fabricated-tool-output` diagnostics). */
+  fabricated: number;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Passed checks / checks (1 when there is nothing to check), and 0 with any fabricated tool
+ * output. A result the model wrote itself is not one failed check among many: no tool backs
+ * it, the answer may rest on it, and training on it teaches a model to invent tool output. With
+ * the `autotraj` weights (consistency 0.2) a 0 here caps quality at 0.8, below keepBest (0.86)
+ * and not above acceptWrongAnswer (0.8), so such a trajectory is neither kept nor accepted as
+ * a repair, while it still ranks among its group's candidates.
+ */
+export function consistencyScore(result: Omit<ConsistencyChecks, 'diagnostics'>): number {
+  if (result.fabricated > 0) return 0;
+  return result.checks === 0 ? 1 : result.passed / result.checks;
+}
+
 /**
  * Consistency: recorded tool results agree with re-execution (every GSM8K `<<expr=result>>`
- * is recomputed by the @autotraj/tools calculator), and a numeric final answer is supported by
- * the last results. Score = passed checks / checks (1 when there is nothing to check).
+ * is recomputed by the @autotraj/tools calculator), a numeric final answer is supported by
+ * the last results, and no tool output is written by the model itself. See `consistencyScore`.
  */
 export function consistencyDimension(
-  trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>,
+  trajectory: ConsistencyInput,
   options: ConsistencyOptions = {},
 ): DimensionResult {
-  const { checks, passed, diagnostics } = consistencyChecks(trajectory, options);
-  return { score: checks === 0 ? 1 : passed / checks, diagnostics };
+  const result = consistencyChecks(trajectory, options);
+  return { score: consistencyScore(result), diagnostics: result.diagnostics };
 }
 
 /** The checks behind `consistencyDimension`, so asynchronous ones (Python re-execution) can be added. */
 export function consistencyChecks(
-  trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>,
+  trajectory: ConsistencyInput,
   options: ConsistencyOptions = {},
-): { checks: number; passed: number; diagnostics: Diagnostic[] } {
+): ConsistencyChecks {
   const diagnostics: Diagnostic[] = [];
   let checks = 0;
   let passed = 0;
@@ -142,5 +168,7 @@ export function consistencyChecks(
       }
     }
   }
-  return { checks, passed, diagnostics };
+  const fabricated = fabricatedOutputDiagnostics(trajectory);
+  diagnostics.push(...fabricated);
+  return { checks, passed, fabricated: fabricated.length, diagnostics };
 }

@@ -1,9 +1,35 @@
-import type { Step, Trajectory } from '@autotraj/trajectory';
+import type { Step, Task, Trajectory } from '@autotraj/trajectory';
 import type { Diagnostic, DimensionResult } from './types.js';
 
 export interface ToolValidityOptions {
   /** Calls beyond this many are over budget. Default 3 (the paper's limit). */
   maxToolCalls?: number;
+  /**
+   * The task needed a tool: a trajectory without a call scores 0 (`tool/no-call`). Default
+   * false here; `createEvaluator` decides per trajectory with `toolsOffered` unless this is set.
+   */
+  requireCall?: boolean;
+}
+
+/** A `tools` metadata entry: the names offered, or undefined when there is no list. */
+function toolList(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+/**
+ * Whether a trajectory's task needed a tool, from what the evaluator sees: the tools the
+ * trajectory or its task lists (`metadata.tools`; an empty list: no tool), else whether an
+ * AutoTraj TIR loop generated it (`metadata.protocol`, set by `generateTrajectory`, which runs
+ * with the run's tools and prompts the model to use them). Imported data sets, which carry
+ * neither, are not held to it.
+ */
+export function toolsOffered(
+  task: Pick<Task, 'metadata'>,
+  trajectory: Pick<Trajectory, 'metadata'>,
+): boolean {
+  const listed = toolList(trajectory.metadata.tools) ?? toolList(task.metadata.tools);
+  if (listed !== undefined) return listed.length > 0;
+  return typeof trajectory.metadata.protocol === 'string';
 }
 
 /** Values a later step could reuse from a tool output: numbers and longer words. */
@@ -26,7 +52,8 @@ function laterModelText(steps: ReadonlyArray<Step>, from: number): string {
 
 /**
  * Tool validity: each call should get a result that is not an error or a timeout, stay within
- * the call budget, and have its result used by a later step. Score = 1 - problems / calls.
+ * the call budget, and have its result used by a later step. Score = 1 - problems / calls;
+ * without calls 1, or 0 when `requireCall`.
  */
 export function toolValidityDimension(
   trajectory: Pick<Trajectory, 'steps'>,
@@ -92,6 +119,16 @@ export function toolValidityDimension(
       }
     }
   });
+  if (calls === 0 && options.requireCall === true) {
+    // Answering a tool task without a tool is what TIR data must not teach; a made-up result
+    // in the text is the usual way such trajectories look right.
+    diagnostics.push({
+      stepIndex: null,
+      code: 'tool/no-call',
+      message: 'the task offered tools and the trajectory made no tool call',
+    });
+    return { score: 0, diagnostics };
+  }
   const score = calls === 0 ? 1 : Math.max(0, 1 - problems / calls);
   return { score, diagnostics };
 }

@@ -8,12 +8,14 @@ import {
   type ConsistencyOptions,
   consistencyChecks,
   consistencyDimension,
+  consistencyScore,
 } from '../dimensions/consistency.js';
 import {
   type CorrectnessOptions,
   correctnessDimension,
   correctnessDimensionAsync,
 } from '../dimensions/correctness.js';
+import { fabricatedOutputDiagnostics } from '../dimensions/fabricated-output.js';
 import { formatDimension, type PaperFormatOptions } from '../dimensions/paper-format.js';
 import {
   type PythonReexecutionOptions,
@@ -24,7 +26,11 @@ import {
   lengthDimension,
   repetitionDimension,
 } from '../dimensions/text-quality.js';
-import { type ToolValidityOptions, toolValidityDimension } from '../dimensions/tool-validity.js';
+import {
+  type ToolValidityOptions,
+  toolsOffered,
+  toolValidityDimension,
+} from '../dimensions/tool-validity.js';
 import { type DimensionResult, whitespaceWords } from '../dimensions/types.js';
 import { EvaluatorError } from '../errors.js';
 import type { LlmJudge } from '../judge/llm-judge.js';
@@ -206,6 +212,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       results.toolValidity = toolValidityDimension(trajectory, {
         ...options.toolValidity,
         ...(maxToolCalls === undefined ? {} : { maxToolCalls }),
+        requireCall: options.toolValidity?.requireCall ?? toolsOffered(task, trajectory),
       });
     if (active.has('consistency'))
       results.consistency = consistencyDimension(trajectory, consistencyOptions);
@@ -222,6 +229,10 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       if (name !== 'judge') scores[name] = result.score;
     const ruleQuality = qualityScore(scores, weights);
     const judged = results.judge;
+    // Made-up tool output costs consistency; where consistency is not computed (the paper
+    // preset) it is still reported, without changing any score.
+    const unscored =
+      results.consistency === undefined ? fabricatedOutputDiagnostics(trajectory) : [];
     return {
       trajectoryId: trajectory.id,
       correct,
@@ -230,7 +241,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
           ? ruleQuality
           : (1 - judgeWeight) * ruleQuality + judgeWeight * judged.score,
       dimensions: results,
-      diagnostics: Object.values(results).flatMap((result) => result.diagnostics),
+      diagnostics: [...Object.values(results).flatMap((result) => result.diagnostics), ...unscored],
     };
   }
 
@@ -337,9 +348,12 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     if (options.python !== undefined && active.has('consistency')) {
       const rule = consistencyChecks(input.trajectory, consistencyOptions);
       const python = await reexecutePython(input.trajectory, options.python);
-      const checks = rule.checks + python.checks;
       const consistency = {
-        score: checks === 0 ? 1 : (rule.passed + python.passed) / checks,
+        score: consistencyScore({
+          checks: rule.checks + python.checks,
+          passed: rule.passed + python.passed,
+          fabricated: rule.fabricated,
+        }),
         diagnostics: [...rule.diagnostics, ...python.diagnostics],
       };
       base = {
