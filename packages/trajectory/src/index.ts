@@ -123,6 +123,11 @@ export {
 } from './model-text/text-form-tool-calls.js';
 export { lossMaskArray, renderWithLossMask } from './render/loss-mask.js';
 export {
+  SAMPLE_SEED_DERIVATION,
+  type SampleSeedOptions,
+  sampleSeed,
+} from './sample-seed.js';
+export {
   type JsonValue,
   jsonValueSchema,
   type Metadata,
