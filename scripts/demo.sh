@@ -34,7 +34,8 @@ if ! (cd packages/cli && node --input-type=module -e \
 fi
 
 # Sized for ~3 minutes on 2 cores (measured figures in the README): 3 problems, 2 candidates
-# each (sampled at temperature 0.3, seeds 0 and 1, as the paper samples), RL groups of 2,
+# each (sampled at temperature 0.3 as the paper samples, seeds hashed from the run seed 0, the
+# task id and the candidate index), RL groups of 2,
 # at most 256 output tokens per model call.
 exec node packages/cli/dist/bin.js run \
   --model "local:$model" --out autotraj-demo/live \

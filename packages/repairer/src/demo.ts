@@ -9,7 +9,7 @@ export const demoFixtures = {
   tasksPath: fileURLToPath(new URL('../fixtures/gsm8k-demo.jsonl', import.meta.url)),
   cassettePath: fileURLToPath(new URL('../fixtures/demo-cassette.jsonl', import.meta.url)),
   modelId: 'scripted-gsm8k-policy',
-  /** Candidates per task recorded (seeds 0..n-1). */
+  /** Candidates per task recorded (seeds `sampleSeed({ runSeed: 0, taskId, index })`, index < n). */
   n: 4,
   /** Tool names, in order, that the cassette's prompts list. */
   tools: ['python', 'calculator'] as const,

@@ -139,7 +139,7 @@ export const rolloutCommand: CliCommand = {
       .option('--limit <n>', 'only the first n prompts', integerOption('--limit'))
       .option(
         '--seed <n>',
-        'base sampling seed: rollout i of a group samples with seed n+i',
+        "run seed: rollout i of a prompt's group samples with a seed hashed from n, the prompt id and i",
         integerOption('--seed', 0),
       )
       .option(

@@ -61,7 +61,7 @@ export const runCommand: CliCommand = {
       .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
       .option(
         '--temperature <t>',
-        'candidate and rollout sampling temperature; sample i gets seed i',
+        'candidate and rollout sampling temperature; sample i of a task is seeded from the run seed 0, the task id and i',
         numberOption('--temperature', { min: 0 }),
         0.3,
       )

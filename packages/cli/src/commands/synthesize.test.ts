@@ -21,7 +21,7 @@ describe('autotraj synthesize', () => {
     expect(manifest.counts.tasks).toBe(6);
     expect(manifest.config).toMatchObject({
       n: 4,
-      model: 'openai:scripted-gsm8k-policy',
+      model: 'vllm:scripted-gsm8k-policy',
       modelMode: 'demo-replay',
     });
     // A stale cassette shows up as repairs that missed it; the shipped one covers every request.

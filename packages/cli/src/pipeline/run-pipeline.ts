@@ -42,7 +42,10 @@ export interface PipelineOptions {
   concurrency?: number;
   /** Only the first n tasks. */
   limit?: number;
-  /** Candidate and rollout sampling temperature (default 0.3, the paper's); sample i gets seed i. */
+  /**
+   * Candidate and rollout sampling temperature (default 0.3, the paper's); sample i of a task
+   * gets `sampleSeed({ runSeed: 0, taskId, index: i })`.
+   */
   temperature?: number;
   /** Output tokens per model call (default: the server's; 512 for local: models). */
   maxTokens?: number;
@@ -300,7 +303,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   emit({ type: 'stage-done', stage: 'train-rm', status: rmStage.status, notes: rmStage.notes });
 
   // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
-  // same prompts, temperature 0.3 and seeds 0..G-1 as candidate sampling.
+  // same prompts, temperature 0.3 and seeds (run seed 0, task id, i < G) as candidate sampling.
   const policy: { model?: string; baseUrl?: string; replay?: string } = live
     ? {
         ...(options.model === undefined ? {} : { model: options.model }),

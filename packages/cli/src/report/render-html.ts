@@ -124,7 +124,7 @@ function rlNote(rl: NonNullable<ReportData['rl']>): string {
 function summarySection(data: ReportData): string {
   const s = data.summary;
   if (s === null) return '';
-  const sampling = `${s.sampling.taskCount} tasks, ${s.sampling.n} candidates per task, RL groups of ${s.sampling.groupSize}, temperature ${s.sampling.temperature} (sample i seeded i), ${s.sampling.maxTokens === null ? "the server's output-token limit" : `at most ${s.sampling.maxTokens} output tokens per call`}`;
+  const sampling = `${s.sampling.taskCount} tasks, ${s.sampling.n} candidates per task, RL groups of ${s.sampling.groupSize}, temperature ${s.sampling.temperature} (sample i of a task seeded from run seed 0, the task id and i), ${s.sampling.maxTokens === null ? "the server's output-token limit" : `at most ${s.sampling.maxTokens} output tokens per call`}`;
   const stages = (['synthesize', 'train-rm', 'rollout'] as const)
     .map((name) => {
       const stage = s.stages[name];

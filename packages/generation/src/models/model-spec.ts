@@ -62,7 +62,7 @@ export interface ResolveModelOptions {
 
 export interface ResolvedModel {
   model: LanguageModelV4;
-  /** Name for provenance and manifests (`vllm:Qwen2.5-7B-Instruct`, `openai:scripted-gsm8k-policy`). */
+  /** Name for provenance and manifests (`vllm:Qwen2.5-7B-Instruct`, `vllm:scripted-gsm8k-policy`). */
   modelName: string;
   mode: 'live' | 'replay' | 'demo-replay';
   /** How the model continues an assistant message (what the text-tag protocol needs). */
@@ -183,7 +183,8 @@ export function resolveModel(spec: ModelSpec, options: ResolveModelOptions = {})
     const model = markContinuation(createReplayModel({ cassette }), 'native');
     return {
       model,
-      modelName: `openai:${model.modelId.replace(/^openai:/, '')}`,
+      // Recorded names carry their provider (`vllm:x`, `openai:x`); only a bare id gets one.
+      modelName: model.modelId.includes(':') ? model.modelId : `openai:${model.modelId}`,
       mode: demo ? 'demo-replay' : 'replay',
       continuation: 'native',
       close: async () => undefined,

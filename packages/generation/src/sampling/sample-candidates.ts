@@ -1,4 +1,4 @@
-import type { Sampling, Task, Trajectory } from '@autotraj/trajectory';
+import { type Sampling, sampleSeed, type Task, type Trajectory } from '@autotraj/trajectory';
 import { generateTrajectory } from '../loop/generate-trajectory.js';
 import type { GenerateTrajectoryOptions } from '../loop/types.js';
 import type { Limiter } from './limiter.js';
@@ -8,7 +8,11 @@ export interface SampleCandidatesOptions
   task: Task | Pick<Task, 'id' | 'question'>;
   /** Candidates to sample (the paper: 2). */
   n: number;
-  /** Default temperature 0.3 (the paper's); candidate i gets seed `seed + i` so samples differ and replay. */
+  /**
+   * Default temperature 0.3 (the paper's). `seed` (default 0) is the run's: candidate i is
+   * drawn with `sampleSeed({ runSeed: seed, taskId: task.id, index: i })`, so candidates differ,
+   * candidate i of one task is not correlated with candidate i of the next, and reruns replay.
+   */
   sampling?: Sampling;
   /** Shared limiter: the global concurrency limit across every task being sampled. */
   limiter?: Limiter;
@@ -24,7 +28,10 @@ export function sampleCandidates(options: SampleCandidatesOptions): Promise<Traj
       const generate = async () => {
         const trajectory = await generateTrajectory({
           ...generation,
-          sampling: { ...sampling, seed: (sampling.seed ?? 0) + index },
+          sampling: {
+            ...sampling,
+            seed: sampleSeed({ runSeed: sampling.seed ?? 0, taskId: options.task.id, index }),
+          },
           salt: index,
           origin: generation.origin ?? 'sampled',
           metadata: { ...generation.metadata, candidateIndex: index },

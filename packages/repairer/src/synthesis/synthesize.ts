@@ -19,6 +19,7 @@ import { modelNameOf } from '@autotraj/generation/internal';
 import {
   createTagCodec,
   type Evaluator,
+  SAMPLE_SEED_DERIVATION,
   type Sampling,
   type Task,
   type ToolRuntime,
@@ -35,7 +36,10 @@ export interface SynthesisPolicy {
   tools: ReadonlyArray<ToolRuntime>;
   protocol?: Protocol;
   maxToolCalls?: number;
-  /** Candidate sampling (default temperature 0.3, the paper's); candidate i gets seed `seed + i`. */
+  /**
+   * Candidate sampling (default temperature 0.3, the paper's). `seed` (default 0) is the run's:
+   * candidate i of a task gets `sampleSeed({ runSeed: seed, taskId, index: i })`.
+   */
   sampling?: Sampling;
   instructions?: string;
   retry?: RetryOptions;
@@ -329,6 +333,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         protocol,
         maxToolCalls,
         sampling,
+        // How candidate seeds come from sampling.seed: a run under an older rule is told apart.
+        seedDerivation: SAMPLE_SEED_DERIVATION,
         model: modelName,
         tools: policy.tools.map((t) => t.name),
         repair: {

@@ -7,7 +7,14 @@ import {
   startLoopbackServer,
   tagScriptReply,
 } from '@autotraj/generation/testing';
-import { rolloutRecordSchema, type Task, type ToolRuntime, taskSchema } from '@autotraj/trajectory';
+import {
+  rolloutRecordSchema,
+  SAMPLE_SEED_DERIVATION,
+  sampleSeed,
+  type Task,
+  type ToolRuntime,
+  taskSchema,
+} from '@autotraj/trajectory';
 import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupAdvantages } from '../advantages.js';
@@ -168,6 +175,57 @@ describe('runRollouts through the TIR generation loop and a loopback OpenAI-comp
     const read = await readRollouts(summary.path);
     expect(read.records).toHaveLength(8);
     expect([...read.groupSizes.values()]).toEqual([4, 4]);
+  });
+});
+
+describe('runRollouts seeds', () => {
+  it('draws rollout i of each group with the seed derived from the run seed, prompt and i', async () => {
+    loopback = await startLoopbackServer({
+      reply: (request) => ({
+        text: `<think>seed ${request.seed ?? 'none'}</think>\n<answer>\boxed{42}</answer>`,
+      }),
+    });
+    const model = createVllmProvider({ baseURL: loopback.baseURL }).languageModel('policy');
+    const prompts = Array.from({ length: 20 }, (_, k) =>
+      taskSchema.parse({ id: `p${k}`, question: `What is ${k}+42-${k}?`, goldAnswers: ['42'] }),
+    );
+    const reward = createReward({ outcome: exactMath });
+    const rollouts = async (sampling: { temperature: number; seed?: number }) => {
+      const outDir = mkdtempSync(join(tmpdir(), 'rl-seeds-'));
+      const summary = await runRollouts({
+        prompts,
+        groupSize: 3,
+        model,
+        reward,
+        outDir,
+        generation: { sampling },
+      });
+      expect(summary.failedGroups).toBe(0);
+      return (await readRollouts(summary.path)).records;
+    };
+
+    const records = await rollouts({ temperature: 1, seed: 3 });
+    expect(records).toHaveLength(60);
+    const sent = new Set(loopback.requests.map((r) => r.seed));
+    for (const r of records) {
+      const seed = sampleSeed({ runSeed: 3, taskId: r.taskId, index: r.rolloutIndex });
+      expect(r.trajectory.provenance.sampling).toEqual({ temperature: 1, seed });
+      expect(sent.has(seed)).toBe(true);
+      expect(r.metadata.seedDerivation).toBe(SAMPLE_SEED_DERIVATION);
+    }
+    // Rollout 1 of the 20 groups: 20 different draws, not seed 3 + 1 twenty times.
+    const ones = records.filter((r) => r.rolloutIndex === 1).map((r) => r.trajectory);
+    expect(new Set(ones.map((t) => t.provenance.sampling?.seed)).size).toBe(20);
+    expect(ones.map((t) => t.provenance.sampling?.seed)).not.toContain(4);
+
+    // A rerun gets the same seeds; without a seed none is sent and none is claimed.
+    const seedsById = (rs: typeof records) =>
+      Object.fromEntries(rs.map((r) => [r.id, r.trajectory.provenance.sampling?.seed]));
+    expect(seedsById(await rollouts({ temperature: 1, seed: 3 }))).toEqual(seedsById(records));
+    const before = loopback.requests.length;
+    const unseeded = await rollouts({ temperature: 1 });
+    expect(loopback.requests.slice(before).every((r) => r.seed === undefined)).toBe(true);
+    expect(unseeded.every((r) => r.metadata.seedDerivation === undefined)).toBe(true);
   });
 });
 

@@ -8,6 +8,8 @@ import {
   type RolloutRecord,
   renderWithLossMask,
   rolloutRecordSchema,
+  SAMPLE_SEED_DERIVATION,
+  sampleSeed,
   type Task,
   type ToolRuntime,
   type Trajectory,
@@ -41,7 +43,12 @@ export interface RunRolloutsOptions {
   /** The policy (any `ai` SDK model, e.g. `createOpenAI({ baseURL }).chat(id)` for vLLM). */
   model?: GenerateTrajectoryOptions['model'];
   tools?: ReadonlyArray<ToolRuntime>;
-  /** Passed to `generateTrajectory` (protocol, maxToolCalls, sampling, instructions, retry, ...). */
+  /**
+   * Passed to `generateTrajectory` (protocol, maxToolCalls, sampling, instructions, retry, ...).
+   * `sampling.seed` is the run's: rollout i of a prompt's group is drawn with
+   * `sampleSeed({ runSeed: seed, taskId: task.id, index: i })` (`@autotraj/trajectory`), and
+   * each record's `metadata.seedDerivation` names the rule. Without a seed none is sent.
+   */
   generation?: Omit<GenerateTrajectoryOptions, 'model' | 'task' | 'tools' | 'salt' | 'origin'>;
   /** Replace the generation loop (simulations, other frameworks). */
   generate?: GenerateRollout;
@@ -132,6 +139,11 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
   const batchSize = Math.max(1, options.rewardBatchSize ?? 32);
   const maxWaitMs = options.rewardMaxWaitMs ?? 50;
   const generate = options.generate ?? defaultGenerate(options);
+  // Records say how their seeds were derived, so rollouts under an older rule are told apart.
+  const seedDerivation =
+    options.generate === undefined && options.generation?.sampling?.seed !== undefined
+      ? SAMPLE_SEED_DERIVATION
+      : null;
   const path = join(options.outDir, ROLLOUTS_FILE);
   const started = performance.now();
 
@@ -191,6 +203,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
           zeroVarianceGroup: zeroVariance,
           dataSource: group.task.dataSource,
           rewardPreset: summary.rewardPreset,
+          ...(seedDerivation === null ? {} : { seedDerivation }),
         },
       };
     });
@@ -311,11 +324,17 @@ function defaultGenerate(options: RunRolloutsOptions): GenerateRollout {
   return (task, { rolloutIndex, groupId }) =>
     generateTrajectory({
       ...options.generation,
-      // A seed is a base: rollout i samples with seed + i, so a group is G different samples
-      // (and a seeded or replayed policy gives the same groups every run).
+      // A seed is the run's: rollout i samples with sampleSeed(seed, task id, i), so a group is
+      // G different samples, rollout i of one prompt is not one correlated draw repeated over
+      // every prompt (as seed + i was), and a seeded or replayed policy gives the same groups.
       ...(sampling?.seed === undefined
         ? {}
-        : { sampling: { ...sampling, seed: sampling.seed + rolloutIndex } }),
+        : {
+            sampling: {
+              ...sampling,
+              seed: sampleSeed({ runSeed: sampling.seed, taskId: task.id, index: rolloutIndex }),
+            },
+          }),
       model,
       task,
       tools: options.tools ?? [],
