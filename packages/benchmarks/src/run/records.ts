@@ -43,7 +43,10 @@ export const evalSettingsSchema = z.object({
   /** Samples per question. */
   n: z.number().int().positive(),
   temperature: z.number().nonnegative(),
-  /** Sample i is drawn with seed `seed + i`. */
+  /**
+   * The run's seed: sample i of a question is drawn with
+   * `sampleSeed({ runSeed: seed, taskId: questionId, index: i })` (`@autotraj/trajectory`).
+   */
   seed: z.number().int(),
   maxToolCalls: z.number().int().nonnegative(),
   maxTokens: z.number().int().positive().nullable(),
@@ -60,6 +63,11 @@ export const evalManifestSchema = z.object({
   kind: z.literal('eval'),
   model: z.object({ name: z.string(), mode: z.string() }),
   settings: evalSettingsSchema,
+  /**
+   * How sample seeds were derived from `settings.seed` (`SAMPLE_SEED_DERIVATION`); absent in
+   * runs made before it was recorded, whose sample i was drawn with seed `seed + i`.
+   */
+  seedDerivation: z.string().optional(),
   benchmarks: z.array(
     z.object({
       name: z.string(),

@@ -14,7 +14,13 @@ import {
   taskSetDigest,
   tirInstructions,
 } from '@autotraj/generation';
-import { type ToolRuntime, type Trajectory, trajectoryToText } from '@autotraj/trajectory';
+import {
+  SAMPLE_SEED_DERIVATION,
+  sampleSeed,
+  type ToolRuntime,
+  type Trajectory,
+  trajectoryToText,
+} from '@autotraj/trajectory';
 import { packageVersion } from '@autotraj/trajectory/internal';
 import { BenchmarkError } from '../errors.js';
 import type { BenchmarkQuestion } from '../load/load-benchmark.js';
@@ -123,7 +129,7 @@ async function runSample(
     instructions: instructions[question.kind],
     sampling: {
       temperature: settings.temperature,
-      seed: settings.seed + sample,
+      seed: sampleSeed({ runSeed: settings.seed, taskId: question.id, index: sample }),
       ...(settings.maxTokens === null ? {} : { maxOutputTokens: settings.maxTokens }),
     },
     ...(options.retry === undefined ? {} : { retry: options.retry }),
@@ -199,6 +205,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
       code: 'settings_mismatch',
       message: `${outDir} holds an evaluation made with other settings (${JSON.stringify(previous.settings)}); use another --out or the same settings`,
     });
+  // A directory sampled under another seed rule (none recorded: `seed + i`) is not mixed in.
+  const previousRule = previous === null ? null : (previous.seedDerivation ?? 'seed+i');
+  if (previousRule !== null && previousRule !== SAMPLE_SEED_DERIVATION)
+    throw new BenchmarkError({
+      code: 'settings_mismatch',
+      message: `${outDir} holds samples seeded by the older rule ${previousRule}, not ${SAMPLE_SEED_DERIVATION}; use another --out`,
+    });
   if (previous !== null && previous.model.name !== options.modelName)
     throw new BenchmarkError({
       code: 'settings_mismatch',
@@ -254,6 +267,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
     kind: 'eval',
     model: { name: options.modelName, mode: options.modelMode },
     settings,
+    seedDerivation: SAMPLE_SEED_DERIVATION,
     benchmarks,
     counts: {
       expected: benchmarks.reduce((s, b) => s + b.questions * settings.n, 0),

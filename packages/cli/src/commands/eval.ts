@@ -125,7 +125,12 @@ export const evalCommand: CliCommand = {
         numberOption('--temperature', { min: 0 }),
         0,
       )
-      .option('--seed <s>', 'sample i is drawn with seed s + i', integerOption('--seed', 0), 0)
+      .option(
+        '--seed <s>',
+        'run seed: sample i of a question is drawn with a seed hashed from s, the question id and i',
+        integerOption('--seed', 0),
+        0,
+      )
       .option(
         '--max-tool-calls <n>',
         'tool budget per trajectory (the paper: 3)',

@@ -29,7 +29,8 @@ import {
 
 /**
  * The settings every shard of an eval run must share: the model, every eval setting (protocol,
- * n, temperature, seed, tool budget, max tokens, tools, search, math checker), the benchmarks
+ * n, temperature, seed, tool budget, max tokens, tools, search, math checker), the seed rule
+ * (`seedDerivation`), the benchmarks
  * (names and kinds, in order; their source paths may differ between machines), the package
  * version and the run's question set (count, ids and content digests).
  */
@@ -39,6 +40,7 @@ export function evalSettings(run: RunDir): Record<string, unknown> {
     'model.name': fieldOf(run.manifest, ['model', 'name']),
     'model.mode': fieldOf(run.manifest, ['model', 'mode']),
     settings: fieldOf(run.manifest, ['settings']),
+    seedDerivation: fieldOf(run.manifest, ['seedDerivation']),
     'versions.@autotraj/benchmarks': fieldOf(run.manifest, ['versions', '@autotraj/benchmarks']),
     benchmarks: Array.isArray(benchmarks)
       ? benchmarks.map((b: { name?: unknown; kind?: unknown }) => ({ name: b.name, kind: b.kind }))
