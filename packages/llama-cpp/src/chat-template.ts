@@ -1,6 +1,8 @@
 import { Template } from '@huggingface/jinja';
 import { LlamaCppError } from './errors.js';
 import type { ChatPrompt } from './prompt.js';
+import type { TemplateTool } from './tool-plan.js';
+import { detectToolCalling, type ToolCallingSupport } from './tool-template.js';
 
 /**
  * Used when the GGUF carries no chat template (base models such as Gemma-3-270M): a plain
@@ -30,6 +32,8 @@ export interface ChatTemplateOptions {
 export class ChatTemplate {
   readonly source: string;
   readonly origin: string;
+  /** Whether the template can carry native tool calls; read from its source. */
+  readonly toolCalling: ToolCallingSupport;
   readonly #template: Template;
   readonly #eosToken: string;
 
@@ -37,6 +41,7 @@ export class ChatTemplate {
     this.source = options.source;
     this.origin = options.origin;
     this.#eosToken = options.eosToken ?? '';
+    this.toolCalling = detectToolCalling(options.source);
     try {
       this.#template = new Template(options.source);
     } catch (cause) {
@@ -51,11 +56,16 @@ export class ChatTemplate {
   /**
    * The prompt text: the turns with the generation prompt, then the text of a trailing
    * assistant message verbatim, so the model continues that message rather than opening a new one.
+   * `tools` go into the template's `tools` variable (left out when there are none: templates test
+   * `if tools`).
    */
-  render(prompt: ChatPrompt): string {
+  render(prompt: ChatPrompt, options: { tools?: TemplateTool[] | undefined } = {}): string {
     try {
       const rendered = this.#template.render({
         messages: prompt.messages,
+        ...(options.tools === undefined || options.tools.length === 0
+          ? {}
+          : { tools: options.tools }),
         add_generation_prompt: true,
         // Empty: the tokenizer adds BOS itself when the file asks for it, so a template that
         // prints `bos_token` would double it.

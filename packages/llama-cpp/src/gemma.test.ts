@@ -1,4 +1,5 @@
-import { generateText } from 'ai';
+import { UnsupportedFunctionalityError } from '@ai-sdk/provider';
+import { generateText, jsonSchema, tool } from 'ai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLlamaCppModel } from './language-model.js';
 import { realModelPath } from './test-support/models.js';
@@ -56,5 +57,26 @@ describe.skipIf(gemma3 === undefined)('Gemma-3-270M (real weights, a base model)
     expect(r.finishReason).toBe('stop');
     expect(r.text).not.toContain('User:');
     expect(r.providerMetadata?.llamaCpp?.stopSequence).toBe('\nUser:');
+  });
+
+  it('refuses tools: the plain transcript has no tool-call form', async () => {
+    expect((await model.ready()).toolCalling.supported).toBe(false);
+    await expect(
+      generateText({
+        model,
+        prompt: 'What is 17 * 23?',
+        maxRetries: 0,
+        tools: {
+          calculator: tool({
+            inputSchema: jsonSchema<{ expression: string }>({
+              type: 'object',
+              properties: { expression: { type: 'string' } },
+            }),
+          }),
+        },
+      }),
+    ).rejects.toSatisfy(
+      (e: unknown) => UnsupportedFunctionalityError.isInstance(e) && e.functionality === 'tools',
+    );
   });
 });

@@ -22,3 +22,5 @@ export {
 } from './language-model.js';
 export type { FinishCause, LoadInfo, RepeatPenalty } from './protocol.js';
 export type { LlamaCppProviderOptions } from './provider-options.js';
+export type { ToolCallForm } from './tool-call-parser.js';
+export { detectToolCalling, type ToolCallingSupport } from './tool-template.js';

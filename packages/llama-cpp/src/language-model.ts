@@ -3,13 +3,14 @@ import {
   InvalidArgumentError,
   type LanguageModelV4,
   type LanguageModelV4CallOptions,
+  type LanguageModelV4Content,
   type LanguageModelV4FinishReason,
   type LanguageModelV4GenerateResult,
   type LanguageModelV4StreamPart,
   type LanguageModelV4StreamResult,
+  type LanguageModelV4ToolCall,
   type LanguageModelV4Usage,
   type SharedV4Warning,
-  UnsupportedFunctionalityError,
 } from '@ai-sdk/provider';
 import {
   ChatTemplate,
@@ -22,6 +23,9 @@ import { WorkerPool } from './pool.js';
 import { toChatPrompt } from './prompt.js';
 import type { GenerateRequest, GenerateResult, GenerateSettings, LoadInfo } from './protocol.js';
 import { parseProviderOptions } from './provider-options.js';
+import { type CompletionPiece, parseCompletion, ToolCallParser } from './tool-call-parser.js';
+import { openingAfter, planTools, type ToolPlan } from './tool-plan.js';
+import { TOOL_CALL_CLOSE, type ToolCallingSupport } from './tool-template.js';
 
 export interface LlamaCppModelOptions {
   /** Path of the GGUF file. */
@@ -60,7 +64,22 @@ export interface LlamaCppModelInfo {
   gguf: GgufSummary;
   /** `file`: the GGUF's own template; `option`: `chatTemplate`; `plain-transcript`: the fallback. */
   templateSource: 'file' | 'option' | 'plain-transcript';
+  /**
+   * Whether the template can carry native tool calls (the `tools` option): read from its text,
+   * see `detectToolCalling`. Qwen2.5's templates can; SmolLM2's and the plain transcript cannot.
+   */
+  toolCalling: ToolCallingSupport;
   workers: LoadInfo[];
+}
+
+/** What a call renders and how its completion is read. */
+interface PreparedCall {
+  loaded: Loaded;
+  request: GenerateRequest;
+  warnings: SharedV4Warning[];
+  plan: ToolPlan;
+  /** Text written after the prompt as the start of the model's turn (a forced tool call). */
+  opening: string;
 }
 
 const PROVIDER = 'llama-cpp';
@@ -105,21 +124,40 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
     return (await this.#load()).info;
   }
 
-  /** Renders an ai SDK prompt with the model's chat template: the exact text the model sees. */
-  async renderPrompt(prompt: LanguageModelV4CallOptions['prompt']): Promise<string> {
-    return (await this.#load()).template.render(toChatPrompt(prompt));
+  /**
+   * Renders an ai SDK prompt with the model's chat template: the exact text the model sees,
+   * with `tools` and `toolChoice` as a call would render them.
+   */
+  async renderPrompt(
+    prompt: LanguageModelV4CallOptions['prompt'],
+    options: Pick<LanguageModelV4CallOptions, 'tools' | 'toolChoice'> = {},
+  ): Promise<string> {
+    return renderCall(await this.#load(), { ...options, prompt }, []).prompt;
   }
 
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
-    const { loaded, request, warnings } = await this.#prepare(options, false);
+    const { loaded, request, warnings, plan, opening } = await this.#prepare(options, false);
     const result = await loaded.pool.generate(request, {
       ...(options.abortSignal ? { signal: options.abortSignal } : {}),
     });
+    let content: LanguageModelV4GenerateResult['content'];
+    let problems: string[] = [];
+    if (plan.toolNames.size === 0)
+      content = result.text === '' ? [] : [{ type: 'text', text: result.text }];
+    else {
+      const parsed = parseCompletion(opening + result.text + closingTag(result), {
+        toolNames: plan.toolNames,
+      });
+      content = parsed.pieces.map(toContent);
+      problems = parsed.problems;
+      warnings.push(...problems.map(problemWarning));
+    }
+    const called = content.some((part) => part.type === 'tool-call');
     return {
-      content: result.text === '' ? [] : [{ type: 'text', text: result.text }],
-      finishReason: finishReason(result),
+      content,
+      finishReason: finishReason(result, called),
       usage: usage(result),
-      providerMetadata: { llamaCpp: metadata(result) },
+      providerMetadata: { llamaCpp: metadata(result, problems) },
       request: { body: { prompt: request.prompt, settings: request.settings } },
       response: { modelId: this.modelId, timestamp: new Date() },
       warnings,
@@ -127,8 +165,10 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
   }
 
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
-    const { loaded, request, warnings } = await this.#prepare(options, true);
+    const { loaded, request, warnings, plan, opening } = await this.#prepare(options, true);
     const modelId = this.modelId;
+    const parser =
+      plan.toolNames.size === 0 ? undefined : new ToolCallParser({ toolNames: plan.toolNames });
     // Cancelling the stream (the consumer stopped reading) stops the generation too.
     const cancelled = new AbortController();
     const signal = options.abortSignal
@@ -148,25 +188,55 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
         };
         enqueue({ type: 'stream-start', warnings });
         enqueue({ type: 'response-metadata', modelId, timestamp: new Date() });
-        const id = 'text-0';
-        let started = false;
+        let texts = 0;
+        let textId: string | undefined;
+        let called = false;
+        const emit = (pieces: CompletionPiece[]) => {
+          for (const piece of pieces) {
+            if (piece.type === 'text') {
+              if (textId === undefined) {
+                textId = `text-${texts++}`;
+                enqueue({ type: 'text-start', id: textId });
+              }
+              enqueue({ type: 'text-delta', id: textId, delta: piece.text });
+              continue;
+            }
+            if (textId !== undefined) enqueue({ type: 'text-end', id: textId });
+            textId = undefined;
+            called = true;
+            // The whole call is known only once its block closes: its input goes in one delta.
+            const id = piece.toolCallId;
+            enqueue({ type: 'tool-input-start', id, toolName: piece.toolName });
+            enqueue({ type: 'tool-input-delta', id, delta: piece.input });
+            enqueue({ type: 'tool-input-end', id });
+            enqueue(toolCallPart(piece));
+          }
+        };
+        if (parser !== undefined && opening !== '') emit(parser.push(opening));
         loaded.pool
           .generate(request, {
             signal,
-            onDelta: (delta) => {
-              if (!started) enqueue({ type: 'text-start', id });
-              started = true;
-              enqueue({ type: 'text-delta', id, delta });
-            },
+            onDelta: (delta) =>
+              emit(parser === undefined ? [{ type: 'text', text: delta }] : parser.push(delta)),
           })
           .then(
             (result) => {
-              if (started) enqueue({ type: 'text-end', id });
+              let problems: string[] = [];
+              if (parser !== undefined) {
+                emit(parser.push(closingTag(result)));
+                emit(parser.flush());
+                problems = parser.problems;
+                // Stream warnings travel in stream-start, sent before any text; the ai SDK keeps
+                // that array and reads it when the step finishes, so later problems join it
+                // (also in providerMetadata.llamaCpp.toolCallProblems).
+                warnings.push(...problems.map(problemWarning));
+              }
+              if (textId !== undefined) enqueue({ type: 'text-end', id: textId });
               enqueue({
                 type: 'finish',
-                finishReason: finishReason(result),
+                finishReason: finishReason(result, called),
                 usage: usage(result),
-                providerMetadata: { llamaCpp: metadata(result) },
+                providerMetadata: { llamaCpp: metadata(result, problems) },
               });
               end();
             },
@@ -232,7 +302,11 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
       });
       try {
         const workers = await pool.ready();
-        return { info: { gguf, templateSource, workers }, template, pool };
+        return {
+          info: { gguf, templateSource, toolCalling: template.toolCalling, workers },
+          template,
+          pool,
+        };
       } catch (error) {
         await pool.close();
         throw error;
@@ -241,18 +315,7 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
     return this.#loaded;
   }
 
-  async #prepare(
-    options: LanguageModelV4CallOptions,
-    stream: boolean,
-  ): Promise<{ loaded: Loaded; request: GenerateRequest; warnings: SharedV4Warning[] }> {
-    if (options.tools !== undefined && options.tools.length > 0)
-      // node-llama-cpp's function calling was tried with SmolLM2-135M and Gemma-3-270M: the
-      // first never called a function, the second echoed the instructions (see the README).
-      throw new UnsupportedFunctionalityError({
-        functionality: 'tools',
-        message:
-          '@autotraj/llama-cpp does not support native tool calling (it did not work with the small models this package targets); describe tools in the prompt and parse text tags instead',
-      });
+  async #prepare(options: LanguageModelV4CallOptions, stream: boolean): Promise<PreparedCall> {
     const warnings: SharedV4Warning[] = [];
     if (options.responseFormat?.type === 'json')
       warnings.push({
@@ -261,22 +324,67 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
         details: 'JSON output is not constrained; the text is returned as generated',
       });
     const settings = callSettings(options);
-    const chat = toChatPrompt(options.prompt);
     if (this.#closed)
       throw new LlamaCppError({ code: 'model_closed', message: 'the local model was closed' });
     const loaded = await this.#load();
+    const { prompt, plan, opening } = renderCall(loaded, options, warnings);
+    const stops = [...(settings.stopSequences ?? [])];
     if (loaded.info.templateSource === 'plain-transcript') {
       warnings.push({
         type: 'other',
         message: `${loaded.info.gguf.file} has no chat template (a base model): the prompt is a plain "User:"/"Assistant:" transcript, and the turn ends at "\\nUser:"`,
       });
-      const stops = settings.stopSequences ?? [];
-      if (!stops.includes(PLAIN_TRANSCRIPT_TURN_END))
-        settings.stopSequences = [...stops, PLAIN_TRANSCRIPT_TURN_END];
+      if (!stops.includes(PLAIN_TRANSCRIPT_TURN_END)) stops.push(PLAIN_TRANSCRIPT_TURN_END);
     }
-    const request: GenerateRequest = { prompt: loaded.template.render(chat), settings, stream };
-    return { loaded, request, warnings };
+    // Generation ends with the first call: the model then waits for its result, not writes one.
+    if (plan.toolNames.size > 0 && !stops.includes(TOOL_CALL_CLOSE)) stops.push(TOOL_CALL_CLOSE);
+    if (stops.length > 0) settings.stopSequences = stops;
+    const request: GenerateRequest = { prompt, settings, stream };
+    return { loaded, request, warnings, plan, opening };
   }
+}
+
+/** The prompt text of a call, with its tools planned against the template. */
+function renderCall(
+  loaded: Loaded,
+  options: Pick<LanguageModelV4CallOptions, 'prompt' | 'tools' | 'toolChoice'>,
+  warnings: SharedV4Warning[],
+): { prompt: string; plan: ToolPlan; opening: string } {
+  const { template } = loaded;
+  const plan = planTools({
+    tools: options.tools,
+    toolChoice: options.toolChoice,
+    support: template.toolCalling,
+    origin: template.origin,
+    warnings,
+  });
+  const chat = toChatPrompt(options.prompt, { toolMessages: template.toolCalling.supported });
+  const opening = openingAfter(chat.continuation, plan.forcedOpening);
+  return { prompt: template.render(chat, { tools: plan.templateTools }) + opening, plan, opening };
+}
+
+/** The call's closing tag, when generation stopped at it (a stop sequence is not in the text). */
+function closingTag(result: GenerateResult): string {
+  return result.stopSequence === TOOL_CALL_CLOSE ? TOOL_CALL_CLOSE : '';
+}
+
+function toContent(piece: CompletionPiece): LanguageModelV4Content {
+  return piece.type === 'text' ? { type: 'text', text: piece.text } : toolCallPart(piece);
+}
+
+/** A parsed call as the ai SDK's part; how the model wrote it goes in its provider metadata. */
+function toolCallPart(piece: CompletionPiece & { type: 'tool-call' }): LanguageModelV4ToolCall {
+  return {
+    type: 'tool-call',
+    toolCallId: piece.toolCallId,
+    toolName: piece.toolName,
+    input: piece.input,
+    providerMetadata: { llamaCpp: { form: piece.form } },
+  };
+}
+
+function problemWarning(problem: string): SharedV4Warning {
+  return { type: 'other', message: `the model's ${problem}` };
 }
 
 function callSettings(options: LanguageModelV4CallOptions): GenerateSettings {
@@ -320,7 +428,8 @@ function callSettings(options: LanguageModelV4CallOptions): GenerateSettings {
   return settings;
 }
 
-function finishReason(result: GenerateResult): LanguageModelV4FinishReason {
+function finishReason(result: GenerateResult, called: boolean): LanguageModelV4FinishReason {
+  if (called) return { unified: 'tool-calls', raw: result.finish };
   switch (result.finish) {
     case 'eos':
     case 'stop-sequence':
@@ -345,7 +454,7 @@ function usage(result: GenerateResult): LanguageModelV4Usage {
   };
 }
 
-function metadata(result: GenerateResult) {
+function metadata(result: GenerateResult, toolCallProblems: string[]) {
   return {
     promptTokens: result.promptTokens,
     reusedPromptTokens: result.reusedPromptTokens,
@@ -355,6 +464,7 @@ function metadata(result: GenerateResult) {
     generationMs: result.generationMs,
     finish: result.finish,
     ...(result.stopSequence === undefined ? {} : { stopSequence: result.stopSequence }),
+    ...(toolCallProblems.length === 0 ? {} : { toolCallProblems }),
   };
 }
 
