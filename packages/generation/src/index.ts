@@ -1,7 +1,7 @@
 export { CassetteMissError, GenerationConfigError, ModelCallError } from './errors.js';
 export { generateTrajectory } from './loop/generate-trajectory.js';
 export { aiToolsFromRuntimes } from './loop/native-loop.js';
-export { nativeInstructions, tirInstructions } from './loop/prompts.js';
+export { markdownInstructions, nativeInstructions, tirInstructions } from './loop/prompts.js';
 export type { GenerateTrajectoryOptions, GenerationStats, Protocol } from './loop/types.js';
 export {
   type CassetteEntry,

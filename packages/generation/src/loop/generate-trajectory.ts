@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   createTagCodec,
+  markdownTirCodec,
   type Step,
   type TextCodec,
   type ToolRuntime,
@@ -16,8 +17,9 @@ import { GenerationConfigError } from '../errors.js';
 import { continuationOf, noContinuationError } from '../models/continuation.js';
 import { modelNameOf } from '../models/model-name.js';
 import { withRetries } from '../models/resilient-model.js';
+import { markdownSteps, runMarkdownLoop } from './markdown-loop.js';
 import { runNativeLoop } from './native-loop.js';
-import { nativeInstructions, tirInstructions } from './prompts.js';
+import { markdownInstructions, nativeInstructions, tirInstructions } from './prompts.js';
 import { prefixResults, runTextTagLoop } from './text-tag-loop.js';
 import type { GenerateTrajectoryOptions, GenerationStats } from './types.js';
 
@@ -125,6 +127,36 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
         toolMs: loop.toolMs,
         finishReason: loop.finishReason,
       };
+    } else if (protocol === 'markdown') {
+      // Each output block is appended to the assistant message, which the model continues.
+      if (continuationOf(options.model) === 'none')
+        throw noContinuationError(options.model.modelId, 'markdown');
+      const python = toolsByName.get('python');
+      if (python === undefined)
+        throw new GenerationConfigError({
+          message: 'the markdown protocol runs ```python blocks: give it a tool named "python"',
+        });
+      const { results, calls } = prefixResults(prefix);
+      const loop = await runMarkdownLoop({
+        model,
+        generation: options,
+        instructions: options.instructions ?? markdownInstructions({ maxToolCalls }),
+        prompt: options.prompt ?? options.task.question,
+        python,
+        sessionId,
+        prefixText: prefix.length === 0 ? '' : `${markdownTirCodec.render(prefix)}\n`,
+        prefixCalls: calls,
+        results,
+      });
+      ({ steps, issues } = markdownSteps(loop.text, loop.results));
+      usage = loop.usage;
+      stats = {
+        modelCalls: loop.modelCalls,
+        toolCalls: loop.results.size - calls,
+        modelMs: loop.modelMs,
+        toolMs: loop.toolMs,
+        finishReason: loop.finishReason,
+      };
     } else if (protocol === 'native') {
       const instructions = options.instructions ?? nativeInstructions({ maxToolCalls });
       const loop = await runNativeLoop({
@@ -149,7 +181,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       };
     } else {
       throw new GenerationConfigError({
-        message: `unknown protocol "${String(protocol)}" (expected text-tags or native)`,
+        message: `unknown protocol "${String(protocol)}" (expected text-tags, markdown or native)`,
       });
     }
   } finally {
@@ -174,7 +206,8 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       provenance: {
         model: modelName,
         origin: options.origin ?? 'sampled',
-        format: protocol === 'text-tags' ? 'tags' : 'ai-sdk',
+        format:
+          protocol === 'text-tags' ? 'tags' : protocol === 'markdown' ? 'markdown-tir' : 'ai-sdk',
         ...(options.sampling === undefined ? {} : { sampling: options.sampling }),
         ...(usage === undefined ? {} : { usage }),
         startedAt: startedAt.toISOString(),

@@ -21,6 +21,24 @@ export function tirInstructions(options: {
   ].join('\n');
 }
 
+/**
+ * The rules of the markdown protocol (the TIR format of Qwen2.5-Math-Instruct, ToRA and ToRL:
+ * code in ```python blocks, the environment's ```output replies, \boxed{}), with the budget as
+ * `{{maxToolCalls}}`: the text of the `markdown-system` prompt template.
+ */
+export const markdownRules = [
+  'You are a careful problem solver who computes with Python instead of by hand.',
+  'Reason briefly, then write a ```python code block that computes what you need and prints it.',
+  'The environment runs each code block and replies with what it printed in an ```output block: stop after the code block and wait for it; never write an ```output block yourself.',
+  'Use at most {{maxToolCalls}} code blocks.',
+  'When you have the result, give the final answer in \\boxed{}.',
+].join('\n');
+
+/** The generation prompt of the markdown protocol: {@link markdownRules} with the budget filled in. */
+export function markdownInstructions(options: { maxToolCalls: number }): string {
+  return markdownRules.replace('{{maxToolCalls}}', String(options.maxToolCalls));
+}
+
 /** The generation prompt of the native tool-calling protocol. */
 export function nativeInstructions(options: { maxToolCalls: number }): string {
   return [

@@ -9,14 +9,18 @@ import type {
 } from '@autotraj/trajectory';
 import type { ModelLike, RetryOptions } from '../models/resilient-model.js';
 
-export type Protocol = 'text-tags' | 'native';
+export type Protocol = 'text-tags' | 'markdown' | 'native';
 
 export interface GenerateTrajectoryOptions {
   model: ModelLike;
   task: Pick<Task, 'id' | 'question'>;
   /** Tools the model may call, executed for real between model calls. */
   tools: ReadonlyArray<ToolRuntime>;
-  /** `text-tags` (default): stop at `</code>`/`</search>`, run, append `<result>`; `native`: provider tool calling. */
+  /**
+   * `text-tags` (default): stop at `</code>`/`</search>`, run, append `<result>`; `markdown`: stop
+   * at ```output, run the last ```python block with the `python` tool, append its output block;
+   * `native`: provider tool calling.
+   */
   protocol?: Protocol;
   /** Tool budget (default 3, the paper's limit). */
   maxToolCalls?: number;

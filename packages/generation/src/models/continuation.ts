@@ -49,10 +49,17 @@ export function trailingAssistantText(prompt: LanguageModelV4Prompt): string | u
   return last.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
-/** The prompt a text-tag loop cannot send to an endpoint without continuation. */
-export function noContinuationError(modelId: string): GenerationConfigError {
+/** The prompt a text-tag (or markdown) loop cannot send to an endpoint without continuation. */
+export function noContinuationError(
+  modelId: string,
+  protocol: 'text-tags' | 'markdown' = 'text-tags',
+): GenerationConfigError {
+  const needs =
+    protocol === 'markdown'
+      ? 'which the markdown protocol needs after every output block'
+      : 'which the text-tag protocol needs after every tool result';
   return new GenerationConfigError({
-    message: `${modelId} cannot continue an assistant message (the OpenAI API has no prefill), which the text-tag protocol needs after every tool result: use --protocol native (protocol: 'native'), or a server with a continuation mode (vllm:, compatible: with --continuation completions|prefill)`,
+    message: `${modelId} cannot continue an assistant message (the OpenAI API has no prefill), ${needs}: use --protocol native (protocol: 'native'), or a server with a continuation mode (vllm:, compatible: with --continuation completions|prefill)`,
   });
 }
 

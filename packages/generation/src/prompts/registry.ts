@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { type PromptTemplate, promptTemplateSchema } from '@autotraj/trajectory';
 import type { Protocol } from '../loop/types.js';
+import { markdownSystemPrompt } from './markdown-system.js';
 import { nativeSystemPrompt } from './native-system.js';
 import { paperPrompt } from './paper.js';
 import { PromptTemplateError } from './prompt-error.js';
+import { repairMarkdownPrompt } from './repair-markdown.js';
 import { repairQuestionPrompt, repairTrajectoryPrompt } from './repair-tags.js';
 import { tagsExamplePrompt } from './tags-example.js';
 import { tagsSystemPrompt } from './tags-system.js';
@@ -15,16 +17,22 @@ export const builtinPrompts: Readonly<Record<string, PromptTemplate>> = Object.f
       tagsExamplePrompt,
       tagsSystemPrompt,
       paperPrompt,
+      markdownSystemPrompt,
       nativeSystemPrompt,
       repairTrajectoryPrompt,
       repairQuestionPrompt,
+      repairMarkdownPrompt,
     ].map((template) => [template.name, promptTemplateSchema.parse(template)]),
   ),
 );
 
 const DEFAULTS: Record<PromptTemplate['kind'], Partial<Record<Protocol, string>>> = {
-  generation: { 'text-tags': tagsExamplePrompt.name, native: nativeSystemPrompt.name },
-  repair: { 'text-tags': repairTrajectoryPrompt.name },
+  generation: {
+    'text-tags': tagsExamplePrompt.name,
+    markdown: markdownSystemPrompt.name,
+    native: nativeSystemPrompt.name,
+  },
+  repair: { 'text-tags': repairTrajectoryPrompt.name, markdown: repairMarkdownPrompt.name },
 };
 
 /** The template a protocol uses when none is named. */
