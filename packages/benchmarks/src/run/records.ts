@@ -39,7 +39,7 @@ export type EvalRecord = Omit<z.infer<typeof evalRecordSchema>, 'trajectory'> & 
 
 /** The settings a run was made with; a resumed run must use the same. */
 export const evalSettingsSchema = z.object({
-  protocol: z.enum(['text-tags', 'native']),
+  protocol: z.enum(['text-tags', 'markdown', 'native']),
   /** Samples per question. */
   n: z.number().int().positive(),
   temperature: z.number().nonnegative(),

@@ -8,6 +8,7 @@ import {
   generateTrajectory,
   isInShard,
   type ModelLike,
+  markdownInstructions,
   nativeInstructions,
   type RetryOptions,
   type Shard,
@@ -110,6 +111,15 @@ function versions(): Record<string, string> {
 
 const sameSettings = (a: EvalSettings, b: EvalSettings) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * A markdown trajectory's format problems: what its codec could not place (no \boxed{} answer,
+ * a python block left without its output, an unclosed block, an output block without code).
+ */
+function markdownViolations(trajectory: Trajectory): number {
+  const issues = trajectory.metadata.issues;
+  return Array.isArray(issues) ? issues.length : 0;
+}
+
 /** One sample's record: generate with real tools, check the answer, measure. */
 async function runSample(
   options: RunEvalOptions,
@@ -153,7 +163,9 @@ async function runSample(
       ? checkPaperFormat(trajectoryToText(trajectory, 'tags'), {
           maxToolCalls: settings.maxToolCalls,
         }).violations.length
-      : 0;
+      : settings.protocol === 'markdown'
+        ? markdownViolations(trajectory)
+        : 0;
   return {
     benchmark: question.benchmark,
     questionId: question.id,
@@ -303,7 +315,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
       math:
         settings.protocol === 'text-tags'
           ? tirInstructions({ toolNames: settings.tools.math, maxToolCalls: settings.maxToolCalls })
-          : nativeInstructions({ maxToolCalls: settings.maxToolCalls }),
+          : settings.protocol === 'markdown'
+            ? markdownInstructions({ maxToolCalls: settings.maxToolCalls })
+            : nativeInstructions({ maxToolCalls: settings.maxToolCalls }),
       qa:
         settings.protocol === 'text-tags'
           ? tirInstructions({ toolNames: settings.tools.qa, maxToolCalls: settings.maxToolCalls })
