@@ -9,6 +9,7 @@ import {
   createTagCodec,
   type EvaluationReport,
   type Evaluator,
+  markdownTirCodec,
   renderAiSdkMessages,
   type Sampling,
   type Step,
@@ -124,10 +125,13 @@ export function createRepairer(options: RepairerOptions): Repairer {
     options.instructions ??
     repairInstructions({ toolNames: options.tools.map((t) => t.name), maxToolCalls, protocol });
 
+  // The flawed trajectory is shown in the format the repairer is asked to write.
   const render = (trajectory: Trajectory) =>
     protocol === 'text-tags'
       ? codec.render(trajectory.steps)
-      : JSON.stringify(renderAiSdkMessages(trajectory.steps), null, 1);
+      : protocol === 'markdown'
+        ? markdownTirCodec.render(trajectory.steps)
+        : JSON.stringify(renderAiSdkMessages(trajectory.steps), null, 1);
 
   async function repair(input: RepairInput): Promise<RepairResult> {
     const { task } = input;

@@ -7,6 +7,7 @@ import {
   isInShard,
   type Limiter,
   type ModelLike,
+  markdownInstructions,
   nativeInstructions,
   type Protocol,
   type RetryOptions,
@@ -165,7 +166,9 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     policy.instructions ??
     (protocol === 'text-tags'
       ? tirInstructions({ toolNames: policy.tools.map((t) => t.name), maxToolCalls })
-      : nativeInstructions({ maxToolCalls }));
+      : protocol === 'markdown'
+        ? markdownInstructions({ maxToolCalls })
+        : nativeInstructions({ maxToolCalls }));
   const sampling: Sampling = { temperature: 0.3, ...policy.sampling };
   const modelName = policy.modelName ?? modelNameOf(policy.model);
   const started = performance.now();
