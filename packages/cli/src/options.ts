@@ -1,4 +1,4 @@
-import { parseShard, type Shard, ShardSpecError } from '@autotraj/generation';
+import { type Protocol, parseShard, type Shard, ShardSpecError } from '@autotraj/generation';
 import { CliError } from './cli-error.js';
 
 // Every numeric or enumerated flag of every command is parsed by one of these commander argument
@@ -87,6 +87,15 @@ export function shardOption(
     }
   };
 }
+
+/** The TIR protocols of the commands that generate (`--protocol`), and their help text. */
+export const PROTOCOLS = [
+  'text-tags',
+  'markdown',
+  'native',
+] as const satisfies ReadonlyArray<Protocol>;
+export const PROTOCOL_HELP =
+  "text-tags (the paper's <code>/<result> tags), markdown (```python blocks answered with ```output, as Qwen2.5-Math / ToRA / ToRL write) or native tool calling";
 
 export const SHARD_HELP =
   'run shard i of n (0-based; tasks split by a hash of their id, after --limit), or auto: the Slurm array task (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT) or Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of AUTOTRAJ_SHARD_COUNT)';

@@ -9,11 +9,19 @@ import {
   readEvalManifest,
   readEvalRecords,
 } from '@autotraj/benchmarks';
-import type { Shard } from '@autotraj/generation';
+import type { Protocol, Shard } from '@autotraj/generation';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
-import { choiceOption, integerOption, listOption, numberOption, shardOption } from '../options.js';
+import {
+  choiceOption,
+  integerOption,
+  listOption,
+  numberOption,
+  PROTOCOL_HELP,
+  PROTOCOLS,
+  shardOption,
+} from '../options.js';
 import { runEvalStage } from '../pipeline/eval-stage.js';
 import type { CliCommand } from './command.js';
 
@@ -27,7 +35,7 @@ interface EvalFlags extends ModelFlags {
   seed: number;
   maxToolCalls: number;
   maxTokens?: number;
-  protocol: 'text-tags' | 'native';
+  protocol: Protocol;
   concurrency?: number;
   corpus?: string;
   searchUrl?: string;
@@ -144,8 +152,8 @@ export const evalCommand: CliCommand = {
       )
       .option(
         '--protocol <protocol>',
-        'text-tags or native tool calling',
-        choiceOption('--protocol', ['text-tags', 'native'] as const),
+        `${PROTOCOL_HELP} (markdown: math benchmarks only)`,
+        choiceOption('--protocol', PROTOCOLS),
         'text-tags',
       )
       .option(

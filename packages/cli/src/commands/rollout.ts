@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Protocol } from '@autotraj/generation';
 import {
   type AdvantageEstimator,
   type RewardPresetName,
@@ -14,6 +15,8 @@ import {
   integerOption,
   listOption,
   numberOption,
+  PROTOCOL_HELP,
+  PROTOCOLS,
   rmCalibrationOption,
 } from '../options.js';
 import { ADVANTAGE_ESTIMATORS, runRolloutStage } from '../pipeline/rollout-stage.js';
@@ -30,6 +33,7 @@ interface RolloutOptions extends ModelFlags {
   tools: string[];
   concurrency: number;
   maxToolCalls: number;
+  protocol: Protocol;
   temperature: number;
   estimator: AdvantageEstimator;
   limit?: number;
@@ -125,6 +129,12 @@ export const rolloutCommand: CliCommand = {
         3,
       )
       .option(
+        '--protocol <protocol>',
+        PROTOCOL_HELP,
+        choiceOption('--protocol', PROTOCOLS),
+        'text-tags',
+      )
+      .option(
         '--temperature <t>',
         'sampling temperature',
         numberOption('--temperature', { min: 0 }),
@@ -159,6 +169,7 @@ export const rolloutCommand: CliCommand = {
         tools: options.tools,
         concurrency: options.concurrency,
         maxToolCalls: options.maxToolCalls,
+        protocol: options.protocol,
         temperature: options.temperature,
         estimator: options.estimator,
         ...(options.limit === undefined ? {} : { limit: options.limit }),

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import type { Protocol } from '@autotraj/generation';
 import { Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
 import { MODEL_HELP } from '../model-options.js';
-import { integerOption, numberOption } from '../options.js';
+import { choiceOption, integerOption, numberOption, PROTOCOL_HELP, PROTOCOLS } from '../options.js';
 import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';
@@ -23,6 +24,7 @@ interface RunFlags {
   limit?: number;
   temperature: number;
   maxTokens?: number;
+  protocol: Protocol;
   minPairs: number;
   shard?: string;
 }
@@ -71,6 +73,12 @@ export const runCommand: CliCommand = {
         integerOption('--max-tokens'),
       )
       .option(
+        '--protocol <protocol>',
+        `${PROTOCOL_HELP}; the offline demo cassette holds text-tags responses only`,
+        choiceOption('--protocol', PROTOCOLS),
+        'text-tags',
+      )
+      .option(
         '--min-pairs <n>',
         'fewest preference pairs to train a reward model on; with fewer, train-rm is skipped and rollouts use format + outcome only',
         integerOption('--min-pairs'),
@@ -99,6 +107,7 @@ export const runCommand: CliCommand = {
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           temperature: flags.temperature,
           ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+          protocol: flags.protocol,
           minPairs: flags.minPairs,
           onProgress: (event) => {
             switch (event.type) {

@@ -10,7 +10,15 @@ import {
   modelFlagsOf,
   type RepairModelFlags,
 } from '../model-options.js';
-import { choiceOption, integerOption, numberOption, SHARD_HELP, shardOption } from '../options.js';
+import {
+  choiceOption,
+  integerOption,
+  numberOption,
+  PROTOCOL_HELP,
+  PROTOCOLS,
+  SHARD_HELP,
+  shardOption,
+} from '../options.js';
 import { runSynthesisStage } from '../pipeline/synthesis-stage.js';
 import { createProgressBar, type ProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
@@ -105,8 +113,8 @@ export const synthesizeCommand: CliCommand = {
       .option('--shard <i/n|auto>', SHARD_HELP, shardOption())
       .option(
         '--protocol <protocol>',
-        'text-tags or native tool calling',
-        choiceOption('--protocol', ['text-tags', 'native'] as const),
+        PROTOCOL_HELP,
+        choiceOption('--protocol', PROTOCOLS),
         'text-tags',
       )
       .option(

@@ -97,13 +97,18 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     );
   if (options.corpus !== undefined && options.searchUrl !== undefined)
     throw usage('give --corpus or --search-url, not both');
+  const protocol = options.protocol ?? 'text-tags';
+  // Markdown TIR has python blocks only; QA needs a search call the format cannot write.
+  if (protocol === 'markdown' && needsQa)
+    throw usage(
+      '--protocol markdown runs ```python blocks only; QA benchmarks need search: use --protocol text-tags or native for them',
+    );
   const defaults = localDefaults(options.model);
   const maxTokens = options.maxTokens ?? defaults.maxTokens;
   const n = options.n ?? 1;
   const temperature = options.temperature ?? 0;
   if (n > 1 && temperature === 0)
     throw usage(`--n ${n} needs --temperature > 0 (greedy samples are all the same)`);
-  const protocol = options.protocol ?? 'text-tags';
   const settings: EvalSettings = {
     protocol,
     n,

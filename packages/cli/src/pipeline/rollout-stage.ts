@@ -1,3 +1,4 @@
+import type { Protocol } from '@autotraj/generation';
 import {
   type AdvantageEstimator,
   createPresetReward,
@@ -32,6 +33,8 @@ export interface RolloutStageOptions extends ModelFlags {
   /** Defaults: concurrency 8, 3 tool calls, temperature 1, GRPO, no seed, run tag ''. */
   concurrency?: number;
   maxToolCalls?: number;
+  /** The TIR protocol rollouts are generated with (default text-tags). */
+  protocol?: Protocol;
   temperature?: number;
   /** Output tokens per model call (default: the server's; 512 for local: models). */
   maxTokens?: number;
@@ -71,6 +74,7 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
       tools,
       generation: {
         maxToolCalls: options.maxToolCalls ?? 3,
+        ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
         modelName: resolved.modelName,
         ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
         sampling: {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Protocol } from '@autotraj/generation';
 import { demoFixtures, type SynthesisEvent, type SynthesisSummary } from '@autotraj/repairer';
 import type { RolloutSummary } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
@@ -49,6 +50,8 @@ export interface PipelineOptions {
   temperature?: number;
   /** Output tokens per model call (default: the server's; 512 for local: models). */
   maxTokens?: number;
+  /** The TIR protocol of candidates, repairs and rollouts (default text-tags). */
+  protocol?: Protocol;
   /**
    * Fewest preference pairs to train a reward model on (default 4). With fewer, train-rm is
    * skipped (and says so) and rollouts are scored with format + outcome only.
@@ -170,9 +173,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const runDir = resolve(options.outDir);
   const tasks = options.tasks ?? demoFixtures.tasksPath;
   const limitArgs = options.limit === undefined ? [] : ['--limit', String(options.limit)];
+  const protocol = options.protocol ?? 'text-tags';
+  // The demo cassette answers text-tag requests only: another protocol would miss on every one.
+  if (protocol !== 'text-tags' && !live && options.replay === undefined)
+    throw new CliError({
+      message: `--protocol ${protocol} needs a live model (--model) or a cassette recorded with it (--replay): the demo cassette holds text-tags responses`,
+      exitCode: 2,
+    });
   const samplingArgs = [
     ...['--temperature', String(temperature)],
     ...(options.maxTokens === undefined ? [] : ['--max-tokens', String(options.maxTokens)]),
+    ...(protocol === 'text-tags' ? [] : ['--protocol', protocol]),
   ];
   const synthesisDir = join(runDir, 'synthesis');
   const rmDir = join(runDir, 'reward-model');
@@ -211,6 +222,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     concurrency,
     temperature,
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    protocol,
     ...(options.limit === undefined ? {} : { limit: options.limit }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
@@ -337,6 +349,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     tools: demoFixtures.tools,
     temperature,
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    protocol,
     seed: 0,
     concurrency,
     ...(options.limit === undefined ? {} : { limit: options.limit }),
