@@ -61,6 +61,7 @@ describe('generateTrajectory (markdown protocol)', () => {
       task,
       tools: [python],
       protocol: 'markdown',
+      instructions: markdownInstructions({ maxToolCalls: 3 }),
       sampling: { temperature: 0 },
     });
     expect(python.calls).toEqual([{ code: 'print(3 * 12 - 5)' }]);
@@ -77,7 +78,7 @@ describe('generateTrajectory (markdown protocol)', () => {
       generation: { modelCalls: 2, toolCalls: 1, finishReason: 'stop' },
     });
     expect(trajectory.metadata.issues).toBeUndefined();
-    // Both spellings of the output opener stop the model; the prompt says not to write one.
+    // Both spellings of the output opener stop the model; the rules say not to write one.
     expect(server.requests[0]!.stop).toEqual(['```output', '``` output']);
     expect(server.requests[0]!.messages[0]).toEqual({
       role: 'system',
@@ -86,6 +87,7 @@ describe('generateTrajectory (markdown protocol)', () => {
     expect(markdownInstructions({ maxToolCalls: 3 })).toContain(
       'never write an ```output block yourself',
     );
+    expect(markdownInstructions({ maxToolCalls: 3 })).toContain('Use at most 3 code blocks.');
     // The continuation is the model's text up to its block, then the environment's output block.
     const continuation = server.requests[1]!.messages.at(-1)!;
     expect(continuation.role).toBe('assistant');

@@ -1,7 +1,10 @@
 import type { PromptTemplate } from '@autotraj/trajectory';
 import { markdownRules } from '../loop/prompts.js';
 
-/** The markdown protocol's prompt: ```python blocks, the environment's ```output, \boxed{}. */
+/**
+ * The markdown rules alone in the system turn (`markdownInstructions`). Not the default: with
+ * them there, Qwen2.5-Coder-1.5B-Instruct answered GSM8K in prose (see `markdown-example`).
+ */
 export const markdownSystemPrompt = {
   name: 'markdown-system',
   version: 1,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type PromptTemplate, promptTemplateSchema } from '@autotraj/trajectory';
 import type { Protocol } from '../loop/types.js';
+import { markdownExamplePrompt } from './markdown-example.js';
 import { markdownSystemPrompt } from './markdown-system.js';
 import { nativeSystemPrompt } from './native-system.js';
 import { paperPrompt } from './paper.js';
@@ -17,6 +18,7 @@ export const builtinPrompts: Readonly<Record<string, PromptTemplate>> = Object.f
       tagsExamplePrompt,
       tagsSystemPrompt,
       paperPrompt,
+      markdownExamplePrompt,
       markdownSystemPrompt,
       nativeSystemPrompt,
       repairTrajectoryPrompt,
@@ -29,7 +31,7 @@ export const builtinPrompts: Readonly<Record<string, PromptTemplate>> = Object.f
 const DEFAULTS: Record<PromptTemplate['kind'], Partial<Record<Protocol, string>>> = {
   generation: {
     'text-tags': tagsExamplePrompt.name,
-    markdown: markdownSystemPrompt.name,
+    markdown: markdownExamplePrompt.name,
     native: nativeSystemPrompt.name,
   },
   repair: { 'text-tags': repairTrajectoryPrompt.name, markdown: repairMarkdownPrompt.name },
