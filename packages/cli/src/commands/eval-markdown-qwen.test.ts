@@ -24,47 +24,50 @@ const model = qwen();
 // Qwen2.5-Coder-1.5B-Instruct, greedy, on the markdown protocol: it writes a ```python block
 // and would go on to invent the output; the stop must cut that, the sandbox must run the block
 // and the model must answer from the real output in \boxed{}.
-describe.skipIf(model === undefined)('autotraj eval --protocol markdown (Qwen2.5-Coder-1.5B)', () => {
-  it('runs the model’s python block for real and gets a boxed answer', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'autotraj-eval-markdown-'));
-    try {
-      const questions = join(dir, 'questions.jsonl');
-      writeFileSync(
-        questions,
-        `${JSON.stringify({
-          id: 'product',
-          question: 'What is 123456789 times 987654321?',
-          answer: '121932631112635269',
-          kind: 'math',
-        })}\n`,
-      );
-      const out = join(dir, 'out');
-      const result = await run([
-        'eval',
-        ...['--benchmark-file', questions, '--protocol', 'markdown'],
-        ...['--model', 'local:qwen2.5-coder-1.5b', '--max-tokens', '160', '--out', out],
-      ]);
-      expect(result.code, result.stderr).toBe(0);
-      const [record] = readFileSync(join(out, 'records.jsonl'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => evalRecordSchema.parse(JSON.parse(l)));
-      const { trajectory } = record!;
-      expect(trajectory.provenance.format).toBe('markdown-tir');
-      // A block really ran in the sandbox: its output is the executed result, not the model's.
-      expect(trajectory.metadata.generation).toMatchObject({ toolCalls: expect.any(Number) });
-      expect(
-        (trajectory.metadata.generation as { toolCalls: number }).toolCalls,
-      ).toBeGreaterThanOrEqual(1);
-      const results = trajectory.steps.filter((s) => s.type === 'tool-result');
-      expect(results[0]).toMatchObject({ isError: false, durationMs: expect.any(Number) });
-      // The answer is boxed in the prose after the output block.
-      const answer = trajectory.steps.at(-1)!;
-      expect(answer.type).toBe('answer');
-      expect(answer.type === 'answer' && /\\boxed\s*\{/.test(answer.text)).toBe(true);
-      expect(trajectory.finalAnswer).not.toBeNull();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 900_000);
-});
+describe.skipIf(model === undefined)(
+  'autotraj eval --protocol markdown (Qwen2.5-Coder-1.5B)',
+  () => {
+    it('runs the model’s python block for real and gets a boxed answer', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'autotraj-eval-markdown-'));
+      try {
+        const questions = join(dir, 'questions.jsonl');
+        writeFileSync(
+          questions,
+          `${JSON.stringify({
+            id: 'product',
+            question: 'What is 123456789 times 987654321?',
+            answer: '121932631112635269',
+            kind: 'math',
+          })}\n`,
+        );
+        const out = join(dir, 'out');
+        const result = await run([
+          'eval',
+          ...['--benchmark-file', questions, '--protocol', 'markdown'],
+          ...['--model', 'local:qwen2.5-coder-1.5b', '--max-tokens', '160', '--out', out],
+        ]);
+        expect(result.code, result.stderr).toBe(0);
+        const [record] = readFileSync(join(out, 'records.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => evalRecordSchema.parse(JSON.parse(l)));
+        const { trajectory } = record!;
+        expect(trajectory.provenance.format).toBe('markdown-tir');
+        // A block really ran in the sandbox: its output is the executed result, not the model's.
+        expect(trajectory.metadata.generation).toMatchObject({ toolCalls: expect.any(Number) });
+        expect(
+          (trajectory.metadata.generation as { toolCalls: number }).toolCalls,
+        ).toBeGreaterThanOrEqual(1);
+        const results = trajectory.steps.filter((s) => s.type === 'tool-result');
+        expect(results[0]).toMatchObject({ isError: false, durationMs: expect.any(Number) });
+        // The answer is boxed in the prose after the output block.
+        const answer = trajectory.steps.at(-1)!;
+        expect(answer.type).toBe('answer');
+        expect(answer.type === 'answer' && /\\boxed\s*\{/.test(answer.text)).toBe(true);
+        expect(trajectory.finalAnswer).not.toBeNull();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 900_000);
+  },
+);
