@@ -1,4 +1,10 @@
 export { readTasksJsonl as readPrompts } from '@autotraj/generation';
+// The paper's RL format check lives with the other shared rules in @autotraj/trajectory.
+export {
+  type PaperFormatCheck,
+  type PaperFormatCode,
+  paperValidateFormat,
+} from '@autotraj/trajectory';
 export {
   type AdvantageEstimator,
   filterZeroVarianceGroups,
@@ -63,11 +69,6 @@ export {
   paperRewardAnswer,
   paperRewardF1,
 } from './reward/paper/compute-score.js';
-export {
-  type PaperFormatCheck,
-  type PaperFormatCode,
-  paperValidateFormat,
-} from './reward/paper/validate-format.js';
 export {
   autotrajFormatCheck,
   autotrajRewardOptions,

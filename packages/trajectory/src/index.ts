@@ -1,4 +1,21 @@
 export {
+  type AdmissionCode,
+  type AdmissionInput,
+  type AdmissionReason,
+  type AdmissionVerdict,
+  admissionCodeSchema,
+  admissionCodes,
+  admissionReasonSchema,
+  checkAdmission,
+  type FabricatedToolOutputDetector,
+} from './admission/admission-gate.js';
+export {
+  findPromptMetaText,
+  PROMPT_META_PHRASES,
+  type PromptMetaMatch,
+  type PromptMetaPhrase,
+} from './admission/prompt-meta-text.js';
+export {
   type TrajectoryFromStepsOptions,
   trajectoryFromSteps,
   trajectoryFromText,
@@ -121,6 +138,11 @@ export {
   findTextFormToolCalls,
   type TextFormToolCallOptions,
 } from './model-text/text-form-tool-calls.js';
+export {
+  type PaperFormatCheck,
+  type PaperFormatCode,
+  paperValidateFormat,
+} from './paper/validate-format.js';
 export { lossMaskArray, renderWithLossMask } from './render/loss-mask.js';
 export {
   SAMPLE_SEED_DERIVATION,

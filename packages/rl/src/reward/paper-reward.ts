@@ -1,4 +1,5 @@
 import { checkPaperFormat } from '@autotraj/evaluator';
+import { paperValidateFormat } from '@autotraj/trajectory';
 import { RlConfigError } from '../errors.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import {
@@ -11,7 +12,6 @@ import {
 } from './create-reward.js';
 import { outcomeByDataSource } from './outcomes.js';
 import { paperResponseOfBare, paperRewardAnswer, paperRewardF1 } from './paper/compute-score.js';
-import { paperValidateFormat } from './paper/validate-format.js';
 import type { FormatCheck, OutcomeFn, RewardItem } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { paperNormalizeRewardAnswer, pySplit, pyStrip, tokenListF1 } from '@autotraj/evaluator';
-import { paperValidateFormat } from './validate-format.js';
+import { paperValidateFormat } from '@autotraj/trajectory';
 
 /** ChatML's assistant header: verl decodes prompt + response, the paper splits on it. */
 export const PAPER_ASSISTANT_MARK = '<|im_start|>assistant\n';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { trajectoryFromText } from '@autotraj/trajectory';
+import { paperValidateFormat, trajectoryFromText } from '@autotraj/trajectory';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPaperReward } from '../paper-reward.js';
@@ -11,7 +11,6 @@ import {
   paperComputeScore,
   paperResponseOfSolution,
 } from './compute-score.js';
-import { paperValidateFormat } from './validate-format.js';
 
 // The evaluator's driver in front of ../shared/reference/paper_ref.py (one process per file).
 const driver = fileURLToPath(

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { trajectoryFromText } from '../build-trajectory.js';
+import { markdownTirCodec } from '../codecs/markdown-tir.js';
+import { renderWithLossMask } from '../render/loss-mask.js';
+import type { Metadata } from '../schemas/json-value.js';
+import { type AdmissionCode, admissionCodes, checkAdmission } from './admission-gate.js';
+
+const question = 'Tom has 3 boxes of 12 eggs and 5 break. How many are left?';
+const GOOD =
+  '<think>3 boxes of 12 is 36 eggs; 5 break.</think>\n<code>print(3*12-5)</code>\n<result>31</result>\n<think>31 are left.</think>\n<answer>\\boxed{31}</answer>';
+
+const tags = (text: string, metadata: Metadata = {}) =>
+  trajectoryFromText(text, { format: 'tags', taskId: 'eggs', question, metadata }).trajectory;
+const codes = (text: string, metadata?: Metadata): AdmissionCode[] =>
+  checkAdmission({ trajectory: tags(text, metadata), question }).reasons.map((r) => r.code);
+
+describe('checkAdmission', () => {
+  it('admits a well-formed trajectory', () => {
+    expect(checkAdmission({ trajectory: tags(GOOD), question })).toEqual({
+      admitted: true,
+      reasons: [],
+    });
+  });
+
+  it('refuses a trajectory that does not start with <think> (and fails the paper format)', () => {
+    expect(
+      codes('<code>print(3*12-5)</code>\n<result>31</result>\n<answer>\\boxed{31}</answer>'),
+    ).toEqual(['paper-format', 'think-not-first']);
+  });
+
+  it('refuses two answers, though the paper format passes them', () => {
+    expect(
+      codes('<think>36 - 5.</think>\n<answer>\\boxed{31}</answer>\n<answer>\\boxed{31}</answer>'),
+    ).toEqual(['answer-count']);
+  });
+
+  it('refuses an empty box, which the paper format passes (`\\boxed{` and a `}`)', () => {
+    const verdict = checkAdmission({
+      trajectory: tags('<think>36 - 5.</think>\n<answer>\\boxed{}</answer>'),
+      question,
+    });
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['answer-not-boxed', 'prompt-meta-text']);
+  });
+
+  it('refuses prompt meta-text in reasoning, not words the question itself holds', () => {
+    const leaked = checkAdmission({
+      trajectory: tags(GOOD.replace('3 boxes', 'To fix the flawed trajectory: 3 boxes')),
+      question,
+    });
+    expect(leaked.reasons).toEqual([
+      {
+        code: 'prompt-meta-text',
+        message:
+          'prompt text copied: "To fix the flawed" (to-fix-the), "flawed trajectory" (qualified-trajectory)',
+      },
+    ]);
+    const evaluatorQuestion = 'An evaluator grades 3 boxes of 12 eggs; 5 break. How many are left?';
+    expect(
+      checkAdmission({
+        trajectory: tags(GOOD.replace('3 boxes', 'The evaluator has 3 boxes')),
+        question: evaluatorQuestion,
+      }).admitted,
+    ).toBe(true);
+  });
+
+  it("does not take solutions' own words for prompt text", () => {
+    // From real GSM8K solutions (shared/data): repairs are "to fix the flawed ...", not potholes.
+    for (const text of [
+      'First find the total cost of the asphalt Ron needs to fix the pothole: $25/bucket * 3 buckets = $75',
+      "Amalia and Megan's total time to finish their work is 6+4 = 10 hours.",
+      'The trajectory of the ball peaks after 2 seconds, so the maybe-evaluated ratio [a/b] is 3.',
+    ])
+      expect(codes(GOOD.replace('3 boxes of 12 is 36 eggs; 5 break.', text))).toEqual([]);
+  });
+
+  it('does not read tool output as the model prose', () => {
+    expect(
+      codes(GOOD.replace('<result>31</result>', '<result>evaluator diagnostics</result>')),
+    ).toEqual([]);
+  });
+
+  it('refuses a generation cut by the token limit', () => {
+    expect(codes(GOOD, { generation: { finishReason: 'length' } })).toEqual(['token-limit']);
+    expect(codes(GOOD, { generation: { finishReason: 'stop' } })).toEqual([]);
+  });
+
+  it('checks the rendering it is given (what an SFT record trains on)', () => {
+    const trajectory = tags(GOOD);
+    const rendered = renderWithLossMask(trajectory.steps, markdownTirCodec);
+    expect(checkAdmission({ trajectory, rendered }).reasons.map((r) => r.code)).toEqual([
+      'paper-format',
+      'think-not-first',
+      'answer-count',
+      'answer-not-boxed',
+    ]);
+  });
+
+  it('refuses tool output the model wrote itself (findFabricatedToolOutput), or asks a detector of yours', () => {
+    const made = GOOD.replace(
+      '31 are left.',
+      'Again:\n```python\nprint(36 - 6)\n```\n```output\n30\n```\nSo 31 are left.',
+    );
+    expect(codes(made)).toEqual(['fabricated-tool-output']);
+    const trajectory = tags(made);
+    expect(checkAdmission({ trajectory, detectFabricatedToolOutput: null }).admitted).toBe(true);
+    const verdict = checkAdmission({
+      trajectory: tags(GOOD),
+      detectFabricatedToolOutput: (t) =>
+        t.steps.length > 0 ? [{ message: 'a ```output block in step 0' }] : [],
+    });
+    expect(verdict.reasons).toEqual([
+      { code: 'fabricated-tool-output', message: 'a ```output block in step 0' },
+    ]);
+  });
+
+  it('reports every failed check in the order of admissionCodes', () => {
+    const verdict = checkAdmission({
+      trajectory: tags('Let us correct it. ```python\nprint(1)\n```', {
+        generation: { finishReason: 'length' },
+      }),
+      detectFabricatedToolOutput: () => [{ message: 'made up' }],
+    });
+    const got = verdict.reasons.map((r) => r.code);
+    expect(got).toEqual(admissionCodes.filter((c) => got.includes(c)));
+    expect(got).toEqual([
+      'paper-format',
+      'answer-count',
+      'answer-not-boxed',
+      'token-limit',
+      'fabricated-tool-output',
+    ]);
+  });
+});
