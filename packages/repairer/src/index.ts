@@ -26,8 +26,14 @@ export {
   type RepairStrategy,
 } from './repair/repairer.js';
 export {
+  type AdmissionMode,
+  admissionModes,
+} from './synthesis/admission.js';
+export {
   type CandidateRecord,
   candidateRecordSchema,
+  type DroppedRecord,
+  droppedRecordSchema,
   type HardCase,
   hardCaseSchema,
   type JournalEntry,

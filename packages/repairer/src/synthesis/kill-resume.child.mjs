@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createEvaluator } from '@autotraj/evaluator';
 import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
-import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
+import {
+  gsm8kPolicyReply,
+  lastUserText,
+  startLoopbackServer,
+  systemText,
+} from '@autotraj/generation/testing';
 import { createRepairer, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 
@@ -13,8 +18,27 @@ const problems = readFileSync(trainPath, 'utf8')
   .split('\n')
   .slice(0, limit)
   .map((line) => JSON.parse(line));
+const base = gsm8kPolicyReply({ problems });
+// Every third question's repair writes about the repair: the admission gate drops it, so a
+// resumed run has dropped.jsonl to rebuild exactly too.
+const reply = (request) => {
+  const answer = base(request);
+  const user = lastUserText(request.messages);
+  const leaks =
+    /You repair/.test(systemText(request.messages)) &&
+    problems.findIndex((p) => user.startsWith(`Question:\n${p.question}\n`)) % 3 === 0;
+  return leaks && answer.text !== undefined
+    ? {
+        ...answer,
+        text: answer.text.replace(
+          '<think>I compute',
+          '<think>To fix the flawed trajectory, I compute',
+        ),
+      }
+    : answer;
+};
 const server = await startLoopbackServer({
-  reply: gsm8kPolicyReply({ problems }),
+  reply,
   latencyMs: Number(latencyText),
 });
 const pool = createPythonPool({ size: 1 });

@@ -8,7 +8,7 @@ const child = new URL('./kill-resume.child.mjs', import.meta.url).pathname;
 const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
 const dist = new URL('../../dist/index.js', import.meta.url).pathname;
 const LIMIT = 10;
-const OUTPUTS = ['candidates', 'sft', 'pairs', 'hard'];
+const OUTPUTS = ['candidates', 'sft', 'pairs', 'hard', 'dropped'];
 
 let tmp: string;
 beforeAll(() => {
@@ -91,7 +91,11 @@ describe('kill -9 and rerun', () => {
       expect(actual).toEqual(expected);
     }
     expect(normalized(reference, 'candidates')).toHaveLength(LIMIT * 2);
+    // The admission gate dropped the repairs that wrote about repairing (the child's policy).
+    expect(normalized(reference, 'dropped').length).toBeGreaterThan(0);
     const manifest = JSON.parse(readFileSync(join(resumed, 'manifest.json'), 'utf8'));
     expect(manifest.counts.tasks).toBe(LIMIT);
+    const referenceManifest = JSON.parse(readFileSync(join(reference, 'manifest.json'), 'utf8'));
+    expect(manifest.counts).toEqual(referenceManifest.counts);
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import {
   type Trajectory,
 } from '@autotraj/trajectory';
 import type { Repairer } from '../repair/repairer.js';
+import { type AdmissionMode, admitRecords } from './admission.js';
 import type { CandidateRecord, HardCase, JournalEntry } from './synthesis-records.js';
 
 /** Task-independent settings of one synthesis run, resolved from its options by the driver. */
@@ -35,6 +36,8 @@ export interface TaskContext {
   evaluator: Evaluator;
   repairer: Repairer;
   codec: TextCodec;
+  /** What may enter sft.jsonl and pairs.jsonl (the admission gate). */
+  admission: AdmissionMode;
   signal: AbortSignal;
   onCandidate: (taskId: string, index: number) => void;
   onRepair: (taskId: string, candidateId: string, status: 'accepted' | 'hard') => void;
@@ -207,13 +210,16 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
   );
   pairs.sort((a, b) => rank(a.rejected.id) - rank(b.rejected.id));
   hard.sort((a, b) => rank(a.original.id) - rank(b.original.id));
+  // The paper's decisions stand; the gate only keeps ill-formed records out of the outputs.
+  const admitted = admitRecords(context.admission, task.question, sft, pairs);
   return {
     id: task.id,
     taskId: task.id,
     candidates: candidateRecords,
-    sft,
-    pairs,
+    sft: admitted.sft,
+    pairs: admitted.pairs,
     hard,
+    dropped: admitted.dropped,
     stats,
   };
 }

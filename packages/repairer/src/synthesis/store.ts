@@ -1,10 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openJournalStore } from '@autotraj/trajectory';
+import { type AdmissionCode, admissionCodes, openJournalStore } from '@autotraj/trajectory';
 import { type JournalEntry, journalEntrySchema } from './synthesis-records.js';
 
 /** The per-record output files of a synthesis job, besides the journal. */
-export const SYNTHESIS_OUTPUTS = ['candidates', 'sft', 'pairs', 'hard'] as const;
+export const SYNTHESIS_OUTPUTS = ['candidates', 'sft', 'pairs', 'hard', 'dropped'] as const;
 export type SynthesisOutput = (typeof SYNTHESIS_OUTPUTS)[number];
 
 export interface SynthesisCounts {
@@ -16,6 +16,12 @@ export interface SynthesisCounts {
   discarded: number;
   sft: number;
   pairs: number;
+  /** SFT records the admission gate kept out of `sft.jsonl` (they are in `dropped.jsonl`). */
+  droppedSft: number;
+  /** Preference pairs it kept out of `pairs.jsonl` (their chosen side was refused). */
+  droppedPairs: number;
+  /** Refused trajectories by reason; one can fail several checks, so these may sum to more. */
+  droppedByReason: Record<AdmissionCode, number>;
 }
 
 export const emptyCounts = (): SynthesisCounts => ({
@@ -27,22 +33,38 @@ export const emptyCounts = (): SynthesisCounts => ({
   discarded: 0,
   sft: 0,
   pairs: 0,
+  droppedSft: 0,
+  droppedPairs: 0,
+  droppedByReason: Object.fromEntries(admissionCodes.map((code) => [code, 0])) as Record<
+    AdmissionCode,
+    number
+  >,
 });
 
 function addEntry(counts: SynthesisCounts, entry: JournalEntry): void {
   counts.tasks++;
   counts.candidates += entry.candidates.length;
-  counts.kept += entry.sft.filter((r) => r.origin === 'kept').length;
-  counts.repairAccepted += entry.sft.filter((r) => r.origin === 'repaired').length;
+  // Kept and accepted are the paper's decisions: records the gate dropped count here too.
+  const decided = [...entry.sft, ...entry.dropped.flatMap((d) => (d.sft === null ? [] : [d.sft]))];
+  counts.kept += decided.filter((r) => r.origin === 'kept').length;
+  counts.repairAccepted += decided.filter((r) => r.origin === 'repaired').length;
   counts.hard += entry.hard.length;
   counts.discarded += entry.stats.discarded;
   counts.sft += entry.sft.length;
   counts.pairs += entry.pairs.length;
+  counts.droppedSft += entry.dropped.filter((d) => d.sft !== null).length;
+  counts.droppedPairs += entry.dropped.filter((d) => d.pair !== null).length;
+  // A new object each time: copies of the counts handed out earlier stay as they were.
+  const byReason = { ...counts.droppedByReason };
+  for (const dropped of entry.dropped)
+    for (const code of new Set(dropped.reasons.map((r) => r.code))) byReason[code]++;
+  counts.droppedByReason = byReason;
 }
 
 /**
  * The files of one synthesis job: `journal.jsonl` (one line per finished task, the unit of
- * resumption), the four output files and `manifest.json`. Only the store writes to `outDir`.
+ * resumption), the output files (`dropped.jsonl`: what the admission gate refused) and
+ * `manifest.json`. Only the store writes to `outDir`.
  */
 export interface SynthesisStore {
   readonly outDir: string;

@@ -1,4 +1,5 @@
 import {
+  admissionReasonSchema,
   diagnosticSchema,
   preferencePairSchema,
   selectionActionSchema,
@@ -43,6 +44,23 @@ export const hardCaseSchema = z.object({
 });
 
 /**
+ * A trajectory the admission gate refused (`dropped.jsonl`): the SFT record and / or the
+ * preference pair it would have been written as, with every reason. Nothing is lost: a user
+ * who wants the raw output finds it here (or runs with admission `none`).
+ */
+export const droppedRecordSchema = z
+  .object({
+    id: z.string().min(1),
+    taskId: z.string().min(1),
+    reasons: z.array(admissionReasonSchema).min(1),
+    sft: sftRecordSchema.nullable(),
+    pair: preferencePairSchema.nullable(),
+  })
+  .refine((r) => r.sft !== null || r.pair !== null, {
+    message: 'a dropped record holds an SFT record, a pair or both',
+  });
+
+/**
  * Everything one task produced, written as ONE line of `journal.jsonl` before any of it goes
  * to the output files: the unit of resumption. A task is done once its journal line is
  * complete; a rerun rewrites whatever of a done task's records a kill left unwritten.
@@ -54,6 +72,8 @@ export const journalEntrySchema = z.object({
   sft: z.array(sftRecordSchema),
   pairs: z.array(preferencePairSchema),
   hard: z.array(hardCaseSchema),
+  /** Journals written before the admission gate have none. */
+  dropped: z.array(droppedRecordSchema).default([]),
   stats: z.object({
     modelCalls: z.number(),
     modelMs: z.number(),
@@ -67,4 +87,5 @@ export const journalEntrySchema = z.object({
 
 export type CandidateRecord = z.infer<typeof candidateRecordSchema>;
 export type HardCase = z.infer<typeof hardCaseSchema>;
+export type DroppedRecord = z.infer<typeof droppedRecordSchema>;
 export type JournalEntry = z.infer<typeof journalEntrySchema>;

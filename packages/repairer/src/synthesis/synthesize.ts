@@ -27,6 +27,7 @@ import {
 } from '@autotraj/trajectory';
 import { packageVersion, toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
+import { type AdmissionMode, resolveAdmissionMode } from './admission.js';
 import { runTask, type TaskContext } from './run-task.js';
 import { openSynthesisStore, type SynthesisCounts } from './store.js';
 
@@ -86,6 +87,8 @@ export interface SynthesisSummary {
   shard: (Shard & { spec: string }) | null;
   coverage: SynthesisCoverage;
   counts: SynthesisCounts;
+  /** The admission gate the run wrote its SFT records and pairs through. */
+  admission: AdmissionMode;
   /** Tasks done in this run, tasks already done by an earlier run, tasks that failed (retried on rerun). */
   run: {
     done: number;
@@ -135,6 +138,15 @@ export interface SynthesizeOptions {
    * limited run partition exactly its tasks.
    */
   shard?: Shard;
+  /**
+   * What may enter `sft.jsonl` and `pairs.jsonl`: `well-formed` (default) admits only records
+   * that pass `checkAdmission` (the paper's `validate_format`, `<think>` first, one boxed
+   * `<answer>`, no prompt meta-text, not cut by the token limit); the rest go to
+   * `dropped.jsonl` with their reasons and are counted (`counts.droppedSft`, `droppedPairs`,
+   * `droppedByReason`). `none`: every kept trajectory and accepted repair, as the paper writes
+   * them. The keep / repair / accept decisions are the same either way.
+   */
+  admission?: AdmissionMode;
 }
 
 function packageVersions(): Record<string, string> {
@@ -159,6 +171,7 @@ function packageVersions(): Record<string, string> {
 export async function synthesize(options: SynthesizeOptions): Promise<SynthesisSummary> {
   const n = options.n ?? 2;
   const concurrency = options.concurrency ?? 8;
+  const admission = resolveAdmissionMode(options.admission);
   const { policy, outDir } = options;
   const protocol = policy.protocol ?? 'text-tags';
   const maxToolCalls = policy.maxToolCalls ?? 3;
@@ -221,6 +234,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       evaluator: options.evaluator,
       repairer: options.repairer,
       codec: createTagCodec({ toolTags: toolTagTable() }),
+      admission,
       signal: controller.signal,
       onCandidate: (taskId, index) => emit({ type: 'candidate', taskId, index }),
       onRepair: (taskId, candidateId, status) =>
@@ -309,6 +323,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       shard: shard === null ? null : { ...shard, spec: formatShard(shard) },
       coverage,
       counts,
+      admission,
       run: { done: doneNow, resumed, failed: failures.length, failures },
       timings: {
         wallMs: Math.round(wallMs),
@@ -340,6 +355,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         seedDerivation: SAMPLE_SEED_DERIVATION,
         model: modelName,
         tools: policy.tools.map((t) => t.name),
+        admission,
         repair: {
           strategy: options.repairer.options.strategy ?? 'regenerate',
           maxAttempts: options.repairer.options.maxAttempts ?? 1,
@@ -356,6 +372,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         sft: 'sft.jsonl',
         pairs: 'pairs.jsonl',
         hard: 'hard.jsonl',
+        dropped: 'dropped.jsonl',
         journal: 'journal.jsonl',
       },
       ...summary,

@@ -1,0 +1,251 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEvaluator } from '@autotraj/evaluator';
+import { createVllmProvider } from '@autotraj/generation';
+import {
+  assistantPrefix,
+  continueTagScript,
+  type Gsm8kProblem,
+  gsm8kPolicyReply,
+  gsm8kScript,
+  type LoopbackChatRequest,
+  type LoopbackReply,
+  lastUserText,
+  startLoopbackServer,
+  systemText,
+} from '@autotraj/generation/testing';
+import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
+import {
+  gsm8kTask,
+  type PreferencePair,
+  type SftRecord,
+  trajectoryFromText,
+} from '@autotraj/trajectory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RepairerConfigError } from '../errors.js';
+import { createRepairer } from '../repair/repairer.js';
+import { type AdmissionMode, admitRecords, resolveAdmissionMode } from './admission.js';
+import { droppedRecordSchema } from './synthesis-records.js';
+import { synthesize } from './synthesize.js';
+
+const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
+const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
+  .split('\n')
+  .slice(0, 9)
+  .map((line) => JSON.parse(line) as Gsm8kProblem);
+const tasks = problems.map((p, index) => gsm8kTask({ ...p }, { index }));
+
+const question = 'What is 6*7?';
+const record = (text: string, origin: 'kept' | 'repaired'): SftRecord => {
+  const { trajectory } = trajectoryFromText(text, { format: 'tags', taskId: 't', question });
+  return {
+    id: `sft_${trajectory.id}`,
+    taskId: 't',
+    question,
+    trajectory,
+    origin,
+    rendered: { format: 'tags', text, spans: [] },
+    metadata: {},
+  };
+};
+const pairOf = (chosen: SftRecord, rejected: SftRecord): PreferencePair => ({
+  id: `pair_${chosen.trajectory.id}`,
+  taskId: 't',
+  question,
+  chosen: chosen.trajectory,
+  rejected: rejected.trajectory,
+  source: 'repair',
+  metadata: {},
+});
+const good = record('<think>6*7.</think>\n<answer>\\boxed{42}</answer>', 'kept');
+const leaked = record(
+  '<think>To fix the flawed trajectory, compute 6*7.</think>\n<answer>\\boxed{42}</answer>',
+  'repaired',
+);
+const prose = record('The answer is 42.', 'kept');
+
+describe('admitRecords', () => {
+  it('drops an ill-formed repair with its pair; a badly formed rejected side is fine', () => {
+    const repaired = record('<think>6*7 is 42.</think>\n<answer>\\boxed{42}</answer>', 'repaired');
+    const out = admitRecords(
+      'well-formed',
+      question,
+      [good, leaked, repaired],
+      [pairOf(leaked, prose), pairOf(repaired, prose)],
+    );
+    expect(out.sft).toEqual([good, repaired]);
+    expect(out.pairs.map((p) => p.chosen.id)).toEqual([repaired.trajectory.id]);
+    expect(out.dropped).toEqual([
+      {
+        id: `dropped_${leaked.trajectory.id}`,
+        taskId: 't',
+        reasons: [{ code: 'prompt-meta-text', message: expect.stringContaining('To fix the') }],
+        sft: leaked,
+        pair: pairOf(leaked, prose),
+      },
+    ]);
+    expect(droppedRecordSchema.parse(out.dropped[0])).toEqual(out.dropped[0]);
+  });
+
+  it('checks a pair whose chosen side is no SFT record on its own', () => {
+    const out = admitRecords('well-formed', question, [], [pairOf(prose, good)]);
+    expect(out.pairs).toEqual([]);
+    expect(out.dropped).toMatchObject([{ sft: null, pair: { chosen: prose.trajectory } }]);
+  });
+
+  it('admission none writes everything', () => {
+    const out = admitRecords('none', question, [good, leaked, prose], [pairOf(leaked, prose)]);
+    expect(out.sft).toHaveLength(3);
+    expect(out.pairs).toHaveLength(1);
+    expect(out.dropped).toEqual([]);
+  });
+
+  it('refuses an unknown mode with a config error', () => {
+    expect(resolveAdmissionMode(undefined)).toBe('well-formed');
+    expect(() => resolveAdmissionMode('strict')).toThrow(RepairerConfigError);
+  });
+});
+
+// The scripted policy, with faults the paper's rules let through: repairs that talk about the
+// repair (every third question), repairs cut at the token limit (the next), and candidates
+// quoting the prompt's tool budget (the third).
+function leakyPolicy(): (request: LoopbackChatRequest) => LoopbackReply {
+  const base = gsm8kPolicyReply({ problems, hardEvery: 1000 });
+  return (request) => {
+    const repairing = /You repair/.test(systemText(request.messages));
+    const user = lastUserText(request.messages);
+    const index = problems.findIndex((p) =>
+      repairing ? user.startsWith(`Question:\n${p.question}\n`) : user === p.question,
+    );
+    const prefix = assistantPrefix(request.messages);
+    if (repairing && index % 3 === 0) {
+      const script = gsm8kScript(problems[index]!, 'terse-repair').replace(
+        '<think>I compute',
+        '<think>To fix the flawed trajectory, I compute',
+      );
+      return { text: continueTagScript(script, prefix) };
+    }
+    if (repairing && index % 3 === 1 && prefix.includes('<result>')) {
+      const rest = continueTagScript(gsm8kScript(problems[index]!, 'terse-repair'), prefix);
+      // Cut at the token limit inside the answer, after the box closed.
+      return { text: rest.slice(0, rest.indexOf('}') + 1), finishReason: 'length' };
+    }
+    const reply = base(request);
+    if (!repairing && index % 3 === 2 && 'text' in reply && reply.text !== undefined)
+      return {
+        ...reply,
+        text: reply.text.replace(
+          'I will compute each step',
+          'At most 3 tool calls: I compute each step',
+        ),
+      };
+    return reply;
+  };
+}
+
+let pool: ReturnType<typeof createPythonPool>;
+let tmp: string;
+beforeAll(() => {
+  pool = createPythonPool({ size: 2 });
+  tmp = mkdtempSync(join(tmpdir(), 'autotraj-admission-'));
+});
+afterAll(async () => {
+  await pool.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+async function run(outDir: string, admission?: AdmissionMode) {
+  const server = await startLoopbackServer({ reply: leakyPolicy() });
+  try {
+    const model = createVllmProvider({ baseURL: server.baseURL }).languageModel('leaky-policy');
+    const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
+    const evaluator = createEvaluator({ preset: 'paper' });
+    const retry = { retries: 0, timeoutMs: 5_000 };
+    return await synthesize({
+      tasks,
+      policy: { model, tools, retry },
+      repairer: createRepairer({ model, tools, evaluator, retry }),
+      evaluator,
+      n: 4,
+      outDir,
+      concurrency: 4,
+      ...(admission === undefined ? {} : { admission }),
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+describe('synthesize with the admission gate (paper preset)', () => {
+  it('keeps the paper decisions, drops ill-formed records by reason, and resumes exactly', async () => {
+    const raw = await run(join(tmp, 'raw'), 'none');
+    const gated = await run(join(tmp, 'gated'));
+    const read = (dir: string, file: string) => lines(join(tmp, dir, `${file}.jsonl`));
+    const ids = (records: Array<Record<string, unknown>>) => records.map((r) => r.id).sort();
+
+    // The paper's decisions are the same either way.
+    const decisions = (dir: string) =>
+      read(dir, 'candidates').map(({ id, correct, quality, decision }) => ({
+        id,
+        correct,
+        quality,
+        decision,
+      }));
+    expect(decisions('gated')).toEqual(decisions('raw'));
+    expect(ids(read('gated', 'hard'))).toEqual(ids(read('raw', 'hard')));
+    for (const key of ['kept', 'repairAccepted', 'hard', 'discarded'] as const)
+      expect(gated.counts[key]).toBe(raw.counts[key]);
+    expect(raw.admission).toBe('none');
+    expect(gated.admission).toBe('well-formed');
+    expect(raw.counts.droppedSft).toBe(0);
+    expect(read('raw', 'dropped')).toEqual([]);
+
+    // What the gate kept out is exactly the difference, each with its reasons.
+    const dropped = read('gated', 'dropped').map((d) => droppedRecordSchema.parse(d));
+    expect(
+      [...ids(read('gated', 'sft')), ...dropped.flatMap((d) => (d.sft ? [d.sft.id] : []))].sort(),
+    ).toEqual(ids(read('raw', 'sft')));
+    expect(
+      [
+        ...ids(read('gated', 'pairs')),
+        ...dropped.flatMap((d) => (d.pair ? [d.pair.id] : [])),
+      ].sort(),
+    ).toEqual(ids(read('raw', 'pairs')));
+    expect(gated.counts.sft).toBe(raw.counts.sft - gated.counts.droppedSft);
+    expect(gated.counts.pairs).toBe(raw.counts.pairs - gated.counts.droppedPairs);
+    expect(gated.counts.kept + gated.counts.repairAccepted).toBe(
+      gated.counts.sft + gated.counts.droppedSft,
+    );
+    const byReason = (code: string) =>
+      dropped.filter((d) => d.reasons.some((r) => r.code === code));
+    expect(byReason('prompt-meta-text').length).toBeGreaterThan(0);
+    expect(byReason('token-limit').length).toBeGreaterThan(0);
+    // Kept candidates quoting the prompt are dropped too; their records have no pair.
+    expect(dropped.some((d) => d.sft?.origin === 'kept' && d.pair === null)).toBe(true);
+    for (const [code, count] of Object.entries(gated.counts.droppedByReason))
+      expect(count, code).toBe(byReason(code).length);
+    for (const d of dropped.filter((x) => x.pair !== null))
+      expect(d.pair!.chosen.id).toBe(d.sft!.trajectory.id);
+
+    const manifest = JSON.parse(readFileSync(join(tmp, 'gated', 'manifest.json'), 'utf8'));
+    expect(manifest.counts).toEqual(gated.counts);
+    expect(manifest).toMatchObject({
+      admission: 'well-formed',
+      config: { admission: 'well-formed' },
+      files: { dropped: 'dropped.jsonl' },
+    });
+
+    // A rerun replays the journal: the same counts, no record twice.
+    const again = await run(join(tmp, 'gated'));
+    expect(again.run).toMatchObject({ done: 0, resumed: tasks.length });
+    expect(again.counts).toEqual(gated.counts);
+    expect(read('gated', 'dropped')).toHaveLength(dropped.length);
+  });
+});
