@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ParseIssue, Trajectory } from '@autotraj/trajectory';
-import { resolveInput } from '../input/input-files.js';
+import { isEmptyFile, resolveInput } from '../input/input-files.js';
 import {
   failIfAllRejected,
   newStats,
@@ -213,7 +213,7 @@ export const inspectCommand: CliCommand = {
           if (stats.kind === null && input.runDir !== null) {
             println(
               io.stderr,
-              `autotraj inspect: skipped ${entry.path} (not a record autotraj reads)`,
+              `autotraj inspect: skipped ${entry.path} (${isEmptyFile(entry.path) ? 'empty' : 'not a record autotraj reads'})`,
             );
             continue;
           }

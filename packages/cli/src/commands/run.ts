@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Protocol } from '@autotraj/generation';
+import { type AdmissionMode, admissionModes } from '@autotraj/repairer';
 import { Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
@@ -9,7 +10,7 @@ import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';
 import { rolloutProgress, rolloutTable } from './rollout.js';
-import { progressPrinter, synthesisSummaryTable } from './synthesize.js';
+import { progressPrinter, synthesisAdmissionLine, synthesisSummaryTable } from './synthesize.js';
 import { rewardModelTable } from './train-rm.js';
 
 interface RunFlags {
@@ -26,6 +27,7 @@ interface RunFlags {
   maxTokens?: number;
   protocol: Protocol;
   minPairs: number;
+  admission: AdmissionMode;
   shard?: string;
 }
 
@@ -84,6 +86,12 @@ export const runCommand: CliCommand = {
         integerOption('--min-pairs'),
         MIN_REWARD_MODEL_PAIRS,
       )
+      .option(
+        '--admission <mode>',
+        'what may enter the SFT set and pairs: well-formed (default; the rest go to synthesis/dropped.jsonl) or none',
+        choiceOption('--admission', admissionModes),
+        'well-formed',
+      )
       // Hidden: only there to say why a run is not sharded and what to do instead.
       .addOption(new Option('--shard <spec>').hideHelp())
       .action(async (flags: RunFlags) => {
@@ -109,6 +117,7 @@ export const runCommand: CliCommand = {
           ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
           protocol: flags.protocol,
           minPairs: flags.minPairs,
+          admission: flags.admission,
           onProgress: (event) => {
             switch (event.type) {
               case 'stage-start':
@@ -130,9 +139,10 @@ export const runCommand: CliCommand = {
                 break;
               case 'synthesis-done':
                 println(io.stdout, synthesisSummaryTable(event.summary));
+                println(io.stdout, synthesisAdmissionLine(event.summary));
                 println(
                   io.stdout,
-                  `\nwrote ${event.outDir}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
+                  `\nwrote ${event.outDir}/{candidates,sft,pairs,hard,dropped}.jsonl and manifest.json`,
                 );
                 for (const failure of event.summary.run.failures.slice(0, 5))
                   println(

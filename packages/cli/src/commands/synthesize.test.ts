@@ -96,6 +96,69 @@ describe('autotraj synthesize', () => {
     expect(JSON.parse(replayed.stdout).counts).toMatchObject({ tasks: 1, candidates: 2 });
   });
 
+  it('says on its own line what the admission gate dropped; --admission none writes it all', async () => {
+    const tasks = join(dir, 'leaky-tasks.jsonl');
+    writeFileSync(
+      tasks,
+      `${JSON.stringify({ question: 'What is 6 times 7?', answer: 'Six sevens <<6*7=42>>42.\n#### 42' })}\n`,
+    );
+    // Correct and concise, so the paper keeps both candidates, but written about the prompt.
+    const server = await startLoopbackServer({
+      reply: () => ({
+        text: '<think>To fix the flawed trajectory, multiply 6 by 7.</think>\n<answer>\\boxed{42}</answer>',
+      }),
+    });
+    try {
+      const flags = ['--tasks', tasks, '--n', '2', '--base-url', server.baseURL];
+      const gated = await run([
+        'synthesize',
+        ...flags,
+        '--model',
+        'vllm:leaky',
+        '--out',
+        join(dir, 'gated'),
+      ]);
+      expect(gated.code, gated.stderr).toBe(0);
+      expect(gated.stdout).toMatch(/kept\s+2\n/);
+      expect(gated.stdout).toMatch(/sft records\s+0\n/);
+      expect(gated.stdout).toMatch(/dropped by admission: sft\s+2\n/);
+      expect(gated.stdout).toContain(
+        '\nadmission gate dropped 2 SFT record(s) and 0 preference pair(s) as ill-formed, kept in dropped.jsonl (by reason: prompt-meta-text 2)\n',
+      );
+      expect(lines(join(dir, 'gated', 'dropped.jsonl'))).toHaveLength(2);
+      const raw = await run([
+        'synthesize',
+        ...flags,
+        '--model',
+        'vllm:leaky',
+        '--out',
+        join(dir, 'raw'),
+        '--admission',
+        'none',
+      ]);
+      expect(raw.code, raw.stderr).toBe(0);
+      expect(raw.stdout).toMatch(/sft records\s+2\n/);
+      expect(raw.stdout).toContain('admission gate off (--admission none)');
+      expect(JSON.parse(readFileSync(join(dir, 'raw', 'manifest.json'), 'utf8'))).toMatchObject({
+        admission: 'none',
+        config: { admission: 'none' },
+      });
+      const bad = await run([
+        'synthesize',
+        ...flags,
+        '--model',
+        'vllm:leaky',
+        '--out',
+        join(dir, 'bad-admission'),
+        '--admission',
+        'strict',
+      ]);
+      expect(bad.code).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rejects conflicting model flags and bad task lines with clear errors', async () => {
     const conflict = await run([
       'synthesize',

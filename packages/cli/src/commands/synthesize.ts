@@ -1,6 +1,12 @@
 import { type PresetName, presetNames } from '@autotraj/evaluator';
 import type { Protocol, Shard } from '@autotraj/generation';
-import type { RepairStrategy, SynthesisEvent, SynthesisSummary } from '@autotraj/repairer';
+import {
+  type AdmissionMode,
+  admissionModes,
+  type RepairStrategy,
+  type SynthesisEvent,
+  type SynthesisSummary,
+} from '@autotraj/repairer';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import {
@@ -19,6 +25,7 @@ import {
   SHARD_HELP,
   shardOption,
 } from '../options.js';
+import { admissionNote } from '../pipeline/stage-notes.js';
 import { runSynthesisStage } from '../pipeline/synthesis-stage.js';
 import { createProgressBar, type ProgressBar } from '../progress.js';
 import type { CliCommand } from './command.js';
@@ -36,6 +43,7 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   temperature: number;
   maxTokens?: number;
   preset: PresetName;
+  admission: AdmissionMode;
   shard?: Shard;
   json?: boolean;
 }
@@ -80,6 +88,8 @@ export function synthesisSummaryTable(summary: SynthesisSummary): string {
       ['discarded', c.discarded],
       ['sft records', c.sft],
       ['preference pairs', c.pairs],
+      ['dropped by admission: sft', c.droppedSft],
+      ['dropped by admission: pairs', c.droppedPairs],
       ['trajectories / s', Number(t.trajectoriesPerSecond.toFixed(2))],
       ['tool ms / trajectory', Number(t.toolMsPerTrajectory.toFixed(1))],
       ['evaluation ms / trajectory', Number(t.evaluationMsPerTrajectory.toFixed(2))],
@@ -87,6 +97,16 @@ export function synthesisSummaryTable(summary: SynthesisSummary): string {
     ],
     ['', 'value'],
   );
+}
+
+/** The admission gate's line of the synthesis summary. */
+export function synthesisAdmissionLine(summary: SynthesisSummary): string {
+  return admissionNote({
+    mode: summary.admission,
+    droppedSft: summary.counts.droppedSft,
+    droppedPairs: summary.counts.droppedPairs,
+    byReason: summary.counts.droppedByReason,
+  });
 }
 
 /** `autotraj synthesize`: sample, evaluate, repair and write SFT data, pairs and hard cases. */
@@ -152,6 +172,12 @@ export const synthesizeCommand: CliCommand = {
         choiceOption('--preset', presetNames),
         'paper',
       )
+      .option(
+        '--admission <mode>',
+        'what may enter sft.jsonl and pairs.jsonl: well-formed (default: the paper format, <think> first, one boxed <answer>, no prompt text, not cut by the token limit; the rest go to dropped.jsonl) or none (everything kept or accepted)',
+        choiceOption('--admission', admissionModes),
+        'well-formed',
+      )
       .option('--json', 'print the summary as JSON on stdout');
     addRepairModelOptions(addModelOptions(command)).action(async (flags: SynthesizeFlags) => {
       const summary = await runSynthesisStage({
@@ -168,6 +194,7 @@ export const synthesizeCommand: CliCommand = {
         temperature: flags.temperature,
         ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
         preset: flags.preset,
+        admission: flags.admission,
         ...(flags.shard === undefined ? {} : { shard: flags.shard }),
         onProgress: progressPrinter(io, flags.json === true),
         onNotice: (message) => println(io.stderr, `synthesize: ${message}`),
@@ -180,9 +207,10 @@ export const synthesizeCommand: CliCommand = {
             `shard ${summary.shard.spec} (${summary.shard.source}): ${summary.coverage.assigned.count} of the run's ${summary.coverage.run.count} tasks; join the shards with autotraj merge`,
           );
         println(io.stdout, synthesisSummaryTable(summary));
+        println(io.stdout, synthesisAdmissionLine(summary));
         println(
           io.stdout,
-          `\nwrote ${flags.out}/{candidates,sft,pairs,hard}.jsonl and manifest.json`,
+          `\nwrote ${flags.out}/{candidates,sft,pairs,hard,dropped}.jsonl and manifest.json`,
         );
       }
       if (summary.run.failed > 0) {

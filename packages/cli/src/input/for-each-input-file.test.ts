@@ -113,6 +113,11 @@ describe('forEachInputFile', () => {
     const removed = await copyIds({ dir, out, strict: false });
     expect(removed.reported).toEqual(['a.jsonl']);
     expect(removed.stderr).toBe(kept.stderr);
+
+    // An empty file (synthesis writes dropped.jsonl whether or not anything was dropped) says so.
+    writeFileSync(join(dir, 'b.jsonl'), '');
+    const empty = await copyIds({ dir, out, strict: false, open: false });
+    expect(empty.stderr).toBe(`autotraj copy: skipped ${join(dir, 'b.jsonl')} (empty)\n`);
     expect(existsSync(join(out, 'b.jsonl'))).toBe(false);
     expect(lines(join(out, 'a.jsonl'))).toHaveLength(2);
   });

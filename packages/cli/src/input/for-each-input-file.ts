@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createJsonlWriter, type JsonlWriter } from '@autotraj/trajectory';
 import { type CliIo, println } from '../io.js';
-import { type InputFile, outputFor, type ResolvedInput } from './input-files.js';
+import { type InputFile, isEmptyFile, outputFor, type ResolvedInput } from './input-files.js';
 import {
   describeInput,
   failIfAllRejected,
@@ -94,7 +94,7 @@ export async function forEachInputFile<T>(options: ForEachInputFileOptions<T>): 
       }
       println(
         io.stderr,
-        `autotraj ${options.command}: skipped ${file.path} (not a record autotraj reads)`,
+        `autotraj ${options.command}: skipped ${file.path} (${isEmptyFile(file.path) ? 'empty' : 'not a record autotraj reads'})`,
       );
       continue;
     }

@@ -32,16 +32,21 @@ function jsonlUnder(dir: string): string[] {
 
 /**
  * A file, or a run directory's record files: the ones `autotraj run` writes first (candidates,
- * SFT, pairs, hard cases, rollouts, in pipeline order), then every other `.jsonl` under it (eval
+ * SFT, pairs, hard cases, records the admission gate dropped, rollouts, in pipeline order), then every other `.jsonl` under it (eval
  * results, ...), which the caller reads if their kind is detected.
  */
 export function resolveInput(path: string): ResolvedInput {
   if (!existsSync(path) || !statSync(path).isDirectory())
     return { runDir: null, files: [{ path, name: basename(path) }] };
   const known = locateRunFiles(path);
-  const first = [known.candidates, known.sft, known.pairs, known.hard, known.rollouts].filter(
-    (p): p is string => p !== null,
-  );
+  const first = [
+    known.candidates,
+    known.sft,
+    known.pairs,
+    known.hard,
+    known.dropped,
+    known.rollouts,
+  ].filter((p): p is string => p !== null);
   const rest = jsonlUnder(path).filter((p) => !first.includes(p));
   return {
     runDir: path,
@@ -73,6 +78,11 @@ export function runTasksFile(input: string): string | null {
     }
   }
   return null;
+}
+
+/** A file with nothing in it (synthesis writes `dropped.jsonl` whether or not it drops anything). */
+export function isEmptyFile(path: string): boolean {
+  return statSync(path).size === 0;
 }
 
 /** Where a per-file output goes: `out` itself for a file, `out/<name>` for a run directory. */

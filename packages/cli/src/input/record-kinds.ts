@@ -1,4 +1,4 @@
-import { candidateRecordSchema, hardCaseSchema } from '@autotraj/repairer';
+import { candidateRecordSchema, droppedRecordSchema, hardCaseSchema } from '@autotraj/repairer';
 import {
   detectRecordFormat,
   isTrajectoryRecordFormat,
@@ -102,6 +102,25 @@ const projectKinds: ReadonlyArray<ProjectKind> = [
     trajectories: (r) => {
       const p = r as z.infer<typeof preferencePairSchema>;
       return [one('chosen', p.chosen), one('rejected', p.rejected)];
+    },
+  },
+  {
+    name: 'dropped',
+    describe:
+      'records the admission gate kept out of sft.jsonl / pairs.jsonl (dropped.jsonl), with reasons',
+    schema: droppedRecordSchema,
+    trajectories: (r) => {
+      const d = r as z.infer<typeof droppedRecordSchema>;
+      // The refused trajectory is the SFT record's, which is also the pair's chosen side.
+      return [
+        ...(d.sft === null ? [] : [one('sft.trajectory', d.sft.trajectory)]),
+        ...(d.pair === null
+          ? []
+          : [
+              ...(d.sft === null ? [one('pair.chosen', d.pair.chosen)] : []),
+              one('pair.rejected', d.pair.rejected),
+            ]),
+      ];
     },
   },
   {

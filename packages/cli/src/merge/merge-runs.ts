@@ -33,6 +33,7 @@ const KNOWN: Record<RunKind, ReadonlySet<string>> = {
     'sft.jsonl',
     'pairs.jsonl',
     'hard.jsonl',
+    'dropped.jsonl',
   ]),
   eval: new Set(['manifest.json', 'shard.json', 'records.jsonl', 'results.json', 'results.md']),
 };

@@ -41,7 +41,15 @@ const COUNTS = [
   'discarded',
   'sft',
   'pairs',
+  'droppedSft',
+  'droppedPairs',
 ] as const;
+
+/** Counts a shard written before the admission gate lacks (it dropped nothing): read as 0. */
+const GATE_COUNTS: ReadonlySet<string> = new Set(['droppedSft', 'droppedPairs']);
+const hasGate = (run: RunDir) => fieldOf(run.manifest, ['counts', 'droppedSft']) !== undefined;
+const countOf = (run: RunDir, count: string) =>
+  GATE_COUNTS.has(count) && !hasGate(run) ? 0 : numberField(run, ['counts', count]);
 
 export interface MergeKindResult {
   tasks: number;
@@ -79,6 +87,7 @@ const SYNTHESIS_SHARDS: ShardKind = {
     { file: 'sft.jsonl', count: 'sft' },
     { file: 'pairs.jsonl', count: 'pairs' },
     { file: 'hard.jsonl', count: 'hard' },
+    { file: 'dropped.jsonl', count: 'droppedSft' },
   ],
 };
 
@@ -136,25 +145,36 @@ export async function mergeSynthesis(
     });
 
   const counts = Object.fromEntries(COUNTS.map((c) => [c, 0])) as Record<string, number>;
-  for (const run of runs) for (const c of COUNTS) counts[c]! += numberField(run, ['counts', c]);
+  for (const run of runs) for (const c of COUNTS) counts[c]! += countOf(run, c);
+  const droppedByReason: Record<string, number> = {};
+  for (const run of runs) {
+    const byReason = fieldOf(run.manifest, ['counts', 'droppedByReason']);
+    if (typeof byReason !== 'object' || byReason === null) continue;
+    for (const [code, n] of Object.entries(byReason))
+      if (typeof n === 'number') droppedByReason[code] = (droppedByReason[code] ?? 0) + n;
+  }
 
   for (const entry of SYNTHESIS_SHARDS.files) {
     const { file, count } = entry;
     const all: RecordLine[] = [];
     for (const run of runs) {
+      // A shard from before the admission gate has no dropped.jsonl and no count for it.
+      const absent = file === 'dropped.jsonl' && !hasGate(run);
       const records =
         file === 'journal.jsonl'
           ? journals.get(run)!
-          : await readRecords({
-              dir: run.dir,
-              file,
-              keyOf: (v) => ({
-                key: v.taskId,
-                id: v.id,
-                ...(file === 'candidates.jsonl' ? { index: v.index } : {}),
-              }),
-            });
-      checkFileCount(run, entry, records.length);
+          : absent
+            ? []
+            : await readRecords({
+                dir: run.dir,
+                file,
+                keyOf: (v) => ({
+                  key: v.taskId,
+                  id: v.id,
+                  ...(file === 'candidates.jsonl' ? { index: v.index } : {}),
+                }),
+              });
+      if (!absent) checkFileCount(run, entry, records.length);
       for (const record of records)
         if (owner.get(record.key) !== run)
           throw new RunMergeError({
@@ -198,7 +218,7 @@ export async function mergeSynthesis(
       assigned: { count: run.count, digest: run.digest },
       done: { count: union.count, digest: union.digest },
     },
-    counts,
+    counts: { ...counts, droppedByReason },
     run: { done: counts.tasks, resumed: 0, failed: 0, failures: [] },
     // Across shards: work summed, wall time the longest shard's (they ran side by side).
     timings: {

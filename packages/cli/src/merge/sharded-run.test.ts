@@ -137,6 +137,8 @@ describe('sharded synthesis and autotraj merge', () => {
       expect(mergedRecords.length).toBeGreaterThan(0);
       expect(mergedRecords, file).toEqual(records(join(dir, 'canon', `${file}.jsonl`)));
     }
+    // The admission gate drops nothing of the demo cassette; its file is joined all the same.
+    expect(records(join(dir, 'merged', 'dropped.jsonl'))).toEqual([]);
     const combined = manifest(join(dir, 'merged'));
     const single = manifest(join(dir, 'whole'));
     expect(combined.counts).toEqual(single.counts);

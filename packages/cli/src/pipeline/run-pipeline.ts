@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Protocol } from '@autotraj/generation';
-import { demoFixtures, type SynthesisEvent, type SynthesisSummary } from '@autotraj/repairer';
+import {
+  type AdmissionMode,
+  demoFixtures,
+  type SynthesisEvent,
+  type SynthesisSummary,
+} from '@autotraj/repairer';
 import type { RolloutSummary } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
@@ -15,6 +20,7 @@ import {
   writeRunSummary,
 } from './run-summary.js';
 import {
+  admissionNote,
   candidateFigures,
   rolloutFigures,
   rolloutNotes,
@@ -57,6 +63,8 @@ export interface PipelineOptions {
    * skipped (and says so) and rollouts are scored with format + outcome only.
    */
   minPairs?: number;
+  /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
+  admission?: AdmissionMode;
   onProgress?: (event: PipelineEvent) => void;
 }
 
@@ -79,6 +87,8 @@ export interface PipelineArtefacts {
   sft: string;
   pairs: string;
   hard: string;
+  /** What the admission gate kept out of `sft` and `pairs`, with reasons. */
+  dropped: string;
   candidates: string;
   synthesisManifest: string;
   rewardModel: string;
@@ -193,6 +203,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     sft: join(synthesisDir, 'sft.jsonl'),
     pairs: join(synthesisDir, 'pairs.jsonl'),
     hard: join(synthesisDir, 'hard.jsonl'),
+    dropped: join(synthesisDir, 'dropped.jsonl'),
     candidates: join(synthesisDir, 'candidates.jsonl'),
     synthesisManifest: join(synthesisDir, 'manifest.json'),
     rewardModel: join(rmDir, 'model.onnx'),
@@ -213,6 +224,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...(options.model ? ['--model', options.model] : []),
       ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
       ...(options.replay ? ['--replay', options.replay] : []),
+      ...(options.admission === 'none' ? ['--admission', 'none'] : []),
     ],
   });
   const synthesis = await runSynthesisStage({
@@ -227,6 +239,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     ...(options.replay === undefined ? {} : { replay: options.replay }),
+    ...(options.admission === undefined ? {} : { admission: options.admission }),
     onProgress: (event) => emit({ type: 'synthesis', event }),
     onNotice: (message) => emit({ type: 'notice', stage: 'synthesize', message }),
   });
@@ -241,22 +254,32 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     );
   const candidates = candidateFigures(artefacts.candidates);
   const pairs = countLines(artefacts.pairs);
+  const admission = {
+    mode: synthesis.admission,
+    droppedSft: synthesis.counts.droppedSft,
+    droppedPairs: synthesis.counts.droppedPairs,
+    byReason: synthesis.counts.droppedByReason,
+  };
   const synthesisStage = {
     status: 'completed' as const,
-    notes: synthesisNotes({
-      ...candidates,
-      kept: synthesis.counts.kept,
-      repairsAccepted: synthesis.counts.repairAccepted,
-      hard: synthesis.counts.hard,
-      sft: synthesis.counts.sft,
-      pairs,
-    }),
+    notes: [
+      ...synthesisNotes({
+        ...candidates,
+        kept: synthesis.counts.kept,
+        repairsAccepted: synthesis.counts.repairAccepted,
+        hard: synthesis.counts.hard,
+        sft: synthesis.counts.sft,
+        pairs,
+      }),
+      admissionNote(admission),
+    ],
     candidates: candidates.candidates,
     correct: candidates.correct,
     kept: synthesis.counts.kept,
     repairsAccepted: synthesis.counts.repairAccepted,
     sft: synthesis.counts.sft,
     pairs,
+    admission,
   };
   emit({
     type: 'stage-done',

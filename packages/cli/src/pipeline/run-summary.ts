@@ -43,6 +43,16 @@ export const runSummarySchema = z.object({
       repairsAccepted: z.number().int(),
       sft: z.number().int(),
       pairs: z.number().int(),
+      /** What the admission gate kept out of the SFT set and pairs (absent in older summaries). */
+      admission: z
+        .object({
+          mode: z.string().nullable(),
+          droppedSft: z.number().int(),
+          droppedPairs: z.number().int(),
+          /** Refused trajectories by reason code; one can fail several checks. */
+          byReason: z.record(z.string(), z.number().int()),
+        })
+        .optional(),
     }),
     'train-rm': stageSchema.extend({
       /** Pairs needed to train one (fewer: the stage is skipped). */

@@ -71,6 +71,49 @@ export function synthesisNotes(f: SynthesisNoteInput): string[] {
   return notes;
 }
 
+export interface AdmissionFigures {
+  /** `well-formed`, `none`, or null when the run did not record one (written before the gate). */
+  mode: string | null;
+  droppedSft: number;
+  droppedPairs: number;
+  /** Refused trajectories by reason code (one may fail several checks). */
+  byReason: Record<string, number>;
+}
+
+/** The admission gate's figures from a synthesis manifest (`admission`, `counts`), if it has them. */
+export function admissionFigures(manifest: unknown): AdmissionFigures | null {
+  const m = manifest as {
+    admission?: unknown;
+    counts?: { droppedSft?: unknown; droppedPairs?: unknown; droppedByReason?: unknown };
+  } | null;
+  const c = m?.counts;
+  if (typeof c?.droppedSft !== 'number' || typeof c.droppedPairs !== 'number') return null;
+  const byReason: Record<string, number> = {};
+  if (typeof c.droppedByReason === 'object' && c.droppedByReason !== null)
+    for (const [code, n] of Object.entries(c.droppedByReason))
+      if (typeof n === 'number') byReason[code] = n;
+  return {
+    mode: typeof m?.admission === 'string' ? m.admission : null,
+    droppedSft: c.droppedSft,
+    droppedPairs: c.droppedPairs,
+    byReason,
+  };
+}
+
+/** One line on what the admission gate kept out of the SFT set and the pairs, and why. */
+export function admissionNote(f: AdmissionFigures): string {
+  if (f.mode === 'none')
+    return 'admission gate off (--admission none): every kept trajectory and accepted repair was written, well-formed or not';
+  if (f.droppedSft === 0 && f.droppedPairs === 0)
+    return 'admission gate: nothing dropped (every SFT record and chosen trajectory is well-formed)';
+  const reasons = Object.entries(f.byReason)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  return `admission gate dropped ${f.droppedSft} SFT record(s) and ${f.droppedPairs} preference pair(s) as ill-formed, kept in dropped.jsonl (by reason: ${reasons})`;
+}
+
 /** The reward-model stage's skip statement (too few pairs). */
 export function tooFewPairsNote(pairs: number, minPairs: number): string {
   return `${pairs} preference pair(s): too few to train a reward model (need ${minPairs}); rollout rewards use format + outcome only`;

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { createEvaluator, type PresetName } from '@autotraj/evaluator';
 import { isInShard, type Protocol, readTasksJsonl, type Shard } from '@autotraj/generation';
 import {
+  type AdmissionMode,
   createRepairer,
   demoFixtures,
   type RepairStrategy,
@@ -38,6 +39,8 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   /** Output tokens per model call (default: the server's; 512 for local: models, which may not stop). */
   maxTokens?: number;
   preset?: PresetName;
+  /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
+  admission?: AdmissionMode;
   /** Run one shard of the tasks (after `limit`: the shards of a limited run partition its tasks). */
   shard?: Shard;
   onProgress?: (event: SynthesisEvent) => void;
@@ -160,6 +163,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       n,
       outDir: options.outDir,
       concurrency,
+      ...(options.admission === undefined ? {} : { admission: options.admission }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       config: {

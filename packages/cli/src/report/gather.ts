@@ -14,6 +14,7 @@ import {
 } from '@autotraj/trajectory';
 import type { z } from 'zod';
 import { type RunSummary, readRunSummary } from '../pipeline/run-summary.js';
+import { type AdmissionFigures, admissionFigures } from '../pipeline/stage-notes.js';
 import { locateRunFiles, type RunFiles } from './run-files.js';
 
 // The report reads only the fields it shows (picked from the records' own schemas), so it keeps
@@ -92,23 +93,33 @@ export interface ReportData {
   summary: RunSummary | null;
   /** The presets that ran: the evaluator's (synthesis manifest) and the reward's (rollouts). */
   presets?: { evaluator: string | null; reward: string | null };
+  /** What the admission gate kept out of the SFT set and pairs (synthesis manifest), if recorded. */
+  admission?: AdmissionFigures | null;
   tasks: TaskView[];
   /** Lines the report could not read, by file (also printed by the command). */
   unreadable: { file: string; line: number | undefined; message: string }[];
 }
 
-/** The evaluator preset a synthesis manifest records (`evaluatorPreset`, else `config.preset`). */
-async function manifestPreset(path: string | null): Promise<string | null> {
-  if (path === null) return null;
+/**
+ * What the report shows of a synthesis manifest: the evaluator preset (`evaluatorPreset`, else
+ * `config.preset`) and the admission gate's figures.
+ */
+async function manifestFacts(
+  path: string | null,
+): Promise<{ preset: string | null; admission: AdmissionFigures | null }> {
+  if (path === null) return { preset: null, admission: null };
   try {
     const manifest = JSON.parse(await readFile(path, 'utf8')) as {
       evaluatorPreset?: unknown;
       config?: { preset?: unknown };
     };
     const preset = manifest.evaluatorPreset ?? manifest.config?.preset;
-    return typeof preset === 'string' ? preset : null;
+    return {
+      preset: typeof preset === 'string' ? preset : null,
+      admission: admissionFigures(manifest),
+    };
   } catch {
-    return null;
+    return { preset: null, admission: null };
   }
 }
 
@@ -207,6 +218,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     });
   }
 
+  const facts = await manifestFacts(files.manifest);
   const count = (action: string) => candidates.filter((c) => c.decision.action === action).length;
   const repairedSft = sft.filter((r) => r.origin === 'repaired');
   const funnel = [
@@ -220,6 +232,12 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     { label: 'hard cases', value: hard.length },
     { label: 'SFT records', value: sft.length },
     { label: 'preference pairs', value: pairs.length },
+    ...(facts.admission === null || facts.admission.droppedSft + facts.admission.droppedPairs === 0
+      ? []
+      : [
+          { label: 'dropped by admission (SFT)', value: facts.admission.droppedSft },
+          { label: 'dropped by admission (pairs)', value: facts.admission.droppedPairs },
+        ]),
     ...(rollouts.length > 0 ? [{ label: 'RL rollouts', value: rollouts.length }] : []),
   ];
 
@@ -290,9 +308,10 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     runDir,
     files,
     presets: {
-      evaluator: await manifestPreset(files.manifest),
+      evaluator: facts.preset,
       reward: rolloutPreset(rollouts),
     },
+    admission: facts.admission,
     funnel,
     qualityBefore: candidates.map((c) => c.quality),
     qualityAfter: [...sft.map((r) => r.quality).filter((q): q is number => q !== undefined)],

@@ -1,3 +1,4 @@
+import { admissionNote } from '../pipeline/stage-notes.js';
 import { escapeHtml, funnelSvg, histogramSvg } from './charts.js';
 import type { ReportData } from './gather.js';
 
@@ -171,7 +172,7 @@ export function renderReportHtml(data: ReportData): string {
 <header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p>${data.summary === null ? '' : `<p id="run-model">model: ${escapeHtml(data.summary.model.name)} (${escapeHtml(data.summary.model.mode)})</p>`}<p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p></header>
 <main>
 ${summarySection(data)}
-<section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}</section>
+<section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}${data.admission == null ? '' : `<p class="meta" id="admission">${escapeHtml(admissionNote(data.admission))}.</p>`}</section>
 <section id="quality"><h2>Quality scores before and after repair</h2>${qualitySection}</section>
 <section id="reward-model"><h2>Reward model: chosen vs rejected</h2>${rmSection}</section>
 <section id="rl" class="wide"><h2>RL groups: reward components and advantages</h2>${data.rl === null ? '<p class="empty">No RL rollouts in this run.</p>' : `${rlNote(data.rl)}${rlTable(data.rl)}`}</section>

@@ -135,6 +135,31 @@ describe('autotraj report', () => {
     );
   });
 
+  it('states what the admission gate dropped, on its own line, from the synthesis manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-report-admission-'));
+    writeFileSync(join(dir, 'candidates.jsonl'), '');
+    const counts = { sft: 3, pairs: 1, droppedSft: 2, droppedPairs: 1 };
+    const byReason = { 'paper-format': 0, 'prompt-meta-text': 2, 'token-limit': 1 };
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        admission: 'well-formed',
+        counts: { ...counts, droppedByReason: byReason },
+      }),
+    );
+    const data = await gatherReportData(dir);
+    expect(data.admission).toEqual({
+      mode: 'well-formed',
+      droppedSft: 2,
+      droppedPairs: 1,
+      byReason,
+    });
+    expect(data.funnel).toContainEqual({ label: 'dropped by admission (SFT)', value: 2 });
+    expect(renderReportHtml(data)).toContain(
+      '<p class="meta" id="admission">admission gate dropped 2 SFT record(s) and 1 preference pair(s) as ill-formed, kept in dropped.jsonl (by reason: prompt-meta-text 2, token-limit 1).</p>',
+    );
+  });
+
   it('keeps task text from closing the data script', () => {
     const html = renderReportHtml({
       runDir: '/x',

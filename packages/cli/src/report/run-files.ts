@@ -10,6 +10,8 @@ export interface RunFiles {
   sft: string | null;
   pairs: string | null;
   hard: string | null;
+  /** What the admission gate kept out of the SFT set and pairs, with reasons. */
+  dropped: string | null;
   manifest: string | null;
   rewardModel: string | null;
   trainingReport: string | null;
@@ -32,6 +34,7 @@ export function locateRunFiles(runDir: string): RunFiles {
     sft: find(runDir, 'sft.jsonl', ['synthesis']),
     pairs: find(runDir, 'pairs.jsonl', ['synthesis']),
     hard: find(runDir, 'hard.jsonl', ['synthesis']),
+    dropped: find(runDir, 'dropped.jsonl', ['synthesis']),
     manifest: find(runDir, 'manifest.json', ['synthesis']),
     rewardModel: find(runDir, 'model.onnx', ['reward-model']),
     trainingReport: find(runDir, 'training-report.json', ['reward-model']),
