@@ -4,16 +4,12 @@ import { join } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
 import { createVllmProvider } from '@autotraj/generation';
 import {
-  assistantPrefix,
-  continueTagScript,
   type Gsm8kProblem,
   gsm8kPolicyReply,
-  gsm8kScript,
   type LoopbackChatRequest,
   type LoopbackReply,
   lastUserText,
   startLoopbackServer,
-  systemText,
 } from '@autotraj/generation/testing';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import {
@@ -109,36 +105,29 @@ describe('admitRecords', () => {
 
 // The scripted policy, with faults the paper's rules let through: repairs that talk about the
 // repair (every third question), repairs cut at the token limit (the next), and candidates
-// quoting the prompt's tool budget (the third).
+// quoting the prompt's tool budget (the third). Each is found by the script's own text, so the
+// stand-in does not depend on how the prompts are worded.
 function leakyPolicy(): (request: LoopbackChatRequest) => LoopbackReply {
   const base = gsm8kPolicyReply({ problems, hardEvery: 1000 });
   return (request) => {
-    const repairing = /You repair/.test(systemText(request.messages));
-    const user = lastUserText(request.messages);
-    const index = problems.findIndex((p) =>
-      repairing ? user.startsWith(`Question:\n${p.question}\n`) : user === p.question,
-    );
-    const prefix = assistantPrefix(request.messages);
-    if (repairing && index % 3 === 0) {
-      const script = gsm8kScript(problems[index]!, 'terse-repair').replace(
-        '<think>I compute',
-        '<think>To fix the flawed trajectory, I compute',
-      );
-      return { text: continueTagScript(script, prefix) };
-    }
-    if (repairing && index % 3 === 1 && prefix.includes('<result>')) {
-      const rest = continueTagScript(gsm8kScript(problems[index]!, 'terse-repair'), prefix);
-      // Cut at the token limit inside the answer, after the box closed.
-      return { text: rest.slice(0, rest.indexOf('}') + 1), finishReason: 'length' };
-    }
     const reply = base(request);
-    if (!repairing && index % 3 === 2 && 'text' in reply && reply.text !== undefined)
+    if (!('text' in reply) || reply.text === undefined) return reply;
+    const user = lastUserText(request.messages);
+    const index = problems.findIndex((p) => user.includes(p.question));
+    const { text } = reply;
+    // Only the repair script opens so (its first completion) ...
+    if (index % 3 === 0 && text.startsWith('<think>I compute each quantity'))
       return {
         ...reply,
-        text: reply.text.replace(
-          'I will compute each step',
-          'At most 3 tool calls: I compute each step',
-        ),
+        text: text.replace('<think>I compute', '<think>To fix the flawed trajectory, I compute'),
+      };
+    // ... and only its last completion opens so: cut at the token limit after the box closed.
+    if (index % 3 === 1 && text.startsWith('<think>The result is'))
+      return { text: text.slice(0, text.indexOf('}') + 1), finishReason: 'length' };
+    if (index % 3 === 2 && text.includes('I will compute each step'))
+      return {
+        ...reply,
+        text: text.replace('I will compute each step', 'At most 3 tool calls: I compute each step'),
       };
     return reply;
   };

@@ -3,12 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createEvaluator } from '@autotraj/evaluator';
 import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
-import {
-  gsm8kPolicyReply,
-  lastUserText,
-  startLoopbackServer,
-  systemText,
-} from '@autotraj/generation/testing';
+import { gsm8kPolicyReply, lastUserText, startLoopbackServer } from '@autotraj/generation/testing';
 import { createRepairer, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 
@@ -20,14 +15,13 @@ const problems = readFileSync(trainPath, 'utf8')
   .map((line) => JSON.parse(line));
 const base = gsm8kPolicyReply({ problems });
 // Every third question's repair writes about the repair: the admission gate drops it, so a
-// resumed run has dropped.jsonl to rebuild exactly too.
+// resumed run has dropped.jsonl to rebuild exactly too. Only the repair script opens with
+// "<think>I compute", whatever the prompt's wording.
 const reply = (request) => {
   const answer = base(request);
   const user = lastUserText(request.messages);
-  const leaks =
-    /You repair/.test(systemText(request.messages)) &&
-    problems.findIndex((p) => user.startsWith(`Question:\n${p.question}\n`)) % 3 === 0;
-  return leaks && answer.text !== undefined
+  const leaks = problems.findIndex((p) => user.includes(p.question)) % 3 === 0;
+  return leaks && answer.text?.startsWith('<think>I compute')
     ? {
         ...answer,
         text: answer.text.replace(
