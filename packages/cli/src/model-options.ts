@@ -22,7 +22,15 @@ export interface ModelFlags {
 }
 
 export const MODEL_HELP =
-  'openai:<id> | vllm:<id> | compatible:<id> (with --base-url) | local:<file.gguf> | local:smollm2 | local:gemma3';
+  'openai:<id> | vllm:<id> | compatible:<id> (with --base-url) | local (the embedded default, local:qwen2.5-coder-1.5b) | local:<file.gguf> | local:smollm2 | local:gemma3';
+
+/** The embedded default model, fetched by `./dev models` (`@autotraj/llama-cpp`'s DEFAULT_FETCHED_MODEL). */
+export const DEFAULT_LOCAL_MODEL = 'local:qwen2.5-coder-1.5b';
+
+/** `--model local` (or `local:`) is the embedded default model. */
+export function normalizeModelFlag(model: string | undefined): string | undefined {
+  return model === 'local' || model === 'local:' ? DEFAULT_LOCAL_MODEL : model;
+}
 
 /** Add `--model`, `--base-url`, `--api-key`, `--continuation`, `--chat-template`, `--replay`, `--record`. */
 export function addModelOptions(command: Command): Command {
@@ -99,7 +107,7 @@ export function localDefaults(model: string | undefined): {
   retry: { timeoutMs: number; retryEmpty: boolean } | undefined;
   concurrency: number | undefined;
 } {
-  const local = model?.startsWith('local:') === true;
+  const local = normalizeModelFlag(model)?.startsWith('local:') === true;
   return {
     maxTokens: local ? LOCAL_MAX_TOKENS : undefined,
     retry: local ? { timeoutMs: LOCAL_TIMEOUT_MS, retryEmpty: false } : undefined,
@@ -185,6 +193,8 @@ export async function resolveCliModel(
     orderIndependent?: boolean;
   } = {},
 ): Promise<ResolvedModel> {
+  flags = { ...flags, model: normalizeModelFlag(flags.model) };
+  if (flags.model === undefined) delete flags.model;
   try {
     const local = flags.model?.startsWith('local:')
       ? await localSource(flags.model, { reusePrefix: options.orderIndependent !== true })

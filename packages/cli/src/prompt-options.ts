@@ -1,8 +1,8 @@
 import {
-  PromptTemplateError,
-  type Protocol,
   builtinPrompts,
   defaultPrompt,
+  PromptTemplateError,
+  type Protocol,
   resolvePrompt,
 } from '@autotraj/generation';
 import type { PromptTemplate } from '@autotraj/trajectory';

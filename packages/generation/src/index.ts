@@ -56,6 +56,9 @@ export {
   type RetryOptions,
   withRetries,
 } from './models/resilient-model.js';
+export { PromptTemplateError, type PromptTemplateErrorCode } from './prompts/prompt-error.js';
+export { builtinPrompts, defaultPrompt, resolvePrompt } from './prompts/registry.js';
+export { renderTaskPrompt } from './prompts/render.js';
 export { createLimiter, type Limiter } from './sampling/limiter.js';
 export { type SampleCandidatesOptions, sampleCandidates } from './sampling/sample-candidates.js';
 export {

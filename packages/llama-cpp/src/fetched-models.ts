@@ -49,7 +49,11 @@ export function modelsDir(env: Record<string, string | undefined> = process.env)
   const explicit = env.AUTOTRAJ_MODELS_DIR;
   if (explicit !== undefined && explicit !== '') return explicit;
   const cache = env.XDG_CACHE_HOME;
-  return join(cache !== undefined && cache !== '' ? cache : join(homedir(), '.cache'), 'autotraj', 'models');
+  return join(
+    cache !== undefined && cache !== '' ? cache : join(homedir(), '.cache'),
+    'autotraj',
+    'models',
+  );
 }
 
 /**

@@ -7,11 +7,13 @@ export {
   ModelNotFetchedError,
 } from './errors.js';
 export {
+  DEFAULT_FETCHED_MODEL,
   FETCHED_MODELS,
   type FetchedModelName,
   type FetchedModelOptions,
   fetchedModelPath,
   isFetchedModelName,
+  modelsDir,
 } from './fetched-models.js';
 export { type GgufSummary, readGgufSummary } from './gguf-info.js';
 export {

@@ -9,7 +9,6 @@ export {
   resolveAcceptance,
   thresholdAcceptance,
 } from './repair/acceptance.js';
-export { repairInstructions } from './repair/prompts.js';
 export {
   type RepairStepsInput,
   type RepairStepsResult,

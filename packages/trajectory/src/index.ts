@@ -69,6 +69,17 @@ export {
   selectionDecisionSchema,
 } from './contracts/evaluation.js';
 export {
+  PROMPT_PLACEHOLDERS,
+  type PromptPlaceholder,
+  type PromptRef,
+  type PromptTemplate,
+  promptRef,
+  promptTemplateHash,
+  promptTemplateSchema,
+  type RenderedPrompt,
+  renderPromptTemplate,
+} from './contracts/prompt-template.js';
+export {
   type ScoreItem,
   type ScorerMetadata,
   scorerMetadataSchema,
@@ -159,7 +170,9 @@ export {
   type LossMaskSpan,
   lossMaskSpanSchema,
   type PreferencePair,
+  type PromptTurns,
   preferencePairSchema,
+  promptTurnsSchema,
   type RenderedText,
   type RewardBreakdown,
   type RolloutRecord,

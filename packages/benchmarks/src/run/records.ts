@@ -56,6 +56,13 @@ export const evalSettingsSchema = z.object({
   search: z.object({ kind: z.enum(['bm25', 'flashrag']), source: z.string() }).nullable(),
   /** `builtin` (the evaluator's verifier) or `math-verify` (Python Math-Verify). */
   mathChecker: z.enum(['builtin', 'math-verify']),
+  /** The prompt template of each kind (name, version, hash); absent in runs made before prompts had names. */
+  prompts: z
+    .object({
+      math: z.object({ name: z.string(), version: z.number().int(), hash: z.string() }),
+      qa: z.object({ name: z.string(), version: z.number().int(), hash: z.string() }),
+    })
+    .optional(),
 });
 export type EvalSettings = z.infer<typeof evalSettingsSchema>;
 

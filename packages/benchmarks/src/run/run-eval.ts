@@ -2,20 +2,21 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type AnswerBackend, checkPaperFormat } from '@autotraj/evaluator';
 import {
+  builtinPrompts,
   claimShardDir,
   createLimiter,
+  defaultPrompt,
   formatShard,
   generateTrajectory,
   isInShard,
   type ModelLike,
-  markdownInstructions,
-  nativeInstructions,
   type RetryOptions,
   type Shard,
   taskSetDigest,
-  tirInstructions,
 } from '@autotraj/generation';
 import {
+  type PromptTemplate,
+  promptRef,
   SAMPLE_SEED_DERIVATION,
   sampleSeed,
   type ToolRuntime,
@@ -68,6 +69,11 @@ export interface RunEvalOptions {
   /** Samples generated at once (default 4). */
   concurrency?: number;
   retry?: RetryOptions;
+  /**
+   * Prompt templates per kind (default: the protocol's; `cot-example` when a kind has no tools;
+   * `paper` for text-tag QA). Recorded in the manifest's settings with their hashes.
+   */
+  prompts?: Partial<Record<BenchmarkKind, PromptTemplate>>;
   /** Math answers decided by this backend (settings.mathChecker `math-verify`). */
   mathBackend?: AnswerBackend;
   onProgress?: (event: EvalEvent) => void;
@@ -82,6 +88,24 @@ export interface RunEvalOptions {
    * the shards. Resuming the directory as another shard throws `ShardMismatchError`.
    */
   shard?: Shard;
+}
+
+/**
+ * Each kind's prompt template: the caller's, else the protocol's default; with no tools, the
+ * no-tool chain-of-thought baseline (`cot-example`); text-tag QA gets `paper`, whose worked
+ * examples include a search.
+ */
+function evalPrompts(options: RunEvalOptions): Record<BenchmarkKind, PromptTemplate> {
+  const { protocol, tools } = options.settings;
+  const fallback = (kind: BenchmarkKind): PromptTemplate => {
+    if (tools[kind].length === 0) return builtinPrompts['cot-example']!;
+    if (kind === 'qa' && protocol === 'text-tags') return builtinPrompts.paper!;
+    return defaultPrompt('generation', protocol);
+  };
+  return {
+    math: options.prompts?.math ?? fallback('math'),
+    qa: options.prompts?.qa ?? fallback('qa'),
+  };
 }
 
 /** The key a question is sharded by: `benchmark/questionId`. */
@@ -125,7 +149,7 @@ async function runSample(
   options: RunEvalOptions,
   question: BenchmarkQuestion,
   sample: number,
-  instructions: Record<BenchmarkKind, string>,
+  prompts: Record<BenchmarkKind, PromptTemplate>,
   signal: AbortSignal,
 ): Promise<EvalRecord> {
   const { settings } = options;
@@ -136,7 +160,7 @@ async function runSample(
     tools: options.tools[question.kind],
     protocol: settings.protocol,
     maxToolCalls: settings.maxToolCalls,
-    instructions: instructions[question.kind],
+    promptTemplate: prompts[question.kind],
     sampling: {
       temperature: settings.temperature,
       seed: sampleSeed({ runSeed: settings.seed, taskId: question.id, index: sample }),
@@ -193,7 +217,13 @@ async function runSample(
  * in the summary (a rerun retries it), not recorded.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> {
-  const { settings, outDir } = options;
+  const { outDir } = options;
+  const prompts = evalPrompts(options);
+  // The prompts are settings like any other: a directory made with other prompts is another run.
+  const settings: EvalSettings = {
+    ...options.settings,
+    prompts: { math: promptRef(prompts.math), qa: promptRef(prompts.qa) },
+  };
   const concurrency = options.concurrency ?? 4;
   const started = performance.now();
   options.signal?.throwIfAborted();
@@ -311,31 +341,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
           work.push({ question, sample });
     const total = work.length + resumed;
     options.onProgress?.({ type: 'start', total, resumed, outDir });
-    const instructions: Record<BenchmarkKind, string> = {
-      math:
-        settings.protocol === 'text-tags'
-          ? tirInstructions({ toolNames: settings.tools.math, maxToolCalls: settings.maxToolCalls })
-          : settings.protocol === 'markdown'
-            ? markdownInstructions({ maxToolCalls: settings.maxToolCalls })
-            : nativeInstructions({ maxToolCalls: settings.maxToolCalls }),
-      qa:
-        settings.protocol === 'text-tags'
-          ? tirInstructions({ toolNames: settings.tools.qa, maxToolCalls: settings.maxToolCalls })
-          : nativeInstructions({ maxToolCalls: settings.maxToolCalls }),
-    };
     const limiter = createLimiter(concurrency);
     await Promise.all(
       work.map(({ question, sample }) =>
         limiter.run(async () => {
           if (controller.signal.aborted) return;
           try {
-            const record = await runSample(
-              options,
-              question,
-              sample,
-              instructions,
-              controller.signal,
-            );
+            const record = await runSample(options, question, sample, prompts, controller.signal);
             // A sample that finished as the run was stopped is not recorded: the rerun redoes it.
             if (controller.signal.aborted) return;
             store.record(record);

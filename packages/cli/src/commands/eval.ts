@@ -23,6 +23,7 @@ import {
   shardOption,
 } from '../options.js';
 import { runEvalStage } from '../pipeline/eval-stage.js';
+import { addPromptOption } from '../prompt-options.js';
 import type { CliCommand } from './command.js';
 
 interface EvalFlags extends ModelFlags {
@@ -40,6 +41,8 @@ interface EvalFlags extends ModelFlags {
   corpus?: string;
   searchUrl?: string;
   mathChecker: 'builtin' | 'math-verify';
+  prompt?: string;
+  tools: 'default' | 'none';
   shard?: Shard;
   json?: boolean;
 }
@@ -170,12 +173,18 @@ export const evalCommand: CliCommand = {
         'builtin',
       )
       .option(
+        '--tools <set>',
+        'default (Python for math, search for QA) or none: the no-tool chain-of-thought baseline (prompt cot-example)',
+        choiceOption('--tools', ['default', 'none'] as const),
+        'default',
+      )
+      .option(
         '--shard <i/n|auto>',
         'run shard i of n (0-based; questions split by a hash of benchmark/questionId, after --limit), or auto: the Slurm array task or Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of AUTOTRAJ_SHARD_COUNT); join shards with autotraj merge',
         shardOption(),
       )
       .option('--json', 'print results.json on stdout');
-    addModelOptions(command).action(async (flags: EvalFlags) => {
+    addPromptOption(addModelOptions(command)).action(async (flags: EvalFlags) => {
       // Ctrl-C / SIGTERM stop the run cleanly: what finished is summarised, a rerun continues.
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
@@ -204,6 +213,8 @@ export const evalCommand: CliCommand = {
         ...(flags.corpus === undefined ? {} : { corpus: flags.corpus }),
         ...(flags.searchUrl === undefined ? {} : { searchUrl: flags.searchUrl }),
         mathChecker: flags.mathChecker,
+        tools: flags.tools,
+        ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
         ...(flags.shard === undefined ? {} : { shard: flags.shard }),
         onProgress: evalProgress(io, flags.json === true),
       }).finally(() => {

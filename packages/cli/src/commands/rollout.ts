@@ -21,6 +21,7 @@ import {
 } from '../options.js';
 import { ADVANTAGE_ESTIMATORS, runRolloutStage } from '../pipeline/rollout-stage.js';
 import { createProgressBar } from '../progress.js';
+import { addPromptOption } from '../prompt-options.js';
 import type { CliCommand } from './command.js';
 
 interface RolloutOptions extends ModelFlags {
@@ -39,6 +40,7 @@ interface RolloutOptions extends ModelFlags {
   limit?: number;
   seed?: number;
   runTag: string;
+  prompt?: string;
 }
 
 /** The figures `autotraj rollout` (and `autotraj run`) print for a rollout stage. */
@@ -157,7 +159,7 @@ export const rolloutCommand: CliCommand = {
         'distinguishes groups of the same prompt across runs / epochs',
         '',
       );
-    addModelOptions(command).action(async (options: RolloutOptions) => {
+    addPromptOption(addModelOptions(command)).action(async (options: RolloutOptions) => {
       const summary = await runRolloutStage({
         prompts: options.prompts,
         groupSize: options.groupSize,
@@ -175,6 +177,7 @@ export const rolloutCommand: CliCommand = {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         runTag: options.runTag,
+        ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
         onGroup: rolloutProgress(io, promptCount(options.prompts, options.limit)),
       });
       println(io.stdout, rolloutTable(summary));

@@ -27,6 +27,8 @@ interface RunFlags {
   maxTokens?: number;
   protocol: Protocol;
   minPairs: number;
+  prompt?: string;
+  repairPrompt?: string;
   admission: AdmissionMode;
   shard?: string;
 }
@@ -87,6 +89,14 @@ export const runCommand: CliCommand = {
         MIN_REWARD_MODEL_PAIRS,
       )
       .option(
+        '--prompt <name|file>',
+        "the policy's prompt template (synthesis and rollouts): a built-in name or a JSON template file (default tags-example)",
+      )
+      .option(
+        '--repair-prompt <name|file>',
+        "the repairer's prompt template: repair-trajectory (default) or repair-question (the paper's: the question alone)",
+      )
+      .option(
         '--admission <mode>',
         'what may enter the SFT set and pairs: well-formed (default; the rest go to synthesis/dropped.jsonl) or none',
         choiceOption('--admission', admissionModes),
@@ -117,6 +127,8 @@ export const runCommand: CliCommand = {
           ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
           protocol: flags.protocol,
           minPairs: flags.minPairs,
+          ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
+          ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
           admission: flags.admission,
           onProgress: (event) => {
             switch (event.type) {

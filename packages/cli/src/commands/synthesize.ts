@@ -28,6 +28,7 @@ import {
 import { admissionNote } from '../pipeline/stage-notes.js';
 import { runSynthesisStage } from '../pipeline/synthesis-stage.js';
 import { createProgressBar, type ProgressBar } from '../progress.js';
+import { addPromptOption, addRepairPromptOption } from '../prompt-options.js';
 import type { CliCommand } from './command.js';
 
 interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
@@ -43,6 +44,8 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   temperature: number;
   maxTokens?: number;
   preset: PresetName;
+  prompt?: string;
+  repairPrompt?: string;
   admission: AdmissionMode;
   shard?: Shard;
   json?: boolean;
@@ -179,47 +182,51 @@ export const synthesizeCommand: CliCommand = {
         'well-formed',
       )
       .option('--json', 'print the summary as JSON on stdout');
-    addRepairModelOptions(addModelOptions(command)).action(async (flags: SynthesizeFlags) => {
-      const summary = await runSynthesisStage({
-        ...(flags.tasks === undefined ? {} : { tasks: flags.tasks }),
-        outDir: flags.out,
-        n: flags.n,
-        ...modelFlagsOf(flags),
-        concurrency: flags.concurrency,
-        ...(flags.limit === undefined ? {} : { limit: flags.limit }),
-        protocol: flags.protocol,
-        strategy: flags.strategy,
-        maxAttempts: flags.maxAttempts,
-        maxToolCalls: flags.maxToolCalls,
-        temperature: flags.temperature,
-        ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
-        preset: flags.preset,
-        admission: flags.admission,
-        ...(flags.shard === undefined ? {} : { shard: flags.shard }),
-        onProgress: progressPrinter(io, flags.json === true),
-        onNotice: (message) => println(io.stderr, `synthesize: ${message}`),
-      });
-      if (flags.json) println(io.stdout, JSON.stringify(summary));
-      else {
-        if (summary.shard !== null)
+    addRepairPromptOption(addPromptOption(addRepairModelOptions(addModelOptions(command)))).action(
+      async (flags: SynthesizeFlags) => {
+        const summary = await runSynthesisStage({
+          ...(flags.tasks === undefined ? {} : { tasks: flags.tasks }),
+          outDir: flags.out,
+          n: flags.n,
+          ...modelFlagsOf(flags),
+          concurrency: flags.concurrency,
+          ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+          protocol: flags.protocol,
+          strategy: flags.strategy,
+          maxAttempts: flags.maxAttempts,
+          maxToolCalls: flags.maxToolCalls,
+          temperature: flags.temperature,
+          ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+          preset: flags.preset,
+          ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
+          ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
+          admission: flags.admission,
+          ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+          onProgress: progressPrinter(io, flags.json === true),
+          onNotice: (message) => println(io.stderr, `synthesize: ${message}`),
+        });
+        if (flags.json) println(io.stdout, JSON.stringify(summary));
+        else {
+          if (summary.shard !== null)
+            println(
+              io.stdout,
+              `shard ${summary.shard.spec} (${summary.shard.source}): ${summary.coverage.assigned.count} of the run's ${summary.coverage.run.count} tasks; join the shards with autotraj merge`,
+            );
+          println(io.stdout, synthesisSummaryTable(summary));
+          println(io.stdout, synthesisAdmissionLine(summary));
           println(
             io.stdout,
-            `shard ${summary.shard.spec} (${summary.shard.source}): ${summary.coverage.assigned.count} of the run's ${summary.coverage.run.count} tasks; join the shards with autotraj merge`,
+            `\nwrote ${flags.out}/{candidates,sft,pairs,hard,dropped}.jsonl and manifest.json`,
           );
-        println(io.stdout, synthesisSummaryTable(summary));
-        println(io.stdout, synthesisAdmissionLine(summary));
-        println(
-          io.stdout,
-          `\nwrote ${flags.out}/{candidates,sft,pairs,hard,dropped}.jsonl and manifest.json`,
-        );
-      }
-      if (summary.run.failed > 0) {
-        for (const failure of summary.run.failures.slice(0, 5))
-          println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
-        throw new CliError({
-          message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
-        });
-      }
-    });
+        }
+        if (summary.run.failed > 0) {
+          for (const failure of summary.run.failures.slice(0, 5))
+            println(io.stderr, `synthesize: task ${failure.taskId} failed: ${failure.reason}`);
+          throw new CliError({
+            message: `${summary.run.failed} task(s) failed; rerun the same command to retry them`,
+          });
+        }
+      },
+    );
   },
 };

@@ -23,6 +23,7 @@ import {
 import type { ToolRuntime } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
+import { resolveCliPrompt } from '../prompt-options.js';
 
 export interface EvalStageOptions extends ModelFlags {
   /** Shipped benchmark names. */
@@ -43,6 +44,10 @@ export interface EvalStageOptions extends ModelFlags {
   /** A FlashRAG retrieval server for the QA search tool. */
   searchUrl?: string;
   mathChecker?: 'builtin' | 'math-verify';
+  /** The prompt template, by name or JSON file (default: the protocol's; cot-example with no tools). */
+  prompt?: string;
+  /** `default`: Python for math, search for QA; `none`: no tool (the chain-of-thought baseline). */
+  tools?: 'default' | 'none';
   /** Run one shard of the questions, by `benchmark/questionId` (after `limit`). */
   shard?: Shard;
   onProgress?: (event: EvalEvent) => void;
@@ -91,7 +96,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
   const { questions, sources } = gatherQuestions(options);
   const needsQa = questions.some((q) => q.kind === 'qa');
   const needsMath = questions.some((q) => q.kind === 'math');
-  if (needsQa && options.corpus === undefined && options.searchUrl === undefined)
+  const withTools = options.tools !== 'none';
+  if (withTools && needsQa && options.corpus === undefined && options.searchUrl === undefined)
     throw usage(
       'QA benchmarks need a search tool: --corpus <jsonl> (local BM25) or --search-url <FlashRAG server>',
     );
@@ -109,6 +115,10 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
   const temperature = options.temperature ?? 0;
   if (n > 1 && temperature === 0)
     throw usage(`--n ${n} needs --temperature > 0 (greedy samples are all the same)`);
+  const prompt =
+    options.prompt === undefined
+      ? undefined
+      : resolveCliPrompt(options.prompt, { kind: 'generation', protocol, flag: '--prompt' });
   const settings: EvalSettings = {
     protocol,
     n,
@@ -116,12 +126,13 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     seed: options.seed ?? 0,
     maxToolCalls: options.maxToolCalls ?? 3,
     maxTokens: maxTokens ?? null,
-    tools: { math: ['python'], qa: ['search'] },
-    search: !needsQa
-      ? null
-      : options.corpus !== undefined
-        ? { kind: 'bm25', source: options.corpus }
-        : { kind: 'flashrag', source: options.searchUrl! },
+    tools: withTools ? { math: ['python'], qa: ['search'] } : { math: [], qa: [] },
+    search:
+      !needsQa || !withTools
+        ? null
+        : options.corpus !== undefined
+          ? { kind: 'bm25', source: options.corpus }
+          : { kind: 'flashrag', source: options.searchUrl! },
     mathChecker: options.mathChecker ?? 'builtin',
   };
   let search: ToolRuntime;
@@ -147,7 +158,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
   // A benchmark score must not depend on which questions a worker ran before (resume, shards).
   const resolved = await resolveCliModel(options, { orderIndependent: true });
   const pool = createPythonPool({
-    size: needsMath ? Math.max(1, Math.min(concurrency, cpus().length)) : 1,
+    size: needsMath && withTools ? Math.max(1, Math.min(concurrency, cpus().length)) : 1,
   });
   const mathBackend =
     settings.mathChecker === 'math-verify' ? createMathVerifyBackend() : undefined;
@@ -158,8 +169,11 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       model: resolved.model,
       modelName: resolved.modelName,
       modelMode: resolved.mode,
-      tools: { math: [createPythonRuntime({ pool })], qa: [search] },
+      tools: withTools
+        ? { math: [createPythonRuntime({ pool })], qa: [search] }
+        : { math: [], qa: [] },
       settings,
+      ...(prompt === undefined ? {} : { prompts: { math: prompt, qa: prompt } }),
       outDir: options.outDir,
       concurrency,
       ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),

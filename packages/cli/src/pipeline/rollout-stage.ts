@@ -13,6 +13,7 @@ import {
 } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
 import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
+import { resolveCliPrompt } from '../prompt-options.js';
 
 export const ADVANTAGE_ESTIMATORS: ReadonlyArray<AdvantageEstimator> = ['grpo', 'dr-grpo', 'rloo'];
 
@@ -39,6 +40,8 @@ export interface RolloutStageOptions extends ModelFlags {
   /** Output tokens per model call (default: the server's; 512 for local: models). */
   maxTokens?: number;
   estimator?: AdvantageEstimator;
+  /** The policy's prompt template, by name or JSON file (default: tags-example). */
+  prompt?: string;
   limit?: number;
   seed?: number;
   runTag?: string;
@@ -50,6 +53,11 @@ export interface RolloutStageOptions extends ModelFlags {
  * (format + outcome, plus the reward model when given), with group advantages; resumable.
  */
 export async function runRolloutStage(options: RolloutStageOptions): Promise<RolloutSummary> {
+  const prompt = resolveCliPrompt(options.prompt, {
+    kind: 'generation',
+    protocol: options.protocol ?? 'text-tags',
+    flag: '--prompt',
+  });
   const resolved = await resolveCliModel(options);
   const model = resolved.model;
   const defaults = localDefaults(options.model);
@@ -73,6 +81,7 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
       model,
       tools,
       generation: {
+        promptTemplate: prompt,
         maxToolCalls: options.maxToolCalls ?? 3,
         ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
         modelName: resolved.modelName,

@@ -58,6 +58,10 @@ export interface PipelineOptions {
   maxTokens?: number;
   /** The TIR protocol of candidates, repairs and rollouts (default text-tags). */
   protocol?: Protocol;
+  /** The policy's prompt template, by name or JSON file (synthesis and rollouts). */
+  prompt?: string;
+  /** The repairer's prompt template, by name or JSON file. */
+  repairPrompt?: string;
   /**
    * Fewest preference pairs to train a reward model on (default 4). With fewer, train-rm is
    * skipped (and says so) and rollouts are scored with format + outcome only.
@@ -195,6 +199,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ...(options.maxTokens === undefined ? [] : ['--max-tokens', String(options.maxTokens)]),
     ...(protocol === 'text-tags' ? [] : ['--protocol', protocol]),
   ];
+  const promptArgs = options.prompt === undefined ? [] : ['--prompt', options.prompt];
   const synthesisDir = join(runDir, 'synthesis');
   const rmDir = join(runDir, 'reward-model');
   const rlDir = join(runDir, 'rl');
@@ -220,7 +225,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     command: [
       'synthesize',
       ...['--out', synthesisDir, '--tasks', tasks, '--n', String(n)],
-      ...['--concurrency', String(concurrency), ...limitArgs, ...samplingArgs],
+      ...['--concurrency', String(concurrency), ...limitArgs, ...samplingArgs, ...promptArgs],
+      ...(options.repairPrompt === undefined ? [] : ['--repair-prompt', options.repairPrompt]),
       ...(options.model ? ['--model', options.model] : []),
       ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
       ...(options.replay ? ['--replay', options.replay] : []),
@@ -239,6 +245,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     ...(options.replay === undefined ? {} : { replay: options.replay }),
+    ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
+    ...(options.repairPrompt === undefined ? {} : { repairPrompt: options.repairPrompt }),
     ...(options.admission === undefined ? {} : { admission: options.admission }),
     onProgress: (event) => emit({ type: 'synthesis', event }),
     onNotice: (message) => emit({ type: 'notice', stage: 'synthesize', message }),
@@ -357,6 +365,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...(withRm ? ['--rm', artefacts.rewardModel] : []),
       ...['--out', rlDir, '--tools', demoFixtures.tools.join(',')],
       ...samplingArgs,
+      ...promptArgs,
       ...['--seed', '0', '--concurrency', String(concurrency)],
       ...limitArgs,
       ...(policy.model === undefined ? [] : ['--model', policy.model]),
@@ -376,6 +385,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     seed: 0,
     concurrency,
     ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
     ...policy,
     onGroup: (records) => emit({ type: 'rollout-group', records }),
   });

@@ -12,6 +12,7 @@ import {
   synthesize,
 } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
+import { promptRef } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import {
   localDefaults,
@@ -20,6 +21,7 @@ import {
   resolveCliModel,
   resolveRepairModel,
 } from '../model-options.js';
+import { resolveCliPrompt } from '../prompt-options.js';
 
 /** Model flags as the CLI spells them (`model`, `baseUrl`, `replay`, `record`, `repairModel`, ...). */
 export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
@@ -39,6 +41,10 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   /** Output tokens per model call (default: the server's; 512 for local: models, which may not stop). */
   maxTokens?: number;
   preset?: PresetName;
+  /** The policy's prompt template, by name or JSON file (default: the protocol's). */
+  prompt?: string;
+  /** The repairer's prompt template, by name or JSON file (default: repair-trajectory). */
+  repairPrompt?: string;
   /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
   admission?: AdmissionMode;
   /** Run one shard of the tasks (after `limit`: the shards of a limited run partition its tasks). */
@@ -86,6 +92,17 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
   const maxToolCalls = options.maxToolCalls ?? 3;
   const temperature = options.temperature ?? 0.3;
   const preset = options.preset ?? 'paper';
+  // Resolved before any model loads: a wrong name fails in milliseconds, not after a model load.
+  const prompt = resolveCliPrompt(options.prompt, {
+    kind: 'generation',
+    protocol,
+    flag: '--prompt',
+  });
+  const repairPrompt = resolveCliPrompt(options.repairPrompt, {
+    kind: 'repair',
+    protocol,
+    flag: '--repair-prompt',
+  });
   const defaults = localDefaults(options.model);
   const maxTokens = options.maxTokens ?? defaults.maxTokens;
   const retry = defaults.retry;
@@ -136,6 +153,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       maxAttempts: options.maxAttempts ?? 1,
       protocol,
       maxToolCalls,
+      prompt: repairPrompt,
       modelName: repairModel.modelName,
       ...(repairRetry === undefined ? {} : { retry: repairRetry }),
       // Greedy, as the paper's repairer (Qwen2.5-32B-Instruct) runs.
@@ -151,6 +169,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
         tools,
         protocol,
         maxToolCalls,
+        prompt,
         sampling: {
           temperature,
           ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
@@ -174,6 +193,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
         continuation: resolved.continuation,
         repairModel: repairModel.modelName,
         repairContinuation: repairModel.continuation,
+        repairPrompt: promptRef(repairPrompt),
         ...(options.replay ? { replay: options.replay } : {}),
       },
     });

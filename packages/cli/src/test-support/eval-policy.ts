@@ -4,6 +4,7 @@ import {
   continueTagScript,
   type LoopbackChatRequest,
   lastUserText,
+  questionOf,
 } from '@autotraj/generation/testing';
 
 /** The shipped benchmark lines the scripted policy knows, by question text. */
@@ -39,7 +40,7 @@ export function evalPolicyReply(
 ): (request: LoopbackChatRequest) => { text: string } {
   const golds = goldByQuestion(files);
   return (request) => {
-    const question = lastUserText(request.messages);
+    const question = questionOf(lastUserText(request.messages));
     const known = golds.get(question);
     if (known === undefined)
       return { text: '<think>I do not know.</think>\n<answer>\\boxed{0}</answer>' };

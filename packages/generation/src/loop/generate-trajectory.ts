@@ -3,6 +3,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   createTagCodec,
   markdownTirCodec,
+  promptRef,
   type Step,
   type TextCodec,
   type ToolRuntime,
@@ -17,9 +18,10 @@ import { GenerationConfigError } from '../errors.js';
 import { continuationOf, noContinuationError } from '../models/continuation.js';
 import { modelNameOf } from '../models/model-name.js';
 import { withRetries } from '../models/resilient-model.js';
+import { defaultPrompt } from '../prompts/registry.js';
+import { renderTaskPrompt } from '../prompts/render.js';
 import { markdownSteps, runMarkdownLoop } from './markdown-loop.js';
 import { runNativeLoop } from './native-loop.js';
-import { markdownInstructions, nativeInstructions, tirInstructions } from './prompts.js';
 import { prefixResults, runTextTagLoop } from './text-tag-loop.js';
 import type { GenerateTrajectoryOptions, GenerationStats } from './types.js';
 
@@ -78,7 +80,30 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       : withRetries(options.model, options.retry);
   const modelName = options.modelName ?? modelNameOf(options.model);
   const sessionId = options.sessionId ?? `${options.task.id}:${options.salt ?? ''}:${randomUUID()}`;
-  const prompt = options.prompt ?? options.task.question;
+  const template = options.promptTemplate ?? defaultPrompt('generation', protocol);
+  // `instructions` / `prompt` replace the template's turns (callers with their own messages).
+  const rendered =
+    options.instructions !== undefined || options.prompt !== undefined
+      ? {
+          system:
+            options.instructions ??
+            (template.placement === 'system'
+              ? renderTaskPrompt(template, {
+                  question: options.task.question,
+                  toolNames: [...toolsByName.keys()],
+                  maxToolCalls,
+                }).system
+              : undefined),
+          user: options.prompt ?? options.task.question,
+        }
+      : renderTaskPrompt(template, {
+          question: options.task.question,
+          toolNames: [...toolsByName.keys()],
+          maxToolCalls,
+          ...options.promptValues,
+        });
+  const promptUsed =
+    options.instructions !== undefined || options.prompt !== undefined ? null : promptRef(template);
   const prefix = options.prefix ?? [];
   const startedAt = new Date();
   const started = performance.now();
@@ -89,16 +114,13 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
   let usage: Trajectory['provenance']['usage'];
   try {
     if (protocol === 'text-tags') {
-      const instructions =
-        options.instructions ??
-        tirInstructions({ toolNames: [...toolsByName.keys()], maxToolCalls });
       const { results, calls } = prefixResults(prefix);
       const prefixText = prefix.length === 0 ? '' : `${codec.render(prefix)}\n`;
       const loop = await runTextTagLoop({
         model,
         generation: options,
-        instructions,
-        prompt,
+        instructions: rendered.system,
+        prompt: rendered.user,
         codec,
         toolsByName,
         toolTags,
@@ -110,15 +132,23 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       const parsed = codec.parse(loop.text);
       let callIndex = 0;
       const callIndexById = new Map<string, number>();
-      steps = parsed.steps.map((step) => {
+      // A result the loop did not produce was written by the model (e.g. past the tool budget,
+      // when calls no longer stop generation): kept as written, and flagged.
+      const invented: Array<{ code: string; message: string }> = [];
+      steps = parsed.steps.map((step, index) => {
         if (step.type === 'tool-call') callIndexById.set(step.callId, callIndex++);
         if (step.type !== 'tool-result') return step;
         const result = loop.results.get(callIndexById.get(step.callId) ?? -1);
-        return result === undefined
-          ? step
-          : toolResultStep({ callId: step.callId, toolName: step.toolName, result });
+        if (result === undefined) {
+          invented.push({
+            code: 'fabricated-tool-output',
+            message: `step ${index}: a ${step.toolName} result the model wrote itself (the call was never run)`,
+          });
+          return step;
+        }
+        return toolResultStep({ callId: step.callId, toolName: step.toolName, result });
       });
-      issues = parsed.issues.map(({ code, message }) => ({ code, message }));
+      issues = [...parsed.issues.map(({ code, message }) => ({ code, message })), ...invented];
       usage = loop.usage;
       stats = {
         modelCalls: loop.modelCalls,
@@ -140,8 +170,8 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       const loop = await runMarkdownLoop({
         model,
         generation: options,
-        instructions: options.instructions ?? markdownInstructions({ maxToolCalls }),
-        prompt: options.prompt ?? options.task.question,
+        instructions: rendered.system,
+        prompt: rendered.user,
         python,
         sessionId,
         prefixText: prefix.length === 0 ? '' : `${markdownTirCodec.render(prefix)}\n`,
@@ -158,12 +188,11 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
         finishReason: loop.finishReason,
       };
     } else if (protocol === 'native') {
-      const instructions = options.instructions ?? nativeInstructions({ maxToolCalls });
       const loop = await runNativeLoop({
         model,
         generation: options,
-        instructions,
-        prompt,
+        instructions: rendered.system,
+        prompt: rendered.user,
         runtimes: options.tools,
         sessionId,
       });
@@ -218,6 +247,9 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       metadata: {
         ...options.metadata,
         protocol,
+        // The tools offered: a run that offered none is not faulted for making no call.
+        tools: [...toolsByName.keys()],
+        ...(promptUsed === null ? {} : { prompt: promptUsed }),
         generation: { ...stats, modelMs: round(stats.modelMs), toolMs: round(stats.toolMs) },
         ...(issues.length === 0 ? {} : { issues }),
       },

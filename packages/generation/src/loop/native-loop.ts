@@ -86,7 +86,8 @@ function textFormCalls(
 export async function runNativeLoop(options: {
   model: LanguageModelV4;
   generation: GenerateTrajectoryOptions;
-  instructions: string;
+  /** The system turn, if the prompt has one. */
+  instructions: string | undefined;
   prompt: string;
   runtimes: ReadonlyArray<ToolRuntime>;
   sessionId: string;
@@ -104,7 +105,7 @@ export async function runNativeLoop(options: {
   const started = performance.now();
   const response = await generateText({
     model: options.model,
-    instructions: options.instructions,
+    ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
     messages,
     tools,
     maxRetries: 0,

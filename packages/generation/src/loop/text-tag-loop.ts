@@ -39,7 +39,8 @@ function pendingCall(
 export async function runTextTagLoop(options: {
   model: LanguageModelV4;
   generation: GenerateTrajectoryOptions;
-  instructions: string;
+  /** The system turn, if the prompt has one. */
+  instructions: string | undefined;
   prompt: string;
   codec: TextCodec;
   toolsByName: ReadonlyMap<string, ToolRuntime>;
@@ -70,7 +71,9 @@ export async function runTextTagLoop(options: {
     // The provider is called directly: this loop needs no tool plumbing, and skipping
     // generateText's per-call machinery halves the CPU cost of a call at high concurrency.
     const prompt: LanguageModelV4Prompt = [
-      { role: 'system', content: options.instructions },
+      ...(options.instructions === undefined
+        ? []
+        : [{ role: 'system' as const, content: options.instructions }]),
       { role: 'user', content: [{ type: 'text', text: options.prompt }] },
     ];
     if (text !== '') prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });

@@ -1,6 +1,7 @@
 import type { SharedV4ProviderOptions } from '@ai-sdk/provider';
 import type {
   Metadata,
+  PromptTemplate,
   Sampling,
   Step,
   Task,
@@ -24,9 +25,16 @@ export interface GenerateTrajectoryOptions {
   protocol?: Protocol;
   /** Tool budget (default 3, the paper's limit). */
   maxToolCalls?: number;
-  /** System prompt; defaults to the TIR prompt for the protocol and tools. */
+  /**
+   * The prompt template (default: the protocol's, `tags-example` for text-tags). Recorded in the
+   * trajectory's `metadata.prompt` (name, version, hash).
+   */
+  promptTemplate?: PromptTemplate;
+  /** Values for a repair template's `{{attempt}}` and `{{notes}}`. */
+  promptValues?: { attempt?: string; notes?: string };
+  /** A system turn of your own instead of the template's (then no template is recorded). */
   instructions?: string;
-  /** The user message; defaults to the task's question. */
+  /** A user turn of your own instead of the template's (then no template is recorded). */
   prompt?: string;
   /** Steps already taken (resume a trajectory from a valid prefix). */
   prefix?: ReadonlyArray<Step>;

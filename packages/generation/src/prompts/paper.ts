@@ -11,7 +11,8 @@ export const paperPrompt = {
   kind: 'generation',
   protocol: 'text-tags',
   placement: 'user',
-  description: "the paper's structure: instructions, examples for code, search and no tool, the question",
+  description:
+    "the paper's structure: instructions, examples for code, search and no tool, the question",
   text: String.raw`Answer the question by reasoning step by step; you may use tools.
 Write your reasoning inside <think></think>.
 {{tools}}

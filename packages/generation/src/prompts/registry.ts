@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { type PromptTemplate, promptTemplateSchema } from '@autotraj/trajectory';
 import type { Protocol } from '../loop/types.js';
+import { cotExamplePrompt } from './cot-example.js';
 import { markdownExamplePrompt } from './markdown-example.js';
 import { markdownSystemPrompt } from './markdown-system.js';
 import { nativeSystemPrompt } from './native-system.js';
 import { paperPrompt } from './paper.js';
 import { PromptTemplateError } from './prompt-error.js';
 import { repairMarkdownPrompt } from './repair-markdown.js';
+import { repairNativePrompt } from './repair-native.js';
 import { repairQuestionPrompt, repairTrajectoryPrompt } from './repair-tags.js';
 import { tagsExamplePrompt } from './tags-example.js';
 import { tagsSystemPrompt } from './tags-system.js';
@@ -18,12 +20,14 @@ export const builtinPrompts: Readonly<Record<string, PromptTemplate>> = Object.f
       tagsExamplePrompt,
       tagsSystemPrompt,
       paperPrompt,
+      cotExamplePrompt,
       markdownExamplePrompt,
       markdownSystemPrompt,
       nativeSystemPrompt,
       repairTrajectoryPrompt,
       repairQuestionPrompt,
       repairMarkdownPrompt,
+      repairNativePrompt,
     ].map((template) => [template.name, promptTemplateSchema.parse(template)]),
   ),
 );
@@ -34,7 +38,11 @@ const DEFAULTS: Record<PromptTemplate['kind'], Partial<Record<Protocol, string>>
     markdown: markdownExamplePrompt.name,
     native: nativeSystemPrompt.name,
   },
-  repair: { 'text-tags': repairTrajectoryPrompt.name, markdown: repairMarkdownPrompt.name },
+  repair: {
+    'text-tags': repairTrajectoryPrompt.name,
+    markdown: repairMarkdownPrompt.name,
+    native: repairNativePrompt.name,
+  },
 };
 
 /** The template a protocol uses when none is named. */

@@ -1,4 +1,8 @@
-import { type PromptTemplate, type RenderedPrompt, renderPromptTemplate } from '@autotraj/trajectory';
+import {
+  type PromptTemplate,
+  type RenderedPrompt,
+  renderPromptTemplate,
+} from '@autotraj/trajectory';
 import { toolPromptLines } from '../loop/prompts.js';
 
 /** A template's turns for one task: the tools' prompt lines, the budget and the question filled in. */

@@ -5,6 +5,7 @@
 // it: $AUTOTRAJ_MODELS_DIR/<file>.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,10 @@ export function llamaServerPaths(): LlamaServerPaths | undefined {
   const binary =
     process.env.AUTOTRAJ_LLAMA_SERVER ??
     join(repoRoot, '.cache', 'llama-server', 'current', 'bin', 'llama-server');
-  const modelsDir = process.env.AUTOTRAJ_MODELS_DIR ?? join(repoRoot, '.cache', 'models');
+  // The per-user models cache, by the rule @autotraj/llama-cpp's modelsDir() follows.
+  const modelsDir =
+    process.env.AUTOTRAJ_MODELS_DIR ||
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'autotraj', 'models');
   const model = join(modelsDir, SMOLLM2_FILE);
   const missing = [
     ...(existsSync(binary) ? [] : [`${binary} does not exist (build it: ./dev llama-server)`]),

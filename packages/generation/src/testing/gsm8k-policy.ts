@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { LoopbackChatRequest, LoopbackReply } from './loopback-server.js';
-import { assistantPrefix, continueTagScript, lastUserText, systemText } from './scripted-policy.js';
+import {
+  assistantPrefix,
+  continueTagScript,
+  isRepairRequest,
+  lastUserText,
+  questionOf,
+} from './scripted-policy.js';
 
 /** A GSM8K problem: question and reference solution with `<<expr=result>>` annotations and `#### x`. */
 export interface Gsm8kProblem {
@@ -83,7 +89,7 @@ export interface Gsm8kPolicyOptions {
 
 /**
  * A deterministic scripted "policy" for loopback servers: sampling requests get a variant
- * chosen by (question, seed); repair requests (system prompt of `repairInstructions`) get a
+ * chosen by (question, seed); repair requests (the repair prompt templates) get a
  * concise correct trajectory, except every `hardEvery`-th question, which stays hedged.
  * Continuations are served by `continueTagScript`, so tools really run in between.
  */
@@ -104,11 +110,8 @@ export function gsm8kPolicyReply(
     return script;
   };
   return (request) => {
-    const user = lastUserText(request.messages);
-    const repairing = /You repair/.test(systemText(request.messages));
-    const question = repairing
-      ? (/^Question:\n([\s\S]*?)\n\nFlawed trajectory:/.exec(user)?.[1] ?? '')
-      : user;
+    const repairing = isRepairRequest(request.messages);
+    const question = questionOf(lastUserText(request.messages));
     const problem = byQuestion.get(question);
     if (problem === undefined)
       return { text: '<think>I do not know this problem.</think>\n<answer>\\boxed{0}</answer>' };

@@ -22,7 +22,9 @@ export {
 export {
   assistantPrefix,
   continueTagScript,
+  isRepairRequest,
   lastUserText,
+  questionOf,
   systemText,
   tagScriptReply,
 } from './scripted-policy.js';

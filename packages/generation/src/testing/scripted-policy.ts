@@ -14,6 +14,27 @@ export function lastUserText(messages: ReadonlyArray<LoopbackChatMessage>): stri
   return '';
 }
 
+/**
+ * The question a request asks, as a stand-in reads it: after the last `Problem:` or `Question:`
+ * line of a user-turn template (and before a repair template's earlier attempt), else the whole
+ * user turn (system-turn templates send the question alone).
+ */
+export function questionOf(user: string): string {
+  const at = Math.max(user.lastIndexOf('\nProblem: '), user.lastIndexOf('\nQuestion: '));
+  if (at < 0) return user;
+  const rest = user.slice(user.indexOf(': ', at) + 2);
+  const end = rest.indexOf('\n\nSomeone tried this problem before.');
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** Whether a request is a repair (the repair templates ask for decisive, concise work). */
+export function isRepairRequest(messages: ReadonlyArray<LoopbackChatMessage>): boolean {
+  return (
+    /Be decisive and concise/.test(lastUserText(messages)) ||
+    /You repair/.test(systemText(messages))
+  );
+}
+
 /** The system / developer message of a request. */
 export function systemText(messages: ReadonlyArray<LoopbackChatMessage>): string {
   return messages

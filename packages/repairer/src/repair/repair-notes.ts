@@ -48,7 +48,9 @@ export function repairNotes(
     else if (code === 'tool/no-call' || code === 'text-form-tool-call')
       add(`To compute, ${call}; the environment runs it and shows you the output.`);
     else if (code === 'fabricated-tool-output')
-      add('Never write a result or output block yourself: the environment writes it after your code.');
+      add(
+        'Never write a result or output block yourself: the environment writes it after your code.',
+      );
     else if (family === 'format')
       add(`Keep to the format of the example: ${call}, and never write a result yourself.`);
     else if (family === 'confidence')

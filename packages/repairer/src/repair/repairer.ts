@@ -1,5 +1,7 @@
 import {
   CassetteMissError,
+  defaultPrompt,
+  GenerationConfigError,
   generateTrajectory,
   type ModelLike,
   type Protocol,
@@ -10,7 +12,7 @@ import {
   type EvaluationReport,
   type Evaluator,
   markdownTirCodec,
-  renderAiSdkMessages,
+  type PromptTemplate,
   type Sampling,
   type Step,
   type Task,
@@ -19,7 +21,7 @@ import {
 } from '@autotraj/trajectory';
 import { toolTagTable } from '@autotraj/trajectory/internal';
 import { type AcceptanceOption, type AcceptanceVerdict, resolveAcceptance } from './acceptance.js';
-import { repairInstructions, repairRequest } from './prompts.js';
+import { repairNotes } from './repair-notes.js';
 
 export type RepairStrategy = 'regenerate' | 'resume';
 
@@ -38,8 +40,12 @@ export interface RepairerOptions {
   sampling?: Sampling;
   retry?: RetryOptions;
   modelName?: string;
-  /** Override the repair system prompt. */
-  instructions?: string;
+  /**
+   * The repair prompt template (default `repair-trajectory` for text-tags): `repairInput:
+   * 'trajectory'` shows the earlier attempt and what to fix; `'question'` (the paper's) only the
+   * question, so the repairer regenerates.
+   */
+  prompt?: PromptTemplate;
 }
 
 export interface RepairAttempt {
@@ -104,15 +110,6 @@ export function validPrefix(
   return prefix;
 }
 
-function diagnosticLines(report: EvaluationReport): string[] {
-  const lines = report.diagnostics.map(
-    (d) => `${d.stepIndex === null ? '' : `step ${d.stepIndex}: `}[${d.code}] ${d.message}`,
-  );
-  if (report.correct === false) lines.unshift('the final answer is wrong');
-  lines.push(`quality score ${report.quality.toFixed(3)}`);
-  return lines;
-}
-
 /** LLM-as-Repairer: regenerate or resume a flawed trajectory with real tools, re-evaluate, accept or mark hard. */
 export function createRepairer(options: RepairerOptions): Repairer {
   const strategy = options.strategy ?? 'regenerate';
@@ -121,17 +118,18 @@ export function createRepairer(options: RepairerOptions): Repairer {
   const maxToolCalls = options.maxToolCalls ?? 3;
   const accept = resolveAcceptance(options.acceptance, options.evaluator);
   const codec = createTagCodec({ toolTags: toolTagTable() });
-  const instructions =
-    options.instructions ??
-    repairInstructions({ toolNames: options.tools.map((t) => t.name), maxToolCalls, protocol });
+  const prompt = options.prompt ?? defaultPrompt('repair', protocol);
+  if (prompt.kind !== 'repair' || prompt.protocol !== protocol)
+    throw new GenerationConfigError({
+      message: `repair prompt "${prompt.name}" is a ${prompt.protocol} ${prompt.kind} prompt; the repairer needs a ${protocol} repair prompt`,
+    });
 
-  // The flawed trajectory is shown in the format the repairer is asked to write.
+  // The earlier attempt as the text a model reads, never as message JSON (a repairer shown
+  // ai SDK messages copied them into its answer): tags, or markdown for the other protocols.
   const render = (trajectory: Trajectory) =>
     protocol === 'text-tags'
       ? codec.render(trajectory.steps)
-      : protocol === 'markdown'
-        ? markdownTirCodec.render(trajectory.steps)
-        : JSON.stringify(renderAiSdkMessages(trajectory.steps), null, 1);
+      : markdownTirCodec.render(trajectory.steps);
 
   async function repair(input: RepairInput): Promise<RepairResult> {
     const { task } = input;
@@ -168,13 +166,19 @@ export function createRepairer(options: RepairerOptions): Repairer {
           tools: options.tools,
           protocol,
           maxToolCalls,
-          instructions,
-          prompt: repairRequest({
-            question: task.question,
-            trajectoryText: render(subject),
-            diagnostics: diagnosticLines(subjectReport),
-            keptPrefix: prefix !== null,
-          }),
+          promptTemplate: prompt,
+          ...(prompt.repairInput === 'trajectory'
+            ? {
+                promptValues: {
+                  attempt: render(subject),
+                  notes: repairNotes(subjectReport, {
+                    protocol,
+                    maxToolCalls,
+                    finalAnswer: subject.finalAnswer,
+                  }),
+                },
+              }
+            : {}),
           ...(prefix === null ? {} : { prefix }),
           sampling: options.sampling ?? { temperature: 0 },
           ...(options.retry === undefined ? {} : { retry: options.retry }),

@@ -3,12 +3,17 @@ import {
   type ModelLike,
   type Protocol,
   type RetryOptions,
+  renderTaskPrompt,
   sampleCandidates,
 } from '@autotraj/generation';
 import {
   type EvaluationReport,
   type Evaluator,
   type PreferencePair,
+  type PromptTemplate,
+  type PromptTurns,
+  promptRef,
+  type RenderedPrompt,
   renderWithLossMask,
   type Sampling,
   type SftRecord,
@@ -28,7 +33,9 @@ export interface TaskContext {
   protocol: Protocol;
   maxToolCalls: number;
   sampling: Sampling;
-  instruction: string;
+  /** The policy's template, or null when `instructions` replaces it. */
+  prompt: PromptTemplate | null;
+  instructions: string | undefined;
   modelName: string;
   retry: RetryOptions;
   n: number;
@@ -59,7 +66,23 @@ const brief = (report: EvaluationReport) => ({
  * records the entry, so a task that fails or is aborted leaves no trace in the outputs.
  */
 export async function runTask(context: TaskContext, task: Task): Promise<JournalEntry> {
-  const { limiter, signal, instruction } = context;
+  const { limiter, signal } = context;
+  // What the policy was asked, recorded on every SFT record and pair (repairs too), so a
+  // trainer prompts the model as it will be prompted.
+  const turns: PromptTurns | undefined =
+    context.prompt === null
+      ? undefined
+      : {
+          ...promptRef(context.prompt),
+          ...promptTurnsOf(
+            renderTaskPrompt(context.prompt, {
+              question: task.question,
+              toolNames: context.tools.map((t) => t.name),
+              maxToolCalls: context.maxToolCalls,
+            }),
+          ),
+        };
+  const instruction = turns === undefined ? context.instructions : turns.system;
   const stats = {
     modelCalls: 0,
     modelMs: 0,
@@ -88,7 +111,11 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
     tools: context.tools,
     protocol: context.protocol,
     maxToolCalls: context.maxToolCalls,
-    instructions: instruction,
+    ...(context.prompt === null
+      ? context.instructions === undefined
+        ? {}
+        : { instructions: context.instructions }
+      : { promptTemplate: context.prompt }),
     sampling: context.sampling,
     retry: context.retry,
     modelName: context.modelName,
@@ -114,8 +141,9 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
   ): SftRecord => ({
     id: `sft_${trajectory.id}`,
     taskId: task.id,
-    instruction,
+    ...(instruction === undefined ? {} : { instruction }),
     question: task.question,
+    ...(turns === undefined ? {} : { prompt: turns }),
     trajectory,
     origin,
     quality,
@@ -162,8 +190,9 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
             pairs.push({
               id: `pair_${result.repaired.id}`,
               taskId: task.id,
-              instruction,
+              ...(instruction === undefined ? {} : { instruction }),
               question: task.question,
+              ...(turns === undefined ? {} : { prompt: turns }),
               chosen: result.repaired,
               rejected: trajectory,
               source: 'repair',
@@ -222,4 +251,10 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
     dropped: admitted.dropped,
     stats,
   };
+}
+
+function promptTurnsOf(rendered: RenderedPrompt): Pick<PromptTurns, 'system' | 'user'> {
+  return rendered.system === undefined
+    ? { user: rendered.user }
+    : { system: rendered.system, user: rendered.user };
 }

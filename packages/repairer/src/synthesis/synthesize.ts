@@ -3,23 +3,23 @@ import {
   CassetteMissError,
   claimShardDir,
   createLimiter,
+  defaultPrompt,
   formatShard,
   isInShard,
   type Limiter,
   type ModelLike,
-  markdownInstructions,
-  nativeInstructions,
   type Protocol,
   type RetryOptions,
   type Shard,
   type TaskSetDigest,
   taskSetDigest,
-  tirInstructions,
 } from '@autotraj/generation';
 import { modelNameOf } from '@autotraj/generation/internal';
 import {
   createTagCodec,
   type Evaluator,
+  type PromptTemplate,
+  promptRef,
   SAMPLE_SEED_DERIVATION,
   type Sampling,
   type Task,
@@ -43,6 +43,9 @@ export interface SynthesisPolicy {
    * candidate i of a task gets `sampleSeed({ runSeed: seed, taskId, index: i })`.
    */
   sampling?: Sampling;
+  /** The policy's prompt template (default: the protocol's, `tags-example` for text-tags). */
+  prompt?: PromptTemplate;
+  /** A system turn of your own instead of the template (the user turn is then the question). */
   instructions?: string;
   retry?: RetryOptions;
   modelName?: string;
@@ -175,13 +178,10 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const { policy, outDir } = options;
   const protocol = policy.protocol ?? 'text-tags';
   const maxToolCalls = policy.maxToolCalls ?? 3;
-  const instruction =
-    policy.instructions ??
-    (protocol === 'text-tags'
-      ? tirInstructions({ toolNames: policy.tools.map((t) => t.name), maxToolCalls })
-      : protocol === 'markdown'
-        ? markdownInstructions({ maxToolCalls })
-        : nativeInstructions({ maxToolCalls }));
+  const prompt =
+    policy.instructions === undefined
+      ? (policy.prompt ?? defaultPrompt('generation', protocol))
+      : null;
   const sampling: Sampling = { temperature: 0.3, ...policy.sampling };
   const modelName = policy.modelName ?? modelNameOf(policy.model);
   const started = performance.now();
@@ -215,7 +215,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       protocol,
       maxToolCalls,
       sampling,
-      instruction,
+      prompt,
+      instructions: policy.instructions,
       modelName,
       retry: {
         ...policy.retry,
@@ -364,7 +365,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
               ? 'custom'
               : (options.repairer.options.acceptance ?? 'evaluator'),
         },
-        instruction,
+        prompt: prompt === null ? { custom: policy.instructions } : promptRef(prompt),
         ...options.config,
       },
       files: {

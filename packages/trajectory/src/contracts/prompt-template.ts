@@ -69,7 +69,8 @@ export const promptTemplateSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['text'],
-        message: 'a system-turn template is followed by the question in the user turn: drop {{question}}',
+        message:
+          'a system-turn template is followed by the question in the user turn: drop {{question}}',
       });
     if (template.kind === 'repair' && template.repairInput === undefined)
       ctx.addIssue({
@@ -132,12 +133,12 @@ export function renderPromptTemplate(
   const fill = (text: string) => {
     const lines = text.split('\n').map((line) => {
       const only = /^\s*\{\{\s*([A-Za-z]+)\s*\}\}\s*$/.exec(line);
-      if (only !== null && String(valueOf(only[1]!)) === '') return null;
-      return line.replace(PLACEHOLDER, (_m, name: string) => String(valueOf(name)));
+      if (only !== null && String(placeholderValue(only[1]!)) === '') return null;
+      return line.replace(PLACEHOLDER, (_m, name: string) => String(placeholderValue(name)));
     });
     return lines.filter((line): line is string => line !== null).join('\n');
   };
-  const valueOf = (name: string): string | number => {
+  const placeholderValue = (name: string): string | number => {
     const value = values[name as PromptPlaceholder];
     if (value === undefined)
       throw new Error(`prompt "${template.name}" v${template.version}: no value for {{${name}}}`);

@@ -5,9 +5,11 @@ import type { InputLocation } from '../errors.js';
 import { contentId, taskId } from '../ids.js';
 import { type PreferencePair, preferencePairSchema } from '../schemas/records.js';
 import { validate } from '../validate.js';
+import { systemTurnOf, userTurnOf } from './prompt-turns.js';
 
-function promptOf(pair: Pick<PreferencePair, 'instruction' | 'question'>): string {
-  return pair.instruction === undefined ? pair.question : `${pair.instruction}\n\n${pair.question}`;
+function promptOf(pair: PreferencePair): string {
+  const system = systemTurnOf(pair);
+  return system === undefined ? userTurnOf(pair) : `${system}\n\n${userTurnOf(pair)}`;
 }
 
 /** TRL standard preference format: plain `prompt`, `chosen`, `rejected` strings. */
@@ -32,8 +34,9 @@ export function toTrlConversationalPreference(
 ): { prompt: ChatTurn[]; chosen: ChatTurn[]; rejected: ChatTurn[] } {
   const codec = getTextCodec(options.format ?? 'tags');
   const prompt: ChatTurn[] = [];
-  if (pair.instruction !== undefined) prompt.push({ role: 'system', content: pair.instruction });
-  prompt.push({ role: 'user', content: pair.question });
+  const system = systemTurnOf(pair);
+  if (system !== undefined) prompt.push({ role: 'system', content: system });
+  prompt.push({ role: 'user', content: userTurnOf(pair) });
   return {
     prompt,
     chosen: [{ role: 'assistant', content: codec.render(pair.chosen.steps) }],
@@ -54,12 +57,13 @@ export function toLlamaFactoryPreference(
     rejected: string;
     system?: string;
   } = {
-    instruction: pair.question,
+    instruction: userTurnOf(pair),
     input: '',
     chosen: codec.render(pair.chosen.steps),
     rejected: codec.render(pair.rejected.steps),
   };
-  if (pair.instruction !== undefined) out.system = pair.instruction;
+  const system = systemTurnOf(pair);
+  if (system !== undefined) out.system = system;
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { type OpenAiChatMessage, renderOpenAiChat } from '../codecs/openai-chat.js';
 import { toolInputText } from '../contracts/tool-spec.js';
 import type { SftRecord } from '../schemas/records.js';
+import { systemTurnOf, userTurnOf } from './prompt-turns.js';
 
 /**
  * OpenAI fine-tuning chat JSONL. `tool-calls` (default) uses native `tool_calls` and `tool`
@@ -12,9 +13,9 @@ export function toOpenAiSft(
   options: { style?: 'tool-calls' | 'text' } = {},
 ): { messages: OpenAiChatMessage[] } {
   const prompt: OpenAiChatMessage[] = [];
-  if (record.instruction !== undefined)
-    prompt.push({ role: 'system', content: record.instruction });
-  prompt.push({ role: 'user', content: record.question });
+  const system = systemTurnOf(record);
+  if (system !== undefined) prompt.push({ role: 'system', content: system });
+  prompt.push({ role: 'user', content: userTurnOf(record) });
   if (options.style === 'text') {
     return { messages: [...prompt, { role: 'assistant', content: record.rendered.text }] };
   }
@@ -81,9 +82,8 @@ export function toShareGpt(record: SftRecord): ShareGptRecord {
   flushCalls();
   flushResults();
   if (text !== '') conversations.push({ from: 'gpt', value: text });
-  return record.instruction === undefined
-    ? { conversations }
-    : { conversations, system: record.instruction };
+  const system = systemTurnOf(record);
+  return system === undefined ? { conversations } : { conversations, system };
 }
 
 export interface AlpacaRecord {
@@ -99,11 +99,12 @@ export interface AlpacaRecord {
  */
 export function toAlpaca(record: SftRecord): AlpacaRecord {
   const out: AlpacaRecord = {
-    instruction: record.question,
+    instruction: userTurnOf(record),
     input: '',
     output: record.rendered.text,
   };
-  if (record.instruction !== undefined) out.system = record.instruction;
+  const system = systemTurnOf(record);
+  if (system !== undefined) out.system = system;
   return out;
 }
 

@@ -29,7 +29,7 @@ function recordedOrphanResults(metadata: Metadata | undefined): string[] {
     if (!Array.isArray(issues)) continue;
     for (const issue of issues) {
       if (typeof issue !== 'object' || issue === null || Array.isArray(issue)) continue;
-      if (issue.code !== 'orphan-result') continue;
+      if (issue.code !== 'orphan-result' && issue.code !== 'fabricated-tool-output') continue;
       messages.push(typeof issue.message === 'string' ? issue.message : 'orphan-result');
     }
   }

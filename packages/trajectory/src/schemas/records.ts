@@ -16,6 +16,19 @@ export const renderedTextSchema = z.object({
   spans: z.array(lossMaskSpanSchema),
 });
 
+/**
+ * The exact turns a policy is prompted with for a task, and the template they came from: a
+ * trainer builds the prompt from these, so a model trained on the record is trained on what it
+ * will be asked at inference.
+ */
+export const promptTurnsSchema = z.object({
+  name: z.string().min(1),
+  version: z.number().int().min(1),
+  hash: z.string().min(1),
+  system: z.string().optional(),
+  user: z.string(),
+});
+
 /** One SFT example: a kept or accepted-repaired trajectory with its loss-masked rendering. */
 export const sftRecordSchema = z.object({
   id: z.string().min(1),
@@ -23,6 +36,8 @@ export const sftRecordSchema = z.object({
   /** System prompt / instruction the trajectory was generated under. */
   instruction: z.string().optional(),
   question: z.string(),
+  /** The policy's prompt turns for the task (repairs too: the policy's, not the repairer's). */
+  prompt: promptTurnsSchema.optional(),
   trajectory: trajectorySchema,
   origin: z.enum(['kept', 'repaired']),
   quality: z.number().optional(),
@@ -36,6 +51,8 @@ export const preferencePairSchema = z.object({
   taskId: z.string().min(1),
   instruction: z.string().optional(),
   question: z.string(),
+  /** The policy's prompt turns for the task. */
+  prompt: promptTurnsSchema.optional(),
   chosen: trajectorySchema,
   rejected: trajectorySchema,
   /** Why chosen beats rejected: `repair`, `correctness`, `quality`, ... */
@@ -75,6 +92,7 @@ export const rolloutRecordSchema = z.object({
 
 export type LossMaskSpan = z.infer<typeof lossMaskSpanSchema>;
 export type RenderedText = z.infer<typeof renderedTextSchema>;
+export type PromptTurns = z.infer<typeof promptTurnsSchema>;
 export type SftRecord = z.infer<typeof sftRecordSchema>;
 export type PreferencePair = z.infer<typeof preferencePairSchema>;
 export type ScoredTrajectory = z.infer<typeof scoredTrajectorySchema>;

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evalRecordSchema } from '@autotraj/benchmarks';
+import { fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
+import { trajectoryToText } from '@autotraj/trajectory';
+import { describe, expect, it } from 'vitest';
+import { run } from '../test-support/run.js';
+
+/** CI sets AUTOTRAJ_REQUIRE_MODELS=1 after `./dev models`: there a missing model fails the run. */
+const requireModels = process.env.AUTOTRAJ_REQUIRE_MODELS === '1';
+
+function qwen(): string | undefined {
+  try {
+    return fetchedModelPath('qwen2.5-coder-1.5b');
+  } catch (error) {
+    if (requireModels || !ModelNotFetchedError.isInstance(error)) throw error;
+    console.warn(`skipping the embedded default model's eval test: ${error.message}`);
+    return undefined;
+  }
+}
+
+const model = qwen();
+
+// The embedded default (Qwen2.5-Coder-1.5B-Instruct) with the default prompt, greedy: what a
+// user running `autotraj eval --model local` gets. Every prompt is evaluated whole, so the
+// outcome of each question is reproducible on this machine kind and pinned below.
+describe.skipIf(model === undefined)('autotraj eval --model local (Qwen2.5-Coder-1.5B)', () => {
+  it('answers GSM8K questions in the format, runs Python for real and is checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-eval-qwen-'));
+    try {
+      const out = join(dir, 'out');
+      const result = await run([
+        'eval',
+        '--benchmark',
+        'gsm8k-test',
+        '--limit',
+        '3',
+        '--model',
+        'local',
+        '--max-tokens',
+        '400',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const records = readFileSync(join(out, 'records.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => evalRecordSchema.parse(JSON.parse(l)));
+      expect(records.map((r) => r.questionId)).toEqual([
+        'gsm8k-test-0',
+        'gsm8k-test-1',
+        'gsm8k-test-2',
+      ]);
+      for (const r of records) {
+        const text = trajectoryToText(r.trajectory, 'tags');
+        expect(r.trajectory.provenance.model).toBe('local:qwen2.5-coder-1.5b');
+        expect(r.trajectory.metadata.prompt).toMatchObject({ name: 'tags-example', version: 1 });
+        // Well-formed: the paper's format check passes, one boxed answer, not cut off.
+        expect(text.startsWith('<think>'), text).toBe(true);
+        expect(r.verdict.formatViolations, text).toBe(0);
+        expect(text.match(/<answer>/g) ?? [], text).toHaveLength(1);
+        expect(r.trajectory.finalAnswer, text).toMatch(/\S/);
+        // Python really ran: a call, and its result came from the sandbox without an error.
+        const results = r.trajectory.steps.filter((s) => s.type === 'tool-result');
+        expect(results.length, text).toBeGreaterThan(0);
+        expect(
+          results.every((s) => s.type === 'tool-result' && !s.isError),
+          text,
+        ).toBe(true);
+        expect(typeof r.verdict.correct).toBe('boolean');
+      }
+      // Measured on this machine kind (greedy, whole-prompt): pinned so a change shows.
+      expect(records.map((r) => r.verdict.correct)).toEqual(PINNED_CORRECT);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
+});
+
+const PINNED_CORRECT = [true, true, true];
