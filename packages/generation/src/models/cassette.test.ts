@@ -93,7 +93,7 @@ describe('record / replay', () => {
     expect(miss.cassette).toBe(cassette);
     expect(miss.key).toMatch(/^req_[0-9a-f]{16}$/);
     expect(miss.message).toMatch(
-      /live\.jsonl has no response for request req_[0-9a-f]{16} \("A question nobody recorded"/,
+      /live\.jsonl has no response for request req_[0-9a-f]{16} \("…[^"]*Problem: A question nobody recorded"/,
     );
     // The library's message names the library's remedy; the CLI adds its own flag hint.
     expect(miss.message).toContain('createRecordingModel');

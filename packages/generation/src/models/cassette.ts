@@ -84,7 +84,10 @@ function summarize(options: LanguageModelV4CallOptions): string {
     tail?.role === 'assistant'
       ? ` +assistant(${tail.content.map((p) => (p.type === 'text' ? p.text.length : 0)).reduce((a, b) => a + b, 0)} chars)`
       : '';
-  return `${canonicalJson(text.slice(0, 120))}${continuing} seed=${options.seed ?? '-'} t=${options.temperature ?? '-'}`;
+  // The end of the user turn: a templated prompt ends with the question, its start is the same
+  // rules for every request.
+  const shown = text.length <= 120 ? text : `…${text.slice(-119)}`;
+  return `${canonicalJson(shown)}${continuing} seed=${options.seed ?? '-'} t=${options.temperature ?? '-'}`;
 }
 
 function toEntryContent(

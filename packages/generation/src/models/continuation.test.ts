@@ -114,10 +114,9 @@ describe('continuation over /v1/completions (a client-rendered template)', () =>
     expect(trajectory.steps.map((step) => step.type)).toEqual(wellFormed);
     expect(s.requests.every((r) => r.endpoint === 'completions')).toBe(true);
     const prompt = String(s.requests[1]!.body.prompt);
-    expect(prompt.startsWith('<|im_start|>system\n')).toBe(true);
-    expect(prompt).toContain(
-      `<|im_start|>user\n${task.question}<|im_end|>\n<|im_start|>assistant\n`,
-    );
+    // The default prompt is a user-turn template: no system turn, the question last in it.
+    expect(prompt.startsWith('<|im_start|>user\n')).toBe(true);
+    expect(prompt).toContain(`Problem: ${task.question}<|im_end|>\n<|im_start|>assistant\n`);
     expect(prompt.endsWith('<calculator>3*12-5</calculator>\n<result>31</result>\n')).toBe(true);
     expect(s.requests[1]!.body.stop).toEqual(['</calculator>', '</answer>']);
   });

@@ -64,8 +64,9 @@ describe('createRepairer', () => {
     expect(calculator.calls).toEqual([{ expression: '3*12-5' }]);
     const prompt = lastUserText(server.requests[0]!.messages);
     expect(prompt).toContain('<answer>\\boxed{30}</answer>');
-    expect(prompt).toContain('the final answer is wrong');
-    expect(prompt).toContain('step 3: [uncertainty]');
+    // What to fix comes as instructions, never as evaluator codes or messages.
+    expect(prompt).toContain('Their final answer, 30, is wrong.');
+    expect(prompt).not.toMatch(/\[uncertainty\]|diagnostic|flawed|evaluator/i);
     // Both the original and the repair were evaluated: acceptance is never assumed.
     expect(evaluator.evaluated).toEqual([original.id, result.repaired!.id]);
   });

@@ -15,6 +15,8 @@ import {
   gsm8kPolicyReply,
   type LoopbackReply,
   type LoopbackServer,
+  lastUserText,
+  questionOf,
   startLoopbackServer,
 } from '@autotraj/generation/testing';
 import {
@@ -217,7 +219,7 @@ describe('synthesize', () => {
       reply,
       // Task 0's question always fails (to exercise the failure path).
       fault: (request) => {
-        if (request.messages.some((m) => m.role === 'user' && m.content === problems[0]!.question))
+        if (questionOf(lastUserText(request.messages)) === problems[0]!.question)
           return { fault: 'server-error' };
         const key = JSON.stringify([request.messages, request.seed, request.temperature]);
         const seen = attempts.get(key);
