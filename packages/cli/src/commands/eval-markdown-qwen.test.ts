@@ -23,7 +23,8 @@ const model = qwen();
 
 // Qwen2.5-Coder-1.5B-Instruct, greedy, on the markdown protocol: it writes a ```python block
 // and would go on to invent the output; the stop must cut that, the sandbox must run the block
-// and the model must answer from the real output in \boxed{}.
+// and the model must answer from the real output in \boxed{}. The question asks for a program:
+// asked for a product, the model multiplied in prose with the rules and example in the user turn.
 describe.skipIf(model === undefined)(
   'autotraj eval --protocol markdown (Qwen2.5-Coder-1.5B)',
   () => {
@@ -34,9 +35,10 @@ describe.skipIf(model === undefined)(
         writeFileSync(
           questions,
           `${JSON.stringify({
-            id: 'product',
-            question: 'What is 123456789 times 987654321?',
-            answer: '121932631112635269',
+            id: 'squares',
+            question:
+              'Compute with a Python program the sum of the squares of the whole numbers from 1 to 250.',
+            answer: '5239625',
             kind: 'math',
           })}\n`,
         );
@@ -44,7 +46,7 @@ describe.skipIf(model === undefined)(
         const result = await run([
           'eval',
           ...['--benchmark-file', questions, '--protocol', 'markdown'],
-          ...['--model', 'local:qwen2.5-coder-1.5b', '--max-tokens', '160', '--out', out],
+          ...['--model', 'local:qwen2.5-coder-1.5b', '--max-tokens', '256', '--out', out],
         ]);
         expect(result.code, result.stderr).toBe(0);
         const [record] = readFileSync(join(out, 'records.jsonl'), 'utf8')
@@ -59,7 +61,11 @@ describe.skipIf(model === undefined)(
           (trajectory.metadata.generation as { toolCalls: number }).toolCalls,
         ).toBeGreaterThanOrEqual(1);
         const results = trajectory.steps.filter((s) => s.type === 'tool-result');
-        expect(results[0]).toMatchObject({ isError: false, durationMs: expect.any(Number) });
+        expect(results[0]).toMatchObject({
+          isError: false,
+          output: '5239625',
+          durationMs: expect.any(Number),
+        });
         // The answer is boxed in the prose after the output block.
         const answer = trajectory.steps.at(-1)!;
         expect(answer.type).toBe('answer');
