@@ -38,8 +38,6 @@ describe.skipIf(model === undefined)('autotraj eval --model local (Qwen2.5-Coder
         '3',
         '--model',
         'local',
-        '--max-tokens',
-        '400',
         '--out',
         out,
         '--json',
@@ -80,4 +78,6 @@ describe.skipIf(model === undefined)('autotraj eval --model local (Qwen2.5-Coder
   }, 900_000);
 });
 
-const PINNED_CORRECT = [true, true, true];
+// gsm8k-test-0..2 with the default settings (greedy, 512 tokens a call), measured 2026-12-06:
+// #2 (a house flip, gold 70000) is misread as 80000 + 1.5 * 50000 - 80000 = 75000.
+const PINNED_CORRECT = [true, true, false];

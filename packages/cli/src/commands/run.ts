@@ -23,6 +23,7 @@ interface RunFlags {
   replay?: string;
   concurrency: number;
   limit?: number;
+  rolloutLimit?: number;
   temperature: number;
   maxTokens?: number;
   protocol: Protocol;
@@ -65,6 +66,11 @@ export const runCommand: CliCommand = {
         8,
       )
       .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
+      .option(
+        '--rollout-limit <n>',
+        'RL rollouts on only the first n tasks (default: --limit)',
+        integerOption('--rollout-limit'),
+      )
       .option(
         '--temperature <t>',
         'candidate and rollout sampling temperature; sample i of a task is seeded from the run seed 0, the task id and i',
@@ -123,6 +129,7 @@ export const runCommand: CliCommand = {
           ...(flags.replay === undefined ? {} : { replay: flags.replay }),
           concurrency: flags.concurrency,
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+          ...(flags.rolloutLimit === undefined ? {} : { rolloutLimit: flags.rolloutLimit }),
           temperature: flags.temperature,
           ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
           protocol: flags.protocol,

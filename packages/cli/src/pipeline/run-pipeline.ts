@@ -49,6 +49,8 @@ export interface PipelineOptions {
   concurrency?: number;
   /** Only the first n tasks. */
   limit?: number;
+  /** RL rollouts on only the first n tasks (default: `limit`). */
+  rolloutLimit?: number;
   /**
    * Candidate and rollout sampling temperature (default 0.3, the paper's); sample i of a task
    * gets `sampleSeed({ runSeed: 0, taskId, index: i })`.
@@ -187,6 +189,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const runDir = resolve(options.outDir);
   const tasks = options.tasks ?? demoFixtures.tasksPath;
   const limitArgs = options.limit === undefined ? [] : ['--limit', String(options.limit)];
+  // Rollouts may cover fewer tasks than synthesis (a demo needs many pairs, few RL groups).
+  const rolloutLimit =
+    options.rolloutLimit === undefined
+      ? options.limit
+      : Math.min(options.rolloutLimit, options.limit ?? Number.POSITIVE_INFINITY);
+  const rolloutLimitArgs = rolloutLimit === undefined ? [] : ['--limit', String(rolloutLimit)];
   const protocol = options.protocol ?? 'text-tags';
   // The demo cassette answers text-tag requests only: another protocol would miss on every one.
   if (protocol !== 'text-tags' && !live && options.replay === undefined)
@@ -367,7 +375,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...samplingArgs,
       ...promptArgs,
       ...['--seed', '0', '--concurrency', String(concurrency)],
-      ...limitArgs,
+      ...rolloutLimitArgs,
       ...(policy.model === undefined ? [] : ['--model', policy.model]),
       ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
       ...(policy.replay === undefined ? [] : ['--replay', policy.replay]),
@@ -384,7 +392,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     protocol,
     seed: 0,
     concurrency,
-    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(rolloutLimit === undefined ? {} : { limit: rolloutLimit }),
     ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
     ...policy,
     onGroup: (records) => emit({ type: 'rollout-group', records }),
