@@ -92,13 +92,15 @@ export interface RunEvalOptions {
 
 /**
  * Each kind's prompt template: the caller's, else the protocol's default; with no tools, the
- * no-tool chain-of-thought baseline (`cot-example`); text-tag QA gets `paper`, whose worked
- * examples include a search.
+ * no-tool chain-of-thought baseline (`cot-boxed` for markdown: the model's own prose and
+ * `\boxed{}`; `cot-example` for tags); text-tag QA gets `paper`, whose worked examples include
+ * a search.
  */
 function evalPrompts(options: RunEvalOptions): Record<BenchmarkKind, PromptTemplate> {
   const { protocol, tools } = options.settings;
   const fallback = (kind: BenchmarkKind): PromptTemplate => {
-    if (tools[kind].length === 0) return builtinPrompts['cot-example']!;
+    if (tools[kind].length === 0)
+      return builtinPrompts[protocol === 'markdown' ? 'cot-boxed' : 'cot-example']!;
     if (kind === 'qa' && protocol === 'text-tags') return builtinPrompts.paper!;
     return defaultPrompt('generation', protocol);
   };

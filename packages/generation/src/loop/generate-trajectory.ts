@@ -27,6 +27,14 @@ import type { GenerateTrajectoryOptions, GenerationStats } from './types.js';
 
 const DEFAULT_TOOL_TAGS = toolTagTable();
 
+/** Stands in for python in a markdown run offered no tools (budget 0: never called). */
+const NO_PYTHON: ToolRuntime = {
+  name: 'python',
+  run: async () => {
+    throw new GenerationConfigError({ message: 'no python tool was offered' });
+  },
+};
+
 function toolMap(tools: ReadonlyArray<ToolRuntime>): Map<string, ToolRuntime> {
   const map = new Map<string, ToolRuntime>();
   for (const tool of tools) {
@@ -161,15 +169,18 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       // Each output block is appended to the assistant message, which the model continues.
       if (continuationOf(options.model) === 'none')
         throw noContinuationError(options.model.modelId, 'markdown');
-      const python = toolsByName.get('python');
-      if (python === undefined)
+      // Without a python tool the protocol is plain chain-of-thought (prose and \boxed{}): the
+      // no-tool baseline. Its budget is 0, so a block the model writes is never run.
+      if (toolsByName.size > 0 && !toolsByName.has('python'))
         throw new GenerationConfigError({
-          message: 'the markdown protocol runs ```python blocks: give it a tool named "python"',
+          message:
+            'the markdown protocol runs ```python blocks: give it a tool named "python" (or no tools, for chain-of-thought)',
         });
+      const python = toolsByName.get('python') ?? NO_PYTHON;
       const { results, calls } = prefixResults(prefix);
       const loop = await runMarkdownLoop({
         model,
-        generation: options,
+        generation: toolsByName.has('python') ? options : { ...options, maxToolCalls: 0 },
         instructions: rendered.system,
         prompt: rendered.user,
         python,

@@ -364,4 +364,20 @@ describe('generateTrajectory (markdown protocol)', () => {
     expect(GenerationConfigError.isInstance(noPython)).toBe(true);
     expect(server.requests).toHaveLength(0);
   });
+
+  it('with no tools at all is chain-of-thought: one completion, a block is never run', async () => {
+    server = await startLoopbackServer({
+      reply: () => ({ text: 'Each box holds 12.\n```python\nprint(3*12-5)\n```\nSo \\boxed{31}.' }),
+    });
+    const trajectory = await generateTrajectory({
+      model: chat(server),
+      task,
+      tools: [],
+      protocol: 'markdown',
+    });
+    expect(server.requests).toHaveLength(1);
+    expect(trajectory.steps.some((s) => s.type === 'tool-result')).toBe(false);
+    expect(trajectory.metadata.generation).toMatchObject({ toolCalls: 0 });
+    expect(trajectory.finalAnswer).toBe('31');
+  });
 });

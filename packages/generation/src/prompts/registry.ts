@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type PromptTemplate, promptTemplateSchema } from '@autotraj/trajectory';
 import type { Protocol } from '../loop/types.js';
+import { cotBoxedPrompt } from './cot-boxed.js';
 import { cotExamplePrompt } from './cot-example.js';
 import { markdownExamplePrompt } from './markdown-example.js';
 import { markdownSystemPrompt } from './markdown-system.js';
@@ -21,6 +22,7 @@ export const builtinPrompts: Readonly<Record<string, PromptTemplate>> = Object.f
       tagsSystemPrompt,
       paperPrompt,
       cotExamplePrompt,
+      cotBoxedPrompt,
       markdownExamplePrompt,
       markdownSystemPrompt,
       nativeSystemPrompt,
