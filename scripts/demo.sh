@@ -33,11 +33,11 @@ if ! (cd packages/cli && node --input-type=module -e \
   scripts/fetch-models.sh "$model" >&2
 fi
 
-# Sized for ~3 minutes on 2 cores (measured figures in the README): 3 problems, 2 candidates
-# each (sampled at temperature 0.3 as the paper samples, seeds hashed from the run seed 0, the
-# task id and the candidate index), RL groups of 2,
-# at most 256 output tokens per model call.
+# Sized so the method shows on the real model (figures in the README): 6 problems, 2 candidates
+# each (temperature 0.3, seeds hashed from run seed 0, the task id and the index), the same
+# model as repairer (greedy), RL groups of 2 on the first 2 problems, at most 320 output tokens
+# per model call.
 exec node packages/cli/dist/bin.js run \
   --model "local:$model" --out autotraj-demo/live \
-  --limit 3 --n 2 --group-size 2 --max-tokens 256 --temperature 0.3 --concurrency 4 \
-  "${args[@]}"
+  --limit 6 --rollout-limit 2 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
+  --concurrency 4 "${args[@]}"

@@ -20,6 +20,7 @@ import {
   isTypeScript,
   npmInstallPackages,
 } from './blocks.mjs';
+import { checkExampleReadmes } from './example-readmes.mjs';
 import { writeFixtures } from './fixtures.mjs';
 import { excludedPackages, pinned, rootReadme } from './pinned.mjs';
 
@@ -92,6 +93,8 @@ for (const readme of readmes) {
 }
 for (const pin of unmatched)
   fail(pin.file, `pinned entry matches no block: ${JSON.stringify(pin.contains)}`);
+// The examples/ READMEs' prose: the imports they state are the ones the code makes.
+if (only.length === 0) for (const problem of checkExampleReadmes(root)) failures.push(problem);
 const selected =
   only.length === 0 ? examples : examples.filter((e) => only.includes(e.readme.file));
 
