@@ -33,11 +33,11 @@ if ! (cd packages/cli && node --input-type=module -e \
   scripts/fetch-models.sh "$model" >&2
 fi
 
-# Sized so the method shows on the real model (figures in the README): 6 problems, 2 candidates
+# Sized so the method shows on the real model (figures in the README): 8 problems, 2 candidates
 # each (temperature 0.3, seeds hashed from run seed 0, the task id and the index), the same
 # model as repairer (greedy), RL groups of 2 on the first 2 problems, at most 320 output tokens
 # per model call.
 exec node packages/cli/dist/bin.js run \
   --model "local:$model" --out autotraj-demo/live \
-  --limit 6 --rollout-limit 2 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
+  --limit 8 --rollout-limit 2 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
   --concurrency 4 "${args[@]}"
