@@ -21,8 +21,9 @@ const task = {
 // MOCK model: the agent forgets the broken eggs; the repairer, shown the diagnosis, does not.
 const server = await startLoopbackServer({
   reply: (request) => {
+    // The repair prompt (a user turn) shows the earlier attempt: "Someone tried this problem".
     const repairing = request.messages.some(
-      (m) => m.role === 'system' && String(m.content).includes('You repair'),
+      (m) => m.role === 'user' && JSON.stringify(m.content).includes('Someone tried this problem'),
     );
     const toolResult = request.messages.findLast((m) => m.role === 'tool');
     if (toolResult === undefined) {
