@@ -1,4 +1,4 @@
-import type { LanguageModelV4, LanguageModelV4Prompt } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   extractLastBoxed,
   markdownTirCodec,
@@ -7,7 +7,7 @@ import {
   type ToolRuntime,
   toolResultStep,
 } from '@autotraj/trajectory';
-import { callSettings } from './call-settings.js';
+import { continueAssistant } from './continue-assistant.js';
 import type { GenerateTrajectoryOptions, ToolResultsByCall } from './types.js';
 import { addUsage, type UsageTotals } from './usage.js';
 
@@ -108,35 +108,21 @@ export async function runMarkdownLoop(options: {
 
   // One completion per block run, plus the final one; the bound stops a model that loops.
   for (let round = 0; round <= maxToolCalls + 1; round++) {
-    const prompt: LanguageModelV4Prompt = [
-      ...(options.instructions === undefined
-        ? []
-        : [{ role: 'system' as const, content: options.instructions }]),
-      { role: 'user', content: [{ type: 'text', text: options.prompt }] },
-    ];
-    if (text !== '') prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
-    const started = performance.now();
     // The output stop stays on when the budget is spent: a model that goes on to invent an
     // output block is cut there, so no invented output reads as a tool result.
-    const completion = await options.model.doGenerate({
-      prompt,
+    const completion = await continueAssistant({
+      model: options.model,
+      generation,
+      instructions: options.instructions,
+      prompt: options.prompt,
+      text,
       stopSequences: [...MARKDOWN_STOP_SEQUENCES],
-      ...callSettings(generation),
     });
-    modelMs += performance.now() - started;
+    modelMs += completion.ms;
     modelCalls++;
-    const inputTokens = completion.usage.inputTokens.total;
-    const outputTokens = completion.usage.outputTokens.total;
-    addUsage(usage, {
-      inputTokens,
-      outputTokens,
-      totalTokens:
-        inputTokens === undefined && outputTokens === undefined
-          ? undefined
-          : (inputTokens ?? 0) + (outputTokens ?? 0),
-    });
-    finishReason = completion.finishReason.unified;
-    let added = completion.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    addUsage(usage, completion.usage);
+    finishReason = completion.finishReason;
+    let added = completion.text;
     // Providers strip the stop sequence; one that keeps it (or ignores it) wrote an output block
     // of its own: everything from its opener on is discarded, as the stop would have done.
     const opener = OUTPUT_OPENER.exec(added);

@@ -1,7 +1,7 @@
-import type { LanguageModelV4, LanguageModelV4Prompt } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { Step, TextCodec, ToolRunOutput, ToolRuntime } from '@autotraj/trajectory';
 import { toolInputFromTagContent } from '@autotraj/trajectory/internal';
-import { callSettings } from './call-settings.js';
+import { continueAssistant } from './continue-assistant.js';
 import type { GenerateTrajectoryOptions, ToolResultsByCall } from './types.js';
 import { addUsage, type UsageTotals } from './usage.js';
 
@@ -68,36 +68,15 @@ export async function runTextTagLoop(options: {
   for (let round = 0; round <= maxToolCalls + 1; round++) {
     const budgetLeft = calls < maxToolCalls;
     const stopSequences = [...(budgetLeft ? tags.map((tag) => `</${tag}>`) : []), '</answer>'];
-    // The provider is called directly: this loop needs no tool plumbing, and skipping
-    // generateText's per-call machinery halves the CPU cost of a call at high concurrency.
-    const prompt: LanguageModelV4Prompt = [
-      ...(options.instructions === undefined
-        ? []
-        : [{ role: 'system' as const, content: options.instructions }]),
-      { role: 'user', content: [{ type: 'text', text: options.prompt }] },
-    ];
-    if (text !== '') prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
-    const started = performance.now();
-    const completion = await options.model.doGenerate({
-      prompt,
+    const response = await continueAssistant({
+      model: options.model,
+      generation,
+      instructions: options.instructions,
+      prompt: options.prompt,
+      text,
       stopSequences,
-      ...callSettings(generation),
     });
-    const response = {
-      text: completion.content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
-      finishReason: completion.finishReason.unified,
-      usage: {
-        inputTokens: completion.usage.inputTokens.total,
-        outputTokens: completion.usage.outputTokens.total,
-        totalTokens:
-          completion.usage.inputTokens.total === undefined &&
-          completion.usage.outputTokens.total === undefined
-            ? undefined
-            : (completion.usage.inputTokens.total ?? 0) +
-              (completion.usage.outputTokens.total ?? 0),
-      },
-    };
-    modelMs += performance.now() - started;
+    modelMs += response.ms;
     modelCalls++;
     addUsage(usage, response.usage);
     finishReason = response.finishReason;
