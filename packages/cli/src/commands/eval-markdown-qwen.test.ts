@@ -2,24 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalRecordSchema } from '@autotraj/benchmarks';
-import { fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
 import { describe, expect, it } from 'vitest';
+import { realModelPath } from '../test-support/real-model.js';
 import { run } from '../test-support/run.js';
 
-/** CI sets AUTOTRAJ_REQUIRE_MODELS=1 after `./dev models`: there a missing model fails the run. */
-const requireModels = process.env.AUTOTRAJ_REQUIRE_MODELS === '1';
-
-function qwen(): string | undefined {
-  try {
-    return fetchedModelPath('qwen2.5-coder-1.5b');
-  } catch (error) {
-    if (requireModels || !ModelNotFetchedError.isInstance(error)) throw error;
-    console.warn(`skipping the markdown-protocol Qwen test: ${error.message} (run ./dev models)`);
-    return undefined;
-  }
-}
-
-const model = qwen();
+const model = realModelPath('qwen2.5-coder-1.5b', 'the markdown-protocol Qwen test');
 
 // Qwen2.5-Coder-1.5B-Instruct, greedy, on the markdown protocol: it writes a ```python block
 // and would go on to invent the output; the stop must cut that, the sandbox must run the block

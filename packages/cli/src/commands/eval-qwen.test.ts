@@ -2,25 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalRecordSchema } from '@autotraj/benchmarks';
-import { fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
 import { trajectoryToText } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
+import { realModelPath } from '../test-support/real-model.js';
 import { run } from '../test-support/run.js';
 
-/** CI sets AUTOTRAJ_REQUIRE_MODELS=1 after `./dev models`: there a missing model fails the run. */
-const requireModels = process.env.AUTOTRAJ_REQUIRE_MODELS === '1';
-
-function qwen(): string | undefined {
-  try {
-    return fetchedModelPath('qwen2.5-coder-1.5b');
-  } catch (error) {
-    if (requireModels || !ModelNotFetchedError.isInstance(error)) throw error;
-    console.warn(`skipping the embedded default model's eval test: ${error.message}`);
-    return undefined;
-  }
-}
-
-const model = qwen();
+const model = realModelPath('qwen2.5-coder-1.5b', "the embedded default model's eval test");
 
 // The embedded default (Qwen2.5-Coder-1.5B-Instruct) with the default prompt, greedy: what a
 // user running `autotraj eval --model local` gets. Every prompt is evaluated whole, so the

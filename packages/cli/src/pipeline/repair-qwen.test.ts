@@ -1,5 +1,5 @@
 import { createEvaluator } from '@autotraj/evaluator';
-import { createLlamaCppModel, fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
+import { createLlamaCppModel } from '@autotraj/llama-cpp';
 import { createRepairer } from '@autotraj/repairer';
 import { createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import {
@@ -10,20 +10,9 @@ import {
   trajectoryToText,
 } from '@autotraj/trajectory';
 import { afterAll, describe, expect, it } from 'vitest';
+import { realModelPath } from '../test-support/real-model.js';
 
-const requireModels = process.env.AUTOTRAJ_REQUIRE_MODELS === '1';
-
-function qwen(): string | undefined {
-  try {
-    return fetchedModelPath('qwen2.5-coder-1.5b');
-  } catch (error) {
-    if (requireModels || !ModelNotFetchedError.isInstance(error)) throw error;
-    console.warn(`skipping the real repairer test: ${error.message}`);
-    return undefined;
-  }
-}
-
-const modelPath = qwen();
+const modelPath = realModelPath('qwen2.5-coder-1.5b', 'the real repairer test');
 
 // GSM8K test #3: Qwen2.5-Coder-1.5B's own greedy answer (180, from 60 * 3) is wrong; the gold is
 // 540. A repair prompt that leaks ("To fix the flawed trajectory...", "Evaluator diagnostics:")
