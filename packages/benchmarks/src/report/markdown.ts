@@ -24,6 +24,8 @@ export function resultsMarkdown(results: EvalResults): string {
     'tool calls / q',
     'tool errors',
     'format viol.',
+    'text-form calls',
+    'made-up output',
     'out tokens / q',
     's / q',
   ];
@@ -52,6 +54,8 @@ export function resultsMarkdown(results: EvalResults): string {
         num(b.toolCallsPerSample),
         b.toolErrors,
         b.formatViolations,
+        b.samplesWithTextFormToolCalls,
+        b.samplesWithFabricatedToolOutput,
         num(b.outputTokensPerSample, 0),
         num(b.msPerSample / 1000, 1),
       ]),

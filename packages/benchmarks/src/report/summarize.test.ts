@@ -61,6 +61,35 @@ function record(
   };
 }
 
+describe('summarizeEval: tool use the model only wrote', () => {
+  it('counts samples with a call written as text and samples with tool output the model made up', () => {
+    const m = manifest(1, [{ name: 'gsm8k-test', kind: 'math', source: 'x', questions: 3 }]);
+    const withSteps = (id: string, steps: EvalRecord['trajectory']['steps']): EvalRecord => {
+      const r = record('gsm8k-test', id, 0, false);
+      return { ...r, trajectory: { ...r.trajectory, steps, metadata: { tools: ['python'] } } };
+    };
+    const records = [
+      // Offered native tools, the model wrote the call as a fenced block and stated its output.
+      withSteps('a', [
+        { type: 'think', text: 'Compute it.\n```python\nprint(6 * 7)\n```\n```output\n42\n```' },
+        { type: 'answer', text: '\\boxed{42}', answer: '42' },
+      ]),
+      // A <result> in reasoning that no call produced.
+      withSteps('b', [
+        { type: 'think', text: 'So 6 * 7 gives <result>42</result>.' },
+        { type: 'answer', text: '\\boxed{42}', answer: '42' },
+      ]),
+      withSteps('c', [{ type: 'answer', text: '\\boxed{42}', answer: '42' }]),
+    ];
+    const [b] = summarizeEval(records, m).benchmarks;
+    expect(b!.samplesWithTextFormToolCalls).toBe(1);
+    expect(b!.samplesWithFabricatedToolOutput).toBe(2);
+    expect(resultsMarkdown(summarizeEval(records, m))).toContain(
+      '| text-form calls | made-up output |',
+    );
+  });
+});
+
 describe('summarizeEval', () => {
   const m = manifest(1, [
     { name: 'gsm8k-test', kind: 'math', source: 'x', questions: 4 },

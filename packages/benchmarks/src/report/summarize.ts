@@ -1,3 +1,8 @@
+import {
+  findFabricatedToolOutput,
+  findTextFormToolCalls,
+  type Trajectory,
+} from '@autotraj/trajectory';
 import { BenchmarkError } from '../errors.js';
 import type { BenchmarkKind } from '../registry.js';
 import type { EvalManifest, EvalRecord } from '../run/records.js';
@@ -34,6 +39,13 @@ export interface BenchmarkResult {
   toolErrorsPerSample: number;
   formatViolations: number;
   samplesWithFormatViolations: number;
+  /**
+   * Samples with a tool call written as text that nothing ran (a ```python block or call JSON in
+   * reasoning, offered native tools): the model wanted the tool and did not get it.
+   */
+  samplesWithTextFormToolCalls: number;
+  /** Samples with tool output the model wrote itself (a `<result>` or ```output nothing produced). */
+  samplesWithFabricatedToolOutput: number;
   outputTokensPerSample: number;
   msPerSample: number;
   msTotal: number;
@@ -48,6 +60,15 @@ export interface EvalResults {
 
 const mean = (xs: ReadonlyArray<number>) =>
   xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** The tools the run offered (generation records them); none offered means none could be called. */
+function hasTextFormToolCall(trajectory: Trajectory): boolean {
+  const offered = trajectory.metadata.tools;
+  const tools = Array.isArray(offered)
+    ? offered.filter((t): t is string => typeof t === 'string')
+    : undefined;
+  return findTextFormToolCalls(trajectory.steps, tools === undefined ? {} : { tools }).length > 0;
+}
 
 /**
  * Per-question scores of one benchmark, keyed by question id: the fraction of its samples that
@@ -126,6 +147,10 @@ export function summarizeEval(
       toolErrorsPerSample: mean(verdicts.map((v) => v.toolErrors)),
       formatViolations: verdicts.reduce((s, v) => s + v.formatViolations, 0),
       samplesWithFormatViolations: verdicts.filter((v) => v.formatViolations > 0).length,
+      samplesWithTextFormToolCalls: list.filter((r) => hasTextFormToolCall(r.trajectory)).length,
+      samplesWithFabricatedToolOutput: list.filter(
+        (r) => findFabricatedToolOutput(r.trajectory).length > 0,
+      ).length,
       outputTokensPerSample: mean(verdicts.map((v) => v.outputTokens)),
       msPerSample: mean(verdicts.map((v) => v.ms)),
       msTotal: verdicts.reduce((s, v) => s + v.ms, 0),

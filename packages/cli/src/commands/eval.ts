@@ -84,6 +84,8 @@ function resultsTable(summary: RunEvalSummary): string {
       b.toolCallsPerSample.toFixed(2),
       b.toolErrors,
       b.formatViolations,
+      b.samplesWithTextFormToolCalls,
+      b.samplesWithFabricatedToolOutput,
       (b.msPerSample / 1000).toFixed(1),
     ]),
     [
@@ -95,6 +97,8 @@ function resultsTable(summary: RunEvalSummary): string {
       'tool calls/q',
       'tool errors',
       'format viol.',
+      'text-form calls',
+      'made-up output',
       's/q',
     ],
   );

@@ -177,13 +177,13 @@ fill();
 
 function statsTable(runs: ReadonlyArray<EvalRunView>): string {
   const head =
-    '<tr><th>run · benchmark</th><th>questions</th><th>acc %</th><th>EM %</th><th>F1 %</th><th>answered %</th><th>tool calls / q</th><th>tool errors</th><th>format viol.</th><th>out tokens / q</th><th>s / q</th></tr>';
+    '<tr><th>run · benchmark</th><th>questions</th><th>acc %</th><th>EM %</th><th>F1 %</th><th>answered %</th><th>tool calls / q</th><th>tool errors</th><th>format viol.</th><th>text-form calls</th><th>made-up output</th><th>out tokens / q</th><th>s / q</th></tr>';
   const pct = (x: number | undefined) => (x === undefined ? '' : (100 * x).toFixed(1));
   const rows = runs
     .flatMap((run) =>
       run.results.map(
         (b) =>
-          `<tr data-run="${escapeHtml(run.label)}" data-benchmark="${escapeHtml(b.benchmark)}"><td>${escapeHtml(run.label)} · ${escapeHtml(b.benchmark)}${b.complete ? '' : ' (partial)'}</td><td>${b.questions}/${b.expectedQuestions}</td><td>${pct(b.accuracy)}</td><td>${pct(b.em)}</td><td>${pct(b.f1)}</td><td>${pct(b.answered)}</td><td>${b.toolCallsPerSample.toFixed(2)}</td><td>${b.toolErrors}</td><td>${b.formatViolations}</td><td>${b.outputTokensPerSample.toFixed(0)}</td><td>${(b.msPerSample / 1000).toFixed(1)}</td></tr>`,
+          `<tr data-run="${escapeHtml(run.label)}" data-benchmark="${escapeHtml(b.benchmark)}"><td>${escapeHtml(run.label)} · ${escapeHtml(b.benchmark)}${b.complete ? '' : ' (partial)'}</td><td>${b.questions}/${b.expectedQuestions}</td><td>${pct(b.accuracy)}</td><td>${pct(b.em)}</td><td>${pct(b.f1)}</td><td>${pct(b.answered)}</td><td>${b.toolCallsPerSample.toFixed(2)}</td><td>${b.toolErrors}</td><td>${b.formatViolations}</td><td>${b.samplesWithTextFormToolCalls}</td><td>${b.samplesWithFabricatedToolOutput}</td><td>${b.outputTokensPerSample.toFixed(0)}</td><td>${(b.msPerSample / 1000).toFixed(1)}</td></tr>`,
       ),
     )
     .join('');
