@@ -125,7 +125,6 @@ interface LlamaCppModule {
     modelPath: string;
     modelId?: string;
     workers?: number;
-    reusePrefix?: boolean;
   }): LanguageModelV4 & {
     close(): Promise<void>;
   };
@@ -135,10 +134,7 @@ interface LlamaCppModule {
  * `local:<file.gguf>` / `local:smollm2` / `local:gemma3` through the optional
  * `@autotraj/llama-cpp` package, loaded only when asked for.
  */
-async function localSource(
-  model: string,
-  options: { reusePrefix: boolean },
-): Promise<LocalModelSource> {
+async function localSource(model: string): Promise<LocalModelSource> {
   let llama: LlamaCppModule;
   try {
     // A variable specifier keeps the optional package out of this one's type graph and build.
@@ -161,7 +157,6 @@ async function localSource(
           modelPath: path,
           modelId: model,
           workers: LOCAL_WORKERS,
-          reusePrefix: options.reusePrefix,
         });
         loaded.push(created);
         return created;
@@ -185,20 +180,12 @@ export async function resolveCliModel(
   options: {
     fallbackReplay?: string;
     env?: Record<string, string | undefined>;
-    /**
-     * `local:` models evaluate every prompt whole, so a greedy output is the same in any order
-     * and on any worker (a resumed or sharded run equals one run) at the cost of re-reading
-     * prompts; otherwise they re-use the cached prefix (the default).
-     */
-    orderIndependent?: boolean;
   } = {},
 ): Promise<ResolvedModel> {
   flags = { ...flags, model: normalizeModelFlag(flags.model) };
   if (flags.model === undefined) delete flags.model;
   try {
-    const local = flags.model?.startsWith('local:')
-      ? await localSource(flags.model, { reusePrefix: options.orderIndependent !== true })
-      : undefined;
+    const local = flags.model?.startsWith('local:') ? await localSource(flags.model) : undefined;
     return resolveModel(specOf(flags, options.fallbackReplay), {
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(local === undefined ? {} : { local }),

@@ -21,16 +21,24 @@ import { StopScanner } from './stop-scanner.js';
 /** Prompt tokens handed to the detokenizer as context, so the first output word is spaced right. */
 const DETOKENIZE_CONTEXT = 16;
 
+/** Prompt tokens per evaluation batch when the options do not say (see `Engine`). */
+export const DEFAULT_PROMPT_CHUNK = 64;
+
 export interface GenerateHooks {
   onDelta?: (text: string) => void;
   isAborted?: () => boolean;
 }
 
 /**
- * One model with one context sequence, in this process. Calls run one at a time; with
- * `reusePrefix` each call keeps the longest prefix of the previous context that matches its
- * prompt and evaluates only the rest, so continuing a growing transcript costs only its new
- * tokens; without it every prompt is evaluated whole.
+ * One model with one context sequence, in this process. Calls run one at a time.
+ *
+ * A prompt is always evaluated in batches of `chunk` tokens at positions that are multiples of
+ * `chunk`, then the rest (at least its last token) in one batch. A cached chunk therefore holds
+ * exactly the floats evaluating it again would give (the same tokens, positions, preceding cache
+ * and batch shape), so with `reusePrefix` a call keeps the cached whole chunks its prompt shares
+ * with the cache and evaluates only the rest, and its output is bit-identical to evaluating the
+ * prompt whole: results do not depend on what the worker ran before. Generated tokens (evaluated
+ * one at a time) are never re-used for that reason; a continued transcript re-reads them.
  */
 export class Engine {
   readonly #llama: Llama;
@@ -38,6 +46,9 @@ export class Engine {
   readonly #context: LlamaContext;
   readonly #sequence: LlamaContextSequence;
   readonly #reusePrefix: boolean;
+  readonly #chunk: number;
+  /** Leading cache tokens that were evaluated as whole aligned chunks (a multiple of `#chunk`). */
+  #alignedTokens = 0;
   #busy = false;
 
   private constructor(
@@ -46,12 +57,14 @@ export class Engine {
     context: LlamaContext,
     sequence: LlamaContextSequence,
     reusePrefix: boolean,
+    chunk: number,
   ) {
     this.#llama = llama;
     this.#model = model;
     this.#context = context;
     this.#sequence = sequence;
     this.#reusePrefix = reusePrefix;
+    this.#chunk = chunk;
   }
 
   static async load(init: WorkerInit): Promise<{ engine: Engine; info: LoadInfo }> {
@@ -88,17 +101,25 @@ export class Engine {
       });
     }
     const t2 = performance.now();
+    const chunk = init.batchSize ?? DEFAULT_PROMPT_CHUNK;
     const context = await model.createContext({
       contextSize: init.contextSize,
       sequences: 1,
       threads: init.threads,
-      ...(init.batchSize === undefined ? {} : { batchSize: init.batchSize }),
+      batchSize: chunk,
       // Keep the whole cache for sliding-window models (Gemma 3) so a cached prefix can be
       // re-used after the tail of the context is erased.
       swaFullCache: true,
     });
     const t3 = performance.now();
-    const engine = new Engine(llama, model, context, context.getSequence(), init.reusePrefix);
+    const engine = new Engine(
+      llama,
+      model,
+      context,
+      context.getSequence(),
+      init.reusePrefix,
+      chunk,
+    );
     return {
       engine,
       info: {
@@ -144,14 +165,25 @@ export class Engine {
         message: `the prompt is ${tokens.length} tokens; the context holds ${contextSize} (raise contextSize)`,
       });
 
-    // Re-use the matching prefix; at least the last prompt token is evaluated again, since its
-    // logits give the first output token. Without re-use the whole context goes, so the prompt
-    // is evaluated as if the worker were new.
+    // Whole chunks before the last prompt token (whose logits give the first output token, so it
+    // is always evaluated); re-use only cached whole chunks that match. Without re-use the whole
+    // context goes, so the prompt is evaluated as if the worker were new.
+    const chunk = this.#chunk;
+    const alignedEnd = Math.floor((tokens.length - 1) / chunk) * chunk;
     const reused = this.#reusePrefix
-      ? Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1)
+      ? Math.min(
+          Math.floor(sequence.compareContextTokens(tokens).firstDifferentIndex / chunk) * chunk,
+          this.#alignedTokens,
+          alignedEnd,
+        )
       : 0;
     if (reused < sequence.nextTokenIndex)
       await sequence.eraseContextTokenRanges([{ start: reused, end: sequence.nextTokenIndex }]);
+    this.#alignedTokens = reused;
+    for (let at = reused; at < alignedEnd && !hooks.isAborted?.(); at += chunk) {
+      await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(at, at + chunk));
+      this.#alignedTokens = at + chunk;
+    }
 
     const room = contextSize - tokens.length;
     const limit = Math.min(settings.maxTokens ?? Number.POSITIVE_INFINITY, room);
@@ -182,7 +214,7 @@ export class Engine {
               frequencyPenalty: penalty.frequencyPenalty ?? 0,
               presencePenalty: penalty.presencePenalty ?? 0,
             };
-      const iterator = sequence.evaluate(tokens.slice(reused), {
+      const iterator = sequence.evaluate(tokens.slice(this.#alignedTokens), {
         temperature: settings.temperature ?? 0,
         ...(settings.topK === undefined ? {} : { topK: settings.topK }),
         ...(settings.topP === undefined ? {} : { topP: settings.topP }),

@@ -155,8 +155,9 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     };
   }
   const concurrency = options.concurrency ?? defaults.concurrency ?? 4;
-  // A benchmark score must not depend on which questions a worker ran before (resume, shards).
-  const resolved = await resolveCliModel(options, { orderIndependent: true });
+  // local: models re-use only whole aligned prompt chunks, so a score does not depend on which
+  // questions a worker ran before (resume, shards, order).
+  const resolved = await resolveCliModel(options);
   const pool = createPythonPool({
     size: needsMath && withTools ? Math.max(1, Math.min(concurrency, cpus().length)) : 1,
   });
