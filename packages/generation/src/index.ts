@@ -56,6 +56,11 @@ export {
   type RetryOptions,
   withRetries,
 } from './models/resilient-model.js';
+export {
+  type GenerationPromptOptions,
+  generationPrompt,
+  generationPromptTurns,
+} from './prompts/generation-prompt.js';
 export { PromptTemplateError, type PromptTemplateErrorCode } from './prompts/prompt-error.js';
 export { builtinPrompts, defaultPrompt, resolvePrompt } from './prompts/registry.js';
 export { renderTaskPrompt } from './prompts/render.js';

@@ -11,6 +11,7 @@ export {
   type GroupAdvantageOptions,
   groupAdvantages,
 } from './advantages.js';
+export type { RlPromptOptions } from './bridges/prompt-messages.js';
 export {
   type TrlPromptRow,
   type TrlRolloutRow,

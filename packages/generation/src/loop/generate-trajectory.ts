@@ -18,8 +18,7 @@ import { GenerationConfigError } from '../errors.js';
 import { continuationOf, noContinuationError } from '../models/continuation.js';
 import { modelNameOf } from '../models/model-name.js';
 import { withRetries } from '../models/resilient-model.js';
-import { defaultPrompt } from '../prompts/registry.js';
-import { renderTaskPrompt } from '../prompts/render.js';
+import { generationPrompt } from '../prompts/generation-prompt.js';
 import { markdownSteps, runMarkdownLoop } from './markdown-loop.js';
 import { runNativeLoop } from './native-loop.js';
 import { prefixResults, runTextTagLoop } from './text-tag-loop.js';
@@ -88,30 +87,17 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       : withRetries(options.model, options.retry);
   const modelName = options.modelName ?? modelNameOf(options.model);
   const sessionId = options.sessionId ?? `${options.task.id}:${options.salt ?? ''}:${randomUUID()}`;
-  const template = options.promptTemplate ?? defaultPrompt('generation', protocol);
-  // `instructions` / `prompt` replace the template's turns (callers with their own messages).
-  const rendered =
-    options.instructions !== undefined || options.prompt !== undefined
-      ? {
-          system:
-            options.instructions ??
-            (template.placement === 'system'
-              ? renderTaskPrompt(template, {
-                  question: options.task.question,
-                  toolNames: [...toolsByName.keys()],
-                  maxToolCalls,
-                }).system
-              : undefined),
-          user: options.prompt ?? options.task.question,
-        }
-      : renderTaskPrompt(template, {
-          question: options.task.question,
-          toolNames: [...toolsByName.keys()],
-          maxToolCalls,
-          ...options.promptValues,
-        });
-  const promptUsed =
-    options.instructions !== undefined || options.prompt !== undefined ? null : promptRef(template);
+  const { rendered, template } = generationPrompt({
+    question: options.task.question,
+    toolNames: [...toolsByName.keys()],
+    protocol,
+    maxToolCalls,
+    ...(options.promptTemplate === undefined ? {} : { promptTemplate: options.promptTemplate }),
+    ...(options.promptValues === undefined ? {} : { promptValues: options.promptValues }),
+    ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
+    ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
+  });
+  const promptUsed = template === null ? null : promptRef(template);
   const prefix = options.prefix ?? [];
   const startedAt = new Date();
   const started = performance.now();

@@ -1,9 +1,9 @@
 import {
+  generationPromptTurns,
   type Limiter,
   type ModelLike,
   type Protocol,
   type RetryOptions,
-  renderTaskPrompt,
   sampleCandidates,
 } from '@autotraj/generation';
 import {
@@ -12,8 +12,6 @@ import {
   type PreferencePair,
   type PromptTemplate,
   type PromptTurns,
-  promptRef,
-  type RenderedPrompt,
   renderWithLossMask,
   type Sampling,
   type SftRecord,
@@ -72,16 +70,12 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
   const turns: PromptTurns | undefined =
     context.prompt === null
       ? undefined
-      : {
-          ...promptRef(context.prompt),
-          ...promptTurnsOf(
-            renderTaskPrompt(context.prompt, {
-              question: task.question,
-              toolNames: context.tools.map((t) => t.name),
-              maxToolCalls: context.maxToolCalls,
-            }),
-          ),
-        };
+      : (generationPromptTurns({
+          question: task.question,
+          toolNames: context.tools.map((t) => t.name),
+          maxToolCalls: context.maxToolCalls,
+          promptTemplate: context.prompt,
+        }) ?? undefined);
   const instruction = turns === undefined ? context.instructions : turns.system;
   const stats = {
     modelCalls: 0,
@@ -251,10 +245,4 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
     dropped: admitted.dropped,
     stats,
   };
-}
-
-function promptTurnsOf(rendered: RenderedPrompt): Pick<PromptTurns, 'system' | 'user'> {
-  return rendered.system === undefined
-    ? { user: rendered.user }
-    : { system: rendered.system, user: rendered.user };
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { defaultPrompt, generationPrompt } from '@autotraj/generation';
 import {
+  promptRef,
   type RolloutRecord,
   renderWithLossMask,
   rolloutRecordSchema,
@@ -124,6 +126,42 @@ describe('TRL JSONL', () => {
     // Rewriting truncates rather than appends.
     writeTrlJsonl(join(dir, 'prompts.jsonl'), [toTrlPromptRow(tasks[0]!)]);
     expect(readFileSync(join(dir, 'prompts.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('RL prompts are the prompts the policy is generated with', () => {
+  const template = defaultPrompt('generation', 'text-tags');
+  const prompt = { template, toolNames: ['python'], maxToolCalls: 3 };
+  const generated = generationPrompt({
+    question: 'What is 6*7?',
+    toolNames: ['python'],
+    promptTemplate: template,
+  }).rendered;
+
+  it('verl and TRL prompt rows hold the template turns generateTrajectory renders', () => {
+    expect(generated.user).toContain('What is 6*7?');
+    expect(generated.user.length).toBeGreaterThan('What is 6*7?'.length + 100);
+    const messages = [{ role: 'user', content: generated.user }];
+    expect(toVerlRows(tasks, { prompt })[0]!.prompt).toEqual(messages);
+    expect(toTrlPromptRow(tasks[0]!, { prompt }).prompt).toEqual(messages);
+    expect(() => toVerlRows(tasks, { prompt, instructions: 'x' })).toThrow(/not both/);
+  });
+
+  it('a TRL rollout row is prompted with the turns recorded on the rollout', () => {
+    const trajectory = tagTrajectory({ answer: '42' });
+    const record = rolloutRecordSchema.parse({
+      id: 'r1',
+      taskId: 't1',
+      groupId: 'g1',
+      rolloutIndex: 0,
+      prompt: 'What is 6*7?',
+      promptTurns: { ...promptRef(template), user: generated.user },
+      trajectory,
+      reward: { total: 1, components: { outcome: 1 } },
+      advantage: 0,
+      rendered: renderWithLossMask(trajectory.steps, tagCodec),
+    });
+    expect(toTrlRolloutRow(record).prompt).toEqual([{ role: 'user', content: generated.user }]);
   });
 });
 

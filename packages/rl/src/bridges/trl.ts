@@ -6,6 +6,7 @@ import {
   type SftRecord,
   type Task,
 } from '@autotraj/trajectory';
+import { type RlPromptOptions, rlPromptMessages } from './prompt-messages.js';
 
 /** TRL conversational prompt data for `GRPOTrainer`: extra columns reach reward functions as kwargs. */
 export interface TrlPromptRow {
@@ -17,7 +18,7 @@ export interface TrlPromptRow {
 
 /** A scored rollout in TRL's conversational prompt/completion layout, with its reward. */
 export interface TrlRolloutRow {
-  prompt: Array<{ role: 'user'; content: string }>;
+  prompt: Array<{ role: 'system' | 'user'; content: string }>;
   completion: Array<{ role: 'assistant'; content: string }>;
   reward: number;
   advantage: number | null;
@@ -29,14 +30,14 @@ export interface TrlRolloutRow {
   group_id: string;
 }
 
-export function toTrlPromptRow(task: Task, options: { instructions?: string } = {}): TrlPromptRow {
+/**
+ * A task as a TRL GRPO prompt row. With `prompt` (a template and the tools offered), the row
+ * holds the turns `generateTrajectory` would prompt the policy with (the template's worked
+ * examples and rules, the question); else `instructions` as the system turn and the question.
+ */
+export function toTrlPromptRow(task: Task, options: RlPromptOptions = {}): TrlPromptRow {
   return {
-    prompt: [
-      ...(options.instructions === undefined
-        ? []
-        : [{ role: 'system' as const, content: options.instructions }]),
-      { role: 'user' as const, content: task.question },
-    ],
+    prompt: rlPromptMessages(task, options),
     ground_truth: [...task.goldAnswers],
     data_source: task.dataSource,
     task_id: task.id,
@@ -44,8 +45,18 @@ export function toTrlPromptRow(task: Task, options: { instructions?: string } = 
 }
 
 export function toTrlRolloutRow(record: RolloutRecord): TrlRolloutRow {
+  const turns = record.promptTurns;
   return {
-    prompt: [{ role: 'user', content: record.prompt }],
+    // The turns the rollout was generated from, when recorded; else the bare question.
+    prompt:
+      turns === undefined
+        ? [{ role: 'user', content: record.prompt }]
+        : [
+            ...(turns.system === undefined
+              ? []
+              : [{ role: 'system' as const, content: turns.system }]),
+            { role: 'user' as const, content: turns.user },
+          ],
     completion: [{ role: 'assistant', content: record.rendered.text }],
     reward: record.reward.total,
     advantage: record.advantage,

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Task } from '@autotraj/trajectory';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { qaDataSources } from '../reward/outcomes.js';
+import { type RlPromptOptions, rlPromptMessages } from './prompt-messages.js';
 
 /** One row of verl's RL prompt data set (as its `examples/data_preprocess/*.py` write them). */
 export interface VerlRow {
@@ -20,9 +21,7 @@ export interface VerlRow {
   };
 }
 
-export interface VerlExportOptions {
-  /** System prompt (e.g. the TIR instructions); omitted when absent. */
-  instructions?: string;
+export interface VerlExportOptions extends RlPromptOptions {
   /** `extra_info.split` (default `train`). */
   split?: string;
   /** `ability` per task; default `qa` for QA data sources, else `math`. */
@@ -31,19 +30,17 @@ export interface VerlExportOptions {
   style?: 'rule' | 'model';
 }
 
-/** verl rows for tasks: the question as the user message, the first gold answer as ground truth. */
+/**
+ * verl rows for tasks: the prompt turns (`prompt`: the template's, as generation renders them; else
+ * `instructions` and the question), the first gold answer as ground truth.
+ */
 export function toVerlRows(tasks: ReadonlyArray<Task>, options: VerlExportOptions = {}): VerlRow[] {
   const ability =
     options.ability ??
     ((task: Task) => (qaDataSources.has(task.dataSource.toLowerCase()) ? 'qa' : 'math'));
   return tasks.map((task, index) => ({
     data_source: task.dataSource,
-    prompt: [
-      ...(options.instructions === undefined
-        ? []
-        : [{ role: 'system' as const, content: options.instructions }]),
-      { role: 'user' as const, content: task.question },
-    ],
+    prompt: rlPromptMessages(task, options),
     ability: ability(task),
     reward_model: { style: options.style ?? 'rule', ground_truth: task.goldAnswers[0] ?? '' },
     extra_info: {

@@ -62,8 +62,11 @@ describe('runRollouts through the TIR generation loop and a loopback OpenAI-comp
   it('writes G scored rollouts per prompt with advantages and loss masks, and resumes', async () => {
     // Each rollout follows variant k (round robin over first calls); odd variants answer wrong.
     let firstCalls = 0;
+    const userTurns = new Set<string>();
     loopback = await startLoopbackServer({
       reply: tagScriptReply((request) => {
+        const user = request.messages.find((m) => m.role === 'user');
+        if (typeof user?.content === 'string') userTurns.add(user.content);
         const last = request.messages.at(-1)!;
         const prefix =
           last.role === 'assistant' && typeof last.content === 'string' ? last.content : '';
@@ -122,6 +125,10 @@ describe('runRollouts through the TIR generation loop and a loopback OpenAI-comp
         groupAdvantages(group.map((r) => r.reward.total)),
       );
       for (const r of group) {
+        // The turns recorded for the trainer are the ones the policy was sent.
+        expect(r.promptTurns?.name).toBe('tags-example');
+        expect(userTurns.has(r.promptTurns?.user ?? '')).toBe(true);
+        expect(r.promptTurns?.user).toContain(task.question);
         expect(r.trajectory.provenance.origin).toBe('rollout');
         expect(r.trajectory.steps.map((s) => s.type)).toEqual([
           'think',

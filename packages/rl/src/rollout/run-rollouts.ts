@@ -1,9 +1,14 @@
 import { join } from 'node:path';
-import { type GenerateTrajectoryOptions, generateTrajectory } from '@autotraj/generation';
+import {
+  type GenerateTrajectoryOptions,
+  generateTrajectory,
+  generationPromptTurns,
+} from '@autotraj/generation';
 import {
   createJsonlWriter,
   getTextCodec,
   isTextFormat,
+  type PromptTurns,
   type RewardBreakdown,
   type RolloutRecord,
   renderWithLossMask,
@@ -86,6 +91,8 @@ export interface RolloutSummary {
 interface Pending {
   groupId: string;
   task: Task;
+  /** What the policy was prompted with (null: a custom `generate`, or no template). */
+  turns: PromptTurns | null;
   trajectories: Array<Trajectory | undefined>;
   rewards: Array<RewardBreakdown | undefined>;
   remaining: number;
@@ -195,6 +202,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
         groupId: group.groupId,
         rolloutIndex: i,
         prompt: group.task.question,
+        ...(group.turns === null ? {} : { promptTurns: group.turns }),
         trajectory: trajectory!,
         reward: rewards[i]!,
         advantage: advantages[i]!,
@@ -262,6 +270,23 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
     else if (generating === 0) flush();
   };
 
+  // The turns the default generation prompts with, recorded so a trainer prompts the same way.
+  const promptTurnsOf = (task: Task): PromptTurns | null => {
+    if (options.generate !== undefined) return null;
+    const generation = options.generation ?? {};
+    return generationPromptTurns({
+      question: task.question,
+      toolNames: (options.tools ?? []).map((tool) => tool.name),
+      ...(generation.protocol === undefined ? {} : { protocol: generation.protocol }),
+      ...(generation.maxToolCalls === undefined ? {} : { maxToolCalls: generation.maxToolCalls }),
+      ...(generation.promptTemplate === undefined
+        ? {}
+        : { promptTemplate: generation.promptTemplate }),
+      ...(generation.promptValues === undefined ? {} : { promptValues: generation.promptValues }),
+      ...(generation.instructions === undefined ? {} : { instructions: generation.instructions }),
+      ...(generation.prompt === undefined ? {} : { prompt: generation.prompt }),
+    });
+  };
   const inflight = new Set<Promise<void>>();
   try {
     for await (const task of options.prompts) {
@@ -274,6 +299,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
       const group: Pending = {
         groupId,
         task,
+        turns: promptTurnsOf(task),
         trajectories: Array(G),
         rewards: Array(G),
         remaining: G,

@@ -82,7 +82,10 @@ export const rolloutRecordSchema = z.object({
   taskId: z.string().min(1),
   groupId: z.string().min(1),
   rolloutIndex: z.number().int().nonnegative(),
+  /** The task's question. */
   prompt: z.string(),
+  /** The turns the policy was prompted with (template, examples, question), when from a template. */
+  promptTurns: promptTurnsSchema.optional(),
   trajectory: trajectorySchema,
   reward: rewardBreakdownSchema,
   advantage: z.number().nullable().default(null),
