@@ -1,4 +1,5 @@
-export { readTasksJsonl as readPrompts } from '@autotraj/generation';
+// The prompt registry, so RL prompt rows can use the templates synthesis used.
+export { readTasksJsonl as readPrompts, resolvePrompt } from '@autotraj/generation';
 // The paper's RL format check lives with the other shared rules in @autotraj/trajectory.
 export {
   type PaperFormatCheck,
