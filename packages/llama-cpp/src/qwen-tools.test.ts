@@ -44,7 +44,8 @@ describe.skipIf(qwen === undefined)(
         tools: { python },
         stopWhen: isStepCount(3),
         temperature: 0,
-        maxOutputTokens: 60,
+        // Room for the answer sentence after the result (60 tokens cut it off).
+        maxOutputTokens: 120,
         include: { requestBody: true },
       });
       expect(result.steps).toHaveLength(2);

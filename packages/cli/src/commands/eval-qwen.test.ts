@@ -10,8 +10,9 @@ import { run } from '../test-support/run.js';
 const model = realModelPath('qwen2.5-coder-1.5b', "the embedded default model's eval test");
 
 // The embedded default (Qwen2.5-Coder-1.5B-Instruct) with the default prompt, greedy: what a
-// user running `autotraj eval --model local` gets. Every prompt is evaluated whole, so the
-// outcome of each question is reproducible on this machine kind and pinned below.
+// user running `autotraj eval --model local` gets. Re-used prompt chunks give the same floats as
+// evaluating the prompt whole, so the outcome of each question is reproducible on this machine
+// kind and pinned below.
 describe.skipIf(model === undefined)('autotraj eval --model local (Qwen2.5-Coder-1.5B)', () => {
   it('answers GSM8K questions in the format, runs Python for real and is checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'autotraj-eval-qwen-'));
@@ -42,7 +43,7 @@ describe.skipIf(model === undefined)('autotraj eval --model local (Qwen2.5-Coder
       for (const r of records) {
         const text = trajectoryToText(r.trajectory, 'tags');
         expect(r.trajectory.provenance.model).toBe('local:qwen2.5-coder-1.5b');
-        expect(r.trajectory.metadata.prompt).toMatchObject({ name: 'tags-example', version: 1 });
+        expect(r.trajectory.metadata.prompt).toMatchObject({ name: 'tags-example', version: 2 });
         // Well-formed: the paper's format check passes, one boxed answer, not cut off.
         expect(text.startsWith('<think>'), text).toBe(true);
         expect(r.verdict.formatViolations, text).toBe(0);
@@ -57,7 +58,7 @@ describe.skipIf(model === undefined)('autotraj eval --model local (Qwen2.5-Coder
         ).toBe(true);
         expect(typeof r.verdict.correct).toBe('boolean');
       }
-      // Measured on this machine kind (greedy, whole-prompt): pinned so a change shows.
+      // Measured on this machine kind (greedy): pinned so a change shows.
       expect(records.map((r) => r.verdict.correct)).toEqual(PINNED_CORRECT);
     } finally {
       rmSync(dir, { recursive: true, force: true });
