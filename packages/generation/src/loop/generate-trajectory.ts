@@ -144,13 +144,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       });
       issues = [...parsed.issues.map(({ code, message }) => ({ code, message })), ...invented];
       usage = loop.usage;
-      stats = {
-        modelCalls: loop.modelCalls,
-        toolCalls: loop.results.size - calls,
-        modelMs: loop.modelMs,
-        toolMs: loop.toolMs,
-        finishReason: loop.finishReason,
-      };
+      stats = loopStats(loop, loop.results.size - calls);
     } else if (protocol === 'markdown') {
       // Each output block is appended to the assistant message, which the model continues.
       if (continuationOf(options.model) === 'none')
@@ -177,13 +171,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       });
       ({ steps, issues } = markdownSteps(loop.text, loop.results));
       usage = loop.usage;
-      stats = {
-        modelCalls: loop.modelCalls,
-        toolCalls: loop.results.size - calls,
-        modelMs: loop.modelMs,
-        toolMs: loop.toolMs,
-        finishReason: loop.finishReason,
-      };
+      stats = loopStats(loop, loop.results.size - calls);
     } else if (protocol === 'native') {
       const loop = await runNativeLoop({
         model,
@@ -196,15 +184,11 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       steps = loop.steps;
       issues = loop.issues.map(({ code, message }) => ({ code, message }));
       usage = loop.usage;
-      stats = {
-        modelCalls: loop.modelCalls,
-        toolCalls:
-          steps.filter((s) => s.type === 'tool-call').length -
+      stats = loopStats(
+        loop,
+        steps.filter((s) => s.type === 'tool-call').length -
           prefix.filter((s) => s.type === 'tool-call').length,
-        modelMs: loop.modelMs,
-        toolMs: loop.toolMs,
-        finishReason: loop.finishReason,
-      };
+      );
     } else {
       throw new GenerationConfigError({
         message: `unknown protocol "${String(protocol)}" (expected text-tags, markdown or native)`,
@@ -252,6 +236,17 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
       },
     },
   );
+}
+
+/** What a loop ran, with the calls this run made (a prefix's calls are not this run's). */
+function loopStats(loop: Omit<GenerationStats, 'toolCalls'>, toolCalls: number): GenerationStats {
+  return {
+    modelCalls: loop.modelCalls,
+    toolCalls,
+    modelMs: loop.modelMs,
+    toolMs: loop.toolMs,
+    finishReason: loop.finishReason,
+  };
 }
 
 function round(ms: number): number {
