@@ -2,25 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkPath, evalRecordSchema } from '@autotraj/benchmarks';
-import { fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { evalRecordsWithoutClock } from '../test-support/eval-records.js';
+import { realModelPath } from '../test-support/real-model.js';
 import { run } from '../test-support/run.js';
 
-/** CI sets AUTOTRAJ_REQUIRE_MODELS=1 after `./dev models`: there a missing model fails the run. */
-const requireModels = process.env.AUTOTRAJ_REQUIRE_MODELS === '1';
-
-function smollm2(): string | undefined {
-  try {
-    return fetchedModelPath('smollm2');
-  } catch (error) {
-    if (requireModels || !ModelNotFetchedError.isInstance(error)) throw error;
-    console.warn(`skipping the local:smollm2 eval test: ${error.message} (run ./dev models)`);
-    return undefined;
-  }
-}
-
-const model = smollm2();
+const model = realModelPath('smollm2', 'the local:smollm2 eval test');
 
 describe.skipIf(model === undefined)(
   'autotraj eval --model local:smollm2 (the embedded model)',

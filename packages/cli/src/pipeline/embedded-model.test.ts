@@ -1,24 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchedModelPath, ModelNotFetchedError } from '@autotraj/llama-cpp';
 import { describe, expect, it } from 'vitest';
+import { realModelPath } from '../test-support/real-model.js';
 import { run } from '../test-support/run.js';
 
-// CI sets AUTOTRAJ_REQUIRE_MODELS=1 after `./dev models`: there a missing model fails the run.
-const requireModels = process.env.AUTOTRAJ_REQUIRE_MODELS === '1';
-
-function smollm2(): string | undefined {
-  try {
-    return fetchedModelPath('smollm2');
-  } catch (error) {
-    if (requireModels || !ModelNotFetchedError.isInstance(error)) throw error;
-    console.warn(`skipping the embedded-model pipeline test: ${error.message}`);
-    return undefined;
-  }
-}
-
-const model = smollm2();
+const model = realModelPath('smollm2', 'the embedded-model pipeline test');
 
 describe.skipIf(model === undefined)(
   'autotraj run on the embedded model (SmolLM2-135M, real weights)',
