@@ -36,10 +36,10 @@ fi
 
 # Sized so the method shows on the real model (figures in the README): 10 problems, 2 candidates
 # each (temperature 0.3, seeds hashed from run seed 0, the task id and the index), the same
-# model as repairer (greedy), one RL group of 2 on the first problem, at most 320 output tokens
+# model as repairer (greedy), RL groups of 2 on the first 3 problems, at most 320 output tokens
 # per model call. Outputs do not depend on timing or order (aligned prompt chunks), so on this
 # machine kind the run gives the README's figures.
 exec node packages/cli/dist/bin.js run \
   --model "local:$model" --out autotraj-demo/live \
-  --limit 10 --rollout-limit 1 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
+  --limit 10 --rollout-limit 3 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
   --concurrency 4 "${args[@]}"
