@@ -147,6 +147,7 @@ export {
 } from './model-text/finding.js';
 export {
   findTextFormToolCalls,
+  findTrajectoryTextFormToolCalls,
   type TextFormToolCallOptions,
 } from './model-text/text-form-tool-calls.js';
 export {

@@ -1,8 +1,4 @@
-import {
-  findFabricatedToolOutput,
-  findTextFormToolCalls,
-  type Trajectory,
-} from '@autotraj/trajectory';
+import { findFabricatedToolOutput, findTrajectoryTextFormToolCalls } from '@autotraj/trajectory';
 import { BenchmarkError } from '../errors.js';
 import type { BenchmarkKind } from '../registry.js';
 import type { EvalManifest, EvalRecord } from '../run/records.js';
@@ -60,15 +56,6 @@ export interface EvalResults {
 
 const mean = (xs: ReadonlyArray<number>) =>
   xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length;
-
-/** The tools the run offered (generation records them); none offered means none could be called. */
-function hasTextFormToolCall(trajectory: Trajectory): boolean {
-  const offered = trajectory.metadata.tools;
-  const tools = Array.isArray(offered)
-    ? offered.filter((t): t is string => typeof t === 'string')
-    : undefined;
-  return findTextFormToolCalls(trajectory.steps, tools === undefined ? {} : { tools }).length > 0;
-}
 
 /**
  * Per-question scores of one benchmark, keyed by question id: the fraction of its samples that
@@ -147,7 +134,9 @@ export function summarizeEval(
       toolErrorsPerSample: mean(verdicts.map((v) => v.toolErrors)),
       formatViolations: verdicts.reduce((s, v) => s + v.formatViolations, 0),
       samplesWithFormatViolations: verdicts.filter((v) => v.formatViolations > 0).length,
-      samplesWithTextFormToolCalls: list.filter((r) => hasTextFormToolCall(r.trajectory)).length,
+      samplesWithTextFormToolCalls: list.filter(
+        (r) => findTrajectoryTextFormToolCalls(r.trajectory).length > 0,
+      ).length,
       samplesWithFabricatedToolOutput: list.filter(
         (r) => findFabricatedToolOutput(r.trajectory).length > 0,
       ).length,

@@ -93,6 +93,8 @@ export function synthesisSummaryTable(summary: SynthesisSummary): string {
       ['preference pairs', c.pairs],
       ['dropped by admission: sft', c.droppedSft],
       ['dropped by admission: pairs', c.droppedPairs],
+      ['candidates: text-form tool calls', c.candidatesWithTextFormToolCalls],
+      ['candidates: made-up tool output', c.candidatesWithFabricatedToolOutput],
       ['trajectories / s', Number(t.trajectoriesPerSecond.toFixed(2))],
       ['tool ms / trajectory', Number(t.toolMsPerTrajectory.toFixed(1))],
       ['evaluation ms / trajectory', Number(t.evaluationMsPerTrajectory.toFixed(2))],

@@ -43,13 +43,23 @@ const COUNTS = [
   'pairs',
   'droppedSft',
   'droppedPairs',
+  'candidatesWithTextFormToolCalls',
+  'candidatesWithFabricatedToolOutput',
 ] as const;
 
 /** Counts a shard written before the admission gate lacks (it dropped nothing): read as 0. */
 const GATE_COUNTS: ReadonlySet<string> = new Set(['droppedSft', 'droppedPairs']);
 const hasGate = (run: RunDir) => fieldOf(run.manifest, ['counts', 'droppedSft']) !== undefined;
+/** Counts of what the model only wrote, which shards written before they existed lack. */
+const MODEL_TEXT_COUNTS: ReadonlySet<string> = new Set([
+  'candidatesWithTextFormToolCalls',
+  'candidatesWithFabricatedToolOutput',
+]);
 const countOf = (run: RunDir, count: string) =>
-  GATE_COUNTS.has(count) && !hasGate(run) ? 0 : numberField(run, ['counts', count]);
+  (GATE_COUNTS.has(count) && !hasGate(run)) ||
+  (MODEL_TEXT_COUNTS.has(count) && fieldOf(run.manifest, ['counts', count]) === undefined)
+    ? 0
+    : numberField(run, ['counts', count]);
 
 export interface MergeKindResult {
   tasks: number;

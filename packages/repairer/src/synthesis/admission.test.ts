@@ -223,6 +223,10 @@ describe('synthesize with the admission gate (paper preset)', () => {
     for (const d of dropped.filter((x) => x.pair !== null))
       expect(d.pair!.chosen.id).toBe(d.sft!.trajectory.id);
 
+    // The script calls its tools in tags and writes no result itself: nothing to count there
+    // (a detector that flagged these would count well-formed candidates as faulty).
+    expect(gated.counts.candidatesWithTextFormToolCalls).toBe(0);
+    expect(gated.counts.candidatesWithFabricatedToolOutput).toBe(0);
     const manifest = JSON.parse(readFileSync(join(tmp, 'gated', 'manifest.json'), 'utf8'));
     expect(manifest.counts).toEqual(gated.counts);
     expect(manifest).toMatchObject({

@@ -1,6 +1,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AdmissionCode, admissionCodes, openJournalStore } from '@autotraj/trajectory';
+import {
+  type AdmissionCode,
+  admissionCodes,
+  findFabricatedToolOutput,
+  findTrajectoryTextFormToolCalls,
+  openJournalStore,
+} from '@autotraj/trajectory';
 import { type JournalEntry, journalEntrySchema } from './synthesis-records.js';
 
 /** The per-record output files of a synthesis job, besides the journal. */
@@ -22,6 +28,13 @@ export interface SynthesisCounts {
   droppedPairs: number;
   /** Refused trajectories by reason; one can fail several checks, so these may sum to more. */
   droppedByReason: Record<AdmissionCode, number>;
+  /**
+   * Candidates with a tool call written as text that nothing ran (offered native tools, a
+   * ```python block or call JSON in the reasoning): the model wanted the tool and did not get it.
+   */
+  candidatesWithTextFormToolCalls: number;
+  /** Candidates with tool output the model wrote itself (the gate keeps them out of training). */
+  candidatesWithFabricatedToolOutput: number;
 }
 
 export const emptyCounts = (): SynthesisCounts => ({
@@ -39,6 +52,8 @@ export const emptyCounts = (): SynthesisCounts => ({
     AdmissionCode,
     number
   >,
+  candidatesWithTextFormToolCalls: 0,
+  candidatesWithFabricatedToolOutput: 0,
 });
 
 function addEntry(counts: SynthesisCounts, entry: JournalEntry): void {
@@ -59,6 +74,12 @@ function addEntry(counts: SynthesisCounts, entry: JournalEntry): void {
   for (const dropped of entry.dropped)
     for (const code of new Set(dropped.reasons.map((r) => r.code))) byReason[code]++;
   counts.droppedByReason = byReason;
+  for (const { trajectory } of entry.candidates) {
+    if (findTrajectoryTextFormToolCalls(trajectory).length > 0)
+      counts.candidatesWithTextFormToolCalls++;
+    if (findFabricatedToolOutput(trajectory).length > 0)
+      counts.candidatesWithFabricatedToolOutput++;
+  }
 }
 
 /**

@@ -166,3 +166,18 @@ export function findTextFormToolCalls(
   }
   return findings;
 }
+
+/**
+ * `findTextFormToolCalls` on a recorded trajectory, with the tools its run offered
+ * (`metadata.tools`, which generation records; the built-in tools when it is absent).
+ */
+export function findTrajectoryTextFormToolCalls(trajectory: {
+  steps: ReadonlyArray<Step>;
+  metadata?: Record<string, unknown>;
+}): ModelTextFinding<typeof TEXT_FORM_TOOL_CALL>[] {
+  const offered = trajectory.metadata?.tools;
+  const tools = Array.isArray(offered)
+    ? offered.filter((t): t is string => typeof t === 'string')
+    : undefined;
+  return findTextFormToolCalls(trajectory.steps, tools === undefined ? {} : { tools });
+}
