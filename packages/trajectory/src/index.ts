@@ -101,6 +101,11 @@ export {
   trlPreferenceRowSchema,
 } from './datasets/preference-formats.js';
 export {
+  type ChatPromptMessage,
+  promptMessages,
+  recordPromptMessages,
+} from './datasets/prompt-turns.js';
+export {
   type AlpacaRecord,
   type ShareGptRecord,
   type ShareGptTurn,

@@ -88,14 +88,11 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
   const modelName = options.modelName ?? modelNameOf(options.model);
   const sessionId = options.sessionId ?? `${options.task.id}:${options.salt ?? ''}:${randomUUID()}`;
   const { rendered, template } = generationPrompt({
+    ...options,
     question: options.task.question,
     toolNames: [...toolsByName.keys()],
     protocol,
     maxToolCalls,
-    ...(options.promptTemplate === undefined ? {} : { promptTemplate: options.promptTemplate }),
-    ...(options.promptValues === undefined ? {} : { promptValues: options.promptValues }),
-    ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
-    ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
   });
   const promptUsed = template === null ? null : promptRef(template);
   const prefix = options.prefix ?? [];

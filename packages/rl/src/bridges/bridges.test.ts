@@ -10,6 +10,7 @@ import {
   type RolloutRecord,
   renderWithLossMask,
   rolloutRecordSchema,
+  sftRecordSchema,
   tagCodec,
   taskSchema,
 } from '@autotraj/trajectory';
@@ -19,7 +20,7 @@ import { mathOutcome } from '../reward/outcomes.js';
 import { createFunctionScorer } from '../scorer.js';
 import { createRewardServer, type RewardServer } from '../server/reward-server.js';
 import { simpleFormatCheck, tagTrajectory } from '../test-support.js';
-import { toTrlPromptRow, toTrlRolloutRow, writeTrlJsonl } from './trl.js';
+import { toTrlPromptRow, toTrlRolloutRow, toTrlSftRow, writeTrlJsonl } from './trl.js';
 import { toVerlRows, writeVerlParquet } from './verl.js';
 
 const run = promisify(execFile);
@@ -162,6 +163,20 @@ describe('RL prompts are the prompts the policy is generated with', () => {
       rendered: renderWithLossMask(trajectory.steps, tagCodec),
     });
     expect(toTrlRolloutRow(record).prompt).toEqual([{ role: 'user', content: generated.user }]);
+  });
+
+  it('a TRL SFT row is prompted with the turns recorded on the SFT record', () => {
+    const trajectory = tagTrajectory({ answer: '42' });
+    const record = sftRecordSchema.parse({
+      id: 's1',
+      taskId: 't1',
+      question: 'What is 6*7?',
+      prompt: { ...promptRef(template), user: generated.user },
+      trajectory,
+      origin: 'kept',
+      rendered: renderWithLossMask(trajectory.steps, tagCodec),
+    });
+    expect(toTrlSftRow(record).prompt).toEqual([{ role: 'user', content: generated.user }]);
   });
 });
 

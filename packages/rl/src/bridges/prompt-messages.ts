@@ -1,5 +1,10 @@
 import { generationPrompt } from '@autotraj/generation';
-import type { PromptTemplate, Task } from '@autotraj/trajectory';
+import {
+  type ChatPromptMessage,
+  type PromptTemplate,
+  promptMessages,
+  type Task,
+} from '@autotraj/trajectory';
 import { RlConfigError } from '../errors.js';
 
 export interface RlPromptOptions {
@@ -13,22 +18,14 @@ export interface RlPromptOptions {
 }
 
 /** The chat messages of an RL prompt row for a task. */
-export function rlPromptMessages(
-  task: Task,
-  options: RlPromptOptions,
-): Array<{ role: 'system' | 'user'; content: string }> {
+export function rlPromptMessages(task: Task, options: RlPromptOptions): ChatPromptMessage[] {
   if (options.prompt !== undefined && options.instructions !== undefined)
     throw new RlConfigError({
       option: 'instructions',
       message: 'give instructions or a prompt template, not both',
     });
   if (options.prompt === undefined)
-    return [
-      ...(options.instructions === undefined
-        ? []
-        : [{ role: 'system' as const, content: options.instructions }]),
-      { role: 'user' as const, content: task.question },
-    ];
+    return promptMessages({ system: options.instructions, user: task.question });
   const { rendered } = generationPrompt({
     question: task.question,
     toolNames: options.prompt.toolNames,
@@ -37,10 +34,5 @@ export function rlPromptMessages(
       ? {}
       : { maxToolCalls: options.prompt.maxToolCalls }),
   });
-  return [
-    ...(rendered.system === undefined
-      ? []
-      : [{ role: 'system' as const, content: rendered.system }]),
-    { role: 'user' as const, content: rendered.user },
-  ];
+  return promptMessages(rendered);
 }

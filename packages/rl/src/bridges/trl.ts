@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   createJsonlWriter,
+  promptMessages,
   type RolloutRecord,
+  recordPromptMessages,
   type SftRecord,
   type Task,
 } from '@autotraj/trajectory';
@@ -45,18 +47,9 @@ export function toTrlPromptRow(task: Task, options: RlPromptOptions = {}): TrlPr
 }
 
 export function toTrlRolloutRow(record: RolloutRecord): TrlRolloutRow {
-  const turns = record.promptTurns;
   return {
     // The turns the rollout was generated from, when recorded; else the bare question.
-    prompt:
-      turns === undefined
-        ? [{ role: 'user', content: record.prompt }]
-        : [
-            ...(turns.system === undefined
-              ? []
-              : [{ role: 'system' as const, content: turns.system }]),
-            { role: 'user' as const, content: turns.user },
-          ],
+    prompt: promptMessages(record.promptTurns ?? { user: record.prompt }),
     completion: [{ role: 'assistant', content: record.rendered.text }],
     reward: record.reward.total,
     advantage: record.advantage,
@@ -104,12 +97,8 @@ export interface TrlSftRow {
  */
 export function toTrlSftRow(record: SftRecord): TrlSftRow {
   return {
-    prompt: [
-      ...(record.instruction === undefined
-        ? []
-        : [{ role: 'system' as const, content: record.instruction }]),
-      { role: 'user' as const, content: record.question },
-    ],
+    // The turns the record was generated from (template, examples, question), as SFT exports do.
+    prompt: recordPromptMessages(record),
     completion: [{ role: 'assistant', content: record.rendered.text }],
     tool_spans: record.rendered.spans
       .filter((s) => s.source === 'tool')

@@ -273,18 +273,10 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
   // The turns the default generation prompts with, recorded so a trainer prompts the same way.
   const promptTurnsOf = (task: Task): PromptTurns | null => {
     if (options.generate !== undefined) return null;
-    const generation = options.generation ?? {};
     return generationPromptTurns({
+      ...options.generation,
       question: task.question,
       toolNames: (options.tools ?? []).map((tool) => tool.name),
-      ...(generation.protocol === undefined ? {} : { protocol: generation.protocol }),
-      ...(generation.maxToolCalls === undefined ? {} : { maxToolCalls: generation.maxToolCalls }),
-      ...(generation.promptTemplate === undefined
-        ? {}
-        : { promptTemplate: generation.promptTemplate }),
-      ...(generation.promptValues === undefined ? {} : { promptValues: generation.promptValues }),
-      ...(generation.instructions === undefined ? {} : { instructions: generation.instructions }),
-      ...(generation.prompt === undefined ? {} : { prompt: generation.prompt }),
     });
   };
   const inflight = new Set<Promise<void>>();

@@ -5,7 +5,7 @@ import type { InputLocation } from '../errors.js';
 import { contentId, taskId } from '../ids.js';
 import { type PreferencePair, preferencePairSchema } from '../schemas/records.js';
 import { validate } from '../validate.js';
-import { systemTurnOf, userTurnOf } from './prompt-turns.js';
+import { recordPromptMessages, systemTurnOf, userTurnOf } from './prompt-turns.js';
 
 function promptOf(pair: PreferencePair): string {
   const system = systemTurnOf(pair);
@@ -33,12 +33,8 @@ export function toTrlConversationalPreference(
   options: { format?: TextFormat } = {},
 ): { prompt: ChatTurn[]; chosen: ChatTurn[]; rejected: ChatTurn[] } {
   const codec = getTextCodec(options.format ?? 'tags');
-  const prompt: ChatTurn[] = [];
-  const system = systemTurnOf(pair);
-  if (system !== undefined) prompt.push({ role: 'system', content: system });
-  prompt.push({ role: 'user', content: userTurnOf(pair) });
   return {
-    prompt,
+    prompt: recordPromptMessages(pair),
     chosen: [{ role: 'assistant', content: codec.render(pair.chosen.steps) }],
     rejected: [{ role: 'assistant', content: codec.render(pair.rejected.steps) }],
   };

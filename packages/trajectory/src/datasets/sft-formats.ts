@@ -1,7 +1,7 @@
 import { type OpenAiChatMessage, renderOpenAiChat } from '../codecs/openai-chat.js';
 import { toolInputText } from '../contracts/tool-spec.js';
 import type { SftRecord } from '../schemas/records.js';
-import { systemTurnOf, userTurnOf } from './prompt-turns.js';
+import { recordPromptMessages, systemTurnOf, userTurnOf } from './prompt-turns.js';
 
 /**
  * OpenAI fine-tuning chat JSONL. `tool-calls` (default) uses native `tool_calls` and `tool`
@@ -12,10 +12,7 @@ export function toOpenAiSft(
   record: SftRecord,
   options: { style?: 'tool-calls' | 'text' } = {},
 ): { messages: OpenAiChatMessage[] } {
-  const prompt: OpenAiChatMessage[] = [];
-  const system = systemTurnOf(record);
-  if (system !== undefined) prompt.push({ role: 'system', content: system });
-  prompt.push({ role: 'user', content: userTurnOf(record) });
+  const prompt: OpenAiChatMessage[] = recordPromptMessages(record);
   if (options.style === 'text') {
     return { messages: [...prompt, { role: 'assistant', content: record.rendered.text }] };
   }
