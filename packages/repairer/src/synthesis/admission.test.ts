@@ -179,14 +179,12 @@ describe('synthesize with the admission gate (paper preset)', () => {
     const read = (dir: string, file: string) => lines(join(tmp, dir, `${file}.jsonl`));
     const ids = (records: Array<Record<string, unknown>>) => records.map((r) => r.id).sort();
 
-    // The paper's decisions are the same either way.
+    // The paper's decisions are the same either way. Tasks run 4 at a time, so
+    // candidates.jsonl is in completion order: compare by id.
     const decisions = (dir: string) =>
-      read(dir, 'candidates').map(({ id, correct, quality, decision }) => ({
-        id,
-        correct,
-        quality,
-        decision,
-      }));
+      read(dir, 'candidates')
+        .map(({ id, correct, quality, decision }) => ({ id, correct, quality, decision }))
+        .sort((a, b) => String(a.id).localeCompare(String(b.id)));
     expect(decisions('gated')).toEqual(decisions('raw'));
     expect(ids(read('gated', 'hard'))).toEqual(ids(read('raw', 'hard')));
     for (const key of ['kept', 'repairAccepted', 'hard', 'discarded'] as const)
