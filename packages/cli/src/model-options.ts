@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   GenerationConfigError,
@@ -19,6 +22,8 @@ export interface ModelFlags {
   chatTemplate?: string;
   replay?: string;
   record?: string;
+  /** `local:` only: a LoRA adapter (GGUF) applied to the model. */
+  lora?: string;
 }
 
 export const MODEL_HELP =
@@ -50,7 +55,11 @@ export function addModelOptions(command: Command): Command {
       'compatible: with completions: chatml (default), a tokenizer_config.json or a .jinja file',
     )
     .option('--replay <cassette>', 'answer from a recorded cassette instead of a live model')
-    .option('--record <cassette>', 'record every live response to a cassette');
+    .option('--record <cassette>', 'record every live response to a cassette')
+    .option(
+      '--lora <adapter.gguf>',
+      'local: only: apply a LoRA adapter (GGUF, e.g. from autotraj train-sft); its SHA-256 joins the model name in manifests and results',
+    );
 }
 
 /** The repairer's own model: `--repair-model`, `--repair-base-url`, `--repair-api-key`, `--repair-continuation`. */
@@ -125,6 +134,7 @@ interface LlamaCppModule {
     modelPath: string;
     modelId?: string;
     workers?: number;
+    lora?: ReadonlyArray<{ path: string }>;
   }): LanguageModelV4 & {
     close(): Promise<void>;
   };
@@ -134,7 +144,7 @@ interface LlamaCppModule {
  * `local:<file.gguf>` / `local:smollm2` / `local:gemma3` through the optional
  * `@autotraj/llama-cpp` package, loaded only when asked for.
  */
-async function localSource(model: string): Promise<LocalModelSource> {
+async function localSource(model: string, lora: string | undefined): Promise<LocalModelSource> {
   let llama: LlamaCppModule;
   try {
     // A variable specifier keeps the optional package out of this one's type graph and build.
@@ -157,6 +167,7 @@ async function localSource(model: string): Promise<LocalModelSource> {
           modelPath: path,
           modelId: model,
           workers: LOCAL_WORKERS,
+          ...(lora === undefined ? {} : { lora: [{ path: lora }] }),
         });
         loaded.push(created);
         return created;
@@ -174,6 +185,21 @@ async function localSource(model: string): Promise<LocalModelSource> {
   };
 }
 
+/** A LoRA adapter file's name and `sha256:<16 hex>`, or a usage error when it cannot be read. */
+async function loraIdentity(path: string): Promise<{ path: string; name: string; digest: string }> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (cause) {
+    throw new CliError({
+      message: `--lora ${path}: cannot read the adapter (${(cause as Error).message})`,
+      exitCode: 2,
+      cause,
+    });
+  }
+  return { path, name: basename(path), digest: `sha256:${hash.digest('hex').slice(0, 16)}` };
+}
+
 /** Resolve CLI model flags (one vocabulary for every command), as usage errors when wrong. */
 export async function resolveCliModel(
   flags: ModelFlags,
@@ -185,11 +211,26 @@ export async function resolveCliModel(
   flags = { ...flags, model: normalizeModelFlag(flags.model) };
   if (flags.model === undefined) delete flags.model;
   try {
-    const local = flags.model?.startsWith('local:') ? await localSource(flags.model) : undefined;
-    return resolveModel(specOf(flags, options.fallbackReplay), {
+    const isLocal = flags.model?.startsWith('local:') === true;
+    if (flags.lora !== undefined && (!isLocal || flags.replay !== undefined))
+      throw new CliError({
+        message: '--lora applies to a live local:<model> only (llama.cpp applies the adapter)',
+        exitCode: 2,
+      });
+    const adapter = flags.lora === undefined ? undefined : await loraIdentity(flags.lora);
+    const local =
+      flags.model !== undefined && isLocal
+        ? await localSource(flags.model, adapter?.path)
+        : undefined;
+    const resolved = await resolveModel(specOf(flags, options.fallbackReplay), {
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(local === undefined ? {} : { local }),
     });
+    // The adapter is part of the model: manifests and results name it with its hash, and a
+    // resumed run with another adapter is refused like one with another model.
+    return adapter === undefined
+      ? resolved
+      : { ...resolved, modelName: `${resolved.modelName}+lora:${adapter.name}@${adapter.digest}` };
   } catch (cause) {
     if (!GenerationConfigError.isInstance(cause)) throw cause;
     throw new CliError({ message: cause.message, exitCode: 2, cause });
@@ -241,6 +282,7 @@ const MODEL_FLAGS = [
   'chatTemplate',
   'replay',
   'record',
+  'lora',
   'repairModel',
   'repairBaseUrl',
   'repairApiKey',

@@ -102,15 +102,34 @@ export class Engine {
     }
     const t2 = performance.now();
     const chunk = init.batchSize ?? DEFAULT_PROMPT_CHUNK;
-    const context = await model.createContext({
-      contextSize: init.contextSize,
-      sequences: 1,
-      threads: init.threads,
-      batchSize: chunk,
-      // Keep the whole cache for sliding-window models (Gemma 3) so a cached prefix can be
-      // re-used after the tail of the context is erased.
-      swaFullCache: true,
-    });
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({
+        contextSize: init.contextSize,
+        sequences: 1,
+        threads: init.threads,
+        batchSize: chunk,
+        // Keep the whole cache for sliding-window models (Gemma 3) so a cached prefix can be
+        // re-used after the tail of the context is erased.
+        swaFullCache: true,
+        ...(init.lora === undefined
+          ? {}
+          : {
+              lora: {
+                adapters: init.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })),
+              },
+            }),
+      });
+    } catch (cause) {
+      const adapters = init.lora?.map((a) => a.path).join(', ');
+      if (adapters === undefined) throw cause;
+      throw new ModelFileError({
+        file: adapters,
+        code: 'model_file_invalid',
+        detail: `llama.cpp could not apply this LoRA adapter to ${init.modelPath} (is it a GGUF adapter trained from this base?): ${(cause as Error).message}`,
+        cause,
+      });
+    }
     const t3 = performance.now();
     const engine = new Engine(
       llama,

@@ -22,7 +22,7 @@ export {
   type LlamaCppModelInfo,
   type LlamaCppModelOptions,
 } from './language-model.js';
-export type { FinishCause, LoadInfo, RepeatPenalty } from './protocol.js';
+export type { FinishCause, LoadInfo, LoraAdapter, RepeatPenalty } from './protocol.js';
 export type { LlamaCppProviderOptions } from './provider-options.js';
 export type { ToolCallForm } from './tool-call-parser.js';
 export { detectToolCalling, type ToolCallingSupport } from './tool-template.js';

@@ -21,7 +21,13 @@ import { LlamaCppError } from './errors.js';
 import { type GgufSummary, readGgufSummary } from './gguf-info.js';
 import { WorkerPool } from './pool.js';
 import { toChatPrompt } from './prompt.js';
-import type { GenerateRequest, GenerateResult, GenerateSettings, LoadInfo } from './protocol.js';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  GenerateSettings,
+  LoadInfo,
+  LoraAdapter,
+} from './protocol.js';
 import { parseProviderOptions } from './provider-options.js';
 import { type CompletionPiece, parseCompletion, ToolCallParser } from './tool-call-parser.js';
 import { openingAfter, planTools, type ToolPlan } from './tool-plan.js';
@@ -58,6 +64,11 @@ export interface LlamaCppModelOptions {
    * the same outputs, for measuring what re-use saves.
    */
   reusePrefix?: boolean;
+  /**
+   * LoRA adapters (GGUF, e.g. from `autotraj train-sft`) applied on top of the model in every
+   * worker. The base file must be the one the adapter was trained from.
+   */
+  lora?: ReadonlyArray<LoraAdapter>;
   /**
    * A Jinja chat template to use instead of the file's own. Files without one (base models)
    * get {@link PLAIN_TRANSCRIPT_TEMPLATE} unless this is set.
@@ -305,6 +316,9 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
         contextSize: this.#options.contextSize,
         reusePrefix: this.#options.reusePrefix,
         ...(this.#options.batchSize === undefined ? {} : { batchSize: this.#options.batchSize }),
+        ...(this.#options.lora === undefined || this.#options.lora.length === 0
+          ? {}
+          : { lora: this.#options.lora.map((a) => ({ ...a, path: resolve(a.path) })) }),
       });
       try {
         const workers = await pool.ready();

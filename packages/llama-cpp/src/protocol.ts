@@ -61,6 +61,16 @@ export interface WorkerInit {
   batchSize?: number;
   /** Keep the cached prefix of the previous call (see `LlamaCppModelOptions.reusePrefix`). */
   reusePrefix: boolean;
+  /** LoRA adapters applied to the context (see `LlamaCppModelOptions.lora`). */
+  lora?: ReadonlyArray<LoraAdapter>;
+}
+
+/** A LoRA adapter in GGUF (llama.cpp's `convert_lora_to_gguf.py` writes them). */
+export interface LoraAdapter {
+  /** Path of the adapter's GGUF file. */
+  path: string;
+  /** How strongly it applies (default 1). */
+  scale?: number;
 }
 
 export interface LoadInfo {

@@ -20,6 +20,7 @@ interface RunFlags {
   groupSize: number;
   model?: string;
   baseUrl?: string;
+  lora?: string;
   replay?: string;
   concurrency: number;
   limit?: number;
@@ -55,6 +56,10 @@ export const runCommand: CliCommand = {
       .option('--group-size <G>', 'RL rollouts per prompt', integerOption('--group-size'), 4)
       .option('--model <model>', `live policy: ${MODEL_HELP}`)
       .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)')
+      .option(
+        '--lora <adapter.gguf>',
+        'local: only: apply a LoRA adapter (GGUF, e.g. from autotraj train-sft) to the policy',
+      )
       .option(
         '--replay <cassette>',
         'answer from a recorded cassette (default offline: the demo cassette)',
@@ -126,6 +131,7 @@ export const runCommand: CliCommand = {
           groupSize: flags.groupSize,
           ...(flags.model === undefined ? {} : { model: flags.model }),
           ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+          ...(flags.lora === undefined ? {} : { lora: flags.lora }),
           ...(flags.replay === undefined ? {} : { replay: flags.replay }),
           concurrency: flags.concurrency,
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),

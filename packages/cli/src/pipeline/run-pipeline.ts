@@ -43,6 +43,8 @@ export interface PipelineOptions {
   /** Live policy: `openai:<id>`, or `<id>` with `baseUrl`. Without it the run is offline. */
   model?: string;
   baseUrl?: string;
+  /** `local:` policies: a LoRA adapter (GGUF) applied to the model. */
+  lora?: string;
   /** Offline: answer from this cassette instead of the demo cassette. */
   replay?: string;
   /** Trajectories generated at once (default 8). */
@@ -237,6 +239,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...(options.repairPrompt === undefined ? [] : ['--repair-prompt', options.repairPrompt]),
       ...(options.model ? ['--model', options.model] : []),
       ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
+      ...(options.lora ? ['--lora', options.lora] : []),
       ...(options.replay ? ['--replay', options.replay] : []),
       ...(options.admission === 'none' ? ['--admission', 'none'] : []),
     ],
@@ -252,6 +255,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ...(options.limit === undefined ? {} : { limit: options.limit }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.lora === undefined ? {} : { lora: options.lora }),
     ...(options.replay === undefined ? {} : { replay: options.replay }),
     ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
     ...(options.repairPrompt === undefined ? {} : { repairPrompt: options.repairPrompt }),
@@ -355,10 +359,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
   // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
   // same prompts, temperature 0.3 and seeds (run seed 0, task id, i < G) as candidate sampling.
-  const policy: { model?: string; baseUrl?: string; replay?: string } = live
+  const policy: { model?: string; baseUrl?: string; lora?: string; replay?: string } = live
     ? {
         ...(options.model === undefined ? {} : { model: options.model }),
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+        ...(options.lora === undefined ? {} : { lora: options.lora }),
       }
     : { replay: options.replay ?? demoFixtures.cassettePath };
   const withRm = rmStage.modelPath !== null;
@@ -378,6 +383,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...rolloutLimitArgs,
       ...(policy.model === undefined ? [] : ['--model', policy.model]),
       ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
+      ...(policy.lora === undefined ? [] : ['--lora', policy.lora]),
       ...(policy.replay === undefined ? [] : ['--replay', policy.replay]),
     ],
   });
