@@ -127,9 +127,10 @@ export function localDefaults(model: string | undefined): {
 const LLAMA_CPP: string = '@autotraj/llama-cpp';
 
 /** What the CLI uses of `@autotraj/llama-cpp`. */
-interface LlamaCppModule {
+export interface LlamaCppModule {
   isFetchedModelName(name: string): boolean;
   fetchedModelPath(name: string): string;
+  llamaCppSource(): Promise<string>;
   createLlamaCppModel(options: {
     modelPath: string;
     modelId?: string;
@@ -141,20 +142,27 @@ interface LlamaCppModule {
 }
 
 /**
+ * The optional `@autotraj/llama-cpp` package, loaded only when asked for; `what` says what needs
+ * it in the error when it cannot be loaded (`local:smollm2 runs`).
+ */
+export async function importLlamaCpp(what: string): Promise<LlamaCppModule> {
+  try {
+    // A variable specifier keeps the optional package out of this one's type graph and build.
+    return (await import(LLAMA_CPP)) as LlamaCppModule;
+  } catch (cause) {
+    throw new GenerationConfigError({
+      message: `${what} on the optional package @autotraj/llama-cpp, which cannot be loaded (npm install @autotraj/llama-cpp): ${(cause as Error).message}`,
+      cause,
+    });
+  }
+}
+
+/**
  * `local:<file.gguf>` / `local:smollm2` / `local:gemma3` through the optional
  * `@autotraj/llama-cpp` package, loaded only when asked for.
  */
 async function localSource(model: string, lora: string | undefined): Promise<LocalModelSource> {
-  let llama: LlamaCppModule;
-  try {
-    // A variable specifier keeps the optional package out of this one's type graph and build.
-    llama = (await import(LLAMA_CPP)) as LlamaCppModule;
-  } catch (cause) {
-    throw new GenerationConfigError({
-      message: `${model} runs on the optional package @autotraj/llama-cpp, which cannot be loaded (npm install @autotraj/llama-cpp): ${(cause as Error).message}`,
-      cause,
-    });
-  }
+  const llama = await importLlamaCpp(`${model} runs`);
   const name = model.slice('local:'.length);
   const modelPath = llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
   const loaded: Array<{ close(): Promise<void> }> = [];

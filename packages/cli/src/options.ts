@@ -18,6 +18,8 @@ export function parseInteger(flag: string, value: string, min = 1): number {
 export interface NumberRange {
   /** Smallest allowed value (inclusive). */
   min?: number;
+  /** Values must be above this (exclusive). */
+  above?: number;
   /** Values must be below this (exclusive). */
   below?: number;
 }
@@ -27,11 +29,13 @@ export function parseNumber(flag: string, value: string, range: NumberRange = {}
   const n = value.trim() === '' ? Number.NaN : Number(value);
   const bounds = [
     range.min === undefined ? null : `>= ${range.min}`,
+    range.above === undefined ? null : `> ${range.above}`,
     range.below === undefined ? null : `< ${range.below}`,
   ].filter((b) => b !== null);
   if (
     !Number.isFinite(n) ||
     (range.min !== undefined && n < range.min) ||
+    (range.above !== undefined && n <= range.above) ||
     (range.below !== undefined && n >= range.below)
   )
     throw usage(

@@ -54,7 +54,8 @@ export type LlamaCppErrorCode =
   | 'worker_failed'
   | 'model_closed'
   | 'runtime_unavailable'
-  | 'context_overflow';
+  | 'context_overflow'
+  | 'source_unavailable';
 
 /** The local model could not serve a call: its runtime, its worker, its template or the prompt. */
 export class LlamaCppError extends AutoTrajError {

@@ -22,6 +22,7 @@ export {
   type LlamaCppModelInfo,
   type LlamaCppModelOptions,
 } from './language-model.js';
+export { type LlamaCppSourceOptions, llamaCppSource } from './llama-cpp-source.js';
 export type { FinishCause, LoadInfo, LoraAdapter, RepeatPenalty } from './protocol.js';
 export type { LlamaCppProviderOptions } from './provider-options.js';
 export type { ToolCallForm } from './tool-call-parser.js';

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue, PreferencePair, TextFormat } from '@autotraj/trajectory';
-import { PythonTrainerError, TrainingError } from './errors.js';
+import { type PythonTrainerProblem, TrainingError } from './errors.js';
 import { renderScoreText } from './hf-scorer.js';
+import { runPythonTrainer } from './python-trainer.js';
 
 /** The trainer script (shipped with the package): TRL RewardTrainer + ONNX export. */
 export const transformerTrainerScript = fileURLToPath(
@@ -46,9 +46,7 @@ export interface TransformerTrainingSummary {
   [key: string]: JsonValue;
 }
 
-const errorProblems: Record<string, 'python-package-missing' | 'bad-input'> = {
-  'missing-python-package': 'python-package-missing',
-  'bad-input': 'bad-input',
+const errorProblems: Record<string, PythonTrainerProblem> = {
   'bad-base': 'bad-input',
   'bad-option': 'bad-input',
 };
@@ -63,7 +61,6 @@ export async function trainTransformerRewardModel(
 ): Promise<TransformerTrainingSummary> {
   if (options.pairs.length === 0) throw new TrainingError({ message: 'no preference pairs' });
   const format = options.format ?? 'tags';
-  const python = options.python ?? process.env.AUTOTRAJ_PYTHON ?? 'python3';
   const work = await mkdtemp(join(tmpdir(), 'autotraj-train-rm-'));
   try {
     const pairsPath = join(work, 'pairs.jsonl');
@@ -79,7 +76,6 @@ export async function trainTransformerRewardModel(
         .join(''),
     );
     const args = [
-      transformerTrainerScript,
       'train',
       '--pairs',
       pairsPath,
@@ -103,72 +99,14 @@ export async function trainTransformerRewardModel(
       format,
       ...(options.lora === true ? ['--lora'] : []),
     ];
-    const { code, stdout, stderr } = await new Promise<{
-      code: number | null;
-      stdout: string;
-      stderr: string;
-    }>((resolve, reject) => {
-      const child = spawn(python, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          HF_HUB_OFFLINE: '1',
-          TRANSFORMERS_OFFLINE: '1',
-          HF_DATASETS_OFFLINE: '1',
-          CUDA_VISIBLE_DEVICES: '',
-          TOKENIZERS_PARALLELISM: 'false',
-          OMP_NUM_THREADS: String(options.threads ?? 2),
-          WANDB_DISABLED: 'true',
-          PYTHONDONTWRITEBYTECODE: '1',
-        },
-      });
-      let out = '';
-      let err = '';
-      let partial = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        const s = chunk.toString();
-        err = (err + s).slice(-20_000);
-        if (options.onLog !== undefined) {
-          const lines = (partial + s).split('\n');
-          partial = lines.pop() ?? '';
-          for (const line of lines) options.onLog(line);
-        }
-      });
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT')
-          reject(
-            new PythonTrainerError({
-              problem: 'python-missing',
-              message: `no Python interpreter at ${python}`,
-              cause: error,
-            }),
-          );
-        else reject(error);
-      });
-      child.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+    const summary = await runPythonTrainer({
+      script: transformerTrainerScript,
+      args,
+      problems: errorProblems,
+      ...(options.python === undefined ? {} : { python: options.python }),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
     });
-    const last = stdout.trim().split('\n').at(-1) ?? '';
-    let summary: Record<string, JsonValue> | null = null;
-    try {
-      summary = JSON.parse(last) as Record<string, JsonValue>;
-    } catch {
-      summary = null;
-    }
-    if (summary !== null && typeof summary.error === 'string') {
-      throw new PythonTrainerError({
-        problem: errorProblems[summary.error] ?? 'trainer-failed',
-        message: `train_rm.py: ${String(summary.message)}`,
-      });
-    }
-    if (code !== 0 || summary === null || summary.ok !== true) {
-      throw new PythonTrainerError({
-        problem: 'trainer-failed',
-        message: `train_rm.py exited with ${code}\n--- stderr (tail) ---\n${stderr.slice(-4000)}`,
-      });
-    }
     return summary as TransformerTrainingSummary;
   } finally {
     await rm(work, { recursive: true, force: true });

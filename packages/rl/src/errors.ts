@@ -54,3 +54,23 @@ export class ScorerOutputError extends AutoTrajError {
     return AutoTrajError.hasName(error, ScorerOutputError.errorName);
   }
 }
+
+/** SFT records that cannot be trained on: none at all, or one with nothing to mask or to learn. */
+export class SftInputError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajSftInputError';
+  /** Where: `file:line` or `record i`, and the record's id when it has one. */
+  readonly where: string;
+
+  constructor(options: { where: string; message: string }) {
+    super({
+      name: SftInputError.errorName,
+      code: 'sft_input_invalid',
+      message: `${options.where}: ${options.message}`,
+    });
+    this.where = options.where;
+  }
+
+  static override isInstance(error: unknown): error is SftInputError {
+    return AutoTrajError.hasName(error, SftInputError.errorName);
+  }
+}

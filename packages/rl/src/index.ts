@@ -29,13 +29,19 @@ export {
   verlParquetBuffer,
   writeVerlParquet,
 } from './bridges/verl.js';
-export { RewardRequestError, RlConfigError, ScorerOutputError } from './errors.js';
+export {
+  RewardRequestError,
+  RlConfigError,
+  ScorerOutputError,
+  SftInputError,
+} from './errors.js';
 export {
   createPolicyModel,
   createRolloutTools,
   type PolicyModelOptions,
   rolloutToolNames,
 } from './policy.js';
+export { sftTrainerScript } from './python-scripts.js';
 export {
   type CreateRewardOptions,
   createReward,
@@ -106,4 +112,12 @@ export {
   type RewardServer,
   type RewardServerOptions,
 } from './server/reward-server.js';
+export {
+  type SftProgress,
+  type SftTrainingReport,
+  sftLossPointSchema,
+  sftProgressSchema,
+  sftTrainingReportSchema,
+} from './sft/sft-training-report.js';
+export { type TrainSftOptions, trainSft } from './sft/train-sft.js';
 export { trajectoryFromPolicyText } from './text-trajectory.js';

@@ -11,6 +11,7 @@ import { rewardCommand, rolloutCommand, serveCommand } from './rl-commands.js';
 import { runCommand } from './run.js';
 import { searchCommand } from './search.js';
 import { synthesizeCommand } from './synthesize.js';
+import { trainSftCommand } from './train-sft.js';
 
 /** Every registered subcommand. Add a command: write `commands/<name>.ts`, list it here. */
 export const commands: CliCommand[] = [
@@ -20,6 +21,7 @@ export const commands: CliCommand[] = [
   rolloutCommand,
   rewardCommand,
   trainRmCommand,
+  trainSftCommand,
   scoreCommand,
   execCommand,
   searchCommand,

@@ -1,0 +1,199 @@
+import { existsSync, statSync } from 'node:fs';
+import { type SftTrainingReport, trainSft } from '@autotraj/rl';
+import { readJsonl, type SftRecord, sftRecordSchema } from '@autotraj/trajectory';
+import { CliError } from '../cli-error.js';
+import { formatTable, println, resolveCliIo } from '../io.js';
+import { importLlamaCpp, normalizeModelFlag } from '../model-options.js';
+import { choiceOption, integerOption, numberOption } from '../options.js';
+import { formatDuration } from '../progress.js';
+import type { CliCommand } from './command.js';
+
+interface TrainSftFlags {
+  sft: string;
+  base: string;
+  out: string;
+  method: 'lora' | 'full';
+  origin: 'all' | 'kept' | 'repaired';
+  loraR: number;
+  loraAlpha: number;
+  epochs: number;
+  maxSteps: number;
+  maxLength: number;
+  batchSize: number;
+  gradAccum: number;
+  learningRate?: number;
+  seed: number;
+  saveSteps: number;
+  gguf: boolean;
+  ggufType: 'f32' | 'f16' | 'bf16' | 'q8_0';
+  threads: number;
+  cpu?: boolean;
+}
+
+/**
+ * The base as a path: `local` / `local:<name>` are the models `./dev models` fetched,
+ * `local:<file>` or a bare path is a GGUF file or a Hugging Face model directory.
+ */
+async function basePath(base: string): Promise<string> {
+  const spec = normalizeModelFlag(base) ?? base;
+  if (spec.startsWith('local:')) {
+    const name = spec.slice('local:'.length);
+    const llama = await importLlamaCpp(`--base ${base} is read`);
+    return llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
+  }
+  return spec;
+}
+
+/** The SFT records of a file, each named by its line for errors, filtered by origin. */
+async function readSft(path: string, origin: TrainSftFlags['origin']) {
+  const records: SftRecord[] = [];
+  const lines: number[] = [];
+  for await (const { value, line } of readJsonl(path, { schema: sftRecordSchema })) {
+    if (origin !== 'all' && value.origin !== origin) continue;
+    records.push(value);
+    lines.push(line);
+  }
+  return { records, where: (i: number) => `${path}:${lines[i] ?? 1}` };
+}
+
+/** What `autotraj train-sft` prints when it is done. */
+export function sftTrainingTable(report: SftTrainingReport): string {
+  const first = report.losses[0]?.loss;
+  const outputs = Object.entries(report.outputs).map(([k, v]) => [k, v ?? ''] as [string, string]);
+  return formatTable(
+    [
+      ['rows (trained / given)', `${report.trainedRows} / ${report.rows}`],
+      ['left out (longer than max length)', String(report.tooLongRows.length)],
+      ['method', report.method],
+      ['steps', String(report.steps)],
+      [
+        'loss (first -> last)',
+        `${first?.toFixed(3) ?? 'n/a'} -> ${report.finalLoss?.toFixed(3) ?? 'n/a'}`,
+      ],
+      ['tokens / s', report.tokensPerSecond?.toFixed(1) ?? 'n/a'],
+      ['train time', formatDuration(report.trainSeconds * 1000)],
+      ...outputs,
+    ],
+    ['train-sft', ''],
+  );
+}
+
+export const trainSftCommand: CliCommand = {
+  register(program, cliIo) {
+    const io = resolveCliIo(cliIo);
+    program
+      .command('train-sft')
+      .description(
+        "supervised fine-tuning on an SFT set with TRL's SFTTrainer (Python, python/requirements-trainers.txt): prompt and tool output masked, LoRA or full, resumable; writes a GGUF adapter (or model) for --lora / local:",
+      )
+      .requiredOption('--sft <file>', 'SFT records JSONL (sft.jsonl of synthesize or run)')
+      .requiredOption(
+        '--out <dir>',
+        'output: training-report.json, checkpoints/ (a rerun resumes), adapter.gguf or model.gguf',
+      )
+      .option(
+        '--base <model>',
+        'base model: local (the embedded default), local:<name>, a .gguf file (loaded dequantized) or a Hugging Face directory',
+        'local',
+      )
+      .option(
+        '--method <method>',
+        'lora (PEFT, every linear layer) or full',
+        choiceOption('--method', ['lora', 'full'] as const),
+        'lora',
+      )
+      .option(
+        '--origin <origin>',
+        'train on all records, or only kept (the select-by-score baseline) or repaired ones',
+        choiceOption('--origin', ['all', 'kept', 'repaired'] as const),
+        'all',
+      )
+      .option('--lora-r <n>', 'LoRA rank', integerOption('--lora-r'), 8)
+      .option('--lora-alpha <n>', 'LoRA alpha', integerOption('--lora-alpha'), 16)
+      .option('--epochs <n>', 'epochs', numberOption('--epochs', { above: 0 }), 1)
+      .option(
+        '--max-steps <n>',
+        'stop after n optimizer steps (0: run the epochs)',
+        integerOption('--max-steps', 0),
+        0,
+      )
+      .option(
+        '--max-length <n>',
+        'tokens per row, prompt included; longer rows are left out (never cut) and counted',
+        integerOption('--max-length', 16),
+        1024,
+      )
+      .option('--batch-size <n>', 'rows per forward pass', integerOption('--batch-size'), 1)
+      .option(
+        '--grad-accum <n>',
+        'forward passes per optimizer step',
+        integerOption('--grad-accum'),
+        4,
+      )
+      .option(
+        '--learning-rate <lr>',
+        'AdamW learning rate (default lora 1e-4, full 2e-5)',
+        numberOption('--learning-rate', { above: 0 }),
+      )
+      .option('--seed <n>', 'seed', integerOption('--seed', 0), 1)
+      .option(
+        '--save-steps <n>',
+        'checkpoint every n steps (the last two are kept)',
+        integerOption('--save-steps'),
+        10,
+      )
+      .option('--no-gguf', "skip the GGUF conversion (llama.cpp's converters)")
+      .option(
+        '--gguf-type <type>',
+        'tensor type of the GGUF written',
+        choiceOption('--gguf-type', ['f32', 'f16', 'bf16', 'q8_0'] as const),
+        'f16',
+      )
+      .option('--threads <n>', 'torch threads', integerOption('--threads'), 2)
+      .option('--cpu', 'train on the CPU even when a CUDA device is present')
+      .action(async (flags: TrainSftFlags) => {
+        if (!existsSync(flags.sft)) throw new CliError({ message: `${flags.sft}: no such file` });
+        const base = await basePath(flags.base);
+        if (!existsSync(base))
+          throw new CliError({
+            message: `--base ${flags.base}: ${base} does not exist (a .gguf file or a Hugging Face directory)`,
+          });
+        if (statSync(base).isFile() && !base.endsWith('.gguf'))
+          throw new CliError({ message: `--base ${flags.base}: ${base} is not a .gguf file` });
+        const { records, where } = await readSft(flags.sft, flags.origin);
+        if (records.length === 0)
+          throw new CliError({
+            message: `${flags.sft}: no SFT records${flags.origin === 'all' ? '' : ` with origin ${flags.origin}`}`,
+          });
+        const source = flags.gguf
+          ? await (await importLlamaCpp('--gguf')).llamaCppSource()
+          : undefined;
+        const started = Date.now();
+        const report = await trainSft({
+          records,
+          where,
+          base,
+          outDir: flags.out,
+          method: flags.method,
+          lora: { r: flags.loraR, alpha: flags.loraAlpha },
+          epochs: flags.epochs,
+          maxSteps: flags.maxSteps,
+          maxLength: flags.maxLength,
+          batchSize: flags.batchSize,
+          gradientAccumulation: flags.gradAccum,
+          ...(flags.learningRate === undefined ? {} : { learningRate: flags.learningRate }),
+          seed: flags.seed,
+          saveSteps: flags.saveSteps,
+          ...(source === undefined ? {} : { llamaCppSource: source, ggufType: flags.ggufType }),
+          threads: flags.threads,
+          gpu: flags.cpu !== true,
+          onProgress: (p) =>
+            println(
+              io.stderr,
+              `train-sft: step ${p.step}/${p.totalSteps}  loss ${p.loss.toFixed(4)}  ${p.tokensPerSecond.toFixed(1)} tokens/s  ETA ${p.etaSeconds === null ? '?' : formatDuration(p.etaSeconds * 1000)}  (${formatDuration(Date.now() - started)} elapsed)`,
+            ),
+        });
+        println(io.stdout, sftTrainingTable(report));
+      });
+  },
+};

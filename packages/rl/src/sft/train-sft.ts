@@ -1,0 +1,162 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runPythonTrainer } from '@autotraj/reward-model/internal';
+import type { SftRecord } from '@autotraj/trajectory';
+import { toTrlSftRow } from '../bridges/trl.js';
+import { RlConfigError, SftInputError } from '../errors.js';
+import { sftTrainerScript } from '../python-scripts.js';
+import {
+  type SftProgress,
+  type SftTrainingReport,
+  sftProgressSchema,
+  sftTrainingReportSchema,
+} from './sft-training-report.js';
+
+export interface TrainSftOptions {
+  /** SFT records as `synthesize` writes them (`sft.jsonl`). */
+  records: ReadonlyArray<SftRecord>;
+  /** Names each record in errors (`sft.jsonl:12`): record i is `where(i)`; default `record i+1`. */
+  where?: (index: number) => string;
+  /** The base: a GGUF file (loaded dequantized to fp32) or a Hugging Face model directory. */
+  base: string;
+  /**
+   * Gets training-report.json, checkpoints/ (a rerun resumes from the latest), and the model:
+   * adapter/ + adapter.gguf (LoRA) or hf/ + model.gguf (full fine-tune).
+   */
+  outDir: string;
+  /** `lora` (default): PEFT LoRA on every linear layer; `full`: all weights. */
+  method?: 'lora' | 'full';
+  /** LoRA rank, alpha and dropout; default 8, 16, 0.05. */
+  lora?: { r?: number; alpha?: number; dropout?: number };
+  /** Default 1. */
+  epochs?: number;
+  /** Stop after this many optimizer steps (overrides epochs when > 0). */
+  maxSteps?: number;
+  /** Rows longer than this many tokens (prompt included) are left out and reported; default 1024. */
+  maxLength?: number;
+  /** Rows per forward pass (default 1) and passes per optimizer step (default 4). */
+  batchSize?: number;
+  gradientAccumulation?: number;
+  /** Default 1e-4 (LoRA) / 2e-5 (full). */
+  learningRate?: number;
+  seed?: number;
+  /** Checkpoint every n steps (default 10); the last two are kept. */
+  saveSteps?: number;
+  /**
+   * A llama.cpp source tree (`llamaCppSource()` of `@autotraj/llama-cpp`): the result is also
+   * written as GGUF with llama.cpp's own converters. Without it only the Hugging Face files are.
+   */
+  llamaCppSource?: string;
+  /** GGUF tensor type of the converted output; default `f16`. */
+  ggufType?: 'f32' | 'f16' | 'bf16' | 'q8_0';
+  /** Interpreter with torch, transformers, TRL, PEFT; default `$AUTOTRAJ_PYTHON`, else `python3`. */
+  python?: string;
+  /** torch threads; default 2. */
+  threads?: number;
+  /** Train on a CUDA device when one is present (default true); false forces the CPU. */
+  gpu?: boolean;
+  onProgress?: (progress: SftProgress) => void;
+  /** Every other line the trainer logs. */
+  onLog?: (line: string) => void;
+}
+
+/**
+ * Check every record can be trained on before any model loads: the prompt (masked) is not
+ * empty, and the completion holds text the model wrote (tool output is masked, so a completion
+ * of tool output alone would train nothing).
+ */
+function validate(options: TrainSftOptions) {
+  const where = options.where ?? ((i: number) => `record ${i + 1}`);
+  if (options.records.length === 0)
+    throw new SftInputError({ where: where(0), message: 'no SFT records to train on' });
+  return options.records.map((record, i) => {
+    const row = toTrlSftRow(record);
+    const at = `${where(i)} (${record.id})`;
+    if (row.prompt.every((m) => m.content.trim() === ''))
+      throw new SftInputError({
+        where: at,
+        message: 'the prompt is empty: nothing to condition on',
+      });
+    const text = row.completion[0]?.content ?? '';
+    const toolChars = row.tool_spans.reduce((n, [s, e]) => n + (e - s), 0);
+    if (text.trim() === '' || text.length - toolChars === 0)
+      throw new SftInputError({
+        where: at,
+        message: 'the completion has no model-written text (nothing for the loss)',
+      });
+    for (const [s, e] of row.tool_spans)
+      if (!(s >= 0 && e >= s && e <= text.length))
+        throw new SftInputError({
+          where: at,
+          message: `tool span [${s}, ${e}) is outside the rendered text (${text.length} characters): the loss mask does not match the text`,
+        });
+    return row;
+  });
+}
+
+function checkPositive(option: string, value: number | undefined, integer = true) {
+  if (value !== undefined && !(value > 0 && (!integer || Number.isInteger(value))))
+    throw new RlConfigError({
+      option,
+      message: `must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
+    });
+}
+
+/**
+ * Supervised fine-tuning on AutoTraj SFT records with TRL's SFTTrainer in a Python child.
+ * The loss covers what the model wrote: the prompt and tool output are masked. Rerunning with
+ * the same `outDir` resumes from the latest checkpoint. Returns `training-report.json`.
+ */
+export async function trainSft(options: TrainSftOptions): Promise<SftTrainingReport> {
+  checkPositive('epochs', options.epochs, false);
+  checkPositive('maxLength', options.maxLength);
+  checkPositive('batchSize', options.batchSize);
+  checkPositive('gradientAccumulation', options.gradientAccumulation);
+  checkPositive('saveSteps', options.saveSteps);
+  checkPositive('learningRate', options.learningRate, false);
+  const rows = validate(options);
+  const method = options.method ?? 'lora';
+  await mkdir(options.outDir, { recursive: true });
+  const rowsPath = join(options.outDir, 'sft.trl.jsonl');
+  await writeFile(rowsPath, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+  const lora = options.lora ?? {};
+  const args = [
+    ...['--rows', rowsPath, '--base', options.base, '--out', options.outDir],
+    ...(method === 'lora'
+      ? [
+          '--lora',
+          ...['--lora-r', String(lora.r ?? 8), '--lora-alpha', String(lora.alpha ?? 16)],
+          ...['--lora-dropout', String(lora.dropout ?? 0.05)],
+        ]
+      : []),
+    ...['--epochs', String(options.epochs ?? 1), '--max-steps', String(options.maxSteps ?? 0)],
+    ...['--max-length', String(options.maxLength ?? 1024)],
+    ...['--batch-size', String(options.batchSize ?? 1)],
+    ...['--grad-accum', String(options.gradientAccumulation ?? 4)],
+    ...['--learning-rate', String(options.learningRate ?? (method === 'lora' ? 1e-4 : 2e-5))],
+    ...['--seed', String(options.seed ?? 1), '--save-steps', String(options.saveSteps ?? 10)],
+    ...(options.llamaCppSource === undefined
+      ? []
+      : ['--llama-cpp', options.llamaCppSource, '--outtype', options.ggufType ?? 'f16']),
+  ];
+  const summary = await runPythonTrainer({
+    script: sftTrainerScript,
+    args,
+    problems: { 'bad-base': 'bad-input' },
+    gpu: options.gpu ?? true,
+    ...(options.python === undefined ? {} : { python: options.python }),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    onLog: (line) => {
+      if (line.startsWith('{"event": "progress"')) {
+        const parsed = sftProgressSchema.safeParse(JSON.parse(line));
+        if (parsed.success) {
+          options.onProgress?.(parsed.data);
+          return;
+        }
+      }
+      options.onLog?.(line);
+    },
+  });
+  const { ok: _ok, ...report } = summary;
+  return sftTrainingReportSchema.parse(report);
+}
