@@ -198,6 +198,8 @@ def main():
         # TRL defaults to bf16 and activation checkpointing; on a CPU without bf16 units that is
         # ~17x slower (measured on SmolLM2-135M), and these models fit in memory without it.
         bf16=gpu and torch.cuda.is_bf16_supported(), gradient_checkpointing=gpu,
+        # Progress is reported as JSON lines (rate, ETA); tqdm's bar would garble them.
+        disable_tqdm=True,
     )
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=data, args=config,
                          callbacks=[progress])

@@ -147,8 +147,9 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
     ...(options.python === undefined ? {} : { python: options.python }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     onLog: (line) => {
-      if (line.startsWith('{"event": "progress"')) {
-        const parsed = sftProgressSchema.safeParse(JSON.parse(line));
+      const at = line.indexOf('{"event": "progress"');
+      if (at >= 0) {
+        const parsed = sftProgressSchema.safeParse(JSON.parse(line.slice(at)));
         if (parsed.success) {
           options.onProgress?.(parsed.data);
           return;

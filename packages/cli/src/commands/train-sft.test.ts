@@ -1,0 +1,172 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evalRecordSchema } from '@autotraj/benchmarks';
+import { sftTrainingReportSchema } from '@autotraj/rl';
+import {
+  renderWithLossMask,
+  type SftRecord,
+  tagCodec,
+  trajectoryFromText,
+} from '@autotraj/trajectory';
+import { afterAll, describe, expect, it } from 'vitest';
+import { realModelPath } from '../test-support/real-model.js';
+import { run } from '../test-support/run.js';
+
+const model = realModelPath('smollm2', 'the train-sft tests');
+const python = process.env.AUTOTRAJ_PYTHON;
+
+const texts = [
+  '<think>Add first.</think><code>print(17+25)</code><result>42</result><think>Then halve.</think><answer>\\boxed{21}</answer>',
+  '<think>Multiply.</think><code>print(6*7)</code><result>42\n</result><answer>\\boxed{42}</answer>',
+  '<think>No tool needed: 2+2=4.</think><answer>\\boxed{4}</answer>',
+  '<think>Square it.</think><code>x = 9\nprint(x**2)</code><result>81</result><answer>\\boxed{81}</answer>',
+];
+const questions = ['(17+25)/2?', 'What is 6*7?', 'What is 2+2?', 'What is 9 squared?'];
+
+function sftRecord(text: string, i: number): SftRecord {
+  const { trajectory } = trajectoryFromText(text, {
+    format: 'tags',
+    taskId: `t${i}`,
+    question: questions[i]!,
+  });
+  return {
+    id: `s${i}`,
+    taskId: `t${i}`,
+    instruction: 'Use <think>, <code> and \\boxed{}.',
+    question: questions[i]!,
+    trajectory,
+    origin: i % 2 === 0 ? 'kept' : 'repaired',
+    rendered: renderWithLossMask(trajectory.steps, tagCodec),
+    metadata: {},
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'autotraj-train-sft-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sftPath = join(dir, 'sft.jsonl');
+writeFileSync(sftPath, texts.map((t, i) => `${JSON.stringify(sftRecord(t, i))}\n`).join(''));
+
+describe('autotraj train-sft: bad input is an error before any training', () => {
+  it('names the line of a record with nothing to train on', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    const record = sftRecord('<think>x</think><answer>\\boxed{1}</answer>', 0);
+    // Everything the "model" wrote is marked as tool output: the loss would see nothing.
+    const allTool = {
+      ...record,
+      rendered: {
+        ...record.rendered,
+        spans: [{ start: 0, end: record.rendered.text.length, source: 'tool' }],
+      },
+    };
+    writeFileSync(bad, `${JSON.stringify(sftRecord(texts[0]!, 0))}\n${JSON.stringify(allTool)}\n`);
+    const result = await run([
+      'train-sft',
+      '--sft',
+      bad,
+      '--base',
+      sftPath,
+      '--out',
+      join(dir, 'x'),
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('is not a .gguf file');
+    const withBase = await run([
+      'train-sft',
+      ...['--sft', bad, '--base', dir, '--out', join(dir, 'x'), '--no-gguf'],
+    ]);
+    expect(withBase.code).not.toBe(0);
+    expect(withBase.stderr).toContain(`${bad}:2 (s0): the completion has no model-written text`);
+  });
+
+  it('refuses an empty set and an origin filter that leaves nothing', async () => {
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const result = await run(['train-sft', '--sft', empty, '--base', dir, '--out', join(dir, 'y')]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${empty}: no SFT records`);
+    const kept = join(dir, 'kept.jsonl');
+    writeFileSync(kept, `${JSON.stringify(sftRecord(texts[0]!, 0))}\n`);
+    const filtered = await run([
+      'train-sft',
+      ...['--sft', kept, '--origin', 'repaired', '--base', dir, '--out', join(dir, 'y')],
+    ]);
+    expect(filtered.stderr).toContain('no SFT records with origin repaired');
+  });
+});
+
+describe.skipIf(model === undefined || python === undefined)(
+  'autotraj train-sft on SmolLM2-135M, then eval with the adapter',
+  () => {
+    it('trains LoRA, resumes from its checkpoint, writes a GGUF adapter the embedded model runs', async () => {
+      const out = join(dir, 'lora');
+      const args = [
+        'train-sft',
+        ...['--sft', sftPath, '--base', 'local:smollm2', '--out', out],
+        ...['--grad-accum', '1', '--save-steps', '1', '--learning-rate', '5e-3', '--threads', '1'],
+      ];
+      const first = await run([...args, '--max-steps', '2', '--no-gguf']);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(
+        /train-sft: step 2\/2 {2}loss \d+\.\d{4} {2}[\d.]+ tokens\/s {2}ETA/,
+      );
+      expect(existsSync(join(out, 'adapter.gguf'))).toBe(false);
+
+      // A rerun with more steps starts from the last checkpoint, not from scratch.
+      const second = await run([...args, '--max-steps', '3']);
+      expect(second.code).toBe(0);
+      const report = sftTrainingReportSchema.parse(
+        JSON.parse(readFileSync(join(out, 'training-report.json'), 'utf8')),
+      );
+      expect(report.resumedFrom).toMatch(/checkpoint-2$/);
+      expect(report.steps).toBe(3);
+      expect(report.losses.map((l) => l.step)).toEqual([1, 2, 3]);
+      for (const l of report.losses) expect(Number.isFinite(l.loss)).toBe(true);
+      expect(report).toMatchObject({ method: 'lora', baseKind: 'gguf', rows: 4, trainedRows: 4 });
+      expect(report.tooLongRows).toEqual([]);
+      // Only what the model wrote is in the loss: fewer tokens than the rows hold.
+      expect(report.trainedTokens).toBeGreaterThan(0);
+      expect(report.trainedTokens).toBeLessThan(report.tokens);
+      expect(report.outputs.adapterGguf).toBe(join(out, 'adapter.gguf'));
+      expect(second.stdout).toMatch(/rows \(trained \/ given\)\s+4 \/ 4/);
+
+      const evalWith = async (name: string, lora: string[]) => {
+        const evalOut = join(dir, name);
+        const result = await run([
+          'eval',
+          ...['--benchmark', 'gsm8k-test', '--limit', '2', '--model', 'local:smollm2'],
+          ...['--max-tokens', '32', '--out', evalOut, ...lora],
+        ]);
+        expect(result.code).toBe(0);
+        const records = readFileSync(join(evalOut, 'records.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => evalRecordSchema.parse(JSON.parse(l)));
+        const manifest = JSON.parse(readFileSync(join(evalOut, 'manifest.json'), 'utf8'));
+        return { records, manifest };
+      };
+      const adapted = await evalWith('eval-lora', ['--lora', join(out, 'adapter.gguf')]);
+      const base = await evalWith('eval-base', []);
+      expect(adapted.records).toHaveLength(2);
+      // The adapter is named, with its hash, wherever the model is.
+      expect(adapted.manifest.model.name).toMatch(
+        /^local:smollm2\+lora:adapter\.gguf@sha256:[0-9a-f]{16}$/,
+      );
+      expect(base.manifest.model.name).toBe('local:smollm2');
+      // And it is applied: greedy outputs differ from the base model's.
+      const text = (r: { records: Array<{ trajectory: { steps: unknown[] } }> }) =>
+        JSON.stringify(r.records.map((x) => x.trajectory.steps));
+      expect(text(adapted)).not.toBe(text(base));
+    }, 600_000);
+
+    it('refuses --lora with a model that is not local', async () => {
+      const result = await run([
+        'eval',
+        ...['--benchmark', 'gsm8k-test', '--limit', '1', '--model', 'vllm:x'],
+        ...['--base-url', 'http://127.0.0.1:9/v1', '--lora', sftPath, '--out', join(dir, 'z')],
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--lora applies to a live local:<model> only');
+    });
+  },
+);
