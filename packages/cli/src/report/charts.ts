@@ -118,3 +118,35 @@ export function groupedBarsSvg(
     .join('');
   return `<svg class="chart bars" viewBox="0 0 ${width} ${legendHeight + categories.length * groupHeight}" role="img" aria-label="${escapeHtml(options.label)}">${legend}${groups}</svg>`;
 }
+
+/** A line through (x, y) points, e.g. training loss by step, with the first and last values marked. */
+export function lineSvg(
+  points: ReadonlyArray<{ x: number; y: number }>,
+  options: { label: string; xLabel: string },
+): string {
+  if (points.length === 0) return `<p class="empty">No data for ${escapeHtml(options.label)}.</p>`;
+  const width = 640;
+  const height = 200;
+  const pad = 34;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (y1 <= y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
+  const px = (x: number) => pad + ((width - 2 * pad) * (x - x0)) / Math.max(1e-9, x1 - x0);
+  const py = (y: number) => height - pad - ((height - 2 * pad) * (y - y0)) / (y1 - y0);
+  const path = points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`)
+    .join(' ');
+  const fmtX = (x: number) => (Number.isInteger(x) ? String(x) : fmt(x));
+  const first = points[0]!;
+  const last = points.at(-1)!;
+  const axis = `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" class="axis"/><text x="${pad}" y="${height - 8}">${fmtX(x0)}</text><text x="${width - pad}" y="${height - 8}" text-anchor="end">${fmtX(x1)}</text><text x="${width / 2}" y="${height - 8}" text-anchor="middle">${escapeHtml(options.xLabel)}</text><text x="4" y="${pad}">${fmt(y1)}</text><text x="4" y="${height - pad}">${fmt(y0)}</text>`;
+  const marks = [first, last]
+    .map(
+      (p) =>
+        `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" class="mark"/><text x="${px(p.x).toFixed(1)}" y="${(py(p.y) - 6).toFixed(1)}" text-anchor="middle" class="value">${fmt(p.y)}</text>`,
+    )
+    .join('');
+  return `<svg class="chart line" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.label)}"><path d="${path}" class="series"/>${marks}${axis}</svg>`;
+}

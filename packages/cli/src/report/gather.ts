@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { candidateRecordSchema, hardCaseSchema } from '@autotraj/repairer';
 import { createOnnxScorer } from '@autotraj/reward-model';
+import { type SftTrainingReport, sftTrainingReportSchema } from '@autotraj/rl';
 import {
   type Diagnostic,
   type PreferencePair,
@@ -96,6 +97,8 @@ export interface ReportData {
   /** What the admission gate kept out of the SFT set and pairs (synthesis manifest), if recorded. */
   admission?: AdmissionFigures | null;
   tasks: TaskView[];
+  /** `autotraj train-sft`'s report (loss curve), when the directory holds one. */
+  sftTraining?: SftTrainingReport | null;
   /** Lines the report could not read, by file (also printed by the command). */
   unreadable: { file: string; line: number | undefined; message: string }[];
 }
@@ -304,9 +307,24 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     };
   }
 
+  let sftTraining: SftTrainingReport | null = null;
+  if (files.sftTrainingReport !== null) {
+    const parsed = sftTrainingReportSchema.safeParse(
+      JSON.parse(await readFile(files.sftTrainingReport, 'utf8')),
+    );
+    if (parsed.success) sftTraining = parsed.data;
+    else
+      unreadable.push({
+        file: files.sftTrainingReport,
+        line: undefined,
+        message: `${files.sftTrainingReport}: not a train-sft report (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+      });
+  }
+
   return {
     runDir,
     files,
+    sftTraining,
     presets: {
       evaluator: facts.preset,
       reward: rolloutPreset(rollouts),

@@ -1,5 +1,6 @@
 import { admissionNote } from '../pipeline/stage-notes.js';
-import { escapeHtml, funnelSvg, histogramSvg } from './charts.js';
+import { formatDuration } from '../progress.js';
+import { escapeHtml, funnelSvg, histogramSvg, lineSvg } from './charts.js';
 import type { ReportData } from './gather.js';
 
 export const STYLE = `
@@ -13,6 +14,7 @@ section.wide { grid-column: 1 / -1; }
 h2 { font-size:16px; margin:0 0 12px; }
 .chart { width:100%; height:auto; font-size:11px; fill:var(--fg); }
 .chart .bar { fill:var(--model); } .chart .value { fill:var(--muted); } .axis { stroke:var(--muted); }
+.chart .series { fill:none; stroke:var(--model); stroke-width:2; } .chart .mark { fill:var(--model); }
 .before { fill:#98a2b3; opacity:.75; } .after { fill:var(--tool); opacity:.75; }
 .chosen { fill:var(--tool); opacity:.75; } .rejected { fill:var(--bad); opacity:.65; }
 table { border-collapse: collapse; width:100%; font-size:13px; } th, td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:right; } th:first-child, td:first-child { text-align:left; }
@@ -121,6 +123,28 @@ function rlNote(rl: NonNullable<ReportData['rl']>): string {
   return `<p class="meta" id="rl-terms">${terms}${zero}</p>`;
 }
 
+/** `autotraj train-sft`: what was trained on what, and the loss curve. */
+function sftSection(data: ReportData): string {
+  const t = data.sftTraining;
+  if (t === undefined || t === null) return '';
+  const method =
+    t.method === 'lora' && t.lora !== null
+      ? `LoRA r=${t.lora.r}, alpha ${t.lora.alpha}`
+      : 'full fine-tune';
+  const facts = [
+    `${escapeHtml(t.base)} (${t.baseKind}), ${method}, on ${t.device}`,
+    `${t.trainedRows} of ${t.rows} rows trained${t.tooLongRows.length === 0 ? '' : ` (${t.tooLongRows.length} longer than ${t.maxLength} tokens left out)`}; ${t.trainedTokens} of ${t.tokens} tokens in the loss (prompt and tool output masked)`,
+    `${t.steps} steps (batch ${t.batchSize} x ${t.gradientAccumulation}, learning rate ${t.learningRate}), ${formatDuration(t.trainSeconds * 1000)}${t.tokensPerSecond === null ? '' : `, ${t.tokensPerSecond.toFixed(1)} tokens/s`}${t.resumedFrom === null ? '' : `; resumed from ${escapeHtml(t.resumedFrom)}`}`,
+  ];
+  const outputs = Object.entries(t.outputs)
+    .map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(String(v))}`)
+    .join(' · ');
+  return `<section id="sft-training" class="wide"><h2>SFT training: loss by step</h2>${lineSvg(
+    t.losses.map((l) => ({ x: l.step, y: l.loss })),
+    { label: 'training loss', xLabel: 'optimizer step' },
+  )}<ul class="meta">${facts.map((f) => `<li>${f}</li>`).join('')}<li>${outputs}</li></ul></section>`;
+}
+
 /** `autotraj run`'s own account: model, sampling, and each stage's status and statements. */
 function summarySection(data: ReportData): string {
   const s = data.summary;
@@ -172,6 +196,7 @@ export function renderReportHtml(data: ReportData): string {
 <header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p>${data.summary === null ? '' : `<p id="run-model">model: ${escapeHtml(data.summary.model.name)} (${escapeHtml(data.summary.model.mode)})</p>`}<p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p></header>
 <main>
 ${summarySection(data)}
+${sftSection(data)}
 <section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}${data.admission == null ? '' : `<p class="meta" id="admission">${escapeHtml(admissionNote(data.admission))}.</p>`}</section>
 <section id="quality"><h2>Quality scores before and after repair</h2>${qualitySection}</section>
 <section id="reward-model"><h2>Reward model: chosen vs rejected</h2>${rmSection}</section>

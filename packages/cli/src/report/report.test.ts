@@ -185,6 +185,54 @@ describe('autotraj report', () => {
     expect(html).not.toContain('</script><script>alert(1)');
   });
 
+  it("shows train-sft's loss curve, and keeps it apart from the reward model's report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-sft-report-'));
+    const report = {
+      base: '/models/base.gguf',
+      baseKind: 'gguf',
+      method: 'lora',
+      lora: { r: 8, alpha: 16, dropout: 0.05, targetModules: 'all-linear' },
+      rows: 5,
+      trainedRows: 4,
+      tooLongRows: [3],
+      maxLength: 512,
+      tokens: 2000,
+      trainedTokens: 700,
+      epochs: 1,
+      steps: 3,
+      batchSize: 1,
+      gradientAccumulation: 1,
+      learningRate: 0.0001,
+      seed: 1,
+      device: 'cpu',
+      resumedFrom: null,
+      losses: [
+        { step: 1, epoch: 0.25, loss: 1.5 },
+        { step: 2, epoch: 0.5, loss: 1.2 },
+        { step: 3, epoch: 0.75, loss: 0.9 },
+      ],
+      finalLoss: 0.9,
+      loadSeconds: 20,
+      trainSeconds: 30,
+      tokensPerSecond: 60,
+      convertSeconds: 5,
+      outputs: { adapterGguf: '/out/adapter.gguf' },
+    };
+    writeFileSync(join(dir, 'training-report.json'), JSON.stringify(report));
+    const data = await gatherReportData(dir);
+    expect(data.files.trainingReport).toBeNull();
+    expect(data.sftTraining?.losses.map((l) => l.loss)).toEqual([1.5, 1.2, 0.9]);
+    const result = await run(['report', dir]);
+    expect(result.code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('SFT training: loss by step');
+    expect(html).toContain('4 of 5 rows trained (1 longer than 512 tokens left out)');
+    // One point per logged step: a move then two lines.
+    expect(html).toMatch(
+      /<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L[\d.]+,[\d.]+" class="series"\/>/,
+    );
+  });
+
   it('fails clearly on a directory without run artefacts', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'autotraj-empty-'));
     const result = await run(['report', empty]);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -18,6 +18,18 @@ export interface RunFiles {
   rollouts: string | null;
   /** `run-summary.json` from `autotraj run`: how each stage ended. */
   summary: string | null;
+  /** `autotraj train-sft`'s report (in `sft/`, or the top of a train-sft output directory). */
+  sftTrainingReport: string | null;
+}
+
+/** Whether a `training-report.json` is train-sft's (it records the method and a loss curve). */
+function isSftReport(path: string): boolean {
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return Array.isArray(report.losses) && typeof report.method === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function find(runDir: string, name: string, folders: string[]): string | null {
@@ -29,6 +41,15 @@ function find(runDir: string, name: string, folders: string[]): string | null {
 }
 
 export function locateRunFiles(runDir: string): RunFiles {
+  const sftReport = [
+    join(runDir, 'sft', 'training-report.json'),
+    join(runDir, 'training-report.json'),
+  ].find((path) => existsSync(path) && isSftReport(path));
+  // The reward model's report shares the name: the first that is not train-sft's.
+  const rmReport = [
+    join(runDir, 'training-report.json'),
+    join(runDir, 'reward-model', 'training-report.json'),
+  ].find((path) => existsSync(path) && !isSftReport(path));
   return {
     candidates: find(runDir, 'candidates.jsonl', ['synthesis']),
     sft: find(runDir, 'sft.jsonl', ['synthesis']),
@@ -37,8 +58,9 @@ export function locateRunFiles(runDir: string): RunFiles {
     dropped: find(runDir, 'dropped.jsonl', ['synthesis']),
     manifest: find(runDir, 'manifest.json', ['synthesis']),
     rewardModel: find(runDir, 'model.onnx', ['reward-model']),
-    trainingReport: find(runDir, 'training-report.json', ['reward-model']),
+    trainingReport: rmReport ?? null,
     rollouts: find(runDir, 'rollouts.jsonl', ['rl']),
     summary: find(runDir, 'run-summary.json', []),
+    sftTrainingReport: sftReport ?? null,
   };
 }
