@@ -29,6 +29,13 @@ export const pinned = [
       'needs a Hugging Face sequence-classifier export (model.onnx, tokenizer.json); none ships, and fetching one needs the Hub',
   },
   {
+    file: 'packages/rl/README.md',
+    contains: 'const report = await trainSft({',
+    run: false,
+    reason:
+      'fine-tunes a 1.5B model with PyTorch and TRL for an hour; packages/cli/src/commands/train-sft.test.ts trains SmolLM2 and runs the adapter',
+  },
+  {
     file: 'packages/reward-model/README.md',
     contains: 'trainTransformerRewardModel({',
     run: false,
