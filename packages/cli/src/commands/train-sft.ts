@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { type SftTrainingReport, trainSft } from '@autotraj/rl';
-import { readJsonl, type SftRecord, sftRecordSchema } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { formatTable, println, resolveCliIo } from '../io.js';
 import { importLlamaCpp, normalizeModelFlag } from '../model-options.js';
@@ -42,18 +41,6 @@ async function basePath(base: string): Promise<string> {
     return llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
   }
   return spec;
-}
-
-/** The SFT records of a file, each named by its line for errors, filtered by origin. */
-async function readSft(path: string, origin: TrainSftFlags['origin']) {
-  const records: SftRecord[] = [];
-  const lines: number[] = [];
-  for await (const { value, line } of readJsonl(path, { schema: sftRecordSchema })) {
-    if (origin !== 'all' && value.origin !== origin) continue;
-    records.push(value);
-    lines.push(line);
-  }
-  return { records, where: (i: number) => `${path}:${lines[i] ?? 1}` };
 }
 
 /** What `autotraj train-sft` prints when it is done. */
@@ -160,18 +147,13 @@ export const trainSftCommand: CliCommand = {
           });
         if (statSync(base).isFile() && !base.endsWith('.gguf'))
           throw new CliError({ message: `--base ${flags.base}: ${base} is not a .gguf file` });
-        const { records, where } = await readSft(flags.sft, flags.origin);
-        if (records.length === 0)
-          throw new CliError({
-            message: `${flags.sft}: no SFT records${flags.origin === 'all' ? '' : ` with origin ${flags.origin}`}`,
-          });
         const source = flags.gguf
           ? await (await importLlamaCpp('--gguf')).llamaCppSource()
           : undefined;
         const started = Date.now();
         const report = await trainSft({
-          records,
-          where,
+          records: flags.sft,
+          ...(flags.origin === 'all' ? {} : { origin: flags.origin }),
           base,
           outDir: flags.out,
           method: flags.method,

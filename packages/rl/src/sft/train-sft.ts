@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runPythonTrainer } from '@autotraj/reward-model/internal';
-import type { SftRecord } from '@autotraj/trajectory';
+import { readJsonl, type SftRecord, sftRecordSchema } from '@autotraj/trajectory';
 import { toTrlSftRow } from '../bridges/trl.js';
 import { RlConfigError, SftInputError } from '../errors.js';
 import { sftTrainerScript } from '../python-scripts.js';
@@ -13,10 +13,13 @@ import {
 } from './sft-training-report.js';
 
 export interface TrainSftOptions {
-  /** SFT records as `synthesize` writes them (`sft.jsonl`). */
-  records: ReadonlyArray<SftRecord>;
-  /** Names each record in errors (`sft.jsonl:12`): record i is `where(i)`; default `record i+1`. */
-  where?: (index: number) => string;
+  /**
+   * SFT records, or the path of a JSONL file of them (`sft.jsonl` of `synthesize`); errors name
+   * a file's records by line (`sft.jsonl:12`).
+   */
+  records: ReadonlyArray<SftRecord> | string;
+  /** Train only on `kept` records (the select-by-score baseline) or only on `repaired` ones. */
+  origin?: 'kept' | 'repaired';
   /** The base: a GGUF file (loaded dequantized to fp32) or a Hugging Face model directory. */
   base: string;
   /**
@@ -65,13 +68,32 @@ export interface TrainSftOptions {
  * empty, and the completion holds text the model wrote (tool output is masked, so a completion
  * of tool output alone would train nothing).
  */
-function validate(options: TrainSftOptions) {
-  const where = options.where ?? ((i: number) => `record ${i + 1}`);
-  if (options.records.length === 0)
-    throw new SftInputError({ where: where(0), message: 'no SFT records to train on' });
-  return options.records.map((record, i) => {
+async function validRows(options: TrainSftOptions) {
+  const source = options.records;
+  const records: SftRecord[] = [];
+  const places: string[] = [];
+  if (typeof source === 'string') {
+    for await (const { value, line } of readJsonl(source, { schema: sftRecordSchema })) {
+      records.push(value);
+      places.push(`${source}:${line}`);
+    }
+  } else {
+    records.push(...source);
+    places.push(...source.map((_, i) => `record ${i + 1}`));
+  }
+  const picked = records.flatMap((record, i) =>
+    options.origin === undefined || record.origin === options.origin
+      ? [{ record, where: places[i]! }]
+      : [],
+  );
+  if (picked.length === 0)
+    throw new SftInputError({
+      where: typeof source === 'string' ? source : 'records',
+      message: `no SFT records${options.origin === undefined ? '' : ` with origin ${options.origin}`} to train on`,
+    });
+  return picked.map(({ record, where }) => {
     const row = toTrlSftRow(record);
-    const at = `${where(i)} (${record.id})`;
+    const at = `${where} (${record.id})`;
     if (row.prompt.every((m) => m.content.trim() === ''))
       throw new SftInputError({
         where: at,
@@ -114,7 +136,7 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
   checkPositive('gradientAccumulation', options.gradientAccumulation);
   checkPositive('saveSteps', options.saveSteps);
   checkPositive('learningRate', options.learningRate, false);
-  const rows = validate(options);
+  const rows = await validRows(options);
   const method = options.method ?? 'lora';
   await mkdir(options.outDir, { recursive: true });
   const rowsPath = join(options.outDir, 'sft.trl.jsonl');

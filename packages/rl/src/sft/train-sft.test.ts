@@ -1,0 +1,74 @@
+import {
+  renderWithLossMask,
+  type SftRecord,
+  tagCodec,
+  trajectoryFromText,
+} from '@autotraj/trajectory';
+import { describe, expect, it } from 'vitest';
+import { RlConfigError, SftInputError } from '../errors.js';
+import { trainSft } from './train-sft.js';
+
+function record(text: string, origin: SftRecord['origin'], question = 'What is 6*7?'): SftRecord {
+  const { trajectory } = trajectoryFromText(text, { format: 'tags', taskId: 't', question });
+  return {
+    id: `s-${origin}`,
+    taskId: 't',
+    instruction: 'Use <code> and \\boxed{}.',
+    question,
+    trajectory,
+    origin,
+    rendered: renderWithLossMask(trajectory.steps, tagCodec),
+    metadata: {},
+  };
+}
+const good = record(
+  '<think>Multiply.</think><code>print(6*7)</code><result>42</result><answer>\\boxed{42}</answer>',
+  'kept',
+);
+// No Python is started: every case fails validation first (the interpreter does not exist).
+const base = { base: 'base.gguf', outDir: 'never-written', python: '/nonexistent/python' };
+
+describe('trainSft refuses what it cannot train on, before any model loads', () => {
+  it('an empty set, and an origin filter that leaves nothing', async () => {
+    const empty = trainSft({ ...base, records: [] });
+    await expect(empty).rejects.toSatisfy(SftInputError.isInstance);
+    await expect(empty).rejects.toThrow('records: no SFT records to train on');
+    await expect(trainSft({ ...base, records: [good], origin: 'repaired' })).rejects.toThrow(
+      'no SFT records with origin repaired to train on',
+    );
+  });
+
+  it('a completion with no model-written text, or a loss mask that does not fit the text', async () => {
+    const allTool: SftRecord = {
+      ...good,
+      id: 'all-tool',
+      rendered: {
+        ...good.rendered,
+        spans: [{ start: 0, end: good.rendered.text.length, source: 'tool' }],
+      },
+    };
+    await expect(trainSft({ ...base, records: [good, allTool] })).rejects.toThrow(
+      'record 2 (all-tool): the completion has no model-written text',
+    );
+    const outside: SftRecord = {
+      ...good,
+      id: 'outside',
+      rendered: {
+        ...good.rendered,
+        spans: [
+          ...good.rendered.spans,
+          { start: 5, end: good.rendered.text.length + 3, source: 'tool' },
+        ],
+      },
+    };
+    await expect(trainSft({ ...base, records: [outside] })).rejects.toThrow(
+      /record 1 \(outside\): tool span \[5, \d+\) is outside the rendered text/,
+    );
+  });
+
+  it('options out of range are an RlConfigError naming the option', async () => {
+    const bad = trainSft({ ...base, records: [good], maxLength: 0 });
+    await expect(bad).rejects.toSatisfy(RlConfigError.isInstance);
+    await expect(bad).rejects.toThrow('maxLength: must be a positive integer, got 0');
+  });
+});
