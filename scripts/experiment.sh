@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# `./dev experiment sft`: the paper's claim in miniature, on this machine's CPU. Resumable: every
+# step skips what is complete and the long ones (synthesis, training, evaluation) resume where a
+# killed run stopped, so rerun the same command to continue. Run it in the background, under nice.
+#
+#   1. synthesize an SFT set from GSM8K train problems with the embedded model (Qwen2.5-Coder-1.5B
+#      repairing itself, the demo's settings);
+#   2. fine-tune on it:
+#      (b) Qwen LoRA on the kept records only (select-by-score, the baseline the paper argues against)
+#      (c) Qwen LoRA on kept + repaired (AutoTraj)
+#      (d) SmolLM2-135M, full fine-tune on kept + repaired (a 135M student of the 1.5B teacher)
+#   3. evaluate (a) the base Qwen, (b), (c), SmolLM2 before and (d) after, on the first GSM8K test
+#      questions with the same prompt and greedy decoding, and compare them (paired bootstrap).
+#
+# Settings (environment): EXP_DIR (autotraj-experiments/sft), EXP_TASKS (the GSM8K train file of
+# ../shared/data), EXP_TRAIN_LIMIT (200 problems), EXP_SYNTHESIS (an existing synthesis directory
+# to use or extend instead of EXP_DIR/synthesis), EXP_EVAL_LIMIT (200 questions), EXP_MATH_LIMIT
+# (0: no MATH-500; 100 adds it), EXP_EPOCHS (1), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH
+# (1536 tokens). Step times go to EXP_DIR/timings.tsv, the comparison to EXP_DIR/compare.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+what="${1:-}"
+if [ "$what" != sft ]; then
+  echo "usage: ./dev experiment sft   (see scripts/experiment.sh for its settings)" >&2
+  exit 2
+fi
+
+exp="${EXP_DIR:-autotraj-experiments/sft}"
+tasks="${EXP_TASKS:-../shared/data/gsm8k/train.jsonl}"
+synthesis="${EXP_SYNTHESIS:-$exp/synthesis}"
+train_limit="${EXP_TRAIN_LIMIT:-200}"
+eval_limit="${EXP_EVAL_LIMIT:-200}"
+math_limit="${EXP_MATH_LIMIT:-0}"
+train_args=(--epochs "${EXP_EPOCHS:-1}" --max-steps "${EXP_MAX_STEPS:-0}" --max-length "${EXP_MAX_LENGTH:-1536}")
+mkdir -p "$exp"
+
+pnpm exec turbo run build --filter=autotraj... --filter=@autotraj/llama-cpp --output-logs=errors-only >&2
+for model in qwen2.5-coder-1.5b smollm2; do
+  if ! (cd packages/cli && node --input-type=module -e \
+    "import { fetchedModelPath } from '@autotraj/llama-cpp'; fetchedModelPath(process.argv[1]);" \
+    "$model") 2>/dev/null; then
+    scripts/fetch-models.sh "$model" >&2
+  fi
+done
+
+autotraj() { node packages/cli/dist/bin.js "$@"; }
+# step NAME DONE-FILE COMMAND...: run unless DONE-FILE exists; record the wall time.
+step() {
+  local name="$1" done="$2"
+  shift 2
+  if [ -e "$done" ]; then
+    echo "experiment: $name: done ($done)" >&2
+    return
+  fi
+  echo "experiment: $name: $*" >&2
+  local started=$SECONDS
+  "$@"
+  printf '%s\t%s\t%s\n' "$name" "$((SECONDS - started))" "$(date -u +%FT%TZ)" >>"$exp/timings.tsv"
+}
+
+# 1. The SFT set. synthesize resumes by itself; its manifest is written when every task is done.
+synthesize_done="$synthesis/manifest.json"
+[ "$(node -p "try { require('./$synthesis/manifest.json').counts.tasks } catch { 0 }" 2>/dev/null)" = "$train_limit" ] || synthesize_done=/nonexistent
+step synthesize "$synthesize_done" autotraj synthesize --model local --tasks "$tasks" --limit "$train_limit" \
+  --n 2 --temperature 0.3 --max-tokens 320 --concurrency 4 --repair-prompt repair-question --out "$synthesis"
+
+# 2. Fine-tuning. train-sft resumes from its checkpoints.
+sft="$synthesis/sft.jsonl"
+step train-qwen-kept "$exp/qwen-lora-kept/adapter.gguf" autotraj train-sft --sft "$sft" --origin kept \
+  --base local --method lora --out "$exp/qwen-lora-kept" "${train_args[@]}"
+step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
+  --base local --method lora --out "$exp/qwen-lora-autotraj" "${train_args[@]}"
+step train-smollm2-autotraj "$exp/smollm2-full-autotraj/model.gguf" autotraj train-sft --sft "$sft" \
+  --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${train_args[@]}"
+
+# 3. Evaluation: the same prompt (the default) and greedy decoding for every model. eval resumes.
+benchmarks=(--benchmark gsm8k-test --limit "$eval_limit")
+[ "$math_limit" = 0 ] || benchmarks=(--benchmark gsm8k-test,math500 --limit "$eval_limit")
+evaluate() {
+  local name="$1"
+  shift
+  step "eval-$name" "$exp/eval/$name/results.json" autotraj eval "${benchmarks[@]}" --out "$exp/eval/$name" "$@"
+}
+evaluate a-qwen-base --model local
+evaluate b-qwen-lora-kept --model local --lora "$exp/qwen-lora-kept/adapter.gguf"
+evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
+evaluate smollm2-base --model local:smollm2
+evaluate d-smollm2-full-autotraj --model "local:$exp/smollm2-full-autotraj/model.gguf"
+
+# Compared from inside EXP_DIR so the table names the runs, not their paths.
+(
+  cd "$exp"
+  cli="$root/packages/cli/dist/bin.js"
+  node "$cli" compare eval/a-qwen-base eval/b-qwen-lora-kept eval/c-qwen-lora-autotraj
+  node "$cli" compare eval/smollm2-base eval/d-smollm2-full-autotraj
+) | tee "$exp/compare.md"
+echo "experiment: done; step times in $exp/timings.tsv" >&2
