@@ -13,7 +13,7 @@ import {
   type Step,
   sftRecordSchema,
 } from '@autotraj/trajectory';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type RunSummary, readRunSummary } from '../pipeline/run-summary.js';
 import { type AdmissionFigures, admissionFigures } from '../pipeline/stage-notes.js';
 import { locateRunFiles, type RunFiles } from './run-files.js';
@@ -69,6 +69,24 @@ export interface RolloutGroupView {
   }[];
 }
 
+/** `grpo-report.json` of `./dev experiment grpo` (scripts/experiment/grpo.py): TRL's GRPO with our rewards. */
+const grpoReportSchema = z.object({
+  policy: z.string(),
+  steps: z.number().int().nonnegative(),
+  groupSize: z.number().int().positive(),
+  promptsPerStep: z.number().int().positive(),
+  trainSeconds: z.number().nonnegative(),
+  rewards: z.array(
+    z.object({
+      step: z.number().int().positive(),
+      reward: z.number(),
+      rewardStd: z.number().nullable().optional(),
+      completionLength: z.number().nullable().optional(),
+    }),
+  ),
+});
+export type GrpoReport = z.infer<typeof grpoReportSchema>;
+
 export interface ReportData {
   runDir: string;
   files: RunFiles;
@@ -97,6 +115,8 @@ export interface ReportData {
   /** What the admission gate kept out of the SFT set and pairs (synthesis manifest), if recorded. */
   admission?: AdmissionFigures | null;
   tasks: TaskView[];
+  /** A GRPO run's reward per step (`./dev experiment grpo`), when the directory holds one. */
+  grpo?: GrpoReport | null;
   /** `autotraj train-sft`'s report (loss curve), when the directory holds one. */
   sftTraining?: SftTrainingReport | null;
   /** Lines the report could not read, by file (also printed by the command). */
@@ -321,10 +341,23 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
       });
   }
 
+  let grpo: GrpoReport | null = null;
+  if (files.grpoReport !== null) {
+    const parsed = grpoReportSchema.safeParse(JSON.parse(await readFile(files.grpoReport, 'utf8')));
+    if (parsed.success) grpo = parsed.data;
+    else
+      unreadable.push({
+        file: files.grpoReport,
+        line: undefined,
+        message: `${files.grpoReport}: not a GRPO report (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+      });
+  }
+
   return {
     runDir,
     files,
     sftTraining,
+    grpo,
     presets: {
       evaluator: facts.preset,
       reward: rolloutPreset(rollouts),

@@ -145,6 +145,17 @@ function sftSection(data: ReportData): string {
   )}<ul class="meta">${facts.map((f) => `<li>${f}</li>`).join('')}<li>${outputs}</li></ul></section>`;
 }
 
+/** A GRPO run through TRL with our rewards: mean group reward by step. */
+function grpoSection(data: ReportData): string {
+  const g = data.grpo;
+  if (g === undefined || g === null) return '';
+  const zero = g.rewards.filter((r) => r.rewardStd === 0).length;
+  return `<section id="grpo" class="wide"><h2>GRPO (TRL): mean reward by step</h2>${lineSvg(
+    g.rewards.map((r) => ({ x: r.step, y: r.reward })),
+    { label: 'mean reward', xLabel: 'optimizer step' },
+  )}<p class="meta">${escapeHtml(g.policy)}: ${g.steps} steps of ${g.promptsPerStep} prompts x ${g.groupSize} completions, ${formatDuration(g.trainSeconds * 1000)}. ${zero} of ${g.rewards.length} steps had the same reward for every completion (no learning signal).</p></section>`;
+}
+
 /** `autotraj run`'s own account: model, sampling, and each stage's status and statements. */
 function summarySection(data: ReportData): string {
   const s = data.summary;
@@ -197,6 +208,7 @@ export function renderReportHtml(data: ReportData): string {
 <main>
 ${summarySection(data)}
 ${sftSection(data)}
+${grpoSection(data)}
 <section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}${data.admission == null ? '' : `<p class="meta" id="admission">${escapeHtml(admissionNote(data.admission))}.</p>`}</section>
 <section id="quality"><h2>Quality scores before and after repair</h2>${qualitySection}</section>
 <section id="reward-model"><h2>Reward model: chosen vs rejected</h2>${rmSection}</section>

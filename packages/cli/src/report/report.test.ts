@@ -233,6 +233,31 @@ describe('autotraj report', () => {
     );
   });
 
+  it("draws a GRPO run's reward by step and says how many steps had no learning signal", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autotraj-grpo-report-'));
+    writeFileSync(
+      join(dir, 'grpo-report.json'),
+      JSON.stringify({
+        policy: 'smollm2-sft/hf',
+        steps: 3,
+        groupSize: 4,
+        promptsPerStep: 2,
+        trainSeconds: 300,
+        rewards: [
+          { step: 1, reward: -1, rewardStd: 0, completionLength: 170 },
+          { step: 2, reward: -0.5, rewardStd: 0.9, completionLength: 160 },
+          { step: 3, reward: 0.25, rewardStd: 1.1, completionLength: 150 },
+        ],
+      }),
+    );
+    const result = await run(['report', dir]);
+    expect(result.code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('GRPO (TRL): mean reward by step');
+    expect(html).toContain('3 steps of 2 prompts x 4 completions');
+    expect(html).toContain('1 of 3 steps had the same reward for every completion');
+  });
+
   it('fails clearly on a directory without run artefacts', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'autotraj-empty-'));
     const result = await run(['report', empty]);

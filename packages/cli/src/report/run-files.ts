@@ -20,6 +20,8 @@ export interface RunFiles {
   summary: string | null;
   /** `autotraj train-sft`'s report (in `sft/`, or the top of a train-sft output directory). */
   sftTrainingReport: string | null;
+  /** A GRPO run's reward per step (`./dev experiment grpo`), at the top or in `grpo/`. */
+  grpoReport: string | null;
 }
 
 /** Whether a `training-report.json` is train-sft's (it records the method and a loss curve). */
@@ -62,5 +64,6 @@ export function locateRunFiles(runDir: string): RunFiles {
     rollouts: find(runDir, 'rollouts.jsonl', ['rl']),
     summary: find(runDir, 'run-summary.json', []),
     sftTrainingReport: sftReport ?? null,
+    grpoReport: find(runDir, 'grpo-report.json', ['grpo']),
   };
 }

@@ -12,7 +12,12 @@ export async function writeRunReport(
 ): Promise<{ path: string; skipped: string[] }> {
   if (!existsSync(runDir)) throw new CliError({ message: `${runDir}: no such run directory` });
   const data = await gatherReportData(resolve(runDir));
-  if (data.funnel.every((s) => s.value === 0) && data.rl === null && data.sftTraining == null) {
+  if (
+    data.funnel.every((s) => s.value === 0) &&
+    data.rl === null &&
+    data.sftTraining == null &&
+    data.grpo == null
+  ) {
     throw new CliError({
       message: `${runDir}: no run artefacts found (candidates.jsonl, sft.jsonl, pairs.jsonl, rollouts.jsonl, train-sft's training-report.json)`,
     });

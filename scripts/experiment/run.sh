@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `./dev experiment sft`: the paper's claim in miniature, on this machine's CPU. Resumable: every
+# `./dev experiment sft|grpo`.
+#
+# sft: the paper's claim in miniature, on this machine's CPU. Resumable: every
 # step skips what is complete and the long ones (synthesis, training, evaluation) resume where a
 # killed run stopped, so rerun the same command to continue. Run it in the background, under nice.
 #
@@ -17,13 +19,22 @@
 # to use or extend instead of EXP_DIR/synthesis), EXP_EVAL_LIMIT (200 questions), EXP_MATH_LIMIT
 # (0: no MATH-500; 100 adds it), EXP_EPOCHS (1), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH
 # (1536 tokens). Step times go to EXP_DIR/timings.tsv, the comparison to EXP_DIR/compare.md.
+#
+# grpo (after sft's synthesis): one real RL run through a real trainer. Trains the n-gram reward
+# model on the synthesis pairs, serves it with `autotraj serve` (the paper reward), and runs
+# EXP_GRPO_STEPS (30) GRPO steps of TRL on SmolLM2 (the fine-tuned one from sft when it exists)
+# over GSM8K train problems after the SFT ones; the reward per step goes to
+# EXP_DIR/grpo/grpo-report.json and `autotraj report EXP_DIR/grpo` draws it.
+# The whole script is one block, read before it runs: editing this file during a run of hours
+# cannot change what the run does next.
+{
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 what="${1:-}"
-if [ "$what" != sft ]; then
-  echo "usage: ./dev experiment sft   (see scripts/experiment.sh for its settings)" >&2
+if [ "$what" != sft ] && [ "$what" != grpo ]; then
+  echo "usage: ./dev experiment sft|grpo   (see scripts/experiment/run.sh for the settings)" >&2
   exit 2
 fi
 
@@ -59,6 +70,58 @@ step() {
   "$@"
   printf '%s\t%s\t%s\n' "$name" "$((SECONDS - started))" "$(date -u +%FT%TZ)" >>"$exp/timings.tsv"
 }
+
+
+grpo() {
+  local pairs="$synthesis/pairs.jsonl" dir="$exp/grpo"
+  mkdir -p "$dir"
+  step train-rm "$exp/rm/model.onnx" autotraj train-rm --pairs "$pairs" --out "$exp/rm"
+  # Prompt rows with the turns the SFT records were generated from (the default template).
+  if [ ! -s "$dir/prompts.trl.jsonl" ]; then
+    local tasks_file prompts_file
+    tasks_file="$(realpath -m "$tasks")"
+    prompts_file="$(realpath -m "$dir/prompts.trl.jsonl")"
+    (cd packages/cli && node --input-type=module -e "
+      import { readPrompts, resolvePrompt, toTrlPromptRow, writeTrlJsonl } from '@autotraj/rl';
+      const [tasks, out, skip, take] = process.argv.slice(1);
+      const template = resolvePrompt('tags-example', { kind: 'generation', protocol: 'text-tags' });
+      const rows = [];
+      let i = 0;
+      for await (const task of readPrompts(tasks)) {
+        if (i++ < Number(skip)) continue;
+        rows.push(toTrlPromptRow(task, { prompt: { template, toolNames: ['python'] } }));
+        if (rows.length === Number(take)) break;
+      }
+      writeTrlJsonl(out, rows);
+    " "$tasks_file" "$prompts_file" "$train_limit" "${EXP_GRPO_PROMPTS:-64}")
+  fi
+  local policy
+  policy="$(cd packages/cli && node --input-type=module -e \
+    "import { fetchedModelPath } from '@autotraj/llama-cpp'; console.log(fetchedModelPath('smollm2'));")"
+  [ ! -d "$exp/smollm2-full-autotraj/hf" ] || policy="$exp/smollm2-full-autotraj/hf"
+  # The reward server on a free port; its first stdout line names the URL.
+  autotraj serve --rm "$exp/rm/model.onnx" --port 0 >"$dir/serve.log" 2>&1 &
+  grpo_server=$!
+  trap 'kill "$grpo_server" 2>/dev/null || true' EXIT
+  local url=""
+  for _ in $(seq 1 100); do
+    url="$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -n 1 || true)"
+    [ -z "$url" ] || break
+    sleep 0.2
+  done
+  [ -n "$url" ] || { echo "experiment: autotraj serve did not start:" >&2; cat "$dir/serve.log" >&2; exit 1; }
+  step grpo "$dir/grpo-report.json" env AUTOTRAJ_REWARD_URL="$url" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
+    HF_DATASETS_OFFLINE=1 CUDA_VISIBLE_DEVICES= OMP_NUM_THREADS=2 WANDB_DISABLED=true PYTHONDONTWRITEBYTECODE=1 \
+    "$AUTOTRAJ_PYTHON" scripts/experiment/grpo.py --prompts "$dir/prompts.trl.jsonl" --policy "$policy" \
+    --out "$dir" --steps "${EXP_GRPO_STEPS:-30}"
+  kill "$grpo_server" 2>/dev/null || true
+}
+
+if [ "$what" = grpo ]; then
+  grpo
+  echo "experiment: grpo done; the reward per step is in $exp/grpo/grpo-report.json" >&2
+  exit 0
+fi
 
 # 1. The SFT set. synthesize resumes by itself; its manifest is written when every task is done.
 synthesize_done="$synthesis/manifest.json"
@@ -97,3 +160,5 @@ evaluate d-smollm2-full-autotraj --model "local:$exp/smollm2-full-autotraj/model
   node "$cli" compare eval/smollm2-base eval/d-smollm2-full-autotraj
 ) | tee "$exp/compare.md"
 echo "experiment: done; step times in $exp/timings.tsv" >&2
+exit 0
+}

@@ -1,0 +1,93 @@
+"""GRPO with TRL on a small policy, rewarded by `autotraj serve` (the paper reward with the trained
+trajectory reward model): proof that the RL loop runs with real parts. `./dev experiment grpo`
+starts the server and calls this; it needs AUTOTRAJ_REWARD_URL.
+
+    python grpo.py --prompts prompts.trl.jsonl --policy model.gguf|hf-dir --out dir [--steps 30]
+
+TRL generates each completion in one pass: tool calls are not executed inside its loop (the
+rollout loop with real tools is `autotraj rollout`). Checkpoints go to OUT/checkpoints and a rerun
+resumes; OUT/grpo-report.json holds the reward per step. The last stdout line is the summary.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+RL_PYTHON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packages", "rl", "python")
+sys.path.insert(0, RL_PYTHON)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--prompts", required=True)
+    p.add_argument("--policy", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--group-size", type=int, default=4)
+    p.add_argument("--prompts-per-step", type=int, default=2)
+    p.add_argument("--max-completion-length", type=int, default=256)
+    p.add_argument("--learning-rate", type=float, default=1e-5)
+    p.add_argument("--temperature", type=float, default=0.8)
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args()
+    if not os.environ.get("AUTOTRAJ_REWARD_URL"):
+        print(json.dumps({"error": "bad-input", "message": "AUTOTRAJ_REWARD_URL is not set"}))
+        sys.exit(2)
+
+    import torch
+    from datasets import load_dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import GRPOConfig, GRPOTrainer
+
+    import trl_reward
+
+    if os.path.isfile(args.policy):
+        folder, name = os.path.split(os.path.abspath(args.policy))
+        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+        # Dequantized to fp32: only the GGUF marker remains, which the Trainer refuses.
+        model.hf_quantizer = None
+        model.is_quantized = False
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+    else:
+        tokenizer = AutoTokenizer.from_pretrained(args.policy)
+        model = AutoModelForCausalLM.from_pretrained(args.policy, dtype=torch.float32)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+
+    dataset = load_dataset("json", data_files=args.prompts)["train"]
+    checkpoints = os.path.join(args.out, "checkpoints")
+    config = GRPOConfig(
+        output_dir=checkpoints, use_cpu=True, bf16=False, gradient_checkpointing=False,
+        max_steps=args.steps, per_device_train_batch_size=args.group_size * args.prompts_per_step,
+        num_generations=args.group_size, max_completion_length=args.max_completion_length,
+        temperature=args.temperature, learning_rate=args.learning_rate, logging_steps=1, report_to=[],
+        save_strategy="steps", save_steps=5, save_total_limit=2, seed=args.seed, dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+    trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[trl_reward.autotraj_reward],
+                          args=config, train_dataset=dataset)
+    resume = None
+    if os.path.isdir(checkpoints):
+        steps = [int(d.split("-")[1]) for d in os.listdir(checkpoints) if d.startswith("checkpoint-")]
+        resume = os.path.join(checkpoints, f"checkpoint-{max(steps)}") if steps else None
+    started = time.time()
+    trainer.train(resume_from_checkpoint=resume)
+    seconds = time.time() - started
+    curve = [{"step": e["step"], "reward": e["reward"], "rewardStd": e.get("reward_std"),
+              "completionLength": e.get("completions/mean_length"), "loss": e.get("loss")}
+             for e in trainer.state.log_history if "reward" in e]
+    report = {"policy": os.path.abspath(args.policy), "prompts": len(dataset), "steps": trainer.state.global_step,
+              "groupSize": args.group_size, "promptsPerStep": args.prompts_per_step,
+              "maxCompletionLength": args.max_completion_length, "learningRate": args.learning_rate,
+              "temperature": args.temperature, "rewardUrl": os.environ["AUTOTRAJ_REWARD_URL"],
+              "resumedFrom": resume, "trainSeconds": round(seconds, 1), "rewards": curve}
+    with open(os.path.join(args.out, "grpo-report.json"), "w", encoding="utf8") as f:
+        json.dump(report, f, indent=2)
+    print(json.dumps({"ok": True, **report}))
+
+
+if __name__ == "__main__":
+    main()
