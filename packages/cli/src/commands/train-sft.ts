@@ -51,6 +51,7 @@ export function sftTrainingTable(report: SftTrainingReport): string {
     [
       ['rows (trained / given)', `${report.trainedRows} / ${report.rows}`],
       ['left out (longer than max length)', String(report.tooLongRows.length)],
+      ['left out (exact duplicates)', String(report.duplicateRecords.length)],
       ['method', report.method],
       ['steps', String(report.steps)],
       [

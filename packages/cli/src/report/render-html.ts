@@ -133,7 +133,7 @@ function sftSection(data: ReportData): string {
       : 'full fine-tune';
   const facts = [
     `${escapeHtml(t.base)} (${t.baseKind}), ${method}, on ${t.device}`,
-    `${t.trainedRows} of ${t.rows} rows trained${t.tooLongRows.length === 0 ? '' : ` (${t.tooLongRows.length} longer than ${t.maxLength} tokens left out)`}; ${t.trainedTokens} of ${t.tokens} tokens in the loss (prompt and tool output masked)`,
+    `${t.trainedRows} of ${t.rows} rows trained${t.tooLongRows.length === 0 ? '' : ` (${t.tooLongRows.length} longer than ${t.maxLength} tokens left out)`}${t.duplicateRecords.length === 0 ? '' : `, ${t.duplicateRecords.length} exact duplicate records left out`}; ${t.trainedTokens} of ${t.tokens} tokens in the loss (prompt and tool output masked)`,
     `${t.steps} steps (batch ${t.batchSize} x ${t.gradientAccumulation}, learning rate ${t.learningRate}), ${formatDuration(t.trainSeconds * 1000)}${t.tokensPerSecond === null ? '' : `, ${t.tokensPerSecond.toFixed(1)} tokens/s`}${t.resumedFrom === null ? '' : `; resumed from ${escapeHtml(t.resumedFrom)}`}`,
   ];
   const outputs = Object.entries(t.outputs)

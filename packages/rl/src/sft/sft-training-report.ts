@@ -19,6 +19,8 @@ export const sftTrainingReportSchema = z.object({
   /** SFT rows given, and how many were trained on. */
   rows: z.number().int().nonnegative(),
   trainedRows: z.number().int().nonnegative(),
+  /** Records left out as exact copies of an earlier one (same prompt, completion and mask), by place. */
+  duplicateRecords: z.array(z.string()).default([]),
   /** 1-based rows left out because they are longer than `maxLength` tokens (never cut). */
   tooLongRows: z.array(z.number().int().positive()),
   maxLength: z.number().int().positive(),

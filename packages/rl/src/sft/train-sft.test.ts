@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   renderWithLossMask,
   type SftRecord,
@@ -64,6 +67,25 @@ describe('trainSft refuses what it cannot train on, before any model loads', () 
     await expect(trainSft({ ...base, records: [outside] })).rejects.toThrow(
       /record 1 \(outside\): tool span \[5, \d+\) is outside the rendered text/,
     );
+  });
+
+  it('leaves exact duplicates out and names them in the report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rl-train-sft-'));
+    // A stand-in interpreter that prints what train_sft.py prints last, so only the TypeScript
+    // side runs: it must hand the trainer one copy and report the other.
+    const fake = join(dir, 'python');
+    await writeFile(
+      fake,
+      `#!/bin/sh\nrows=$(grep -c . "$3")\necho '{"ok": true, "base": "b.gguf", "baseKind": "gguf", "method": "lora", "lora": null, "rows": '$rows', "trainedRows": '$rows', "tooLongRows": [], "maxLength": 1024, "tokens": 10, "trainedTokens": 5, "epochs": 1, "steps": 1, "batchSize": 1, "gradientAccumulation": 4, "learningRate": 0.0001, "seed": 1, "device": "cpu", "resumedFrom": null, "losses": [], "finalLoss": null, "loadSeconds": 0, "trainSeconds": 0, "tokensPerSecond": null, "convertSeconds": 0, "outputs": {}}'\n`,
+      { mode: 0o755 },
+    );
+    const copy = { ...good, id: 'copy' };
+    const report = await trainSft({ ...base, python: fake, outDir: dir, records: [good, copy] });
+    expect(report.rows).toBe(1);
+    expect(report.duplicateRecords).toEqual(['record 2 (copy)']);
+    const written = JSON.parse(await readFile(join(dir, 'training-report.json'), 'utf8'));
+    expect(written.duplicateRecords).toEqual(['record 2 (copy)']);
+    expect((await readFile(join(dir, 'sft.trl.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('options out of range are an RlConfigError naming the option', async () => {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runPythonTrainer } from '@autotraj/reward-model/internal';
 import { readJsonl, type SftRecord, sftRecordSchema } from '@autotraj/trajectory';
-import { toTrlSftRow } from '../bridges/trl.js';
+import { type TrlSftRow, toTrlSftRow } from '../bridges/trl.js';
 import { RlConfigError, SftInputError } from '../errors.js';
 import { sftTrainerScript } from '../python-scripts.js';
 import {
@@ -91,7 +91,10 @@ async function validRows(options: TrainSftOptions) {
       where: typeof source === 'string' ? source : 'records',
       message: `no SFT records${options.origin === undefined ? '' : ` with origin ${options.origin}`} to train on`,
     });
-  return picked.map(({ record, where }) => {
+  const seen = new Set<string>();
+  const rows: TrlSftRow[] = [];
+  const duplicates: string[] = [];
+  for (const { record, where } of picked) {
     const row = toTrlSftRow(record);
     const at = `${where} (${record.id})`;
     if (row.prompt.every((m) => m.content.trim() === ''))
@@ -112,8 +115,15 @@ async function validRows(options: TrainSftOptions) {
           where: at,
           message: `tool span [${s}, ${e}) is outside the rendered text (${text.length} characters): the loss mask does not match the text`,
         });
-    return row;
-  });
+    // A copy (e.g. the same greedy repair of both failed candidates) would count twice.
+    const key = JSON.stringify([row.prompt, row.completion, row.tool_spans]);
+    if (seen.has(key)) duplicates.push(at);
+    else {
+      seen.add(key);
+      rows.push(row);
+    }
+  }
+  return { rows, duplicates };
 }
 
 function checkPositive(option: string, value: number | undefined, integer = true) {
@@ -136,7 +146,7 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
   checkPositive('gradientAccumulation', options.gradientAccumulation);
   checkPositive('saveSteps', options.saveSteps);
   checkPositive('learningRate', options.learningRate, false);
-  const rows = await validRows(options);
+  const { rows, duplicates } = await validRows(options);
   const method = options.method ?? 'lora';
   await mkdir(options.outDir, { recursive: true });
   const rowsPath = join(options.outDir, 'sft.trl.jsonl');
@@ -180,6 +190,11 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
       options.onLog?.(line);
     },
   });
-  const { ok: _ok, ...report } = summary;
-  return sftTrainingReportSchema.parse(report);
+  const { ok: _ok, ...fromTrainer } = summary;
+  const report = sftTrainingReportSchema.parse({ ...fromTrainer, duplicateRecords: duplicates });
+  await writeFile(
+    join(options.outDir, 'training-report.json'),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  return report;
 }
