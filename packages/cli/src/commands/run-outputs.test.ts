@@ -67,6 +67,8 @@ describe('every reading command reads what `autotraj run` writes', () => {
       [files.sft, 'sft'],
       [files.pairs, 'pairs'],
       [files.hard, 'hard'],
+      // What the admission gate kept out: the demo cassette's copied repairs.
+      ['synthesis/dropped.jsonl', 'dropped'],
       [files.rollouts, 'rollouts'],
     ]);
     expect(listing(out)).toEqual(before);

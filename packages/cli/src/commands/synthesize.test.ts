@@ -123,7 +123,7 @@ describe('autotraj synthesize', () => {
       expect(gated.stdout).toMatch(/sft records\s+0\n/);
       expect(gated.stdout).toMatch(/dropped by admission: sft\s+2\n/);
       expect(gated.stdout).toContain(
-        '\nadmission gate dropped 2 SFT record(s) and 0 preference pair(s) as ill-formed, kept in dropped.jsonl (by reason: prompt-meta-text 2)\n',
+        '\nadmission gate dropped 2 SFT record(s) and 0 preference pair(s) unfit to train on, kept in dropped.jsonl (by reason: prompt-meta-text 2)\n',
       );
       expect(lines(join(dir, 'gated', 'dropped.jsonl'))).toHaveLength(2);
       const raw = await run([

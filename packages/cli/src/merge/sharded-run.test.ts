@@ -137,8 +137,14 @@ describe('sharded synthesis and autotraj merge', () => {
       expect(mergedRecords.length).toBeGreaterThan(0);
       expect(mergedRecords, file).toEqual(records(join(dir, 'canon', `${file}.jsonl`)));
     }
-    // The admission gate drops nothing of the demo cassette; its file is joined all the same.
-    expect(records(join(dir, 'merged', 'dropped.jsonl'))).toEqual([]);
+    // Of the demo cassette the admission gate drops only copies (its authored repairer writes
+    // one repair for every failed candidate); the shards' files join like the others.
+    const dropped = records(join(dir, 'merged', 'dropped.jsonl')) as Array<{
+      reasons: Array<{ code: string }>;
+    }>;
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const d of dropped) expect(d.reasons.map((r) => r.code)).toEqual(['duplicate']);
+    expect(dropped).toEqual(records(join(dir, 'canon', 'dropped.jsonl')));
     const combined = manifest(join(dir, 'merged'));
     const single = manifest(join(dir, 'whole'));
     expect(combined.counts).toEqual(single.counts);

@@ -111,7 +111,7 @@ export function admissionNote(f: AdmissionFigures): string {
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
-  return `admission gate dropped ${f.droppedSft} SFT record(s) and ${f.droppedPairs} preference pair(s) as ill-formed, kept in dropped.jsonl (by reason: ${reasons})`;
+  return `admission gate dropped ${f.droppedSft} SFT record(s) and ${f.droppedPairs} preference pair(s) unfit to train on, kept in dropped.jsonl (by reason: ${reasons})`;
 }
 
 /** The reward-model stage's skip statement (too few pairs). */

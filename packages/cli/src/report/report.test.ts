@@ -156,7 +156,7 @@ describe('autotraj report', () => {
     });
     expect(data.funnel).toContainEqual({ label: 'dropped by admission (SFT)', value: 2 });
     expect(renderReportHtml(data)).toContain(
-      '<p class="meta" id="admission">admission gate dropped 2 SFT record(s) and 1 preference pair(s) as ill-formed, kept in dropped.jsonl (by reason: prompt-meta-text 2, token-limit 1).</p>',
+      '<p class="meta" id="admission">admission gate dropped 2 SFT record(s) and 1 preference pair(s) unfit to train on, kept in dropped.jsonl (by reason: prompt-meta-text 2, token-limit 1).</p>',
     );
   });
 

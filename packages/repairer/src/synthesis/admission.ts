@@ -51,10 +51,29 @@ export function admitRecords(
   const out: AdmittedRecords = { sft: [], pairs: [], dropped: [] };
   const check = (trajectory: Trajectory, rendered?: RenderedText) =>
     checkAdmission({ trajectory, question, ...(rendered === undefined ? {} : { rendered }) });
+  // Admitted SFT text -> the record that holds it: a copy is dropped, its pair (a distinct
+  // rejected side) is kept.
+  const admittedText = new Map<string, string>();
   for (const record of sft) {
     const verdict = check(record.trajectory, record.rendered);
     if (verdict.admitted) {
-      out.sft.push(record);
+      const first = admittedText.get(record.rendered.text);
+      if (first === undefined) {
+        admittedText.set(record.rendered.text, record.id);
+        out.sft.push(record);
+      } else
+        out.dropped.push({
+          id: `dropped_${record.trajectory.id}`,
+          taskId: record.taskId,
+          reasons: [
+            {
+              code: 'duplicate',
+              message: `the same text as SFT record ${first}: it would be trained on twice`,
+            },
+          ],
+          sft: record,
+          pair: null,
+        });
       continue;
     }
     refused.add(record.trajectory.id);

@@ -29,7 +29,7 @@ import { preferencePairSchema, sftRecordSchema, type Task } from '@autotraj/traj
 import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
-import { candidateRecordSchema, hardCaseSchema } from './synthesis-records.js';
+import { candidateRecordSchema, droppedRecordSchema, hardCaseSchema } from './synthesis-records.js';
 import { type SynthesisEvent, synthesize } from './synthesize.js';
 
 const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
@@ -150,8 +150,29 @@ describe('synthesize', () => {
     expect(candidates.some((c) => c.correct === false)).toBe(true);
     expect(candidates.some((c) => c.decision.action === 'keep')).toBe(true);
 
-    // SFT: kept + accepted repairs; tool output is exactly the masked text.
-    expect(sft.filter((r) => r.origin === 'repaired')).toHaveLength(pairs.length);
+    // SFT: kept + accepted repairs, each text once per task (the scripted repairer writes the
+    // same repair for every failed candidate of a task: the copies are dropped, their pairs kept).
+    const dropped = readLines(join(outDir, 'dropped.jsonl')).map((r) =>
+      droppedRecordSchema.parse(r),
+    );
+    const copies = dropped.filter((d) => d.reasons.some((r) => r.code === 'duplicate'));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) {
+      expect(copy.reasons.map((r) => r.code)).toEqual(['duplicate']);
+      expect(copy.pair).toBeNull();
+      const same = sft.filter(
+        (r) => r.taskId === copy.taskId && r.rendered.text === copy.sft!.rendered.text,
+      );
+      expect(same).toHaveLength(1);
+      expect(copy.reasons[0]!.message).toContain(same[0]!.id);
+    }
+    const texts = sft.map((r) => `${r.taskId}\n${r.rendered.text}`);
+    expect(new Set(texts).size).toBe(sft.length);
+    expect(
+      sft.filter((r) => r.origin === 'repaired').length +
+        copies.filter((d) => d.sft!.origin === 'repaired').length,
+    ).toBe(pairs.length);
+    expect(manifest.counts.droppedByReason.duplicate).toBe(copies.length);
     expect(pairs.length).toBeGreaterThan(0);
     expect(hard.length).toBeGreaterThan(0);
     for (const record of sft) {

@@ -18,7 +18,10 @@ import { findPromptMetaText } from './prompt-meta-text.js';
  * - `answer-not-boxed`: the answer holds no non-empty, closed `\boxed{...}`;
  * - `prompt-meta-text`: the model copied prompt text (`PROMPT_META_PHRASES`);
  * - `token-limit`: generation stopped at the output-token limit (`finishReason` `length`);
- * - `fabricated-tool-output`: tool output the model wrote itself (`findFabricatedToolOutput`).
+ * - `fabricated-tool-output`: tool output the model wrote itself (`findFabricatedToolOutput`);
+ * - `duplicate`: the same rendered text as an SFT record already admitted for the task (e.g. one
+ *   greedy repair written for both failed candidates), which would count twice in training. A
+ *   rule over a task's records (the repairer's `admitRecords`): `checkAdmission` never gives it.
  */
 export const admissionCodes = [
   'paper-format',
@@ -28,6 +31,7 @@ export const admissionCodes = [
   'prompt-meta-text',
   'token-limit',
   'fabricated-tool-output',
+  'duplicate',
 ] as const;
 export const admissionCodeSchema = z.enum(admissionCodes);
 export type AdmissionCode = z.infer<typeof admissionCodeSchema>;
