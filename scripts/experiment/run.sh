@@ -12,7 +12,8 @@
 #      (c) Qwen LoRA on kept + repaired (AutoTraj)
 #      (d) SmolLM2-135M, full fine-tune on kept + repaired (a 135M student of the 1.5B teacher)
 #   3. evaluate (a) the base Qwen, (b), (c), SmolLM2 before and (d) after, on the first GSM8K test
-#      questions with the same prompt and greedy decoding, and compare them (paired bootstrap).
+#      questions with the same prompt and greedy decoding, and compare them (paired bootstrap);
+#      and the base Qwen's no-tool chain of thought (cot-boxed) on the same questions.
 #
 # Settings (environment): EXP_DIR (autotraj-experiments/sft), EXP_TASKS (the GSM8K train file of
 # ../shared/data), EXP_TRAIN_LIMIT (200 problems), EXP_SYNTHESIS (an existing synthesis directory
@@ -147,6 +148,8 @@ evaluate() {
   step "eval-$name" "$exp/eval/$name/results.json" autotraj eval "${benchmarks[@]}" --out "$exp/eval/$name" "$@"
 }
 evaluate a-qwen-base --model local
+# The base model's own no-tool chain of thought on the same questions: what TIR must beat.
+evaluate a-qwen-base-cot --model local --tools none --prompt cot-boxed
 evaluate b-qwen-lora-kept --model local --lora "$exp/qwen-lora-kept/adapter.gguf"
 evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
 evaluate smollm2-base --model local:smollm2
@@ -157,6 +160,7 @@ evaluate d-smollm2-full-autotraj --model "local:$exp/smollm2-full-autotraj/model
   cd "$exp"
   cli="$root/packages/cli/dist/bin.js"
   node "$cli" compare eval/a-qwen-base eval/b-qwen-lora-kept eval/c-qwen-lora-autotraj
+  node "$cli" compare eval/a-qwen-base-cot eval/a-qwen-base
   node "$cli" compare eval/smollm2-base eval/d-smollm2-full-autotraj
 ) | tee "$exp/compare.md"
 echo "experiment: done; step times in $exp/timings.tsv" >&2
