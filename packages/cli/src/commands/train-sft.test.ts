@@ -159,6 +159,39 @@ describe.skipIf(model === undefined || python === undefined)(
       expect(text(adapted)).not.toBe(text(base));
     }, 600_000);
 
+    it('fully fine-tunes on the kept records and writes a merged GGUF the embedded model runs', async () => {
+      const out = join(dir, 'full');
+      const result = await run([
+        'train-sft',
+        ...['--sft', sftPath, '--origin', 'kept', '--base', 'local:smollm2', '--out', out],
+        ...['--method', 'full', '--max-steps', '1', '--grad-accum', '1', '--threads', '1'],
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const report = sftTrainingReportSchema.parse(
+        JSON.parse(readFileSync(join(out, 'training-report.json'), 'utf8')),
+      );
+      // Records 0 and 2 are the kept ones.
+      expect(report).toMatchObject({ method: 'full', lora: null, rows: 2, steps: 1 });
+      expect(report.outputs.modelGguf).toBe(join(out, 'model.gguf'));
+      const evalOut = join(dir, 'eval-full');
+      const evaluated = await run([
+        'eval',
+        ...[
+          '--benchmark',
+          'gsm8k-test',
+          '--limit',
+          '1',
+          '--model',
+          `local:${join(out, 'model.gguf')}`,
+        ],
+        ...['--max-tokens', '16', '--out', evalOut],
+      ]);
+      expect(evaluated.code, evaluated.stderr).toBe(0);
+      expect(readFileSync(join(evalOut, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(
+        1,
+      );
+    }, 600_000);
+
     it('refuses --lora with a model that is not local', async () => {
       const result = await run([
         'eval',
