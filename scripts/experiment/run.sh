@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `./dev experiment sft|grpo`.
+# `./dev experiment sft|rm|grpo`.
 #
 # sft: the paper's claim in miniature, on this machine's CPU. Resumable: every
 # step skips what is complete and the long ones (synthesis, training, evaluation) resume where a
@@ -21,6 +21,14 @@
 # (0: no MATH-500; 100 adds it), EXP_EPOCHS (1), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH
 # (1536 tokens). Step times go to EXP_DIR/timings.tsv, the comparison to EXP_DIR/compare.md.
 #
+# rm (after sft's synthesis): the reward models on the real pairs. Trains the n-gram RM and the
+# transformer RM (TRL, MiniLM) on the synthesis pairs; train-rm holds out problems it did not
+# train on and reports pairwise accuracy there against the length baseline. Then
+# EXP_RM_GROUPS (25) RL groups of 4 from Qwen on GSM8K train problems after the SFT ones, each
+# rollout rewarded under the paper preset (the RM term only adds) and ours, with each RM:
+# EXP_DIR/rm-report.md gives the share of rollouts with a non-zero RM term and of groups whose
+# advantage order it changes.
+#
 # grpo (after sft's synthesis): one real RL run through a real trainer. Trains the n-gram reward
 # model on the synthesis pairs, serves it with `autotraj serve` (the paper reward), and runs
 # EXP_GRPO_STEPS (30) GRPO steps of TRL on SmolLM2 (the fine-tuned one from sft when it exists)
@@ -34,8 +42,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 what="${1:-}"
-if [ "$what" != sft ] && [ "$what" != grpo ]; then
-  echo "usage: ./dev experiment sft|grpo   (see scripts/experiment/run.sh for the settings)" >&2
+if [ "$what" != sft ] && [ "$what" != rm ] && [ "$what" != grpo ]; then
+  echo "usage: ./dev experiment sft|rm|grpo   (see scripts/experiment/run.sh for the settings)" >&2
   exit 2
 fi
 
@@ -117,6 +125,50 @@ grpo() {
     --out "$dir" --steps "${EXP_GRPO_STEPS:-30}"
   kill "$grpo_server" 2>/dev/null || true
 }
+
+reward_models() {
+  local pairs="$synthesis/pairs.jsonl" dir="$exp/rm-rollouts"
+  step train-rm "$exp/rm/model.onnx" autotraj train-rm --pairs "$pairs" --out "$exp/rm"
+  step train-rm-trl "$exp/rm-trl/model.onnx" autotraj train-rm --backend trl --pairs "$pairs" --out "$exp/rm-trl"
+  mkdir -p "$dir"
+  # RL prompts: the GSM8K train problems after the SFT ones (the RMs never saw them).
+  [ -s "$dir/prompts.jsonl" ] || sed -n "$((train_limit + 1)),$((train_limit + ${EXP_RM_GROUPS:-25}))p" "$tasks" >"$dir/prompts.jsonl"
+  step rm-rollouts "$dir/rollouts-done" sh -c "node packages/cli/dist/bin.js rollout --model local \
+    --prompts '$dir/prompts.jsonl' --group-size 4 --rm '$exp/rm/model.onnx' --out '$dir' \
+    --temperature 0.3 --max-tokens 320 --concurrency 4 --seed 0 && touch '$dir/rollouts-done'"
+  local preset model args=()
+  for preset in paper autotraj; do
+    for model in rm rm-trl; do
+      autotraj reward "$dir/rollouts.jsonl" --preset "$preset" --rm "$exp/$model/model.onnx" \
+        --tasks "$dir/prompts.jsonl" --out "$dir/rewards-$preset-$model.jsonl" >/dev/null
+      args+=("$preset preset, $model=$dir/rewards-$preset-$model.jsonl")
+    done
+  done
+  {
+    echo "## Reward models on the real pairs (held out: problems not trained on)"
+    echo
+    echo "| model | pairs (train / held out) | held-out accuracy | length baseline |"
+    echo "| --- | --- | --- | --- |"
+    for model in rm rm-trl; do
+      node -e "
+        const r = require(process.argv[1]);
+        const h = r.heldOut ?? {};
+        const train = r.data?.trainPairs ?? r.trainPairs ?? '?';
+        const f = (x) => (typeof x === 'number' ? x.toFixed(3) : 'n/a');
+        console.log('| ' + process.argv[2] + ' | ' + train + ' / ' + (h.pairs ?? 0) + ' | ' + f(h.pairwiseAccuracy) + ' | ' + f(h.lengthBaselineAccuracy) + ' |');
+      " "$(realpath "$exp/$model/training-report.json")" "$model"
+    done
+    echo
+    echo "## The RM term on real rollouts (Qwen, groups of 4, T=0.3)"
+    echo
+    node scripts/experiment/rm-shares.mjs "${args[@]}"
+  } | tee "$exp/rm-report.md"
+}
+
+if [ "$what" = rm ]; then
+  reward_models
+  exit 0
+fi
 
 if [ "$what" = grpo ]; then
   grpo

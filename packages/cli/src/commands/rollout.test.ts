@@ -31,8 +31,10 @@ describe('autotraj rollout', () => {
     );
     let n = 0;
     const scripts = new Map<string, string>();
+    const maxTokens = new Set<number | undefined>();
     policy = await startLoopbackServer({
       reply: tagScriptReply((request) => {
+        maxTokens.add(request.maxTokens);
         const question = JSON.stringify(request.messages).includes('6*7') ? '6*7' : '5*5';
         const last = request.messages.at(-1)!;
         const prefix =
@@ -64,10 +66,14 @@ describe('autotraj rollout', () => {
       'calculator',
       '--concurrency',
       '1',
+      '--max-tokens',
+      '200',
     ];
     const first = await run(args);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
+    // Every model call had the output-token cap asked for.
+    expect([...maxTokens]).toEqual([200]);
     expect(first.stdout).toMatch(/groups written\s+2/);
     const records = readFileSync(join(out, 'rollouts.jsonl'), 'utf8')
       .trim()

@@ -36,6 +36,7 @@ interface RolloutOptions extends ModelFlags {
   maxToolCalls: number;
   protocol: Protocol;
   temperature: number;
+  maxTokens?: number;
   estimator: AdvantageEstimator;
   limit?: number;
   seed?: number;
@@ -143,6 +144,11 @@ export const rolloutCommand: CliCommand = {
         1,
       )
       .option(
+        '--max-tokens <n>',
+        "output tokens per model call (default: the server's; 512 for local: models)",
+        integerOption('--max-tokens'),
+      )
+      .option(
         '--estimator <name>',
         `advantage estimator: ${ADVANTAGE_ESTIMATORS.join(', ')}`,
         choiceOption('--estimator', ADVANTAGE_ESTIMATORS),
@@ -173,6 +179,7 @@ export const rolloutCommand: CliCommand = {
         maxToolCalls: options.maxToolCalls,
         protocol: options.protocol,
         temperature: options.temperature,
+        ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
         estimator: options.estimator,
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
