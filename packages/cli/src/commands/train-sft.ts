@@ -46,7 +46,16 @@ async function basePath(base: string): Promise<string> {
 /** What `autotraj train-sft` prints when it is done. */
 export function sftTrainingTable(report: SftTrainingReport): string {
   const first = report.losses[0]?.loss;
-  const outputs = Object.entries(report.outputs).map(([k, v]) => [k, v ?? ''] as [string, string]);
+  const labels: Record<keyof SftTrainingReport['outputs'], string> = {
+    adapterDir: 'adapter (PEFT)',
+    adapterGguf: 'adapter (GGUF: --lora)',
+    hfDir: 'model (Hugging Face)',
+    modelGguf: 'model (GGUF: --model local:<file>)',
+  };
+  const outputs = (Object.keys(labels) as Array<keyof typeof labels>).flatMap((key) => {
+    const path = report.outputs[key];
+    return path === undefined ? [] : [[labels[key], path] as [string, string]];
+  });
   return formatTable(
     [
       ['rows (trained / given)', `${report.trainedRows} / ${report.rows}`],
