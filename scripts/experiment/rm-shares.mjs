@@ -34,6 +34,8 @@ for (const arg of process.argv.slice(2)) {
     `| ${label} | ${lines.length} | ${withBonus} (${((100 * withBonus) / lines.length).toFixed(1)}%) | ${groups.size} | ${changed} (${((100 * changed) / groups.size).toFixed(1)}%) |`,
   );
 }
-console.log('| rewards | rollouts | non-zero RM term | groups | groups whose order the RM term changes |');
+console.log(
+  '| rewards | rollouts | non-zero RM term | groups | groups whose order the RM term changes |',
+);
 console.log('| --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
