@@ -1,4 +1,10 @@
-import { type Trajectory, trajectoryFromText } from '@autotraj/trajectory';
+import {
+  renderWithLossMask,
+  type SftRecord,
+  type Trajectory,
+  tagCodec,
+  trajectoryFromText,
+} from '@autotraj/trajectory';
 import type { FormatCheck } from './reward/types.js';
 
 /** A tag-format trajectory answering `answer` (one python call). */
@@ -26,3 +32,29 @@ export const simpleFormatCheck: FormatCheck = (text) => {
   if (!/<answer>[\s\S]*\\boxed\{/.test(text)) violations.push('missing-answer');
   return { ok: violations.length === 0, violations };
 };
+
+/** An SFT record of a tag-format text, rendered with its loss mask as synthesis writes it. */
+export function tagSftRecord(options: {
+  text: string;
+  id: string;
+  taskId: string;
+  question: string;
+  instruction?: string;
+  origin?: SftRecord['origin'];
+}): SftRecord {
+  const { trajectory } = trajectoryFromText(options.text, {
+    format: 'tags',
+    taskId: options.taskId,
+    question: options.question,
+  });
+  return {
+    id: options.id,
+    taskId: options.taskId,
+    instruction: options.instruction ?? 'Use <think>, <code> and \\boxed{}.',
+    question: options.question,
+    trajectory,
+    origin: options.origin ?? 'kept',
+    rendered: renderWithLossMask(trajectory.steps, tagCodec),
+    metadata: {},
+  };
+}

@@ -1,29 +1,21 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  renderWithLossMask,
-  type SftRecord,
-  tagCodec,
-  trajectoryFromText,
-} from '@autotraj/trajectory';
+import type { SftRecord } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 import { RlConfigError, SftInputError } from '../errors.js';
+import { tagSftRecord } from '../test-support.js';
 import { trainSft } from './train-sft.js';
 
-function record(text: string, origin: SftRecord['origin'], question = 'What is 6*7?'): SftRecord {
-  const { trajectory } = trajectoryFromText(text, { format: 'tags', taskId: 't', question });
-  return {
+const record = (text: string, origin: SftRecord['origin']) =>
+  tagSftRecord({
+    text,
     id: `s-${origin}`,
     taskId: 't',
+    question: 'What is 6*7?',
     instruction: 'Use <code> and \\boxed{}.',
-    question,
-    trajectory,
     origin,
-    rendered: renderWithLossMask(trajectory.steps, tagCodec),
-    metadata: {},
-  };
-}
+  });
 const good = record(
   '<think>Multiply.</think><code>print(6*7)</code><result>42</result><answer>\\boxed{42}</answer>',
   'kept',

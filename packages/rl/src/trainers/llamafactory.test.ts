@@ -2,14 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  renderWithLossMask,
-  type SftRecord,
-  tagCodec,
-  toShareGpt,
-  trajectoryFromText,
-} from '@autotraj/trajectory';
+import { toShareGpt } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
+import { tagSftRecord } from '../test-support.js';
 import { python, runCheck } from './run-python.js';
 
 const texts = [
@@ -18,23 +13,14 @@ const texts = [
   '<think>2+2=4.</think><answer>\\boxed{4}</answer>',
 ];
 
-function record(text: string, i: number): SftRecord {
-  const { trajectory } = trajectoryFromText(text, {
-    format: 'tags',
-    taskId: `t${i}`,
-    question: `q${i}`,
-  });
-  return {
+const record = (text: string, i: number) =>
+  tagSftRecord({
+    text,
     id: `s${i}`,
     taskId: `t${i}`,
-    instruction: 'Use tools.',
     question: `q${i}`,
-    trajectory,
-    origin: 'kept',
-    rendered: renderWithLossMask(trajectory.steps, tagCodec),
-    metadata: {},
-  };
-}
+    instruction: 'Use tools.',
+  });
 
 describe.skipIf(python === undefined)("LLaMA-Factory's ShareGPT converter on our export", () => {
   it('keeps every example; tool output lands in observation turns, which its processor masks', async () => {

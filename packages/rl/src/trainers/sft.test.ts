@@ -1,15 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  renderWithLossMask,
-  type SftRecord,
-  tagCodec,
-  trajectoryFromText,
-} from '@autotraj/trajectory';
 import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { describe, expect, it } from 'vitest';
 import { toTrlSftRow, writeTrlJsonl } from '../bridges/trl.js';
+import { tagSftRecord } from '../test-support.js';
 import { python, runCheck } from './run-python.js';
 
 const texts = [
@@ -20,23 +15,8 @@ const texts = [
 ];
 const questions = ['(17+25)/2?', 'What is 6*7?', 'What is 2+2?', 'What is 9 squared?'];
 
-function sftRecord(text: string, i: number): SftRecord {
-  const { trajectory } = trajectoryFromText(text, {
-    format: 'tags',
-    taskId: `t${i}`,
-    question: questions[i]!,
-  });
-  return {
-    id: `s${i}`,
-    taskId: `t${i}`,
-    instruction: 'Use <think>, <code> and \\boxed{}.',
-    question: questions[i]!,
-    trajectory,
-    origin: 'kept',
-    rendered: renderWithLossMask(trajectory.steps, tagCodec),
-    metadata: {},
-  };
-}
+const sftRecord = (text: string, i: number) =>
+  tagSftRecord({ text, id: `s${i}`, taskId: `t${i}`, question: questions[i]! });
 
 describe.skipIf(python === undefined)("TRL's SFTTrainer on our SFT export", () => {
   it('trains 3 steps; its labels cover exactly the model-written text', async () => {
