@@ -35,25 +35,14 @@ def main():
         print(json.dumps({"error": "bad-input", "message": "AUTOTRAJ_REWARD_URL is not set"}))
         sys.exit(2)
 
-    import torch
     from datasets import load_dataset
-    from transformers import AutoModelForCausalLM, AutoTokenizer
     from trl import GRPOConfig, GRPOTrainer
 
     import trl_reward
+    from train_sft import latest_checkpoint, load_base
 
-    if os.path.isfile(args.policy):
-        folder, name = os.path.split(os.path.abspath(args.policy))
-        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
-        # Dequantized to fp32: only the GGUF marker remains, which the Trainer refuses.
-        model.hf_quantizer = None
-        model.is_quantized = False
-        if hasattr(model.config, "quantization_config"):
-            del model.config.quantization_config
-    else:
-        tokenizer = AutoTokenizer.from_pretrained(args.policy)
-        model = AutoModelForCausalLM.from_pretrained(args.policy, dtype=torch.float32)
+    # A GGUF (dequantized, its quantizer marker dropped) or a Hugging Face directory, as train-sft loads them.
+    model, tokenizer, _ = load_base(args.policy)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
 
@@ -69,10 +58,7 @@ def main():
     )
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[trl_reward.autotraj_reward],
                           args=config, train_dataset=dataset)
-    resume = None
-    if os.path.isdir(checkpoints):
-        steps = [int(d.split("-")[1]) for d in os.listdir(checkpoints) if d.startswith("checkpoint-")]
-        resume = os.path.join(checkpoints, f"checkpoint-{max(steps)}") if steps else None
+    resume = latest_checkpoint(checkpoints)
     started = time.time()
     trainer.train(resume_from_checkpoint=resume)
     seconds = time.time() - started
