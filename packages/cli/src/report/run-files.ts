@@ -43,15 +43,14 @@ function find(runDir: string, name: string, folders: string[]): string | null {
 }
 
 export function locateRunFiles(runDir: string): RunFiles {
-  const sftReport = [
-    join(runDir, 'sft', 'training-report.json'),
-    join(runDir, 'training-report.json'),
-  ].find((path) => existsSync(path) && isSftReport(path));
-  // The reward model's report shares the name: the first that is not train-sft's.
-  const rmReport = [
-    join(runDir, 'training-report.json'),
-    join(runDir, 'reward-model', 'training-report.json'),
-  ].find((path) => existsSync(path) && !isSftReport(path));
+  // train-sft's report and the reward model's share a name: each file is read once to tell them
+  // apart. train-sft's is looked for in sft/ first, the reward model's at the top first.
+  const [inSft, top, inRm] = ['sft', '', 'reward-model'].map((folder) => {
+    const path = join(runDir, folder, 'training-report.json');
+    return existsSync(path) ? { path, sft: isSftReport(path) } : null;
+  });
+  const sftReport = [inSft, top].find((r) => r?.sft === true)?.path;
+  const rmReport = [top, inRm].find((r) => r?.sft === false)?.path;
   return {
     candidates: find(runDir, 'candidates.jsonl', ['synthesis']),
     sft: find(runDir, 'sft.jsonl', ['synthesis']),
