@@ -42,6 +42,25 @@ describe('checkAdmission', () => {
     expect(verdict.reasons.map((r) => r.code)).toEqual(['answer-not-boxed', 'prompt-meta-text']);
   });
 
+  it('refuses a whole number written with a zero fraction, the form the RL reward scores 0', () => {
+    // The text of a real Qwen2.5-Coder-1.5B-Instruct SFT record (GSM8K train, Weng's wage, a
+    // synthesis run of 2026-12-06): the model copied Python's float into the box.
+    const weng =
+      '<think>Weng earns $12 per hour and babysitting for 50 minutes is equivalent to 50/60 hours (since there are 60 minutes in an hour). The calculation is 12 * (50/60). I will compute it with Python.</think>\n<code>\nearnings = 12 * (50/60)\nprint(earnings)\n</code>\n<result>10.0</result>\n<think>Weng earned $10.00 for babysitting 50 minutes.</think>\n<answer>\\boxed{10.0}</answer>';
+    expect(checkAdmission({ trajectory: tags(weng), question }).reasons).toEqual([
+      {
+        code: 'whole-number-as-decimal',
+        message:
+          '\\boxed{10.0} writes a whole number with a zero fraction; the answer should be 10',
+      },
+    ]);
+    const boxedAs = (answer: string) => codes(GOOD.replace('\\boxed{31}', `\\boxed{${answer}}`));
+    for (const answer of ['31.0', '-31.00', '1,031.0', '\\$31.00', ' 31.0 '])
+      expect(boxedAs(answer), answer).toEqual(['whole-number-as-decimal']);
+    for (const answer of ['31', '31.5', '0.50', '3.0x', '\\frac{62}{2}', '1,031'])
+      expect(boxedAs(answer), answer).toEqual([]);
+  });
+
   it('refuses prompt meta-text in reasoning, not words the question itself holds', () => {
     const leaked = checkAdmission({
       trajectory: tags(GOOD.replace('3 boxes', 'To fix the flawed trajectory: 3 boxes')),

@@ -16,6 +16,9 @@ import { findPromptMetaText } from './prompt-meta-text.js';
  * - `think-not-first`: the rendered text does not start with `<think>`;
  * - `answer-count`: not exactly one `<answer>...</answer>`;
  * - `answer-not-boxed`: the answer holds no non-empty, closed `\boxed{...}`;
+ * - `whole-number-as-decimal`: the boxed answer is a whole number written with a zero fraction
+ *   (`\boxed{10.0}`, Python's float printed as is): the paper's RL reward (token F1 on the boxed
+ *   string) scores it 0 against the gold `10`, so training on it teaches an answer form RL punishes;
  * - `prompt-meta-text`: the model copied prompt text (`PROMPT_META_PHRASES`);
  * - `token-limit`: generation stopped at the output-token limit (`finishReason` `length`);
  * - `fabricated-tool-output`: tool output the model wrote itself (`findFabricatedToolOutput`);
@@ -28,6 +31,7 @@ export const admissionCodes = [
   'think-not-first',
   'answer-count',
   'answer-not-boxed',
+  'whole-number-as-decimal',
   'prompt-meta-text',
   'token-limit',
   'fabricated-tool-output',
@@ -79,6 +83,10 @@ function count(text: string, needle: string): number {
   return n;
 }
 
+// A number whose fraction is all zeros, optionally signed, with thousands separators or a dollar
+// sign in front (`10.0`, `-3.00`, `1,250.0`, `\$5.00`).
+const WHOLE_NUMBER_AS_DECIMAL = /^[-+]?(?:\\?\$\s*)?(?:\d+|\d{1,3}(?:,\d{3})+)\.0+$/;
+
 /** `finishReason` of the last model call, as generation records it. */
 function finishReasonOf(trajectory: Trajectory): unknown {
   const generation = trajectory.metadata.generation;
@@ -91,7 +99,8 @@ function finishReasonOf(trajectory: Trajectory): unknown {
  * Whether a trajectory is fit to train on, in the rendered paper tag form: what SFT data and
  * the chosen side of preference pairs must be. Stricter than the paper's selection and repair
  * acceptance (which look at the last `{...}` or answer only): a record must pass the paper's RL
- * `validate_format`, start with `<think>`, hold exactly one `<answer>` with a `\boxed{}`, carry
+ * `validate_format`, start with `<think>`, hold exactly one `<answer>` with a `\boxed{}` (a whole
+ * number written as one, not as `10.0`), carry
  * no prompt meta-text, not be cut by the token limit, and hold no tool output the model wrote
  * itself. Pure: reads nothing but its input.
  */
@@ -121,6 +130,11 @@ export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
       end < 0
         ? 'no closed <answer> to hold a \\boxed{}'
         : 'the <answer> holds no non-empty \\boxed{}',
+    );
+  else if (WHOLE_NUMBER_AS_DECIMAL.test(boxed.trim()))
+    refuse(
+      'whole-number-as-decimal',
+      `\\boxed{${boxed.trim()}} writes a whole number with a zero fraction; the answer should be ${boxed.trim().replace(/\.0+$/, '')}`,
     );
 
   // Only what the model wrote as prose: reasoning and answers (tool output is the environment's).
