@@ -485,6 +485,7 @@ function metadata(result: GenerateResult, toolCallProblems: string[]) {
     finish: result.finish,
     ...(result.stopSequence === undefined ? {} : { stopSequence: result.stopSequence }),
     ...(toolCallProblems.length === 0 ? {} : { toolCallProblems }),
+    ...(result.workerDeaths ? { workerDeaths: result.workerDeaths } : {}),
   };
 }
 

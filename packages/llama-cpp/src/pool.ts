@@ -1,6 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { LlamaCppError, ModelFileError } from './errors.js';
+import type { ChildProcess } from 'node:child_process';
+import { GgufFileError, LlamaCppError } from './errors.js';
 import type {
   GenerateRequest,
   GenerateResult,
@@ -9,6 +8,7 @@ import type {
   WorkerInit,
   WorkerMessage,
 } from './protocol.js';
+import { forkWorker } from './worker-process.js';
 
 export interface WorkerPoolOptions extends WorkerInit {
   /** Worker processes, each holding its own copy of the model. */
@@ -27,7 +27,21 @@ interface Job {
   resolve: (result: GenerateResult) => void;
   reject: (error: unknown) => void;
   onAbort?: () => void;
+  /** Why each earlier attempt's worker died (`exited with SIGKILL`). */
+  workerDeaths: string[];
+  /** Text the caller has been given through `onDelta`. */
+  streamed: string;
+  /** Text the current attempt has produced so far. */
+  attemptText: string;
+  /** The current attempt's text is not the text already streamed: it is being stopped. */
+  diverged: boolean;
 }
+
+/**
+ * Attempts at one call whose worker process dies under it (killed, crashed) before the call
+ * fails. A worker that dies loading is not retried: the model cannot be served.
+ */
+export const MAX_CALL_ATTEMPTS = 3;
 
 interface Worker {
   child: ChildProcess;
@@ -37,33 +51,6 @@ interface Worker {
   /** Text of the worker's context after its last call: prompt plus output. */
   contextText: string;
   dead: boolean;
-}
-
-// When this module runs from TypeScript source (the package's own tests), the worker is forked
-// from source too: Node strips the types, and this hook maps the `.js` import specifiers of the
-// sources to their `.ts` files.
-const SOURCE_HOOKS = `export async function resolve(specifier, context, next) {
-  try { return await next(specifier, context); } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.\\.?\\//.test(specifier) && specifier.endsWith('.js'))
-      return next(specifier.slice(0, -3) + '.ts', context);
-    throw error;
-  }
-}`;
-const SOURCE_REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(
-  `data:text/javascript,${encodeURIComponent(SOURCE_HOOKS)}`,
-)});`;
-
-function workerEntry(): { path: string; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const path = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
-  const execArgv = fromSource
-    ? [
-        '--conditions=@autotraj/source',
-        '--import',
-        `data:text/javascript,${encodeURIComponent(SOURCE_REGISTER)}`,
-      ]
-    : [];
-  return { path, execArgv };
 }
 
 function commonPrefixLength(a: string, b: string): number {
@@ -77,9 +64,16 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+function divergedError(job: Job): LlamaCppError {
+  return new LlamaCppError({
+    code: 'worker_failed',
+    message: `the model worker died mid-stream (${job.workerDeaths.join('; ')}) and the retried call wrote different text than was already streamed (sampling without a seed); the stream cannot be continued`,
+  });
+}
+
 function revive(error: SerializedError): Error {
-  if (error.name === ModelFileError.errorName && error.file !== undefined)
-    return new ModelFileError({
+  if (error.name === GgufFileError.errorName && error.file !== undefined)
+    return new GgufFileError({
       file: error.file,
       code: error.code === 'model_file_missing' ? 'model_file_missing' : 'model_file_invalid',
       detail: error.message.startsWith(`${error.file}: `)
@@ -129,7 +123,17 @@ export class WorkerPool {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (call.signal?.aborted) return Promise.reject(abortReason(call.signal));
     return new Promise<GenerateResult>((resolve, reject) => {
-      const job: Job = { id: this.#nextId++, request, call, resolve, reject };
+      const job: Job = {
+        id: this.#nextId++,
+        request,
+        call,
+        resolve,
+        reject,
+        workerDeaths: [],
+        streamed: '',
+        attemptText: '',
+        diverged: false,
+      };
       if (call.signal) {
         const signal = call.signal;
         job.onAbort = () => {
@@ -176,12 +180,7 @@ export class WorkerPool {
   }
 
   #spawn(): Worker {
-    const entry = workerEntry();
-    const child = fork(entry.path, [], {
-      execArgv: entry.execArgv,
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const child = forkWorker();
     let readyResolve!: (info: LoadInfo) => void;
     let readyReject!: (error: unknown) => void;
     const ready = new Promise<LoadInfo>((resolve, reject) => {
@@ -222,7 +221,7 @@ export class WorkerPool {
         return;
       }
       case 'delta':
-        if (worker.job?.id === message.id) worker.job.call.onDelta?.(message.text);
+        if (worker.job?.id === message.id) this.#deliver(worker, worker.job, message.text);
         return;
       case 'done':
       case 'failed': {
@@ -234,7 +233,12 @@ export class WorkerPool {
           const signal = job.call.signal;
           if (message.result.finish === 'aborted' && signal?.aborted)
             this.#settle(job, () => job.reject(abortReason(signal)));
-          else this.#settle(job, () => job.resolve(message.result));
+          else if (job.request.stream && (job.diverged || message.result.text !== job.streamed))
+            this.#settle(job, () => job.reject(divergedError(job)));
+          else
+            this.#settle(job, () =>
+              job.resolve({ ...message.result, workerDeaths: job.workerDeaths.length }),
+            );
         } else {
           worker.contextText = '';
           this.#settle(job, () => job.reject(revive(message.error)));
@@ -256,12 +260,63 @@ export class WorkerPool {
     readyReject(error);
     const job = worker.job;
     worker.job = undefined;
-    if (job) this.#settle(job, () => job.reject(error));
+    if (job) this.#retryOrReject(job, worker, cause, error);
     if (this.#closed) return;
     // A crashed worker is replaced unless the model never loaded at all.
     const index = this.#workers.indexOf(worker);
     if (worker.info !== undefined && index !== -1) this.#workers[index] = this.#spawn();
     else this.#fail(error);
+  }
+
+  /**
+   * The call's worker died under it. A call is a pure function of its request (greedy, or
+   * seeded sampling, gives the same text on any worker: see `Engine`), so it runs again on
+   * another worker, first in line; nothing the caller was already streamed is sent twice.
+   */
+  #retryOrReject(job: Job, worker: Worker, cause: Error, error: LlamaCppError): void {
+    const signal = job.call.signal;
+    if (signal?.aborted) {
+      this.#settle(job, () => job.reject(abortReason(signal)));
+      return;
+    }
+    job.workerDeaths.push(cause.message);
+    const loaded = worker.info !== undefined;
+    if (this.#closed || !loaded || job.workerDeaths.length >= MAX_CALL_ATTEMPTS) {
+      const failed =
+        job.workerDeaths.length === 1
+          ? error
+          : new LlamaCppError({
+              code: 'worker_failed',
+              message: `the model worker died under this call ${job.workerDeaths.length} times (${job.workerDeaths.join('; ')}); giving up`,
+              cause,
+            });
+      this.#settle(job, () => job.reject(failed));
+      return;
+    }
+    job.attemptText = '';
+    job.diverged = false;
+    this.#pending.unshift(job);
+    this.#scheduleDispatch();
+  }
+
+  /** Streams an attempt's text; a retried attempt first re-checks what was already sent. */
+  #deliver(worker: Worker, job: Job, text: string): void {
+    if (job.diverged) return;
+    job.attemptText += text;
+    const { attemptText, streamed } = job;
+    const consistent =
+      attemptText.length <= streamed.length
+        ? streamed.startsWith(attemptText)
+        : attemptText.startsWith(streamed);
+    if (!consistent) {
+      // Unseeded sampling wrote something else this time: the caller cannot un-receive text.
+      job.diverged = true;
+      worker.child.send({ type: 'abort', id: job.id });
+      return;
+    }
+    if (attemptText.length <= streamed.length) return;
+    job.streamed = attemptText;
+    job.call.onDelta?.(attemptText.slice(streamed.length));
   }
 
   #fail(error: unknown): void {

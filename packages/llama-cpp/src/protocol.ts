@@ -52,6 +52,8 @@ export interface GenerateResult {
   promptMs: number;
   /** Milliseconds spent generating after the first token. */
   generationMs: number;
+  /** Workers that died under this call before it ran to the end on another (set by the pool). */
+  workerDeaths?: number;
 }
 
 export interface WorkerInit {
