@@ -4,6 +4,8 @@
 // differ from the checked-in report, the default mode rewrites the reports.
 //   node scripts/api-report.mjs           # update every report
 //   node scripts/api-report.mjs --check   # compare, exit 1 on any difference
+// Both modes also fail when two error classes share one `errorName` (their `isInstance` would
+// accept each other's errors).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -112,6 +114,33 @@ const program = ts.createProgram(
 
 let failed = false;
 const summary = [];
+
+// One name, one meaning: `isInstance` recognises an error by its `name`, so two classes sharing
+// one name would accept each other's errors (and read fields the other never sets).
+const errorNames = new Map();
+for (const sourceFile of program.getSourceFiles()) {
+  if (!sourceFile.fileName.startsWith(join(root, 'packages'))) continue;
+  for (const statement of sourceFile.statements) {
+    if (!ts.isClassDeclaration(statement) || statement.name === undefined) continue;
+    for (const member of statement.members) {
+      if (
+        ts.isPropertyDeclaration(member) &&
+        member.name.getText(sourceFile) === 'errorName' &&
+        member.initializer !== undefined &&
+        ts.isStringLiteral(member.initializer)
+      ) {
+        const where = `${relative(root, sourceFile.fileName)} (${statement.name.text})`;
+        const seen = errorNames.get(member.initializer.text);
+        if (seen !== undefined) {
+          failed = true;
+          console.error(
+            `FAIL error name ${member.initializer.text} is used by ${seen} and ${where}: give each error class its own name`,
+          );
+        } else errorNames.set(member.initializer.text, where);
+      }
+    }
+  }
+}
 for (const { dir, pkgDir, pkg, entries } of all) {
   const { text, counts } = render(pkg, entries, program);
   const reportPath = join(pkgDir, 'api-report.md');

@@ -8,7 +8,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
-import { LlamaCppError, ModelFileError } from './errors.js';
+import { GgufFileError, LlamaCppError } from './errors.js';
 import type {
   FinishCause,
   GenerateRequest,
@@ -93,7 +93,7 @@ export class Engine {
     try {
       model = await llama.loadModel({ modelPath: init.modelPath, gpuLayers: 0 });
     } catch (cause) {
-      throw new ModelFileError({
+      throw new GgufFileError({
         file: init.modelPath,
         code: 'model_file_invalid',
         detail: `llama.cpp could not load this GGUF file: ${(cause as Error).message}`,
@@ -123,7 +123,7 @@ export class Engine {
     } catch (cause) {
       const adapters = init.lora?.map((a) => a.path).join(', ');
       if (adapters === undefined) throw cause;
-      throw new ModelFileError({
+      throw new GgufFileError({
         file: adapters,
         code: 'model_file_invalid',
         detail: `llama.cpp could not apply this LoRA adapter to ${init.modelPath} (is it a GGUF adapter trained from this base?): ${(cause as Error).message}`,

@@ -1,20 +1,20 @@
 import { AutoTrajError } from '@autotraj/trajectory';
 
-export type ModelFileErrorCode = 'model_file_missing' | 'model_file_invalid';
+export type GgufFileErrorCode = 'model_file_missing' | 'model_file_invalid';
 
 /** A GGUF path that does not exist or is not a readable GGUF file. */
-export class ModelFileError extends AutoTrajError {
-  static readonly errorName = 'AutoTrajModelFileError';
+export class GgufFileError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajGgufFileError';
   readonly file: string;
 
   constructor(options: {
     file: string;
-    code: ModelFileErrorCode;
+    code: GgufFileErrorCode;
     detail: string;
     cause?: unknown;
   }) {
     super({
-      name: ModelFileError.errorName,
+      name: GgufFileError.errorName,
       code: options.code,
       message: `${options.file}: ${options.detail}`,
       cause: options.cause,
@@ -22,8 +22,8 @@ export class ModelFileError extends AutoTrajError {
     this.file = options.file;
   }
 
-  static override isInstance(error: unknown): error is ModelFileError {
-    return AutoTrajError.hasName(error, ModelFileError.errorName);
+  static override isInstance(error: unknown): error is GgufFileError {
+    return AutoTrajError.hasName(error, GgufFileError.errorName);
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readGgufFileInfo } from 'node-llama-cpp';
-import { ModelFileError } from './errors.js';
+import { GgufFileError } from './errors.js';
 
 /** What a GGUF file says about itself, read from its header without loading the weights. */
 export interface GgufSummary {
@@ -23,12 +23,12 @@ export interface GgufSummary {
   trainedContextLength: number | undefined;
 }
 
-/** Reads a GGUF header; a missing or non-GGUF file is a {@link ModelFileError}. */
+/** Reads a GGUF header; a missing or non-GGUF file is a {@link GgufFileError}. */
 export async function readGgufSummary(file: string): Promise<GgufSummary> {
   if (!existsSync(file))
-    throw new ModelFileError({ file, code: 'model_file_missing', detail: 'no such file' });
+    throw new GgufFileError({ file, code: 'model_file_missing', detail: 'no such file' });
   if (!statSync(file).isFile())
-    throw new ModelFileError({ file, code: 'model_file_invalid', detail: 'not a regular file' });
+    throw new GgufFileError({ file, code: 'model_file_invalid', detail: 'not a regular file' });
   let metadata: Awaited<ReturnType<typeof readGgufFileInfo>>['metadata'];
   try {
     ({ metadata } = await readGgufFileInfo(file, {
@@ -37,7 +37,7 @@ export async function readGgufSummary(file: string): Promise<GgufSummary> {
       sourceType: 'filesystem',
     }));
   } catch (cause) {
-    throw new ModelFileError({
+    throw new GgufFileError({
       file,
       code: 'model_file_invalid',
       detail: `not a readable GGUF file: ${(cause as Error).message}`,

@@ -1,9 +1,9 @@
 export { PLAIN_TRANSCRIPT_TEMPLATE, PLAIN_TRANSCRIPT_TURN_END } from './chat-template.js';
 export {
+  GgufFileError,
+  type GgufFileErrorCode,
   LlamaCppError,
   type LlamaCppErrorCode,
-  ModelFileError,
-  type ModelFileErrorCode,
   ModelNotFetchedError,
 } from './errors.js';
 export {

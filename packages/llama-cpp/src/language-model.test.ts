@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UnsupportedFunctionalityError } from '@ai-sdk/provider';
 import { generateText, jsonSchema, streamText, tool } from 'ai';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ModelFileError } from './errors.js';
+import { GgufFileError } from './errors.js';
 import { createLlamaCppModel } from './language-model.js';
 import { realModelPath } from './test-support/models.js';
 
@@ -12,11 +12,11 @@ const smollm2 = realModelPath('smollm2');
 const CAPITAL = 'What is the capital of France?';
 
 describe('a model file that is not there or not a GGUF', () => {
-  it('is a ModelFileError naming the file', async () => {
+  it('is a GgufFileError naming the file', async () => {
     const missing = createLlamaCppModel({ modelPath: '/nonexistent/model.gguf' });
     await expect(generateText({ model: missing, prompt: 'x', maxRetries: 0 })).rejects.toSatisfy(
       (e: unknown) =>
-        ModelFileError.isInstance(e) &&
+        GgufFileError.isInstance(e) &&
         e.code === 'model_file_missing' &&
         e.message === '/nonexistent/model.gguf: no such file',
     );
@@ -25,7 +25,7 @@ describe('a model file that is not there or not a GGUF', () => {
     const broken = createLlamaCppModel({ modelPath: file });
     await expect(broken.ready()).rejects.toSatisfy(
       (e: unknown) =>
-        ModelFileError.isInstance(e) && e.code === 'model_file_invalid' && e.file === file,
+        GgufFileError.isInstance(e) && e.code === 'model_file_invalid' && e.file === file,
     );
   });
 });

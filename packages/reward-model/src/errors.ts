@@ -1,21 +1,21 @@
 import { AutoTrajError } from '@autotraj/trajectory';
 
-export type ModelFileProblem = 'missing' | 'truncated' | 'corrupt' | 'not-a-reward-model';
+export type RewardModelFileProblem = 'missing' | 'truncated' | 'corrupt' | 'not-a-reward-model';
 
 /** A model file could not be read: missing, cut off, not protobuf, or not one of ours. */
-export class ModelFileError extends AutoTrajError {
-  static readonly errorName = 'AutoTrajModelFileError';
+export class RewardModelFileError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajRewardModelFileError';
   readonly path: string;
-  readonly problem: ModelFileProblem;
+  readonly problem: RewardModelFileProblem;
 
   constructor(options: {
     path: string;
-    problem: ModelFileProblem;
+    problem: RewardModelFileProblem;
     detail: string;
     cause?: unknown;
   }) {
     super({
-      name: ModelFileError.errorName,
+      name: RewardModelFileError.errorName,
       code: `model_file_${options.problem.replaceAll('-', '_')}`,
       message: `${options.path}: ${options.detail}`,
       cause: options.cause,
@@ -24,8 +24,8 @@ export class ModelFileError extends AutoTrajError {
     this.problem = options.problem;
   }
 
-  static override isInstance(error: unknown): error is ModelFileError {
-    return AutoTrajError.isInstance(error) && error.name === ModelFileError.errorName;
+  static override isInstance(error: unknown): error is RewardModelFileError {
+    return AutoTrajError.isInstance(error) && error.name === RewardModelFileError.errorName;
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tagCodec } from '@autotraj/trajectory';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmptyBatchError, ModelFileError, ModelSignatureError } from './errors.js';
+import { EmptyBatchError, ModelSignatureError, RewardModelFileError } from './errors.js';
 import { createHfSequenceClassifierScorer, truncateIds } from './hf-scorer.js';
 import { tinyClassifierOnnx, tinyTokenizerJson } from './test-support/tiny-classifier.js';
 import { tagTrajectory } from './test-support/trajectories.js';
@@ -165,7 +165,7 @@ describe('createHfSequenceClassifierScorer', () => {
     await writeFile(badTokenizer, '{"model": ');
     await expect(
       createHfSequenceClassifierScorer({ modelPath, tokenizerPath: badTokenizer }),
-    ).rejects.toSatisfy(ModelFileError.isInstance);
+    ).rejects.toSatisfy(RewardModelFileError.isInstance);
     await expect(
       createHfSequenceClassifierScorer({ modelPath, tokenizerPath: join(dir, 'nope.json') }),
     ).rejects.toThrow(/cannot read tokenizer.json/);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { getTextCodec, type TextFormat } from '@autotraj/trajectory';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
-import { EmptyBatchError, ModelFileError, ScorerClosedError } from './errors.js';
+import { EmptyBatchError, RewardModelFileError, ScorerClosedError } from './errors.js';
 import { createSession, type OnnxSessionOptions } from './onnx-scorer.js';
 import { checkSignature, readOnnxFile } from './read-model.js';
 import type { ScoreItem, ScorerMetadata, TrajectoryScorer } from './scorer.js';
@@ -43,7 +43,7 @@ async function readJsonFile(path: string, what: string): Promise<Record<string, 
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: code === 'ENOENT' ? 'missing' : 'corrupt',
       detail: `cannot read ${what} (${code ?? String(error)})`,
@@ -53,7 +53,7 @@ async function readJsonFile(path: string, what: string): Promise<Record<string, 
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: text.trim() === '' ? 'truncated' : 'corrupt',
       detail: `${what} is not valid JSON`,
@@ -102,7 +102,7 @@ export async function loadHfTokenizer(options: {
   try {
     tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
   } catch (error) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path: options.tokenizerPath,
       problem: 'corrupt',
       detail: `cannot build a tokenizer: ${(error as Error).message}`,

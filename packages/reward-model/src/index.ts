@@ -2,11 +2,11 @@ export { lengthBaseline } from './baselines.js';
 export {
   EmptyBatchError,
   FeaturizerMismatchError,
-  ModelFileError,
-  type ModelFileProblem,
   ModelSignatureError,
   PythonTrainerError,
   type PythonTrainerProblem,
+  RewardModelFileError,
+  type RewardModelFileProblem,
   ScorerClosedError,
   TrainingError,
 } from './errors.js';

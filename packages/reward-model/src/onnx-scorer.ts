@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import {
   EmptyBatchError,
   FeaturizerMismatchError,
-  ModelFileError,
+  RewardModelFileError,
   ScorerClosedError,
 } from './errors.js';
 import {
@@ -59,7 +59,7 @@ export async function createSession(
   try {
     return await ort.InferenceSession.create(bytes, sessionOptions(options));
   } catch (error) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: 'corrupt',
       detail: `onnxruntime cannot load the model: ${(error as Error).message}`,

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EmptyBatchError,
   FeaturizerMismatchError,
-  ModelFileError,
   ModelSignatureError,
+  RewardModelFileError,
   ScorerClosedError,
 } from './errors.js';
 import { FEATURIZER_VERSION, featurizerConfigHash } from './featurize.js';
@@ -137,8 +137,8 @@ describe('createOnnxScorer', () => {
       const path = join(dir, name);
       if (content !== null) await writeFile(path, content);
       const error = await createOnnxScorer({ path }).catch((e: unknown) => e);
-      expect(ModelFileError.isInstance(error), name).toBe(true);
-      expect((error as ModelFileError).problem, name).toBe(problem);
+      expect(RewardModelFileError.isInstance(error), name).toBe(true);
+      expect((error as RewardModelFileError).problem, name).toBe(problem);
       expect((error as Error).message).toContain(path);
     }
   });
@@ -166,7 +166,7 @@ describe('createOnnxScorer', () => {
       proto.metadataProps = proto.metadataProps.filter((e) => e.key !== METADATA_KEYS.kind);
     });
     const error = await createOnnxScorer({ path: foreign }).catch((e: unknown) => e);
-    expect(ModelFileError.isInstance(error) && error.problem).toBe('not-a-reward-model');
+    expect(RewardModelFileError.isInstance(error) && error.problem).toBe('not-a-reward-model');
   });
 
   it('names the expected inputs when the model has others', async () => {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TextFormat } from '@autotraj/trajectory';
 import { isTextFormat } from '@autotraj/trajectory';
-import { ModelFileError } from './errors.js';
+import { RewardModelFileError } from './errors.js';
 import { createHfSequenceClassifierScorer } from './hf-scorer.js';
 import { METADATA_KEYS } from './onnx-export.js';
 import { createOnnxScorer, type OnnxSessionOptions } from './onnx-scorer.js';
@@ -55,7 +55,7 @@ export async function openTrajectoryScorer(
   const prop = (key: string) => {
     const value = file.props[key];
     if (value === undefined || value === '')
-      throw new ModelFileError({
+      throw new RewardModelFileError({
         path,
         problem: 'corrupt',
         detail: `transformer reward model lacks metadata "${key}"`,
@@ -64,21 +64,21 @@ export async function openTrajectoryScorer(
   };
   const maxLength = Number(prop(HF_METADATA_KEYS.maxLength));
   if (!Number.isInteger(maxLength) || maxLength < 2)
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: 'corrupt',
       detail: `metadata "${HF_METADATA_KEYS.maxLength}" is not a length: ${file.props[HF_METADATA_KEYS.maxLength]}`,
     });
   const side = prop(HF_METADATA_KEYS.truncationSide);
   if (side !== 'left' && side !== 'right')
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: 'corrupt',
       detail: `metadata "${HF_METADATA_KEYS.truncationSide}" must be left or right, got ${side}`,
     });
   const format = prop(HF_METADATA_KEYS.textFormat);
   if (!isTextFormat(format))
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: 'corrupt',
       detail: `metadata "${HF_METADATA_KEYS.textFormat}" is not a text format: ${format}`,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { JsonValue } from '@autotraj/trajectory';
-import { ModelFileError, ModelSignatureError } from './errors.js';
+import { ModelSignatureError, RewardModelFileError } from './errors.js';
 import { type FeaturizerConfig, resolveFeaturizerConfig } from './featurize.js';
 import type { RewardModel, RewardModelShape } from './model.js';
 import {
@@ -20,14 +20,14 @@ export interface OnnxFile {
   outputNames: string[];
 }
 
-/** Read and decode an ONNX file, turning I/O and protobuf failures into `ModelFileError`s. */
+/** Read and decode an ONNX file, turning I/O and protobuf failures into `RewardModelFileError`s. */
 export async function readOnnxFile(path: string): Promise<OnnxFile> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: code === 'ENOENT' ? 'missing' : 'corrupt',
       detail: `cannot read model file (${code ?? String(error)})`,
@@ -35,14 +35,14 @@ export async function readOnnxFile(path: string): Promise<OnnxFile> {
     });
   }
   if (bytes.byteLength === 0)
-    throw new ModelFileError({ path, problem: 'truncated', detail: 'model file is empty' });
+    throw new RewardModelFileError({ path, problem: 'truncated', detail: 'model file is empty' });
   let proto: OnnxModel;
   try {
     proto = onnx.ModelProto.decode(bytes);
   } catch (error) {
     // protobufjs reports a message that runs past the end of the buffer as "index out of range".
     const truncated = error instanceof RangeError || /index out of range/i.test(String(error));
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: truncated ? 'truncated' : 'corrupt',
       detail: truncated
@@ -58,7 +58,7 @@ export async function readOnnxFile(path: string): Promise<OnnxFile> {
     graph.node.length === 0 ||
     graph.output.length === 0
   ) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path,
       problem: 'truncated',
       detail: 'model file holds no complete ONNX graph (truncated or not an ONNX model)',
@@ -119,7 +119,7 @@ export interface RewardModelMetadata {
 function parseJsonProp(file: OnnxFile, key: string): unknown {
   const raw = file.props[key];
   if (raw === undefined)
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path: file.path,
       problem: 'not-a-reward-model',
       detail: `metadata "${key}" is missing`,
@@ -127,7 +127,7 @@ function parseJsonProp(file: OnnxFile, key: string): unknown {
   try {
     return JSON.parse(raw) as unknown;
   } catch (error) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path: file.path,
       problem: 'corrupt',
       detail: `metadata "${key}" is not valid JSON`,
@@ -140,7 +140,7 @@ function parseJsonProp(file: OnnxFile, key: string): unknown {
 export function rewardModelMetadata(file: OnnxFile): RewardModelMetadata {
   checkSignature(file, { inputs: REWARD_MODEL_INPUTS, outputs: [REWARD_MODEL_OUTPUT] });
   if (file.props[METADATA_KEYS.kind] !== REWARD_MODEL_KIND) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path: file.path,
       problem: 'not-a-reward-model',
       detail: `metadata "${METADATA_KEYS.kind}" is not "${REWARD_MODEL_KIND}"; not exported by @autotraj/reward-model`,
@@ -149,7 +149,7 @@ export function rewardModelMetadata(file: OnnxFile): RewardModelMetadata {
   const version = file.props[METADATA_KEYS.featurizerVersion];
   const configHash = file.props[METADATA_KEYS.configHash];
   if (version === undefined || configHash === undefined) {
-    throw new ModelFileError({
+    throw new RewardModelFileError({
       path: file.path,
       problem: 'not-a-reward-model',
       detail: 'featurizer version or config hash missing from metadata',
@@ -161,8 +161,8 @@ export function rewardModelMetadata(file: OnnxFile): RewardModelMetadata {
       parseJsonProp(file, METADATA_KEYS.featurizerConfig) as FeaturizerConfig,
     );
   } catch (error) {
-    if (ModelFileError.isInstance(error)) throw error;
-    throw new ModelFileError({
+    if (RewardModelFileError.isInstance(error)) throw error;
+    throw new RewardModelFileError({
       path: file.path,
       problem: 'corrupt',
       detail: 'featurizer config in metadata is invalid',
@@ -193,7 +193,7 @@ export async function loadRewardModel(path: string): Promise<RewardModel> {
     const tensor = tensors.get(name);
     const values = tensor === undefined ? undefined : readFloatTensor(tensor);
     if (values === undefined || values.length !== length) {
-      throw new ModelFileError({
+      throw new RewardModelFileError({
         path,
         problem: 'corrupt',
         detail: `initializer "${name}" is missing or has the wrong size`,
