@@ -75,14 +75,4 @@ export {
   ShardSpecError,
   shardIndexOf,
 } from './tasks/shard.js';
-export {
-  claimShardDir,
-  compareIds,
-  SHARD_FILE,
-  ShardMismatchError,
-  type ShardRecord,
-  shardRecord,
-  type TaskSetDigest,
-  taskSetDigest,
-} from './tasks/shard-claim.js';
 export { readTasksJsonl } from './tasks/tasks-file.js';

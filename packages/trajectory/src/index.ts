@@ -162,6 +162,54 @@ export {
 } from './paper/validate-format.js';
 export { lossMaskArray, renderWithLossMask } from './render/loss-mask.js';
 export {
+  RUN_FILES,
+  RUN_STAGE_DIRS,
+  type RunFile,
+  SYNTHESIS_OUTPUTS,
+  type SynthesisOutput,
+} from './run-dir/layout.js';
+export {
+  checkRunDir,
+  type OpenRunDirOptions,
+  openRunDir,
+  type RecordedRunSettings,
+  type RunDirCheck,
+  type RunDirHandle,
+  readRunSettings,
+} from './run-dir/open-run-dir.js';
+export { readRunJson } from './run-dir/read-run-file.js';
+export {
+  RunLockedError,
+  type RunLockOwner,
+  RunSettingsMismatchError,
+} from './run-dir/run-dir-errors.js';
+export type { RunLock } from './run-dir/run-lock.js';
+export {
+  diffRunSettings,
+  type RunSettings,
+  type RunSettingsFile,
+  runSettingsFileSchema,
+  runSettingsSchema,
+  type SettingDifference,
+} from './run-dir/run-settings.js';
+export {
+  claimShardDir,
+  type ShardClaim,
+  ShardMismatchError,
+  type ShardRecord,
+  type TaskSetDigest,
+  taskSetDigest,
+} from './run-dir/shard-claim.js';
+export {
+  type SynthesisManifest,
+  synthesisManifestSchema,
+} from './run-dir/synthesis-manifest.js';
+export {
+  type RewardModelTrainingReport,
+  rewardModelTrainingReportSchema,
+} from './run-dir/training-report.js';
+export { writeFileAtomic, writeJsonAtomic } from './run-dir/write-atomic.js';
+export {
   SAMPLE_SEED_DERIVATION,
   type SampleSeedOptions,
   sampleSeed,

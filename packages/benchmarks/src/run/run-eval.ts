@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { type AnswerBackend, checkPaperFormat } from '@autotraj/evaluator';
 import {
   builtinPrompts,
-  claimShardDir,
   createLimiter,
   defaultPrompt,
   formatShard,
@@ -12,15 +11,16 @@ import {
   type ModelLike,
   type RetryOptions,
   type Shard,
-  taskSetDigest,
 } from '@autotraj/generation';
 import {
+  claimShardDir,
   type PromptTemplate,
   promptRef,
   SAMPLE_SEED_DERIVATION,
   sampleSeed,
   type ToolRuntime,
   type Trajectory,
+  taskSetDigest,
   trajectoryToText,
 } from '@autotraj/trajectory';
 import { packageVersion } from '@autotraj/trajectory/internal';

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareIds } from '@autotraj/generation';
 import { AutoTrajError, readJsonl } from '@autotraj/trajectory';
+import { compareIds } from '@autotraj/trajectory/internal';
 import { RunMergeError } from './merge-error.js';
 
 /** One line of an input JSONL with what the canonical order sorts on. */

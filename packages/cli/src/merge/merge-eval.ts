@@ -8,7 +8,9 @@ import {
   resultsMarkdown,
   summarizeEval,
 } from '@autotraj/benchmarks';
-import { isInShard, SHARD_FILE, shardRecord, taskSetDigest } from '@autotraj/generation';
+import { isInShard } from '@autotraj/generation';
+import { taskSetDigest } from '@autotraj/trajectory';
+import { SHARD_FILE, shardRecord } from '@autotraj/trajectory/internal';
 import {
   canonicalOrder,
   checkUniqueIds,

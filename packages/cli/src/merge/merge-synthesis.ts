@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isInShard, SHARD_FILE, shardRecord, taskSetDigest } from '@autotraj/generation';
+import { isInShard } from '@autotraj/generation';
+import { taskSetDigest } from '@autotraj/trajectory';
+import { SHARD_FILE, shardRecord } from '@autotraj/trajectory/internal';
 import {
   canonicalOrder,
   checkUniqueIds,

@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AdmissionCode,
@@ -6,12 +5,12 @@ import {
   findFabricatedToolOutput,
   findTrajectoryTextFormToolCalls,
   openJournalStore,
+  RUN_FILES,
+  SYNTHESIS_OUTPUTS,
+  type SynthesisManifest,
+  writeJsonAtomic,
 } from '@autotraj/trajectory';
 import { type JournalEntry, journalEntrySchema } from './synthesis-records.js';
-
-/** The per-record output files of a synthesis job, besides the journal. */
-export const SYNTHESIS_OUTPUTS = ['candidates', 'sft', 'pairs', 'hard', 'dropped'] as const;
-export type SynthesisOutput = (typeof SYNTHESIS_OUTPUTS)[number];
 
 export interface SynthesisCounts {
   tasks: number;
@@ -97,7 +96,7 @@ export interface SynthesisStore {
   /** Journal a finished task, then append whatever of its records the outputs lack. */
   record(entry: JournalEntry): void;
   /** Replace `manifest.json` atomically (write to a temporary file, then rename). */
-  writeManifest(manifest: unknown): void;
+  writeManifest(manifest: SynthesisManifest): void;
   /** Close every writer (idempotent); any later `record` throws. */
   close(): void;
 }
@@ -112,7 +111,7 @@ export async function openSynthesisStore(outDir: string): Promise<SynthesisStore
     schema: journalEntrySchema,
     key: (entry) => entry.taskId,
     outputs: SYNTHESIS_OUTPUTS.map((output) => ({
-      file: `${output}.jsonl`,
+      file: RUN_FILES[output],
       records: (entry: JournalEntry) => entry[output],
     })),
   });
@@ -136,9 +135,7 @@ export async function openSynthesisStore(outDir: string): Promise<SynthesisStore
     },
     writeManifest(manifest) {
       assertOpen();
-      const path = join(outDir, 'manifest.json');
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-      renameSync(`${path}.tmp`, path);
+      writeJsonAtomic(join(outDir, RUN_FILES.manifest), manifest);
     },
     close: () => journal.close(),
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
@@ -8,7 +8,6 @@ import {
   parseShard,
   readTasksJsonl,
   type Shard,
-  ShardMismatchError,
 } from '@autotraj/generation';
 import {
   type Gsm8kProblem,
@@ -25,7 +24,14 @@ import {
   createPythonRuntime,
   type PythonPool,
 } from '@autotraj/tools';
-import { preferencePairSchema, sftRecordSchema, type Task } from '@autotraj/trajectory';
+import {
+  preferencePairSchema,
+  RunLockedError,
+  RunSettingsMismatchError,
+  ShardMismatchError,
+  sftRecordSchema,
+  type Task,
+} from '@autotraj/trajectory';
 import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
@@ -68,6 +74,8 @@ async function run(options: {
   limit: number;
   retries?: number;
   shard?: Shard;
+  temperature?: number;
+  forceNew?: boolean;
   onProgress?: (e: SynthesisEvent) => void;
 }) {
   const model = createVllmProvider({ baseURL: options.server.baseURL }).languageModel(
@@ -79,18 +87,77 @@ async function run(options: {
   const repairer = createRepairer({ model, tools, evaluator, retry });
   return synthesize({
     tasks: await tasks(options.limit),
-    policy: { model, tools, retry },
+    policy: {
+      model,
+      tools,
+      retry,
+      ...(options.temperature === undefined
+        ? {}
+        : { sampling: { temperature: options.temperature } }),
+    },
     repairer,
     evaluator,
     n: options.n,
     outDir: options.outDir,
     concurrency: 4,
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.forceNew ? { forceNew: true } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 }
 
 describe('synthesize', () => {
+  it('resumes only the same run: other settings are refused untouched, forceNew starts afresh, a second process is refused', async () => {
+    const server = await startLoopbackServer({ reply: gsm8kPolicyReply({ problems }) });
+    try {
+      const outDir = join(tmp, 'same-run');
+      await run({ server, outDir, n: 2, limit: 2 });
+      const files = () =>
+        Object.fromEntries(
+          readdirSync(outDir).map((name) => [name, readFileSync(join(outDir, name), 'utf8')]),
+        );
+      const before = files();
+      expect(JSON.parse(before['manifest.json']!).settings).toMatchObject({
+        n: 2,
+        temperature: 0.3,
+        model: 'vllm:scripted-policy',
+        tools: ['python', 'calculator'],
+        maxToolCalls: 3,
+        preset: 'paper',
+      });
+      for (const [change, setting, recorded, requested] of [
+        [{ n: 4 }, 'n', 2, 4],
+        [{ temperature: 1 }, 'temperature', 0.3, 1],
+      ] as const) {
+        const error = await run({ server, outDir, n: 2, limit: 2, ...change }).catch((e) => e);
+        expect(RunSettingsMismatchError.isInstance(error)).toBe(true);
+        expect((error as RunSettingsMismatchError).differences).toEqual([
+          { setting, recorded, requested },
+        ]);
+        expect(files()).toEqual(before);
+      }
+      const resumed = await run({ server, outDir, n: 2, limit: 2 });
+      expect(resumed.run).toMatchObject({ done: 0, resumed: 2 });
+
+      const fresh = await run({ server, outDir, n: 4, limit: 2, forceNew: true });
+      expect(fresh.run).toMatchObject({ done: 2, resumed: 0 });
+      const aside = readdirSync(tmp).filter((name) => name.startsWith('same-run.replaced-'));
+      expect(aside).toHaveLength(1);
+      expect(readFileSync(join(tmp, aside[0]!, 'sft.jsonl'), 'utf8')).toBe(before['sft.jsonl']);
+
+      // Two processes at once on one directory: one works, the other is refused.
+      const both = await Promise.allSettled([
+        run({ server, outDir: join(tmp, 'raced'), n: 2, limit: 2 }),
+        run({ server, outDir: join(tmp, 'raced'), n: 2, limit: 2 }),
+      ]);
+      expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(RunLockedError.isInstance(refused.reason)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('runs one shard of the tasks, records what it covered, and keeps its shard on resume', async () => {
     const server = await startLoopbackServer({ reply: gsm8kPolicyReply({ problems }) });
     try {

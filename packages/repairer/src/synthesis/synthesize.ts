@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   CassetteMissError,
-  claimShardDir,
   createLimiter,
   defaultPrompt,
   formatShard,
@@ -11,25 +10,31 @@ import {
   type Protocol,
   type RetryOptions,
   type Shard,
-  type TaskSetDigest,
-  taskSetDigest,
 } from '@autotraj/generation';
 import { modelNameOf } from '@autotraj/generation/internal';
 import {
+  claimShardDir,
   createTagCodec,
   type Evaluator,
+  openRunDir,
   type PromptTemplate,
   promptRef,
+  RUN_FILES,
+  type RunSettings,
   SAMPLE_SEED_DERIVATION,
   type Sampling,
+  type SynthesisManifest,
   type Task,
+  type TaskSetDigest,
   type ToolRuntime,
+  taskSetDigest,
 } from '@autotraj/trajectory';
 import { packageVersion, toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
 import { type AdmissionMode, resolveAdmissionMode } from './admission.js';
 import { runTask, type TaskContext } from './run-task.js';
 import { openSynthesisStore, type SynthesisCounts } from './store.js';
+import { synthesisRunSettings, synthesisSettingsFromManifest } from './synthesis-settings.js';
 
 export type { SynthesisCounts } from './store.js';
 
@@ -135,6 +140,20 @@ export interface SynthesizeOptions {
   /** Extra configuration recorded in the manifest (model flags, source file, ...). */
   config?: Record<string, unknown>;
   /**
+   * Settings of the caller's that make a rerun the same run, beside the ones synthesis knows
+   * (model, repair model, prompt, preset, sampling, n, tools, tool budget, ...): a model file's
+   * hash, the task set. They are recorded in `settings.json` before any work; resuming the
+   * directory with any setting different throws `RunSettingsMismatchError` (from
+   * `@autotraj/trajectory`) naming each, and nothing in it changes. A second process on the
+   * same directory gets `RunLockedError`.
+   */
+  settings?: RunSettings;
+  /**
+   * Start afresh even if `outDir` holds a run with other settings: the earlier run is moved to
+   * a sibling `<outDir>.replaced-<time>` first. Default false.
+   */
+  forceNew?: boolean;
+  /**
    * Run only the tasks whose id hashes into this shard (`parseShard`); the others are read (for
    * the run's task digest) and skipped. The directory remembers its shard: resuming it as
    * another throws `ShardMismatchError`. A caller's limit applies first, so the shards of a
@@ -193,9 +212,46 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
 
+  const settings = {
+    ...synthesisRunSettings({
+      modelName,
+      repairModelName: options.repairer.options.modelName ?? null,
+      protocol,
+      n,
+      maxToolCalls,
+      sampling,
+      prompt,
+      instructions: policy.instructions,
+      repairPrompt:
+        options.repairer.options.prompt ??
+        defaultPrompt('repair', options.repairer.options.protocol ?? 'text-tags'),
+      tools: policy.tools.map((t) => t.name),
+      preset: options.evaluator.preset ?? null,
+      admission,
+      repairStrategy: options.repairer.options.strategy ?? 'regenerate',
+      repairAttempts: options.repairer.options.maxAttempts ?? 1,
+      seedDerivation: SAMPLE_SEED_DERIVATION,
+    }),
+    ...options.settings,
+  };
+  // Before anything is written: a directory of another run (or one in use) is refused untouched.
+  const runDir = openRunDir({
+    dir: outDir,
+    command: 'synthesize',
+    settings,
+    forceNew: options.forceNew ?? false,
+    legacySettings: synthesisSettingsFromManifest,
+  });
   const shard = options.shard ?? null;
-  claimShardDir({ outDir, shard });
-  const store = await openSynthesisStore(outDir);
+  let store: Awaited<ReturnType<typeof openSynthesisStore>>;
+  try {
+    claimShardDir({ outDir, shard });
+    store = await openSynthesisStore(outDir);
+  } catch (error) {
+    runDir.close();
+    options.signal?.removeEventListener('abort', stop);
+    throw error;
+  }
   const counts = store.counts;
   const resumed = store.done.size;
   const doneIds = new Set(store.done.keys());
@@ -338,7 +394,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         modelMsPerCall: totals.modelCalls > 0 ? totals.modelMs / totals.modelCalls : 0,
       },
     };
-    store.writeManifest({
+    const manifest: SynthesisManifest = {
       // What `autotraj merge` dispatches on.
       kind: 'synthesis',
       createdBy: '@autotraj/repairer synthesize',
@@ -368,16 +424,18 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         prompt: prompt === null ? { custom: policy.instructions } : promptRef(prompt),
         ...options.config,
       },
+      settings: runDir.settings,
       files: {
-        candidates: 'candidates.jsonl',
-        sft: 'sft.jsonl',
-        pairs: 'pairs.jsonl',
-        hard: 'hard.jsonl',
-        dropped: 'dropped.jsonl',
-        journal: 'journal.jsonl',
+        candidates: RUN_FILES.candidates,
+        sft: RUN_FILES.sft,
+        pairs: RUN_FILES.pairs,
+        hard: RUN_FILES.hard,
+        dropped: RUN_FILES.dropped,
+        journal: RUN_FILES.journal,
       },
       ...summary,
-    });
+    };
+    store.writeManifest(manifest);
     emit({ type: 'finish', summary });
     return summary;
   } finally {
@@ -387,6 +445,10 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       await Promise.allSettled(inFlight);
     }
     options.signal?.removeEventListener('abort', stop);
-    store.close();
+    try {
+      store.close();
+    } finally {
+      runDir.close();
+    }
   }
 }

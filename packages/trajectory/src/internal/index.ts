@@ -9,3 +9,12 @@ export {
 export { canonicalJson } from '../ids.js';
 export { packageVersion } from '../package-version.js';
 export { modelWrittenText } from '../render/loss-mask.js';
+export {
+  acquireRunLock,
+  assertRunUnlocked,
+  isStaleLock,
+  readRunLock,
+} from '../run-dir/run-lock.js';
+export { formatSettingDifferences } from '../run-dir/run-settings.js';
+export { compareIds, SHARD_FILE, shardRecord } from '../run-dir/shard-claim.js';
+export { isSftTrainingReport } from '../run-dir/training-report.js';

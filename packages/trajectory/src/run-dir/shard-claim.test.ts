@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
-import { parseShard } from './shard.js';
+import { ValidationError } from '../errors.js';
 import { claimShardDir, ShardMismatchError, taskSetDigest } from './shard-claim.js';
+
+const parseShard = (spec: string) => {
+  const [index, count] = spec.split('/').map(Number) as [number, number];
+  return { index, count, source: 'flag' };
+};
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'autotraj-shard-claim-'));
 
@@ -18,7 +22,7 @@ describe('claimShardDir', () => {
       count: 3,
       source: 'flag',
     });
-    const slurm = parseShard('auto', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' });
+    const slurm = { index: 1, count: 3, source: 'slurm' };
     expect(claimShardDir({ outDir: dir, shard: slurm }).shard).toBe('1/3');
   });
 

@@ -1,11 +1,23 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AutoTrajError, ValidationError } from '@autotraj/trajectory';
-import { formatShard, type Shard } from './shard.js';
+import { AutoTrajError, ValidationError } from '../errors.js';
+import { RUN_FILES } from './layout.js';
+import { writeJsonAtomic } from './write-atomic.js';
 
 /** Where a run directory records the shard it was started with. */
-export const SHARD_FILE = 'shard.json';
+export const SHARD_FILE = RUN_FILES.shard;
+
+/** The shard a run covers, as `parseShard` of `@autotraj/generation` returns it. */
+export interface ShardClaim {
+  /** 0-based. */
+  readonly index: number;
+  readonly count: number;
+  /** Where the numbers came from (`flag`, `kubernetes`, `slurm`). */
+  readonly source: string;
+}
+
+const formatShard = (shard: ShardClaim) => `${shard.index}/${shard.count}`;
 
 /** A run directory was started as one shard and is being resumed as another. */
 export class ShardMismatchError extends AutoTrajError {
@@ -38,10 +50,10 @@ export interface ShardRecord {
   shard: string | null;
   index: number;
   count: number;
-  source: Shard['source'] | null;
+  source: string | null;
 }
 
-export function shardRecord(shard: Shard | null): ShardRecord {
+export function shardRecord(shard: ShardClaim | null): ShardRecord {
   return shard === null
     ? { shard: null, index: 0, count: 1, source: null }
     : { shard: formatShard(shard), index: shard.index, count: shard.count, source: shard.source };
@@ -53,7 +65,7 @@ export function shardRecord(shard: Shard | null): ShardRecord {
  * would mix two task sets in one output. The source may differ (`auto` on Slurm, then
  * `--shard 1/4` by hand): only `i/n` must match.
  */
-export function claimShardDir(options: { outDir: string; shard: Shard | null }): ShardRecord {
+export function claimShardDir(options: { outDir: string; shard: ShardClaim | null }): ShardRecord {
   const { outDir } = options;
   const wanted = shardRecord(options.shard);
   const path = join(outDir, SHARD_FILE);
@@ -82,8 +94,7 @@ export function claimShardDir(options: { outDir: string; shard: Shard | null }):
     return wanted;
   }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(wanted, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeJsonAtomic(path, wanted);
   return wanted;
 }
 
