@@ -30,9 +30,9 @@ export {
 } from './evaluate/accept-repair.js';
 export {
   createEvaluator,
-  type EvaluateInput,
-  type Evaluator,
   type EvaluatorOptions,
+  type PresetEvaluateInput,
+  type PresetEvaluator,
 } from './evaluate/create-evaluator.js';
 export { paperAcceptRepair, SOURCE_TEXT_KEY } from './evaluate/paper-mode.js';
 export {

@@ -1,5 +1,6 @@
 import {
-  type Evaluator as EvaluatorContract,
+  type EvaluateInput,
+  type Evaluator,
   type Task,
   type Trajectory,
   trajectoryToText,
@@ -91,30 +92,28 @@ export interface EvaluatorOptions {
 }
 
 /** `createEvaluator()`'s evaluator: the shared `Evaluator` contract plus presets and sync scoring. */
-export interface Evaluator extends EvaluatorContract {
+export interface PresetEvaluator extends Evaluator {
   readonly preset: PresetName;
   readonly weights: Readonly<QualityWeights>;
   readonly thresholds: Readonly<Thresholds>;
   readonly dimensions: ReadonlyArray<DimensionName>;
   /** Score one trajectory; `group` (candidates for the same query) sets the length reference. */
-  evaluate(input: EvaluateInput): Promise<EvaluationReport>;
+  evaluate(input: PresetEvaluateInput): Promise<EvaluationReport>;
   /** The synchronous rule-based part (no judge). */
-  evaluateSync(input: EvaluateInput): EvaluationReport;
+  evaluateSync(input: PresetEvaluateInput): EvaluationReport;
   /** Score every candidate for one query and decide keep / repair / discard for each. */
   evaluateGroup(input: {
     task: Task;
     candidates: ReadonlyArray<Trajectory>;
-    /** `paper` preset: the text each candidate was written as (default: see `EvaluateInput.text`). */
+    /** `paper` preset: the text each candidate was written as (default: see `PresetEvaluateInput.text`). */
     texts?: ReadonlyArray<string>;
   }): Promise<GroupEvaluation>;
   /** The preset's repair acceptance rule with this evaluator's thresholds. */
   acceptRepair(input: Omit<AcceptRepairInput, 'thresholds'>): AcceptRepairDecision;
 }
 
-export interface EvaluateInput {
-  task: Task;
-  trajectory: Trajectory;
-  group?: ReadonlyArray<Trajectory>;
+/** The contract's `EvaluateInput` plus the text as written, which the paper preset scores. */
+export interface PresetEvaluateInput extends EvaluateInput {
   /**
    * `paper` preset: the text as written, which is what the paper scores. Default: the
    * trajectory's `metadata.sourceText`, else its tag rendering.
@@ -140,7 +139,7 @@ function render(trajectory: Trajectory): Rendered {
 }
 
 /** Build an evaluator from a preset plus overrides. */
-export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
+export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator {
   const preset = getPreset(options.preset ?? 'paper');
   const thresholds: Thresholds = { ...preset.thresholds, ...options.thresholds };
   const dimensions = [...(options.dimensions ?? preset.dimensions)];
@@ -282,7 +281,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     };
   }
 
-  function paperEvaluateSync(input: EvaluateInput): EvaluationReport {
+  function paperEvaluateSync(input: PresetEvaluateInput): EvaluationReport {
     const kind = answerKind(input.task);
     const own = paperFacts(
       input.task,
@@ -322,7 +321,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   }
 
   async function evaluateWithCache(
-    input: EvaluateInput,
+    input: PresetEvaluateInput,
     cache?: Map<string, Rendered>,
     paperBase?: EvaluationReport,
   ): Promise<EvaluationReport> {
