@@ -24,8 +24,8 @@ export function treeKey(tree: AnswerTree): string {
 export interface CompareOptions {
   /** Digits after the decimal point that must agree for floating-point values. */
   precision: number;
-  /** Variables and functions must match exactly, and `k = 1` no longer matches `1`. */
+  /** Variables and functions must match by name (`f(x)` is not `f(y)`). */
   strict: boolean;
-  /** Let a single inequality (`x < 2`) match an interval (`(-\infty, 2)`). */
+  /** Let a predicted relation (`x < 2`) match a gold interval (`(-\infty, 2)`). */
   allowSetRelationComp: boolean;
 }

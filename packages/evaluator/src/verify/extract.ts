@@ -65,6 +65,22 @@ function latexEnvironments(text: string): Span[] {
   return spans;
 }
 
+const ENV_AT = new RegExp(`\\s*(?:${ENV_PATTERN.source})`, 'y');
+
+/**
+ * The span opening right at `start` (after spaces), read from there: a stray `$` earlier in the
+ * text (`$10,200 + $255 = $10,455.`) pairs the document's dollars wrongly, but not the span that
+ * follows "the final answer is", as Math-Verify's regex reads it.
+ */
+function envAt(text: string, start: number): Span | undefined {
+  ENV_AT.lastIndex = start;
+  const match = ENV_AT.exec(text);
+  if (match === null) return undefined;
+  const content = match[1] ?? match[2] ?? match[3] ?? match[4] ?? '';
+  const open = start + match[0].length - match[0].trimStart().length;
+  return content.trim() === '' ? undefined : { start: open, end: start + match[0].length, content };
+}
+
 /** Join the last span with the spans just before it when only a connector separates them. */
 function joinTrailing(
   spans: Span[],
@@ -101,22 +117,70 @@ export function looksLikeProse(text: string): boolean {
 
 const NUMBER_TOKEN = /(?<![\w.^_])-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
 
+// Math-Verify's plain expressions (`ExprExtractionConfig`): digits and at least one operator,
+// after a space, `=` or the start, and before punctuation, a space, `)`, `$` or the end, so
+// "the probability is 2/3." gives 2/3, not 3.
+const EXPR_CHARS = '[\\d.\\s+\\-*\u00d7/^()\u00f7]';
+const EXPR_TOKEN = new RegExp(
+  `(?<=^|\\s|=)(?:\\*\\*)?(-?\\(?-?\\d${EXPR_CHARS}*[+\\-*\u00d7/^()\u00f7]${EXPR_CHARS}+\\)?)(?=(?:\\*\\*)?(?:[.,:\\s)$]|$))`,
+  'g',
+);
+
+/** An expression Math-Verify would parse: ends in a digit or `)`, brackets balanced, an operator between operands. */
+function plainExpression(raw: string): string | null {
+  // A full stop may end the match (`is 2/3.`): it ends the sentence, not the number.
+  const text = raw.trim().replace(/\.+$/, '').replaceAll('\u00d7', '*').replaceAll('\u00f7', '/');
+  if (!/[\d)]$/.test(text) || !/\d\s*[-+*/^]\s*[-(\d.]/.test(text)) return null;
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return null;
+  }
+  return depth === 0 ? text : null;
+}
+
+/**
+ * Numbers and plain expressions in prose, ordered as Math-Verify tries them from the end: by
+ * where they end, and for the same end the longer one (the last element is the one to take).
+ */
 function numbersIn(text: string, offset: number, excluded: ReadonlyArray<Span>): AnswerCandidate[] {
-  const found: AnswerCandidate[] = [];
+  const found: (AnswerCandidate & { end: number })[] = [];
+  const outside = (position: number) =>
+    !excluded.some((span) => position >= span.start && position < span.end);
   NUMBER_TOKEN.lastIndex = 0;
   for (let match = NUMBER_TOKEN.exec(text); match !== null; match = NUMBER_TOKEN.exec(text)) {
     const position = offset + match.index;
-    if (excluded.some((span) => position >= span.start && position < span.end)) continue;
+    if (!outside(position)) continue;
     const token = match[0].replace(/,+$/, '');
     const canonical =
       canonicalNumberToken(token) ?? canonicalNumberToken(token.split(',').join(''));
     if (canonical !== null)
-      found.push({ text: canonical, source: 'number', priority: 2, position });
+      found.push({
+        text: canonical,
+        source: 'number',
+        priority: 2,
+        position,
+        end: position + token.length,
+      });
   }
-  return found;
+  EXPR_TOKEN.lastIndex = 0;
+  for (let match = EXPR_TOKEN.exec(text); match !== null; match = EXPR_TOKEN.exec(text)) {
+    const start = match.index + match[0].length - match[1]!.length;
+    const expression = plainExpression(match[1]!);
+    const position = offset + start + (match[1]!.length - match[1]!.trimStart().length);
+    if (expression === null || !outside(position)) continue;
+    const end = offset + start + match[1]!.trimEnd().replace(/\.+$/, '').length;
+    if (!outside(end - 1)) continue;
+    found.push({ text: expression, source: 'number', priority: 2, position, end });
+  }
+  return found
+    .sort((a, b) => a.end - b.end || b.position - a.position)
+    .map(({ end: _end, ...candidate }) => candidate);
 }
 
 const PHRASE = /(?:final answer|the answer|answer)\s*(?:is|:|=|should be|will be)?\s*:?\s*/gi;
+const FINAL_IS = /^final answer\s*is/i;
+const HOPE = /^\.?\s?I hope/;
 const SENTENCE_END = /\.(?=\s|$)(?!\d)|\n|\bI hope\b/;
 
 /** Candidate after "the (final) answer is": the env or expression right after it, else the last value of the sentence. */
@@ -133,12 +197,23 @@ function phraseCandidate(
   }
   if (last === null) return null;
   const start = last.index + last[0].length;
-  const env = envs.find(
-    (span) =>
-      span.start === start || (span.start > start && text.slice(start, span.start).trim() === ''),
-  );
+  // "The final answer is x. I hope it is correct." (the MATH few-shot closing) ranks with
+  // `\boxed{}`, and the later of the two wins, as in Math-Verify: a model that boxed a step
+  // and then wrote this line answered with the line.
+  const closing = FINAL_IS.test(last[0]);
+  const priorityAt = (end: number) => (closing && HOPE.test(text.slice(end)) ? 0 : 1);
+  const env =
+    envs.find(
+      (span) =>
+        span.start === start || (span.start > start && text.slice(start, span.start).trim() === ''),
+    ) ?? envAt(text, start);
   if (env !== undefined && targets.includes('latex')) {
-    return { text: env.content, source: 'final-answer', priority: 1, position: env.start };
+    return {
+      text: env.content,
+      source: 'final-answer',
+      priority: priorityAt(env.end),
+      position: env.start,
+    };
   }
   const rest = text.slice(start);
   const endAt = rest.search(SENTENCE_END);
@@ -149,7 +224,7 @@ function phraseCandidate(
       return {
         text: canonicalNumberToken(sentence) ?? sentence,
         source: 'final-answer',
-        priority: 1,
+        priority: endAt < 0 ? 1 : priorityAt(start + endAt),
         position: start,
       };
     }

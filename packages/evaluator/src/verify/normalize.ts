@@ -91,7 +91,11 @@ export function normalizeLatex(raw: string): string {
       return `\\text{${content}}`;
     },
   );
-  text = text.replace(/\{,\}/g, ',').replace(/,\s*\\!\s*/g, ',');
+  // `{,}` thousands, also spaced (`14 {, }916`), as latex2sympy's normaliser reads them.
+  text = text.replace(/\s*\{\s*,\s*\}/g, ',').replace(/,\s*\\!\s*/g, ',');
+  // `and` / `or` standing alone separate answers, also unspaced between brackets
+  // (`(11,7)or(7,11)`), as in latex2sympy's normaliser.
+  text = text.replace(/(?<![a-zA-Z\\])\s*,?\s*(?:and|or)(?![a-zA-Z])\s*/g, ', ');
   text = text.replace(SPACING, ' ');
   // Degrees are a unit (`90^\circ` is 90, also in `y = 52^\circ` or a list of angles), as
   // Math-Verify reads them; only inside a trigonometric function (`\tan 45^\circ`) do they
@@ -100,7 +104,8 @@ export function normalizeLatex(raw: string): string {
   if (!TRIG.test(text)) text = text.replace(DEGREE_MARK, '');
   // Every spelling of percent becomes `\%`, read by `itemTree` (a percent is a value / 100).
   text = text.replace(/\\?%|\s*\b(?:percent(?:age)?s?|pct)\b/gi, '\\%');
-  text = text.replace(/\$/g, ' ');
+  // Escaped and bare dollar signs alike (`\$16,\!386.20` is 16386.20).
+  text = text.replace(/\\?\$/g, ' ');
   text = text.replace(/\\(?:dots|ldots|cdots)\s*$/, '');
   text = text.replace(/\s+/g, ' ').trim();
   text = text.replace(/[.,;:\s]+$/, '').replace(/^[,;:\s]+/, '');

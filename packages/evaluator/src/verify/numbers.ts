@@ -1,12 +1,14 @@
 /** Plain-number parsing: the fast path that keeps GSM8K-style comparisons off the CAS. */
 
-const THOUSANDS = /^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+// Thousands groups follow a non-zero lead (Math-Verify's number pattern): `0,111` is 0.111.
+const THOUSANDS = /^-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$/;
 const DECIMAL_COMMA = /^-?\d+,\d+$/;
 const PLAIN = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**
  * Canonical text of a number token as written in prose: `7,425,000` -> `7425000`,
- * `1000,99` -> `1000.99` (a comma not followed by groups of three digits is a decimal comma),
+ * `1000,99` -> `1000.99`, `0,111` -> `0.111` (a comma not followed by groups of three digits,
+ * or after a leading 0, is a decimal comma),
  * `1.000,5` -> `1000.5`. Null when the token is not a number.
  */
 export function canonicalNumberToken(token: string): string | null {

@@ -322,8 +322,12 @@ class Comparer {
     )
       return true;
     // A list against one tuple / set value: compare element-wise.
-    const single = a.kind === 'list' ? b : a;
-    const list = a.kind === 'list' ? aItems : bItems;
+    const singleIsGold = a.kind !== 'list';
+    const single = singleIsGold ? a : b;
+    const list = singleIsGold ? bItems : aItems;
+    // Gold first in every comparison (relations are unwrapped by side).
+    const pair = (element: Node, item: Node) =>
+      singleIsGold ? this.nodes(element, item) : this.nodes(item, element);
     // `x \in \{1, 2\}` against `x = 1, x = 2`: the set is the value.
     const value =
       single.kind === 'expr' && head(single.json) === 'Element'
@@ -336,8 +340,11 @@ class Comparer {
         (json): Node => ({ kind: 'expr', json, key: JSON.stringify(json) }),
       );
       if (elements.length === list.length) {
-        if (list.every((item, index) => this.nodes(item, elements[index]!))) return true;
-        return this.unordered(list, elements, (x, y) => this.nodes(x, y));
+        if (elements.every((element, index) => pair(element, list[index]!))) return true;
+        // A gold tuple against a predicted list keeps the order the prediction wrote (Math-Verify
+        // compares a tuple with a set in the set's written order): `(3, 1)` is not `1, 3`.
+        if (singleIsGold && head(value) !== 'Set') return false;
+        return this.unordered(elements, list, pair);
       }
     }
     // `3 \pm 2\sqrt{2}` against `3 + 2\sqrt{2}, 3 - 2\sqrt{2}`: the values it stands for.
@@ -347,7 +354,7 @@ class Comparer {
         const elements = variants.map(
           (json): Node => ({ kind: 'expr', json, key: JSON.stringify(json) }),
         );
-        return this.unordered(list, elements, (x, y) => this.nodes(x, y));
+        return this.unordered(elements, list, pair);
       }
     }
     return false;
@@ -403,32 +410,17 @@ class Comparer {
       );
     }
 
+    const aRelation = ha === 'And' || (ha !== null && RELATIONS.has(ha));
+    const bRelation = hb === 'And' || (hb !== null && RELATIONS.has(hb));
+    if (aRelation !== bRelation) return this.relationAndValue(a, b, aRelation);
     // `2 \le x < 5` parses as a conjunction of two relations.
     if (ha === 'And' || hb === 'And') {
       if (ha === hb && this.unordered(ops(a), ops(b), (x, y) => this.values(x, y))) return true;
-      const left = intervalOf(a, true) ?? relationAsIntervals(a, this.options.allowSetRelationComp);
-      const right =
-        intervalOf(b, true) ?? relationAsIntervals(b, this.options.allowSetRelationComp);
+      const left = relationAsIntervals(a, false);
+      const right = relationAsIntervals(b, false);
       return left !== null && right !== null && this.intervalSets(left, right);
     }
-
-    const aRelation = ha !== null && RELATIONS.has(ha);
-    const bRelation = hb !== null && RELATIONS.has(hb);
     if (aRelation && bRelation) return this.relations(a as Json[], b as Json[]);
-    if (aRelation || bRelation) {
-      const relation = (aRelation ? a : b) as Json[];
-      const other = aRelation ? b : a;
-      if (!this.options.strict && head(relation) === 'Equal' && ops(relation).length === 2) {
-        const [lhs, rhs] = ops(relation);
-        if (labelLike(lhs)) return this.values(rhs, other);
-        if (labelLike(rhs) && !labelLike(other)) return this.values(lhs, other);
-      }
-      const asIntervals = relationAsIntervals(relation, this.options.allowSetRelationComp);
-      const otherIntervals = intervalOf(other, true);
-      if (asIntervals !== null && otherIntervals !== null)
-        return this.intervalSets(asIntervals, otherIntervals);
-      return false;
-    }
 
     // Unions and intersections are unordered whatever their parts are (`\{1\} \cup [2, 3]`).
     if ((ha === 'Union' || ha === 'Intersection') && ha === hb && ops(a).length === ops(b).length) {
@@ -452,8 +444,9 @@ class Comparer {
       if (!aCollection || !bCollection) return false;
       const aOps = ops(a);
       const bOps = ops(b);
-      if (ha === 'Set' || hb === 'Set')
-        return this.unordered(aOps, bOps, (x, y) => this.values(x, y));
+      // A gold set is unordered; a gold tuple against a predicted set is read in the order the
+      // prediction wrote it, as Math-Verify does (`(3, 1)` is not `\{1, 3\}`).
+      if (ha === 'Set') return this.unordered(aOps, bOps, (x, y) => this.values(x, y));
       return (
         aOps.length === bOps.length && aOps.every((item, index) => this.values(item, bOps[index]))
       );
@@ -462,6 +455,34 @@ class Comparer {
       return a.toLowerCase() === b.toLowerCase();
     }
     return this.scalars(a, b);
+  }
+
+  /**
+   * One side a relation, the other not (`a` is the gold, `b` the prediction), by Math-Verify's
+   * rules (its `sympy_expr_eq`), whatever `strict` says: a predicted equation stands for its last
+   * right side when the gold is no equation (`x = 11` is 11, `\frac12 = \frac{10}{9}` is 10/9);
+   * a gold assignment (names on the left, `k = 1`, `f(x) = 1`) stands for its right side. A gold
+   * relation is compared with a predicted interval as the set it describes; a predicted relation
+   * with a gold interval only under `allowSetRelationComp` (Math-Verify's asymmetry).
+   */
+  private relationAndValue(a: Json, b: Json, goldIsRelation: boolean): boolean {
+    const relation = (goldIsRelation ? a : b) as Json[];
+    const other = goldIsRelation ? b : a;
+    if (head(relation) === 'Equal') {
+      const sides = ops(relation);
+      const last = sides[sides.length - 1];
+      if (!goldIsRelation && sides.length >= 2) return this.values(a, last);
+      if (goldIsRelation && sides.length >= 2 && labelLike(sides[0])) return this.values(last, b);
+    }
+    const asIntervals =
+      goldIsRelation || this.options.allowSetRelationComp
+        ? relationAsIntervals(relation, true)
+        : null;
+    const otherIntervals = intervalOf(other, true);
+    if (asIntervals === null || otherIntervals === null) return false;
+    return goldIsRelation
+      ? this.intervalSets(asIntervals, otherIntervals)
+      : this.intervalSets(otherIntervals, asIntervals);
   }
 
   private relations(a: Json[], b: Json[]): boolean {

@@ -49,8 +49,10 @@ describe('isEquivalent', () => {
     expect(equivalent('(-\\infty, 1] \\cup [2, \\infty)', '[2, \\infty) \\cup (-\\infty, 1]')).toBe(
       true,
     );
-    expect(equivalent('x \\in [2, 5)', '2 \\le x < 5')).toBe(true);
-    expect(equivalent('x \\in [2, 5]', '2 \\le x < 5')).toBe(false);
+    expect(equivalent('2 \\le x < 5', 'x \\in [2, 5)')).toBe(true);
+    expect(equivalent('2 \\le x < 5', 'x \\in [2, 5]')).toBe(false);
+    expect(equivalent('x \\in [2, 5)', '2 \\le x < 5', { allowSetRelationComp: true })).toBe(true);
+    expect(equivalent('x \\in [2, 5]', '2 \\le x < 5', { allowSetRelationComp: true })).toBe(false);
     expect(equivalent('\\{-1, 1\\}', '\\pm 1')).toBe(true);
   });
 
@@ -126,13 +128,41 @@ describe('isEquivalent', () => {
     expect(equivalent('\\{1,2\\} \\cap \\{2,3\\}', '\\{2\\}')).toBe(true);
   });
 
-  it('honours strict and allowSetRelationComp', () => {
+  it('honours strict and allowSetRelationComp as Math-Verify does', () => {
+    // strict: variables matter (`f(x)` is not `f(y)`, `x = 1` is not `y = 1`).
     expect(equivalent('f(x)', 'f(y)')).toBe(true);
     expect(equivalent('f(x)', 'f(y)', { strict: true })).toBe(false);
+    expect(equivalent('x = 1', 'y = 1')).toBe(true);
+    expect(equivalent('x = 1', 'y = 1', { strict: true })).toBe(false);
     expect(equivalent('x+1', 't+2')).toBe(false);
-    expect(equivalent('k = 1', '1', { strict: true })).toBe(false);
-    expect(equivalent('x < 2', '(-\\infty, 2)')).toBe(false);
-    expect(equivalent('x < 2', '(-\\infty, 2)', { allowSetRelationComp: true })).toBe(true);
+    // Label equations unwrap whatever strict says: a gold assignment stands for its value,
+    // a predicted equation for its last right side.
+    expect(equivalent('k = 1', '1', { strict: true })).toBe(true);
+    expect(equivalent('f(x) = 1', '1', { strict: true })).toBe(true);
+    expect(equivalent('11', 'x = 11', { strict: true })).toBe(true);
+    expect(equivalent('5', '5 = x')).toBe(false);
+    // A gold relation matches a predicted interval; the other way round only with
+    // allowSetRelationComp.
+    expect(equivalent('x < 2', '(-\\infty, 2)')).toBe(true);
+    expect(equivalent('(-\\infty, 2)', 'x < 2')).toBe(false);
+    expect(equivalent('(-\\infty, 2)', 'x < 2', { allowSetRelationComp: true })).toBe(true);
+    expect(equivalent('x \\in [-2,7]', '-2 \\le x \\le 7')).toBe(false);
+    expect(equivalent('-2 \\le x \\le 7', 'x \\in [-2,7]')).toBe(true);
+  });
+
+  it('reads a gold tuple against a predicted set in the order the prediction wrote', () => {
+    expect(equivalent('(3, 1)', '\\{1, 3\\}')).toBe(false);
+    expect(equivalent('(3, 1)', '\\{3, 1\\}')).toBe(true);
+    expect(equivalent('\\{1, 3\\}', '(3, 1)')).toBe(true);
+    expect(equivalent('(3,1)', '{1,3}')).toBe(false);
+    expect(equivalent('(3,1)', '3, 1')).toBe(true);
+  });
+
+  it('reads separators and thousands as latex2sympy normalises them', () => {
+    expect(equivalent('14{,}916', '14 {, }916')).toBe(true);
+    expect(equivalent('16386.20', '\\$16,\\!386.20')).toBe(true);
+    expect(equivalent('(11,7)or(7,11)', '(7,11),\\ (11,7)')).toBe(true);
+    expect(equivalent('(11,7)or(7,11)', '(7,11)')).toBe(false);
   });
 
   it('rejects invalid options with a typed error', () => {
@@ -153,6 +183,29 @@ describe('verifyAnswer', () => {
       method: 'number',
       timedOut: false,
     });
+  });
+
+  it('finds the answer in long unboxed solutions as Math-Verify does', () => {
+    // The closing "The final answer is x. I hope it is correct." outranks a box written earlier.
+    const closing =
+      'The interest is $\\boxed{255}$, so she has $10,200 + $255 = $10,455. Final Answer: The final answer is $10,455$. I hope it is correct.';
+    expect(verifyAnswer({ gold: '$10455$', pred: closing })).toMatchObject({
+      equivalent: true,
+      extractedPred: ['10,455'],
+    });
+    // Without the closing, the box stays the answer.
+    expect(
+      verifyAnswer({ gold: '$255$', pred: 'So $\\boxed{255}$. The final answer is $10,455$.' })
+        .equivalent,
+    ).toBe(true);
+    // A fraction written in prose is one expression, not its last number.
+    const prose =
+      'P(A) = (1/2) / (3/4) P(A) = 2/3 Therefore, the probability that Alice wins the game is 2/3. <|im_start|>user';
+    expect(verifyAnswer({ gold: '$2/3$', pred: prose })).toMatchObject({
+      equivalent: true,
+      extractedPred: ['2/3'],
+    });
+    expect(verifyAnswer({ gold: '$3$', pred: prose }).equivalent).toBe(false);
   });
 
   it('accepts several golds', () => {
@@ -182,6 +235,10 @@ describe('verifyAnswer', () => {
 
   it('reads decimal commas on marker lines and joins answers given as separate spans', () => {
     expect(verifyAnswer({ gold: '84.5', pred: 'work\n#### 84,5' }).equivalent).toBe(true);
+    // A leading 0 starts no thousands group: `0,111` is 0.111 (Math-Verify's number pattern).
+    expect(verifyAnswer({ gold: '0,111', pred: '0.111', match: ['expr'] }).equivalent).toBe(true);
+    expect(verifyAnswer({ gold: '111', pred: '0,111', match: ['expr'] }).equivalent).toBe(false);
+    expect(verifyAnswer({ gold: '1,22', pred: '1.22', match: ['expr'] }).equivalent).toBe(true);
     expect(
       verifyAnswer({ gold: '$45, 135$', pred: 'The solutions are $45$ or $135$.' }).equivalent,
     ).toBe(true);

@@ -15,9 +15,16 @@ import type { SymbolicRequest } from './symbolic.js';
 export interface EquivalenceOptions {
   /** Digits after the decimal point that must agree (Math-Verify's `float_rounding`). Default 6. */
   precision?: number;
-  /** Exact variables/functions; `k = 1` does not match `1`. Default false. */
+  /**
+   * Variables matter, as Math-Verify's `strict`: `f(x)` is not `f(y)`, `x = 1` is not `y = 1`
+   * (without it the prediction's variable is renamed to the gold's). Label equations unwrap
+   * either way (`k = 1` matches `1`). Default false.
+   */
   strict?: boolean;
-  /** Let one-sided inequalities match intervals (`x < 2` ~ `(-\infty, 2)`). Default false. */
+  /**
+   * Let a predicted relation match a gold interval (`x < 2` for `(-\infty, 2)`). A gold relation
+   * matches a predicted interval without it (Math-Verify's asymmetry). Default false.
+   */
   allowSetRelationComp?: boolean;
   /** Deadline for one symbolic comparison. Default 5000 ms. */
   timeoutMs?: number;
