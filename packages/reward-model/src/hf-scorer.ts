@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { EmptyBatchError, RewardModelFileError, ScorerClosedError } from './errors.js';
 import { createSession, type OnnxSessionOptions } from './onnx-scorer.js';
 import { checkSignature, readOnnxFile } from './read-model.js';
-import type { ScoreItem, ScorerMetadata, TrajectoryScorer } from './scorer.js';
+import type { OnnxScorerMetadata, OnnxTrajectoryScorer, ScoreItem } from './scorer.js';
 
 export interface CreateHfSequenceClassifierScorerOptions extends OnnxSessionOptions {
   /** ONNX sequence classifier as Hugging Face exporters write it: `input_ids`, `attention_mask` (optionally `token_type_ids`) -> `logits`. */
@@ -147,7 +147,7 @@ export function renderScoreText(item: ScoreItem, format: TextFormat = 'tags'): s
  */
 export async function createHfSequenceClassifierScorer(
   options: CreateHfSequenceClassifierScorerOptions,
-): Promise<TrajectoryScorer> {
+): Promise<OnnxTrajectoryScorer> {
   const outputName = options.outputName ?? 'logits';
   const file = await readOnnxFile(options.modelPath);
   checkSignature(file, {
@@ -174,7 +174,7 @@ export async function createHfSequenceClassifierScorer(
       ? new ort.Tensor('int32', Int32Array.from(values), dims)
       : new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
 
-  const metadata: ScorerMetadata = {
+  const metadata: OnnxScorerMetadata = {
     kind: 'hf-sequence-classifier',
     path: options.modelPath,
     inputNames: [...session.inputNames],

@@ -55,7 +55,7 @@ export {
 export { gsm8kCorrectnessPairs, splitPairsByTask } from './pairs.js';
 export { loadRewardModel, type RewardModelMetadata } from './read-model.js';
 export { readPreferencePairs } from './read-pairs.js';
-export type { ScoreItem, ScorerMetadata, TrajectoryScorer } from './scorer.js';
+export type { OnnxScorerMetadata, OnnxTrajectoryScorer, ScoreItem } from './scorer.js';
 export { STRUCTURAL_FEATURE_NAMES } from './structural-features.js';
 export { tokenize } from './tokenize.js';
 export {

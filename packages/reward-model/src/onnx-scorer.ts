@@ -14,7 +14,7 @@ import {
 } from './featurize.js';
 import { REWARD_MODEL_OUTPUT } from './onnx-export.js';
 import { readOnnxFile, rewardModelMetadata } from './read-model.js';
-import type { ScoreItem, ScorerMetadata, TrajectoryScorer } from './scorer.js';
+import type { OnnxScorerMetadata, OnnxTrajectoryScorer, ScoreItem } from './scorer.js';
 
 export interface OnnxSessionOptions {
   /**
@@ -75,7 +75,7 @@ export async function createSession(
  */
 export async function createOnnxScorer(
   options: CreateOnnxScorerOptions,
-): Promise<TrajectoryScorer> {
+): Promise<OnnxTrajectoryScorer> {
   const file = await readOnnxFile(options.path);
   const meta = rewardModelMetadata(file);
   const found = { version: meta.featurizerVersion, configHash: meta.configHash };
@@ -104,7 +104,7 @@ export async function createOnnxScorer(
   const maxElements = options.maxBagElements ?? 524_288;
   const config = meta.featurizerConfig;
   let closed = false;
-  const metadata: ScorerMetadata = {
+  const metadata: OnnxScorerMetadata = {
     kind: 'autotraj-reward-model',
     path: options.path,
     inputNames: [...session.inputNames],

@@ -7,7 +7,7 @@ import { createHfSequenceClassifierScorer } from './hf-scorer.js';
 import { METADATA_KEYS } from './onnx-export.js';
 import { createOnnxScorer, type OnnxSessionOptions } from './onnx-scorer.js';
 import { readOnnxFile } from './read-model.js';
-import type { TrajectoryScorer } from './scorer.js';
+import type { OnnxTrajectoryScorer } from './scorer.js';
 
 /** `autotraj.kind` of a transformer reward model exported by `train_rm.py` (`train-rm --backend trl`). */
 export const HF_REWARD_MODEL_KIND = 'autotraj-hf-reward-model';
@@ -40,7 +40,7 @@ function modelFileOf(path: string): string {
  */
 export async function openTrajectoryScorer(
   options: OpenRewardModelOptions,
-): Promise<TrajectoryScorer> {
+): Promise<OnnxTrajectoryScorer> {
   const { path: given, maxBatchSize, ...session } = options;
   const path = modelFileOf(given);
   const file = await readOnnxFile(path);

@@ -1,20 +1,16 @@
-import {
-  type ScoreItem,
-  scorerMetadataSchema,
-  type TrajectoryScorer as TrajectoryScorerContract,
-} from '@autotraj/trajectory';
+import { type ScoreItem, scorerMetadataSchema, type TrajectoryScorer } from '@autotraj/trajectory';
 import { z } from 'zod';
 
 export type { ScoreItem };
 
 /** What an ONNX reward model scorer knows about its model; `props` are the ONNX metadata_props. */
-export const rewardModelMetadataSchema = scorerMetadataSchema.extend({
+export const onnxScorerMetadataSchema = scorerMetadataSchema.extend({
   kind: z.enum(['autotraj-reward-model', 'hf-sequence-classifier']),
   path: z.string(),
 });
-export type ScorerMetadata = z.infer<typeof rewardModelMetadataSchema>;
+export type OnnxScorerMetadata = z.infer<typeof onnxScorerMetadataSchema>;
 
-/** The shared `TrajectoryScorer` contract, with this package's model metadata always present. */
-export interface TrajectoryScorer extends TrajectoryScorerContract {
-  readonly metadata: ScorerMetadata;
+/** The `TrajectoryScorer` contract as this package's ONNX scorers implement it: model metadata always present. */
+export interface OnnxTrajectoryScorer extends TrajectoryScorer {
+  readonly metadata: OnnxScorerMetadata;
 }
