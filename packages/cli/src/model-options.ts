@@ -131,6 +131,7 @@ export interface LlamaCppModule {
   isFetchedModelName(name: string): boolean;
   fetchedModelPath(name: string): string;
   llamaCppSource(): Promise<string>;
+  readGgufSummary(file: string): Promise<unknown>;
   createLlamaCppModel(options: {
     modelPath: string;
     modelId?: string;
@@ -165,6 +166,10 @@ async function localSource(model: string, lora: string | undefined): Promise<Loc
   const llama = await importLlamaCpp(`${model} runs`);
   const name = model.slice('local:'.length);
   const modelPath = llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
+  // A missing, corrupted or truncated file is named now, before any task starts (the model
+  // itself loads on its first call).
+  await llama.readGgufSummary(modelPath);
+  if (lora !== undefined) await llama.readGgufSummary(lora);
   const loaded: Array<{ close(): Promise<void> }> = [];
   return {
     provider: {

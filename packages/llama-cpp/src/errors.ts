@@ -1,8 +1,11 @@
 import { AutoTrajError } from '@autotraj/trajectory';
 
-export type GgufFileErrorCode = 'model_file_missing' | 'model_file_invalid';
+export type GgufFileErrorCode =
+  | 'model_file_missing'
+  | 'model_file_invalid'
+  | 'model_file_truncated';
 
-/** A GGUF path that does not exist or is not a readable GGUF file. */
+/** A GGUF path that does not exist, is not a readable GGUF file, or is cut short. */
 export class GgufFileError extends AutoTrajError {
   static readonly errorName = 'AutoTrajGgufFileError';
   readonly file: string;

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { GgufFileError } from './errors.js';
+import { checkGgufLayout } from './gguf-layout.js';
 
 /** What a GGUF file says about itself, read from its header without loading the weights. */
 export interface GgufSummary {
@@ -23,19 +24,23 @@ export interface GgufSummary {
   trainedContextLength: number | undefined;
 }
 
-/** Reads a GGUF header; a missing or non-GGUF file is a {@link GgufFileError}. */
+/**
+ * Reads a GGUF header (metadata and tensor table, not the weights). A missing or non-GGUF file,
+ * a tensor table llama.cpp could not load, and a file too short for its tensors (truncated) are
+ * a {@link GgufFileError} naming the file.
+ */
 export async function readGgufSummary(file: string): Promise<GgufSummary> {
   if (!existsSync(file))
     throw new GgufFileError({ file, code: 'model_file_missing', detail: 'no such file' });
   if (!statSync(file).isFile())
     throw new GgufFileError({ file, code: 'model_file_invalid', detail: 'not a regular file' });
-  let metadata: Awaited<ReturnType<typeof readGgufFileInfo>>['metadata'];
+  let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
-    ({ metadata } = await readGgufFileInfo(file, {
-      readTensorInfo: false,
+    info = await readGgufFileInfo(file, {
+      readTensorInfo: true,
       logWarnings: false,
       sourceType: 'filesystem',
-    }));
+    });
   } catch (cause) {
     throw new GgufFileError({
       file,
@@ -44,6 +49,8 @@ export async function readGgufSummary(file: string): Promise<GgufSummary> {
       cause,
     });
   }
+  checkGgufLayout(file, statSync(file).size, info.fullTensorInfo ?? info.tensorInfo ?? []);
+  const { metadata } = info;
   const general = metadata.general;
   const tokenizer = metadata.tokenizer;
   const tokens = tokenizer?.ggml?.tokens;
