@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
+import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
 import {
   createReward,
   mathOutcome,
-  openRewardModel,
   runRollouts,
   trajectoryFromPolicyText,
 } from '../dist/index.js';
-import { writeRandomRewardModel } from '../dist/testing/index.js';
 import { load } from './load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -128,7 +128,7 @@ record(
 );
 
 // Reference: the ONNX scorer alone, in process, on the same (pre-parsed) trajectories: featurize + run.
-const scorer = await openRewardModel({ path: model, intraOpNumThreads: 1 });
+const scorer = await openTrajectoryScorer({ path: model, intraOpNumThreads: 1 });
 const items = texts.map((t) => ({ trajectory: trajectoryFromPolicyText(t) }));
 let scored = 0;
 const until = performance.now() + seconds * 1000;

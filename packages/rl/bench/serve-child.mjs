@@ -1,8 +1,9 @@
 // Reward server in its own process for the benchmark: node bench/serve-child.mjs <model.onnx> <maxBatchSize>
-import { createRewardServer, openRewardModel } from '../dist/index.js';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
+import { createRewardServer } from '../dist/index.js';
 
 const [model, maxBatchSize = '256'] = process.argv.slice(2);
-const scorer = await openRewardModel({ path: model, intraOpNumThreads: 1 });
+const scorer = await openTrajectoryScorer({ path: model, intraOpNumThreads: 1 });
 const server = createRewardServer({
   scorer,
   maxBatchSize: Number(maxBatchSize),

@@ -1,13 +1,12 @@
-import type { Protocol } from '@autotraj/generation';
+import { type Protocol, readTasksJsonl } from '@autotraj/generation';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
 import {
   type AdvantageEstimator,
   createPresetReward,
   createRolloutTools,
-  openRewardModel,
   type RewardPresetName,
   type RmCalibration,
   type RolloutSummary,
-  readPrompts,
   runRollouts,
   type TrajectoryScorer,
 } from '@autotraj/rl';
@@ -71,9 +70,9 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
     scorer =
       options.rewardModel === undefined
         ? null
-        : await openRewardModel({ path: options.rewardModel });
+        : await openTrajectoryScorer({ path: options.rewardModel });
     return await runRollouts({
-      prompts: readPrompts(
+      prompts: readTasksJsonl(
         options.prompts,
         options.limit === undefined ? {} : { limit: options.limit },
       ),

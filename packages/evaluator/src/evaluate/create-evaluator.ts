@@ -32,7 +32,7 @@ import {
   toolsOffered,
   toolValidityDimension,
 } from '../dimensions/tool-validity.js';
-import { type DimensionResult, whitespaceWords } from '../dimensions/types.js';
+import { type Diagnostic, type DimensionResult, whitespaceWords } from '../dimensions/types.js';
 import { EvaluatorError } from '../errors.js';
 import type { LlmJudge } from '../judge/llm-judge.js';
 import { pyRound } from '../paper/python-text.js';
@@ -46,7 +46,7 @@ import {
   paperAcceptRepair,
   paperAnswerKind,
   paperDimensions,
-  paperFacts,
+  paperFactsFor,
   paperIdealLengths,
   paperQuality,
   paperSelect,
@@ -222,16 +222,23 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     trajectory: Trajectory,
     correct: boolean | null,
     results: Record<string, DimensionResult>,
+    /** The rule quality when the caller has it (the paper's float). */
+    given?: number,
   ): EvaluationReport {
-    const scores: Record<string, number> = {};
-    for (const [name, result] of Object.entries(results))
-      if (name !== 'judge') scores[name] = result.score;
-    const ruleQuality = qualityScore(scores, weights);
+    let ruleQuality = given;
+    if (ruleQuality === undefined) {
+      const scores: Record<string, number> = {};
+      for (const [name, result] of Object.entries(results))
+        if (name !== 'judge') scores[name] = result.score;
+      ruleQuality = qualityScore(scores, weights);
+    }
     const judged = results.judge;
     // Made-up tool output costs consistency; where consistency is not computed (the paper
     // preset) it is still reported, without changing any score.
-    const unscored =
-      results.consistency === undefined ? fabricatedOutputDiagnostics(trajectory) : [];
+    const diagnostics: Diagnostic[] = [];
+    for (const name in results) diagnostics.push(...results[name]!.diagnostics);
+    if (results.consistency === undefined)
+      diagnostics.push(...fabricatedOutputDiagnostics(trajectory));
     return {
       trajectoryId: trajectory.id,
       correct,
@@ -240,7 +247,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
           ? ruleQuality
           : (1 - judgeWeight) * ruleQuality + judgeWeight * judged.score,
       dimensions: results,
-      diagnostics: [...Object.values(results).flatMap((result) => result.diagnostics), ...unscored],
+      diagnostics,
     };
   }
 
@@ -265,38 +272,27 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     idealLength: number,
   ): EvaluationReport {
     const results = paperDimensions(facts, idealLength);
-    for (const name of Object.keys(results))
-      if (!active.has(name as DimensionName)) delete results[name];
-    const base = report(trajectory, facts.correct, results);
-    const quality = paperWeights ? paperQuality(paperDimensions(facts, idealLength)) : base.quality;
-    return {
-      ...base,
-      quality,
-      words: facts.words.length,
-      idealLength,
-      paper: {
-        stored: facts.correct === false ? null : pyRound(quality, 4),
-        looseCorrect: facts.looseCorrect,
-      },
+    // The paper's float from all three parts, before dimensions switched off are dropped.
+    const paperFloat = paperWeights ? paperQuality(results) : undefined;
+    for (const name in results) if (!active.has(name as DimensionName)) delete results[name];
+    const out = report(trajectory, facts.correct, results, paperFloat);
+    out.words = facts.stats.words;
+    out.idealLength = idealLength;
+    out.paper = {
+      stored: facts.correct === false ? null : pyRound(out.quality, 4),
+      looseCorrect: facts.looseCorrect,
     };
+    return out;
   }
 
   function paperEvaluateSync(input: PresetEvaluateInput): EvaluationReport {
-    const kind = answerKind(input.task);
-    const own = paperFacts(
-      input.task,
+    const facts = paperFactsFor(input.task, answerKind(input.task));
+    const own = facts(
       paperTextOf(input.trajectory, () => render(input.trajectory).text, input.text),
-      kind,
     );
     const others = (input.group ?? [])
       .filter((other) => other !== input.trajectory && other.id !== input.trajectory.id)
-      .map((other) =>
-        paperFacts(
-          input.task,
-          paperTextOf(other, () => render(other).text),
-          kind,
-        ),
-      );
+      .map((other) => facts(paperTextOf(other, () => render(other).text)));
     const ideal = paperIdealLengths([own, ...others])[0]!;
     return paperReport(input.trajectory, own, ideal);
   }
@@ -385,19 +381,23 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
         code: 'invalid_option',
         message: `texts has ${texts.length} entries for ${candidates.length} candidates`,
       });
-    const kind = answerKind(task);
+    const factsOf = paperFactsFor(task, answerKind(task));
     const facts = candidates.map((candidate, i) =>
-      paperFacts(
-        task,
-        paperTextOf(candidate, () => render(candidate).text, texts?.[i]),
-        kind,
-      ),
+      factsOf(paperTextOf(candidate, () => render(candidate).text, texts?.[i])),
     );
     const ideals = paperIdealLengths(facts);
+    // Python re-execution and the judge are the only asynchronous parts.
+    const more =
+      (options.python !== undefined && active.has('consistency')) ||
+      (active.has('judge') && options.judge !== undefined);
     const reports: EvaluationReport[] = [];
     for (let i = 0; i < candidates.length; i++) {
       const base = paperReport(candidates[i]!, facts[i]!, ideals[i]!);
-      reports.push(await evaluateWithCache({ task, trajectory: candidates[i]! }, undefined, base));
+      reports.push(
+        more
+          ? await evaluateWithCache({ task, trajectory: candidates[i]! }, undefined, base)
+          : base,
+      );
     }
     return { reports, decisions: paperSelect(reports, thresholds) };
   }

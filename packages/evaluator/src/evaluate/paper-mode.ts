@@ -1,16 +1,12 @@
 import type { Task, Trajectory } from '@autotraj/trajectory';
 import { type AnswerKind, answerKindOf } from '../dimensions/correctness.js';
 import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
-import { paperRepairAnswerCorrect } from '../paper/accept.js';
-import { paperIsCorrect } from '../paper/correctness.js';
-import { pyRound, pySplit } from '../paper/python-text.js';
-import {
-  paperLengthOf,
-  paperRepeatedTrigrams,
-  paperRepetitionOf,
-  paperUncertaintyWord,
-} from '../paper/quality.js';
+import { paperRepairAnswerChecker } from '../paper/accept.js';
+import { paperCorrectnessChecker } from '../paper/correctness.js';
+import { pyRound } from '../paper/python-text.js';
+import { paperLengthOf, paperRepetitionOfStats, paperUncertaintyWord } from '../paper/quality.js';
 import { paperClassify } from '../paper/selection.js';
+import { type PaperWordStats, paperWordStats } from '../paper/word-stats.js';
 import type { AcceptRepairDecision, AcceptRepairReport as ReportLike } from './accept-repair.js';
 import type { Thresholds } from './presets.js';
 import type { EvaluationReport, SelectionDecision } from './report.js';
@@ -34,34 +30,34 @@ export function paperTextOf(
   return typeof source === 'string' ? source : rendered();
 }
 
-/** Correct against any gold (the paper has one gold per question); null without golds. */
-export function paperCorrect(task: Task, text: string, kind: AnswerKind): boolean | null {
-  if (task.goldAnswers.length === 0) return null;
-  return task.goldAnswers.some((gold) => paperIsCorrect(gold, text, kind));
-}
-
 export function paperAnswerKind(task: Task, option: AnswerKind | 'auto' | undefined): AnswerKind {
   return answerKindOf(task, option);
 }
 
 export interface PaperTextFacts {
   text: string;
-  words: string[];
+  /** Word count and trigram counts (Python `str.split()` words). */
+  stats: PaperWordStats;
+  /** Correct against any gold (the paper has one gold per question); null without golds. */
   correct: boolean | null;
   /** is_answer_correct of the repair scripts on the whole text (used when this is a repair). */
   looseCorrect: boolean | null;
 }
 
-export function paperFacts(task: Task, text: string, kind: AnswerKind): PaperTextFacts {
-  return {
+/**
+ * The paper's facts about each text written for `task`: the golds are prepared once, so a
+ * group (and its repairs) pays for them once.
+ */
+export function paperFactsFor(task: Task, kind: AnswerKind): (text: string) => PaperTextFacts {
+  const golds = task.goldAnswers;
+  const correct = golds.length === 0 ? null : paperCorrectnessChecker(golds, kind);
+  const loose = golds.length === 0 ? null : paperRepairAnswerChecker(golds);
+  return (text) => ({
     text,
-    words: pySplit(text),
-    correct: paperCorrect(task, text, kind),
-    looseCorrect:
-      task.goldAnswers.length === 0
-        ? null
-        : task.goldAnswers.some((gold) => paperRepairAnswerCorrect(gold, text)),
-  };
+    stats: paperWordStats(text),
+    correct: correct === null ? null : correct(text),
+    looseCorrect: loose === null ? null : loose(text),
+  });
 }
 
 /**
@@ -70,7 +66,7 @@ export function paperFacts(task: Task, text: string, kind: AnswerKind): PaperTex
  * the paper) -> the shortest of all, for information.
  */
 export function paperIdealLengths(facts: ReadonlyArray<PaperTextFacts>): number[] {
-  const counts = facts.map((f) => f.words.length);
+  const counts = facts.map((f) => f.stats.words);
   const shortest = counts.length === 0 ? 0 : Math.min(...counts);
   const { correctItems } = paperClassify(facts.map((f) => f.correct !== false));
   if (correctItems.length === 1 && correctItems[0]!.length === facts.length)
@@ -82,11 +78,10 @@ export function paperDimensions(
   facts: PaperTextFacts,
   idealLength: number,
 ): Record<string, DimensionResult> {
-  const { words } = facts;
+  const { words, repeated, trigrams } = facts.stats;
   const hedge = paperUncertaintyWord(facts.text);
-  const length = paperLengthOf(words.length, idealLength);
-  const repetition = paperRepetitionOf(words);
-  const { repeated, total } = paperRepeatedTrigrams(words);
+  const length = paperLengthOf(words, idealLength);
+  const repetition = paperRepetitionOfStats(facts.stats);
   const diag = (code: string, message: string): Diagnostic[] => [
     { stepIndex: null, code, message },
   ];
@@ -102,7 +97,7 @@ export function paperDimensions(
       score: length,
       diagnostics:
         length < 0.5
-          ? diag('length/long', `${words.length} words against an ideal of ${idealLength}`)
+          ? diag('length/long', `${words} words against an ideal of ${idealLength}`)
           : [],
     },
     repetition: {
@@ -111,7 +106,7 @@ export function paperDimensions(
         repetition < 0.9
           ? diag(
               'repetition/repeated-trigrams',
-              `${repeated} of ${total} word trigrams are repeats`,
+              `${repeated} of ${trigrams} word trigrams are repeats`,
             )
           : [],
     },

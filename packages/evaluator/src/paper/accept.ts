@@ -1,12 +1,32 @@
 import { PAPER_THRESHOLDS, type Thresholds } from '../evaluate/presets.js';
-import { pyFloat, pyStrip } from './python-text.js';
+import { pyFloatOfDigitsDotMinus, pyStrip } from './python-text.js';
 import { paperScore, paperWordCount } from './quality.js';
 
-/** The last `{...}` on one line anywhere in the text (no DOTALL), stripped; else the text stripped. */
+/**
+ * `re.findall(r"\{(.*?)\}", text)[-1]` stripped (no DOTALL: a match stays on one line), else the
+ * text stripped. Lines are independent, so the search goes back from the last `}` to the last
+ * line holding a `{` before a `}`, and replays findall on that line alone.
+ */
 function lastBraced(text: string): string {
-  let last: string | null = null;
-  for (const match of text.matchAll(/\{([^\n]*?)\}/g)) last = match[1]!;
-  return pyStrip(last ?? text);
+  let close = text.lastIndexOf('}');
+  while (close >= 0) {
+    const lineStart = text.lastIndexOf('\n', close) + 1;
+    const open = text.indexOf('{', lineStart);
+    if (open >= 0 && open < close) {
+      let lineEnd = text.indexOf('\n', close);
+      if (lineEnd < 0) lineEnd = text.length;
+      let last = '';
+      for (let at = open; at >= 0 && at < lineEnd; at = text.indexOf('{', at)) {
+        const end = text.indexOf('}', at + 1);
+        if (end < 0 || end > lineEnd) break;
+        last = text.slice(at + 1, end);
+        at = end + 1;
+      }
+      return pyStrip(last);
+    }
+    close = lineStart === 0 ? -1 : text.lastIndexOf('}', lineStart - 1);
+  }
+  return pyStrip(text);
 }
 
 /**
@@ -15,12 +35,26 @@ function lastBraced(text: string): string {
  * either is not a number, equal strings or the prediction a substring of the gold.
  */
 export function paperRepairAnswerCorrect(gold: string, text: string): boolean {
-  const g = lastBraced(gold);
-  const t = lastBraced(text);
-  const gn = pyFloat(g.replace(/[^\p{Nd}.-]/gu, ''));
-  const tn = gn === null ? null : pyFloat(t.replace(/[^\p{Nd}.-]/gu, ''));
-  if (gn !== null && tn !== null) return Math.abs(gn - tn) < 1e-6;
-  return g === t || g.includes(t);
+  return paperRepairAnswerChecker([gold])(text);
+}
+
+/** `is_answer_correct` against any of the golds, each gold's side prepared once. */
+export function paperRepairAnswerChecker(golds: ReadonlyArray<string>): (text: string) => boolean {
+  const prepared = golds.map((gold) => {
+    const g = lastBraced(gold);
+    return { g, gn: pyFloatOfDigitsDotMinus(g) };
+  });
+  return (text) => {
+    const t = lastBraced(text);
+    let tn: number | null | undefined;
+    return prepared.some(({ g, gn }) => {
+      if (gn !== null) {
+        if (tn === undefined) tn = pyFloatOfDigitsDotMinus(t);
+        if (tn !== null) return Math.abs(gn - tn) < 1e-6;
+      }
+      return g === t || g.includes(t);
+    });
+  };
 }
 
 export interface PaperRepairAcceptance {

@@ -1,5 +1,6 @@
 import {
   asciiDigits,
+  isAscii,
   PY_SPACE,
   pyCollapseSpaces,
   pySplit,
@@ -14,8 +15,18 @@ import {
 
 /** The last `<answer>...</answer>` block's content (case-sensitive tags), or "". */
 export function paperLastAnswerBlock(text: string): string {
+  // re.findall(r"<answer>(.*?)</answer>", re.S)[-1]: each block runs from an <answer> to the
+  // first </answer> after it, and the next search starts past that </answer>.
   let last = '';
-  for (const match of text.matchAll(/<answer>([\s\S]*?)<\/answer>/g)) last = match[1]!;
+  let from = 0;
+  while (true) {
+    const open = text.indexOf('<answer>', from);
+    if (open < 0) break;
+    const close = text.indexOf('</answer>', open + 8);
+    if (close < 0) break;
+    last = text.slice(open + 8, close);
+    from = close + 9;
+  }
   return last;
 }
 
@@ -39,7 +50,12 @@ export function paperCleanLatex(text: string): string {
 
 /** Every `-?\d+(\.\d+)?` as a number (Unicode digits; "1,000" is 1 and 0). */
 export function paperNumbers(text: string): number[] {
-  return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
+  if (!isAscii(text))
+    return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
+  const numbers: number[] = [];
+  const pattern = /-?[0-9]+(?:\.[0-9]+)?/g;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) numbers.push(Number(m[0]));
+  return numbers;
 }
 
 // re.split(r"[,\s]+") with Python's \s.
@@ -61,19 +77,44 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
   return true;
 }
 
+/** The gold side of `is_math_correct`, prepared once for every text checked against it. */
+export interface PaperMathGold {
+  core: string;
+  clean: string;
+  /** Sorted. */
+  numbers: number[];
+  tokens: Set<string>;
+}
+
+export function paperMathGold(gold: string): PaperMathGold {
+  const core = paperCoreAnswer(gold);
+  return {
+    core,
+    clean: paperCleanLatex(core),
+    numbers: paperNumbers(core).sort((a, b) => a - b),
+    tokens: tokenSet(core),
+  };
+}
+
+/** `is_math_correct` against a prepared gold. */
+export function paperIsMathCorrectFor(
+  gold: PaperMathGold,
+  text: string,
+  tolerance = 1e-6,
+): boolean {
+  const pred = paperBoxedAnswer(paperLastAnswerBlock(text));
+  if (paperCleanLatex(pred) === gold.clean) return true;
+  const predNumbers = paperNumbers(pred);
+  if (gold.numbers.length === predNumbers.length) {
+    const p = predNumbers.sort((a, b) => a - b);
+    if (gold.numbers.every((value, i) => Math.abs(value - p[i]!) <= tolerance)) return true;
+  }
+  return sameSet(gold.tokens, tokenSet(pred));
+}
+
 /** `is_math_correct`: equal cleaned LaTeX, or equal sorted number lists (tol 1e-6), or equal token sets. */
 export function paperIsMathCorrect(gold: string, text: string, tolerance = 1e-6): boolean {
-  const pred = paperBoxedAnswer(paperLastAnswerBlock(text));
-  const goldCore = paperCoreAnswer(gold);
-  if (paperCleanLatex(pred) === paperCleanLatex(goldCore)) return true;
-  const goldNumbers = paperNumbers(goldCore);
-  const predNumbers = paperNumbers(pred);
-  if (goldNumbers.length === predNumbers.length) {
-    const g = [...goldNumbers].sort((a, b) => a - b);
-    const p = [...predNumbers].sort((a, b) => a - b);
-    if (g.every((value, i) => Math.abs(value - p[i]!) <= tolerance)) return true;
-  }
-  return sameSet(tokenSet(goldCore), tokenSet(pred));
+  return paperIsMathCorrectFor(paperMathGold(gold), text, tolerance);
 }
 
 const ASCII_PUNCTUATION = /[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/g;
@@ -135,4 +176,14 @@ export function paperIsCorrect(
   taskType: PaperTaskType = 'math',
 ): boolean {
   return taskType === 'qa' ? paperIsQaCorrect(gold, text) : paperIsMathCorrect(gold, text);
+}
+
+/** `is_correct` against any of the golds, with each gold prepared once (a group's checker). */
+export function paperCorrectnessChecker(
+  golds: ReadonlyArray<string>,
+  taskType: PaperTaskType = 'math',
+): (text: string) => boolean {
+  if (taskType === 'qa') return (text) => golds.some((gold) => paperIsQaCorrect(gold, text));
+  const prepared = golds.map(paperMathGold);
+  return (text) => prepared.some((gold) => paperIsMathCorrectFor(gold, text));
 }

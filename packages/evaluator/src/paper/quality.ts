@@ -1,5 +1,6 @@
 import { UNCERTAINTY_WORDS } from '../dimensions/text-quality.js';
-import { pyIgnoreCase, pySplit, pyWordBounded } from './python-text.js';
+import { pyIgnoreCase, pyWordBounded } from './python-text.js';
+import { type PaperWordStats, paperWordStats, pyWordCount } from './word-stats.js';
 
 // The paper's regexes with Python semantics: re.S | re.I think blocks (non-greedy, so a nested
 // <think> belongs to the block and an unclosed one is never read) and Unicode \b, re.I words.
@@ -8,14 +9,18 @@ const THINK_BLOCK = new RegExp(
   'gu',
 );
 const UNCERTAIN = new RegExp(pyWordBounded(UNCERTAINTY_WORDS.map(pyIgnoreCase).join('|')), 'u');
+// A match inside a block is a match in the whole text (the block's edges are `>` and `<`, not
+// word characters), so a text without one has C = 1 and its blocks need not be read.
+const UNCERTAIN_ANYWHERE = new RegExp(UNCERTAINTY_WORDS.map(pyIgnoreCase).join('|'), 'u');
 
 /** The paper's word count: Python `len(text.split())` (tags stay glued to words). */
 export function paperWordCount(text: string): number {
-  return pySplit(text).length;
+  return pyWordCount(text);
 }
 
 /** The first uncertainty word inside a closed `<think>...</think>` block, or null. */
 export function paperUncertaintyWord(text: string): string | null {
+  if (!UNCERTAIN_ANYWHERE.test(text)) return null;
   for (const block of text.matchAll(THINK_BLOCK)) {
     const hit = UNCERTAIN.exec(block[1]!);
     if (hit) return hit[0];
@@ -66,8 +71,13 @@ export function paperRepetitionOf(words: ReadonlyArray<string>): number {
   return Math.max(0, 1 - repeated / total);
 }
 
+/** E from the counts of `paperWordStats`. */
+export function paperRepetitionOfStats(stats: PaperWordStats): number {
+  return stats.words < 6 ? 1 : Math.max(0, 1 - stats.repeated / stats.trigrams);
+}
+
 export function paperRepetition(text: string): number {
-  return paperRepetitionOf(pySplit(text));
+  return paperRepetitionOfStats(paperWordStats(text));
 }
 
 export interface PaperScoreParts {
@@ -82,16 +92,16 @@ export interface PaperScoreParts {
 
 /** The paper's `trajectory_score` with its three parts. */
 export function paperScoreParts(text: string, idealLength: number): PaperScoreParts {
-  const words = pySplit(text);
+  const stats = paperWordStats(text);
   const confidence = paperConfidence(text);
-  const length = paperLengthOf(words.length, idealLength);
-  const repetition = paperRepetitionOf(words);
+  const length = paperLengthOf(stats.words, idealLength);
+  const repetition = paperRepetitionOfStats(stats);
   return {
     confidence,
     length,
     repetition,
     score: 0.4 * confidence + 0.3 * length + 0.3 * repetition,
-    words: words.length,
+    words: stats.words,
     idealLength,
   };
 }

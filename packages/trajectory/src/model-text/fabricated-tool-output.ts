@@ -52,6 +52,18 @@ export function findFabricatedToolOutput(trajectory: {
   metadata?: Metadata;
 }): ModelTextFinding<typeof FABRICATED_TOOL_OUTPUT>[] {
   const findings: ModelTextFinding<typeof FABRICATED_TOOL_OUTPUT>[] = [];
+  const orphans = recordedOrphanResults(trajectory.metadata);
+  // Every finding needs a <result> or a fence in model text, or a recorded orphan: most
+  // trajectories have none, and evaluators call this for every candidate.
+  if (
+    orphans.length === 0 &&
+    !trajectory.steps.some(
+      (step) =>
+        (step.type === 'think' || step.type === 'answer') &&
+        (step.text.includes('<result>') || step.text.includes('```')),
+    )
+  )
+    return findings;
   const executed = new Set<string>();
   trajectory.steps.forEach((step, stepIndex) => {
     if (step.type === 'tool-result') {
@@ -98,7 +110,7 @@ export function findFabricatedToolOutput(trajectory: {
       found('output-block', block.start, block.end, block.body, what);
     });
   });
-  for (const message of recordedOrphanResults(trajectory.metadata)) {
+  for (const message of orphans) {
     findings.push({
       code: FABRICATED_TOOL_OUTPUT,
       kind: 'orphan-result',

@@ -20,6 +20,8 @@ const OPEN = /^[ \t]*```[ \t]*([^\s`]*)[^\n`]*\n/gm;
  */
 export function fencedBlocks(text: string): FencedBlock[] {
   const blocks: FencedBlock[] = [];
+  // Most texts have no fence; the multi-line search would still try every line.
+  if (!text.includes('```')) return blocks;
   let from = 0;
   for (;;) {
     OPEN.lastIndex = from;
