@@ -17,6 +17,9 @@ import {
 import { buildCorpus } from '../src/differential/corpus.ts';
 import { runMathVerifyOracle } from '../src/differential/oracle.ts';
 
+// BENCH_SMOKE=1 (`./dev bench:smoke`, CI): tiny sizes, goals not judged; proves the bench runs.
+const smoke = process.env.BENCH_SMOKE === '1';
+const rounds = (n) => (smoke ? 1 : n);
 const shared = new URL('../../../../shared/data/', import.meta.url);
 const readShared = (name) =>
   readFileSync(new URL(name, shared), 'utf8')
@@ -39,7 +42,7 @@ function best(runs, fn) {
 
 const results = [];
 const add = (name, value, unit, goal = null, met = null) =>
-  results.push({ name, value, unit, goal, met });
+  results.push({ name, value, unit, goal, met: smoke ? null : met });
 
 // --- Answer comparisons on the Math-Verify cases -------------------------------------------
 const cases = readShared('math-verify/cases.dev.jsonl');
@@ -75,12 +78,12 @@ function paperChecker(gold, pred) {
 
 // Cold: a fresh worker (start-up and an empty parse cache included). Warm: the same cases again.
 const cold = best(1, () => verifyAll('worker'));
-const worker = best(3, () => verifyAll('worker'));
+const worker = best(rounds(3), () => verifyAll('worker'));
 stopComparisonWorker();
 const inlineCold = best(1, () => verifyAll('inline'));
-const inline = best(3, () => verifyAll('inline'));
+const inline = best(rounds(3), () => verifyAll('inline'));
 const baseline = best(
-  5,
+  rounds(5),
   () => cases.filter((c) => paperChecker(c.gold, c.pred) === c.expected).length,
 );
 add(
@@ -129,8 +132,9 @@ add(
   });
   // Two disjoint samples: one warms each side up, the other is timed, so no side times
   // answers it has already parsed (both keep parse caches).
-  const warm = corpus.filter((_, i) => i % 20 === 0);
-  const timed = corpus.filter((_, i) => i % 20 === 10);
+  const every = smoke ? 400 : 20;
+  const warm = corpus.filter((_, i) => i % every === 0);
+  const timed = corpus.filter((_, i) => i % every === every / 2);
   const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
   const runOurs = (pairs, isolation) =>
     pairs.map((p) => verifyAnswer({ gold: p.gold, pred: p.pred, isolation }).equivalent);
@@ -208,9 +212,9 @@ add(
 }
 
 // --- Full rule-based evaluation of the GSM8K dev solutions ---------------------------------
-const problems = readShared('gsm8k/model-solutions.dev.jsonl').map((raw) =>
-  gsm8kModelSolutionTrajectories(raw),
-);
+const problems = readShared('gsm8k/model-solutions.dev.jsonl')
+  .slice(0, smoke ? 20 : undefined)
+  .map((raw) => gsm8kModelSolutionTrajectories(raw));
 const trajectories = problems.reduce((n, p) => n + p.solutions.length, 0);
 const evaluateAll = (preset) => {
   const evaluator = createEvaluator({ preset });
@@ -223,8 +227,8 @@ const evaluateAll = (preset) => {
   return correct;
 };
 evaluateAll('full');
-const full = best(5, () => evaluateAll('full'));
-const paper = best(5, () => evaluateAll('paper'));
+const full = best(rounds(5), () => evaluateAll('full'));
+const paper = best(rounds(5), () => evaluateAll('paper'));
 add(
   'GSM8K dev evaluation, full preset (2,640 solutions)',
   trajectories / full.seconds,
@@ -238,9 +242,9 @@ const width = Math.max(...results.map((r) => r.name.length));
 for (const r of results) {
   const value = r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(2);
   console.log(
-    `${r.name.padEnd(width)}  ${value.padStart(12)} ${r.unit}${r.goal ? `  (goal ${r.goal}: ${r.met ? 'met' : 'NOT met'})` : ''}`,
+    `${r.name.padEnd(width)}  ${value.padStart(12)} ${r.unit}${r.goal && r.met !== null ? `  (goal ${r.goal}: ${r.met ? 'met' : 'NOT met'})` : ''}`,
   );
 }
-const out = new URL('../../../bench/results/', import.meta.url);
+const out = new URL(`../../../bench/${smoke ? 'results-smoke' : 'results'}/`, import.meta.url);
 mkdirSync(out, { recursive: true });
 writeFileSync(new URL('evaluator.json', out), `${JSON.stringify(results, null, 2)}\n`);

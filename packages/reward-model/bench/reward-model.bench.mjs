@@ -19,6 +19,8 @@ import {
 } from '../dist/index.js';
 import { resolveFeaturizerConfig, toraCorrectnessPairs } from '../dist/internal/index.js';
 
+// BENCH_SMOKE=1 (`./dev bench:smoke`, CI): tiny sizes, goals not judged; proves the bench runs.
+const smoke = process.env.BENCH_SMOKE === '1';
 const data = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const readJsonl = (relative) =>
   readFileSync(join(data, relative), 'utf8')
@@ -41,7 +43,7 @@ const pairs = [...gsm8kCorrectnessPairs(gsm8kRecords), ...toraCorrectnessPairs(t
 
 const results = [];
 const record = (name, value, unit, goal = null, met = null) =>
-  results.push({ name, value, unit, goal, met });
+  results.push({ name, value, unit, goal, met: smoke ? null : met });
 
 /** Best of `rounds` runs of fn; returns seconds. */
 function timeBest(rounds, fn) {
@@ -66,23 +68,23 @@ async function timeBestAsync(rounds, fn) {
 // --- scoring ---
 const dir = mkdtempSync(join(tmpdir(), 'rm-bench-'));
 const path = join(dir, 'model.onnx');
-const { model: realModel } = trainRewardModel({ pairs, seed: 1 });
+const { model: realModel } = trainRewardModel({ pairs, seed: 1, ...(smoke ? { epochs: 1 } : {}) });
 await exportOnnx(realModel, { path });
 const scorer = await createOnnxScorer({ path });
 const config = resolveFeaturizerConfig({});
 
 await scorer.score(items); // warm-up
-const batchedSeconds = await timeBestAsync(7, () => scorer.score(items));
+const batchedSeconds = await timeBestAsync(smoke ? 1 : 7, () => scorer.score(items));
 const batched = items.length / batchedSeconds;
 
-const singleCount = 2000;
-for (let i = 0; i < 200; i++) await scorer.score([items[i]]); // warm-up
-const singleSeconds = await timeBestAsync(3, async () => {
+const singleCount = smoke ? 50 : 2000;
+for (let i = 0; i < (smoke ? 5 : 200); i++) await scorer.score([items[i]]); // warm-up
+const singleSeconds = await timeBestAsync(smoke ? 1 : 3, async () => {
   for (let i = 0; i < singleCount; i++) await scorer.score([items[i % items.length]]);
 });
 const single = singleCount / singleSeconds;
 
-const featurizeSeconds = timeBest(7, () => featurize(items, config));
+const featurizeSeconds = timeBest(smoke ? 1 : 7, () => featurize(items, config));
 await scorer.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -99,9 +101,14 @@ record('featurize only, batched', items.length / featurizeSeconds, 'trajectories
 
 // --- training (after scoring, so its garbage does not disturb the throughput figures): 10,000
 // pairs drawn cyclically from the real pairs, fixed 10 epochs ---
-const tenK = Array.from({ length: 10_000 }, (_, i) => pairs[i % pairs.length]);
+const tenK = Array.from({ length: smoke ? 200 : 10_000 }, (_, i) => pairs[i % pairs.length]);
 const trainStart = performance.now();
-const { report } = trainRewardModel({ pairs: tenK, epochs: 10, patience: 100, seed: 1 });
+const { report } = trainRewardModel({
+  pairs: tenK,
+  epochs: smoke ? 1 : 10,
+  patience: 100,
+  seed: 1,
+});
 const trainSeconds = (performance.now() - trainStart) / 1000;
 record(
   'train 10,000 pairs (10 epochs, featurize included)',
@@ -116,7 +123,11 @@ const [trainSplit, heldOut, unseen] = splitPairsByTask(pairs, {
   fractions: [0.6, 0.2, 0.2],
   seed: 1,
 });
-const { model: splitModel } = trainRewardModel({ pairs: trainSplit, seed: 1 });
+const { model: splitModel } = trainRewardModel({
+  pairs: trainSplit,
+  seed: 1,
+  ...(smoke ? { epochs: 1 } : {}),
+});
 const accuracyOn = (set) =>
   pairwiseAccuracy(
     scoreWithModel(
@@ -175,6 +186,8 @@ console.log(
   `(training run: ${report.epochsRun} epochs, ${report.data.trainPairs} train pairs; machine load shared with other jobs)`,
 );
 
-const outDir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+const outDir = fileURLToPath(
+  new URL(`../../../bench/${smoke ? 'results-smoke' : 'results'}/`, import.meta.url),
+);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'reward-model.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -7,18 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTrajectoryScorer } from '@autotraj/reward-model';
 import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
-import {
-  createReward,
-  mathOutcome,
-  runRollouts,
-  trajectoryFromPolicyText,
-} from '../dist/index.js';
+import { createReward, mathOutcome, runRollouts, trajectoryFromPolicyText } from '../dist/index.js';
 import { load } from './load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+// BENCH_SMOKE=1 (`./dev bench:smoke`, CI): tiny sizes, goals not judged; proves the bench runs.
+const smoke = process.env.BENCH_SMOKE === '1';
+const seconds = Number(process.env.BENCH_SECONDS ?? (smoke ? 0.5 : 3));
 // The machine is shared: every load run is repeated and the median run (by throughput) reported.
-const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const repeats = Number(process.env.BENCH_REPEATS ?? (smoke ? 1 : 3));
 const tora = readFileSync(join(here, '../../../../shared/data/tora/gsm8k.dev.jsonl'), 'utf8')
   .trim()
   .split('\n')
@@ -30,7 +27,7 @@ const model = await writeRandomRewardModel(
 const results = [];
 const loadAtStart = loadavg()[0];
 const record = (name, value, unit, goal = null, met = null) =>
-  results.push({ name, value: Number(value.toFixed(2)), unit, goal, met });
+  results.push({ name, value: Number(value.toFixed(2)), unit, goal, met: smoke ? null : met });
 
 async function withServer(maxBatchSize, fn) {
   const child = fork(join(here, 'serve-child.mjs'), [model, String(maxBatchSize)], {
@@ -151,7 +148,7 @@ const latency = 50;
 const concurrency = 64;
 const prompts = tora
   .filter((r) => r.model === 'tora-70b')
-  .slice(0, 256)
+  .slice(0, smoke ? 16 : 256)
   .map((r) => ({
     id: `gsm8k-${r.idx}`,
     question: r.question,
@@ -201,7 +198,7 @@ console.log(
   `rl benchmarks (${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at start, median of ${repeats} runs of ${seconds}s, ONNX scorer: untrained model exported by @autotraj/reward-model, intraOpNumThreads 1; data: ${texts.length} ToRA GSM8K solutions)`,
 );
 console.log(table.join('\n'));
-const out = join(here, '../../../bench/results/rl.json');
+const out = join(here, `../../../bench/${smoke ? 'results-smoke' : 'results'}/rl.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote ${out}`);

@@ -5,11 +5,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createBm25Index, createPythonPool } from '../dist/index.js';
 
+// BENCH_SMOKE=1 (`./dev bench:smoke`, CI): tiny sizes, goals not judged; proves the bench runs.
+const smoke = process.env.BENCH_SMOKE === '1';
+const size = (full, tiny) => (smoke ? tiny : full);
 const here = new URL('.', import.meta.url);
 const sharedData = (rel) => new URL(`../../../../shared/data/${rel}`, here);
 const results = [];
 const record = (name, value, unit, goal = null, met = null) =>
-  results.push({ name, value: Number(value.toFixed(3)), unit, goal, met });
+  results.push({ name, value: Number(value.toFixed(3)), unit, goal, met: smoke ? null : met });
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const now = () => performance.now();
@@ -40,18 +43,21 @@ async function latencies(fn, n) {
 const pool = createPythonPool({ size: 1 });
 const isolation = await pool.isolation();
 console.log(isolation.summary);
-for (let i = 0; i < 300; i++) await pool.run('print(1+1)');
-const warm = await latencies(async () => {
-  const r = await pool.run('print(1+1)');
-  if (r.stdout !== '2\n') throw new Error('bad output');
-}, 3000);
+for (let i = 0; i < size(300, 10); i++) await pool.run('print(1+1)');
+const warm = await latencies(
+  async () => {
+    const r = await pool.run('print(1+1)');
+    if (r.stdout !== '2\n') throw new Error('bad output');
+  },
+  size(3000, 50),
+);
 await pool.close();
 const python = execFileSync(
   'python3',
   ['-c', 'import os, sys; print(os.path.realpath(sys.executable))'],
   { encoding: 'utf8' },
 ).trim();
-const spawned = await latencies(() => spawnOnce([python, '-c', 'print(1+1)']), 150);
+const spawned = await latencies(() => spawnOnce([python, '-c', 'print(1+1)']), size(150, 5));
 const warmP50 = percentile(warm, 50);
 const spawnP50 = percentile(spawned, 50);
 record('python warm print(1+1) p50', warmP50, 'ms', '<= 3 ms', warmP50 <= 3);
@@ -80,7 +86,7 @@ if (isolation.mode === 'namespaces') {
         '-c',
         'print(1+1)',
       ]),
-    100,
+    size(100, 5),
   );
   record(
     'unshare + python3 -c spawn per call p50 (same namespaces as the pool)',
@@ -90,16 +96,20 @@ if (isolation.mode === 'namespaces') {
 }
 
 // 2. Throughput with pool sizes 1, 2, 4 (2,000 calls queued at once).
-for (const size of [1, 2, 4]) {
-  const p = createPythonPool({ size });
+for (const poolSize of [1, 2, 4]) {
+  const p = createPythonPool({ size: poolSize });
   await p.ready();
   for (let i = 0; i < 50; i++) await p.run('print(1+1)');
-  const calls = 2000;
+  const calls = size(2000, 50);
   const t = now();
   await Promise.all(Array.from({ length: calls }, (_, i) => p.run(`print(${i} + 1)`)));
   const seconds = (now() - t) / 1000;
   await p.close();
-  record(`python calls/s, pool size ${size} (${cpus().length} cores)`, calls / seconds, 'calls/s');
+  record(
+    `python calls/s, pool size ${poolSize} (${cpus().length} cores)`,
+    calls / seconds,
+    'calls/s',
+  );
 }
 
 // 3. BM25 over a 10k-document corpus made from GSM8K train questions and answers.
@@ -112,13 +122,14 @@ train.forEach((row, i) => {
   docs.push({ id: `q${i}`, title: `question ${i}`, text: row.question });
   docs.push({ id: `a${i}`, title: `answer ${i}`, text: row.answer });
 });
-const corpus = docs.slice(0, 10_000);
+const corpus = docs.slice(0, size(10_000, 500));
 let t = now();
 const index = createBm25Index(corpus);
 record('BM25 index build, 10k docs', now() - t, 'ms');
 const queries = readFileSync(sharedData('gsm8k/model-solutions.dev.jsonl'), 'utf8')
   .trim()
   .split('\n')
+  .slice(0, size(undefined, 60))
   .map((l) => JSON.parse(l).question);
 for (const q of queries.slice(0, 50)) index.searchSync(q, { topK: 10 });
 t = now();
@@ -146,7 +157,7 @@ for (const r of results) {
     `${r.name.padEnd(width)}  ${String(r.value).padStart(12)}  ${r.unit.padEnd(11)}  ${(r.goal ?? '-').padEnd(9)}  ${r.met === null ? '-' : r.met}`,
   );
 }
-const outDir = new URL('../../../bench/results/', here);
+const outDir = new URL(`../../../bench/${smoke ? 'results-smoke' : 'results'}/`, here);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL('tools.json', outDir), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${new URL('tools.json', outDir).pathname}`);

@@ -12,6 +12,8 @@ import {
   trajectorySchema,
 } from '../dist/index.js';
 
+// BENCH_SMOKE=1 (`./dev bench:smoke`, CI): tiny sizes, goals not judged; proves the bench runs.
+const smoke = process.env.BENCH_SMOKE === '1';
 const shared = new URL('../../../../shared/data/', import.meta.url);
 const readShared = (name) =>
   readFileSync(new URL(name, shared), 'utf8')
@@ -58,16 +60,17 @@ async function bestAsync(runs, fn) {
 
 const results = [];
 const add = (name, value, unit, goal = null, met = null) =>
-  results.push({ name, value: Math.round(value), unit, goal, met });
+  results.push({ name, value: Math.round(value), unit, goal, met: smoke ? null : met });
+const rounds = smoke ? 1 : 3;
 
 // JSONL read + validate: 100,000 real GSM8K-size trajectories.
 const dir = mkdtempSync(join(tmpdir(), 'autotraj-bench-'));
 const file = join(dir, 'trajectories.jsonl');
 const lines = trajectories.map((t) => JSON.stringify(t));
-const copies = Math.ceil(100_000 / lines.length);
+const copies = Math.ceil((smoke ? 2_000 : 100_000) / lines.length);
 writeFileSync(file, `${Array.from({ length: copies }, () => lines.join('\n')).join('\n')}\n`);
 const total = copies * lines.length;
-const read = await bestAsync(3, async () => {
+const read = await bestAsync(rounds, async () => {
   let n = 0;
   for await (const _ of readJsonl(file, { schema: trajectorySchema })) n++;
   return n;
@@ -75,7 +78,7 @@ const read = await bestAsync(3, async () => {
 if (read.result !== total) throw new Error(`read ${read.result} of ${total}`);
 const readRate = total / read.seconds;
 add('jsonl read+validate (GSM8K trajectories)', readRate, 'traj/s', '>= 50000', readRate >= 50_000);
-const parseOnly = await bestAsync(3, async () => {
+const parseOnly = await bestAsync(rounds, async () => {
   let n = 0;
   for await (const _ of readJsonl(file)) n++;
   return n;
@@ -88,13 +91,13 @@ for (const [name, codec, texts] of [
   ['markdown-tir', markdownTirCodec, toraTexts],
   ['tags', tagCodec, tagTexts],
 ]) {
-  const reps = Math.ceil(50_000 / texts.length);
-  const parse = best(3, () => {
+  const reps = smoke ? 1 : Math.ceil(50_000 / texts.length);
+  const parse = best(rounds, () => {
     for (let r = 0; r < reps; r++) for (const t of texts) codec.parse(t);
   });
   add(`codec parse: ${name}`, (reps * texts.length) / parse.seconds, 'texts/s');
   const parsed = texts.map((t) => codec.parse(t).steps);
-  const render = best(3, () => {
+  const render = best(rounds, () => {
     for (let r = 0; r < reps; r++) for (const s of parsed) codec.render(s);
   });
   add(`codec render: ${name}`, (reps * texts.length) / render.seconds, 'texts/s');
@@ -106,6 +109,6 @@ for (const r of results) {
     `${r.name.padEnd(width)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(8)} ${r.goal ?? ''}${r.met === null ? '' : r.met ? '  met' : '  NOT MET'}`,
   );
 }
-const outDir = new URL('../../../bench/results/', import.meta.url);
+const outDir = new URL(`../../../bench/${smoke ? 'results-smoke' : 'results'}/`, import.meta.url);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL('trajectory.json', outDir), `${JSON.stringify(results, null, 2)}\n`);
