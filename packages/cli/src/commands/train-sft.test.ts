@@ -14,7 +14,13 @@ import { realModelPath } from '../test-support/real-model.js';
 import { run } from '../test-support/run.js';
 
 const model = realModelPath('smollm2', 'the train-sft tests');
-const python = process.env.AUTOTRAJ_PYTHON;
+// The trainers (torch, TRL, PEFT) are a separate venv layer: ./dev exports AUTOTRAJ_TRAINERS=1
+// after `./dev trainers`; CI requires them (AUTOTRAJ_REQUIRE_TRAINERS=1).
+const python = process.env.AUTOTRAJ_TRAINERS === '1' ? process.env.AUTOTRAJ_PYTHON : undefined;
+if (python === undefined && process.env.AUTOTRAJ_REQUIRE_TRAINERS === '1')
+  throw new Error(
+    'the train-sft tests need the trainers (AUTOTRAJ_REQUIRE_TRAINERS=1): run ./dev trainers',
+  );
 
 const texts = [
   '<think>Add first.</think><code>print(17+25)</code><result>42</result><think>Then halve.</think><answer>\\boxed{21}</answer>',

@@ -8,8 +8,17 @@ const run = promisify(execFile);
 /** packages/rl/python: the bridges users import, and checks/ (the trainer checks). */
 export const pythonDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'python');
 
-/** The project's venv interpreter (./dev exports it); trainer checks skip without it. */
-export const python = process.env.AUTOTRAJ_PYTHON;
+/**
+ * The project's venv interpreter when it has the trainers (./dev exports AUTOTRAJ_TRAINERS=1
+ * after `./dev trainers`); trainer checks skip without them, except where
+ * AUTOTRAJ_REQUIRE_TRAINERS=1 (CI) makes their absence an error.
+ */
+export const python =
+  process.env.AUTOTRAJ_TRAINERS === '1' ? process.env.AUTOTRAJ_PYTHON : undefined;
+if (python === undefined && process.env.AUTOTRAJ_REQUIRE_TRAINERS === '1')
+  throw new Error(
+    'the trainer packages are required (AUTOTRAJ_REQUIRE_TRAINERS=1) but not installed: run ./dev trainers',
+  );
 
 /**
  * Run a check script under packages/rl/python/checks on CPU, offline, and parse the JSON
@@ -21,7 +30,8 @@ export async function runCheck(
   env: Record<string, string> = {},
   timeoutMs = 600_000,
 ): Promise<Record<string, unknown>> {
-  if (python === undefined) throw new Error('AUTOTRAJ_PYTHON is not set (run through ./dev)');
+  if (python === undefined)
+    throw new Error('no interpreter with the trainers (run ./dev trainers)');
   try {
     const { stdout } = await run(python, [join(pythonDir, 'checks', script), ...args], {
       timeout: timeoutMs,
