@@ -11,6 +11,7 @@ import { verifyAnswer } from '../verify/verify-answer.js';
 import { buildCorpus } from './corpus.js';
 import { readDisagreements } from './disagreements.js';
 import { runMathVerifyOracle } from './oracle.js';
+import { checkPinnedAgreement } from './pinned-agreement.js';
 
 afterAll(() => stopComparisonWorker());
 
@@ -28,31 +29,15 @@ describe('differential: @autotraj/evaluator vs Math-Verify on the generated corp
     const { verdicts } = await oracle;
 
     const pinned = readDisagreements(readFileSync(listFile, 'utf8'), 'disagreements.jsonl');
-    const byId = new Map(pinned.map((entry) => [entry.id, entry]));
-    const unexpected: string[] = [];
-    const found = new Set<string>();
-    corpus.forEach((pair, index) => {
-      const mathVerify = verdicts[index]!.equivalent;
-      if (ours[index] === mathVerify) return;
-      found.add(pair.id);
-      const entry = byId.get(pair.id);
-      if (entry === undefined || entry.mathVerify !== mathVerify || entry.ours !== ours[index])
-        unexpected.push(
-          JSON.stringify({
-            id: pair.id,
-            mathVerify,
-            ours: ours[index],
-            kind: 'open',
-            reason: '?',
-            gold: pair.gold,
-            pred: pair.pred,
-          }),
-        );
-    });
-    const gone = pinned.filter((entry) => !found.has(entry.id)).map((entry) => entry.id);
-    const agreement = (corpus.length - found.size) / corpus.length;
+    const { disagreements, unexpected, gone } = checkPinnedAgreement(
+      corpus,
+      ours,
+      verdicts,
+      pinned,
+    );
+    const agreement = (corpus.length - disagreements) / corpus.length;
     console.log(
-      `differential: ${corpus.length} pairs, ${corpus.length - found.size} agree (${(100 * agreement).toFixed(2)}%), ${found.size} pinned disagreements`,
+      `differential: ${corpus.length} pairs, ${corpus.length - disagreements} agree (${(100 * agreement).toFixed(2)}%), ${disagreements} pinned disagreements`,
     );
     // New disagreements, printed as lines to review and (with a reason) add to the list.
     for (const line of unexpected) console.log(`  new: ${line}`);

@@ -115,7 +115,10 @@ export function looksLikeProse(text: string): boolean {
   return /[a-zA-Z]{4,}/.test(stripped) || (stripped.match(/[a-zA-Z]{2,}/g)?.length ?? 0) > 2;
 }
 
-const NUMBER_TOKEN = /(?<![\w.^_])-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+// A number stands after a space, `=` or the start (a currency sign may come between), as in
+// Math-Verify: `horse #12` and `x_2` hold no answer, `1,000.99m²` holds 1000.99.
+const NUMBER_TOKEN =
+  /(?<=(?:^|[\s=])(?:\*\*)?[$\u20ac\u00a3\u00a5\u20b9]?)-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
 
 // Math-Verify's plain expressions (`ExprExtractionConfig`): digits and at least one operator,
 // after a space, `=` or the start, and before punctuation, a space, `)`, `$` or the end, so
@@ -319,6 +322,8 @@ export function extractAnswers(input: string, options: ExtractOptions = {}): Ans
     sources.has('whole') &&
     trimmed.length <= 120 &&
     !/[$]|\\\(|\\\[/.test(trimmed) &&
+    // A contraction is prose however short (`it's 1,000.99m²`): its number is the answer.
+    !/[a-zA-Z]['\u2019][a-zA-Z]/.test(trimmed) &&
     !looksLikeProse(trimmed)
   ) {
     candidates.push({

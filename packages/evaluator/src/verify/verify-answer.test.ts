@@ -206,6 +206,15 @@ describe('verifyAnswer', () => {
       extractedPred: ['2/3'],
     });
     expect(verifyAnswer({ gold: '$3$', pred: prose }).equivalent).toBe(false);
+    // A number stands after a space, `=` or the start: `horse #12` is no answer (ToRA output).
+    const tora = '```output\n16.0\n```\n16 people think that horse #12 will win the big race.';
+    expect(verifyAnswer({ gold: '16', pred: tora })).toMatchObject({
+      equivalent: true,
+      extractedPred: ['16'],
+    });
+    expect(
+      verifyAnswer({ gold: '1000.99', pred: "it's 1,000.99m²", match: ['expr'] }).equivalent,
+    ).toBe(true);
   });
 
   it('accepts several golds', () => {
