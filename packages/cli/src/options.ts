@@ -104,6 +104,10 @@ export const PROTOCOL_HELP =
 export const SHARD_HELP =
   'run shard i of n (0-based; tasks split by a hash of their id, after --limit), or auto: the Slurm array task (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT) or Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of AUTOTRAJ_SHARD_COUNT)';
 
+/** `--force-new`: the one way to reuse a directory that holds a run with other settings. */
+export const FORCE_NEW_HELP =
+  'start afresh even if --out holds a run made with other settings: that run is moved to <out>.replaced-<time> first (nothing is deleted); without it such a rerun is refused';
+
 /** `--rm-calibration <center,scale>`: the RM calibration of the autotraj preset (scale > 0). */
 export function rmCalibrationOption(flag: string): (value: string) => {
   center: number;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { CassetteMissError } from '@autotraj/generation';
-import { AutoTrajError } from '@autotraj/trajectory';
+import { AutoTrajError, RunSettingsMismatchError } from '@autotraj/trajectory';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { commands } from './commands/index.js';
 import { type CliIo, processIo, resolveCliIo } from './io.js';
+import { settingsMismatchMessage } from './pipeline/run-settings.js';
 
 /** This package's version, from its package.json (the same file in the source and the build). */
 export function cliVersion(): string {
@@ -48,6 +49,10 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo = processIo)
       io.stderr.write(
         `autotraj: ${error.message}\nautotraj: to add the response, run the same command with a live --model and --record ${error.cassette}; or --replay the cassette this run was recorded with\n`,
       );
+      return 1;
+    }
+    if (RunSettingsMismatchError.isInstance(error)) {
+      io.stderr.write(`autotraj: ${settingsMismatchMessage(error)}\n`);
       return 1;
     }
     if (AutoTrajError.isInstance(error)) {

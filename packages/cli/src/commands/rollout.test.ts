@@ -1,14 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type LoopbackServer,
-  startLoopbackServer,
-  tagScriptReply,
-  writeRandomRewardModel,
-} from '@autotraj/rl/testing';
+import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
+import { type LoopbackServer, startLoopbackServer, tagScriptReply } from '@autotraj/rl/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
+import { expectRefused } from '../test-support/run-dir.js';
 
 let policy: LoopbackServer | undefined;
 afterEach(async () => {
@@ -89,6 +86,38 @@ describe('autotraj rollout', () => {
     expect(a[0].advantage).toBeGreaterThan(0);
     const again = await run(args);
     expect(again.stdout).toMatch(/groups already done \(resume\)\s+2/);
+
+    // Another run's settings are refused before any rollout, and nothing in --out changes.
+    const otherModel = await writeRandomRewardModel(join(dir, 'other.onnx'), { numBuckets: 1024 });
+    const at = (flag: string) => args.indexOf(flag) + 1;
+    const replaced = (flag: string, value: string) =>
+      args.map((arg, i) => (i === at(flag) ? value : arg));
+    const recordedRm = JSON.parse(readFileSync(join(out, 'settings.json'), 'utf8')).settings.rm;
+    expect(recordedRm).toMatch(/^sha256:/);
+    for (const [changed, setting, recorded, requested] of [
+      [replaced('--group-size', '4'), 'groupSize (--group-size)', 2, 4],
+      [replaced('--model', 'vllm:other'), 'model (--model)', 'vllm:policy', 'vllm:other'],
+      [replaced('--tools', 'python'), 'tools (--tools)', ['calculator'], ['python']],
+      [replaced('--max-tokens', '100'), 'maxTokens (--max-tokens)', 200, 100],
+      [[...args, '--temperature', '0.5'], 'temperature (--temperature)', 1, 0.5],
+      [[...args, '--preset', 'autotraj'], 'preset (--preset)', 'paper', 'autotraj'],
+      [[...args, '--max-tool-calls', '1'], 'maxToolCalls (--max-tool-calls)', 3, 1],
+    ] as const)
+      await expectRefused(out, [...changed], setting, recorded, requested);
+    const rm = await run(replaced('--rm', otherModel));
+    expect(rm.code).toBe(1);
+    expect(rm.stderr).toContain(`rm (--rm): recorded "${recordedRm}", now "sha256:`);
+
+    const fresh = await run([...replaced('--group-size', '4'), '--force-new']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toMatch(/rollouts written\s+8/);
+    expect(readdirSync(dir).filter((name) => name.startsWith('out.replaced-'))).toHaveLength(1);
+
+    // Two processes on one directory at once: the second is refused.
+    const raced = args.map((arg, i) => (i === at('--out') ? join(dir, 'raced') : arg));
+    const both = await Promise.all([run(raced), run(raced)]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by rollout \(pid \d+/);
   });
 
   it('rejects bad options with a usage error', async () => {

@@ -12,6 +12,7 @@ import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
 import {
   choiceOption,
+  FORCE_NEW_HELP,
   integerOption,
   listOption,
   numberOption,
@@ -42,6 +43,7 @@ interface RolloutOptions extends ModelFlags {
   seed?: number;
   runTag: string;
   prompt?: string;
+  forceNew?: boolean;
 }
 
 /** The figures `autotraj rollout` (and `autotraj run`) print for a rollout stage. */
@@ -119,7 +121,11 @@ export const rolloutCommand: CliCommand = {
         'autotraj preset: score the RM term as (rm - center) / scale (fit center and scale to the RM scores of correct rollouts; see the rl README). The paper preset keeps the raw score',
         rmCalibrationOption('--rm-calibration'),
       )
-      .requiredOption('--out <dir>', 'output directory (rollouts.jsonl; rerun to resume)')
+      .requiredOption(
+        '--out <dir>',
+        'output directory (rollouts.jsonl; rerun with the same settings to resume, other settings are refused)',
+      )
+      .option('--force-new', FORCE_NEW_HELP)
       .option('--tools <names>', 'comma-separated tools: calculator, python', listOption(), [
         'calculator',
         'python',
@@ -184,6 +190,7 @@ export const rolloutCommand: CliCommand = {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         runTag: options.runTag,
+        forceNew: options.forceNew === true,
         ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
         onGroup: rolloutProgress(io, promptCount(options.prompts, options.limit)),
       });

@@ -1,9 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackServer } from '@autotraj/generation/testing';
 import { describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
+import { expectRefused } from '../test-support/run-dir.js';
 
 const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean);
 
@@ -45,7 +53,37 @@ describe('autotraj run (the whole method, offline)', () => {
     expect(second.stderr).toMatch(/model\.onnx is current/);
     expect(second.stdout).toMatch(/groups already done \(resume\)\s+6/);
     expect(lines(join(out, 'rl/rollouts.jsonl'))).toHaveLength(24);
-  }, 120_000);
+
+    // Another run's settings are refused before any stage works, and nothing changes.
+    const base = ['run', '--out', out, '--limit', '6', '--concurrency', '4'];
+    const cassette = join(out, '..', 'cassette.jsonl');
+    writeFileSync(cassette, '');
+    for (const [flags, setting, recorded, requested] of [
+      [['--group-size', '2'], 'groupSize (--group-size)', 4, 2],
+      [['--n', '2'], 'n (--n)', 4, 2],
+      [['--temperature', '1'], 'temperature (--temperature)', 0.3, 1],
+      [['--min-pairs', '9'], 'minPairs (--min-pairs)', 4, 9],
+      [['--replay', cassette], 'replay (--replay)', null, cassette],
+    ] as const)
+      await expectRefused(out, [...base, ...flags], setting, recorded, requested);
+
+    // --force-new: the old run moves aside whole, the new one starts afresh.
+    const fresh = await run([...base.slice(0, 3), '--limit', '2', '--n', '2', '--force-new']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(lines(join(out, 'synthesis/candidates.jsonl'))).toHaveLength(4);
+    const aside = readdirSync(join(out, '..')).filter((n) => n.startsWith('demo.replaced-'));
+    expect(aside).toHaveLength(1);
+    expect(lines(join(out, '..', aside[0]!, 'rl/rollouts.jsonl'))).toHaveLength(24);
+
+    // Two runs started on one directory at once: the second is refused.
+    const raced = join(out, '..', 'raced');
+    const both = await Promise.all([
+      run(['run', '--out', raced, '--limit', '1', '--n', '2', '--group-size', '2']),
+      run(['run', '--out', raced, '--limit', '1', '--n', '2', '--group-size', '2']),
+    ]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by run \(pid \d+/);
+  }, 240_000);
 
   it('goes live with --base-url: every stage talks to the OpenAI-compatible endpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'autotraj-run-live-'));

@@ -5,7 +5,14 @@ import { Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
 import { MODEL_HELP } from '../model-options.js';
-import { choiceOption, integerOption, numberOption, PROTOCOL_HELP, PROTOCOLS } from '../options.js';
+import {
+  choiceOption,
+  FORCE_NEW_HELP,
+  integerOption,
+  numberOption,
+  PROTOCOL_HELP,
+  PROTOCOLS,
+} from '../options.js';
 import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';
@@ -15,6 +22,7 @@ import { rewardModelTable } from './train-rm.js';
 
 interface RunFlags {
   out: string;
+  forceNew?: boolean;
   tasks?: string;
   n: number;
   groupSize: number;
@@ -47,7 +55,12 @@ export const runCommand: CliCommand = {
       .description(
         'Run the whole method: synthesize SFT data and preference pairs, train the reward model, RL rollouts, HTML report. Offline by default (replays the demo cassette); --model/--base-url go live. Resumable.',
       )
-      .option('--out <dir>', 'run directory', 'autotraj-demo')
+      .option(
+        '--out <dir>',
+        'run directory (rerun with the same settings to resume; other settings are refused)',
+        'autotraj-demo',
+      )
+      .option('--force-new', FORCE_NEW_HELP)
       .option(
         '--tasks <file>',
         'tasks JSONL (AutoTraj tasks or GSM8K lines); default: the 40 demo GSM8K problems',
@@ -143,6 +156,7 @@ export const runCommand: CliCommand = {
           ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
           ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
           admission: flags.admission,
+          forceNew: flags.forceNew === true,
           onProgress: (event) => {
             switch (event.type) {
               case 'stage-start':

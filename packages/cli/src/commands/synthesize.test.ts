@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackServer } from '@autotraj/generation/testing';
 import { describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
+import { expectRefused } from '../test-support/run-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autotraj-synthesize-'));
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -157,6 +158,65 @@ describe('autotraj synthesize', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('resumes only the same run: each other setting is refused untouched, --force-new starts afresh, a second process is refused', async () => {
+    const out = join(dir, 'same-run');
+    const base = ['synthesize', '--out', out, '--limit', '2'];
+    const first = await run([...base, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const settings = JSON.parse(readFileSync(join(out, 'settings.json'), 'utf8'));
+    expect(settings).toMatchObject({
+      command: 'synthesize',
+      settings: { n: 4, temperature: 0.3, maxToolCalls: 3, preset: 'paper', modelFile: null },
+    });
+    expect(settings.settings.tasks).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const otherTasks = join(dir, 'other-tasks.jsonl');
+    writeFileSync(
+      otherTasks,
+      `${JSON.stringify({ question: 'What is 1+1?', answer: '#### 2' })}\n`,
+    );
+    const cassette = join(dir, 'same-run-cassette.jsonl');
+    writeFileSync(cassette, '');
+    for (const [flags, setting, recorded, requested] of [
+      [['--n', '2'], 'n (--n)', 4, 2],
+      [['--temperature', '1'], 'temperature (--temperature)', 0.3, 1],
+      [['--max-tool-calls', '2'], 'maxToolCalls (--max-tool-calls)', 3, 2],
+      [['--preset', 'autotraj'], 'preset (--preset)', 'paper', 'autotraj'],
+      [['--admission', 'none'], 'admission (--admission)', 'well-formed', 'none'],
+      [['--replay', cassette], 'replay (--replay)', null, cassette],
+    ] as const)
+      await expectRefused(out, [...base, ...flags], setting, recorded, requested);
+    const tasks = await run([...base, '--tasks', otherTasks]);
+    expect(tasks.code).toBe(1);
+    expect(tasks.stderr).toMatch(
+      /tasks \(--tasks\): recorded "sha256:[0-9a-f]+", now "sha256:[0-9a-f]+"/,
+    );
+    const prompt = await run([...base, '--prompt', 'paper']);
+    expect(prompt.stderr).toMatch(/prompt \(--prompt\): recorded \{"name":"tags-example"/);
+
+    const again = await run([...base, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ run: { done: 0, resumed: 2 } });
+
+    const fresh = await run([...base, '--n', '2', '--force-new', '--json']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({
+      run: { done: 2, resumed: 0 },
+      counts: { candidates: 4 },
+    });
+    const aside = readdirSync(dir).filter((name) => name.startsWith('same-run.replaced-'));
+    expect(aside).toHaveLength(1);
+    expect(lines(join(dir, aside[0]!, 'candidates.jsonl'))).toHaveLength(8);
+
+    // Two processes started on one directory at once: the second is refused, the first finishes.
+    const raced = join(dir, 'raced');
+    const both = await Promise.all([
+      run(['synthesize', '--out', raced, '--limit', '2']),
+      run(['synthesize', '--out', raced, '--limit', '2']),
+    ]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by synthesize \(pid \d+/);
+    expect(lines(join(raced, 'candidates.jsonl'))).toHaveLength(8);
   });
 
   it('rejects conflicting model flags and bad task lines with clear errors', async () => {

@@ -18,6 +18,7 @@ import {
 } from '../model-options.js';
 import {
   choiceOption,
+  FORCE_NEW_HELP,
   integerOption,
   numberOption,
   PROTOCOL_HELP,
@@ -48,6 +49,7 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   repairPrompt?: string;
   admission: AdmissionMode;
   shard?: Shard;
+  forceNew?: boolean;
   json?: boolean;
 }
 
@@ -127,7 +129,11 @@ export const synthesizeCommand: CliCommand = {
         'tasks JSONL: AutoTraj tasks or GSM8K lines (question, answer); default: the 40 demo GSM8K problems',
       )
       .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
-      .requiredOption('--out <dir>', 'output directory (rerun with the same directory to resume)')
+      .requiredOption(
+        '--out <dir>',
+        'output directory (rerun with the same directory and settings to resume; other settings are refused)',
+      )
+      .option('--force-new', FORCE_NEW_HELP)
       .option(
         '--concurrency <k>',
         'trajectories generated at once',
@@ -204,6 +210,7 @@ export const synthesizeCommand: CliCommand = {
           ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
           admission: flags.admission,
           ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+          forceNew: flags.forceNew === true,
           onProgress: progressPrinter(io, flags.json === true),
           onNotice: (message) => println(io.stderr, `synthesize: ${message}`),
         });

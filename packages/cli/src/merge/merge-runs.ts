@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { RUN_FILES, writeJsonAtomic } from '@autotraj/trajectory';
 import { RunMergeError } from './merge-error.js';
 import { mergeEval } from './merge-eval.js';
 import { mergeSynthesis } from './merge-synthesis.js';
@@ -26,16 +27,24 @@ export interface MergeRunsResult {
 /** Files a run of each kind writes that merge joins or rewrites itself. */
 const KNOWN: Record<RunKind, ReadonlySet<string>> = {
   synthesis: new Set([
-    'manifest.json',
-    'shard.json',
-    'journal.jsonl',
-    'candidates.jsonl',
-    'sft.jsonl',
-    'pairs.jsonl',
-    'hard.jsonl',
-    'dropped.jsonl',
+    RUN_FILES.manifest,
+    RUN_FILES.settings,
+    RUN_FILES.shard,
+    RUN_FILES.journal,
+    RUN_FILES.candidates,
+    RUN_FILES.sft,
+    RUN_FILES.pairs,
+    RUN_FILES.hard,
+    RUN_FILES.dropped,
   ]),
-  eval: new Set(['manifest.json', 'shard.json', 'records.jsonl', 'results.json', 'results.md']),
+  eval: new Set([
+    RUN_FILES.manifest,
+    RUN_FILES.settings,
+    RUN_FILES.shard,
+    RUN_FILES.records,
+    RUN_FILES.results,
+    RUN_FILES.resultsMarkdown,
+  ]),
 };
 
 type KindMerger = (
@@ -92,10 +101,11 @@ export async function mergeRuns(options: MergeRunsOptions): Promise<MergeRunsRes
   mkdirSync(tmp);
   try {
     const merged = await MERGERS[kind](runs, tmp);
-    writeFileSync(
-      join(tmp, 'manifest.json'),
-      `${JSON.stringify({ ...merged.manifest, outDir }, null, 2)}\n`,
-    );
+    writeJsonAtomic(join(tmp, RUN_FILES.manifest), { ...merged.manifest, outDir });
+    // The shards' settings (merge checked they agree through their manifests), so the joined
+    // directory refuses a rerun with other settings as each shard did.
+    const settings = join(runs[0]!.dir, RUN_FILES.settings);
+    if (existsSync(settings)) copyFileSync(settings, join(tmp, RUN_FILES.settings));
     renameSync(tmp, outDir);
     const skipped = new Set<string>();
     for (const run of runs)

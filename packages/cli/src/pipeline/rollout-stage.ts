@@ -13,6 +13,7 @@ import {
 import type { RolloutRecord } from '@autotraj/trajectory';
 import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
+import { fileDigest, modelRunSettings } from './run-settings.js';
 
 export const ADVANTAGE_ESTIMATORS: ReadonlyArray<AdvantageEstimator> = ['grpo', 'dr-grpo', 'rloo'];
 
@@ -44,6 +45,8 @@ export interface RolloutStageOptions extends ModelFlags {
   limit?: number;
   seed?: number;
   runTag?: string;
+  /** Start afresh even if `outDir` holds rollouts made with other settings (moved aside first). */
+  forceNew?: boolean;
   onGroup?: (records: RolloutRecord[]) => void;
 }
 
@@ -67,6 +70,16 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
   ]);
   let scorer: TrajectoryScorer | null = null;
   try {
+    // What runRollouts cannot know itself: the model file's hash, the prompts and the RM.
+    const settings = {
+      ...(await modelRunSettings(options, { model: resolved.modelName })),
+      prompts: await fileDigest(options.prompts, '--prompts'),
+      rm: options.rewardModel === undefined ? null : await fileDigest(options.rewardModel, '--rm'),
+      rmCalibration:
+        options.rmCalibration === undefined
+          ? null
+          : { center: options.rmCalibration.center, scale: options.rmCalibration.scale },
+    };
     scorer =
       options.rewardModel === undefined
         ? null
@@ -102,6 +115,8 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
       outDir: options.outDir,
       concurrency: options.concurrency ?? 8,
       runTag: options.runTag ?? '',
+      settings,
+      forceNew: options.forceNew ?? false,
       ...(options.onGroup === undefined ? {} : { onGroup: options.onGroup }),
     });
   } finally {

@@ -8,11 +8,13 @@ import {
   type SynthesisSummary,
 } from '@autotraj/repairer';
 import type { RolloutSummary } from '@autotraj/rl';
-import type { RolloutRecord } from '@autotraj/trajectory';
+import { openRunDir, promptRef, type RolloutRecord, type RunSettings } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { localDefaults } from '../model-options.js';
+import { resolveCliPrompt } from '../prompt-options.js';
 import { type RewardModelStageResult, runRewardModelStage } from './reward-model-stage.js';
 import { runRolloutStage } from './rollout-stage.js';
+import { fileDigest, modelRunSettings } from './run-settings.js';
 import {
   RUN_SUMMARY_FILE,
   type RunSummary,
@@ -73,6 +75,8 @@ export interface PipelineOptions {
   minPairs?: number;
   /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
   admission?: AdmissionMode;
+  /** Start afresh even if `outDir` holds a run with other settings (it is moved aside first). */
+  forceNew?: boolean;
   onProgress?: (event: PipelineEvent) => void;
 }
 
@@ -161,6 +165,46 @@ const stageFailed = (title: string, message: string) =>
   });
 
 /**
+ * What makes a rerun of `autotraj run` the same run: the model (and its file's hash), the task
+ * set, and every setting a stage's output depends on. `--limit` is not one (a run may grow).
+ */
+async function pipelineRunSettings(
+  options: PipelineOptions,
+  resolved: {
+    tasks: string;
+    n: number;
+    groupSize: number;
+    temperature: number;
+    protocol: Protocol;
+    minPairs: number;
+    maxTokens: number | undefined;
+  },
+): Promise<RunSettings> {
+  const prompt = (kind: 'generation' | 'repair', name: string | undefined, flag: string) =>
+    promptRef(resolveCliPrompt(name, { kind, protocol: resolved.protocol, flag }));
+  return {
+    ...(await modelRunSettings(
+      {
+        ...(options.model === undefined ? {} : { model: options.model }),
+        ...(options.replay === undefined ? {} : { replay: options.replay }),
+      },
+      { model: options.model ?? 'demo cassette' },
+    )),
+    lora: options.lora === undefined ? null : await fileDigest(options.lora, '--lora'),
+    tasks: await fileDigest(resolved.tasks, '--tasks'),
+    protocol: resolved.protocol,
+    prompt: prompt('generation', options.prompt, '--prompt'),
+    repairPrompt: prompt('repair', options.repairPrompt, '--repair-prompt'),
+    n: resolved.n,
+    groupSize: resolved.groupSize,
+    temperature: resolved.temperature,
+    maxTokens: resolved.maxTokens ?? null,
+    minPairs: resolved.minPairs,
+    admission: options.admission ?? 'well-formed',
+  };
+}
+
+/**
  * The whole method, one stage after another: synthesize (sample, evaluate, repair) -> train-rm
  * (pairwise reward model, ONNX) -> rollout (RL groups scored with format + outcome + reward
  * model, group advantages). Every stage resumes, so a second run redoes nothing that is already
@@ -227,218 +271,240 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     summary: join(runDir, RUN_SUMMARY_FILE),
   };
 
-  const synthesisTitle = '1. synthesize: sample, evaluate, repair';
-  emit({
-    type: 'stage-start',
-    stage: 'synthesize',
-    title: synthesisTitle,
-    command: [
-      'synthesize',
-      ...['--out', synthesisDir, '--tasks', tasks, '--n', String(n)],
-      ...['--concurrency', String(concurrency), ...limitArgs, ...samplingArgs, ...promptArgs],
-      ...(options.repairPrompt === undefined ? [] : ['--repair-prompt', options.repairPrompt]),
-      ...(options.model ? ['--model', options.model] : []),
-      ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
-      ...(options.lora ? ['--lora', options.lora] : []),
-      ...(options.replay ? ['--replay', options.replay] : []),
-      ...(options.admission === 'none' ? ['--admission', 'none'] : []),
-    ],
-  });
-  const synthesis = await runSynthesisStage({
-    tasks,
-    outDir: synthesisDir,
-    n,
-    concurrency,
-    temperature,
-    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-    protocol,
-    ...(options.limit === undefined ? {} : { limit: options.limit }),
-    ...(options.model === undefined ? {} : { model: options.model }),
-    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-    ...(options.lora === undefined ? {} : { lora: options.lora }),
-    ...(options.replay === undefined ? {} : { replay: options.replay }),
-    ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
-    ...(options.repairPrompt === undefined ? {} : { repairPrompt: options.repairPrompt }),
-    ...(options.admission === undefined ? {} : { admission: options.admission }),
-    onProgress: (event) => emit({ type: 'synthesis', event }),
-    onNotice: (message) => emit({ type: 'notice', stage: 'synthesize', message }),
-  });
-  emit({ type: 'synthesis-done', summary: synthesis, outDir: synthesisDir });
-  if (synthesis.run.failed > 0)
-    throw stageFailed(
-      synthesisTitle,
-      `${synthesis.run.failed} task(s) failed (${synthesis.run.failures
-        .slice(0, 5)
-        .map((f) => `${f.taskId}: ${f.reason}`)
-        .join('; ')})`,
-    );
-  const candidates = candidateFigures(artefacts.candidates);
-  const pairs = countLines(artefacts.pairs);
-  const admission = {
-    mode: synthesis.admission,
-    droppedSft: synthesis.counts.droppedSft,
-    droppedPairs: synthesis.counts.droppedPairs,
-    byReason: synthesis.counts.droppedByReason,
-  };
-  const synthesisStage = {
-    status: 'completed' as const,
-    notes: [
-      ...synthesisNotes({
-        ...candidates,
-        kept: synthesis.counts.kept,
-        repairsAccepted: synthesis.counts.repairAccepted,
-        hard: synthesis.counts.hard,
-        sft: synthesis.counts.sft,
-        pairs,
-      }),
-      admissionNote(admission),
-    ],
-    candidates: candidates.candidates,
-    correct: candidates.correct,
-    kept: synthesis.counts.kept,
-    repairsAccepted: synthesis.counts.repairAccepted,
-    sft: synthesis.counts.sft,
-    pairs,
-    admission,
-  };
-  emit({
-    type: 'stage-done',
-    stage: 'synthesize',
-    status: 'completed',
-    notes: synthesisStage.notes,
-  });
-
-  let rewardModel: RewardModelStageResult | null = null;
-  let rmStage: RunSummary['stages']['train-rm'];
-  if (pairs < minPairs) {
-    // Too few pairs: no model, and rollouts must not pick up one an earlier run left behind.
-    rmStage = {
-      status: 'skipped',
-      notes: [tooFewPairsNote(pairs, minPairs)],
-      minPairs,
-      modelPath: null,
-    };
-  } else if (rewardModelIsCurrent(rmDir, pairs)) {
-    rmStage = {
-      status: 'kept',
-      notes: [`${rmDir}/model.onnx is current (${pairs} pairs); kept`],
-      minPairs,
-      modelPath: artefacts.rewardModel,
-    };
-    emit({ type: 'stage-kept', stage: 'train-rm', message: `2. train-rm: ${rmStage.notes[0]}` });
-  } else {
-    emit({
-      type: 'stage-start',
-      stage: 'train-rm',
-      title: '2. train-rm: pairwise reward model, exported to ONNX',
-      command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
-    });
-    rewardModel = await runRewardModelStage({ pairs: artefacts.pairs, outDir: rmDir });
-    emit({ type: 'reward-model-done', result: rewardModel });
-    const held = rewardModel.heldOut;
-    rmStage = {
-      status: 'completed',
-      notes: [
-        `trained on ${rewardModel.trainPairs} of ${pairs} pairs`,
-        held === null
-          ? 'no held-out split (the pairs come from too few tasks): no held-out accuracy measured'
-          : `held-out pairwise accuracy ${held.pairwiseAccuracy.toFixed(3)} on ${held.pairs} pairs (length baseline ${held.lengthBaselineAccuracy.toFixed(3)})`,
-      ],
-      minPairs,
-      modelPath: artefacts.rewardModel,
-    };
-  }
-  if (rmStage.status === 'skipped')
-    emit({
-      type: 'stage-start',
-      stage: 'train-rm',
-      title: '2. train-rm: skipped',
-      command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
-    });
-  emit({ type: 'stage-done', stage: 'train-rm', status: rmStage.status, notes: rmStage.notes });
-
-  // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
-  // same prompts, temperature 0.3 and seeds (run seed 0, task id, i < G) as candidate sampling.
-  const policy: { model?: string; baseUrl?: string; lora?: string; replay?: string } = live
-    ? {
-        ...(options.model === undefined ? {} : { model: options.model }),
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-        ...(options.lora === undefined ? {} : { lora: options.lora }),
-      }
-    : { replay: options.replay ?? demoFixtures.cassettePath };
-  const withRm = rmStage.modelPath !== null;
-  const rolloutTitle = `3. rollout: RL groups scored with format + outcome${withRm ? ' + reward model' : ' (no reward model)'}`;
-  emit({
-    type: 'stage-start',
-    stage: 'rollout',
-    title: rolloutTitle,
-    command: [
-      'rollout',
-      ...['--prompts', tasks, '--group-size', String(groupSize)],
-      ...(withRm ? ['--rm', artefacts.rewardModel] : []),
-      ...['--out', rlDir, '--tools', demoFixtures.tools.join(',')],
-      ...samplingArgs,
-      ...promptArgs,
-      ...['--seed', '0', '--concurrency', String(concurrency)],
-      ...rolloutLimitArgs,
-      ...(policy.model === undefined ? [] : ['--model', policy.model]),
-      ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
-      ...(policy.lora === undefined ? [] : ['--lora', policy.lora]),
-      ...(policy.replay === undefined ? [] : ['--replay', policy.replay]),
-    ],
-  });
-  const rollout = await runRolloutStage({
-    prompts: tasks,
-    groupSize,
-    ...(withRm ? { rewardModel: artefacts.rewardModel } : {}),
-    outDir: rlDir,
-    tools: demoFixtures.tools,
-    temperature,
-    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-    protocol,
-    seed: 0,
-    concurrency,
-    ...(rolloutLimit === undefined ? {} : { limit: rolloutLimit }),
-    ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
-    ...policy,
-    onGroup: (records) => emit({ type: 'rollout-group', records }),
-  });
-  emit({ type: 'rollout-done', summary: rollout });
-  if (rollout.failedGroups > 0)
-    throw stageFailed(
-      rolloutTitle,
-      `${rollout.failedGroups} group(s) failed (${rollout.errors
-        .slice(0, 5)
-        .map((e) => `${e.groupId}: ${e.message}`)
-        .join('; ')})`,
-    );
-  const rolled = rolloutFigures(artefacts.rollouts);
-  const rolloutStage: RunSummary['stages']['rollout'] = {
-    status: 'completed',
-    notes: rolloutNotes(
-      rolled,
-      rmStage.status === 'skipped' ? 'no reward model: train-rm was skipped, too few pairs' : null,
-    ),
-    rollouts: rolled.rollouts,
-    correct: rolled.correct,
-    rewardTerms: ['format', 'outcome', ...(rolled.usedRewardModel ? ['reward model'] : [])],
-  };
-  emit({ type: 'stage-done', stage: 'rollout', status: 'completed', notes: rolloutStage.notes });
-
-  const model = synthesisModel(artefacts.synthesisManifest);
-  const summary: RunSummary = {
-    version: 1,
-    model,
-    sampling: {
+  // The run's settings, checked (and recorded) before any stage works: a rerun with other
+  // settings is refused untouched, and each stage's directory checks its own as well.
+  const runHandle = openRunDir({
+    dir: runDir,
+    command: 'run',
+    settings: await pipelineRunSettings(options, {
       tasks,
-      taskCount: synthesis.counts.tasks,
       n,
       groupSize,
       temperature,
-      maxTokens: maxTokens ?? null,
-    },
-    stages: { synthesize: synthesisStage, 'train-rm': rmStage, rollout: rolloutStage },
-  };
-  writeRunSummary(runDir, summary);
-  return { artefacts, synthesis, pairs, rewardModel, rollout, summary };
+      protocol,
+      minPairs,
+      maxTokens,
+    }),
+    forceNew: options.forceNew ?? false,
+  });
+  try {
+    const synthesisTitle = '1. synthesize: sample, evaluate, repair';
+    emit({
+      type: 'stage-start',
+      stage: 'synthesize',
+      title: synthesisTitle,
+      command: [
+        'synthesize',
+        ...['--out', synthesisDir, '--tasks', tasks, '--n', String(n)],
+        ...['--concurrency', String(concurrency), ...limitArgs, ...samplingArgs, ...promptArgs],
+        ...(options.repairPrompt === undefined ? [] : ['--repair-prompt', options.repairPrompt]),
+        ...(options.model ? ['--model', options.model] : []),
+        ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
+        ...(options.lora ? ['--lora', options.lora] : []),
+        ...(options.replay ? ['--replay', options.replay] : []),
+        ...(options.admission === 'none' ? ['--admission', 'none'] : []),
+      ],
+    });
+    const synthesis = await runSynthesisStage({
+      tasks,
+      outDir: synthesisDir,
+      n,
+      concurrency,
+      temperature,
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      protocol,
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+      ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      ...(options.lora === undefined ? {} : { lora: options.lora }),
+      ...(options.replay === undefined ? {} : { replay: options.replay }),
+      ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
+      ...(options.repairPrompt === undefined ? {} : { repairPrompt: options.repairPrompt }),
+      ...(options.admission === undefined ? {} : { admission: options.admission }),
+      onProgress: (event) => emit({ type: 'synthesis', event }),
+      onNotice: (message) => emit({ type: 'notice', stage: 'synthesize', message }),
+    });
+    emit({ type: 'synthesis-done', summary: synthesis, outDir: synthesisDir });
+    if (synthesis.run.failed > 0)
+      throw stageFailed(
+        synthesisTitle,
+        `${synthesis.run.failed} task(s) failed (${synthesis.run.failures
+          .slice(0, 5)
+          .map((f) => `${f.taskId}: ${f.reason}`)
+          .join('; ')})`,
+      );
+    const candidates = candidateFigures(artefacts.candidates);
+    const pairs = countLines(artefacts.pairs);
+    const admission = {
+      mode: synthesis.admission,
+      droppedSft: synthesis.counts.droppedSft,
+      droppedPairs: synthesis.counts.droppedPairs,
+      byReason: synthesis.counts.droppedByReason,
+    };
+    const synthesisStage = {
+      status: 'completed' as const,
+      notes: [
+        ...synthesisNotes({
+          ...candidates,
+          kept: synthesis.counts.kept,
+          repairsAccepted: synthesis.counts.repairAccepted,
+          hard: synthesis.counts.hard,
+          sft: synthesis.counts.sft,
+          pairs,
+        }),
+        admissionNote(admission),
+      ],
+      candidates: candidates.candidates,
+      correct: candidates.correct,
+      kept: synthesis.counts.kept,
+      repairsAccepted: synthesis.counts.repairAccepted,
+      sft: synthesis.counts.sft,
+      pairs,
+      admission,
+    };
+    emit({
+      type: 'stage-done',
+      stage: 'synthesize',
+      status: 'completed',
+      notes: synthesisStage.notes,
+    });
+
+    let rewardModel: RewardModelStageResult | null = null;
+    let rmStage: RunSummary['stages']['train-rm'];
+    if (pairs < minPairs) {
+      // Too few pairs: no model, and rollouts must not pick up one an earlier run left behind.
+      rmStage = {
+        status: 'skipped',
+        notes: [tooFewPairsNote(pairs, minPairs)],
+        minPairs,
+        modelPath: null,
+      };
+    } else if (rewardModelIsCurrent(rmDir, pairs)) {
+      rmStage = {
+        status: 'kept',
+        notes: [`${rmDir}/model.onnx is current (${pairs} pairs); kept`],
+        minPairs,
+        modelPath: artefacts.rewardModel,
+      };
+      emit({ type: 'stage-kept', stage: 'train-rm', message: `2. train-rm: ${rmStage.notes[0]}` });
+    } else {
+      emit({
+        type: 'stage-start',
+        stage: 'train-rm',
+        title: '2. train-rm: pairwise reward model, exported to ONNX',
+        command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
+      });
+      rewardModel = await runRewardModelStage({ pairs: artefacts.pairs, outDir: rmDir });
+      emit({ type: 'reward-model-done', result: rewardModel });
+      const held = rewardModel.heldOut;
+      rmStage = {
+        status: 'completed',
+        notes: [
+          `trained on ${rewardModel.trainPairs} of ${pairs} pairs`,
+          held === null
+            ? 'no held-out split (the pairs come from too few tasks): no held-out accuracy measured'
+            : `held-out pairwise accuracy ${held.pairwiseAccuracy.toFixed(3)} on ${held.pairs} pairs (length baseline ${held.lengthBaselineAccuracy.toFixed(3)})`,
+        ],
+        minPairs,
+        modelPath: artefacts.rewardModel,
+      };
+    }
+    if (rmStage.status === 'skipped')
+      emit({
+        type: 'stage-start',
+        stage: 'train-rm',
+        title: '2. train-rm: skipped',
+        command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
+      });
+    emit({ type: 'stage-done', stage: 'train-rm', status: rmStage.status, notes: rmStage.notes });
+
+    // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
+    // same prompts, temperature 0.3 and seeds (run seed 0, task id, i < G) as candidate sampling.
+    const policy: { model?: string; baseUrl?: string; lora?: string; replay?: string } = live
+      ? {
+          ...(options.model === undefined ? {} : { model: options.model }),
+          ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+          ...(options.lora === undefined ? {} : { lora: options.lora }),
+        }
+      : { replay: options.replay ?? demoFixtures.cassettePath };
+    const withRm = rmStage.modelPath !== null;
+    const rolloutTitle = `3. rollout: RL groups scored with format + outcome${withRm ? ' + reward model' : ' (no reward model)'}`;
+    emit({
+      type: 'stage-start',
+      stage: 'rollout',
+      title: rolloutTitle,
+      command: [
+        'rollout',
+        ...['--prompts', tasks, '--group-size', String(groupSize)],
+        ...(withRm ? ['--rm', artefacts.rewardModel] : []),
+        ...['--out', rlDir, '--tools', demoFixtures.tools.join(',')],
+        ...samplingArgs,
+        ...promptArgs,
+        ...['--seed', '0', '--concurrency', String(concurrency)],
+        ...rolloutLimitArgs,
+        ...(policy.model === undefined ? [] : ['--model', policy.model]),
+        ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
+        ...(policy.lora === undefined ? [] : ['--lora', policy.lora]),
+        ...(policy.replay === undefined ? [] : ['--replay', policy.replay]),
+      ],
+    });
+    const rollout = await runRolloutStage({
+      prompts: tasks,
+      groupSize,
+      ...(withRm ? { rewardModel: artefacts.rewardModel } : {}),
+      outDir: rlDir,
+      tools: demoFixtures.tools,
+      temperature,
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      protocol,
+      seed: 0,
+      concurrency,
+      ...(rolloutLimit === undefined ? {} : { limit: rolloutLimit }),
+      ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
+      ...policy,
+      onGroup: (records) => emit({ type: 'rollout-group', records }),
+    });
+    emit({ type: 'rollout-done', summary: rollout });
+    if (rollout.failedGroups > 0)
+      throw stageFailed(
+        rolloutTitle,
+        `${rollout.failedGroups} group(s) failed (${rollout.errors
+          .slice(0, 5)
+          .map((e) => `${e.groupId}: ${e.message}`)
+          .join('; ')})`,
+      );
+    const rolled = rolloutFigures(artefacts.rollouts);
+    const rolloutStage: RunSummary['stages']['rollout'] = {
+      status: 'completed',
+      notes: rolloutNotes(
+        rolled,
+        rmStage.status === 'skipped'
+          ? 'no reward model: train-rm was skipped, too few pairs'
+          : null,
+      ),
+      rollouts: rolled.rollouts,
+      correct: rolled.correct,
+      rewardTerms: ['format', 'outcome', ...(rolled.usedRewardModel ? ['reward model'] : [])],
+    };
+    emit({ type: 'stage-done', stage: 'rollout', status: 'completed', notes: rolloutStage.notes });
+
+    const model = synthesisModel(artefacts.synthesisManifest);
+    const summary: RunSummary = {
+      version: 1,
+      model,
+      sampling: {
+        tasks,
+        taskCount: synthesis.counts.tasks,
+        n,
+        groupSize,
+        temperature,
+        maxTokens: maxTokens ?? null,
+      },
+      stages: { synthesize: synthesisStage, 'train-rm': rmStage, rollout: rolloutStage },
+    };
+    writeRunSummary(runDir, summary);
+    return { artefacts, synthesis, pairs, rewardModel, rollout, summary };
+  } finally {
+    runHandle.close();
+  }
 }

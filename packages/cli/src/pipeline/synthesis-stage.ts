@@ -12,7 +12,7 @@ import {
   synthesize,
 } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
-import { promptRef } from '@autotraj/trajectory';
+import { promptRef, type RunSettings } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import {
   localDefaults,
@@ -22,6 +22,7 @@ import {
   resolveRepairModel,
 } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
+import { fileDigest, modelRunSettings } from './run-settings.js';
 
 /** Model flags as the CLI spells them (`model`, `baseUrl`, `replay`, `record`, `repairModel`, ...). */
 export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
@@ -49,6 +50,8 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   admission?: AdmissionMode;
   /** Run one shard of the tasks (after `limit`: the shards of a limited run partition its tasks). */
   shard?: Shard;
+  /** Start afresh in `outDir` even if it holds a run with other settings (moved aside first). */
+  forceNew?: boolean;
   onProgress?: (event: SynthesisEvent) => void;
   /** Things worth telling the user before the work starts (offline replay, ...). */
   onNotice?: (message: string) => void;
@@ -132,10 +135,20 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       );
   }
   let total: number;
+  let settings: RunSettings;
   try {
     total = countLines(tasksPath, options.limit);
     if (options.shard !== undefined)
       total = await countShard(tasksPath, options.limit, options.shard);
+    // What synthesize cannot know itself: the model files' hashes and the task set. `--limit`
+    // is not a setting: a run may grow (or stop early) and stay the same run.
+    settings = {
+      ...(await modelRunSettings(options, {
+        model: resolved.modelName,
+        repairModel: repairModel.modelName,
+      })),
+      tasks: await fileDigest(tasksPath, '--tasks'),
+    };
   } catch (error) {
     await repairModel.close();
     await resolved.close();
@@ -184,6 +197,8 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       concurrency,
       ...(options.admission === undefined ? {} : { admission: options.admission }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
+      settings,
+      forceNew: options.forceNew ?? false,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       config: {
         tasks: tasksPath,

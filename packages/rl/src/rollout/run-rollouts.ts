@@ -4,13 +4,18 @@ import {
   generateTrajectory,
   generationPromptTurns,
 } from '@autotraj/generation';
+import { modelNameOf } from '@autotraj/generation/internal';
 import {
   createJsonlWriter,
   getTextCodec,
   isTextFormat,
+  openRunDir,
   type PromptTurns,
+  promptRef,
   type RewardBreakdown,
   type RolloutRecord,
+  RUN_FILES,
+  type RunSettings,
   renderWithLossMask,
   rolloutRecordSchema,
   SAMPLE_SEED_DERIVATION,
@@ -64,8 +69,22 @@ export interface RunRolloutsOptions {
   /** A partial reward batch waits at most this long (default 50 ms). */
   rewardMaxWaitMs?: number;
   advantage?: GroupAdvantageOptions;
-  /** Distinguishes groups of the same prompt across runs / epochs (default ''). */
+  /**
+   * Distinguishes groups of the same prompt across runs / epochs (default ''). Not a setting:
+   * one directory may hold the groups of several tags.
+   */
   runTag?: string;
+  /**
+   * Settings of the caller's that make a rerun the same run, beside the ones rollouts know
+   * (model, group size, reward preset, protocol, prompt, sampling, tools, tool budget,
+   * advantage estimator): the reward model's file hash, the prompts file's. They are recorded
+   * in `outDir/settings.json` before any work; resuming the directory with any of them
+   * different throws `RunSettingsMismatchError` (`@autotraj/trajectory`) naming each, and
+   * nothing changes. A second process on the same directory gets `RunLockedError`.
+   */
+  settings?: RunSettings;
+  /** Start afresh even if `outDir` holds rollouts made with other settings (moved aside first). */
+  forceNew?: boolean;
   onGroup?: (records: RolloutRecord[]) => void;
 }
 
@@ -99,7 +118,7 @@ interface Pending {
   failed: boolean;
 }
 
-export const ROLLOUTS_FILE = 'rollouts.jsonl';
+export const ROLLOUTS_FILE = RUN_FILES.rollouts;
 
 /** `task.id` plus the run tag: one group of G rollouts per prompt per run. */
 export function rolloutGroupId(taskId: string, runTag = ''): string {
@@ -154,180 +173,228 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
   const path = join(options.outDir, ROLLOUTS_FILE);
   const started = performance.now();
 
-  const existing = await readRollouts(path);
-  const done = new Set([...existing.groupSizes].filter(([, n]) => n >= G).map(([id]) => id));
-  const writer = createJsonlWriter(path, { schema: rolloutRecordSchema });
-  const summary: RolloutSummary = {
-    groups: 0,
-    rollouts: 0,
-    resumedGroups: 0,
-    failedGroups: 0,
-    zeroVarianceGroups: 0,
-    meanReward: 0,
-    rewardBatches: 0,
-    rewardPreset,
-    durationMs: 0,
-    errors: [],
-    path,
-  };
-  let rewardSum = 0;
-
-  // Finished rollouts waiting for a reward call.
-  let queue: Array<{ group: Pending; index: number }> = [];
-  let rewarding: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  let generating = 0;
-
-  const failGroup = (group: Pending, error: unknown) => {
-    if (group.failed) return;
-    group.failed = true;
-    summary.failedGroups++;
-    summary.errors.push({
-      groupId: group.groupId,
-      message: error instanceof Error ? error.message : String(error),
-    });
-  };
-
-  const completeGroup = (group: Pending) => {
-    const rewards = group.rewards as RewardBreakdown[];
-    const totals = rewards.map((r) => r.total);
-    const advantages = groupAdvantages(totals, options.advantage);
-    const zeroVariance = isZeroVarianceGroup(totals);
-    const records = group.trajectories.map((trajectory, i): RolloutRecord => {
-      const format = trajectory!.provenance.format;
-      const codec = getTextCodec(format !== undefined && isTextFormat(format) ? format : 'tags');
-      return {
-        id: `${group.groupId}/${i}`,
-        taskId: group.task.id,
-        groupId: group.groupId,
-        rolloutIndex: i,
-        prompt: group.task.question,
-        ...(group.turns === null ? {} : { promptTurns: group.turns }),
-        trajectory: trajectory!,
-        reward: rewards[i]!,
-        advantage: advantages[i]!,
-        rendered: renderWithLossMask(trajectory!.steps, codec),
-        metadata: {
-          zeroVarianceGroup: zeroVariance,
-          dataSource: group.task.dataSource,
-          rewardPreset: summary.rewardPreset,
-          ...(seedDerivation === null ? {} : { seedDerivation }),
-        },
-      };
-    });
-    for (const record of records) writer.write(record);
-    summary.groups++;
-    summary.rollouts += records.length;
-    if (zeroVariance) summary.zeroVarianceGroups++;
-    for (const t of totals) rewardSum += t;
-    options.onGroup?.(records);
-  };
-
-  const flush = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (queue.length === 0) return;
-    const batch = queue.filter((q) => !q.group.failed);
-    queue = [];
-    if (batch.length === 0) return;
-    // One reward call at a time, chained; generation goes on meanwhile.
-    rewarding = rewarding.then(async () => {
-      summary.rewardBatches++;
-      let rewards: RewardBreakdown[];
-      try {
-        rewards = await reward.score(
-          batch.map(({ group, index }) => ({
-            trajectory: group.trajectories[index]!,
-            question: group.task.question,
-            goldAnswers: group.task.goldAnswers,
-            dataSource: group.task.dataSource,
-          })),
-        );
-      } catch (error) {
-        // A reward failure (e.g. the RM) fails these groups only; a resume retries them.
-        for (const { group } of batch) failGroup(group, error);
-        return;
-      }
-      // Outside the try: a failure to write is fatal, not a failed group.
-      batch.forEach(({ group, index }, k) => {
-        group.rewards[index] = rewards[k]!;
-        if (--group.remaining === 0 && !group.failed) completeGroup(group);
-      });
-    });
-  };
-
-  // A counting semaphore over rollouts in generation.
-  const waiters: Array<() => void> = [];
-  const acquire = () =>
-    generating < concurrency
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => waiters.push(resolve));
-  const release = () => {
-    generating--;
-    const next = waiters.shift();
-    if (next !== undefined) next();
-    // Nothing generating: a partial batch would otherwise wait for the timer.
-    else if (generating === 0) flush();
-  };
-
-  // The turns the default generation prompts with, recorded so a trainer prompts the same way.
-  const promptTurnsOf = (task: Task): PromptTurns | null => {
-    if (options.generate !== undefined) return null;
-    return generationPromptTurns({
-      ...options.generation,
-      question: task.question,
-      toolNames: (options.tools ?? []).map((tool) => tool.name),
-    });
-  };
-  const inflight = new Set<Promise<void>>();
+  const runDir = openRunDir({
+    dir: options.outDir,
+    command: 'rollout',
+    settings: { ...rolloutRunSettings(options, G, rewardPreset), ...options.settings },
+    forceNew: options.forceNew ?? false,
+  });
   try {
-    for await (const task of options.prompts) {
-      const groupId = rolloutGroupId(task.id, options.runTag);
-      if (done.has(groupId)) {
-        summary.resumedGroups++;
-        continue;
-      }
-      done.add(groupId);
-      const group: Pending = {
-        groupId,
-        task,
-        turns: promptTurnsOf(task),
-        trajectories: Array(G),
-        rewards: Array(G),
-        remaining: G,
-        failed: false,
-      };
-      for (let i = 0; i < G; i++) {
-        await acquire();
-        if (group.failed) break;
-        generating++;
-        const job = generate(task, { rolloutIndex: i, groupId }).then(
-          (trajectory) => {
-            group.trajectories[i] = trajectory;
-            queue.push({ group, index: i });
-            release();
-            if (queue.length >= batchSize) flush();
-            else if (timer === undefined && queue.length > 0) timer = setTimeout(flush, maxWaitMs);
-          },
-          (error: unknown) => {
-            failGroup(group, error);
-            release();
-          },
-        );
-        const tracked = job.finally(() => inflight.delete(tracked));
-        inflight.add(tracked);
-      }
-    }
-    await Promise.all(inflight);
-    flush();
-    await rewarding;
+    return await rollOut();
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    writer.close();
+    runDir.close();
   }
-  summary.meanReward = summary.rollouts === 0 ? 0 : rewardSum / summary.rollouts;
-  summary.durationMs = performance.now() - started;
-  return summary;
+
+  async function rollOut(): Promise<RolloutSummary> {
+    const existing = await readRollouts(path);
+    const done = new Set([...existing.groupSizes].filter(([, n]) => n >= G).map(([id]) => id));
+    const writer = createJsonlWriter(path, { schema: rolloutRecordSchema });
+    const summary: RolloutSummary = {
+      groups: 0,
+      rollouts: 0,
+      resumedGroups: 0,
+      failedGroups: 0,
+      zeroVarianceGroups: 0,
+      meanReward: 0,
+      rewardBatches: 0,
+      rewardPreset,
+      durationMs: 0,
+      errors: [],
+      path,
+    };
+    let rewardSum = 0;
+
+    // Finished rollouts waiting for a reward call.
+    let queue: Array<{ group: Pending; index: number }> = [];
+    let rewarding: Promise<void> = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    let generating = 0;
+
+    const failGroup = (group: Pending, error: unknown) => {
+      if (group.failed) return;
+      group.failed = true;
+      summary.failedGroups++;
+      summary.errors.push({
+        groupId: group.groupId,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    };
+
+    const completeGroup = (group: Pending) => {
+      const rewards = group.rewards as RewardBreakdown[];
+      const totals = rewards.map((r) => r.total);
+      const advantages = groupAdvantages(totals, options.advantage);
+      const zeroVariance = isZeroVarianceGroup(totals);
+      const records = group.trajectories.map((trajectory, i): RolloutRecord => {
+        const format = trajectory!.provenance.format;
+        const codec = getTextCodec(format !== undefined && isTextFormat(format) ? format : 'tags');
+        return {
+          id: `${group.groupId}/${i}`,
+          taskId: group.task.id,
+          groupId: group.groupId,
+          rolloutIndex: i,
+          prompt: group.task.question,
+          ...(group.turns === null ? {} : { promptTurns: group.turns }),
+          trajectory: trajectory!,
+          reward: rewards[i]!,
+          advantage: advantages[i]!,
+          rendered: renderWithLossMask(trajectory!.steps, codec),
+          metadata: {
+            zeroVarianceGroup: zeroVariance,
+            dataSource: group.task.dataSource,
+            rewardPreset: summary.rewardPreset,
+            ...(seedDerivation === null ? {} : { seedDerivation }),
+          },
+        };
+      });
+      for (const record of records) writer.write(record);
+      summary.groups++;
+      summary.rollouts += records.length;
+      if (zeroVariance) summary.zeroVarianceGroups++;
+      for (const t of totals) rewardSum += t;
+      options.onGroup?.(records);
+    };
+
+    const flush = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (queue.length === 0) return;
+      const batch = queue.filter((q) => !q.group.failed);
+      queue = [];
+      if (batch.length === 0) return;
+      // One reward call at a time, chained; generation goes on meanwhile.
+      rewarding = rewarding.then(async () => {
+        summary.rewardBatches++;
+        let rewards: RewardBreakdown[];
+        try {
+          rewards = await reward.score(
+            batch.map(({ group, index }) => ({
+              trajectory: group.trajectories[index]!,
+              question: group.task.question,
+              goldAnswers: group.task.goldAnswers,
+              dataSource: group.task.dataSource,
+            })),
+          );
+        } catch (error) {
+          // A reward failure (e.g. the RM) fails these groups only; a resume retries them.
+          for (const { group } of batch) failGroup(group, error);
+          return;
+        }
+        // Outside the try: a failure to write is fatal, not a failed group.
+        batch.forEach(({ group, index }, k) => {
+          group.rewards[index] = rewards[k]!;
+          if (--group.remaining === 0 && !group.failed) completeGroup(group);
+        });
+      });
+    };
+
+    // A counting semaphore over rollouts in generation.
+    const waiters: Array<() => void> = [];
+    const acquire = () =>
+      generating < concurrency
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push(resolve));
+    const release = () => {
+      generating--;
+      const next = waiters.shift();
+      if (next !== undefined) next();
+      // Nothing generating: a partial batch would otherwise wait for the timer.
+      else if (generating === 0) flush();
+    };
+
+    // The turns the default generation prompts with, recorded so a trainer prompts the same way.
+    const promptTurnsOf = (task: Task): PromptTurns | null => {
+      if (options.generate !== undefined) return null;
+      return generationPromptTurns({
+        ...options.generation,
+        question: task.question,
+        toolNames: (options.tools ?? []).map((tool) => tool.name),
+      });
+    };
+    const inflight = new Set<Promise<void>>();
+    try {
+      for await (const task of options.prompts) {
+        const groupId = rolloutGroupId(task.id, options.runTag);
+        if (done.has(groupId)) {
+          summary.resumedGroups++;
+          continue;
+        }
+        done.add(groupId);
+        const group: Pending = {
+          groupId,
+          task,
+          turns: promptTurnsOf(task),
+          trajectories: Array(G),
+          rewards: Array(G),
+          remaining: G,
+          failed: false,
+        };
+        for (let i = 0; i < G; i++) {
+          await acquire();
+          if (group.failed) break;
+          generating++;
+          const job = generate(task, { rolloutIndex: i, groupId }).then(
+            (trajectory) => {
+              group.trajectories[i] = trajectory;
+              queue.push({ group, index: i });
+              release();
+              if (queue.length >= batchSize) flush();
+              else if (timer === undefined && queue.length > 0)
+                timer = setTimeout(flush, maxWaitMs);
+            },
+            (error: unknown) => {
+              failGroup(group, error);
+              release();
+            },
+          );
+          const tracked = job.finally(() => inflight.delete(tracked));
+          inflight.add(tracked);
+        }
+      }
+      await Promise.all(inflight);
+      flush();
+      await rewarding;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      writer.close();
+    }
+    summary.meanReward = summary.rollouts === 0 ? 0 : rewardSum / summary.rollouts;
+    summary.durationMs = performance.now() - started;
+    return summary;
+  }
+}
+
+/** What the library knows of a rollout run's settings; sampling flattened so a refusal names `temperature`. */
+function rolloutRunSettings(
+  options: RunRolloutsOptions,
+  groupSize: number,
+  rewardPreset: RewardPresetName | null,
+): RunSettings {
+  const generation = options.generation ?? {};
+  const sampling = generation.sampling ?? {};
+  return {
+    model:
+      options.generate !== undefined
+        ? 'custom generate'
+        : (generation.modelName ??
+          (options.model === undefined ? null : modelNameOf(options.model))),
+    groupSize,
+    preset: rewardPreset,
+    protocol: generation.protocol ?? 'text-tags',
+    prompt:
+      generation.promptTemplate !== undefined
+        ? promptRef(generation.promptTemplate)
+        : generation.instructions !== undefined
+          ? { custom: generation.instructions }
+          : null,
+    temperature: sampling.temperature ?? null,
+    topP: sampling.topP ?? null,
+    maxTokens: sampling.maxOutputTokens ?? null,
+    seed: sampling.seed ?? null,
+    tools: (options.tools ?? []).map((tool) => tool.name),
+    maxToolCalls: generation.maxToolCalls ?? 3,
+    estimator: options.advantage?.estimator ?? 'grpo',
+  };
 }
 
 function defaultGenerate(options: RunRolloutsOptions): GenerateRollout {

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { RunSettings, RunSettingsMismatchError } from '@autotraj/trajectory';
+import { formatSettingDifferences } from '@autotraj/trajectory/internal';
+import { CliError } from '../cli-error.js';
+import { importLlamaCpp, type ModelFlags, type RepairModelFlags } from '../model-options.js';
+
+const digests = new Map<string, Promise<string>>();
+
+/** `sha256:<hex>` of a file's bytes (once per process and path: a GGUF takes seconds). */
+export function fileDigest(path: string, flag: string): Promise<string> {
+  let digest = digests.get(path);
+  if (digest === undefined) {
+    digest = (async () => {
+      const hash = createHash('sha256');
+      try {
+        for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+      } catch (cause) {
+        throw new CliError({
+          message: `${flag} ${path}: cannot read it (${(cause as Error).message})`,
+          exitCode: 2,
+          cause,
+        });
+      }
+      return `sha256:${hash.digest('hex')}`;
+    })();
+    digests.set(path, digest);
+    digest.catch(() => digests.delete(path));
+  }
+  return digest;
+}
+
+/** The hash of a `local:` model's GGUF file, or null for any other model (a server's model has no file here). */
+async function localModelDigest(model: string | undefined, flag: string): Promise<string | null> {
+  if (model === undefined || !model.startsWith('local:')) return null;
+  const llama = await importLlamaCpp(`${model} runs`);
+  const name = model.slice('local:'.length);
+  const path = llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
+  return fileDigest(path, flag);
+}
+
+/**
+ * The model settings of a run: the resolved names (a LoRA adapter joins the name with its
+ * hash) and, for `local:` models, the GGUF file's hash: a file replaced under the same name is
+ * another model.
+ */
+export async function modelRunSettings(
+  flags: ModelFlags & RepairModelFlags,
+  names: { model: string; repairModel?: string },
+): Promise<RunSettings> {
+  return {
+    model: names.model,
+    modelFile: await localModelDigest(flags.model, '--model'),
+    ...(names.repairModel === undefined
+      ? {}
+      : {
+          repairModel: names.repairModel,
+          repairModelFile: await localModelDigest(
+            flags.repairModel ?? flags.model,
+            '--repair-model',
+          ),
+        }),
+    replay: flags.replay ?? null,
+  };
+}
+
+/** Settings no flag sets directly (file hashes, rules of the library). */
+const NOT_FLAGS = new Set(['modelFile', 'repairModelFile', 'seedDerivation', 'command', 'topP']);
+
+/** A setting with its flag as the user types it (`maxToolCalls (--max-tool-calls)`). */
+export function settingName(setting: string): string {
+  if (NOT_FLAGS.has(setting)) return setting;
+  return `${setting} (--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})`;
+}
+
+/** The refusal as the CLI says it: settings with their flags, and what to do instead. */
+export function settingsMismatchMessage(error: RunSettingsMismatchError): string {
+  return `${error.dir} holds another run (recorded in ${error.file}): ${formatSettingDifferences(error.differences, settingName)}. Nothing was changed: write this run to a new --out, or pass --force-new to move the old run aside (to ${error.dir}.replaced-<time>) and start again there`;
+}
