@@ -1,3 +1,4 @@
+import { trajectoryToText } from '@autotraj/trajectory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelCallError } from '../errors.js';
 import { createVllmProvider } from '../models/providers.js';
@@ -60,6 +61,32 @@ describe('generateTrajectory (text tags) over the OpenAI provider', () => {
     const continuation = server.requests[1]!.messages.at(-1)!;
     expect(continuation.role).toBe('assistant');
     expect(continuation.content).toContain('<calculator>3*12-5</calculator>\n<result>31</result>');
+  });
+
+  it('keeps the text as the model wrote it in metadata.sourceText; the steps are its repaired parse', async () => {
+    // What real models write: words outside any tag, a call inside a <think> (so the first
+    // think is never closed before it), a stray </think> after the result.
+    const malformed =
+      'Let me compute.\n<think>3 boxes of 12, maybe 36<calculator>3*12-5</calculator>\nSo 31 are left.</think>\n<answer>\\boxed{31}</answer>';
+    server = await startLoopbackServer({ reply: tagScriptReply(() => malformed) });
+    const trajectory = await generateTrajectory({
+      model: chat(server),
+      task,
+      tools: [arithmeticRuntime()],
+    });
+    const written =
+      'Let me compute.\n<think>3 boxes of 12, maybe 36<calculator>3*12-5</calculator>\n<result>31</result>\nSo 31 are left.</think>\n<answer>\\boxed{31}</answer>';
+    expect(trajectory.metadata.sourceText).toBe(written);
+    expect(trajectory.steps).toMatchObject([
+      { type: 'think', text: 'Let me compute.' },
+      { type: 'think', text: '3 boxes of 12, maybe 36' },
+      { type: 'tool-call', toolName: 'calculator' },
+      { type: 'tool-result', output: '31' },
+      { type: 'think', text: 'So 31 are left.</think>' },
+      { type: 'answer', answer: '31' },
+    ]);
+    // The steps rendered again are other text: the paper preset must not score that.
+    expect(trajectoryToText(trajectory, 'tags')).not.toBe(written);
   });
 
   it('parses with the tag map given on each call, even when one map object is changed between calls', async () => {

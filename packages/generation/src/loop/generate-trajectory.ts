@@ -101,6 +101,10 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
 
   let steps: Step[];
   let issues: Array<{ code: string; message: string }>;
+  // The text-tag loop's text as the model wrote it (results appended by the environment): the
+  // paper preset scores this text, as the paper's code does, and the codec's parse of it (which
+  // repairs a missing </think>, words outside tags, a call inside a think block) is the steps.
+  let sourceText: string | undefined;
   let stats: GenerationStats;
   let usage: Trajectory['provenance']['usage'];
   try {
@@ -140,6 +144,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
         return toolResultStep({ callId: step.callId, toolName: step.toolName, result });
       });
       issues = [...parsed.issues.map(({ code, message }) => ({ code, message })), ...invented];
+      sourceText = loop.text;
       usage = loop.usage;
       stats = loopStats(loop, loop.results.size - calls);
     } else if (protocol === 'markdown') {
@@ -230,6 +235,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
         ...(promptUsed === null ? {} : { prompt: promptUsed }),
         generation: { ...stats, modelMs: round(stats.modelMs), toolMs: round(stats.toolMs) },
         ...(issues.length === 0 ? {} : { issues }),
+        ...(sourceText === undefined ? {} : { sourceText }),
       },
     },
   );
