@@ -3,8 +3,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { exportOnnx, gsm8kCorrectnessPairs, trainRewardModel } from '@autotraj/reward-model';
-import { createRewardServer, openRewardModel, paperRewardOptions } from '@autotraj/rl';
+import {
+  exportOnnx,
+  gsm8kCorrectnessPairs,
+  openTrajectoryScorer,
+  trainRewardModel,
+} from '@autotraj/reward-model';
+import { createRewardServer, paperRewardOptions } from '@autotraj/rl';
 import { readJsonlArray } from '@autotraj/trajectory';
 
 let modelPath;
@@ -23,7 +28,7 @@ else {
   await exportOnnx(model, { path: modelPath });
 }
 
-const scorer = await openRewardModel({ path: modelPath });
+const scorer = await openTrajectoryScorer({ path: modelPath });
 // `reward`: the paper's composite (format + outcome + RM) for requests that carry labels.
 const server = createRewardServer({ scorer, reward: paperRewardOptions() });
 const { url } = await server.listen({ port: 0, host: '127.0.0.1' });

@@ -42,7 +42,7 @@ const jsonl = (rows) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 export const fixtures = {
   /** An untrained reward model in the package's ONNX format (same cost to run as a trained one). */
   'rm/model.onnx': async (dir) => {
-    const { writeRandomRewardModel } = await dist('rl', 'testing/index.js');
+    const { writeRandomRewardModel } = await dist('reward-model', 'testing/index.js');
     await writeRandomRewardModel(join(dir, 'rm/model.onnx'));
   },
   /** AutoTraj task records. */

@@ -169,7 +169,7 @@ const ortCheck = spawnSync(
   [
     '--input-type=module',
     '-e',
-    `import { writeRandomRewardModel } from '@autotraj/rl/testing';
+    `import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
      import { createOnnxScorer } from '@autotraj/reward-model';
      import { trajectoryFromText } from '@autotraj/trajectory';
      const path = await writeRandomRewardModel('ort-check.onnx');
@@ -345,13 +345,14 @@ async function pythonHelpers() {
     return;
   }
   const script = `
-import { createRewardServer, openRewardModel } from '@autotraj/rl';
-import { writeRandomRewardModel } from '@autotraj/rl/testing';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
+import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
+import { createRewardServer } from '@autotraj/rl';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 // Asynchronous: the reward server answers from this same event loop.
 const run = promisify(execFile);
-const scorer = await openRewardModel({ path: await writeRandomRewardModel('python-check.onnx') });
+const scorer = await openTrajectoryScorer({ path: await writeRandomRewardModel('python-check.onnx') });
 const server = createRewardServer({ scorer });
 const { url } = await server.listen({ port: 0 });
 const env = { ...process.env, AUTOTRAJ_REWARD_URL: url };

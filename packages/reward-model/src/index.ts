@@ -3,8 +3,6 @@ export {
   EmptyBatchError,
   FeaturizerMismatchError,
   ModelSignatureError,
-  PythonTrainerError,
-  type PythonTrainerProblem,
   RewardModelFileError,
   type RewardModelFileProblem,
   ScorerClosedError,

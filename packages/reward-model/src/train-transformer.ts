@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PythonTrainerProblem } from '@autotraj/tools';
+import { runPythonTrainer } from '@autotraj/tools/internal';
 import type { JsonValue, PreferencePair, TextFormat } from '@autotraj/trajectory';
-import { type PythonTrainerProblem, TrainingError } from './errors.js';
+import { TrainingError } from './errors.js';
 import { renderScoreText } from './hf-scorer.js';
-import { runPythonTrainer } from './python-trainer.js';
 
 /** The trainer script (shipped with the package): TRL RewardTrainer + ONNX export. */
 export const transformerTrainerScript = fileURLToPath(

@@ -1,5 +1,5 @@
 // The prompt registry, so RL prompt rows can use the templates synthesis used.
-export { readTasksJsonl as readPrompts, resolvePrompt } from '@autotraj/generation';
+export { resolvePrompt } from '@autotraj/generation';
 // The paper's RL format check lives with the other shared rules in @autotraj/trajectory.
 export {
   type PaperFormatCheck,
@@ -100,12 +100,7 @@ export {
   type RunRolloutsOptions,
   runRollouts,
 } from './rollout/run-rollouts.js';
-export {
-  createFunctionScorer,
-  openRewardModel,
-  type ScorerItem,
-  type TrajectoryScorer,
-} from './scorer.js';
+export { createFunctionScorer, type TrajectoryScorer } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
 export {
   createRewardServer,

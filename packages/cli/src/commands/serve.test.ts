@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { writeRandomRewardModel } from '@autotraj/rl/testing';
+import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
 import { runCli } from '../program.js';

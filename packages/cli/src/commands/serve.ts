@@ -1,9 +1,5 @@
-import {
-  createRewardServer,
-  openRewardModel,
-  type RewardPresetName,
-  rewardPresetNames,
-} from '@autotraj/rl';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
+import { createRewardServer, type RewardPresetName, rewardPresetNames } from '@autotraj/rl';
 import { println } from '../io.js';
 import { choiceOption, integerOption, rmCalibrationOption } from '../options.js';
 import type { CliCommand } from './command.js';
@@ -77,7 +73,7 @@ export const serveCommand: CliCommand = {
       .action(async (options: ServeOptions) => {
         const { port, maxBatchSize, maxWaitMs } = options;
         const maxBodyBytes = options.maxBodyMb * 1024 * 1024;
-        const scorer = await openRewardModel({ path: options.rm });
+        const scorer = await openTrajectoryScorer({ path: options.rm });
         const server = createRewardServer({
           scorer,
           maxBatchSize,

@@ -4,5 +4,4 @@ export { resolveFeaturizerConfig } from '../featurize.js';
 export { type HfTokenizer, loadHfTokenizer } from '../hf-scorer.js';
 export { initParams } from '../model.js';
 export { toraCorrectnessPairs } from '../pairs.js';
-export { type RunPythonTrainerOptions, runPythonTrainer } from '../python-trainer.js';
 export { STRUCTURAL_FEATURE_COUNT } from '../structural-features.js';

@@ -1,14 +1,7 @@
-import {
-  exportOnnx,
-  FEATURIZER_VERSION,
-  featurizerConfigHash,
-  type RewardModel,
-} from '@autotraj/reward-model';
-import {
-  initParams,
-  resolveFeaturizerConfig,
-  STRUCTURAL_FEATURE_COUNT,
-} from '@autotraj/reward-model/internal';
+import { FEATURIZER_VERSION, featurizerConfigHash, resolveFeaturizerConfig } from '../featurize.js';
+import { initParams, type RewardModel } from '../model.js';
+import { exportOnnx } from '../onnx-export.js';
+import { STRUCTURAL_FEATURE_COUNT } from '../structural-features.js';
 
 /**
  * An untrained reward model (seeded random weights) exported to ONNX, so tests and benchmarks

@@ -1,6 +1,7 @@
+import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 import { RlConfigError, ScorerOutputError } from '../errors.js';
-import { createFunctionScorer, type ScorerItem, type TrajectoryScorer } from '../scorer.js';
+import { createFunctionScorer } from '../scorer.js';
 import { simpleFormatCheck, tagTrajectory } from '../test-support.js';
 import { createReward } from './create-reward.js';
 import { mathOutcome, outcomeByDataSource, qaF1Outcome } from './outcomes.js';
@@ -14,8 +15,8 @@ const exactMath = mathOutcome({
 /** A scorer returning a fixed RM score per trajectory id, and recording what it was asked. */
 function fixedScorer(
   byAnswer: Record<string, number>,
-): TrajectoryScorer & { calls: Array<ReadonlyArray<ScorerItem>> } {
-  const calls: Array<ReadonlyArray<ScorerItem>> = [];
+): TrajectoryScorer & { calls: Array<ReadonlyArray<ScoreItem>> } {
+  const calls: Array<ReadonlyArray<ScoreItem>> = [];
   const inner = createFunctionScorer((item) => byAnswer[item.trajectory.finalAnswer ?? ''] ?? 0);
   return {
     calls,

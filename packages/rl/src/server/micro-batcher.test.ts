@@ -1,9 +1,9 @@
+import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
-import type { ScorerItem, TrajectoryScorer } from '../scorer.js';
 import { tagTrajectory } from '../test-support.js';
 import { createMicroBatcher } from './micro-batcher.js';
 
-const itemFor = (n: number): ScorerItem => ({
+const itemFor = (n: number): ScoreItem => ({
   question: String(n),
   trajectory: tagTrajectory({ answer: String(n), salt: String(n) }),
 });

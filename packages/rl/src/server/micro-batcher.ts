@@ -1,4 +1,4 @@
-import type { ScorerItem, TrajectoryScorer } from '../scorer.js';
+import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { scoreChecked } from '../scorer.js';
 
 export interface MicroBatcherOptions {
@@ -20,7 +20,7 @@ interface Part {
 }
 
 interface Pending {
-  items: ReadonlyArray<ScorerItem>;
+  items: ReadonlyArray<ScoreItem>;
   scores: Float32Array;
   /** Items not yet handed to a batch. */
   next: number;
@@ -77,7 +77,7 @@ export function createMicroBatcher(options: MicroBatcherOptions): MicroBatcher {
 
   const flush = () => {
     while (inFlight < maxConcurrent && queuedItems > 0) {
-      const batch: ScorerItem[] = [];
+      const batch: ScoreItem[] = [];
       const parts: Part[] = [];
       while (batch.length < maxBatchSize && queue.length > 0) {
         const entry = queue[0]!;

@@ -1,15 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mathOutcome } from '../reward/outcomes.js';
-import { createFunctionScorer, type ScorerItem, type TrajectoryScorer } from '../scorer.js';
+import { createFunctionScorer } from '../scorer.js';
 import { simpleFormatCheck } from '../test-support.js';
 import { trajectoryFromPolicyText } from '../text-trajectory.js';
 import { createRewardServer, type RewardServer } from './reward-server.js';
 import { Agent, postRaw } from './test-client.js';
 
 /** Deterministic RM stand-in: depends on steps, answer and question, so wrong routing shows. */
-const rmFn = (item: ScorerItem) =>
+const rmFn = (item: ScoreItem) =>
   item.trajectory.steps.length * 0.25 +
   (item.trajectory.finalAnswer?.length ?? 0) +
   (item.question?.length ?? 0) / 100;

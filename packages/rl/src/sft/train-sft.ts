@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runPythonTrainer } from '@autotraj/reward-model/internal';
+import { runPythonTrainer } from '@autotraj/tools/internal';
 import { readJsonl, type SftRecord, sftRecordSchema } from '@autotraj/trajectory';
 import { type TrlSftRow, toTrlSftRow } from '../bridges/trl.js';
 import { RlConfigError, SftInputError } from '../errors.js';

@@ -3,4 +3,3 @@ export {
   startLoopbackServer,
   tagScriptReply,
 } from '@autotraj/generation/testing';
-export { writeRandomRewardModel } from './random-reward-model.js';

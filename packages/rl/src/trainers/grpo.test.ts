@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { taskSchema } from '@autotraj/trajectory';
+import { openTrajectoryScorer } from '@autotraj/reward-model';
+import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
+import { type TrajectoryScorer, taskSchema } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toTrlPromptRow, writeTrlJsonl } from '../bridges/trl.js';
 import { paperRewardOptions } from '../reward/paper-reward.js';
-import { openRewardModel, type TrajectoryScorer } from '../scorer.js';
 import { createRewardServer, type RewardServer } from '../server/reward-server.js';
-import { writeRandomRewardModel } from '../testing/random-reward-model.js';
 import { python, runCheck } from './run-python.js';
 
 const tasks = [
@@ -24,7 +24,7 @@ describe.skipIf(python === undefined)('TRL GRPOTrainer with AutoTraj rewards', (
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rl-grpo-'));
-    scorer = await openRewardModel({
+    scorer = await openTrajectoryScorer({
       path: await writeRandomRewardModel(join(dir, 'rm', 'model.onnx')),
     });
     // Count what the server scored, to tie the trainer's numbers to this server.

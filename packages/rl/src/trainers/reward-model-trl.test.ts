@@ -7,17 +7,22 @@ import { promisify } from 'node:util';
 import {
   gsm8kCorrectnessPairs,
   HF_REWARD_MODEL_KIND,
-  PythonTrainerError,
+  openTrajectoryScorer,
   renderScoreText,
   trainTransformerRewardModel,
   transformerTrainerScript,
 } from '@autotraj/reward-model';
 import { loadHfTokenizer } from '@autotraj/reward-model/internal';
-import { type PreferencePair, type RolloutRecord, taskSchema } from '@autotraj/trajectory';
+import { PythonTrainerError } from '@autotraj/tools';
+import {
+  type PreferencePair,
+  type RolloutRecord,
+  type TrajectoryScorer,
+  taskSchema,
+} from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paperRewardOptions } from '../reward/paper-reward.js';
 import { runRollouts } from '../rollout/run-rollouts.js';
-import { openRewardModel, type TrajectoryScorer } from '../scorer.js';
 import { createRewardServer } from '../server/reward-server.js';
 import { trajectoryFromPolicyText } from '../text-trajectory.js';
 import { python } from './run-python.js';
@@ -82,7 +87,7 @@ describe.skipIf(python === undefined)(
         maxLength: MAX_LENGTH,
       });
       expect(summary).toMatchObject({ pairs: 8, steps: 2 });
-      scorer = await openRewardModel({ path: join(dir, 'rm') });
+      scorer = await openTrajectoryScorer({ path: join(dir, 'rm') });
     }, 600_000);
     afterAll(async () => {
       await scorer?.close();

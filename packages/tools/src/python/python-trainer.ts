@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import type { JsonValue } from '@autotraj/trajectory';
-import { PythonTrainerError, type PythonTrainerProblem } from './errors.js';
+import { PythonTrainerError, type PythonTrainerProblem } from '../errors.js';
 
 export interface RunPythonTrainerOptions {
   /** The trainer script; it prints `{"ok": true, ...}` or `{"error": code, "message": ...}` last on stdout. */
