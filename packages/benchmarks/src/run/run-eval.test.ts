@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,9 +74,11 @@ describe('runEval sample seeds', () => {
       expect(manifest.seedDerivation).toBe(SAMPLE_SEED_DERIVATION);
       const { seedDerivation: _, ...older } = manifest;
       writeFileSync(manifestPath, JSON.stringify(older));
+      // A directory written before settings.json existed: its manifest is what it recorded.
+      rmSync(join(outDir, 'settings.json'));
       const before = server.requests.length;
       await expect(runEval(options)).rejects.toThrow(
-        /seeded by the older rule seed\+i, not sha256\(runSeed\|taskId\|index\)/,
+        /seedDerivation: recorded "seed\+i", now "sha256\(runSeed\|taskId\|index\)"/,
       );
       expect(server.requests.length).toBe(before);
     } finally {

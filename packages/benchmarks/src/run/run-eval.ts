@@ -14,14 +14,20 @@ import {
 } from '@autotraj/generation';
 import {
   claimShardDir,
+  openRunDir,
   type PromptTemplate,
   promptRef,
+  type RecordedRunSettings,
+  RUN_FILES,
+  type RunSettings,
   SAMPLE_SEED_DERIVATION,
   sampleSeed,
   type ToolRuntime,
   type Trajectory,
   taskSetDigest,
   trajectoryToText,
+  writeFileAtomic,
+  writeJsonAtomic,
 } from '@autotraj/trajectory';
 import { packageVersion } from '@autotraj/trajectory/internal';
 import { BenchmarkError } from '../errors.js';
@@ -31,7 +37,7 @@ import { resultsMarkdown } from '../report/markdown.js';
 import { type EvalResults, summarizeEval } from '../report/summarize.js';
 import { checkAnswer } from '../score/check-answer.js';
 import { type EvalManifest, type EvalRecord, type EvalSettings, recordKey } from './records.js';
-import { openEvalStore, readEvalManifest, writeFileAtomic } from './store.js';
+import { openEvalStore, readEvalManifest } from './store.js';
 
 export type EvalEvent =
   | { type: 'start'; total: number; resumed: number; outDir: string }
@@ -88,6 +94,16 @@ export interface RunEvalOptions {
    * the shards. Resuming the directory as another shard throws `ShardMismatchError`.
    */
   shard?: Shard;
+  /**
+   * Settings of the caller's that make a rerun the same run, beside `settings` and the model
+   * name (e.g. a local model file's hash). All are recorded in `outDir/settings.json` before
+   * any work; resuming the directory with any different throws `RunSettingsMismatchError`
+   * (`@autotraj/trajectory`) naming each with both values, and nothing changes. A second
+   * process on the directory gets `RunLockedError`.
+   */
+  runSettings?: RunSettings;
+  /** Start afresh even if `outDir` holds an evaluation with other settings (moved aside first). */
+  forceNew?: boolean;
 }
 
 /**
@@ -135,7 +151,34 @@ function versions(): Record<string, string> {
   };
 }
 
-const sameSettings = (a: EvalSettings, b: EvalSettings) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * An evaluation's settings by name, as `openRunDir` compares them. Only what was recorded:
+ * a manifest written before prompts had names has no `prompts`, so they are not compared.
+ */
+function evalRunSettings(
+  modelName: string,
+  settings: EvalSettings,
+  seedDerivation: string,
+): RunSettings {
+  return { model: modelName, ...(settings as RunSettings), seedDerivation };
+}
+
+/** The settings an evaluation directory's manifest recorded, for one made before `settings.json`. */
+function evalSettingsFromManifest(dir: string): RecordedRunSettings | null {
+  const manifest = readEvalManifest(dir);
+  if (manifest === null) return null;
+  return {
+    file: join(dir, RUN_FILES.manifest),
+    command: null,
+    // A directory sampled under another seed rule (none recorded: `seed + i`) is another run.
+    settings: evalRunSettings(
+      manifest.model.name,
+      manifest.settings,
+      manifest.seedDerivation ?? 'seed+i',
+    ),
+    startedAt: manifest.startedAt,
+  };
+}
 
 /**
  * A markdown trajectory's format problems: what its codec could not place (no \boxed{} answer,
@@ -243,185 +286,187 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
       message: `n = ${settings.n} samples at temperature 0 would all be the same; give a temperature > 0`,
     });
 
-  const previous = readEvalManifest(outDir);
-  if (previous !== null && !sameSettings(previous.settings, settings))
-    throw new BenchmarkError({
-      code: 'settings_mismatch',
-      message: `${outDir} holds an evaluation made with other settings (${JSON.stringify(previous.settings)}); use another --out or the same settings`,
-    });
-  // A directory sampled under another seed rule (none recorded: `seed + i`) is not mixed in.
-  const previousRule = previous === null ? null : (previous.seedDerivation ?? 'seed+i');
-  if (previousRule !== null && previousRule !== SAMPLE_SEED_DERIVATION)
-    throw new BenchmarkError({
-      code: 'settings_mismatch',
-      message: `${outDir} holds samples seeded by the older rule ${previousRule}, not ${SAMPLE_SEED_DERIVATION}; use another --out`,
-    });
-  if (previous !== null && previous.model.name !== options.modelName)
-    throw new BenchmarkError({
-      code: 'settings_mismatch',
-      message: `${outDir} holds an evaluation of ${previous.model.name}, not ${options.modelName}; use another --out`,
-    });
-
-  const shard = options.shard ?? null;
-  const inShard = (q: BenchmarkQuestion) => shard === null || isInShard(evalShardKey(q), shard);
-  const questions = options.questions.filter(inShard);
-  const coverage = {
-    run: {
-      ...taskSetDigest(options.questions.map(evalShardKey)),
-      contentDigest: taskSetDigest(
-        options.questions.map(
-          (q) =>
-            `${evalShardKey(q)}\t${createHash('sha256').update(JSON.stringify(q)).digest('hex')}`,
-        ),
-      ).digest,
+  // Refused before anything is written: a directory of another run, or one in use.
+  const runDir = openRunDir({
+    dir: outDir,
+    command: 'eval',
+    settings: {
+      ...evalRunSettings(options.modelName, settings, SAMPLE_SEED_DERIVATION),
+      ...options.runSettings,
     },
-    assigned: taskSetDigest(questions.map(evalShardKey)),
-  };
-
-  // Benchmarks: the earlier run's, then this run's; the larger question count wins (--limit grew or shrank).
-  // Every benchmark of the run is listed, with this shard's questions (0 when none hash here).
-  const counts = new Map<string, { kind: BenchmarkKind; source: string; questions: number }>();
-  for (const b of previous?.benchmarks ?? [])
-    counts.set(b.name, { kind: b.kind, source: b.source, questions: b.questions });
-  const thisRun = new Map<string, number>();
-  for (const q of options.questions)
-    thisRun.set(q.benchmark, (thisRun.get(q.benchmark) ?? 0) + (inShard(q) ? 1 : 0));
-  for (const [name, questions] of thisRun) {
-    const kinds = new Set(options.questions.filter((q) => q.benchmark === name).map((q) => q.kind));
-    if (kinds.size > 1)
-      throw new BenchmarkError({
-        code: 'mixed_kinds',
-        message: `benchmark ${name} mixes math and qa questions; split it into one file per kind`,
-      });
-    const kind = [...kinds][0]!;
-    const before = counts.get(name);
-    counts.set(name, {
-      kind,
-      source: options.sources[name] ?? name,
-      questions: Math.max(questions, before?.questions ?? 0),
-    });
-  }
-  const benchmarks = [...counts].map(([name, b]) => ({ name, ...b }));
-
-  claimShardDir({ outDir, shard });
-  const store = await openEvalStore(outDir);
-  const startedAt = previous?.startedAt ?? new Date().toISOString();
-  const failures: RunEvalSummary['run']['failures'] = [];
-  const manifest = (): EvalManifest => ({
-    kind: 'eval',
-    model: { name: options.modelName, mode: options.modelMode },
-    settings,
-    seedDerivation: SAMPLE_SEED_DERIVATION,
-    benchmarks,
-    counts: {
-      expected: benchmarks.reduce((s, b) => s + b.questions * settings.n, 0),
-      done: store.done.size,
-      failed: failures.length,
-    },
-    versions: versions(),
-    startedAt,
-    updatedAt: new Date().toISOString(),
-    shard: shard === null ? null : { ...shard, spec: formatShard(shard) },
-    coverage,
+    forceNew: options.forceNew ?? false,
+    legacySettings: evalSettingsFromManifest,
   });
-
-  const controller = new AbortController();
-  const stop = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', stop, { once: true });
-  const resumed = store.done.size;
-  let doneNow = 0;
   try {
-    writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest(), null, 2)}\n`);
-    const work: Array<{ question: BenchmarkQuestion; sample: number }> = [];
-    for (const question of questions)
-      for (let sample = 0; sample < settings.n; sample++)
-        if (
-          !store.done.has(
-            recordKey({ benchmark: question.benchmark, questionId: question.id, sample }),
-          )
-        )
-          work.push({ question, sample });
-    const total = work.length + resumed;
-    options.onProgress?.({ type: 'start', total, resumed, outDir });
-    const limiter = createLimiter(concurrency);
-    await Promise.all(
-      work.map(({ question, sample }) =>
-        limiter.run(async () => {
-          if (controller.signal.aborted) return;
-          try {
-            const record = await runSample(options, question, sample, prompts, controller.signal);
-            // A sample that finished as the run was stopped is not recorded: the rerun redoes it.
-            if (controller.signal.aborted) return;
-            store.record(record);
-            doneNow++;
-            options.onProgress?.({
-              type: 'sample-done',
-              record,
-              done: resumed + doneNow,
-              failed: failures.length,
-              total,
-            });
-          } catch (error) {
-            if (controller.signal.aborted) return;
-            const reason = (error as Error).message;
-            failures.push({
-              benchmark: question.benchmark,
-              questionId: question.id,
-              sample,
-              reason,
-            });
-            options.onProgress?.({
-              type: 'sample-failed',
-              benchmark: question.benchmark,
-              questionId: question.id,
-              sample,
-              reason,
-              done: resumed + doneNow,
-              failed: failures.length,
-              total,
-            });
-          }
-        }),
-      ),
-    );
-    // Stopped or finished, everything recorded is summarised (a stopped run's benchmarks show as partial).
-    const records = [...store.done.values()];
-    const final = manifest();
-    const results = summarizeEval(records, final);
-    store.close();
-    // Rewrite the records sorted (benchmark order, question id, sample) so equal runs give equal files.
-    const order = new Map(benchmarks.map((b, i) => [b.name, i]));
-    const position = new Map(questions.map((q, i) => [`${q.benchmark}\u0000${q.id}`, i]));
-    records.sort((a, b) => {
-      const ob = (order.get(a.benchmark) ?? 0) - (order.get(b.benchmark) ?? 0);
-      if (ob !== 0) return ob;
-      const pa = position.get(`${a.benchmark}\u0000${a.questionId}`) ?? Number.MAX_SAFE_INTEGER;
-      const pb = position.get(`${b.benchmark}\u0000${b.questionId}`) ?? Number.MAX_SAFE_INTEGER;
-      if (pa !== pb) return pa - pb;
-      if (a.questionId !== b.questionId) return a.questionId < b.questionId ? -1 : 1;
-      return a.sample - b.sample;
-    });
-    writeFileAtomic(
-      join(outDir, 'records.jsonl'),
-      records.map((r) => `${JSON.stringify(r)}\n`).join(''),
-    );
-    writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
-    writeFileAtomic(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileAtomic(join(outDir, 'results.md'), resultsMarkdown(results));
-    return {
-      outDir,
-      results,
-      run: {
-        done: doneNow,
-        resumed,
-        failed: failures.length,
-        failures,
-        stopped: controller.signal.aborted,
-      },
-      wallMs: performance.now() - started,
-    };
+    return await evaluate(runDir.replaced === null ? readEvalManifest(outDir) : null);
   } finally {
-    options.signal?.removeEventListener('abort', stop);
-    store.close();
+    runDir.close();
+  }
+
+  async function evaluate(previous: EvalManifest | null): Promise<RunEvalSummary> {
+    const shard = options.shard ?? null;
+    const inShard = (q: BenchmarkQuestion) => shard === null || isInShard(evalShardKey(q), shard);
+    const questions = options.questions.filter(inShard);
+    const coverage = {
+      run: {
+        ...taskSetDigest(options.questions.map(evalShardKey)),
+        contentDigest: taskSetDigest(
+          options.questions.map(
+            (q) =>
+              `${evalShardKey(q)}\t${createHash('sha256').update(JSON.stringify(q)).digest('hex')}`,
+          ),
+        ).digest,
+      },
+      assigned: taskSetDigest(questions.map(evalShardKey)),
+    };
+
+    // Benchmarks: the earlier run's, then this run's; the larger question count wins (--limit grew or shrank).
+    // Every benchmark of the run is listed, with this shard's questions (0 when none hash here).
+    const counts = new Map<string, { kind: BenchmarkKind; source: string; questions: number }>();
+    for (const b of previous?.benchmarks ?? [])
+      counts.set(b.name, { kind: b.kind, source: b.source, questions: b.questions });
+    const thisRun = new Map<string, number>();
+    for (const q of options.questions)
+      thisRun.set(q.benchmark, (thisRun.get(q.benchmark) ?? 0) + (inShard(q) ? 1 : 0));
+    for (const [name, questions] of thisRun) {
+      const kinds = new Set(
+        options.questions.filter((q) => q.benchmark === name).map((q) => q.kind),
+      );
+      if (kinds.size > 1)
+        throw new BenchmarkError({
+          code: 'mixed_kinds',
+          message: `benchmark ${name} mixes math and qa questions; split it into one file per kind`,
+        });
+      const kind = [...kinds][0]!;
+      const before = counts.get(name);
+      counts.set(name, {
+        kind,
+        source: options.sources[name] ?? name,
+        questions: Math.max(questions, before?.questions ?? 0),
+      });
+    }
+    const benchmarks = [...counts].map(([name, b]) => ({ name, ...b }));
+
+    claimShardDir({ outDir, shard });
+    const store = await openEvalStore(outDir);
+    const startedAt = previous?.startedAt ?? new Date().toISOString();
+    const failures: RunEvalSummary['run']['failures'] = [];
+    const manifest = (): EvalManifest => ({
+      kind: 'eval',
+      model: { name: options.modelName, mode: options.modelMode },
+      settings,
+      seedDerivation: SAMPLE_SEED_DERIVATION,
+      benchmarks,
+      counts: {
+        expected: benchmarks.reduce((s, b) => s + b.questions * settings.n, 0),
+        done: store.done.size,
+        failed: failures.length,
+      },
+      versions: versions(),
+      startedAt,
+      updatedAt: new Date().toISOString(),
+      shard: shard === null ? null : { ...shard, spec: formatShard(shard) },
+      coverage,
+    });
+
+    const controller = new AbortController();
+    const stop = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    const resumed = store.done.size;
+    let doneNow = 0;
+    try {
+      writeJsonAtomic(join(outDir, RUN_FILES.manifest), manifest());
+      const work: Array<{ question: BenchmarkQuestion; sample: number }> = [];
+      for (const question of questions)
+        for (let sample = 0; sample < settings.n; sample++)
+          if (
+            !store.done.has(
+              recordKey({ benchmark: question.benchmark, questionId: question.id, sample }),
+            )
+          )
+            work.push({ question, sample });
+      const total = work.length + resumed;
+      options.onProgress?.({ type: 'start', total, resumed, outDir });
+      const limiter = createLimiter(concurrency);
+      await Promise.all(
+        work.map(({ question, sample }) =>
+          limiter.run(async () => {
+            if (controller.signal.aborted) return;
+            try {
+              const record = await runSample(options, question, sample, prompts, controller.signal);
+              // A sample that finished as the run was stopped is not recorded: the rerun redoes it.
+              if (controller.signal.aborted) return;
+              store.record(record);
+              doneNow++;
+              options.onProgress?.({
+                type: 'sample-done',
+                record,
+                done: resumed + doneNow,
+                failed: failures.length,
+                total,
+              });
+            } catch (error) {
+              if (controller.signal.aborted) return;
+              const reason = (error as Error).message;
+              failures.push({
+                benchmark: question.benchmark,
+                questionId: question.id,
+                sample,
+                reason,
+              });
+              options.onProgress?.({
+                type: 'sample-failed',
+                benchmark: question.benchmark,
+                questionId: question.id,
+                sample,
+                reason,
+                done: resumed + doneNow,
+                failed: failures.length,
+                total,
+              });
+            }
+          }),
+        ),
+      );
+      // Stopped or finished, everything recorded is summarised (a stopped run's benchmarks show as partial).
+      const records = [...store.done.values()];
+      const final = manifest();
+      const results = summarizeEval(records, final);
+      store.close();
+      // Rewrite the records sorted (benchmark order, question id, sample) so equal runs give equal files.
+      const order = new Map(benchmarks.map((b, i) => [b.name, i]));
+      const position = new Map(questions.map((q, i) => [`${q.benchmark}\u0000${q.id}`, i]));
+      records.sort((a, b) => {
+        const ob = (order.get(a.benchmark) ?? 0) - (order.get(b.benchmark) ?? 0);
+        if (ob !== 0) return ob;
+        const pa = position.get(`${a.benchmark}\u0000${a.questionId}`) ?? Number.MAX_SAFE_INTEGER;
+        const pb = position.get(`${b.benchmark}\u0000${b.questionId}`) ?? Number.MAX_SAFE_INTEGER;
+        if (pa !== pb) return pa - pb;
+        if (a.questionId !== b.questionId) return a.questionId < b.questionId ? -1 : 1;
+        return a.sample - b.sample;
+      });
+      writeFileAtomic(
+        join(outDir, RUN_FILES.records),
+        records.map((r) => `${JSON.stringify(r)}\n`).join(''),
+      );
+      writeJsonAtomic(join(outDir, RUN_FILES.manifest), final);
+      writeJsonAtomic(join(outDir, RUN_FILES.results), results);
+      writeFileAtomic(join(outDir, RUN_FILES.resultsMarkdown), resultsMarkdown(results));
+      return {
+        outDir,
+        results,
+        run: {
+          done: doneNow,
+          resumed,
+          failed: failures.length,
+          failures,
+          stopped: controller.signal.aborted,
+        },
+        wallMs: performance.now() - started,
+      };
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      store.close();
+    }
   }
 }

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type JournalStore, openJournalStore, readJsonl } from '@autotraj/trajectory';
+import { type JournalStore, openJournalStore, RUN_FILES, readJsonl } from '@autotraj/trajectory';
 import { BenchmarkError } from '../errors.js';
 import {
   type EvalManifest,
@@ -10,15 +10,9 @@ import {
   recordKey,
 } from './records.js';
 
-/** Write a file atomically: a temporary file, then a rename, so a kill leaves the old or the new. */
-export function writeFileAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
-
 /** Read `manifest.json` of an evaluation directory (null when there is none yet). */
 export function readEvalManifest(dir: string): EvalManifest | null {
-  const path = join(dir, 'manifest.json');
+  const path = join(dir, RUN_FILES.manifest);
   if (!existsSync(path)) return null;
   let value: unknown;
   try {
@@ -70,7 +64,7 @@ export type EvalStore = JournalStore<EvalRecord>;
 export const openEvalStore = (outDir: string): Promise<EvalStore> =>
   openJournalStore({
     dir: outDir,
-    journal: 'records.jsonl',
+    journal: RUN_FILES.records,
     schema: evalRecordSchema,
     key: recordKey,
   });

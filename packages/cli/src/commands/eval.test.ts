@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkPath, evalRecordSchema } from '@autotraj/benchmarks';
@@ -8,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalPolicyReply } from '../test-support/eval-policy.js';
 import { evalRecordsWithoutClock } from '../test-support/eval-records.js';
 import { run } from '../test-support/run.js';
+import { expectRefused } from '../test-support/run-dir.js';
 
 const corpus = new URL('../../../benchmarks/data/qa-sample-corpus.jsonl', import.meta.url).pathname;
 const bin = new URL('../../dist/bin.js', import.meta.url).pathname;
@@ -116,10 +125,41 @@ describe('autotraj eval', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(results);
 
-    // Other settings in the same directory are refused rather than mixed in.
-    const other = await run([...evalArgs(out), '--max-tool-calls', '2']);
-    expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/holds an evaluation made with other settings/);
+    // Other settings in the same directory are refused rather than mixed in, untouched.
+    for (const [flags, setting, recorded, requested] of [
+      [['--max-tool-calls', '2'], 'maxToolCalls (--max-tool-calls)', 3, 2],
+      [['--temperature', '0.5'], 'temperature (--temperature)', 0, 0.5],
+      [['--seed', '3'], 'seed (--seed)', 0, 3],
+      [['--prompt', 'paper'], 'prompts', { name: 'tags-example' }, { name: 'paper' }],
+    ] as const) {
+      if (setting === 'prompts') {
+        const prompt = await run([...evalArgs(out), ...flags]);
+        expect(prompt.code).toBe(1);
+        expect(prompt.stderr).toMatch(
+          /prompts \(--prompt\): recorded \{"math":\{"name":"tags-example"/,
+        );
+        continue;
+      }
+      await expectRefused(out, [...evalArgs(out), ...flags], setting, recorded, requested);
+    }
+    const model = evalArgs(out).map((arg) => (arg === 'vllm:scripted' ? 'vllm:other' : arg));
+    await expectRefused(out, model, 'model (--model)', 'vllm:scripted', 'vllm:other');
+
+    // --force-new: the earlier evaluation moves aside, the new one starts afresh.
+    const fresh = await run([...evalArgs(out), '--max-tool-calls', '2', '--force-new', '--json']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const aside = readdirSync(dir).filter((name) => name.startsWith('run.replaced-'));
+    expect(aside).toHaveLength(1);
+    expect(lines(join(dir, aside[0]!, 'records.jsonl'))).toHaveLength(6);
+    // Back as it was, for the tests below that compare with this directory.
+    rmSync(out, { recursive: true });
+    renameSync(join(dir, aside[0]!), out);
+
+    // Two processes on one directory at once: the second is refused.
+    const raced = join(dir, 'raced');
+    const both = await Promise.all([run(evalArgs(raced)), run(evalArgs(raced))]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by eval \(pid \d+/);
   });
 
   it('compares two runs with paired bootstrap intervals', async () => {

@@ -15,6 +15,7 @@ import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
 import {
   choiceOption,
+  FORCE_NEW_HELP,
   integerOption,
   listOption,
   numberOption,
@@ -44,6 +45,7 @@ interface EvalFlags extends ModelFlags {
   prompt?: string;
   tools: 'default' | 'none';
   shard?: Shard;
+  forceNew?: boolean;
   json?: boolean;
 }
 
@@ -122,7 +124,11 @@ export const evalCommand: CliCommand = {
         'a benchmark file (id, question, answer, kind per line); repeatable',
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
       )
-      .requiredOption('--out <dir>', 'output directory (rerun with the same directory to resume)')
+      .requiredOption(
+        '--out <dir>',
+        'output directory (rerun with the same directory and settings to resume; other settings are refused)',
+      )
+      .option('--force-new', FORCE_NEW_HELP)
       .option(
         '--limit <n>',
         'only the first n questions of each benchmark',
@@ -220,6 +226,7 @@ export const evalCommand: CliCommand = {
         tools: flags.tools,
         ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
         ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+        forceNew: flags.forceNew === true,
         onProgress: evalProgress(io, flags.json === true),
       }).finally(() => {
         process.off('SIGINT', onSignal);

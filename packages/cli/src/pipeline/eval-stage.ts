@@ -24,6 +24,7 @@ import type { ToolRuntime } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
+import { modelRunSettings } from './run-settings.js';
 
 export interface EvalStageOptions extends ModelFlags {
   /** Shipped benchmark names. */
@@ -50,6 +51,8 @@ export interface EvalStageOptions extends ModelFlags {
   tools?: 'default' | 'none';
   /** Run one shard of the questions, by `benchmark/questionId` (after `limit`). */
   shard?: Shard;
+  /** Start afresh even if `outDir` holds an evaluation with other settings (moved aside first). */
+  forceNew?: boolean;
   onProgress?: (event: EvalEvent) => void;
   signal?: AbortSignal;
 }
@@ -158,6 +161,13 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
   // local: models re-use only whole aligned prompt chunks, so a score does not depend on which
   // questions a worker ran before (resume, shards, order).
   const resolved = await resolveCliModel(options);
+  // What runEval cannot know itself: a local model file's hash, the cassette replayed.
+  const runSettings = await modelRunSettings(options, { model: resolved.modelName }).catch(
+    async (error: unknown) => {
+      await resolved.close();
+      throw error;
+    },
+  );
   const pool = createPythonPool({
     size: needsMath && withTools ? Math.max(1, Math.min(concurrency, cpus().length)) : 1,
   });
@@ -180,6 +190,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
       ...(mathBackend === undefined ? {} : { mathBackend }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
+      runSettings,
+      forceNew: options.forceNew ?? false,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }).catch((error: unknown) => {

@@ -67,10 +67,14 @@ export async function modelRunSettings(
 /** Settings no flag sets directly (file hashes, rules of the library). */
 const NOT_FLAGS = new Set(['modelFile', 'repairModelFile', 'seedDerivation', 'command', 'topP']);
 
+/** Settings whose flag is not their name in kebab case. */
+const FLAG_OF: Record<string, string> = { prompts: '--prompt' };
+
 /** A setting with its flag as the user types it (`maxToolCalls (--max-tool-calls)`). */
 export function settingName(setting: string): string {
   if (NOT_FLAGS.has(setting)) return setting;
-  return `${setting} (--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})`;
+  const flag = FLAG_OF[setting] ?? `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `${setting} (${flag})`;
 }
 
 /** The refusal as the CLI says it: settings with their flags, and what to do instead. */
