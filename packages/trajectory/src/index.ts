@@ -129,6 +129,7 @@ export {
   type OpenJournalStoreOptions,
   openJournalStore,
 } from './jsonl/journal-store.js';
+export { OutputWriteError, type OutputWriteErrorCode } from './jsonl/output-write-error.js';
 export {
   type JsonlRecord,
   type ReadJsonlOptions,

@@ -16,6 +16,7 @@ import {
   claimShardDir,
   createTagCodec,
   type Evaluator,
+  OutputWriteError,
   openRunDir,
   type PromptTemplate,
   promptRef,
@@ -261,6 +262,9 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   // A cassette miss stops the run: the replay is not the recording, so every later task would
   // be measured against the wrong responses. Finished tasks stay journalled for a resume.
   let cassetteMiss: CassetteMissError | null = null;
+  // So does a full disk: every later task would fail the same way. What was written stays whole
+  // (the writer keeps no partial line), and a rerun once there is room resumes from it.
+  let writeFailure: OutputWriteError | null = null;
   const totals = { trajectories: 0, modelCalls: 0, modelMs: 0, toolMs: 0, evaluationMs: 0 };
   try {
     emit({ type: 'start', total: options.total ?? null, resumed, outDir });
@@ -346,6 +350,11 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
             controller.abort(error);
             return;
           }
+          if (OutputWriteError.isInstance(error)) {
+            writeFailure ??= error;
+            controller.abort(error);
+            return;
+          }
           const reason = error instanceof Error ? error.message : String(error);
           failures.push({ taskId: task.id, reason });
           emit({
@@ -362,6 +371,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     }
     await Promise.all(inFlight);
     if (cassetteMiss !== null) throw cassetteMiss;
+    if (writeFailure !== null) throw writeFailure;
     controller.signal.throwIfAborted();
 
     const wallMs = performance.now() - started;

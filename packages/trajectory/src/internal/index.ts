@@ -18,3 +18,4 @@ export {
 export { formatSettingDifferences } from '../run-dir/run-settings.js';
 export { compareIds, SHARD_FILE, shardRecord } from '../run-dir/shard-claim.js';
 export { isSftTrainingReport } from '../run-dir/training-report.js';
+export { mountTinyDisk, type TinyDisk } from '../test-support/tiny-disk.js';

@@ -11,6 +11,7 @@ import {
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { validate } from '../validate.js';
+import { OutputWriteError } from './output-write-error.js';
 
 export interface JsonlWriterOptions<S extends z.ZodType | undefined> {
   /** Validate each record before it is written; a bad record throws and nothing is written. */
@@ -46,6 +47,35 @@ function partialTailLength(fd: number, size: number): number {
 }
 
 /**
+ * Writes one line whole or not at all. write(2) may write part of it (a disk filling up writes
+ * what fits, then fails with ENOSPC): the part is cut off again, so no partial line is left for
+ * a later record to be appended to, and the failure is an {@link OutputWriteError}.
+ */
+function appendLine(fd: number, path: string, line: Buffer, start: number): void {
+  let done = 0;
+  try {
+    while (done < line.length) done += writeSync(fd, line, done, line.length - done);
+  } catch (cause) {
+    if (done > 0)
+      try {
+        ftruncateSync(fd, start);
+      } catch {
+        // The file keeps a partial last line; opening it again cuts that (see below).
+      }
+    throw new OutputWriteError({ file: path, cause });
+  }
+}
+
+/** fsync; some filesystems report a full disk only here (delayed allocation, NFS). */
+function sync(fd: number, path: string): void {
+  try {
+    fsyncSync(fd);
+  } catch (cause) {
+    throw new OutputWriteError({ file: path, cause });
+  }
+}
+
+/**
  * Append-only JSONL writer. Each record goes out as one complete line in a single write, so a
  * killed process leaves at most one partial line; on open that partial line is cut (it was
  * never completed, so a resumed job redoes that record) before anything is appended.
@@ -59,6 +89,8 @@ export function createJsonlWriter<S extends z.ZodType | undefined = undefined>(
   const size = fstatSync(fd).size;
   const repairedBytes = size > 0 ? partialTailLength(fd, size) : 0;
   if (repairedBytes > 0) ftruncateSync(fd, size - repairedBytes);
+  // Where the next line starts: this writer is the file's only writer while it is open.
+  let end = size - repairedBytes;
   let written = 0;
   let closed = false;
   const fsyncEvery = options.fsyncEvery ?? 0;
@@ -75,19 +107,23 @@ export function createJsonlWriter<S extends z.ZodType | undefined = undefined>(
         options.schema === undefined
           ? record
           : validate(options.schema, record, { location: { file: path } });
-      const line = `${JSON.stringify(value)}\n`;
-      writeSync(fd, line);
+      const line = Buffer.from(`${JSON.stringify(value)}\n`);
+      appendLine(fd, path, line, end);
+      end += line.length;
       written++;
-      if (fsyncEvery > 0 && written % fsyncEvery === 0) fsyncSync(fd);
+      if (fsyncEvery > 0 && written % fsyncEvery === 0) sync(fd, path);
     },
     flush() {
-      if (!closed) fsyncSync(fd);
+      if (!closed) sync(fd, path);
     },
     close() {
       if (closed) return;
-      fsyncSync(fd);
-      closeSync(fd);
       closed = true;
+      try {
+        sync(fd, path);
+      } finally {
+        closeSync(fd);
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { OutputWriteError } from '../jsonl/output-write-error.js';
 
 /**
  * Replace a file atomically: write a temporary sibling, then rename it over the file, so a
@@ -12,6 +13,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
+    // A full disk is the one failure a user can act on (free space, rerun): say so, typed.
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT')
+      throw new OutputWriteError({ file: path, cause: error });
     throw error;
   }
 }
