@@ -10,6 +10,7 @@ import {
   withPrefillContinuation,
   withVllmContinuation,
 } from './continuation.js';
+import { httpFetch } from './http-fetch.js';
 
 /** A provider that only makes language models (what the registry needs from ours). */
 export function languageModelProvider(
@@ -31,6 +32,12 @@ export interface ServerProviderOptions {
   baseURL: string;
   /** Local servers accept any key; default `EMPTY`. */
   apiKey?: string;
+  /**
+   * The HTTP client. Default: a keep-alive node:http client that costs a third less CPU per
+   * call than the runtime's fetch at high concurrency; pass `globalThis.fetch` (or a proxying
+   * fetch) to use another.
+   */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -44,6 +51,7 @@ export function createVllmProvider(options: ServerProviderOptions): ProviderV4 {
     baseURL: options.baseURL,
     apiKey: options.apiKey ?? 'EMPTY',
     includeUsage: true,
+    fetch: options.fetch ?? httpFetch,
   });
   return languageModelProvider((id) => withVllmContinuation(compatible.chatModel(id)));
 }
@@ -70,6 +78,7 @@ export function createCompatibleProvider(options: CompatibleProviderOptions): Pr
         modelId: id,
         apiKey,
         template: options.template ?? chatmlTemplate,
+        fetch: options.fetch ?? httpFetch,
       }),
     );
   const compatible = createOpenAICompatible({
@@ -77,6 +86,7 @@ export function createCompatibleProvider(options: CompatibleProviderOptions): Pr
     baseURL: options.baseURL,
     apiKey,
     includeUsage: true,
+    fetch: options.fetch ?? httpFetch,
   });
   const wrap =
     mode === 'prefill'
