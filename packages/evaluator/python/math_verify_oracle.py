@@ -6,7 +6,8 @@
 # in its tests/test_all.py): latex -> LatexExtractionConfig(boxed_match_priority=0),
 # expr -> ExprExtractionConfig(), parse both sides, verify(gold, pred, float_rounding=...).
 # Options missing from a case take @autotraj/evaluator's defaults (both targets, precision 6,
-# strict false, allowSetRelationComp false), so both sides run the same configuration.
+# strict true, allowSetRelationComp false: Math-Verify's own defaults), so both sides run the same
+# configuration.
 # With --warmup K the first K cases warm the process up untimed, the rest are timed in one
 # loop and the throughput is printed as one JSON line on stderr (the bench's Python timing).
 import json
@@ -64,7 +65,7 @@ def check(case):
             gold,
             pred,
             float_rounding=case.get('precision', 6),
-            strict=case.get('strict', False),
+            strict=case.get('strict', True),
             allow_set_relation_comp=case.get('allowSetRelationComp', False),
             timeout_seconds=TIMEOUT,
         )

@@ -13,6 +13,11 @@ export type AnswerTree =
       percent?: boolean;
       /** Compared as written, not as a value (clock times `3:00`, whose ratio would be 3/0). */
       literal?: boolean;
+      /**
+       * The equality chain `latex` was collapsed from (`x = 5+6 = 11`). When the engine cannot
+       * read the chain, its last side is the answer (Math-Verify's final-equation fallback).
+       */
+      chain?: string;
     };
 
 export function treeKey(tree: AnswerTree): string {

@@ -95,7 +95,7 @@ export function createMathVerifyBackend(options: MathVerifyBackendOptions = {}):
         pred: request.pred,
         match: [...(request.match ?? ['latex', 'expr'])],
         precision,
-        strict: request.strict ?? false,
+        strict: request.strict ?? true,
         allowSetRelationComp: request.allowSetRelationComp ?? false,
         parsingTimeout,
         verifyTimeout,

@@ -162,6 +162,8 @@ function itemTree(raw: string): AnswerTree | null {
   item = stripUnits(item);
   // `14,916` as one number (not the pair 14 and 916) only when it is the whole item.
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(item)) item = item.replaceAll(',', '');
+  // Kept for the engine: a chain it cannot read as a whole (`1 = \zzz = x = 0`) is its last side.
+  const chain = splitTopLevel(item, ['=']).length >= 3 ? item : undefined;
   item = collapseEqualityChain(item);
   // Ratios `a:b` are quotients (`V_1:V_2 = 11:21`). With a zero divisor (`3:00`, a clock time)
   // there is no value: compare as written, as Math-Verify does, so `12:00` is not `1:00`.
@@ -184,7 +186,12 @@ function itemTree(raw: string): AnswerTree | null {
   if (item === '') return null;
   const option = /^\\text\{\s*\(?([A-Z])\)?\s*\}$|^\(([A-Z])\)$/.exec(item);
   if (option) item = option[1] ?? option[2]!;
-  return { kind: 'item', latex: item, key: itemKey(item) };
+  return {
+    kind: 'item',
+    latex: item,
+    key: itemKey(item),
+    ...(chain === undefined ? {} : { chain }),
+  };
 }
 
 /** Turn one extracted answer into the tree the comparison walks. */

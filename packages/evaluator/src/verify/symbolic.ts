@@ -7,6 +7,7 @@
 import { ComputeEngine } from '@cortex-js/compute-engine';
 import { type AnswerTree, type CompareOptions, treeKey } from './answer-tree.js';
 import { numbersClose } from './numbers.js';
+import { splitTopLevel } from './text-scan.js';
 
 type Json = unknown;
 type Node =
@@ -82,7 +83,12 @@ function toNode(tree: AnswerTree): Node {
     return items.length === 1 ? items[0]! : { kind: 'list', items };
   }
   if (tree.literal) return { kind: 'text', key: tree.key };
-  const json = parseLatex(tree.percent ? `\\frac{${tree.latex}}{100}` : tree.latex);
+  // Math-Verify parses the whole chain and, when that fails, only its final equation's side.
+  const latex =
+    tree.chain !== undefined && parseLatex(tree.chain) === null
+      ? splitTopLevel(tree.chain, ['=']).pop()!.trim()
+      : tree.latex;
+  const json = parseLatex(tree.percent ? `\\frac{${latex}}{100}` : latex);
   if (json === null || (typeof json === 'string' && json.startsWith("'")))
     return { kind: 'text', key: tree.key };
   return { kind: 'expr', json, key: tree.key };
@@ -561,7 +567,6 @@ class Comparer {
       }
       return this.structural(a, b);
     }
-    if (this.options.strict && unknownsOf(a).join() !== unknownsOf(b).join()) return false;
     let evaluated = 0;
     for (const assignment of sampleAssignments(variables)) {
       const va = numericValue(a, assignment);

@@ -18,7 +18,8 @@ export interface EquivalenceOptions {
   /**
    * Variables matter, as Math-Verify's `strict`: `f(x)` is not `f(y)`, `x = 1` is not `y = 1`
    * (without it the prediction's variable is renamed to the gold's). Label equations unwrap
-   * either way (`k = 1` matches `1`). Default false.
+   * either way (`k = 1` matches `1`). Default true, Math-Verify's default (`verify(strict=True)`),
+   * so a case that does not set it means what it means there.
    */
   strict?: boolean;
   /**
@@ -77,7 +78,7 @@ function compareOptions(
     });
   return {
     precision,
-    strict: options.strict ?? false,
+    strict: options.strict ?? true,
     allowSetRelationComp: options.allowSetRelationComp ?? false,
     timeoutMs,
     isolation: options.isolation ?? 'worker',
