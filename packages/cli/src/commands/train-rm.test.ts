@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gsm8kCorrectnessPairs, loadRewardModel, scoreWithModel } from '@autotraj/reward-model';
 import { toTrlPreference } from '@autotraj/trajectory';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, sharedData } from '../test-support/run.js';
+import { expectRefused } from '../test-support/run-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autotraj-rm-cli-'));
 const jsonl = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
@@ -46,6 +47,32 @@ describe('autotraj train-rm and score', () => {
       report.heldOut.pairs,
     );
     expect(report.model.bytes).toBeGreaterThan(1_000_000);
+
+    // Another training's settings or pairs are refused, and model.onnx stays as it is.
+    const args = ['train-rm', '--pairs', pairsPath, '--out', out, '--epochs', '4'];
+    await expectRefused(out, [...args.slice(0, 5), '--epochs', '5'], 'epochs (--epochs)', 4, 5);
+    await expectRefused(out, [...args, '--seed', '2'], 'seed (--seed)', 1, 2);
+    await expectRefused(out, [...args, '--buckets', '1024'], 'buckets (--buckets)', 65536, 1024);
+    const otherPairs = await run(['train-rm', '--pairs', trlPath, '--out', out, '--epochs', '4']);
+    expect(otherPairs.code).toBe(1);
+    expect(otherPairs.stderr).toMatch(
+      /pairs \(--pairs\): recorded "sha256:[0-9a-f]+", now "sha256:/,
+    );
+    const forced = await run([...args.slice(0, 5), '--epochs', '1', '--force-new']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.startsWith('rm.replaced-'))).toHaveLength(1);
+    const raced = [
+      'train-rm',
+      '--pairs',
+      pairsPath,
+      '--out',
+      join(dir, 'rm-raced'),
+      '--epochs',
+      '1',
+    ];
+    const both = await Promise.all([run(raced), run(raced)]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by train-rm \(pid \d+/);
 
     const trajectories = join(dir, 'trajectories.jsonl');
     writeFileSync(trajectories, jsonl(pairs.slice(0, 30).flatMap((p) => [p.chosen, p.rejected])));

@@ -1,10 +1,11 @@
-import { type TextFormat, textFormats } from '@autotraj/trajectory';
+import { openRunDir, type RunSettings, type TextFormat, textFormats } from '@autotraj/trajectory';
 import { formatTable, println } from '../io.js';
-import { choiceOption, integerOption, numberOption } from '../options.js';
+import { choiceOption, FORCE_NEW_HELP, integerOption, numberOption } from '../options.js';
 import {
   type RewardModelStageResult,
   runRewardModelStage,
 } from '../pipeline/reward-model-stage.js';
+import { fileDigest } from '../pipeline/run-settings.js';
 import {
   runTransformerRmStage,
   type TransformerRmStageResult,
@@ -12,6 +13,7 @@ import {
 import type { CliCommand } from './command.js';
 
 interface TrainRmOptions {
+  forceNew?: boolean;
   pairs: string;
   out: string;
   format: TextFormat | 'auto';
@@ -77,7 +79,11 @@ export const trainRmCommand: CliCommand = {
         '--pairs <file>',
         'preference pairs JSONL: PreferencePair records or TRL rows',
       )
-      .requiredOption('--out <dir>', 'output directory: model.onnx and training-report.json')
+      .requiredOption(
+        '--out <dir>',
+        'output directory: model.onnx and training-report.json (a rerun with other pairs or settings is refused)',
+      )
+      .option('--force-new', FORCE_NEW_HELP)
       .option(
         '--backend <backend>',
         'ngram: the hashed n-gram MLP trained in TypeScript; trl: a transformer trained with TRL RewardTrainer in Python (python/requirements-trainers.txt)',
@@ -148,37 +154,74 @@ export const trainRmCommand: CliCommand = {
         65536,
       )
       .action(async (options: TrainRmOptions) => {
-        if (options.backend === 'trl') {
-          const result = await runTransformerRmStage({
-            pairs: options.pairs,
-            outDir: options.out,
-            ...(options.format === 'auto' ? {} : { format: options.format }),
-            base: options.base,
-            seed: options.seed,
-            validationSplit: options.validationSplit,
-            maxLength: options.maxLength,
-            maxSteps: options.maxSteps,
-            ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-            ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-            ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
-            ...(options.lora === true ? { lora: true } : {}),
-          });
-          println(io.stdout, transformerRmTable(result));
-          return;
+        // A model trained on other pairs or with other settings is not replaced unasked.
+        const runDir = openRunDir({
+          dir: options.out,
+          command: 'train-rm',
+          settings: await trainRmSettings(options),
+          forceNew: options.forceNew === true,
+        });
+        try {
+          await trainRm(options);
+        } finally {
+          runDir.close();
         }
-        const result = await runRewardModelStage({
+      });
+
+    async function trainRm(options: TrainRmOptions): Promise<void> {
+      if (options.backend === 'trl') {
+        const result = await runTransformerRmStage({
           pairs: options.pairs,
           outDir: options.out,
           ...(options.format === 'auto' ? {} : { format: options.format }),
-          epochs: options.epochs ?? 30,
+          base: options.base,
           seed: options.seed,
           validationSplit: options.validationSplit,
-          batchSize: options.batchSize ?? 32,
-          learningRate: options.learningRate ?? 0.003,
-          weightDecay: options.weightDecay,
-          buckets: options.buckets,
+          maxLength: options.maxLength,
+          maxSteps: options.maxSteps,
+          ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+          ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
+          ...(options.lora === true ? { lora: true } : {}),
         });
-        println(io.stdout, rewardModelTable(result));
+        println(io.stdout, transformerRmTable(result));
+        return;
+      }
+      const result = await runRewardModelStage({
+        pairs: options.pairs,
+        outDir: options.out,
+        ...(options.format === 'auto' ? {} : { format: options.format }),
+        epochs: options.epochs ?? 30,
+        seed: options.seed,
+        validationSplit: options.validationSplit,
+        batchSize: options.batchSize ?? 32,
+        learningRate: options.learningRate ?? 0.003,
+        weightDecay: options.weightDecay,
+        buckets: options.buckets,
       });
+      println(io.stdout, rewardModelTable(result));
+    }
   },
 };
+
+/** What makes a rerun of train-rm into the same directory the same training. */
+async function trainRmSettings(options: TrainRmOptions): Promise<RunSettings> {
+  const trl = options.backend === 'trl';
+  return {
+    pairs: await fileDigest(options.pairs, '--pairs'),
+    format: options.format,
+    backend: options.backend,
+    seed: options.seed,
+    validationSplit: options.validationSplit,
+    epochs: options.epochs ?? null,
+    batchSize: options.batchSize ?? null,
+    learningRate: options.learningRate ?? null,
+    // Each backend's own settings; the other's are null.
+    weightDecay: trl ? null : options.weightDecay,
+    buckets: trl ? null : options.buckets,
+    base: trl ? options.base : null,
+    maxSteps: trl ? options.maxSteps : null,
+    maxLength: trl ? options.maxLength : null,
+    lora: trl ? options.lora === true : null,
+  };
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalRecordSchema } from '@autotraj/benchmarks';
@@ -12,6 +12,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { realModelPath } from '../test-support/real-model.js';
 import { run } from '../test-support/run.js';
+import { expectRefused, snapshotDir } from '../test-support/run-dir.js';
 
 const model = realModelPath('smollm2', 'the train-sft tests');
 // The trainers (torch, TRL, PEFT) are a separate venv layer: ./dev exports AUTOTRAJ_TRAINERS=1
@@ -52,6 +53,56 @@ const dir = mkdtempSync(join(tmpdir(), 'autotraj-train-sft-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sftPath = join(dir, 'sft.jsonl');
 writeFileSync(sftPath, texts.map((t, i) => `${JSON.stringify(sftRecord(t, i))}\n`).join(''));
+
+describe('autotraj train-sft: resumes only the same run', () => {
+  it('refuses other settings untouched, --force-new starts afresh, a second process is refused', async () => {
+    // A stand-in trainer (AUTOTRAJ_PYTHON) that prints what train_sft.py prints last: what is
+    // tested is the directory, not the training.
+    const fake = join(dir, 'fake-python');
+    writeFileSync(
+      fake,
+      `#!/bin/sh\nsleep 0.3\necho '{"ok": true, "base": "b.gguf", "baseKind": "gguf", "method": "lora", "lora": null, "rows": 4, "trainedRows": 4, "tooLongRows": [], "maxLength": 1024, "tokens": 10, "trainedTokens": 5, "epochs": 1, "steps": 1, "batchSize": 1, "gradientAccumulation": 4, "learningRate": 0.0001, "seed": 1, "device": "cpu", "resumedFrom": null, "losses": [], "finalLoss": null, "loadSeconds": 0, "trainSeconds": 0, "tokensPerSecond": null, "convertSeconds": 0, "outputs": {}}'\n`,
+      { mode: 0o755 },
+    );
+    const base = join(dir, 'base.gguf');
+    writeFileSync(base, 'GGUF stand-in');
+    const saved = process.env.AUTOTRAJ_PYTHON;
+    process.env.AUTOTRAJ_PYTHON = fake;
+    try {
+      const out = join(dir, 'same-run');
+      const args = ['train-sft', '--sft', sftPath, '--base', base, '--out', out, '--no-gguf'];
+      const first = await run(args);
+      expect(first.code, first.stderr).toBe(0);
+      for (const [flags, setting, recorded, requested] of [
+        [['--epochs', '2'], 'epochs (--epochs)', 1, 2],
+        [['--method', 'full'], 'method (--method)', 'lora', 'full'],
+        [['--grad-accum', '8'], 'gradientAccumulation (--grad-accum)', 4, 8],
+        [['--origin', 'kept'], 'origin (--origin)', null, 'kept'],
+        [['--seed', '2'], 'seed (--seed)', 1, 2],
+      ] as const)
+        await expectRefused(out, [...args, ...flags], setting, recorded, requested);
+      // The same path, another file: another base.
+      const before = snapshotDir(out);
+      writeFileSync(base, 'another GGUF stand-in');
+      const replacedBase = await run(args);
+      expect(replacedBase.code).toBe(1);
+      expect(replacedBase.stderr).toMatch(/baseFile: recorded "sha256:[0-9a-f]+", now "sha256:/);
+      expect(snapshotDir(out)).toEqual(before);
+
+      const fresh = await run([...args, '--force-new']);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      expect(readdirSync(dir).filter((n) => n.startsWith('same-run.replaced-'))).toHaveLength(1);
+
+      const raced = [...args.slice(0, 6), join(dir, 'raced'), '--no-gguf'];
+      const both = await Promise.all([run(raced), run(raced)]);
+      expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+      expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by train-sft \(pid \d+/);
+    } finally {
+      if (saved === undefined) delete process.env.AUTOTRAJ_PYTHON;
+      else process.env.AUTOTRAJ_PYTHON = saved;
+    }
+  });
+});
 
 describe('autotraj train-sft: bad input is an error before any training', () => {
   it('names the line of a record with nothing to train on', async () => {

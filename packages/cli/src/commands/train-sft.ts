@@ -3,11 +3,13 @@ import { type SftTrainingReport, trainSft } from '@autotraj/rl';
 import { CliError } from '../cli-error.js';
 import { formatTable, println, resolveCliIo } from '../io.js';
 import { importLlamaCpp, normalizeModelFlag } from '../model-options.js';
-import { choiceOption, integerOption, numberOption } from '../options.js';
+import { choiceOption, FORCE_NEW_HELP, integerOption, numberOption } from '../options.js';
+import { fileDigest } from '../pipeline/run-settings.js';
 import { formatDuration } from '../progress.js';
 import type { CliCommand } from './command.js';
 
 interface TrainSftFlags {
+  forceNew?: boolean;
   sft: string;
   base: string;
   out: string;
@@ -86,8 +88,9 @@ export const trainSftCommand: CliCommand = {
       .requiredOption('--sft <file>', 'SFT records JSONL (sft.jsonl of synthesize or run)')
       .requiredOption(
         '--out <dir>',
-        'output: training-report.json, checkpoints/ (a rerun resumes), adapter.gguf or model.gguf',
+        'output: training-report.json, checkpoints/ (a rerun with the same settings resumes; other settings are refused), adapter.gguf or model.gguf',
       )
+      .option('--force-new', FORCE_NEW_HELP)
       .option(
         '--base <model>',
         'base model: local (the embedded default), local:<name>, a .gguf file (loaded dequantized) or a Hugging Face directory',
@@ -179,6 +182,11 @@ export const trainSftCommand: CliCommand = {
           ...(source === undefined ? {} : { llamaCppSource: source, ggufType: flags.ggufType }),
           threads: flags.threads,
           gpu: flags.cpu !== true,
+          // A GGUF replaced under the same path is another base: its checkpoints must not resume.
+          settings: {
+            baseFile: statSync(base).isFile() ? await fileDigest(base, '--base') : null,
+          },
+          forceNew: flags.forceNew === true,
           onProgress: (p) =>
             println(
               io.stderr,

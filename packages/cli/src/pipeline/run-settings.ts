@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { RunSettings, RunSettingsMismatchError } from '@autotraj/trajectory';
 import { formatSettingDifferences } from '@autotraj/trajectory/internal';
 import { CliError } from '../cli-error.js';
@@ -7,9 +7,19 @@ import { importLlamaCpp, type ModelFlags, type RepairModelFlags } from '../model
 
 const digests = new Map<string, Promise<string>>();
 
-/** `sha256:<hex>` of a file's bytes (once per process and path: a GGUF takes seconds). */
+/**
+ * `sha256:<hex>` of a file's bytes: once per process for a path, size and modification time (a
+ * GGUF takes seconds), so a file replaced meanwhile is hashed again.
+ */
 export function fileDigest(path: string, flag: string): Promise<string> {
-  let digest = digests.get(path);
+  let key = path;
+  try {
+    const stat = statSync(path);
+    key = `${path}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+  } catch {
+    // Unreadable: the read below says so, with the flag.
+  }
+  let digest = digests.get(key);
   if (digest === undefined) {
     digest = (async () => {
       const hash = createHash('sha256');
@@ -24,8 +34,8 @@ export function fileDigest(path: string, flag: string): Promise<string> {
       }
       return `sha256:${hash.digest('hex')}`;
     })();
-    digests.set(path, digest);
-    digest.catch(() => digests.delete(path));
+    digests.set(key, digest);
+    digest.catch(() => digests.delete(key));
   }
   return digest;
 }
@@ -65,10 +75,22 @@ export async function modelRunSettings(
 }
 
 /** Settings no flag sets directly (file hashes, rules of the library). */
-const NOT_FLAGS = new Set(['modelFile', 'repairModelFile', 'seedDerivation', 'command', 'topP']);
+const NOT_FLAGS = new Set([
+  'modelFile',
+  'repairModelFile',
+  'baseFile',
+  'seedDerivation',
+  'command',
+  'topP',
+]);
 
 /** Settings whose flag is not their name in kebab case. */
-const FLAG_OF: Record<string, string> = { prompts: '--prompt' };
+const FLAG_OF: Record<string, string> = {
+  prompts: '--prompt',
+  rows: '--sft',
+  gradientAccumulation: '--grad-accum',
+  lora: '--lora-r, --lora-alpha',
+};
 
 /** A setting with its flag as the user types it (`maxToolCalls (--max-tool-calls)`). */
 export function settingName(setting: string): string {

@@ -1,7 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { runPythonTrainer } from '@autotraj/tools/internal';
-import { readJsonl, type SftRecord, sftRecordSchema } from '@autotraj/trajectory';
+import {
+  openRunDir,
+  RUN_FILES,
+  type RunSettings,
+  readJsonl,
+  type SftRecord,
+  sftRecordSchema,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '@autotraj/trajectory';
 import { type TrlSftRow, toTrlSftRow } from '../bridges/trl.js';
 import { RlConfigError, SftInputError } from '../errors.js';
 import { sftTrainerScript } from '../python-scripts.js';
@@ -61,6 +70,17 @@ export interface TrainSftOptions {
   onProgress?: (progress: SftProgress) => void;
   /** Every other line the trainer logs. */
   onLog?: (line: string) => void;
+  /**
+   * Settings of the caller's that make a rerun the same run, beside the ones trainSft knows
+   * (the rows trained on, base, method, LoRA, epochs, lengths, batch, learning rate, seed;
+   * not `maxSteps`: a run may be extended): e.g. the base file's hash. All are recorded in `outDir/settings.json`
+   * before training; resuming the directory (its checkpoints) with any different throws
+   * `RunSettingsMismatchError` (`@autotraj/trajectory`) naming each, and nothing changes. A
+   * second process on the directory gets `RunLockedError`.
+   */
+  settings?: RunSettings;
+  /** Start afresh even if `outDir` holds a training run with other settings (moved aside first). */
+  forceNew?: boolean;
 }
 
 /**
@@ -148,53 +168,83 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
   checkPositive('learningRate', options.learningRate, false);
   const { rows, duplicates } = await validRows(options);
   const method = options.method ?? 'lora';
-  await mkdir(options.outDir, { recursive: true });
-  const rowsPath = join(options.outDir, 'sft.trl.jsonl');
-  await writeFile(rowsPath, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
   const lora = options.lora ?? {};
-  const args = [
-    ...['--rows', rowsPath, '--base', options.base, '--out', options.outDir],
-    ...(method === 'lora'
-      ? [
-          '--lora',
-          ...['--lora-r', String(lora.r ?? 8), '--lora-alpha', String(lora.alpha ?? 16)],
-          ...['--lora-dropout', String(lora.dropout ?? 0.05)],
-        ]
-      : []),
-    ...['--epochs', String(options.epochs ?? 1), '--max-steps', String(options.maxSteps ?? 0)],
-    ...['--max-length', String(options.maxLength ?? 1024)],
-    ...['--batch-size', String(options.batchSize ?? 1)],
-    ...['--grad-accum', String(options.gradientAccumulation ?? 4)],
-    ...['--learning-rate', String(options.learningRate ?? (method === 'lora' ? 1e-4 : 2e-5))],
-    ...['--seed', String(options.seed ?? 1), '--save-steps', String(options.saveSteps ?? 10)],
-    ...(options.llamaCppSource === undefined
-      ? []
-      : ['--llama-cpp', options.llamaCppSource, '--outtype', options.ggufType ?? 'f16']),
-  ];
-  const summary = await runPythonTrainer({
-    script: sftTrainerScript,
-    args,
-    problems: { 'bad-base': 'bad-input' },
-    gpu: options.gpu ?? true,
-    ...(options.python === undefined ? {} : { python: options.python }),
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    onLog: (line) => {
-      const at = line.indexOf('{"event": "progress"');
-      if (at >= 0) {
-        const parsed = sftProgressSchema.safeParse(JSON.parse(line.slice(at)));
-        if (parsed.success) {
-          options.onProgress?.(parsed.data);
-          return;
-        }
-      }
-      options.onLog?.(line);
+  const rowsText = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+  const learningRate = options.learningRate ?? (method === 'lora' ? 1e-4 : 2e-5);
+  // Checkpoints of another run must not be resumed: the settings are checked before anything is
+  // written. `maxSteps` is not one (training may be extended), nor the GGUF output's type.
+  const runDir = openRunDir({
+    dir: options.outDir,
+    command: 'train-sft',
+    settings: {
+      rows: `sha256:${createHash('sha256').update(rowsText).digest('hex')}`,
+      origin: options.origin ?? null,
+      base: options.base,
+      method,
+      lora:
+        method === 'lora'
+          ? { r: lora.r ?? 8, alpha: lora.alpha ?? 16, dropout: lora.dropout ?? 0.05 }
+          : null,
+      epochs: options.epochs ?? 1,
+      maxLength: options.maxLength ?? 1024,
+      batchSize: options.batchSize ?? 1,
+      gradientAccumulation: options.gradientAccumulation ?? 4,
+      learningRate,
+      seed: options.seed ?? 1,
+      ...options.settings,
     },
+    forceNew: options.forceNew ?? false,
   });
-  const { ok: _ok, ...fromTrainer } = summary;
-  const report = sftTrainingReportSchema.parse({ ...fromTrainer, duplicateRecords: duplicates });
-  await writeFile(
-    join(options.outDir, 'training-report.json'),
-    `${JSON.stringify(report, null, 2)}\n`,
-  );
-  return report;
+  try {
+    return await train();
+  } finally {
+    runDir.close();
+  }
+
+  async function train(): Promise<SftTrainingReport> {
+    const rowsPath = join(options.outDir, 'sft.trl.jsonl');
+    writeFileAtomic(rowsPath, rowsText);
+    const args = [
+      ...['--rows', rowsPath, '--base', options.base, '--out', options.outDir],
+      ...(method === 'lora'
+        ? [
+            '--lora',
+            ...['--lora-r', String(lora.r ?? 8), '--lora-alpha', String(lora.alpha ?? 16)],
+            ...['--lora-dropout', String(lora.dropout ?? 0.05)],
+          ]
+        : []),
+      ...['--epochs', String(options.epochs ?? 1), '--max-steps', String(options.maxSteps ?? 0)],
+      ...['--max-length', String(options.maxLength ?? 1024)],
+      ...['--batch-size', String(options.batchSize ?? 1)],
+      ...['--grad-accum', String(options.gradientAccumulation ?? 4)],
+      ...['--learning-rate', String(learningRate)],
+      ...['--seed', String(options.seed ?? 1), '--save-steps', String(options.saveSteps ?? 10)],
+      ...(options.llamaCppSource === undefined
+        ? []
+        : ['--llama-cpp', options.llamaCppSource, '--outtype', options.ggufType ?? 'f16']),
+    ];
+    const summary = await runPythonTrainer({
+      script: sftTrainerScript,
+      args,
+      problems: { 'bad-base': 'bad-input' },
+      gpu: options.gpu ?? true,
+      ...(options.python === undefined ? {} : { python: options.python }),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      onLog: (line) => {
+        const at = line.indexOf('{"event": "progress"');
+        if (at >= 0) {
+          const parsed = sftProgressSchema.safeParse(JSON.parse(line.slice(at)));
+          if (parsed.success) {
+            options.onProgress?.(parsed.data);
+            return;
+          }
+        }
+        options.onLog?.(line);
+      },
+    });
+    const { ok: _ok, ...fromTrainer } = summary;
+    const report = sftTrainingReportSchema.parse({ ...fromTrainer, duplicateRecords: duplicates });
+    writeJsonAtomic(join(options.outDir, RUN_FILES.trainingReport), report);
+    return report;
+  }
 }

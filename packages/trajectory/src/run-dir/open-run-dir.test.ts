@@ -39,6 +39,7 @@ describe('openRunDir', () => {
     expect(first.resumed).toBe(false);
     const recorded = JSON.parse(readFileSync(join(dir, RUN_FILES.settings), 'utf8'));
     expect(recorded).toMatchObject({ command: 'synthesize', settings });
+    writeFileSync(join(dir, 'journal.jsonl'), '{"taskId":"a"}\n'); // the work
     first.close();
     expect(existsSync(join(dir, RUN_FILES.lock))).toBe(false);
     // Key order does not matter.
@@ -82,6 +83,15 @@ describe('openRunDir', () => {
       requested: 'rollout',
     });
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a directory holding nothing but its settings (a run that stopped before any work) takes other settings', () => {
+    const dir = fresh();
+    openRunDir({ dir, command: 'train-rm', settings }).close();
+    const run = openRunDir({ dir, command: 'train-rm', settings: { ...settings, n: 4 } });
+    expect(run.resumed).toBe(false);
+    run.close();
+    expect(JSON.parse(readFileSync(join(dir, RUN_FILES.settings), 'utf8')).settings.n).toBe(4);
   });
 
   it('forceNew moves the earlier run aside whole and starts afresh', () => {

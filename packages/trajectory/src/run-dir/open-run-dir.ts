@@ -84,8 +84,15 @@ export function checkRunDir(options: OpenRunDirOptions): RunDirCheck {
   return compareSettings(options);
 }
 
+/** Whether `dir` holds any work: anything besides its settings and lock. */
+const holdsWork = (dir: string) =>
+  readdirSync(dir).some((name) => name !== RUN_FILES.settings && name !== RUN_FILES.lock);
+
 function compareSettings(options: OpenRunDirOptions): RunDirCheck {
   const { dir } = options;
+  // A run that stopped before writing anything (a bad flag, a missing interpreter) left only
+  // its settings: there is nothing to protect, so a rerun with other settings starts afresh.
+  if (!holdsWork(dir)) return { recorded: null, differences: [] };
   const recorded = readRunSettings(dir, options.legacySettings);
   if (recorded === null) return { recorded, differences: [] };
   const differences = diffRunSettings(
