@@ -170,6 +170,9 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     }
   }
   const active = new Set(dimensions);
+  const allPaperDimensions = (['correctness', 'confidence', 'length', 'repetition'] as const).every(
+    (name) => active.has(name),
+  );
   const paperMode = preset.name === 'paper';
   // The paper's float, bit for bit, unless the caller re-weighs the dimensions.
   const paperWeights = options.weights === undefined;
@@ -236,7 +239,8 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     // Made-up tool output costs consistency; where consistency is not computed (the paper
     // preset) it is still reported, without changing any score.
     const diagnostics: Diagnostic[] = [];
-    for (const name in results) diagnostics.push(...results[name]!.diagnostics);
+    for (const name in results)
+      for (const found of results[name]!.diagnostics) diagnostics.push(found);
     if (results.consistency === undefined)
       diagnostics.push(...fabricatedOutputDiagnostics(trajectory));
     return {
@@ -274,7 +278,8 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     const results = paperDimensions(facts, idealLength);
     // The paper's float from all three parts, before dimensions switched off are dropped.
     const paperFloat = paperWeights ? paperQuality(results) : undefined;
-    for (const name in results) if (!active.has(name as DimensionName)) delete results[name];
+    if (!allPaperDimensions)
+      for (const name in results) if (!active.has(name as DimensionName)) delete results[name];
     const out = report(trajectory, facts.correct, results, paperFloat);
     out.words = facts.stats.words;
     out.idealLength = idealLength;

@@ -144,7 +144,7 @@ export function paperSelect(
     reason: 'wrong-answer',
   }));
   for (const item of correctItems) {
-    const stored = item.map((i) => pyRound(reports[i]!.quality, 4));
+    const stored = item.map((i) => reports[i]!.paper?.stored ?? pyRound(reports[i]!.quality, 4));
     const all = Math.min(...stored) >= thresholds.keepAll;
     let best = 0;
     for (let k = 1; k < item.length; k++) if (stored[k]! > stored[best]!) best = k;

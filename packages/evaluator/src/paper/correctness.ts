@@ -32,8 +32,18 @@ export function paperLastAnswerBlock(text: string): string {
 
 /** The last `(\\?boxed|ed){...}` content, non-greedy to the first `}`; else the block, stripped. */
 export function paperBoxedAnswer(block: string): string {
+  // re.findall(r"(\\?boxed|ed)\{(.*?)\}", re.S): every match holds "ed{" and its content runs
+  // to the first "}" after it; the next search starts past that "}".
   let last: string | null = null;
-  for (const match of block.matchAll(/(?:\\?boxed|ed)\{([\s\S]*?)\}/g)) last = match[1]!;
+  let from = 0;
+  while (true) {
+    const open = block.indexOf('ed{', from);
+    if (open < 0) break;
+    const close = block.indexOf('}', open + 3);
+    if (close < 0) break;
+    last = block.slice(open + 3, close);
+    from = close + 1;
+  }
   return pyStrip(last ?? block);
 }
 

@@ -78,67 +78,34 @@ export function pyIgnoreCase(word: string): string {
 
 const DIGIT = /\p{Nd}/u;
 
-/** Every code unit below 0x80 (then the ASCII fast paths give Python's answers). */
-export function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
 /**
- * Python `float(re.sub(r"[^\d.-]", "", text))`, null where Python raises, without building the
- * filtered string for texts that cannot be a number (a second `.`, a `-` after the start).
+ * Python `float(re.sub(r"[^\d.-]", "", text))`, null where Python raises. The kept characters
+ * parse only with at most one `.` and one `-`, the `-` first: most long texts fail that at a
+ * native search, before any filtered string is built.
  */
 export function pyFloatOfDigitsDotMinus(text: string): number | null {
-  // Two dots, or two minus signs (the second has a kept character before it), never parse:
-  // most long texts are settled here by native searches.
   const dot = text.indexOf('.');
   if (dot >= 0 && text.indexOf('.', dot + 1) >= 0) return null;
   const minus = text.indexOf('-');
-  if (minus >= 0 && text.indexOf('-', minus + 1) >= 0) return null;
-  let kept = 0;
-  let dots = 0;
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) {
-      digits++;
-      kept++;
-    } else if (c === 0x2e) {
-      if (++dots > 1) return null;
-      kept++;
-    } else if (c === 0x2d) {
-      if (kept > 0) return null;
-      kept++;
-    } else if (c > 0x7f) {
-      // A digit of another script is kept (float() reads it); any other character is dropped.
-      const cp = text.codePointAt(i)!;
-      if (DIGIT.test(String.fromCodePoint(cp))) {
-        digits++;
-        kept++;
-      }
-      if (cp > 0xffff) i++;
-    }
+  if (minus >= 0) {
+    if (text.indexOf('-', minus + 1) >= 0 || (dot >= 0 && dot < minus)) return null;
+    if (DIGIT.test(text.slice(0, minus))) return null;
   }
-  return digits === 0 ? null : pyFloat(keepDigitsDotMinus(text));
+  return pyFloat(keepDigitsDotMinus(text));
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Every code unit below 0x80 (then the ASCII fast paths give Python's answers). */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
 }
 
 /**
  * Python `re.sub(r"[^\d.-]", "", text)`: only decimal digits (any script), `.` and `-` are kept.
  */
 export function keepDigitsDotMinus(text: string): string {
-  if (!isAscii(text)) return text.replace(/[^\p{Nd}.-]/gu, '');
-  let out = '';
-  let from = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const keep = (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
-    if (keep && from < 0) from = i;
-    else if (!keep && from >= 0) {
-      out += text.slice(from, i);
-      from = -1;
-    }
-  }
-  return from >= 0 ? out + text.slice(from) : out;
+  return isAscii(text) ? text.replace(/[^0-9.-]+/g, '') : text.replace(/[^\p{Nd}.-]+/gu, '');
 }
 
 /** The value of a Unicode decimal digit (Nd digits come in runs of 0..9). */
@@ -176,6 +143,14 @@ export function pyRound(x: number, digits = 4): number {
     const n = down % 2 === 0 ? down : down + 1;
     return n / 10 ** digits;
   }
-  // toFixed works from the exact binary value; without a tie its rounding direction is exact.
+  // Far from a half, x * 10^digits (off by at most an ulp) rounds the same way as x itself, and
+  // the integer over 10^digits, divided with one rounding, is the double nearest that decimal,
+  // as parsing its digits gives. Near a half, toFixed decides from the exact binary value.
+  const scale = 10 ** digits;
+  const y = x * scale;
+  if (digits <= 15 && Math.abs(y) < 1e15) {
+    const n = Math.round(y);
+    if (Math.abs(y - n) < 0.4999) return n / scale;
+  }
   return Number(x.toFixed(digits));
 }

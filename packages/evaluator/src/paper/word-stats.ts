@@ -8,14 +8,20 @@
  */
 import { isPySpace as isSpace } from './python-text.js';
 
+// Python whitespace with the common case (a printable ASCII character) decided first.
+const space = (code: number): boolean =>
+  code <= 0x20
+    ? code === 0x20 || (code >= 0x09 && code <= 0x0d) || code >= 0x1c
+    : code >= 0x85 && isSpace(code);
+
 /** Python `len(text.split())`. */
 export function pyWordCount(text: string): number {
   let words = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = isSpace(text.charCodeAt(i));
-    if (!space && !inWord) words++;
-    inWord = !space;
+    const blank = space(text.charCodeAt(i));
+    if (!blank && !inWord) words++;
+    inWord = !blank;
   }
   return words;
 }
@@ -33,9 +39,9 @@ export interface PaperWordStats {
 let starts = new Int32Array(1024);
 let ends = new Int32Array(1024);
 let hashes = new Int32Array(1024);
-let slotTrigram = new Int32Array(2048);
-let slotHash = new Int32Array(2048);
-let slotCount = new Int32Array(2048);
+// Open-addressing table: per slot the trigram's index + 1 (0: empty) and its hash, side by side.
+let slots = new Int32Array(4096);
+let counts = new Int32Array(2048);
 
 function growWords(): void {
   const grow = (a: Int32Array) => {
@@ -66,7 +72,7 @@ export function paperWordStats(text: string): PaperWordStats {
   let i = 0;
   while (i < length) {
     let code = text.charCodeAt(i);
-    if (isSpace(code)) {
+    if (space(code)) {
       i++;
       continue;
     }
@@ -78,7 +84,7 @@ export function paperWordStats(text: string): PaperWordStats {
       hash = Math.imul(hash ^ code, 0x01000193);
       if (++i === length) break;
       code = text.charCodeAt(i);
-      if (isSpace(code)) break;
+      if (space(code)) break;
     }
     ends[n] = i;
     hashes[n] = hash;
@@ -87,40 +93,44 @@ export function paperWordStats(text: string): PaperWordStats {
   if (n < 6) return { words: n, trigrams: 0, repeated: 0 };
 
   const trigrams = n - 2;
-  // Open addressing at most half full.
+  // At most half full.
   const size = 1 << (32 - Math.clz32(trigrams * 2 - 1));
-  if (size > slotTrigram.length) {
-    slotTrigram = new Int32Array(size);
-    slotHash = new Int32Array(size);
-    slotCount = new Int32Array(size);
+  if (size > counts.length) {
+    slots = new Int32Array(size * 2);
+    counts = new Int32Array(size);
   }
-  slotTrigram.fill(0, 0, size);
+  slots.fill(0, 0, size * 2);
   const mask = size - 1;
   let repeated = 0;
+  let h1 = hashes[0]!;
+  let h2 = hashes[1]!;
   for (let t = 0; t < trigrams; t++) {
+    const h3 = hashes[t + 2]!;
     // Order-dependent mix of the three word hashes.
-    let h = Math.imul(hashes[t]!, 0x9e3779b1) ^ hashes[t + 1]!;
-    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) ^ hashes[t + 2]!;
+    let h = Math.imul(h1, 0x9e3779b1) ^ h2;
+    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) ^ h3;
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     h ^= h >>> 16;
+    h1 = h2;
+    h2 = h3;
     let slot = h & mask;
     while (true) {
-      const held = slotTrigram[slot]!;
+      const held = slots[slot * 2]!;
       if (held === 0) {
-        slotTrigram[slot] = t + 1;
-        slotHash[slot] = h;
-        slotCount[slot] = 1;
+        slots[slot * 2] = t + 1;
+        slots[slot * 2 + 1] = h;
+        counts[slot] = 1;
         break;
       }
       const u = held - 1;
       if (
-        slotHash[slot] === h &&
+        slots[slot * 2 + 1] === h &&
         sameWord(text, u, t) &&
         sameWord(text, u + 1, t + 1) &&
         sameWord(text, u + 2, t + 2)
       ) {
         // The second occurrence adds the first one too: the paper sums every occurrence.
-        const count = ++slotCount[slot]!;
+        const count = ++counts[slot]!;
         repeated += count === 2 ? 2 : 1;
         break;
       }
