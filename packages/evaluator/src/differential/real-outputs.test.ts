@@ -1,9 +1,10 @@
 /**
  * Agreement with Hugging Face Math-Verify on real model outputs: whole solutions (GSM8K model
- * solutions ending in `A: x` without a box, ToRA tool-integrated solutions), gold against the
- * full text, so extraction from long free text is what differs if anything does. Every
- * disagreement is pinned in real-output-disagreements.jsonl with its reason; a new one fails,
- * and so does a pinned one that went away.
+ * solutions ending in `A: x` without a box, ToRA tool-integrated solutions, SmolLM2's no-tool
+ * chain of thought), gold against the full text; and each solution against the answer this
+ * verifier extracts from it, so any solution where Math-Verify extracts something else shows,
+ * right or wrong. Every disagreement is pinned in real-output-disagreements.jsonl with its
+ * reason; a new one fails, and so does a pinned one that went away.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { verifyAnswer } from '../verify/verify-answer.js';
 import { readDisagreements } from './disagreements.js';
 import { runMathVerifyOracle } from './oracle.js';
 import { checkPinnedAgreement } from './pinned-agreement.js';
-import { buildRealOutputCorpus } from './real-outputs.js';
+import { buildRealOutputCorpus, extractionPairs } from './real-outputs.js';
 
 afterAll(() => stopComparisonWorker());
 
@@ -24,10 +25,16 @@ const listFile = new URL('./real-output-disagreements.jsonl', import.meta.url);
 
 describe('agreement with Math-Verify on real model outputs', () => {
   it('disagrees exactly on the pinned list', { timeout: 600_000 }, async () => {
-    const corpus = buildRealOutputCorpus({ dataDir: sharedDataDir });
-    // 660 GSM8K problems x 4 model solutions, and 1,320 ToRA solutions.
-    expect(corpus.filter((pair) => pair.family === 'gsm8k-model-solution')).toHaveLength(2640);
-    expect(corpus.filter((pair) => pair.family === 'tora-solution')).toHaveLength(1320);
+    const solutions = buildRealOutputCorpus({ dataDir: sharedDataDir });
+    // 660 GSM8K problems x 4 model solutions, 1,320 ToRA solutions, 27 SmolLM2 answers.
+    const count = (family: string) => solutions.filter((pair) => pair.family === family).length;
+    expect([count('gsm8k-model-solution'), count('tora-solution'), count('smollm2-cot')]).toEqual([
+      2640, 1320, 27,
+    ]);
+    const extracted = extractionPairs(solutions);
+    // One SmolLM2 answer names no value at all ("the one who runs the fastest").
+    expect(extracted).toHaveLength(solutions.length - 1);
+    const corpus = [...solutions, ...extracted];
     const oracle = runMathVerifyOracle(corpus, { processes: 2 });
     const ours = corpus.map(
       (pair) => verifyAnswer({ gold: pair.gold, pred: pair.pred, isolation: 'inline' }).equivalent,
@@ -44,7 +51,7 @@ describe('agreement with Math-Verify on real model outputs', () => {
       pinned,
     );
     console.log(
-      `real outputs: ${corpus.length} solutions, ${corpus.length - disagreements} agree with Math-Verify, ${disagreements} pinned disagreements`,
+      `real outputs: ${solutions.length} solutions and ${extracted.length} extraction pairs, ${corpus.length - disagreements} of ${corpus.length} agree with Math-Verify, ${disagreements} pinned disagreements`,
     );
     for (const line of unexpected) console.log(`  new: ${line}`);
     expect(unexpected).toEqual([]);

@@ -7,10 +7,19 @@
  *   annotations and stray `$`, ending in an `A: x` line, never boxed.
  * - ToRA outputs (`tora/gsm8k.dev.jsonl`, MIT): 1,320 tool-integrated solutions (code, its
  *   output, then prose with `\boxed{}`).
+ * - No-tool chain of thought (`smollm2-cot-outputs.jsonl` beside this file): 27 answers of
+ *   SmolLM2-135M-Instruct (Apache-2.0) to the first 15 MATH-500 and 12 GSM8K test questions, by
+ *   `autotraj eval --model local:smollm2 --tools none --protocol markdown --prompt cot-boxed
+ *   --max-tokens 384` (greedy, 2026-12-06): long unboxed prose, "the final answer is", cut-off
+ *   texts. All wrong, so they also pair with what this verifier extracts (`extractionPairs`).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { EvaluatorError } from '../errors.js';
+import { extractAnswers } from '../verify/extract.js';
 import type { CorpusPair } from './corpus.js';
+
+const SMOLLM2_OUTPUTS = fileURLToPath(new URL('./smollm2-cot-outputs.jsonl', import.meta.url));
 
 const GSM8K_MODELS = ['6b_finetuning', '6b_verification', '175b_finetuning', '175b_verification'];
 
@@ -59,6 +68,22 @@ export function buildRealOutputCorpus(options: RealOutputOptions): CorpusPair[] 
       });
     }
   });
+  readJsonl(SMOLLM2_OUTPUTS).forEach((row, line) => {
+    const golds = row.goldAnswers as string[] | undefined;
+    if (!Array.isArray(golds) || typeof golds[0] !== 'string' || typeof row.text !== 'string')
+      throw new EvaluatorError({
+        code: 'invalid_fixture',
+        message: `${SMOLLM2_OUTPUTS}:${line + 1}: fields "goldAnswers" and "text" are required`,
+      });
+    pairs.push({
+      id: `${String(row.id)}/smollm2-135m-cot`,
+      family: 'smollm2-cot',
+      intent: 'differ',
+      // As a data set gives a LaTeX answer to Math-Verify: in math mode.
+      gold: `$${golds[0]}$`,
+      pred: row.text,
+    });
+  });
   for (const row of readJsonl(`${dir}tora/gsm8k.dev.jsonl`)) {
     pairs.push({
       id: `tora-${String(row.idx)}/${String(row.model)}`,
@@ -69,4 +94,25 @@ export function buildRealOutputCorpus(options: RealOutputOptions): CorpusPair[] 
     });
   }
   return pairs;
+}
+
+/**
+ * Each solution against the answer this verifier extracts from it (as `$...$`): Math-Verify
+ * agrees only when it extracts the same answer from the same long text, whether or not the
+ * model was right. Solutions this verifier finds no answer in are left out.
+ */
+export function extractionPairs(corpus: ReadonlyArray<CorpusPair>): CorpusPair[] {
+  return corpus.flatMap((pair) => {
+    const best = extractAnswers(pair.pred)[0];
+    if (best === undefined) return [];
+    return [
+      {
+        id: `${pair.id}/extracted`,
+        family: `${pair.family}-extracted`,
+        intent: 'same' as const,
+        gold: `$${best.text}$`,
+        pred: pair.pred,
+      },
+    ];
+  });
 }

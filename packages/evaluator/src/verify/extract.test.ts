@@ -35,6 +35,13 @@ describe('extractAnswers', () => {
     });
   });
 
+  it('takes the value right after "the final answer is", before the words that follow', () => {
+    // SmolLM2's no-tool chain of thought: Math-Verify reads the expression 348 + 220.
+    const text = 'The final answer is: 348 + 220 = 568 donuts and 220 cheesecakes.';
+    expect(best(text)).toMatchObject({ text: '348 + 220', source: 'final-answer' });
+    expect(best('So the final answer is 12 apples in all.')).toMatchObject({ text: '12' });
+  });
+
   it('falls back to the later of the last LaTeX span and the last number', () => {
     expect(best('We get $x = 2$ and so there are 12 ways.')).toMatchObject({
       text: '12',

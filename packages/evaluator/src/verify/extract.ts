@@ -232,6 +232,18 @@ function phraseCandidate(
       };
     }
   }
+  // A value right after the phrase, before any words ("is: 348 + 220 = 568 donuts and ..."):
+  // Math-Verify's anchored match, the longest expression or number starting there.
+  if (targets.includes('expr')) {
+    const head = endAt < 0 ? rest : rest.slice(0, endAt);
+    const first = start + (head.length - head.trimStart().length);
+    const leading = numbersIn(head, start, []).filter((found) => found.position === first);
+    const longest = leading.reduce<AnswerCandidate | undefined>(
+      (best, found) => (best === undefined || found.text.length > best.text.length ? found : best),
+      undefined,
+    );
+    if (longest !== undefined) return { ...longest, source: 'final-answer', priority: 1 };
+  }
   // A sentence in words: its last maths (an env or a number), whichever comes later.
   const inSentence = envs.filter(
     (span) => span.start >= start && span.end <= start + sentence.length + 2,
