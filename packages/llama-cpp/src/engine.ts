@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
 import {
   getLlama,
+  InsufficientMemoryError,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
@@ -9,6 +11,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { GgufFileError, LlamaCppError } from './errors.js';
+import { evidenceLine, memoryFacts, outOfMemoryError, saysOutOfMemory } from './out-of-memory.js';
 import type {
   FinishCause,
   GenerateRequest,
@@ -23,6 +26,22 @@ const DETOKENIZE_CONTEXT = 16;
 
 /** Prompt tokens per evaluation batch when the options do not say (see `Engine`). */
 export const DEFAULT_PROMPT_CHUNK = 64;
+
+/**
+ * llama.cpp's last log lines in this process. Its load errors say only "Failed to load model";
+ * the reason (e.g. `mmap failed: Cannot allocate memory`) is in the log line before it.
+ */
+const recentLogs: string[] = [];
+
+function logLlamaCpp(_level: LlamaLogLevel, message: string): void {
+  recentLogs.push(message);
+  if (recentLogs.length > 20) recentLogs.shift();
+  console.error(`[node-llama-cpp] ${message}`);
+}
+
+function takeLogs(): string {
+  return recentLogs.splice(0).join('\n');
+}
 
 export interface GenerateHooks {
   onDelta?: (text: string) => void;
@@ -80,6 +99,7 @@ export class Engine {
         progressLogs: false,
         maxThreads: init.threads,
         logLevel: LlamaLogLevel.error,
+        logger: logLlamaCpp,
       });
     } catch (cause) {
       throw new LlamaCppError({
@@ -90,13 +110,25 @@ export class Engine {
     }
     const t1 = performance.now();
     let model: LlamaModel;
+    takeLogs();
     try {
       model = await llama.loadModel({ modelPath: init.modelPath, gpuLayers: 0 });
     } catch (cause) {
+      const logs = takeLogs();
+      const said = `${describe(cause)}\n${logs}`;
+      if (cause instanceof InsufficientMemoryError || saysOutOfMemory(said))
+        throw outOfMemoryError({
+          what: `the weights of ${init.modelPath} (${Math.round(statSync(init.modelPath).size / 2 ** 20)} MB)`,
+          evidence: evidenceLine(said),
+          facts: memoryFacts(),
+          cause,
+        });
       throw new GgufFileError({
         file: init.modelPath,
         code: 'model_file_invalid',
-        detail: `llama.cpp could not load this GGUF file: ${(cause as Error).message}`,
+        detail: `llama.cpp could not load this GGUF file: ${(cause as Error).message}${
+          logs === '' ? '' : ` (llama.cpp: ${logs.split('\n').join('; ')})`
+        }`,
         cause,
       });
     }
@@ -121,6 +153,14 @@ export class Engine {
             }),
       });
     } catch (cause) {
+      const said = `${describe(cause)}\n${takeLogs()}`;
+      if (cause instanceof InsufficientMemoryError || saysOutOfMemory(said))
+        throw outOfMemoryError({
+          what: `a context of ${init.contextSize} tokens for ${init.modelPath}`,
+          evidence: evidenceLine(said),
+          facts: memoryFacts(),
+          cause,
+        });
       const adapters = init.lora?.map((a) => a.path).join(', ');
       if (adapters === undefined) throw cause;
       throw new GgufFileError({
@@ -286,4 +326,8 @@ export class Engine {
     await this.#model.dispose();
     await this.#llama.dispose();
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

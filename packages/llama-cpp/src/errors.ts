@@ -58,6 +58,7 @@ export type LlamaCppErrorCode =
   | 'model_closed'
   | 'runtime_unavailable'
   | 'context_overflow'
+  | 'out_of_memory'
   | 'source_unavailable';
 
 /** The local model could not serve a call: its runtime, its worker, its template or the prompt. */

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { GgufFileError, LlamaCppError } from './errors.js';
+import { evidenceLine, memoryFacts, outOfMemoryError, saysOutOfMemory } from './out-of-memory.js';
 import type {
   GenerateRequest,
   GenerateResult,
@@ -51,7 +52,11 @@ interface Worker {
   /** Text of the worker's context after its last call: prompt plus output. */
   contextText: string;
   dead: boolean;
+  /** The last few KB the worker wrote to stderr. */
+  stderrTail: string;
 }
+
+const STDERR_TAIL = 4096;
 
 function commonPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -189,12 +194,17 @@ export class WorkerPool {
     });
     // Awaited by ready() or by a dispatch; never an unhandled rejection on its own.
     ready.catch(() => {});
-    const worker: Worker = { child, ready, contextText: '', dead: false };
+    const worker: Worker = { child, ready, contextText: '', dead: false, stderrTail: '' };
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      worker.stderrTail = (worker.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+    });
     child.on('message', (message: WorkerMessage) =>
       this.#onMessage(worker, message, readyResolve, readyReject),
     );
     child.on('error', (error) => this.#onExit(worker, error, readyReject));
-    child.on('exit', (code, signal) =>
+    // 'close', not 'exit': it comes after the worker's stderr is read to the end.
+    child.on('close', (code, signal) =>
       this.#onExit(worker, new Error(`exited with ${signal ?? `code ${code}`}`), readyReject),
     );
     const { workers: _, ...init } = this.#options;
@@ -252,11 +262,7 @@ export class WorkerPool {
   #onExit(worker: Worker, cause: Error, readyReject: (error: unknown) => void): void {
     if (worker.dead) return;
     worker.dead = true;
-    const error = new LlamaCppError({
-      code: 'worker_failed',
-      message: `a model worker ${cause.message}`,
-      cause,
-    });
+    const error = this.#deathError(worker, cause);
     readyReject(error);
     const job = worker.job;
     worker.job = undefined;
@@ -317,6 +323,36 @@ export class WorkerPool {
     if (attemptText.length <= streamed.length) return;
     job.streamed = attemptText;
     job.call.onDelta?.(attemptText.slice(streamed.length));
+  }
+
+  /** Why a worker died, as a typed error; a death while loading says what llama.cpp said. */
+  #deathError(worker: Worker, cause: Error): LlamaCppError {
+    if (worker.info !== undefined || this.#closed)
+      return new LlamaCppError({
+        code: 'worker_failed',
+        message: `a model worker ${cause.message}`,
+        cause,
+      });
+    const file = this.#options.modelPath;
+    const said = worker.stderrTail;
+    // A failed allocation in native code aborts the worker (GGML_ASSERT): it cannot answer.
+    if (saysOutOfMemory(said))
+      return outOfMemoryError({
+        what: `${file} (the worker ${cause.message})`,
+        evidence: evidenceLine(said),
+        facts: memoryFacts(),
+        cause,
+      });
+    const last = evidenceLine(said);
+    return new LlamaCppError({
+      code: 'worker_failed',
+      message: `the model worker ${cause.message} while loading ${file}${last === '' ? '' : ` (its last words: ${last})`}${
+        cause.message.includes('SIGKILL')
+          ? '; if nothing else killed it, the kernel did for want of memory (see dmesg)'
+          : ''
+      }`,
+      cause,
+    });
   }
 
   #fail(error: unknown): void {

@@ -65,7 +65,9 @@ function parentDeathLauncher(): string | null {
 export function forkWorker(): ChildProcess {
   const entry = workerEntry();
   const options = {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
+    // stderr is piped: the pool passes it on and keeps its tail, which holds llama.cpp's reason
+    // when the worker dies in native code (a failed allocation aborts the process).
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
     serialization: 'advanced' as const,
   };
   const launcher = parentDeathLauncher();
