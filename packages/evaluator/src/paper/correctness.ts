@@ -73,12 +73,10 @@ const COMMA_OR_SPACE = new RegExp(`[,${PY_SPACE}]+`);
 
 function tokenSet(text: string): Set<string> {
   // re.split(r"[,\s]+") with Python's \s, then strip().lower() per non-empty piece.
-  return new Set(
-    text
-      .split(COMMA_OR_SPACE)
-      .filter((piece) => piece !== '')
-      .map((piece) => pyStrip(piece).toLowerCase()),
-  );
+  const tokens = new Set<string>();
+  for (const piece of text.split(COMMA_OR_SPACE))
+    if (piece !== '') tokens.add(pyStrip(piece).toLowerCase());
+  return tokens;
 }
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
@@ -195,5 +193,6 @@ export function paperCorrectnessChecker(
 ): (text: string) => boolean {
   if (taskType === 'qa') return (text) => golds.some((gold) => paperIsQaCorrect(gold, text));
   const prepared = golds.map(paperMathGold);
+  if (prepared.length === 1) return (text) => paperIsMathCorrectFor(prepared[0]!, text);
   return (text) => prepared.some((gold) => paperIsMathCorrectFor(gold, text));
 }
