@@ -5,7 +5,8 @@
 //   node scripts/api-report.mjs           # update every report
 //   node scripts/api-report.mjs --check   # compare, exit 1 on any difference
 // Both modes also fail when two error classes share one `errorName` (their `isInstance` would
-// accept each other's errors).
+// accept each other's errors), and when a value the main entry exports is not named as code in
+// the package's README (the main entry holds the documented API; the rest goes behind subpaths).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -55,6 +56,7 @@ function render(pkg, entries, program) {
     '<!-- Every name below is public: a change here is a semver change for this package. -->',
   ];
   const counts = {};
+  const mainRuntime = [];
   for (const { subpath, file } of entries) {
     const sourceFile = program.getSourceFile(file);
     if (!sourceFile) throw new Error(`${pkg.name}: ${file} is not part of the program`);
@@ -64,6 +66,8 @@ function render(pkg, entries, program) {
       .map((s) => ({ name: s.getName(), kind: kindOf(s, checker) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     counts[subpath] = rows.length;
+    if (subpath === '.')
+      mainRuntime.push(...rows.filter((row) => RUNTIME_KIND.test(row.kind)).map((row) => row.name));
     lines.push('', `## \`${subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`}\``, '');
     lines.push(`${rows.length} names.`, '');
     // Columns padded as the formatter (biome) writes markdown tables, so lint leaves them be.
@@ -73,7 +77,25 @@ function render(pkg, entries, program) {
     lines.push(line(['name', 'kind']), line(widths.map((w) => '-'.repeat(w))));
     for (const c of cells) lines.push(line(c));
   }
-  return { text: `${lines.join('\n')}\n`, counts };
+  return { text: `${lines.join('\n')}\n`, counts, mainRuntime };
+}
+
+// A value (not a type) a program can import: what the README must name.
+const RUNTIME_KIND = /\b(class|function|const|let|enum)\b/;
+
+/** Identifiers written as code in a README: inside fenced blocks and inline code spans. */
+function codeIdentifiers(markdown) {
+  const code = [];
+  const withoutFences = markdown.replace(
+    /^(```|~~~)[^\n]*\n([\s\S]*?)^\1[ \t]*$/gm,
+    (_, _f, body) => {
+      code.push(body);
+      return '';
+    },
+  );
+  for (const span of withoutFences.matchAll(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g))
+    code.push(span[2]);
+  return new Set(code.join('\n').match(/[A-Za-z_$][\w$]*/g) ?? []);
 }
 
 /** A small line diff: removed lines with `-`, added with `+`, in report order. */
@@ -142,8 +164,21 @@ for (const sourceFile of program.getSourceFiles()) {
   }
 }
 for (const { dir, pkgDir, pkg, entries } of all) {
-  const { text, counts } = render(pkg, entries, program);
+  const { text, counts, mainRuntime } = render(pkg, entries, program);
   const reportPath = join(pkgDir, 'api-report.md');
+  // The main entry is the documented API: every value it exports is named (as code) in the README.
+  const readmePath = join(pkgDir, 'README.md');
+  const documented = codeIdentifiers(
+    existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '',
+  );
+  const undocumented = mainRuntime.filter((name) => !documented.has(name));
+  if (undocumented.length > 0) {
+    failed = true;
+    console.error(
+      `FAIL ${pkg.name}: ${undocumented.length} main-entry exports are not named in ${relative(root, readmePath)}: ${undocumented.join(', ')}\n` +
+        '  document each (as code: `name` or in a code block), or move it behind a subpath (`/internal` for helpers our packages share)\n',
+    );
+  }
   const current = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '';
   summary.push(
     `${pkg.name}: ${Object.entries(counts)
@@ -165,7 +200,7 @@ for (const { dir, pkgDir, pkg, entries } of all) {
 console.log(summary.join('\n'));
 if (failed) {
   console.error(
-    'api-report: the exports changed. If that is intended, run `./dev api:update`, commit the reports and add a changeset.',
+    'api-report: failed. Changed exports: if intended, run `./dev api:update`, commit the reports and add a changeset. Undocumented exports: name them in the README or move them off the main entry.',
   );
   process.exit(1);
 }

@@ -34,12 +34,11 @@ export {
   type PresetEvaluateInput,
   type PresetEvaluator,
 } from './evaluate/create-evaluator.js';
-export { paperAcceptRepair, SOURCE_TEXT_KEY } from './evaluate/paper-mode.js';
+export { SOURCE_TEXT_KEY } from './evaluate/paper-mode.js';
 export {
   AUTOTRAJ_WEIGHTS,
   type DimensionName,
   dimensionNames,
-  FULL_WEIGHTS,
   getPreset,
   PAPER_THRESHOLDS,
   PAPER_WEIGHTS,
@@ -68,49 +67,6 @@ export {
   type LlmJudge,
   type LlmJudgeOptions,
 } from './judge/llm-judge.js';
-export {
-  type PaperRepairAcceptance,
-  paperAcceptCorrectAnswerRepair,
-  paperAcceptWrongAnswerRepair,
-  paperRepairAnswerCorrect,
-} from './paper/accept.js';
-export {
-  type PaperTaskType,
-  paperBoxedAnswer,
-  paperCleanLatex,
-  paperCoreAnswer,
-  paperIsCorrect,
-  paperIsMathCorrect,
-  paperIsQaCorrect,
-  paperLastAnswerBlock,
-  paperNormalizeRewardAnswer,
-  paperNormalizeSelectionAnswer,
-  paperNumbers,
-  paperSelectionQaF1,
-  tokenListF1,
-} from './paper/correctness.js';
-export { pyFloat, pyRound, pySplit, pyStrip } from './paper/python-text.js';
-export {
-  type PaperScoreParts,
-  paperConfidence,
-  paperLength,
-  paperLengthOf,
-  paperRepeatedTrigrams,
-  paperRepetition,
-  paperRepetitionOf,
-  paperScore,
-  paperScoreParts,
-  paperUncertaintyWord,
-  paperWordCount,
-} from './paper/quality.js';
-export {
-  type PaperDecision,
-  type PaperItemScore,
-  type PaperPipelineEntry,
-  paperClassify,
-  paperPipeline,
-  paperSelectItem,
-} from './paper/selection.js';
 export type { AnswerTree, CompareOptions } from './verify/answer-tree.js';
 export { type ComparisonIsolation, stopComparisonWorker } from './verify/deadline.js';
 export {

@@ -1,11 +1,5 @@
 // The prompt registry, so RL prompt rows can use the templates synthesis used.
 export { resolvePrompt } from '@autotraj/generation';
-// The paper's RL format check lives with the other shared rules in @autotraj/trajectory.
-export {
-  type PaperFormatCheck,
-  type PaperFormatCode,
-  paperValidateFormat,
-} from '@autotraj/trajectory';
 export {
   type AdvantageEstimator,
   filterZeroVarianceGroups,
@@ -64,29 +58,12 @@ export {
   type VerifyAnswerFn,
 } from './reward/outcomes.js';
 export {
-  PAPER_ASSISTANT_MARK,
-  PAPER_EOS,
-  type PaperAnswerProblem,
-  type PaperComputeScore,
-  paperComputeScore,
-  paperFirstAnswer,
-  paperLastBoxed,
-  paperRemoveBoxed,
-  paperResponseOfBare,
-  paperResponseOfSolution,
-  paperRewardAnswer,
-  paperRewardF1,
-} from './reward/paper/compute-score.js';
-export {
   autotrajFormatCheck,
   autotrajRewardOptions,
   createAutotrajReward,
   createPaperReward,
   createPresetReward,
   type PaperRewardOptions,
-  paperAnswerOf,
-  paperFormatCheck,
-  paperOutcome,
   paperRewardOptions,
   presetCalibration,
   rewardPresetOptions,

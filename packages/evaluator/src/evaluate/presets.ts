@@ -69,9 +69,6 @@ export const AUTOTRAJ_WEIGHTS: Readonly<QualityWeights> = Object.freeze({
   repetition: 0.15,
 });
 
-/** @deprecated the earlier name of `AUTOTRAJ_WEIGHTS`. */
-export const FULL_WEIGHTS = AUTOTRAJ_WEIGHTS;
-
 export interface Preset {
   name: Exclude<PresetName, 'full'>;
   weights: Readonly<QualityWeights>;

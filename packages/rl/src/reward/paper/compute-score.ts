@@ -1,4 +1,5 @@
-import { paperNormalizeRewardAnswer, pySplit, pyStrip, tokenListF1 } from '@autotraj/evaluator';
+import { pySplit, pyStrip } from '@autotraj/evaluator/internal';
+import { paperNormalizeRewardAnswer, tokenListF1 } from '@autotraj/evaluator/paper';
 import { paperValidateFormat } from '@autotraj/trajectory';
 
 /** ChatML's assistant header: verl decodes prompt + response, the paper splits on it. */
