@@ -1,9 +1,11 @@
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +68,19 @@ describe('autotraj run (the whole method, offline)', () => {
       [['--replay', cassette], 'replay (--replay)', null, cassette],
     ] as const)
       await expectRefused(out, [...base, ...flags], setting, recorded, requested);
+
+    // A run directory made before settings were recorded: the synthesis manifest is what it
+    // recorded, and another model is refused there with every byte left as it was.
+    const legacy = join(out, '..', 'legacy');
+    cpSync(out, legacy, { recursive: true });
+    for (const dir of ['', 'synthesis', 'reward-model', 'rl'])
+      rmSync(join(legacy, dir, 'settings.json'), { force: true });
+    const legacyArgs = ['run', '--out', legacy, '--limit', '6', '--concurrency', '4'];
+    await expectRefused(legacy, [...legacyArgs, '--n', '2'], 'n (--n)', 4, 2);
+    const resumedLegacy = await run(legacyArgs);
+    expect(resumedLegacy.code, resumedLegacy.stderr).toBe(0);
+    expect(resumedLegacy.stdout).toMatch(/resumed \(done earlier\)\s+6/);
+    expect(existsSync(join(legacy, 'settings.json'))).toBe(true);
 
     // --force-new: the old run moves aside whole, the new one starts afresh.
     const fresh = await run([...base.slice(0, 3), '--limit', '2', '--n', '2', '--force-new']);

@@ -1,5 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import {
+  RUN_FILES,
+  RUN_STAGE_DIRS,
+  readRunJson,
+  synthesisManifestSchema,
+} from '@autotraj/trajectory';
 import { locateRunFiles } from '../report/run-files.js';
 
 /** One file a reading command processes; `name` is its path inside the run directory. */
@@ -62,15 +68,14 @@ export function resolveInput(path: string): ResolvedInput {
 export function runTasksFile(input: string): string | null {
   const dir = existsSync(input) && statSync(input).isDirectory() ? input : dirname(input);
   for (const manifest of [
-    join(dir, 'manifest.json'),
-    join(dir, 'synthesis', 'manifest.json'),
-    join(dir, '..', 'synthesis', 'manifest.json'),
+    join(dir, RUN_FILES.manifest),
+    join(dir, RUN_STAGE_DIRS.synthesis, RUN_FILES.manifest),
+    join(dir, '..', RUN_STAGE_DIRS.synthesis, RUN_FILES.manifest),
   ]) {
-    if (!existsSync(manifest)) continue;
     try {
-      const tasks = (JSON.parse(readFileSync(manifest, 'utf8')) as { config?: { tasks?: unknown } })
-        .config?.tasks;
-      if (typeof tasks !== 'string') continue;
+      const tasks = readRunJson(manifest, synthesisManifestSchema, 'synthesis manifest')?.config
+        ?.tasks;
+      if (tasks === undefined) continue;
       for (const candidate of [tasks, join(dirname(manifest), tasks)])
         if (existsSync(candidate)) return candidate;
     } catch {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES } from '@autotraj/trajectory';
 import { RunMergeError } from './merge-error.js';
 
 /** The run kinds `autotraj merge` joins, as their manifests name them. */
@@ -34,7 +35,7 @@ function kindOf(dir: string, manifest: Manifest): RunKind {
 export function readRunDir(dir: string): RunDir {
   let text: string;
   try {
-    text = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    text = readFileSync(join(dir, RUN_FILES.manifest), 'utf8');
   } catch {
     throw new RunMergeError({
       reason: 'manifest-missing',

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   exportOnnx,
@@ -12,7 +12,12 @@ import {
   type TrainingReport,
   trainRewardModel,
 } from '@autotraj/reward-model';
-import type { PreferencePair, TextFormat } from '@autotraj/trajectory';
+import {
+  type PreferencePair,
+  RUN_FILES,
+  type TextFormat,
+  writeJsonAtomic,
+} from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 
 export interface RewardModelStageOptions {
@@ -92,7 +97,7 @@ export async function runRewardModelStage(
     featurizer: { numBuckets: options.buckets ?? 65536 },
   });
   await mkdir(options.outDir, { recursive: true });
-  const modelPath = join(options.outDir, 'model.onnx');
+  const modelPath = join(options.outDir, RUN_FILES.rewardModel);
   const exported = await exportOnnx(model, {
     path: modelPath,
     metadata: { 'autotraj.pairs_file': options.pairs },
@@ -114,10 +119,11 @@ export async function runRewardModelStage(
       histograms: { chosen: histogram(chosen, range), rejected: histogram(rejected, range) },
     };
   }
-  const reportPath = join(options.outDir, 'training-report.json');
-  await writeFile(
-    reportPath,
-    `${JSON.stringify({ ...report, heldOut, model: { path: modelPath, bytes: exported.bytes } }, null, 2)}\n`,
-  );
+  const reportPath = join(options.outDir, RUN_FILES.trainingReport);
+  writeJsonAtomic(reportPath, {
+    ...report,
+    heldOut,
+    model: { path: modelPath, bytes: exported.bytes },
+  });
   return { modelPath, reportPath, report, trainPairs: trainPairs.length, heldOut };
 }

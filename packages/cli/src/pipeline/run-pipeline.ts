@@ -8,7 +8,17 @@ import {
   type SynthesisSummary,
 } from '@autotraj/repairer';
 import type { RolloutSummary } from '@autotraj/rl';
-import { openRunDir, promptRef, type RolloutRecord, type RunSettings } from '@autotraj/trajectory';
+import {
+  openRunDir,
+  promptRef,
+  type RolloutRecord,
+  RUN_FILES,
+  RUN_STAGE_DIRS,
+  type RunSettings,
+  readRunJson,
+  rewardModelTrainingReportSchema,
+  synthesisManifestSchema,
+} from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { localDefaults } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
@@ -42,9 +52,9 @@ export interface PipelineOptions {
   n?: number;
   /** RL rollouts per prompt (default 4). */
   groupSize?: number;
-  /** Live policy: `openai:<id>`, or `<id>` with `baseUrl`. Without it the run is offline. */
+  /** Live policy: `openai:<id>`, or `<id>` with `baseURL`. Without it the run is offline. */
   model?: string;
-  baseUrl?: string;
+  baseURL?: string;
   /** `local:` policies: a LoRA adapter (GGUF) applied to the model. */
   lora?: string;
   /** Offline: answer from this cassette instead of the demo cassette. */
@@ -134,12 +144,16 @@ function countLines(path: string): number {
 
 /** The reward model is current when it was trained on exactly the pairs now on disk. */
 function rewardModelIsCurrent(dir: string, pairs: number): boolean {
-  const report = join(dir, 'training-report.json');
-  if (!existsSync(join(dir, 'model.onnx')) || !existsSync(report)) return false;
+  if (!existsSync(join(dir, RUN_FILES.rewardModel))) return false;
   try {
-    const parsed = JSON.parse(readFileSync(report, 'utf8')) as { data?: { pairs?: number } };
-    return parsed.data?.pairs === pairs;
+    const report = readRunJson(
+      join(dir, RUN_FILES.trainingReport),
+      rewardModelTrainingReportSchema,
+      'reward model training report',
+    );
+    return report?.data?.pairs === pairs;
   } catch {
+    // An unreadable report: the model is retrained, which rewrites it.
     return false;
   }
 }
@@ -147,12 +161,10 @@ function rewardModelIsCurrent(dir: string, pairs: number): boolean {
 /** The policy's mode and name as the synthesis manifest records them. */
 function synthesisModel(manifestPath: string): RunSummary['model'] {
   try {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-      config?: { modelMode?: unknown; model?: unknown };
-    };
+    const manifest = readRunJson(manifestPath, synthesisManifestSchema, 'synthesis manifest');
     return {
-      mode: String(manifest.config?.modelMode ?? 'unknown'),
-      name: String(manifest.config?.model ?? 'unknown'),
+      mode: manifest?.config?.modelMode ?? 'unknown',
+      name: manifest?.config?.model ?? 'unknown',
     };
   } catch {
     return { mode: 'unknown', name: 'unknown' };
@@ -208,17 +220,17 @@ async function pipelineRunSettings(
  * The whole method, one stage after another: synthesize (sample, evaluate, repair) -> train-rm
  * (pairwise reward model, ONNX) -> rollout (RL groups scored with format + outcome + reward
  * model, group advantages). Every stage resumes, so a second run redoes nothing that is already
- * complete. Offline by default (the demo cassette answers); `model`/`baseUrl` go live. Returns
+ * complete. Offline by default (the demo cassette answers); `model`/`baseURL` go live. Returns
  * the artefact paths (the report's inputs) and each stage's figures.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
-  const live = options.model !== undefined || options.baseUrl !== undefined;
+  const live = options.model !== undefined || options.baseURL !== undefined;
   if (live && options.replay !== undefined)
     throw new CliError({
       message: '--replay cannot be combined with --model/--base-url',
       exitCode: 2,
     });
-  if (options.baseUrl !== undefined && options.model === undefined)
+  if (options.baseURL !== undefined && options.model === undefined)
     throw new CliError({
       message: '--base-url needs --model <id> (the served model name)',
       exitCode: 2,
@@ -254,20 +266,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ...(protocol === 'text-tags' ? [] : ['--protocol', protocol]),
   ];
   const promptArgs = options.prompt === undefined ? [] : ['--prompt', options.prompt];
-  const synthesisDir = join(runDir, 'synthesis');
-  const rmDir = join(runDir, 'reward-model');
-  const rlDir = join(runDir, 'rl');
+  const synthesisDir = join(runDir, RUN_STAGE_DIRS.synthesis);
+  const rmDir = join(runDir, RUN_STAGE_DIRS.rewardModel);
+  const rlDir = join(runDir, RUN_STAGE_DIRS.rl);
   const artefacts: PipelineArtefacts = {
     runDir,
-    sft: join(synthesisDir, 'sft.jsonl'),
-    pairs: join(synthesisDir, 'pairs.jsonl'),
-    hard: join(synthesisDir, 'hard.jsonl'),
-    dropped: join(synthesisDir, 'dropped.jsonl'),
-    candidates: join(synthesisDir, 'candidates.jsonl'),
-    synthesisManifest: join(synthesisDir, 'manifest.json'),
-    rewardModel: join(rmDir, 'model.onnx'),
-    rewardModelReport: join(rmDir, 'training-report.json'),
-    rollouts: join(rlDir, 'rollouts.jsonl'),
+    sft: join(synthesisDir, RUN_FILES.sft),
+    pairs: join(synthesisDir, RUN_FILES.pairs),
+    hard: join(synthesisDir, RUN_FILES.hard),
+    dropped: join(synthesisDir, RUN_FILES.dropped),
+    candidates: join(synthesisDir, RUN_FILES.candidates),
+    synthesisManifest: join(synthesisDir, RUN_FILES.manifest),
+    rewardModel: join(rmDir, RUN_FILES.rewardModel),
+    rewardModelReport: join(rmDir, RUN_FILES.trainingReport),
+    rollouts: join(rlDir, RUN_FILES.rollouts),
     summary: join(runDir, RUN_SUMMARY_FILE),
   };
 
@@ -286,6 +298,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       maxTokens,
     }),
     forceNew: options.forceNew ?? false,
+    // Recorded once the synthesis stage has passed its own check (below): a directory made
+    // before settings were recorded is refused by that check and must stay as it was.
+    deferRecord: true,
   });
   try {
     const synthesisTitle = '1. synthesize: sample, evaluate, repair';
@@ -299,7 +314,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ...['--concurrency', String(concurrency), ...limitArgs, ...samplingArgs, ...promptArgs],
         ...(options.repairPrompt === undefined ? [] : ['--repair-prompt', options.repairPrompt]),
         ...(options.model ? ['--model', options.model] : []),
-        ...(options.baseUrl ? ['--base-url', options.baseUrl] : []),
+        ...(options.baseURL ? ['--base-url', options.baseURL] : []),
         ...(options.lora ? ['--lora', options.lora] : []),
         ...(options.replay ? ['--replay', options.replay] : []),
         ...(options.admission === 'none' ? ['--admission', 'none'] : []),
@@ -315,15 +330,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       protocol,
       ...(options.limit === undefined ? {} : { limit: options.limit }),
       ...(options.model === undefined ? {} : { model: options.model }),
-      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       ...(options.lora === undefined ? {} : { lora: options.lora }),
       ...(options.replay === undefined ? {} : { replay: options.replay }),
       ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
       ...(options.repairPrompt === undefined ? {} : { repairPrompt: options.repairPrompt }),
       ...(options.admission === undefined ? {} : { admission: options.admission }),
-      onProgress: (event) => emit({ type: 'synthesis', event }),
+      onProgress: (event) => {
+        // The synthesis directory passed its check and the work begins: record the run's settings.
+        if (event.type === 'start') runHandle.record();
+        emit({ type: 'synthesis', event });
+      },
       onNotice: (message) => emit({ type: 'notice', stage: 'synthesize', message }),
     });
+    runHandle.record();
     emit({ type: 'synthesis-done', summary: synthesis, outDir: synthesisDir });
     if (synthesis.run.failed > 0)
       throw stageFailed(
@@ -420,10 +440,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
     // Offline, the replayed policy answers rollouts too: the cassette was recorded with the
     // same prompts, temperature 0.3 and seeds (run seed 0, task id, i < G) as candidate sampling.
-    const policy: { model?: string; baseUrl?: string; lora?: string; replay?: string } = live
+    const policy: { model?: string; baseURL?: string; lora?: string; replay?: string } = live
       ? {
           ...(options.model === undefined ? {} : { model: options.model }),
-          ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+          ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
           ...(options.lora === undefined ? {} : { lora: options.lora }),
         }
       : { replay: options.replay ?? demoFixtures.cassettePath };
@@ -443,7 +463,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ...['--seed', '0', '--concurrency', String(concurrency)],
         ...rolloutLimitArgs,
         ...(policy.model === undefined ? [] : ['--model', policy.model]),
-        ...(policy.baseUrl === undefined ? [] : ['--base-url', policy.baseUrl]),
+        ...(policy.baseURL === undefined ? [] : ['--base-url', policy.baseURL]),
         ...(policy.lora === undefined ? [] : ['--lora', policy.lora]),
         ...(policy.replay === undefined ? [] : ['--replay', policy.replay]),
       ],

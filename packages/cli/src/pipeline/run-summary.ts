@@ -1,8 +1,9 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES, writeJsonAtomic } from '@autotraj/trajectory';
 import { z } from 'zod';
 
-export const RUN_SUMMARY_FILE = 'run-summary.json';
+export const RUN_SUMMARY_FILE = RUN_FILES.runSummary;
 
 /** How a stage ended: it ran, an earlier run's output was current and kept, or it was skipped. */
 export const stageStatusSchema = z.enum(['completed', 'kept', 'skipped']);
@@ -72,8 +73,7 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 /** Write the summary atomically (a killed run never leaves half a file). */
 export function writeRunSummary(runDir: string, summary: RunSummary): string {
   const path = join(runDir, RUN_SUMMARY_FILE);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeJsonAtomic(path, summary);
   return path;
 }
 

@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   lengthBaseline,
@@ -10,7 +10,12 @@ import {
   type TransformerTrainingSummary,
   trainTransformerRewardModel,
 } from '@autotraj/reward-model';
-import type { PreferencePair, TextFormat } from '@autotraj/trajectory';
+import {
+  type PreferencePair,
+  RUN_FILES,
+  type TextFormat,
+  writeJsonAtomic,
+} from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 
 export interface TransformerRmStageOptions {
@@ -78,8 +83,8 @@ export async function runTransformerRmStage(
     ...(options.lora === undefined ? {} : { lora: options.lora }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
   });
-  const modelPath = join(options.outDir, 'model.onnx');
-  const reportPath = join(options.outDir, 'training-report.json');
+  const modelPath = join(options.outDir, RUN_FILES.rewardModel);
+  const reportPath = join(options.outDir, RUN_FILES.trainingReport);
   let heldOut: TransformerRmStageResult['heldOut'] = null;
   if (heldOutPairs.length > 0) {
     const scorer = await openTrajectoryScorer({ path: modelPath });
@@ -102,11 +107,11 @@ export async function runTransformerRmStage(
     }
   }
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as Record<string, unknown>;
-  const tmp = `${reportPath}.tmp-${process.pid}`;
-  await writeFile(
-    tmp,
-    `${JSON.stringify({ ...report, pairsFile: options.pairs, trainPairs: trainPairs.length, heldOut }, null, 2)}\n`,
-  );
-  await rename(tmp, reportPath);
+  writeJsonAtomic(reportPath, {
+    ...report,
+    pairsFile: options.pairs,
+    trainPairs: trainPairs.length,
+    heldOut,
+  });
   return { modelPath, reportPath, training, trainPairs: trainPairs.length, heldOut };
 }

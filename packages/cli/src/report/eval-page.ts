@@ -10,7 +10,7 @@ import {
   readEvalRecords,
   summarizeEval,
 } from '@autotraj/benchmarks';
-import type { Step } from '@autotraj/trajectory';
+import { RUN_FILES, type Step } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { escapeHtml, groupedBarsSvg } from './charts.js';
 import { STYLE } from './render-html.js';
@@ -48,7 +48,7 @@ export interface EvalReportData {
 
 /** An evaluation directory holds a `manifest.json` of kind `eval`. */
 export function isEvalDir(dir: string): boolean {
-  if (!existsSync(join(dir, 'manifest.json'))) return false;
+  if (!existsSync(join(dir, RUN_FILES.manifest))) return false;
   try {
     return readEvalManifest(dir) !== null;
   } catch {

@@ -8,10 +8,13 @@ import {
   preferencePairSchema,
   type RolloutRecord,
   readJsonl,
+  readRunJson,
+  rewardModelTrainingReportSchema,
   rolloutRecordSchema,
   type SftRecord,
   type Step,
   sftRecordSchema,
+  synthesisManifestSchema,
 } from '@autotraj/trajectory';
 import { z } from 'zod';
 import { type RunSummary, readRunSummary } from '../pipeline/run-summary.js';
@@ -132,13 +135,9 @@ async function manifestFacts(
 ): Promise<{ preset: string | null; admission: AdmissionFigures | null }> {
   if (path === null) return { preset: null, admission: null };
   try {
-    const manifest = JSON.parse(await readFile(path, 'utf8')) as {
-      evaluatorPreset?: unknown;
-      config?: { preset?: unknown };
-    };
-    const preset = manifest.evaluatorPreset ?? manifest.config?.preset;
+    const manifest = readRunJson(path, synthesisManifestSchema, 'synthesis manifest');
     return {
-      preset: typeof preset === 'string' ? preset : null,
+      preset: manifest?.evaluatorPreset ?? manifest?.config?.preset ?? null,
       admission: admissionFigures(manifest),
     };
   } catch {
@@ -279,11 +278,13 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
       let heldOutAccuracy: number | null = null;
       let lengthBaseline: number | null = null;
       if (files.trainingReport !== null) {
-        const report = JSON.parse(await readFile(files.trainingReport, 'utf8')) as {
-          heldOut?: { pairwiseAccuracy?: number; lengthBaselineAccuracy?: number } | null;
-        };
-        heldOutAccuracy = report.heldOut?.pairwiseAccuracy ?? null;
-        lengthBaseline = report.heldOut?.lengthBaselineAccuracy ?? null;
+        const report = readRunJson(
+          files.trainingReport,
+          rewardModelTrainingReportSchema,
+          'reward model training report',
+        );
+        heldOutAccuracy = report?.heldOut?.pairwiseAccuracy ?? null;
+        lengthBaseline = report?.heldOut?.lengthBaselineAccuracy ?? null;
       }
       rewardModel = {
         chosen,

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES, RUN_STAGE_DIRS } from '@autotraj/trajectory';
+import { isSftTrainingReport } from '@autotraj/trajectory/internal';
 
 /**
  * Where a run directory keeps each artefact. Files may sit at the top of the run directory or in
@@ -27,8 +29,7 @@ export interface RunFiles {
 /** Whether a `training-report.json` is train-sft's (it records the method and a loss curve). */
 function isSftReport(path: string): boolean {
   try {
-    const report = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    return Array.isArray(report.losses) && typeof report.method === 'string';
+    return isSftTrainingReport(JSON.parse(readFileSync(path, 'utf8')));
   } catch {
     return false;
   }
@@ -45,23 +46,24 @@ function find(runDir: string, name: string, folders: string[]): string | null {
 export function locateRunFiles(runDir: string): RunFiles {
   // train-sft's report and the reward model's share a name: each file is read once to tell them
   // apart. train-sft's is looked for in sft/ first, the reward model's at the top first.
-  const [inSft, top, inRm] = ['sft', '', 'reward-model'].map((folder) => {
-    const path = join(runDir, folder, 'training-report.json');
+  const [inSft, top, inRm] = ['sft', '', RUN_STAGE_DIRS.rewardModel].map((folder) => {
+    const path = join(runDir, folder, RUN_FILES.trainingReport);
     return existsSync(path) ? { path, sft: isSftReport(path) } : null;
   });
   const sftReport = [inSft, top].find((r) => r?.sft === true)?.path;
+  const synthesis = RUN_STAGE_DIRS.synthesis;
   const rmReport = [top, inRm].find((r) => r?.sft === false)?.path;
   return {
-    candidates: find(runDir, 'candidates.jsonl', ['synthesis']),
-    sft: find(runDir, 'sft.jsonl', ['synthesis']),
-    pairs: find(runDir, 'pairs.jsonl', ['synthesis']),
-    hard: find(runDir, 'hard.jsonl', ['synthesis']),
-    dropped: find(runDir, 'dropped.jsonl', ['synthesis']),
-    manifest: find(runDir, 'manifest.json', ['synthesis']),
-    rewardModel: find(runDir, 'model.onnx', ['reward-model']),
+    candidates: find(runDir, RUN_FILES.candidates, [synthesis]),
+    sft: find(runDir, RUN_FILES.sft, [synthesis]),
+    pairs: find(runDir, RUN_FILES.pairs, [synthesis]),
+    hard: find(runDir, RUN_FILES.hard, [synthesis]),
+    dropped: find(runDir, RUN_FILES.dropped, [synthesis]),
+    manifest: find(runDir, RUN_FILES.manifest, [synthesis]),
+    rewardModel: find(runDir, RUN_FILES.rewardModel, [RUN_STAGE_DIRS.rewardModel]),
     trainingReport: rmReport ?? null,
-    rollouts: find(runDir, 'rollouts.jsonl', ['rl']),
-    summary: find(runDir, 'run-summary.json', []),
+    rollouts: find(runDir, RUN_FILES.rollouts, [RUN_STAGE_DIRS.rl]),
+    summary: find(runDir, RUN_FILES.runSummary, []),
     sftTrainingReport: sftReport ?? null,
     grpoReport: find(runDir, 'grpo-report.json', ['grpo']),
   };

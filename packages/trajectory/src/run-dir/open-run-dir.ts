@@ -38,6 +38,12 @@ export interface OpenRunDirOptions {
    * `settings.json` is written with this run's settings on resume.
    */
   legacySettings?: (dir: string) => RecordedRunSettings | null;
+  /**
+   * Take the lock and check, but write `settings.json` only when `record()` is called: for a
+   * run whose first step checks more (a stage of its own that may still refuse), so a refusal
+   * there leaves the directory as it was. Default false.
+   */
+  deferRecord?: boolean;
 }
 
 export interface RunDirCheck {
@@ -57,6 +63,8 @@ export interface RunDirHandle {
   /** Where `forceNew` moved the earlier run, or null. */
   readonly replaced: string | null;
   readonly lock: RunLock;
+  /** Write `settings.json` (done on open unless `deferRecord`; idempotent). */
+  record(): void;
   /** Release the lock (idempotent). */
   close(): void;
 }
@@ -137,7 +145,13 @@ export function openRunDir(options: OpenRunDirOptions): RunDirHandle {
     // Settings an older run did not record are kept from it, and this run's are added.
     const settings = { ...(keep?.settings ?? {}), ...options.settings };
     const file: RunSettingsFile = { command: options.command, settings, startedAt };
-    writeJsonAtomic(join(dir, RUN_FILES.settings), file);
+    let written = false;
+    const record = () => {
+      if (written) return;
+      writeJsonAtomic(join(dir, RUN_FILES.settings), file);
+      written = true;
+    };
+    if (options.deferRecord !== true) record();
     return {
       dir,
       settings,
@@ -145,6 +159,7 @@ export function openRunDir(options: OpenRunDirOptions): RunDirHandle {
       resumed: keep !== null,
       replaced,
       lock,
+      record,
       close: () => lock.release(),
     };
   } catch (error) {

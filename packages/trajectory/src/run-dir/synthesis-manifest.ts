@@ -65,16 +65,17 @@ export const synthesisManifestSchema = z.looseObject({
     .optional(),
   /** The admission gate the SFT records and pairs were written through (`well-formed`, `none`). */
   admission: z.string().optional(),
+  /** Figures by record kind (each optional: readers take what a manifest has). */
   counts: z
     .object({
-      tasks: count,
-      candidates: count,
-      kept: count,
-      repairAccepted: count,
-      hard: count,
-      discarded: count,
-      sft: count,
-      pairs: count,
+      tasks: count.optional(),
+      candidates: count.optional(),
+      kept: count.optional(),
+      repairAccepted: count.optional(),
+      hard: count.optional(),
+      discarded: count.optional(),
+      sft: count.optional(),
+      pairs: count.optional(),
       droppedSft: count.optional(),
       droppedPairs: count.optional(),
       droppedByReason: z.record(z.string(), count).optional(),

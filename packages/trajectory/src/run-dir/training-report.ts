@@ -17,12 +17,16 @@ export const rewardModelTrainingReportSchema = z.looseObject({
   featurizerVersion: z.string().optional(),
   configHash: z.string().optional(),
   seed: z.number().int().optional(),
-  data: z.looseObject({
-    /** Preference pairs given (the run checks the model is current against the pairs on disk). */
-    pairs: z.number().int().nonnegative(),
-    trainPairs: z.number().int().nonnegative().optional(),
-    validationPairs: z.number().int().nonnegative().optional(),
-  }),
+  /** The n-gram model's data figures (the transformer model reports `trainPairs` at the top). */
+  data: z
+    .looseObject({
+      /** Preference pairs given (the run checks the model is current against the pairs on disk). */
+      pairs: z.number().int().nonnegative(),
+      trainPairs: z.number().int().nonnegative().optional(),
+      validationPairs: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  trainPairs: z.number().int().nonnegative().optional(),
   trainAccuracy: z.number().optional(),
   validationAccuracy: z.number().nullable().optional(),
   heldOut: heldOutSchema.nullable().optional(),
