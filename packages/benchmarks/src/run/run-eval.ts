@@ -14,6 +14,7 @@ import {
 } from '@autotraj/generation';
 import {
   claimShardDir,
+  OutputWriteError,
   openRunDir,
   type PromptTemplate,
   promptRef,
@@ -374,6 +375,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
     options.signal?.addEventListener('abort', stop, { once: true });
     const resumed = store.done.size;
     let doneNow = 0;
+    // A full disk stops the run: every later sample would fail the same way. The files keep
+    // whole lines only, and a rerun once there is room resumes from them.
+    let writeFailure: OutputWriteError | undefined;
     try {
       writeJsonAtomic(join(outDir, RUN_FILES.manifest), manifest());
       const work: Array<{ question: BenchmarkQuestion; sample: number }> = [];
@@ -407,6 +411,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
               });
             } catch (error) {
               if (controller.signal.aborted) return;
+              if (OutputWriteError.isInstance(error)) {
+                writeFailure ??= error;
+                controller.abort(error);
+                return;
+              }
               const reason = (error as Error).message;
               failures.push({
                 benchmark: question.benchmark,
@@ -428,6 +437,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
           }),
         ),
       );
+      if (writeFailure !== undefined) throw writeFailure;
       // Stopped or finished, everything recorded is summarised (a stopped run's benchmarks show as partial).
       const records = [...store.done.values()];
       const final = manifest();
