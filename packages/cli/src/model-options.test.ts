@@ -1,6 +1,30 @@
 import { availableParallelism } from 'node:os';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_MAX_TOKENS, LOCAL_TIMEOUT_MS, localDefaults } from './model-options.js';
+import {
+  addModelOptions,
+  addRepairModelOptions,
+  LOCAL_MAX_TOKENS,
+  LOCAL_TIMEOUT_MS,
+  localDefaults,
+  modelFlagsOf,
+} from './model-options.js';
+
+describe('model flags', () => {
+  it('--base-url and --repair-base-url arrive as baseURL and repairBaseURL, the library spelling', () => {
+    const command = addRepairModelOptions(addModelOptions(new Command('x'))).exitOverride();
+    const args = ['--model', 'vllm:q', '--base-url', 'http://a/v1'];
+    command.parse([...args, '--repair-model', 'vllm:r', '--repair-base-url', 'http://b/v1'], {
+      from: 'user',
+    });
+    expect(modelFlagsOf(command.opts())).toEqual({
+      model: 'vllm:q',
+      baseURL: 'http://a/v1',
+      repairModel: 'vllm:r',
+      repairBaseURL: 'http://b/v1',
+    });
+  });
+});
 
 describe('localDefaults', () => {
   it('gives local: models a token cap, a long timeout, no empty retries, one call per worker', () => {

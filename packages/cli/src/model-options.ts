@@ -10,13 +10,23 @@ import {
   type ResolvedModel,
   resolveModel,
 } from '@autotraj/generation';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CliError } from './cli-error.js';
+
+/**
+ * `--base-url` stored as `baseURL` (commander would camel-case it to `baseURL`): the flags object
+ * uses the library's one spelling, so it passes to library options as it is.
+ */
+export function urlOption(flags: string, description: string, attribute: string): Option {
+  const option = new Option(flags, description);
+  option.attributeName = () => attribute;
+  return option;
+}
 
 /** The model flags every command that runs a model shares (and `--repair-*` for the repairer). */
 export interface ModelFlags {
   model?: string;
-  baseUrl?: string;
+  baseURL?: string;
   apiKey?: string;
   continuation?: string;
   chatTemplate?: string;
@@ -41,7 +51,13 @@ export function normalizeModelFlag(model: string | undefined): string | undefine
 export function addModelOptions(command: Command): Command {
   return command
     .option('--model <provider:id>', MODEL_HELP)
-    .option('--base-url <url>', 'server for vllm: / compatible: (default: $AUTOTRAJ_BASE_URL)')
+    .addOption(
+      urlOption(
+        '--base-url <url>',
+        'server for vllm: / compatible: (default: $AUTOTRAJ_BASE_URL)',
+        'baseURL',
+      ),
+    )
     .option(
       '--api-key <key>',
       'API key (default: $AUTOTRAJ_API_KEY; $OPENAI_API_KEY for openai:; EMPTY for local servers)',
@@ -69,14 +85,20 @@ export function addRepairModelOptions(command: Command): Command {
       '--repair-model <provider:id>',
       `the repairer's model (default: the policy); ${MODEL_HELP}`,
     )
-    .option('--repair-base-url <url>', "the repairer's server (default: --base-url)")
+    .addOption(
+      urlOption(
+        '--repair-base-url <url>',
+        "the repairer's server (default: --base-url)",
+        'repairBaseURL',
+      ),
+    )
     .option('--repair-api-key <key>', "the repairer's API key (default: --api-key)")
     .option('--repair-continuation <mode>', "the repairer's continuation for compatible:");
 }
 
 export interface RepairModelFlags {
   repairModel?: string;
-  repairBaseUrl?: string;
+  repairBaseURL?: string;
   repairApiKey?: string;
   repairContinuation?: string;
 }
@@ -84,7 +106,7 @@ export interface RepairModelFlags {
 function specOf(flags: ModelFlags, fallbackReplay: string | undefined): ModelSpec {
   return {
     ...(flags.model === undefined ? {} : { model: flags.model }),
-    ...(flags.baseUrl === undefined ? {} : { baseURL: flags.baseUrl }),
+    ...(flags.baseURL === undefined ? {} : { baseURL: flags.baseURL }),
     ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
     ...(flags.continuation === undefined ? {} : { continuation: flags.continuation }),
     ...(flags.chatTemplate === undefined ? {} : { chatTemplate: flags.chatTemplate }),
@@ -258,7 +280,7 @@ export async function resolveRepairModel(
 ): Promise<ResolvedModel> {
   if (
     flags.repairModel === undefined &&
-    flags.repairBaseUrl === undefined &&
+    flags.repairBaseURL === undefined &&
     flags.repairApiKey === undefined &&
     flags.repairContinuation === undefined
   )
@@ -274,12 +296,12 @@ export async function resolveRepairModel(
         '--repair-model needs a live policy model (a cassette replays both policy and repairer)',
       exitCode: 2,
     });
-  const baseUrl = flags.repairBaseUrl ?? flags.baseUrl;
+  const baseURL = flags.repairBaseURL ?? flags.baseURL;
   const apiKey = flags.repairApiKey ?? flags.apiKey;
   return resolveCliModel(
     {
       model: flags.repairModel,
-      ...(baseUrl === undefined ? {} : { baseUrl }),
+      ...(baseURL === undefined ? {} : { baseURL }),
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(flags.repairContinuation === undefined ? {} : { continuation: flags.repairContinuation }),
     },
@@ -289,7 +311,7 @@ export async function resolveRepairModel(
 
 const MODEL_FLAGS = [
   'model',
-  'baseUrl',
+  'baseURL',
   'apiKey',
   'continuation',
   'chatTemplate',
@@ -297,7 +319,7 @@ const MODEL_FLAGS = [
   'record',
   'lora',
   'repairModel',
-  'repairBaseUrl',
+  'repairBaseURL',
   'repairApiKey',
   'repairContinuation',
 ] as const;

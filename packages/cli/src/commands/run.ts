@@ -4,7 +4,7 @@ import { type AdmissionMode, admissionModes } from '@autotraj/repairer';
 import { Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
-import { MODEL_HELP } from '../model-options.js';
+import { MODEL_HELP, urlOption } from '../model-options.js';
 import {
   choiceOption,
   FORCE_NEW_HELP,
@@ -27,7 +27,7 @@ interface RunFlags {
   n: number;
   groupSize: number;
   model?: string;
-  baseUrl?: string;
+  baseURL?: string;
   lora?: string;
   replay?: string;
   concurrency: number;
@@ -68,7 +68,13 @@ export const runCommand: CliCommand = {
       .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
       .option('--group-size <G>', 'RL rollouts per prompt', integerOption('--group-size'), 4)
       .option('--model <model>', `live policy: ${MODEL_HELP}`)
-      .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)')
+      .addOption(
+        urlOption(
+          '--base-url <url>',
+          'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server)',
+          'baseURL',
+        ),
+      )
       .option(
         '--lora <adapter.gguf>',
         'local: only: apply a LoRA adapter (GGUF, e.g. from autotraj train-sft) to the policy',
@@ -143,7 +149,7 @@ export const runCommand: CliCommand = {
           n: flags.n,
           groupSize: flags.groupSize,
           ...(flags.model === undefined ? {} : { model: flags.model }),
-          ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+          ...(flags.baseURL === undefined ? {} : { baseURL: flags.baseURL }),
           ...(flags.lora === undefined ? {} : { lora: flags.lora }),
           ...(flags.replay === undefined ? {} : { replay: flags.replay }),
           concurrency: flags.concurrency,

@@ -145,7 +145,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     });
     search = createSearchRuntime({ index });
   } else if (options.searchUrl !== undefined) {
-    search = createSearchRuntime({ client: createFlashRagClient({ baseUrl: options.searchUrl }) });
+    search = createSearchRuntime({ client: createFlashRagClient({ baseURL: options.searchUrl }) });
   } else {
     // Never offered: no QA benchmark runs. Kept so the tool names in the settings stay fixed.
     search = {

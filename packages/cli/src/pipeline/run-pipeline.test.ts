@@ -49,7 +49,7 @@ describe('runPipeline (programmatic, offline)', () => {
     await expect(runPipeline({ outDir, replay: 'c.jsonl', model: 'm' })).rejects.toThrow(
       /--replay cannot be combined/,
     );
-    await expect(runPipeline({ outDir, baseUrl: 'http://127.0.0.1:1/v1' })).rejects.toThrow(
+    await expect(runPipeline({ outDir, baseURL: 'http://127.0.0.1:1/v1' })).rejects.toThrow(
       /--base-url needs --model/,
     );
     expect(existsSync(outDir)).toBe(false);

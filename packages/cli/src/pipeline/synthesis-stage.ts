@@ -24,7 +24,7 @@ import {
 import { resolveCliPrompt } from '../prompt-options.js';
 import { fileDigest, modelRunSettings } from './run-settings.js';
 
-/** Model flags as the CLI spells them (`model`, `baseUrl`, `replay`, `record`, `repairModel`, ...). */
+/** Model flags as the CLI spells them (`model`, `baseURL`, `replay`, `record`, `repairModel`, ...). */
 export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   /** Tasks JSONL (AutoTraj tasks or GSM8K lines); default: the demo problems. */
   tasks?: string;

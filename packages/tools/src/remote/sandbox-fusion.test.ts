@@ -28,7 +28,7 @@ const finished = (stdout: string, stderr = '', returnCode = 0, status = 'Finishe
 describe('SandboxFusion executor', () => {
   it('sends /run_code {code, language, run_timeout, memory_limit_MB} and maps the run result', async () => {
     reply = () => finished('2\n');
-    const executor = createSandboxFusionExecutor({ baseUrl: server.url });
+    const executor = createSandboxFusionExecutor({ baseURL: server.url });
     const result = await executor.run('print(1+1)', { timeoutMs: 3000, memoryMb: 256 });
     expect(server.requests.at(-1)).toEqual({
       code: 'print(1+1)',
@@ -47,7 +47,7 @@ describe('SandboxFusion executor', () => {
   });
 
   it('parses the traceback into a typed error, and reports sandbox timeouts', async () => {
-    const executor = createSandboxFusionExecutor({ baseUrl: server.url });
+    const executor = createSandboxFusionExecutor({ baseURL: server.url });
     reply = () =>
       finished(
         '',
@@ -69,7 +69,7 @@ describe('SandboxFusion executor', () => {
 
   it('emulates sessions by replaying earlier successful cells with their output discarded', async () => {
     reply = () => finished('ok\n');
-    const executor = createSandboxFusionExecutor({ baseUrl: server.url });
+    const executor = createSandboxFusionExecutor({ baseURL: server.url });
     await executor.run('x = 1\nprint("first")', { sessionId: 's' });
     await executor.run('print(x)', { sessionId: 's' });
     const sent = (server.requests.at(-1) as { code: string }).code;
@@ -82,7 +82,7 @@ describe('SandboxFusion executor', () => {
 
   it('truncates long output with the marker', async () => {
     reply = () => finished('a'.repeat(5000));
-    const result = await createSandboxFusionExecutor({ baseUrl: server.url }).run('x', {
+    const result = await createSandboxFusionExecutor({ baseURL: server.url }).run('x', {
       maxOutputBytes: 1000,
     });
     expect(result.truncated).toBe(true);
@@ -90,7 +90,7 @@ describe('SandboxFusion executor', () => {
   });
 
   it('turns HTTP errors, timeouts, sandbox errors and malformed answers into typed errors', async () => {
-    const executor = createSandboxFusionExecutor({ baseUrl: server.url, httpSlackMs: 100 });
+    const executor = createSandboxFusionExecutor({ baseURL: server.url, httpSlackMs: 100 });
     const failure = async () => {
       const error = await executor.run('x', { timeoutMs: 100 }).catch((e: unknown) => e);
       expect(RemoteServiceError.isInstance(error)).toBe(true);

@@ -11,7 +11,7 @@ import { postJson } from './http.js';
 
 export interface SandboxFusionOptions {
   /** Base URL of the sandbox, e.g. `http://127.0.0.1:8080`. */
-  baseUrl: string;
+  baseURL: string;
   /** Limits for calls that set none. */
   defaults?: Partial<PythonLimits>;
   /** Extra time for the HTTP round trip on top of the run timeout. Default 5 s. */
@@ -74,7 +74,7 @@ const REPLAY_RESTORE =
  * discarded) before the new cell. Their side effects repeat; keep sessions short.
  */
 export function createSandboxFusionExecutor(options: SandboxFusionOptions): PythonExecutor {
-  const url = new URL('/run_code', options.baseUrl).toString();
+  const url = new URL('/run_code', options.baseURL).toString();
   const defaults = { ...DEFAULT_LIMITS, ...options.defaults };
   const sessions = new Map<string, string[]>();
   return {
@@ -161,7 +161,7 @@ export function createSandboxFusionExecutor(options: SandboxFusionOptions): Pyth
         filesystem: 'whatever the remote sandbox provides',
         processes: 'remote',
         environment: 'remote',
-        summary: `python sandbox: remote SandboxFusion at ${options.baseUrl}`,
+        summary: `python sandbox: remote SandboxFusion at ${options.baseURL}`,
         notes: [
           "isolation is the remote service's; sessions are emulated by replaying earlier cells",
         ],

@@ -26,7 +26,7 @@ afterAll(() => server.close());
 describe('FlashRAG client', () => {
   it('POSTs {query, top_n, return_score} and reads documents and scores', async () => {
     mode = 'ok';
-    const client = createFlashRagClient({ baseUrl: server.url });
+    const client = createFlashRagClient({ baseURL: server.url });
     const hits = await client.search('capital of France', { topK: 2 });
     expect(server.requests.at(-1)).toEqual({
       query: 'capital of France',
@@ -44,7 +44,7 @@ describe('FlashRAG client', () => {
   });
 
   it('turns HTTP errors, timeouts and malformed answers into typed errors', async () => {
-    const client = createFlashRagClient({ baseUrl: server.url, timeoutMs: 200 });
+    const client = createFlashRagClient({ baseURL: server.url, timeoutMs: 200 });
     const failure = async (m: typeof mode) => {
       mode = m;
       const error = await client.search('q').catch((e: unknown) => e);
@@ -65,7 +65,7 @@ describe('FlashRAG client', () => {
   it('reports an unreachable service as a network error', async () => {
     const closed = await startLoopback(() => {});
     await closed.close();
-    const error = await createFlashRagClient({ baseUrl: closed.url })
+    const error = await createFlashRagClient({ baseURL: closed.url })
       .search('q')
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'network', service: 'FlashRAG retriever' });

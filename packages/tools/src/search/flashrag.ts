@@ -4,7 +4,7 @@ import type { SearchHit, SearchOptions } from './types.js';
 
 export interface FlashRagClientOptions {
   /** Base URL of the retrieval server, e.g. `http://127.0.0.1:8000`. */
-  baseUrl: string;
+  baseURL: string;
   /** Path of the search endpoint. Default `/search`. */
   path?: string;
   /** Per-request timeout. Default 10 s. */
@@ -36,7 +36,7 @@ export function splitFlashRagContents(contents: string): { title: string; text: 
 export function createFlashRagClient(options: FlashRagClientOptions): {
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
 } {
-  const url = new URL(options.path ?? '/search', options.baseUrl).toString();
+  const url = new URL(options.path ?? '/search', options.baseURL).toString();
   return {
     async search(query, searchOptions = {}) {
       const topK = searchOptions.topK ?? 5;

@@ -100,7 +100,7 @@ describe('the FlashRAG retrieval-server stand-in', () => {
   });
 
   it('through createFlashRagClient gives the hits a local BM25 index gives', async () => {
-    const client = createFlashRagClient({ baseUrl: server.url });
+    const client = createFlashRagClient({ baseURL: server.url });
     const local = createBm25Index(documents);
     for (const query of ['capital of France', 'Rhone city', 'Germany']) {
       expect(await client.search(query, { topK: 2 })).toEqual(local.searchSync(query, { topK: 2 }));

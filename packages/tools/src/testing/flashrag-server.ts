@@ -11,7 +11,7 @@ export interface FlashRagServerOptions {
 }
 
 export interface FlashRagServer {
-  /** `http://127.0.0.1:<port>`: pass it as `--search-url` or `createFlashRagClient({ baseUrl })`. */
+  /** `http://127.0.0.1:<port>`: pass it as `--search-url` or `createFlashRagClient({ baseURL })`. */
   url: string;
   /** Every request as received: method, path and parsed JSON body (the raw text if not JSON). */
   requests: Array<{ method: string; path: string; body: unknown }>;
