@@ -3,7 +3,12 @@ import { createReadStream, statSync } from 'node:fs';
 import type { RunSettings, RunSettingsMismatchError } from '@autotraj/trajectory';
 import { formatSettingDifferences } from '@autotraj/trajectory/internal';
 import { CliError } from '../cli-error.js';
-import { importLlamaCpp, type ModelFlags, type RepairModelFlags } from '../model-options.js';
+import {
+  importLlamaCpp,
+  type ModelFlags,
+  normalizeModelFlag,
+  type RepairModelFlags,
+} from '../model-options.js';
 
 const digests = new Map<string, Promise<string>>();
 
@@ -41,7 +46,12 @@ export function fileDigest(path: string, flag: string): Promise<string> {
 }
 
 /** The hash of a `local:` model's GGUF file, or null for any other model (a server's model has no file here). */
-async function localModelDigest(model: string | undefined, flag: string): Promise<string | null> {
+async function localModelDigest(
+  flagValue: string | undefined,
+  flag: string,
+): Promise<string | null> {
+  // `local` is the embedded default model.
+  const model = normalizeModelFlag(flagValue);
   if (model === undefined || !model.startsWith('local:')) return null;
   const llama = await importLlamaCpp(`${model} runs`);
   const name = model.slice('local:'.length);
