@@ -42,6 +42,13 @@ describe('extractAnswers', () => {
     expect(best('So the final answer is 12 apples in all.')).toMatchObject({ text: '12' });
   });
 
+  it('finds the expression that ends last however long the text', () => {
+    expect(best('the chance is (1/2)*(4/3).')?.text).toBe('(1/2)*(4/3)');
+    const long = `${'1 2 3 '.repeat(5000)}so the chance is (1/2)*(4/3).`;
+    expect(best(long)?.text).toBe('(1/2)*(4/3)');
+    expect(best(`${long} In all 7 ways`)?.text).toBe('7');
+  });
+
   it('falls back to the later of the last LaTeX span and the last number', () => {
     expect(best('We get $x = 2$ and so there are 12 ways.')).toMatchObject({
       text: '12',

@@ -117,15 +117,17 @@ export function looksLikeProse(text: string): boolean {
 
 // A number stands after a space, `=` or the start (a currency sign may come between), as in
 // Math-Verify: `horse #12` and `x_2` hold no answer, `1,000.99m²` holds 1000.99.
+// The anchor is matched, not looked behind (cheaper); the number is group 1.
 const NUMBER_TOKEN =
-  /(?<=(?:^|[\s=])(?:\*\*)?[$\u20ac\u00a3\u00a5\u20b9]?)-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+  /(?:^|[\s=])(?:\*\*)?[$\u20ac\u00a3\u00a5\u20b9]?(-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
 
 // Math-Verify's plain expressions (`ExprExtractionConfig`): digits and at least one operator,
 // after a space, `=` or the start, and before punctuation, a space, `)`, `$` or the end, so
-// "the probability is 2/3." gives 2/3, not 3.
+// "the probability is 2/3." gives 2/3, not 3. Bounded (Math-Verify's is not) so that a long run
+// of digits and spaces costs linear time, not quadratic.
 const EXPR_CHARS = '[\\d.\\s+\\-*\u00d7/^()\u00f7]';
 const EXPR_TOKEN = new RegExp(
-  `(?<=^|\\s|=)(?:\\*\\*)?(-?\\(?-?\\d${EXPR_CHARS}*[+\\-*\u00d7/^()\u00f7]${EXPR_CHARS}+\\)?)(?=(?:\\*\\*)?(?:[.,:\\s)$]|$))`,
+  `(?:^|[\\s=])(?:\\*\\*)?(-?\\(?-?\\d${EXPR_CHARS}{0,64}[+\\-*\u00d7/^()\u00f7]${EXPR_CHARS}{1,64}\\)?)(?=(?:\\*\\*)?(?:[.,:\\s)$]|$))`,
   'g',
 );
 
@@ -142,19 +144,23 @@ function plainExpression(raw: string): string | null {
   return depth === 0 ? text : null;
 }
 
-/**
- * Numbers and plain expressions in prose, ordered as Math-Verify tries them from the end: by
- * where they end, and for the same end the longer one (the last element is the one to take).
- */
-function numbersIn(text: string, offset: number, excluded: ReadonlyArray<Span>): AnswerCandidate[] {
-  const found: (AnswerCandidate & { end: number })[] = [];
-  const outside = (position: number) =>
-    !excluded.some((span) => position >= span.start && position < span.end);
+type Found = AnswerCandidate & { end: number };
+
+/** Longer than any expression match (its parts are bounded above). */
+const EXPR_MAX_CHARS = 150;
+
+function outsideAll(excluded: ReadonlyArray<Span>, position: number): boolean {
+  return !excluded.some((span) => position >= span.start && position < span.end);
+}
+
+/** Number tokens, in text order (so also in order of where they end). */
+function numberTokens(text: string, offset: number, excluded: ReadonlyArray<Span>): Found[] {
+  const found: Found[] = [];
   NUMBER_TOKEN.lastIndex = 0;
   for (let match = NUMBER_TOKEN.exec(text); match !== null; match = NUMBER_TOKEN.exec(text)) {
-    const position = offset + match.index;
-    if (!outside(position)) continue;
-    const token = match[0].replace(/,+$/, '');
+    const position = offset + match.index + match[0].length - match[1]!.length;
+    if (!outsideAll(excluded, position)) continue;
+    const token = match[1]!.replace(/,+$/, '');
     const canonical =
       canonicalNumberToken(token) ?? canonicalNumberToken(token.split(',').join(''));
     if (canonical !== null)
@@ -166,19 +172,56 @@ function numbersIn(text: string, offset: number, excluded: ReadonlyArray<Span>):
         end: position + token.length,
       });
   }
+  return found;
+}
+
+function expressionTokens(text: string, offset: number, excluded: ReadonlyArray<Span>): Found[] {
+  const found: Found[] = [];
   EXPR_TOKEN.lastIndex = 0;
   for (let match = EXPR_TOKEN.exec(text); match !== null; match = EXPR_TOKEN.exec(text)) {
     const start = match.index + match[0].length - match[1]!.length;
     const expression = plainExpression(match[1]!);
     const position = offset + start + (match[1]!.length - match[1]!.trimStart().length);
-    if (expression === null || !outside(position)) continue;
+    if (expression === null || !outsideAll(excluded, position)) continue;
     const end = offset + start + match[1]!.trimEnd().replace(/\.+$/, '').length;
-    if (!outside(end - 1)) continue;
+    if (!outsideAll(excluded, end - 1)) continue;
     found.push({ text: expression, source: 'number', priority: 2, position, end });
   }
+  return found;
+}
+
+/** By where they end, and for the same end the longer one last: Math-Verify's order, reversed. */
+function byEnd(found: Found[]): AnswerCandidate[] {
   return found
     .sort((a, b) => a.end - b.end || b.position - a.position)
     .map(({ end: _end, ...candidate }) => candidate);
+}
+
+/**
+ * Numbers and plain expressions in prose, ordered as Math-Verify tries them from the end: by
+ * where they end, and for the same end the longer one (the last element is the one to take).
+ */
+function numbersIn(text: string, offset: number, excluded: ReadonlyArray<Span>): AnswerCandidate[] {
+  return byEnd([
+    ...numberTokens(text, offset, excluded),
+    ...expressionTokens(text, offset, excluded),
+  ]);
+}
+
+/**
+ * `numbersIn(text)`'s last element without scanning the whole text for expressions: one that
+ * ends after the last number starts at most `EXPR_MAX_CHARS` before that number.
+ */
+function lastNumberIn(text: string, excluded: ReadonlyArray<Span>): AnswerCandidate | undefined {
+  const numbers = numberTokens(text, 0, excluded);
+  const lastNumber = numbers[numbers.length - 1];
+  // Without a number (`(1/2)*(4/3)` has none: a bracket stands before each digit) read it all.
+  const from = lastNumber === undefined ? 0 : Math.max(0, lastNumber.position - EXPR_MAX_CHARS);
+  const found = byEnd([
+    ...(lastNumber === undefined ? [] : [lastNumber]),
+    ...expressionTokens(text.slice(from), from, excluded),
+  ]);
+  return found[found.length - 1];
 }
 
 const PHRASE = /(?:final answer|the answer|answer)\s*(?:is|:|=|should be|will be)?\s*:?\s*/gi;
@@ -356,8 +399,7 @@ export function extractAnswers(input: string, options: ExtractOptions = {}): Ans
       });
   }
   if (expr && sources.has('number')) {
-    const numbers = numbersIn(text.replace(/\\\$/g, '  '), 0, latex ? envs : []);
-    const lastNumber = numbers[numbers.length - 1];
+    const lastNumber = lastNumberIn(text.replace(/\\\$/g, '  '), latex ? envs : []);
     if (lastNumber !== undefined) candidates.push(lastNumber);
   }
   return candidates
