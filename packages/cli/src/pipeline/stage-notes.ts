@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { SynthesisManifest } from '@autotraj/trajectory';
 
 /**
  * Plain statements of what each stage of `autotraj run` did, from the figures it measured. A
@@ -81,22 +82,14 @@ export interface AdmissionFigures {
 }
 
 /** The admission gate's figures from a synthesis manifest (`admission`, `counts`), if it has them. */
-export function admissionFigures(manifest: unknown): AdmissionFigures | null {
-  const m = manifest as {
-    admission?: unknown;
-    counts?: { droppedSft?: unknown; droppedPairs?: unknown; droppedByReason?: unknown };
-  } | null;
-  const c = m?.counts;
-  if (typeof c?.droppedSft !== 'number' || typeof c.droppedPairs !== 'number') return null;
-  const byReason: Record<string, number> = {};
-  if (typeof c.droppedByReason === 'object' && c.droppedByReason !== null)
-    for (const [code, n] of Object.entries(c.droppedByReason))
-      if (typeof n === 'number') byReason[code] = n;
+export function admissionFigures(manifest: SynthesisManifest | null): AdmissionFigures | null {
+  const c = manifest?.counts;
+  if (c?.droppedSft === undefined || c.droppedPairs === undefined) return null;
   return {
-    mode: typeof m?.admission === 'string' ? m.admission : null,
+    mode: manifest?.admission ?? null,
     droppedSft: c.droppedSft,
     droppedPairs: c.droppedPairs,
-    byReason,
+    byReason: { ...c.droppedByReason },
   };
 }
 

@@ -60,7 +60,7 @@ export class RunLockedError extends AutoTrajError {
     super({
       name: RunLockedError.errorName,
       code: 'run_locked',
-      message: `${options.dir} is in use by ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt}); wait for it to finish or use another directory${owner.host === hostname() ? '' : ` (a lock from another host cannot be checked: if that process is gone, delete ${lock})`}`,
+      message: `${options.dir} is in use by ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt}); wait for it to finish or use another directory${owner.host === hostname() ? ` (if pid ${owner.pid} is no longer that run, its pid was reused: delete ${lock})` : ` (a lock from another host cannot be checked: if that process is gone, delete ${lock})`}`,
     });
     this.dir = options.dir;
     this.owner = owner;
