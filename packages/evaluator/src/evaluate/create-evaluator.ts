@@ -291,14 +291,18 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
   }
 
   function paperEvaluateSync(input: PresetEvaluateInput): EvaluationReport {
-    const facts = paperFactsFor(input.task, answerKind(input.task));
+    const { facts, lengthFacts } = paperFactsFor(input.task, answerKind(input.task));
     const own = facts(
       paperTextOf(input.trajectory, () => render(input.trajectory).text, input.text),
     );
+    // The others only set the length reference: their words and answers, not their scores.
     const others = (input.group ?? [])
       .filter((other) => other !== input.trajectory && other.id !== input.trajectory.id)
-      .map((other) => facts(paperTextOf(other, () => render(other).text)));
-    const ideal = paperIdealLengths([own, ...others])[0]!;
+      .map((other) => lengthFacts(paperTextOf(other, () => render(other).text)));
+    const ideal = paperIdealLengths([
+      { words: own.stats.words, correct: own.correct },
+      ...others,
+    ])[0]!;
     return paperReport(input.trajectory, own, ideal);
   }
 
@@ -386,11 +390,13 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
         code: 'invalid_option',
         message: `texts has ${texts.length} entries for ${candidates.length} candidates`,
       });
-    const factsOf = paperFactsFor(task, answerKind(task));
+    const factsOf = paperFactsFor(task, answerKind(task)).facts;
     const facts = candidates.map((candidate, i) =>
       factsOf(paperTextOf(candidate, () => render(candidate).text, texts?.[i])),
     );
-    const ideals = paperIdealLengths(facts);
+    const ideals = paperIdealLengths(
+      facts.map((f) => ({ words: f.stats.words, correct: f.correct })),
+    );
     // Python re-execution and the judge are the only asynchronous parts.
     const more =
       (options.python !== undefined && active.has('consistency')) ||

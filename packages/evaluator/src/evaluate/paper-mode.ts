@@ -6,7 +6,7 @@ import { paperCorrectnessChecker } from '../paper/correctness.js';
 import { pyRound } from '../paper/python-text.js';
 import { paperLengthOf, paperRepetitionOfStats, paperUncertaintyWord } from '../paper/quality.js';
 import { paperClassify } from '../paper/selection.js';
-import { type PaperWordStats, paperWordStats } from '../paper/word-stats.js';
+import { type PaperWordStats, paperWordStats, pyWordCount } from '../paper/word-stats.js';
 import type { AcceptRepairDecision, AcceptRepairReport as ReportLike } from './accept-repair.js';
 import type { Thresholds } from './presets.js';
 import type { EvaluationReport, SelectionDecision } from './report.js';
@@ -44,20 +44,39 @@ export interface PaperTextFacts {
   looseCorrect: boolean | null;
 }
 
+/** What the length groups need of a text: its word count and its answer's correctness. */
+export interface PaperLengthFacts {
+  words: number;
+  correct: boolean | null;
+}
+
 /**
- * The paper's facts about each text written for `task`: the golds are prepared once, so a
- * group (and its repairs) pays for them once.
+ * The paper's facts about each text written for `task` (`facts`), and the lighter ones another
+ * member of its group needs for the length reference (`lengthFacts`): the golds are prepared
+ * once, so a group (and its repairs) pays for them once.
  */
-export function paperFactsFor(task: Task, kind: AnswerKind): (text: string) => PaperTextFacts {
+export function paperFactsFor(
+  task: Task,
+  kind: AnswerKind,
+): {
+  facts: (text: string) => PaperTextFacts;
+  lengthFacts: (text: string) => PaperLengthFacts;
+} {
   const golds = task.goldAnswers;
   const correct = golds.length === 0 ? null : paperCorrectnessChecker(golds, kind);
   const loose = golds.length === 0 ? null : paperRepairAnswerChecker(golds);
-  return (text) => ({
-    text,
-    stats: paperWordStats(text),
-    correct: correct === null ? null : correct(text),
-    looseCorrect: loose === null ? null : loose(text),
-  });
+  return {
+    facts: (text) => ({
+      text,
+      stats: paperWordStats(text),
+      correct: correct === null ? null : correct(text),
+      looseCorrect: loose === null ? null : loose(text),
+    }),
+    lengthFacts: (text) => ({
+      words: pyWordCount(text),
+      correct: correct === null ? null : correct(text),
+    }),
+  };
 }
 
 /**
@@ -65,8 +84,8 @@ export function paperFactsFor(task: Task, kind: AnswerKind): (text: string) => P
  * shortest of all; partly correct -> a correct text's own length; a wrong text (never scored by
  * the paper) -> the shortest of all, for information.
  */
-export function paperIdealLengths(facts: ReadonlyArray<PaperTextFacts>): number[] {
-  const counts = facts.map((f) => f.stats.words);
+export function paperIdealLengths(facts: ReadonlyArray<PaperLengthFacts>): number[] {
+  const counts = facts.map((f) => f.words);
   const shortest = counts.length === 0 ? 0 : Math.min(...counts);
   const { correctItems } = paperClassify(facts.map((f) => f.correct !== false));
   if (correctItems.length === 1 && correctItems[0]!.length === facts.length)
