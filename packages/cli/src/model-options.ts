@@ -152,6 +152,7 @@ const LLAMA_CPP: string = '@autotraj/llama-cpp';
 export interface LlamaCppModule {
   isFetchedModelName(name: string): boolean;
   fetchedModelPath(name: string): string;
+  verifiedFetchedModelPath(name: string): Promise<string>;
   llamaCppSource(): Promise<string>;
   readGgufSummary(file: string): Promise<unknown>;
   createLlamaCppModel(options: {
@@ -187,9 +188,12 @@ export async function importLlamaCpp(what: string): Promise<LlamaCppModule> {
 async function localSource(model: string, lora: string | undefined): Promise<LocalModelSource> {
   const llama = await importLlamaCpp(`${model} runs`);
   const name = model.slice('local:'.length);
-  const modelPath = llama.isFetchedModelName(name) ? llama.fetchedModelPath(name) : name;
-  // A missing, corrupted or truncated file is named now, before any task starts (the model
-  // itself loads on its first call).
+  // A fetched model is checked against its pinned SHA-256 (hashed once, then stamped); any file
+  // missing, corrupted or truncated is named now, before any task starts (the model itself
+  // loads on its first call).
+  const modelPath = llama.isFetchedModelName(name)
+    ? await llama.verifiedFetchedModelPath(name)
+    : name;
   await llama.readGgufSummary(modelPath);
   if (lora !== undefined) await llama.readGgufSummary(lora);
   const loaded: Array<{ close(): Promise<void> }> = [];

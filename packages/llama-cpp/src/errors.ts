@@ -3,11 +3,13 @@ import { AutoTrajError } from '@autotraj/trajectory';
 export type GgufFileErrorCode =
   | 'model_file_missing'
   | 'model_file_invalid'
-  | 'model_file_truncated';
+  | 'model_file_truncated'
+  | 'model_file_corrupted';
 
-/** A GGUF path that does not exist, is not a readable GGUF file, or is cut short. */
+/** A GGUF path that does not exist, is not a readable GGUF file, is cut short or damaged. */
 export class GgufFileError extends AutoTrajError {
   static readonly errorName = 'AutoTrajGgufFileError';
+  declare readonly code: GgufFileErrorCode;
   readonly file: string;
 
   constructor(options: {
@@ -33,6 +35,7 @@ export class GgufFileError extends AutoTrajError {
 /** A model fetched by `./dev models` was asked for by name but is not in the models directory. */
 export class ModelNotFetchedError extends AutoTrajError {
   static readonly errorName = 'AutoTrajModelNotFetchedError';
+  declare readonly code: 'model_not_fetched';
   readonly model: string;
   readonly file: string | undefined;
 
@@ -64,6 +67,7 @@ export type LlamaCppErrorCode =
 /** The local model could not serve a call: its runtime, its worker, its template or the prompt. */
 export class LlamaCppError extends AutoTrajError {
   static readonly errorName = 'AutoTrajLlamaCppError';
+  declare readonly code: LlamaCppErrorCode;
 
   constructor(options: { code: LlamaCppErrorCode; message: string; cause?: unknown }) {
     super({

@@ -27,3 +27,4 @@ export type { FinishCause, LoadInfo, LoraAdapter, RepeatPenalty } from './protoc
 export type { LlamaCppProviderOptions } from './provider-options.js';
 export type { ToolCallForm } from './tool-call-parser.js';
 export { detectToolCalling, type ToolCallingSupport } from './tool-template.js';
+export { verifiedFetchedModelPath } from './verify-fetched-model.js';
