@@ -208,11 +208,6 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const emit = (event: SynthesisEvent) => options.onProgress?.(event);
   options.signal?.throwIfAborted();
 
-  // One controller for the run: the caller's abort and the driver's own exit both stop every task.
-  const controller = new AbortController();
-  const stop = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', stop, { once: true });
-
   const settings = {
     ...synthesisRunSettings({
       modelName,
@@ -250,9 +245,15 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     store = await openSynthesisStore(outDir);
   } catch (error) {
     runDir.close();
-    options.signal?.removeEventListener('abort', stop);
     throw error;
   }
+  // One controller for the run: the caller's abort and the driver's own exit both stop every task.
+  const controller = new AbortController();
+  const stop = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  // Aborted while the store opened: the run stops at once (and still closes every file).
+  if (options.signal?.aborted) stop();
+
   const counts = store.counts;
   const resumed = store.done.size;
   const doneIds = new Set(store.done.keys());
