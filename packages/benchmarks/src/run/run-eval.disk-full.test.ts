@@ -7,28 +7,11 @@ import { startLoopbackServer } from '@autotraj/generation/testing';
 import { OutputWriteError } from '@autotraj/trajectory';
 import { mountTinyDisk } from '@autotraj/trajectory/internal';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BenchmarkQuestion } from '../load/load-benchmark.js';
-import type { EvalSettings } from './records.js';
 import { runEval } from './run-eval.js';
+import { tinyQaQuestions, tinyQaSettings } from './tiny-qa.test-support.js';
 
-const questions: BenchmarkQuestion[] = Array.from({ length: 30 }, (_, k) => ({
-  benchmark: 'tiny-qa',
-  id: `tiny-qa-${k}`,
-  question: `Who wrote book ${k}?`,
-  kind: 'qa',
-  goldAnswers: ['someone'],
-}));
-const settings: EvalSettings = {
-  protocol: 'text-tags',
-  n: 2,
-  temperature: 0.7,
-  seed: 11,
-  maxToolCalls: 0,
-  maxTokens: null,
-  tools: { math: [], qa: [] },
-  search: null,
-  mathChecker: 'builtin',
-};
+const questions = tinyQaQuestions;
+const settings = tinyQaSettings;
 
 // A real ENOSPC: the output directory is a 32 KB tmpfs (skipped where this may not mount one).
 const disk = mountTinyDisk(32 * 1024);

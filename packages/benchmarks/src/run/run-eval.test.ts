@@ -6,29 +6,11 @@ import { createVllmProvider } from '@autotraj/generation';
 import { startLoopbackServer } from '@autotraj/generation/testing';
 import { SAMPLE_SEED_DERIVATION, sampleSeed } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkQuestion } from '../load/load-benchmark.js';
-import type { EvalSettings } from './records.js';
 import { runEval } from './run-eval.js';
+import { tinyQaQuestions, tinyQaSettings } from './tiny-qa.test-support.js';
 
-// QA questions without tools: the answer check is pure, so only the sampling is under test.
-const questions: BenchmarkQuestion[] = Array.from({ length: 30 }, (_, k) => ({
-  benchmark: 'tiny-qa',
-  id: `tiny-qa-${k}`,
-  question: `Who wrote book ${k}?`,
-  kind: 'qa',
-  goldAnswers: ['someone'],
-}));
-const settings: EvalSettings = {
-  protocol: 'text-tags',
-  n: 2,
-  temperature: 0.7,
-  seed: 11,
-  maxToolCalls: 0,
-  maxTokens: null,
-  tools: { math: [], qa: [] },
-  search: null,
-  mathChecker: 'builtin',
-};
+const questions = tinyQaQuestions;
+const settings = tinyQaSettings;
 
 describe('runEval sample seeds', () => {
   it('draws sample i of each question with the seed derived from --seed, the question and i', async () => {
