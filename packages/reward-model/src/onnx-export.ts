@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '@autotraj/trajectory';
 import { canonicalJson } from '@autotraj/trajectory/internal';
 import type { RewardModel } from './model.js';
 import {
@@ -123,8 +123,6 @@ export async function exportOnnx(
     options.metadata === undefined ? {} : { metadata: options.metadata },
   );
   await mkdir(dirname(options.path), { recursive: true });
-  const tmp = `${options.path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, options.path);
+  writeFileAtomic(options.path, bytes);
   return { path: options.path, bytes: bytes.byteLength };
 }
