@@ -33,9 +33,9 @@ export interface ServerProviderOptions {
   /** Local servers accept any key; default `EMPTY`. */
   apiKey?: string;
   /**
-   * The HTTP client. Default: a keep-alive node:http client that costs a third less CPU per
-   * call than the runtime's fetch at high concurrency; pass `globalThis.fetch` (or a proxying
-   * fetch) to use another.
+   * The HTTP client. Default: a keep-alive node:http client that costs less CPU per call than
+   * the runtime's fetch at high concurrency; pass `globalThis.fetch` (or a proxying fetch) to
+   * use another.
    */
   fetch?: typeof fetch;
 }
