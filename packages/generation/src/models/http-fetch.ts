@@ -34,7 +34,7 @@ function responseHeaders(message: IncomingMessage): Headers {
 /**
  * `fetch` for the calls to model servers, over node:http / node:https with keep-alive agents.
  * At a thousand calls a second the runtime's fetch (undici's WHATWG Request, Headers and
- * streams) weighs on the pipeline's one thread (9-38 % more CPU per model call than this client
+ * streams) weighs on the pipeline's one thread (this client used 9-38 % less CPU per model call
  * in the synthesis benchmark's side-by-side runs); this one buffers the JSON answer
  * and streams only `text/event-stream` bodies. It behaves as fetch where the AI SDK looks: an
  * aborted signal rejects with the signal's reason, a failed connection with
