@@ -5,7 +5,7 @@
 //   node scripts/api-report.mjs           # update every report
 //   node scripts/api-report.mjs --check   # compare, exit 1 on any difference
 // Both modes also fail when two error classes share one `errorName` (their `isInstance` would
-// accept each other's errors), and when a value the main entry exports is not named as code in
+// accept each other's errors) or an error class does not declare its `code` as a union, and when a value the main entry exports is not named as code in
 // the package's README (the main entry holds the documented API; the rest goes behind subpaths).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -152,6 +152,20 @@ for (const sourceFile of program.getSourceFiles()) {
         ts.isStringLiteral(member.initializer)
       ) {
         const where = `${relative(root, sourceFile.fileName)} (${statement.name.text})`;
+        // Each error class says which codes it throws: `declare readonly code: 'a' | 'b';`.
+        const typedCode = statement.members.some(
+          (m) =>
+            ts.isPropertyDeclaration(m) &&
+            m.name.getText(sourceFile) === 'code' &&
+            m.type !== undefined &&
+            m.type.kind !== ts.SyntaxKind.StringKeyword,
+        );
+        if (!typedCode) {
+          failed = true;
+          console.error(
+            `FAIL ${where}: declare its codes, e.g. \`declare readonly code: 'x_failed' | 'y_missing';\``,
+          );
+        }
         const seen = errorNames.get(member.initializer.text);
         if (seen !== undefined) {
           failed = true;

@@ -8,6 +8,17 @@ function where(location: InputLocation): string {
   return parts.join(', ');
 }
 
+export type BenchmarkErrorCode =
+  | 'benchmark_failed'
+  | 'unreadable_file'
+  | 'bad_line'
+  | 'duplicate_id'
+  | 'unknown_benchmark'
+  | 'invalid_option'
+  | 'duplicate_record'
+  | 'mixed_kinds'
+  | 'bad_manifest';
+
 /**
  * A benchmark file, an evaluation directory or an option is wrong: an unknown benchmark name,
  * a bad line (file, line and field named), a duplicate record, settings that differ from the
@@ -15,11 +26,12 @@ function where(location: InputLocation): string {
  */
 export class BenchmarkError extends AutoTrajError {
   static readonly errorName = 'AutoTrajBenchmarkError';
+  declare readonly code: BenchmarkErrorCode;
   readonly location: InputLocation;
 
   constructor(options: {
     message: string;
-    code?: string;
+    code?: BenchmarkErrorCode;
     location?: InputLocation;
     cause?: unknown;
   }) {

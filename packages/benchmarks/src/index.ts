@@ -1,4 +1,4 @@
-export { BenchmarkError } from './errors.js';
+export { BenchmarkError, type BenchmarkErrorCode } from './errors.js';
 export { goldAnswersOf } from './load/answers.js';
 export {
   type BenchmarkQuestion,

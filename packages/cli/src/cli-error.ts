@@ -3,6 +3,7 @@ import { AutoTrajError } from '@autotraj/trajectory';
 /** A user-facing CLI failure: printed as `autotraj: message`, exit code 1 (2 for usage). */
 export class CliError extends AutoTrajError {
   static readonly errorName = 'AutoTrajCliError';
+  declare readonly code: 'cli_failed';
   readonly exitCode: number;
 
   constructor(options: { message: string; exitCode?: number; cause?: unknown }) {

@@ -21,7 +21,7 @@ export {
 } from './dimensions/text-quality.js';
 export { type ToolValidityOptions, toolValidityDimension } from './dimensions/tool-validity.js';
 export type { Diagnostic, DimensionContext, DimensionResult } from './dimensions/types.js';
-export { EvaluatorError } from './errors.js';
+export { EvaluatorError, type EvaluatorErrorCode } from './errors.js';
 export {
   type AcceptRepairDecision,
   type AcceptRepairInput,

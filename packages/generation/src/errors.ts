@@ -1,16 +1,48 @@
 import { AutoTrajError } from '@autotraj/trajectory';
 
+/** Why a model call failed, in one stable word. */
+export type ModelCallReason =
+  | 'timeout'
+  | 'rate-limited'
+  | 'server-error'
+  | 'empty-completion'
+  | 'incomplete-stream'
+  | 'request-failed';
+
+export type ModelCallErrorCode =
+  | 'model_timeout'
+  | 'model_rate_limited'
+  | 'model_server_error'
+  | 'model_empty_completion'
+  | 'model_incomplete_stream'
+  | 'model_request_failed';
+
+const MODEL_CALL_CODES: Readonly<Record<ModelCallReason, ModelCallErrorCode>> = {
+  timeout: 'model_timeout',
+  'rate-limited': 'model_rate_limited',
+  'server-error': 'model_server_error',
+  'empty-completion': 'model_empty_completion',
+  'incomplete-stream': 'model_incomplete_stream',
+  'request-failed': 'model_request_failed',
+};
+
 /** A model call failed for good: retries exhausted, a non-retryable error, or a timeout. */
 export class ModelCallError extends AutoTrajError {
   static readonly errorName = 'AutoTrajModelCallError';
+  declare readonly code: ModelCallErrorCode;
   /** Why, in one stable word: `timeout`, `rate-limited`, `server-error`, `empty-completion`, `incomplete-stream`, `request-failed`. */
-  readonly reason: string;
+  readonly reason: ModelCallReason;
   readonly attempts: number;
 
-  constructor(options: { reason: string; attempts: number; message: string; cause?: unknown }) {
+  constructor(options: {
+    reason: ModelCallReason;
+    attempts: number;
+    message: string;
+    cause?: unknown;
+  }) {
     super({
       name: ModelCallError.errorName,
-      code: `model_${options.reason.replaceAll('-', '_')}`,
+      code: MODEL_CALL_CODES[options.reason],
       message: options.message,
       cause: options.cause,
     });
@@ -26,6 +58,7 @@ export class ModelCallError extends AutoTrajError {
 /** A replay model was asked something its cassette does not hold. */
 export class CassetteMissError extends AutoTrajError {
   static readonly errorName = 'AutoTrajCassetteMissError';
+  declare readonly code: 'cassette_miss';
   readonly key: string;
   readonly cassette: string;
 
@@ -47,6 +80,7 @@ export class CassetteMissError extends AutoTrajError {
 /** Bad configuration or input to a generation API (unknown tool, bad model spec, unreadable file). */
 export class GenerationConfigError extends AutoTrajError {
   static readonly errorName = 'AutoTrajGenerationConfigError';
+  declare readonly code: 'generation_config';
 
   constructor(options: { message: string; cause?: unknown }) {
     super({

@@ -1,4 +1,10 @@
-export { CassetteMissError, GenerationConfigError, ModelCallError } from './errors.js';
+export {
+  CassetteMissError,
+  GenerationConfigError,
+  ModelCallError,
+  type ModelCallErrorCode,
+  type ModelCallReason,
+} from './errors.js';
 export { generateTrajectory } from './loop/generate-trajectory.js';
 export { aiToolsFromRuntimes } from './loop/native-loop.js';
 export { markdownInstructions, nativeInstructions, tirInstructions } from './loop/prompts.js';

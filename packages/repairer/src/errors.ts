@@ -3,6 +3,7 @@ import { AutoTrajError } from '@autotraj/trajectory';
 /** Bad configuration or input to a repairer API (unknown tool, bad option, unreadable file). */
 export class RepairerConfigError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRepairerConfigError';
+  declare readonly code: 'repairer_config';
 
   constructor(options: { message: string; cause?: unknown }) {
     super({

@@ -2,9 +2,23 @@ import { AutoTrajError } from '@autotraj/trajectory';
 
 export type RewardModelFileProblem = 'missing' | 'truncated' | 'corrupt' | 'not-a-reward-model';
 
+export type RewardModelFileErrorCode =
+  | 'model_file_missing'
+  | 'model_file_truncated'
+  | 'model_file_corrupt'
+  | 'model_file_not_a_reward_model';
+
+const MODEL_FILE_CODES: Readonly<Record<RewardModelFileProblem, RewardModelFileErrorCode>> = {
+  missing: 'model_file_missing',
+  truncated: 'model_file_truncated',
+  corrupt: 'model_file_corrupt',
+  'not-a-reward-model': 'model_file_not_a_reward_model',
+};
+
 /** A model file could not be read: missing, cut off, not protobuf, or not one of ours. */
 export class RewardModelFileError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRewardModelFileError';
+  declare readonly code: RewardModelFileErrorCode;
   readonly path: string;
   readonly problem: RewardModelFileProblem;
 
@@ -16,7 +30,7 @@ export class RewardModelFileError extends AutoTrajError {
   }) {
     super({
       name: RewardModelFileError.errorName,
-      code: `model_file_${options.problem.replaceAll('-', '_')}`,
+      code: MODEL_FILE_CODES[options.problem],
       message: `${options.path}: ${options.detail}`,
       cause: options.cause,
     });
@@ -32,6 +46,7 @@ export class RewardModelFileError extends AutoTrajError {
 /** The model was built for another featurizer (version or config hash differ): its scores would be garbage. */
 export class FeaturizerMismatchError extends AutoTrajError {
   static readonly errorName = 'AutoTrajFeaturizerMismatchError';
+  declare readonly code: 'featurizer_mismatch';
   readonly expected: { version: string; configHash: string };
   readonly found: { version: string; configHash: string };
 
@@ -59,6 +74,7 @@ export class FeaturizerMismatchError extends AutoTrajError {
 /** The ONNX graph's inputs or outputs are not the ones this scorer feeds and reads. */
 export class ModelSignatureError extends AutoTrajError {
   static readonly errorName = 'AutoTrajModelSignatureError';
+  declare readonly code: 'model_wrong_inputs' | 'model_wrong_outputs';
   readonly path: string;
   readonly expected: string[];
   readonly found: string[];
@@ -71,7 +87,7 @@ export class ModelSignatureError extends AutoTrajError {
   }) {
     super({
       name: ModelSignatureError.errorName,
-      code: `model_wrong_${options.kind}`,
+      code: options.kind === 'inputs' ? 'model_wrong_inputs' : 'model_wrong_outputs',
       message: `${options.path}: model ${options.kind} are [${options.found.join(', ')}], expected [${options.expected.join(', ')}]`,
     });
     this.path = options.path;
@@ -87,6 +103,7 @@ export class ModelSignatureError extends AutoTrajError {
 /** `score([])` or a featurize call with nothing in it: almost always an upstream bug, so it is loud. */
 export class EmptyBatchError extends AutoTrajError {
   static readonly errorName = 'AutoTrajEmptyBatchError';
+  declare readonly code: 'empty_batch';
 
   constructor(options: { what: string }) {
     super({
@@ -104,6 +121,7 @@ export class EmptyBatchError extends AutoTrajError {
 /** Training cannot run on what it was given (no pairs, bad options, a pair index out of range). */
 export class TrainingError extends AutoTrajError {
   static readonly errorName = 'AutoTrajTrainingError';
+  declare readonly code: 'training_failed';
 
   constructor(options: { message: string; cause?: unknown }) {
     super({
@@ -122,6 +140,7 @@ export class TrainingError extends AutoTrajError {
 /** A scorer was used after `close()`. */
 export class ScorerClosedError extends AutoTrajError {
   static readonly errorName = 'AutoTrajScorerClosedError';
+  declare readonly code: 'scorer_closed';
 
   constructor() {
     super({

@@ -4,6 +4,7 @@ export {
   FeaturizerMismatchError,
   ModelSignatureError,
   RewardModelFileError,
+  type RewardModelFileErrorCode,
   type RewardModelFileProblem,
   ScorerClosedError,
   TrainingError,

@@ -3,6 +3,7 @@ import { AutoTrajError } from '@autotraj/trajectory';
 /** Options that cannot work together (a bad clip range, a negative group size, ...). */
 export class RlConfigError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRlConfigError';
+  declare readonly code: 'rl_config_invalid';
   readonly option: string;
 
   constructor(options: { option: string; message: string }) {
@@ -22,6 +23,7 @@ export class RlConfigError extends AutoTrajError {
 /** A reward request body is unusable; the server answers it with `status` and this message. */
 export class RewardRequestError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRewardRequestError';
+  declare readonly code: 'reward_request_invalid';
   readonly status: number;
 
   constructor(options: { status: number; message: string }) {
@@ -41,6 +43,7 @@ export class RewardRequestError extends AutoTrajError {
 /** The trajectory scorer returned something other than one finite score per item. */
 export class ScorerOutputError extends AutoTrajError {
   static readonly errorName = 'AutoTrajScorerOutputError';
+  declare readonly code: 'scorer_output_invalid';
 
   constructor(options: { message: string }) {
     super({
@@ -58,6 +61,7 @@ export class ScorerOutputError extends AutoTrajError {
 /** SFT records that cannot be trained on: none at all, or one with nothing to mask or to learn. */
 export class SftInputError extends AutoTrajError {
   static readonly errorName = 'AutoTrajSftInputError';
+  declare readonly code: 'sft_input_invalid';
   /** Where: `file:line` or `record i`, and the record's id when it has one. */
   readonly where: string;
 

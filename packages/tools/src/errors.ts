@@ -3,6 +3,7 @@ import { AutoTrajError } from '@autotraj/trajectory';
 /** The Python pool was used after `close()`, or could not start a worker at all. */
 export class PythonPoolError extends AutoTrajError {
   static readonly errorName = 'AutoTrajPythonPoolError';
+  declare readonly code: 'pool_closed' | 'worker_start_failed';
 
   constructor(options: {
     message: string;
@@ -24,9 +25,23 @@ export class PythonPoolError extends AutoTrajError {
 
 export type RemoteServiceErrorKind = 'network' | 'timeout' | 'http-status' | 'malformed-response';
 
+export type RemoteServiceErrorCode =
+  | 'remote_network'
+  | 'remote_timeout'
+  | 'remote_http_status'
+  | 'remote_malformed_response';
+
+const REMOTE_CODES: Readonly<Record<RemoteServiceErrorKind, RemoteServiceErrorCode>> = {
+  network: 'remote_network',
+  timeout: 'remote_timeout',
+  'http-status': 'remote_http_status',
+  'malformed-response': 'remote_malformed_response',
+};
+
 /** A remote tool service (FlashRAG retriever, SandboxFusion) failed; `kind` says how. */
 export class RemoteServiceError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRemoteServiceError';
+  declare readonly code: RemoteServiceErrorCode;
   readonly kind: RemoteServiceErrorKind;
   readonly service: string;
   readonly url: string;
@@ -42,7 +57,7 @@ export class RemoteServiceError extends AutoTrajError {
   }) {
     super({
       name: RemoteServiceError.errorName,
-      code: `remote_${options.kind.replaceAll('-', '_')}`,
+      code: REMOTE_CODES[options.kind],
       message: `${options.service} at ${options.url}: ${options.detail}`,
       cause: options.cause,
     });
@@ -60,6 +75,7 @@ export class RemoteServiceError extends AutoTrajError {
 /** Thrown by the ai SDK tools when a call fails, so the SDK records a `tool-error`; the message is the tool output. */
 export class ToolExecutionError extends AutoTrajError {
   static readonly errorName = 'AutoTrajToolExecutionError';
+  declare readonly code: 'tool_failed';
   readonly tool: string;
   readonly timedOut: boolean;
 
@@ -80,6 +96,19 @@ export type PythonTrainerProblem =
   | 'bad-input'
   | 'trainer-failed';
 
+export type PythonTrainerErrorCode =
+  | 'python_trainer_python_missing'
+  | 'python_trainer_python_package_missing'
+  | 'python_trainer_bad_input'
+  | 'python_trainer_trainer_failed';
+
+const TRAINER_CODES: Readonly<Record<PythonTrainerProblem, PythonTrainerErrorCode>> = {
+  'python-missing': 'python_trainer_python_missing',
+  'python-package-missing': 'python_trainer_python_package_missing',
+  'bad-input': 'python_trainer_bad_input',
+  'trainer-failed': 'python_trainer_trainer_failed',
+};
+
 /**
  * A Python trainer (TRL's RewardTrainer in @autotraj/reward-model, SFTTrainer in @autotraj/rl)
  * could not run: no interpreter, a missing package (torch,
@@ -87,6 +116,7 @@ export type PythonTrainerProblem =
  */
 export class PythonTrainerError extends AutoTrajError {
   static readonly errorName = 'AutoTrajPythonTrainerError';
+  declare readonly code: PythonTrainerErrorCode;
   static readonly requirementsFile = 'python/requirements-trainers.txt';
   readonly problem: PythonTrainerProblem;
 
@@ -97,7 +127,7 @@ export class PythonTrainerError extends AutoTrajError {
         : '';
     super({
       name: PythonTrainerError.errorName,
-      code: `python_trainer_${options.problem.replaceAll('-', '_')}`,
+      code: TRAINER_CODES[options.problem],
       message: `${options.message}${hint}`,
       cause: options.cause,
     });

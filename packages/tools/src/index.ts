@@ -8,8 +8,10 @@ export {
 export {
   PythonPoolError,
   PythonTrainerError,
+  type PythonTrainerErrorCode,
   type PythonTrainerProblem,
   RemoteServiceError,
+  type RemoteServiceErrorCode,
   type RemoteServiceErrorKind,
   ToolExecutionError,
 } from './errors.js';

@@ -10,6 +10,7 @@ export interface AutoTrajErrorOptions {
 }
 
 export class AutoTrajError extends Error {
+  // Each subclass declares its own `code` as a union of literals (`declare readonly code: ...`).
   // Read through `marker in error` by isInstance; public so it survives bundling and copies.
   readonly [marker] = true;
   readonly code: string;
@@ -51,6 +52,7 @@ export type ValidationIssue = { path: string; message: string };
 /** A record failed schema validation. */
 export class ValidationError extends AutoTrajError {
   static readonly errorName = 'AutoTrajValidationError';
+  declare readonly code: 'validation_failed';
   readonly location: InputLocation;
   readonly issues: ValidationIssue[];
 
@@ -84,9 +86,27 @@ export type JsonlErrorKind =
   | 'truncated'
   | 'invalid-record';
 
+export type JsonlLineErrorCode =
+  | 'jsonl_missing_file'
+  | 'jsonl_invalid_json'
+  | 'jsonl_invalid_utf8'
+  | 'jsonl_line_too_long'
+  | 'jsonl_truncated'
+  | 'jsonl_invalid_record';
+
+const JSONL_CODES: Readonly<Record<JsonlErrorKind, JsonlLineErrorCode>> = {
+  'missing-file': 'jsonl_missing_file',
+  'invalid-json': 'jsonl_invalid_json',
+  'invalid-utf8': 'jsonl_invalid_utf8',
+  'line-too-long': 'jsonl_line_too_long',
+  truncated: 'jsonl_truncated',
+  'invalid-record': 'jsonl_invalid_record',
+};
+
 /** A JSONL line could not be read: bad JSON, bad UTF-8, too long, cut off, or an invalid record. */
 export class JsonlLineError extends AutoTrajError {
   static readonly errorName = 'AutoTrajJsonlLineError';
+  declare readonly code: JsonlLineErrorCode;
   readonly kind: JsonlErrorKind;
   readonly location: InputLocation;
   readonly issues: ValidationIssue[];
@@ -100,7 +120,7 @@ export class JsonlLineError extends AutoTrajError {
   }) {
     super({
       name: JsonlLineError.errorName,
-      code: `jsonl_${options.kind.replaceAll('-', '_')}`,
+      code: JSONL_CODES[options.kind],
       message: `${formatLocation(options.location)}: ${options.detail}`,
       cause: options.cause,
     });
@@ -117,6 +137,7 @@ export class JsonlLineError extends AutoTrajError {
 /** A codec could not turn its input into a trajectory (or back). */
 export class CodecError extends AutoTrajError {
   static readonly errorName = 'AutoTrajCodecError';
+  declare readonly code: 'codec_failed';
   readonly codec: string;
   readonly location: InputLocation;
 

@@ -119,6 +119,7 @@ export {
   type InputLocation,
   type JsonlErrorKind,
   JsonlLineError,
+  type JsonlLineErrorCode,
   ValidationError,
   type ValidationIssue,
 } from './errors.js';

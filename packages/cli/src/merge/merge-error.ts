@@ -23,6 +23,7 @@ export type RunMergeReason =
 /** Shard outputs that do not join exactly: named by directory and manifest field or file. */
 export class RunMergeError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRunMergeError';
+  declare readonly code: 'run_merge_failed';
   readonly reason: RunMergeReason;
   /** The input (or output) directory at fault, when one is. */
   readonly dir: string | null;

@@ -64,6 +64,7 @@ export const oracleScript = fileURLToPath(
 /** Math-Verify could not be run, or answered out of step with the cases. */
 export class OracleError extends AutoTrajError {
   static readonly errorName = 'AutoTrajMathVerifyOracleError';
+  declare readonly code: 'math_verify_oracle_failed';
 
   constructor(message: string) {
     super({ name: OracleError.errorName, code: 'math_verify_oracle_failed', message });

@@ -4,7 +4,7 @@ import {
   type LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
 import { type LanguageModel, wrapLanguageModel } from 'ai';
-import { CassetteMissError, ModelCallError } from '../errors.js';
+import { CassetteMissError, ModelCallError, type ModelCallReason } from '../errors.js';
 
 /** Any `ai` SDK model object (provider models, `ai/test` mocks, wrapped models); not a gateway id string. */
 export type ModelLike = Exclude<LanguageModel, string>;
@@ -28,7 +28,7 @@ export interface RetryOptions {
 
 interface Classified {
   retryable: boolean;
-  reason: string;
+  reason: ModelCallReason;
   retryAfterMs?: number;
 }
 

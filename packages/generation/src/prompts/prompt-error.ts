@@ -5,6 +5,7 @@ export type PromptTemplateErrorCode = 'prompt_unknown' | 'prompt_file_invalid' |
 /** A prompt template that is not known, a prompt file that does not parse, or a wrong kind. */
 export class PromptTemplateError extends AutoTrajError {
   static readonly errorName = 'AutoTrajPromptTemplateError';
+  declare readonly code: PromptTemplateErrorCode;
   /** The file, when the template came from one. */
   readonly file: string | undefined;
 

@@ -13,6 +13,7 @@ export interface Shard {
 /** A `--shard` value or the batch scheduler's environment does not describe a shard. */
 export class ShardSpecError extends AutoTrajError {
   static readonly errorName = 'AutoTrajShardSpecError';
+  declare readonly code: 'shard_spec_invalid';
 
   constructor(options: { message: string }) {
     super({ name: ShardSpecError.errorName, code: 'shard_spec_invalid', message: options.message });

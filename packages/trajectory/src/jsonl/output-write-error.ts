@@ -9,6 +9,7 @@ export type OutputWriteErrorCode = 'disk_full' | 'write_failed';
  */
 export class OutputWriteError extends AutoTrajError {
   static readonly errorName = 'AutoTrajOutputWriteError';
+  declare readonly code: OutputWriteErrorCode;
   readonly file: string;
   /** The system's error code (`ENOSPC`, `EDQUOT`, `EIO`, ...). */
   readonly errno: string | undefined;

@@ -22,6 +22,7 @@ const formatShard = (shard: ShardClaim) => `${shard.index}/${shard.count}`;
 /** A run directory was started as one shard and is being resumed as another. */
 export class ShardMismatchError extends AutoTrajError {
   static readonly errorName = 'AutoTrajShardMismatchError';
+  declare readonly code: 'shard_mismatch';
   readonly outDir: string;
   readonly recorded: string | null;
   readonly requested: string | null;
