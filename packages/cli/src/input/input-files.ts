@@ -22,7 +22,7 @@ export interface ResolvedInput {
 
 // Files in a run directory that hold no records to read: the synthesis journal (a resume log)
 // and rejects files written by earlier commands.
-const notRecords = (name: string) => name === 'journal.jsonl' || name.endsWith('.rejects.jsonl');
+const notRecords = (name: string) => name === RUN_FILES.journal || name.endsWith('.rejects.jsonl');
 
 function jsonlUnder(dir: string): string[] {
   const out: string[] = [];

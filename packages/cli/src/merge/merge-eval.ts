@@ -9,7 +9,7 @@ import {
   summarizeEval,
 } from '@autotraj/benchmarks';
 import { isInShard } from '@autotraj/generation';
-import { taskSetDigest } from '@autotraj/trajectory';
+import { RUN_FILES, taskSetDigest } from '@autotraj/trajectory';
 import { SHARD_FILE, shardRecord } from '@autotraj/trajectory/internal';
 import {
   canonicalOrder,
@@ -53,7 +53,7 @@ export function evalSettings(run: RunDir): Record<string, unknown> {
   };
 }
 
-const RECORDS: ShardFile = { file: 'records.jsonl', count: 'done' };
+const RECORDS: ShardFile = { file: RUN_FILES.records, count: 'done' };
 
 /** What merge checks of eval shards: settings, samples done, `records.jsonl` against `counts.done`. */
 const EVAL_SHARDS: ShardKind = {
@@ -89,7 +89,7 @@ export async function mergeEval(
   for (const run of runs) {
     const records = await readRecords({
       dir: run.dir,
-      file: 'records.jsonl',
+      file: RUN_FILES.records,
       keyOf: (v) => ({
         key:
           typeof v.benchmark === 'string' && typeof v.questionId === 'string'
@@ -134,12 +134,12 @@ export async function mergeEval(
       throw new RunMergeError({
         reason: 'count-mismatch',
         dir: run.dir,
-        field: 'records.jsonl',
+        field: RUN_FILES.records,
         message: `records for ${keys.size} questions, not the ${numberField(run, ['coverage', 'assigned', 'count'])} this shard was assigned (coverage.assigned)`,
       });
     all.push(...records);
   }
-  checkUniqueIds(all, 'records.jsonl');
+  checkUniqueIds(all, RUN_FILES.records);
   const union = taskSetDigest(owner.keys());
   const run = fieldOf(first.manifest, ['coverage', 'run']) as { count: number; digest: string };
   if (union.digest !== run.digest)
@@ -164,7 +164,7 @@ export async function mergeEval(
   if (all.length !== counts.done || counts.done !== union.count * n)
     throw new RunMergeError({
       reason: 'count-mismatch',
-      field: 'records.jsonl',
+      field: RUN_FILES.records,
       message: `${all.length} records joined for ${union.count} questions x ${n} samples; counts sum to ${counts.done}`,
     });
   const startedAt = runs.map((r) => String(fieldOf(r.manifest, ['startedAt']) ?? '')).sort()[0];
@@ -194,23 +194,23 @@ export async function mergeEval(
     throw new RunMergeError({
       reason: 'manifest-invalid',
       dir: first.dir,
-      field: parsed.error.issues[0]?.path.join('.') ?? 'manifest.json',
+      field: parsed.error.issues[0]?.path.join('.') ?? RUN_FILES.manifest,
       message: `the merged manifest is not an eval manifest: ${parsed.error.issues[0]?.message}`,
     });
   const records = canonicalOrder(all);
-  writeRecords(join(tmp, 'records.jsonl'), records);
+  writeRecords(join(tmp, RUN_FILES.records), records);
   // Results from the joined records with the eval's own summary, never summed from shards.
   const results = summarizeEval(
     records.map((r) => r.value as unknown as EvalRecord),
     parsed.data as EvalManifest,
   );
-  writeFileSync(join(tmp, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(tmp, 'results.md'), resultsMarkdown(results));
+  writeFileSync(join(tmp, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(tmp, RUN_FILES.resultsMarkdown), resultsMarkdown(results));
   writeFileSync(join(tmp, SHARD_FILE), `${JSON.stringify(shardRecord(null), null, 2)}\n`);
   return {
     manifest,
     tasks: union.count,
     counts: { questions: union.count, samples: counts.done },
-    files: ['records.jsonl', 'results.json', 'results.md'],
+    files: [RUN_FILES.records, RUN_FILES.results, RUN_FILES.resultsMarkdown],
   };
 }

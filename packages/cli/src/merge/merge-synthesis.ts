@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isInShard } from '@autotraj/generation';
-import { taskSetDigest } from '@autotraj/trajectory';
+import { RUN_FILES, taskSetDigest } from '@autotraj/trajectory';
 import { SHARD_FILE, shardRecord } from '@autotraj/trajectory/internal';
 import {
   canonicalOrder,
@@ -94,12 +94,12 @@ const SYNTHESIS_SHARDS: ShardKind = {
     };
   },
   files: [
-    { file: 'journal.jsonl', count: 'tasks' },
-    { file: 'candidates.jsonl', count: 'candidates' },
-    { file: 'sft.jsonl', count: 'sft' },
-    { file: 'pairs.jsonl', count: 'pairs' },
-    { file: 'hard.jsonl', count: 'hard' },
-    { file: 'dropped.jsonl', count: 'droppedSft' },
+    { file: RUN_FILES.journal, count: 'tasks' },
+    { file: RUN_FILES.candidates, count: 'candidates' },
+    { file: RUN_FILES.sft, count: 'sft' },
+    { file: RUN_FILES.pairs, count: 'pairs' },
+    { file: RUN_FILES.hard, count: 'hard' },
+    { file: RUN_FILES.dropped, count: 'droppedSft' },
   ],
 };
 
@@ -117,7 +117,7 @@ export async function mergeSynthesis(
   for (const run of runs) {
     const journal = await readRecords({
       dir: run.dir,
-      file: 'journal.jsonl',
+      file: RUN_FILES.journal,
       keyOf: (v) => ({ key: v.taskId, id: v.taskId }),
     });
     journals.set(run, journal);
@@ -144,7 +144,7 @@ export async function mergeSynthesis(
       throw new RunMergeError({
         reason: 'count-mismatch',
         dir: run.dir,
-        field: 'journal.jsonl',
+        field: RUN_FILES.journal,
         message: `holds ${digest.count} tasks, not the ${numberField(run, ['coverage', 'done', 'count'])} its manifest lists (coverage.done); the directory changed after the run finished`,
       });
   }
@@ -171,9 +171,9 @@ export async function mergeSynthesis(
     const all: RecordLine[] = [];
     for (const run of runs) {
       // A shard from before the admission gate has no dropped.jsonl and no count for it.
-      const absent = file === 'dropped.jsonl' && !hasGate(run);
+      const absent = file === RUN_FILES.dropped && !hasGate(run);
       const records =
-        file === 'journal.jsonl'
+        file === RUN_FILES.journal
           ? journals.get(run)!
           : absent
             ? []
@@ -183,7 +183,7 @@ export async function mergeSynthesis(
                 keyOf: (v) => ({
                   key: v.taskId,
                   id: v.id,
-                  ...(file === 'candidates.jsonl' ? { index: v.index } : {}),
+                  ...(file === RUN_FILES.candidates ? { index: v.index } : {}),
                 }),
               });
       if (!absent) checkFileCount(run, entry, records.length);

@@ -40,7 +40,7 @@ export function readRunDir(dir: string): RunDir {
     throw new RunMergeError({
       reason: 'manifest-missing',
       dir,
-      field: 'manifest.json',
+      field: RUN_FILES.manifest,
       message:
         'no manifest: a run writes it when it finishes, so this shard has not finished (rerun it to complete it)',
     });
@@ -55,7 +55,7 @@ export function readRunDir(dir: string): RunDir {
     throw new RunMergeError({
       reason: 'manifest-invalid',
       dir,
-      field: 'manifest.json',
+      field: RUN_FILES.manifest,
       message: 'not a JSON object',
     });
   const kind = kindOf(dir, manifest);

@@ -66,7 +66,7 @@ export async function gatherEvalReport(dirs: ReadonlyArray<string>): Promise<Eva
           message: `${dir} is not an evaluation directory (no manifest.json)`,
           exitCode: 2,
         });
-      const records = await readEvalRecords(join(dir, 'records.jsonl'));
+      const records = await readEvalRecords(join(dir, RUN_FILES.records));
       return { label: dir.replace(/\/+$/, ''), manifest, records };
     }),
   );
