@@ -63,6 +63,9 @@ describe('extractAnswers', () => {
 
   it('reads decimal commas and thousands separators in plain numbers', () => {
     expect(best('Soucis : 2,74 $ a..', { targets: ['expr'] })?.text).toBe('2.74');
+    expect(best('The answer is 3,5 kg.')?.text).toBe('3.5');
+    expect(best('The probability is 0,75.')?.text).toBe('0.75');
+    expect(best('I get 1 000 apples')?.text).toBe('1000');
     expect(best('it costs $1,000.99', { targets: ['expr'] })?.text).toBe('1000.99');
   });
 

@@ -117,9 +117,10 @@ export function looksLikeProse(text: string): boolean {
 
 // A number stands after a space, `=` or the start (a currency sign may come between), as in
 // Math-Verify: `horse #12` and `x_2` hold no answer, `1,000.99m²` holds 1000.99.
-// The anchor is matched, not looked behind (cheaper); the number is group 1.
+// Thousands may be spaced (`1 000`) as well. The anchor is matched, not looked behind (cheaper);
+// the number is group 1.
 const NUMBER_TOKEN =
-  /(?:^|[\s=])(?:\*\*)?[$\u20ac\u00a3\u00a5\u20b9]?(-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
+  /(?:^|[\s=])(?:\*\*)?[$\u20ac\u00a3\u00a5\u20b9]?(-?(?:[1-9]\d{0,2}(?: \d{3})+(?![\d,])|\d[\d,]*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
 
 // Math-Verify's plain expressions (`ExprExtractionConfig`): digits and at least one operator,
 // after a space, `=` or the start, and before punctuation, a space, `)`, `$` or the end, so
@@ -160,7 +161,8 @@ function numberTokens(text: string, offset: number, excluded: ReadonlyArray<Span
   for (let match = NUMBER_TOKEN.exec(text); match !== null; match = NUMBER_TOKEN.exec(text)) {
     const position = offset + match.index + match[0].length - match[1]!.length;
     if (!outsideAll(excluded, position)) continue;
-    const token = match[1]!.replace(/,+$/, '');
+    const written = match[1]!.replace(/,+$/, '');
+    const token = written.replaceAll(' ', '');
     const canonical =
       canonicalNumberToken(token) ?? canonicalNumberToken(token.split(',').join(''));
     if (canonical !== null)
@@ -169,7 +171,7 @@ function numberTokens(text: string, offset: number, excluded: ReadonlyArray<Span
         source: 'number',
         priority: 2,
         position,
-        end: position + token.length,
+        end: position + written.length,
       });
   }
   return found;
@@ -267,8 +269,13 @@ function phraseCandidate(
   if (sentence === '') return null;
   if (!looksLikeProse(sentence) && !sentence.includes('$') && sentence.length <= 120) {
     if (targets.includes('expr') || /\\/.test(sentence)) {
+      // "is 3,5 kg": the number before the unit words (a decimal comma, not two answers).
+      const beforeUnits = /^(-?\d[\d.,]*)\s*[a-zA-Z]+(?:\s+[a-zA-Z]+)*$/.exec(sentence);
       return {
-        text: canonicalNumberToken(sentence) ?? sentence,
+        text:
+          canonicalNumberToken(sentence) ??
+          (beforeUnits === null ? null : canonicalNumberToken(beforeUnits[1]!)) ??
+          sentence,
         source: 'final-answer',
         priority: endAt < 0 ? 1 : priorityAt(start + endAt),
         position: start,
