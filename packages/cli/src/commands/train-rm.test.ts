@@ -58,6 +58,11 @@ describe('autotraj train-rm and score', () => {
     expect(otherPairs.stderr).toMatch(
       /pairs \(--pairs\): recorded "sha256:[0-9a-f]+", now "sha256:/,
     );
+    // The same training into the same directory runs again (the same model: training is seeded).
+    const modelBytes = readFileSync(join(out, 'model.onnx'));
+    const same = await run(args);
+    expect(same.code, same.stderr).toBe(0);
+    expect(readFileSync(join(out, 'model.onnx')).equals(modelBytes)).toBe(true);
     const forced = await run([...args.slice(0, 5), '--epochs', '1', '--force-new']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(readdirSync(dir).filter((n) => n.startsWith('rm.replaced-'))).toHaveLength(1);
