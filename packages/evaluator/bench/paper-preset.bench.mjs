@@ -92,7 +92,7 @@ try {
   for (let pass = 0; pass < warmup; pass++) await evaluateAll();
   const action = { high: 'keep', ac_low: 'repair', aw_low: 'repair' };
   let differences = 0;
-  ours.forEach(({ reports, decisions }, gi) =>
+  ours.forEach(({ reports, decisions }, gi) => {
     reference[gi].forEach((ref, ti) => {
       const report = reports[ti];
       if (
@@ -102,8 +102,8 @@ try {
           (report.paper.stored !== ref.stored || Math.abs(report.quality - ref.raw) > 1e-9))
       )
         differences++;
-    }),
-  );
+    });
+  });
 
   const best = { oursWall: Infinity, oursCpu: Infinity, pyWall: Infinity, pyCpu: Infinity };
   const load = [];

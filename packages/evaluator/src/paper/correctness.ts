@@ -13,38 +13,34 @@ import {
  * last `<answer>` block, its non-greedy boxed content, then a math or a QA comparison.
  */
 
-/** The last `<answer>...</answer>` block's content (case-sensitive tags), or "". */
-export function paperLastAnswerBlock(text: string): string {
-  // re.findall(r"<answer>(.*?)</answer>", re.S)[-1]: each block runs from an <answer> to the
-  // first </answer> after it, and the next search starts past that </answer>.
-  let last = '';
+/**
+ * The content of the last `open ... close` span as Python's `re.findall(open(.*?)close, re.S)`
+ * finds them: each runs from an `open` to the first `close` after it, and the next search
+ * starts past that `close`. Null when there is none.
+ */
+function lastSpan(text: string, open: string, close: string): string | null {
+  let last: string | null = null;
   let from = 0;
   while (true) {
-    const open = text.indexOf('<answer>', from);
-    if (open < 0) break;
-    const close = text.indexOf('</answer>', open + 8);
-    if (close < 0) break;
-    last = text.slice(open + 8, close);
-    from = close + 9;
+    const start = text.indexOf(open, from);
+    if (start < 0) break;
+    const end = text.indexOf(close, start + open.length);
+    if (end < 0) break;
+    last = text.slice(start + open.length, end);
+    from = end + close.length;
   }
   return last;
 }
 
+/** The last `<answer>...</answer>` block's content (case-sensitive tags), or "". */
+export function paperLastAnswerBlock(text: string): string {
+  return lastSpan(text, '<answer>', '</answer>') ?? '';
+}
+
 /** The last `(\\?boxed|ed){...}` content, non-greedy to the first `}`; else the block, stripped. */
 export function paperBoxedAnswer(block: string): string {
-  // re.findall(r"(\\?boxed|ed)\{(.*?)\}", re.S): every match holds "ed{" and its content runs
-  // to the first "}" after it; the next search starts past that "}".
-  let last: string | null = null;
-  let from = 0;
-  while (true) {
-    const open = block.indexOf('ed{', from);
-    if (open < 0) break;
-    const close = block.indexOf('}', open + 3);
-    if (close < 0) break;
-    last = block.slice(open + 3, close);
-    from = close + 1;
-  }
-  return pyStrip(last ?? block);
+  // Every match of (\\?boxed|ed)\{ ends in "ed{", and its content is the same.
+  return pyStrip(lastSpan(block, 'ed{', '}') ?? block);
 }
 
 /** The first `{...}` of a gold answer (optionally after boxed / ed); a plain gold stripped. */

@@ -94,7 +94,7 @@ export function pyFloatOfDigitsDotMinus(text: string): number | null {
   return pyFloat(keepDigitsDotMinus(text));
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Every code unit below 0x80 (then the ASCII fast paths give Python's answers). */
 export function isAscii(text: string): boolean {
