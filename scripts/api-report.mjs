@@ -5,7 +5,8 @@
 //   node scripts/api-report.mjs           # update every report
 //   node scripts/api-report.mjs --check   # compare, exit 1 on any difference
 // Both modes also fail when two error classes share one `errorName` (their `isInstance` would
-// accept each other's errors) or an error class does not declare its `code` as a union, and when a value the main entry exports is not named as code in
+// accept each other's errors), when two packages export one name for two different declarations,
+// or an error class does not declare its `code` as a union, and when a value the main entry exports is not named as code in
 // the package's README (the main entry holds the documented API; the rest goes behind subpaths).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -47,6 +48,9 @@ function kindOf(symbol, checker) {
   return kinds.length > 0 ? kinds.join(' + ') : 'unknown';
 }
 
+// Every exported name with the declarations it stands for (a re-export is the same declaration).
+const exportedNames = {};
+
 function render(pkg, entries, program) {
   const checker = program.getTypeChecker();
   const lines = [
@@ -62,6 +66,15 @@ function render(pkg, entries, program) {
     if (!sourceFile) throw new Error(`${pkg.name}: ${file} is not part of the program`);
     const moduleSymbol = checker.getSymbolAtLocation(sourceFile);
     const exported = moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
+    for (const symbol of exported) {
+      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const declaration = target.declarations?.[0];
+      if (declaration === undefined) continue;
+      const at = `${relative(root, declaration.getSourceFile().fileName)}:${declaration.pos}`;
+      const entry = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+      const meanings = (exportedNames[symbol.getName()] ??= new Map());
+      meanings.set(at, [...(meanings.get(at) ?? []), entry]);
+    }
     const rows = exported
       .map((s) => ({ name: s.getName(), kind: kindOf(s, checker) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -210,6 +223,13 @@ for (const { dir, pkgDir, pkg, entries } of all) {
     writeFileSync(reportPath, text);
     console.log(`wrote ${relative(root, reportPath)}`);
   }
+}
+// One name, one meaning: two entries may export one name only when it is the same declaration.
+for (const [name, meanings] of Object.entries(exportedNames)) {
+  if (meanings.size < 2) continue;
+  failed = true;
+  const where = [...meanings].map(([at, entries]) => `${entries.join(', ')} (${at.split(':')[0]})`);
+  console.error(`FAIL ${name} names ${meanings.size} different things: ${where.join('; ')}`);
 }
 console.log(summary.join('\n'));
 if (failed) {
