@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { generateText, streamText } from 'ai';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { LlamaCppError } from './errors.js';
 import { createLlamaCppModel } from './language-model.js';
 import { realModelPath } from './test-support/models.js';
 import { childPids, timeUntilGone, waitFor } from './test-support/processes.js';
@@ -57,6 +58,41 @@ describe.skipIf(smollm2 === undefined)('a worker killed mid-generation (real Smo
     expect((await result.providerMetadata)?.llamaCpp?.workerDeaths).toBe(1);
   });
 });
+
+describe.skipIf(smollm2 === undefined)(
+  'a stream of unseeded samples cut by a kill (real SmolLM2)',
+  () => {
+    const model = createLlamaCppModel({ modelPath: smollm2 ?? '', contextSize: 1024 });
+    afterAll(() => model.close());
+
+    it('is an error, not a stream that changes its mind: the retry cannot write the same text', async () => {
+      await model.ready();
+      const [victim] = childPids(process.pid, 'worker');
+      // T=2 without a seed: the retried sample is another sample.
+      const { stream } = await model.doStream({
+        prompt: [
+          { role: 'user', content: [{ type: 'text', text: 'Write a poem about the sea.' }] },
+        ],
+        temperature: 2,
+        maxOutputTokens: 60,
+      });
+      const reader = stream.getReader();
+      let killed = false;
+      let error: unknown;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (value.type === 'text-delta' && !killed) {
+          killed = true;
+          process.kill(victim ?? 0, 'SIGKILL');
+        }
+        if (value.type === 'error') error = value.error;
+      }
+      expect(LlamaCppError.isInstance(error) && error.code).toBe('worker_failed');
+      expect(String(error)).toMatch(/retried call wrote different text than was already streamed/);
+    });
+  },
+);
 
 describe.skipIf(smollm2 === undefined)('a worker whose parent process dies (real SmolLM2)', () => {
   let parent: ChildProcess | undefined;
