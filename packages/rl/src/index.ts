@@ -84,12 +84,6 @@ export {
   type RewardServer,
   type RewardServerOptions,
 } from './server/reward-server.js';
-export {
-  type SftProgress,
-  type SftTrainingReport,
-  sftLossPointSchema,
-  sftProgressSchema,
-  sftTrainingReportSchema,
-} from './sft/sft-training-report.js';
+export { type SftProgress, sftProgressSchema } from './sft/sft-training-report.js';
 export { type TrainSftOptions, trainSft } from './sft/train-sft.js';
 export { trajectoryFromPolicyText } from './text-trajectory.js';

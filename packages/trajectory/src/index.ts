@@ -152,6 +152,7 @@ export {
   type ModelTextFinding,
   TEXT_FORM_TOOL_CALL,
 } from './model-text/finding.js';
+export { SOURCE_TEXT_KEY, sourceTextOf } from './model-text/source-text.js';
 export {
   findTextFormToolCalls,
   findTrajectoryTextFormToolCalls,
@@ -209,6 +210,9 @@ export {
 export {
   type RewardModelTrainingReport,
   rewardModelTrainingReportSchema,
+  type SftTrainingReport,
+  sftLossPointSchema,
+  sftTrainingReportSchema,
 } from './run-dir/training-report.js';
 export { writeFileAtomic, writeJsonAtomic } from './run-dir/write-atomic.js';
 export {

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalRecordSchema } from '@autotraj/benchmarks';
-import { sftTrainingReportSchema } from '@autotraj/rl';
 import {
   renderWithLossMask,
   type SftRecord,
+  sftTrainingReportSchema,
   tagCodec,
   trajectoryFromText,
 } from '@autotraj/trajectory';

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { type SftTrainingReport, trainSft } from '@autotraj/rl';
+import { trainSft } from '@autotraj/rl';
+import type { SftTrainingReport } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { formatTable, println, resolveCliIo } from '../io.js';
 import { importLlamaCpp, normalizeModelFlag } from '../model-options.js';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { candidateRecordSchema, hardCaseSchema } from '@autotraj/repairer';
 import { createOnnxScorer } from '@autotraj/reward-model';
-import { type SftTrainingReport, sftTrainingReportSchema } from '@autotraj/rl';
 import {
   type Diagnostic,
   type PreferencePair,
@@ -12,8 +11,10 @@ import {
   rewardModelTrainingReportSchema,
   rolloutRecordSchema,
   type SftRecord,
+  type SftTrainingReport,
   type Step,
   sftRecordSchema,
+  sftTrainingReportSchema,
   synthesisManifestSchema,
 } from '@autotraj/trajectory';
 import { z } from 'zod';

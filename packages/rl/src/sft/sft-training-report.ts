@@ -1,60 +1,7 @@
 import { z } from 'zod';
 
-/** One logged optimizer step of `train-sft`. */
-export const sftLossPointSchema = z.object({
-  step: z.number().int().positive(),
-  epoch: z.number().nonnegative(),
-  loss: z.number(),
-});
-
-/** `training-report.json` of `autotraj train-sft` (`trainSft`): what was trained, how, and the loss curve. */
-export const sftTrainingReportSchema = z.object({
-  /** The base model: a GGUF file (loaded dequantized) or a Hugging Face directory. */
-  base: z.string(),
-  baseKind: z.enum(['gguf', 'hf']),
-  method: z.enum(['lora', 'full']),
-  lora: z
-    .object({ r: z.number(), alpha: z.number(), dropout: z.number(), targetModules: z.string() })
-    .nullable(),
-  /** SFT rows given, and how many were trained on. */
-  rows: z.number().int().nonnegative(),
-  trainedRows: z.number().int().nonnegative(),
-  /** Records left out as exact copies of an earlier one (same prompt, completion and mask), by place. */
-  duplicateRecords: z.array(z.string()).default([]),
-  /** 1-based rows left out because they are longer than `maxLength` tokens (never cut). */
-  tooLongRows: z.array(z.number().int().positive()),
-  maxLength: z.number().int().positive(),
-  /** Tokens of the trained rows, and those in the loss (what the model wrote). */
-  tokens: z.number().int().nonnegative(),
-  trainedTokens: z.number().int().nonnegative(),
-  epochs: z.number().positive(),
-  steps: z.number().int().nonnegative(),
-  batchSize: z.number().int().positive(),
-  gradientAccumulation: z.number().int().positive(),
-  learningRate: z.number().positive(),
-  seed: z.number().int(),
-  device: z.enum(['cpu', 'cuda']),
-  /** The checkpoint this run resumed from, if any. */
-  resumedFrom: z.string().nullable(),
-  /** Every logged step, including those of the runs this one resumed. */
-  losses: z.array(sftLossPointSchema),
-  finalLoss: z.number().nullable(),
-  loadSeconds: z.number().nonnegative(),
-  trainSeconds: z.number().nonnegative(),
-  tokensPerSecond: z.number().nullable(),
-  convertSeconds: z.number().nonnegative(),
-  outputs: z.object({
-    /** PEFT adapter directory (LoRA). */
-    adapterDir: z.string().optional(),
-    /** The adapter as GGUF, for `--lora` / `LlamaCppModelOptions.lora`. */
-    adapterGguf: z.string().optional(),
-    /** Hugging Face directory of the fine-tuned model (full fine-tune). */
-    hfDir: z.string().optional(),
-    /** The fine-tuned model as GGUF (full fine-tune), for `local:<file>`. */
-    modelGguf: z.string().optional(),
-  }),
-});
-export type SftTrainingReport = z.infer<typeof sftTrainingReportSchema>;
+// The report itself (`sftTrainingReportSchema`) is a run file: it lives with the run directory
+// in @autotraj/trajectory.
 
 /** A progress line of the trainer. */
 export const sftProgressSchema = z.object({

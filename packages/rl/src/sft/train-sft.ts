@@ -7,19 +7,16 @@ import {
   type RunSettings,
   readJsonl,
   type SftRecord,
+  type SftTrainingReport,
   sftRecordSchema,
+  sftTrainingReportSchema,
   writeFileAtomic,
   writeJsonAtomic,
 } from '@autotraj/trajectory';
 import { type TrlSftRow, toTrlSftRow } from '../bridges/trl.js';
 import { RlConfigError, SftInputError } from '../errors.js';
 import { sftTrainerScript } from '../python-scripts.js';
-import {
-  type SftProgress,
-  type SftTrainingReport,
-  sftProgressSchema,
-  sftTrainingReportSchema,
-} from './sft-training-report.js';
+import { type SftProgress, sftProgressSchema } from './sft-training-report.js';
 
 export interface TrainSftOptions {
   /**
