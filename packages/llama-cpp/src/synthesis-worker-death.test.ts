@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markContinuation } from '@autotraj/generation';
@@ -22,7 +22,11 @@ describe.skipIf(smollm2 === undefined)(
   'synthesis while a model worker is killed (real SmolLM2)',
   () => {
     const local = createLlamaCppModel({ modelPath: smollm2 ?? '', workers: 2, contextSize: 2048 });
-    afterAll(() => local.close());
+    const outDir = mkdtempSync(join(tmpdir(), 'autotraj-llama-kill-'));
+    afterAll(async () => {
+      await local.close();
+      rmSync(outDir, { recursive: true, force: true });
+    });
 
     it('completes every task once; the killed call ran again on a fresh worker', async () => {
       await local.ready();
@@ -52,7 +56,6 @@ describe.skipIf(smollm2 === undefined)(
       const tools = [arithmeticRuntime()];
       const evaluator = paperRuleEvaluator();
       const sampling = { temperature: 0, maxOutputTokens: 40 };
-      const outDir = mkdtempSync(join(tmpdir(), 'autotraj-llama-kill-'));
       const summary = await synthesize({
         tasks,
         policy: { model, tools, sampling, modelName: 'local:smollm2' },
