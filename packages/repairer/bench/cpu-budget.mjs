@@ -86,12 +86,13 @@ export function measureCpuBudget(serverPid) {
       const self = cores('self');
       const server = cores('server');
       const workers = cores('workers');
-      // The other processes that used the most CPU in the interval, named by command line.
+      // The other processes that used the most CPU in the interval, named by command line
+      // (those that started in it count from zero; those that ended in it are only in `others`).
       const busiest = [...end.all]
-        .filter(([pid]) => !end.ours.has(pid) && start.all.has(pid))
+        .filter(([pid]) => !end.ours.has(pid))
         .map(([pid, { ticks }]) => ({
           pid,
-          cores: (ticks - start.all.get(pid).ticks) / ticksPerSecond / seconds,
+          cores: (ticks - (start.all.get(pid)?.ticks ?? 0)) / ticksPerSecond / seconds,
         }))
         .sort((a, b) => b.cores - a.cores)
         .slice(0, 3)
