@@ -154,25 +154,37 @@ function outsideAll(excluded: ReadonlyArray<Span>, position: number): boolean {
   return !excluded.some((span) => position >= span.start && position < span.end);
 }
 
-/** Number tokens, in text order (so also in order of where they end). */
-function numberTokens(text: string, offset: number, excluded: ReadonlyArray<Span>): Found[] {
+/**
+ * Number tokens, in text order (so also in order of where they end); with `onlyLast`, just the
+ * last one (the long-text path keeps no others). Spans are in text order, so one cursor skips them.
+ */
+function numberTokens(
+  text: string,
+  offset: number,
+  excluded: ReadonlyArray<Span>,
+  onlyLast = false,
+): Found[] {
   const found: Found[] = [];
+  let span = 0;
   NUMBER_TOKEN.lastIndex = 0;
   for (let match = NUMBER_TOKEN.exec(text); match !== null; match = NUMBER_TOKEN.exec(text)) {
     const position = offset + match.index + match[0].length - match[1]!.length;
-    if (!outsideAll(excluded, position)) continue;
+    while (span < excluded.length && excluded[span]!.end <= position) span++;
+    if (span < excluded.length && excluded[span]!.start <= position) continue;
     const written = match[1]!.replace(/,+$/, '');
     const token = written.replaceAll(' ', '');
     const canonical =
       canonicalNumberToken(token) ?? canonicalNumberToken(token.split(',').join(''));
-    if (canonical !== null)
-      found.push({
-        text: canonical,
-        source: 'number',
-        priority: 2,
-        position,
-        end: position + written.length,
-      });
+    if (canonical === null) continue;
+    const candidate: Found = {
+      text: canonical,
+      source: 'number',
+      priority: 2,
+      position,
+      end: position + written.length,
+    };
+    if (onlyLast) found[0] = candidate;
+    else found.push(candidate);
   }
   return found;
 }
@@ -215,8 +227,7 @@ function numbersIn(text: string, offset: number, excluded: ReadonlyArray<Span>):
  * ends after the last number starts at most `EXPR_MAX_CHARS` before that number.
  */
 function lastNumberIn(text: string, excluded: ReadonlyArray<Span>): AnswerCandidate | undefined {
-  const numbers = numberTokens(text, 0, excluded);
-  const lastNumber = numbers[numbers.length - 1];
+  const lastNumber = numberTokens(text, 0, excluded, true)[0];
   // Without a number (`(1/2)*(4/3)` has none: a bracket stands before each digit) read it all.
   const from = lastNumber === undefined ? 0 : Math.max(0, lastNumber.position - EXPR_MAX_CHARS);
   const found = byEnd([
