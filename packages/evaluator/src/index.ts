@@ -34,7 +34,6 @@ export {
   type PresetEvaluateInput,
   type PresetEvaluator,
 } from './evaluate/create-evaluator.js';
-export { SOURCE_TEXT_KEY } from './evaluate/paper-mode.js';
 export {
   AUTOTRAJ_WEIGHTS,
   type DimensionName,

@@ -1,4 +1,4 @@
-import type { Task, Trajectory } from '@autotraj/trajectory';
+import { sourceTextOf, type Task, type Trajectory } from '@autotraj/trajectory';
 import { type AnswerKind, answerKindOf } from '../dimensions/correctness.js';
 import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
 import { paperRepairAnswerChecker } from '../paper/accept.js';
@@ -16,9 +16,6 @@ import type { EvaluationReport, SelectionDecision } from './report.js';
  * rendering), the paper's checks on that text, its length groups and rounded thresholds.
  */
 
-/** Metadata key holding the text a trajectory was written as (set by importers that have it). */
-export const SOURCE_TEXT_KEY = 'sourceText';
-
 /** The text the paper scores: the caller's, else `metadata.sourceText`, else the given rendering. */
 export function paperTextOf(
   trajectory: Trajectory,
@@ -26,8 +23,7 @@ export function paperTextOf(
   given?: string,
 ): string {
   if (given !== undefined) return given;
-  const source = trajectory.metadata[SOURCE_TEXT_KEY];
-  return typeof source === 'string' ? source : rendered();
+  return sourceTextOf(trajectory) ?? rendered();
 }
 
 export function paperAnswerKind(task: Task, option: AnswerKind | 'auto' | undefined): AnswerKind {

@@ -4,6 +4,7 @@ import {
   createTagCodec,
   markdownTirCodec,
   promptRef,
+  SOURCE_TEXT_KEY,
   type Step,
   type TextCodec,
   type ToolRuntime,
@@ -235,7 +236,7 @@ export async function generateTrajectory(options: GenerateTrajectoryOptions): Pr
         ...(promptUsed === null ? {} : { prompt: promptUsed }),
         generation: { ...stats, modelMs: round(stats.modelMs), toolMs: round(stats.toolMs) },
         ...(issues.length === 0 ? {} : { issues }),
-        ...(sourceText === undefined ? {} : { sourceText }),
+        ...(sourceText === undefined ? {} : { [SOURCE_TEXT_KEY]: sourceText }),
       },
     },
   );

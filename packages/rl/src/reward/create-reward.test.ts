@@ -1,4 +1,10 @@
-import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
+import {
+  type ScoreItem,
+  SOURCE_TEXT_KEY,
+  type TrajectoryScorer,
+  tagCodec,
+  trajectoryFromText,
+} from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 import { RlConfigError, ScorerOutputError } from '../errors.js';
 import { createFunctionScorer } from '../scorer.js';
@@ -98,6 +104,32 @@ describe('createReward, paper preset', () => {
     ]);
     expect(r).toEqual({ total: -1, components: { format: 0, formatViolations: 1, outcome: 1 } });
     expect(scorer.calls).toHaveLength(0);
+  });
+
+  it('checks the text the generation loop kept (metadata.sourceText), not the repaired steps', async () => {
+    // Words before <think>: the tag codec parses them into a think step, so the steps rendered
+    // again start with <think> and would pass; the text the model wrote does not.
+    const written = 'Sure! <think>Compute it.</think><answer>\\boxed{42}</answer>';
+    const { trajectory } = trajectoryFromText(written, {
+      format: 'tags',
+      taskId: 'task-1',
+      question: 'What is 6*7?',
+    });
+    expect(tagCodec.render(trajectory.steps).startsWith('<think>')).toBe(true);
+    const kept = {
+      ...trajectory,
+      metadata: { ...trajectory.metadata, [SOURCE_TEXT_KEY]: written },
+    };
+    const reward = createReward({ format: simpleFormatCheck, outcome: exactMath });
+    const [fromSource, fromSteps] = await reward.score([
+      { trajectory: kept, goldAnswers: ['42'] },
+      { trajectory, goldAnswers: ['42'] },
+    ]);
+    expect(fromSource).toEqual({
+      total: -1,
+      components: { format: 0, formatViolations: 1, outcome: 1 },
+    });
+    expect(fromSteps!.total).toBe(1);
   });
 
   it('QA F1 outcomes add the RM term in proportion to a positive F1', async () => {

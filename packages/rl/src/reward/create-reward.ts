@@ -1,4 +1,4 @@
-import { type RewardBreakdown, tagCodec } from '@autotraj/trajectory';
+import { type RewardBreakdown, sourceTextOf, tagCodec } from '@autotraj/trajectory';
 import { RlConfigError } from '../errors.js';
 import { scoreChecked, type TrajectoryScorer } from '../scorer.js';
 import type { FormatCheck, OutcomeFn, RewardItem } from './types.js';
@@ -71,9 +71,13 @@ export interface Reward {
   scoreDetailed?(items: ReadonlyArray<RewardItem>): Promise<RewardResult[]>;
 }
 
-/** The text a format check reads: the policy's raw text, else the steps in the tag format. */
+/**
+ * The text a format check reads: the policy's raw text (given, else the one the generation loop
+ * kept in `metadata.sourceText`), else the steps in the tag format. The steps are the codec's
+ * repaired parse, so rendering them would pass text the model did not write well-formed.
+ */
 export function rewardTextOf(item: RewardItem): string {
-  return item.text ?? tagCodec.render(item.trajectory.steps);
+  return item.text ?? sourceTextOf(item.trajectory) ?? tagCodec.render(item.trajectory.steps);
 }
 
 function violationText(violations: ReadonlyArray<unknown>): string {
