@@ -10,7 +10,6 @@ export type GgufFileErrorCode =
 export class GgufFileError extends AutoTrajError {
   static readonly errorName = 'AutoTrajGgufFileError';
   declare readonly code: GgufFileErrorCode;
-  declare readonly code: GgufFileErrorCode;
   readonly file: string;
 
   constructor(options: {
@@ -36,7 +35,6 @@ export class GgufFileError extends AutoTrajError {
 /** A model fetched by `./dev models` was asked for by name but is not in the models directory. */
 export class ModelNotFetchedError extends AutoTrajError {
   static readonly errorName = 'AutoTrajModelNotFetchedError';
-  declare readonly code: 'model_not_fetched';
   declare readonly code: 'model_not_fetched';
   readonly model: string;
   readonly file: string | undefined;
@@ -69,7 +67,6 @@ export type LlamaCppErrorCode =
 /** The local model could not serve a call: its runtime, its worker, its template or the prompt. */
 export class LlamaCppError extends AutoTrajError {
   static readonly errorName = 'AutoTrajLlamaCppError';
-  declare readonly code: LlamaCppErrorCode;
   declare readonly code: LlamaCppErrorCode;
 
   constructor(options: { code: LlamaCppErrorCode; message: string; cause?: unknown }) {
