@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,14 @@ describe('run settings of the CLI', () => {
       replay: null,
     });
     writeFileSync(gguf, 'other weights, same name');
+    expect(await fileDigest(gguf, '--model')).toBe(sha('other weights, same name'));
+    // A fetched model's hash stamped by @autotraj/llama-cpp's verification is used while it
+    // describes the file as it is; a stale stamp is ignored.
+    const { size, mtimeMs } = statSync(gguf);
+    const stamp = join(dir, 'model.gguf.verified.json');
+    writeFileSync(stamp, JSON.stringify({ size, mtimeMs, sha256: 'a'.repeat(64) }));
+    expect(await fileDigest(gguf, '--model')).toBe(`sha256:${'a'.repeat(64)}`);
+    writeFileSync(stamp, JSON.stringify({ size: size + 1, mtimeMs, sha256: 'a'.repeat(64) }));
     expect(await fileDigest(gguf, '--model')).toBe(sha('other weights, same name'));
     const served = await modelRunSettings({ model: 'vllm:qwen' }, { model: 'vllm:qwen' });
     expect(served).toEqual({ model: 'vllm:qwen', modelFile: null, replay: null });

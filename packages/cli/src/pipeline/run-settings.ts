@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { RunSettings, RunSettingsMismatchError } from '@autotraj/trajectory';
 import { formatSettingDifferences } from '@autotraj/trajectory/internal';
 import { CliError } from '../cli-error.js';
@@ -21,6 +21,9 @@ export function fileDigest(path: string, flag: string): Promise<string> {
   try {
     const stat = statSync(path);
     key = `${path}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+    // A fetched model verified by @autotraj/llama-cpp has its hash stamped beside it.
+    const stamped = verifiedStamp(path, stat.size, stat.mtimeMs);
+    if (stamped !== null) return Promise.resolve(`sha256:${stamped}`);
   } catch {
     // Unreadable: the read below says so, with the flag.
   }
@@ -43,6 +46,24 @@ export function fileDigest(path: string, flag: string): Promise<string> {
     digest.catch(() => digests.delete(key));
   }
   return digest;
+}
+
+/** The SHA-256 in `<file>.verified.json` when it describes the file as it is now, else null. */
+function verifiedStamp(path: string, size: number, mtimeMs: number): string | null {
+  try {
+    const stamp = JSON.parse(readFileSync(`${path}.verified.json`, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    return stamp.size === size &&
+      stamp.mtimeMs === mtimeMs &&
+      typeof stamp.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(stamp.sha256)
+      ? stamp.sha256
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The hash of a `local:` model's GGUF file, or null for any other model (a server's model has no file here). */
