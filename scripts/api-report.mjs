@@ -67,12 +67,14 @@ function render(pkg, entries, program) {
     const moduleSymbol = checker.getSymbolAtLocation(sourceFile);
     const exported = moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
     for (const symbol of exported) {
-      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const target =
+        symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
       const declaration = target.declarations?.[0];
       if (declaration === undefined) continue;
       const at = `${relative(root, declaration.getSourceFile().fileName)}:${declaration.pos}`;
       const entry = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-      const meanings = (exportedNames[symbol.getName()] ??= new Map());
+      const meanings = exportedNames[symbol.getName()] ?? new Map();
+      exportedNames[symbol.getName()] = meanings;
       meanings.set(at, [...(meanings.get(at) ?? []), entry]);
     }
     const rows = exported
