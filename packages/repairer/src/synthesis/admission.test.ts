@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
 import { createVllmProvider } from '@autotraj/generation';
 import {
-  type Gsm8kProblem,
   gsm8kPolicyReply,
   type LoopbackChatRequest,
   type LoopbackReply,
@@ -21,15 +20,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepairerConfigError } from '../errors.js';
 import { createRepairer } from '../repair/repairer.js';
+import { gsm8kTrainProblems } from '../test-support/gsm8k-train.js';
 import { type AdmissionMode, admitRecords, resolveAdmissionMode } from './admission.js';
 import { droppedRecordSchema } from './synthesis-records.js';
 import { synthesize } from './synthesize.js';
 
-const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
-const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
-  .split('\n')
-  .slice(0, 9)
-  .map((line) => JSON.parse(line) as Gsm8kProblem);
+const problems = gsm8kTrainProblems(9);
 const tasks = problems.map((p, index) => gsm8kTask({ ...p }, { index }));
 
 const question = 'What is 6*7?';

@@ -1,24 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
 import { CassetteMissError, createReplayModel, createVllmProvider } from '@autotraj/generation';
-import {
-  type Gsm8kProblem,
-  gsm8kPolicyReply,
-  startLoopbackServer,
-} from '@autotraj/generation/testing';
+import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
 import { createCalculatorRuntime } from '@autotraj/tools';
 import { gsm8kTask } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
+import { gsm8kTrainProblems } from '../test-support/gsm8k-train.js';
 import { synthesize } from './synthesize.js';
 
-const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
-const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
-  .split('\n')
-  .slice(0, 6)
-  .map((line) => JSON.parse(line) as Gsm8kProblem);
+const problems = gsm8kTrainProblems(6);
 const tasks = problems.map((p, index) => gsm8kTask({ ...p }, { index }));
 
 let tmp: string;

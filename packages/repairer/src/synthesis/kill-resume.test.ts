@@ -3,9 +3,9 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GSM8K_TRAIN } from '../test-support/gsm8k-train.js';
 
 const child = new URL('./kill-resume.child.mjs', import.meta.url).pathname;
-const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
 const dist = new URL('../../dist/index.js', import.meta.url).pathname;
 const LIMIT = 10;
 const OUTPUTS = ['candidates', 'sft', 'pairs', 'hard', 'dropped'];
@@ -17,7 +17,7 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function start(outDir: string): ChildProcess {
-  return spawn(process.execPath, [child, outDir, train, String(LIMIT), '5'], {
+  return spawn(process.execPath, [child, outDir, GSM8K_TRAIN, String(LIMIT), '5'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -27,12 +27,12 @@ import {
 import { ValidationError } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
+import { GSM8K_TRAIN } from '../test-support/gsm8k-train.js';
 import { type SynthesisEvent, synthesize } from './synthesize.js';
 
-const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
 const LIMIT = 12;
 const BAD_LINE = 7;
-const lines = readFileSync(train, 'utf8').split('\n').slice(0, LIMIT);
+const lines = readFileSync(GSM8K_TRAIN, 'utf8').split('\n').slice(0, LIMIT);
 const problems: Gsm8kProblem[] = lines.map((line) => JSON.parse(line) as Gsm8kProblem);
 const FILES = ['journal', 'candidates', 'sft', 'pairs', 'hard'];
 

@@ -3,23 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvaluator } from '@autotraj/evaluator';
 import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
-import {
-  type Gsm8kProblem,
-  gsm8kPolicyReply,
-  startLoopbackServer,
-} from '@autotraj/generation/testing';
+import { gsm8kPolicyReply, startLoopbackServer } from '@autotraj/generation/testing';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import { OutputWriteError, type Task } from '@autotraj/trajectory';
 import { mountTinyDisk } from '@autotraj/trajectory/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
+import { GSM8K_TRAIN, gsm8kTrainProblems } from '../test-support/gsm8k-train.js';
 import { synthesize } from './synthesize.js';
 
-const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
-const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
-  .split('\n')
-  .slice(0, 8)
-  .map((line) => JSON.parse(line) as Gsm8kProblem);
+const problems = gsm8kTrainProblems(8);
 
 // A real ENOSPC: the output directory is a 32 KB tmpfs (skipped where this may not mount one).
 const disk = mountTinyDisk(32 * 1024);
@@ -35,7 +28,8 @@ describe.skipIf(disk === undefined)('synthesize on a disk that fills up', () => 
 
   async function run(outDir: string, baseURL: string) {
     const tasks: Task[] = [];
-    for await (const task of readTasksJsonl(train, { limit: problems.length })) tasks.push(task);
+    for await (const task of readTasksJsonl(GSM8K_TRAIN, { limit: problems.length }))
+      tasks.push(task);
     const model = createVllmProvider({ baseURL }).languageModel('scripted-policy');
     const tools = [createPythonRuntime({ pool }), createCalculatorRuntime()];
     const evaluator = createEvaluator({ preset: 'paper' });

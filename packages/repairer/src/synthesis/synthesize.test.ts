@@ -10,7 +10,6 @@ import {
   type Shard,
 } from '@autotraj/generation';
 import {
-  type Gsm8kProblem,
   gsm8kPolicyReply,
   type LoopbackReply,
   type LoopbackServer,
@@ -35,14 +34,11 @@ import {
 import { modelWrittenText } from '@autotraj/trajectory/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepairer } from '../repair/repairer.js';
+import { GSM8K_TRAIN, gsm8kTrainProblems } from '../test-support/gsm8k-train.js';
 import { candidateRecordSchema, droppedRecordSchema, hardCaseSchema } from './synthesis-records.js';
 import { type SynthesisEvent, synthesize } from './synthesize.js';
 
-const train = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url).pathname;
-const problems: Gsm8kProblem[] = readFileSync(train, 'utf8')
-  .split('\n')
-  .slice(0, 10)
-  .map((line) => JSON.parse(line) as Gsm8kProblem);
+const problems = gsm8kTrainProblems(10);
 
 let pool: PythonPool;
 let tmp: string;
@@ -63,7 +59,7 @@ const readLines = (path: string) =>
 
 async function tasks(limit: number): Promise<Task[]> {
   const out: Task[] = [];
-  for await (const task of readTasksJsonl(train, { limit })) out.push(task);
+  for await (const task of readTasksJsonl(GSM8K_TRAIN, { limit })) out.push(task);
   return out;
 }
 
