@@ -43,6 +43,16 @@ function takeLogs(): string {
   return recentLogs.splice(0).join('\n');
 }
 
+/**
+ * llama.cpp's log lines reach JavaScript through a thread-safe callback, queued apart from the
+ * failed call's rejection: on a loaded machine the reason can arrive after the error. Let the
+ * queue drain before reading the lines a failure is explained by.
+ */
+async function takeLogsAfterFailure(): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return takeLogs();
+}
+
 export interface GenerateHooks {
   onDelta?: (text: string) => void;
   isAborted?: () => boolean;
@@ -114,7 +124,7 @@ export class Engine {
     try {
       model = await llama.loadModel({ modelPath: init.modelPath, gpuLayers: 0 });
     } catch (cause) {
-      const logs = takeLogs();
+      const logs = await takeLogsAfterFailure();
       const said = `${describe(cause)}\n${logs}`;
       if (cause instanceof InsufficientMemoryError || saysOutOfMemory(said))
         throw outOfMemoryError({
@@ -153,7 +163,7 @@ export class Engine {
             }),
       });
     } catch (cause) {
-      const said = `${describe(cause)}\n${takeLogs()}`;
+      const said = `${describe(cause)}\n${await takeLogsAfterFailure()}`;
       if (cause instanceof InsufficientMemoryError || saysOutOfMemory(said))
         throw outOfMemoryError({
           what: `a context of ${init.contextSize} tokens for ${init.modelPath}`,

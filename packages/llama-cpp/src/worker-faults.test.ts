@@ -74,20 +74,24 @@ describe.skipIf(smollm2 === undefined)(
           { role: 'user', content: [{ type: 'text', text: 'Write a poem about the sea.' }] },
         ],
         temperature: 2,
-        maxOutputTokens: 60,
+        maxOutputTokens: 400,
       });
       const reader = stream.getReader();
       let killed = false;
+      let deltas = 0;
       let error: unknown;
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (value.type === 'text-delta' && !killed) {
+        // Killed after a few deltas, long before the 400th token: a retry repeating one short
+        // first delta by chance (or a worker already done) would not test the refusal.
+        if (value.type === 'text-delta' && ++deltas === 5 && !killed) {
           killed = true;
           process.kill(victim ?? 0, 'SIGKILL');
         }
         if (value.type === 'error') error = value.error;
       }
+      expect(killed).toBe(true);
       expect(LlamaCppError.isInstance(error) && error.code).toBe('worker_failed');
       expect(String(error)).toMatch(/retried call wrote different text than was already streamed/);
     });
