@@ -6,6 +6,12 @@ export {
   toolInputText,
   toolTagTable,
 } from '../contracts/tool-spec.js';
+export {
+  checkEntryInput,
+  type EntryInputParser,
+  type EntryInputProblem,
+  entryInputParser,
+} from '../entry-input.js';
 export { canonicalJson } from '../ids.js';
 export { packageVersion } from '../package-version.js';
 export { modelWrittenText } from '../render/loss-mask.js';
@@ -18,4 +24,5 @@ export {
 export { formatSettingDifferences } from '../run-dir/run-settings.js';
 export { compareIds, SHARD_FILE, shardRecord } from '../run-dir/shard-claim.js';
 export { isSftTrainingReport } from '../run-dir/training-report.js';
+export { isTask, isTrajectory } from '../schemas/guards.js';
 export { mountTinyDisk, type TinyDisk } from '../test-support/tiny-disk.js';
