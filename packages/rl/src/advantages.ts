@@ -1,3 +1,4 @@
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { RlConfigError } from './errors.js';
 
 /**
@@ -41,7 +42,7 @@ export function groupAdvantages(
   rewards: ReadonlyArray<number>,
   options: GroupAdvantageOptions = {},
 ): number[] {
-  const estimator = options.estimator ?? 'grpo';
+  const estimator = options.estimator ?? RUN_DEFAULTS.advantageEstimator;
   const epsilon = options.epsilon ?? 1e-6;
   if (!(epsilon >= 0))
     throw new RlConfigError({ option: 'epsilon', message: `must be >= 0, got ${epsilon}` });

@@ -49,6 +49,7 @@ export {
   textFormats,
 } from './codecs/registry.js';
 export { createTagCodec, type TagCodecOptions, tagCodec } from './codecs/tags.js';
+export { RUN_DEFAULTS, type RunDefaults } from './contracts/defaults.js';
 export { type Diagnostic, diagnosticSchema } from './contracts/diagnostic.js';
 export {
   type AcceptRepairRequest,

@@ -19,6 +19,7 @@ import {
   type PromptTemplate,
   promptRef,
   type RecordedRunSettings,
+  RUN_DEFAULTS,
   RUN_FILES,
   type RunSettings,
   SAMPLE_SEED_DERIVATION,
@@ -270,7 +271,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalSummary> 
     ...options.settings,
     prompts: { math: promptRef(prompts.math), qa: promptRef(prompts.qa) },
   };
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? RUN_DEFAULTS.eval.concurrency;
   const started = performance.now();
   options.signal?.throwIfAborted();
   for (const kind of ['math', 'qa'] as const) {

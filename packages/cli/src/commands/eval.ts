@@ -10,6 +10,7 @@ import {
   readEvalRecords,
 } from '@autotraj/benchmarks';
 import type { Protocol, Shard } from '@autotraj/generation';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
@@ -138,25 +139,25 @@ export const evalCommand: CliCommand = {
         '--n <n>',
         'samples per question (pass@k, maj@k need n > 1 and a temperature)',
         integerOption('--n'),
-        1,
+        RUN_DEFAULTS.eval.n,
       )
       .option(
         '--temperature <t>',
         'sampling temperature (0: greedy, the paper)',
         numberOption('--temperature', { min: 0 }),
-        0,
+        RUN_DEFAULTS.eval.temperature,
       )
       .option(
         '--seed <s>',
         'run seed: sample i of a question is drawn with a seed hashed from s, the question id and i',
         integerOption('--seed', 0),
-        0,
+        RUN_DEFAULTS.eval.seed,
       )
       .option(
         '--max-tool-calls <n>',
         'tool budget per trajectory (the paper: 3)',
         integerOption('--max-tool-calls', 0),
-        3,
+        RUN_DEFAULTS.maxToolCalls,
       )
       .option(
         '--max-tokens <n>',
@@ -167,7 +168,7 @@ export const evalCommand: CliCommand = {
         '--protocol <protocol>',
         `${PROTOCOL_HELP} (markdown: math benchmarks only)`,
         choiceOption('--protocol', PROTOCOLS),
-        'text-tags',
+        RUN_DEFAULTS.protocol,
       )
       .option(
         '--concurrency <k>',

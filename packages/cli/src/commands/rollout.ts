@@ -7,6 +7,7 @@ import {
   rewardPresetNames,
 } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import { addModelOptions, type ModelFlags, modelFlagsOf } from '../model-options.js';
@@ -110,7 +111,7 @@ export const rolloutCommand: CliCommand = {
         '--preset <name>',
         "reward preset: paper (the paper's compute_score exactly) or autotraj (tool budget, math equivalence)",
         choiceOption('--preset', rewardPresetNames),
-        'paper',
+        RUN_DEFAULTS.preset,
       )
       .option(
         '--rm <model.onnx>',
@@ -130,24 +131,29 @@ export const rolloutCommand: CliCommand = {
         'calculator',
         'python',
       ])
-      .option('--concurrency <n>', 'rollouts generating at once', integerOption('--concurrency'), 8)
+      .option(
+        '--concurrency <n>',
+        'rollouts generating at once',
+        integerOption('--concurrency'),
+        RUN_DEFAULTS.concurrency,
+      )
       .option(
         '--max-tool-calls <n>',
         'tool budget per rollout (paper: 3)',
         integerOption('--max-tool-calls', 0),
-        3,
+        RUN_DEFAULTS.maxToolCalls,
       )
       .option(
         '--protocol <protocol>',
         PROTOCOL_HELP,
         choiceOption('--protocol', PROTOCOLS),
-        'text-tags',
+        RUN_DEFAULTS.protocol,
       )
       .option(
         '--temperature <t>',
         'sampling temperature',
         numberOption('--temperature', { min: 0 }),
-        1,
+        RUN_DEFAULTS.rolloutTemperature,
       )
       .option(
         '--max-tokens <n>',
@@ -158,7 +164,7 @@ export const rolloutCommand: CliCommand = {
         '--estimator <name>',
         `advantage estimator: ${ADVANTAGE_ESTIMATORS.join(', ')}`,
         choiceOption('--estimator', ADVANTAGE_ESTIMATORS),
-        'grpo',
+        RUN_DEFAULTS.advantageEstimator,
       )
       .option('--limit <n>', 'only the first n prompts', integerOption('--limit'))
       .option(

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { Protocol } from '@autotraj/generation';
 import { type AdmissionMode, admissionModes } from '@autotraj/repairer';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { Option } from 'commander';
+import { CLI_CANDIDATES } from '../cli-defaults.js';
 import { CliError } from '../cli-error.js';
 import { println } from '../io.js';
 import { MODEL_HELP, urlOption } from '../model-options.js';
@@ -65,8 +67,13 @@ export const runCommand: CliCommand = {
         '--tasks <file>',
         'tasks JSONL (AutoTraj tasks or GSM8K lines); default: the 40 demo GSM8K problems',
       )
-      .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
-      .option('--group-size <G>', 'RL rollouts per prompt', integerOption('--group-size'), 4)
+      .option('--n <n>', 'candidates per task', integerOption('--n'), CLI_CANDIDATES)
+      .option(
+        '--group-size <G>',
+        'RL rollouts per prompt',
+        integerOption('--group-size'),
+        RUN_DEFAULTS.groupSize,
+      )
       .option('--model <model>', `live policy: ${MODEL_HELP}`)
       .addOption(
         urlOption(
@@ -87,7 +94,7 @@ export const runCommand: CliCommand = {
         '--concurrency <k>',
         'trajectories generated at once',
         integerOption('--concurrency'),
-        8,
+        RUN_DEFAULTS.concurrency,
       )
       .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
       .option(
@@ -99,7 +106,7 @@ export const runCommand: CliCommand = {
         '--temperature <t>',
         'candidate and rollout sampling temperature; sample i of a task is seeded from the run seed 0, the task id and i',
         numberOption('--temperature', { min: 0 }),
-        0.3,
+        RUN_DEFAULTS.temperature,
       )
       .option(
         '--max-tokens <n>',

@@ -7,6 +7,8 @@ import {
   type SynthesisEvent,
   type SynthesisSummary,
 } from '@autotraj/repairer';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
+import { CLI_CANDIDATES } from '../cli-defaults.js';
 import { CliError } from '../cli-error.js';
 import { type CliIo, formatTable, println } from '../io.js';
 import {
@@ -128,7 +130,7 @@ export const synthesizeCommand: CliCommand = {
         '--tasks <file>',
         'tasks JSONL: AutoTraj tasks or GSM8K lines (question, answer); default: the 40 demo GSM8K problems',
       )
-      .option('--n <n>', 'candidates per task', integerOption('--n'), 4)
+      .option('--n <n>', 'candidates per task', integerOption('--n'), CLI_CANDIDATES)
       .requiredOption(
         '--out <dir>',
         'output directory (rerun with the same directory and settings to resume; other settings are refused)',
@@ -138,7 +140,7 @@ export const synthesizeCommand: CliCommand = {
         '--concurrency <k>',
         'trajectories generated at once',
         integerOption('--concurrency'),
-        8,
+        RUN_DEFAULTS.concurrency,
       )
       .option('--limit <n>', 'only the first n tasks', integerOption('--limit'))
       .option('--shard <i/n|auto>', SHARD_HELP, shardOption())
@@ -146,31 +148,31 @@ export const synthesizeCommand: CliCommand = {
         '--protocol <protocol>',
         PROTOCOL_HELP,
         choiceOption('--protocol', PROTOCOLS),
-        'text-tags',
+        RUN_DEFAULTS.protocol,
       )
       .option(
         '--strategy <strategy>',
         'repair strategy: regenerate or resume',
         choiceOption('--strategy', ['regenerate', 'resume'] as const),
-        'regenerate',
+        RUN_DEFAULTS.repairStrategy,
       )
       .option(
         '--max-attempts <n>',
         'repair attempts per trajectory',
         integerOption('--max-attempts'),
-        1,
+        RUN_DEFAULTS.repairAttempts,
       )
       .option(
         '--max-tool-calls <n>',
         'tool budget per trajectory',
         integerOption('--max-tool-calls'),
-        3,
+        RUN_DEFAULTS.maxToolCalls,
       )
       .option(
         '--temperature <t>',
         'candidate sampling temperature',
         numberOption('--temperature', { min: 0 }),
-        0.3,
+        RUN_DEFAULTS.temperature,
       )
       .option(
         '--max-tokens <n>',

@@ -21,6 +21,7 @@ import {
   loadBm25Corpus,
 } from '@autotraj/tools';
 import type { ToolRuntime } from '@autotraj/trajectory';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
@@ -106,7 +107,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     );
   if (options.corpus !== undefined && options.searchUrl !== undefined)
     throw usage('give --corpus or --search-url, not both');
-  const protocol = options.protocol ?? 'text-tags';
+  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
   // Markdown TIR has python blocks only; QA needs a search call the format cannot write.
   if (protocol === 'markdown' && needsQa)
     throw usage(
@@ -114,8 +115,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     );
   const defaults = localDefaults(options.model);
   const maxTokens = options.maxTokens ?? defaults.maxTokens;
-  const n = options.n ?? 1;
-  const temperature = options.temperature ?? 0;
+  const n = options.n ?? RUN_DEFAULTS.eval.n;
+  const temperature = options.temperature ?? RUN_DEFAULTS.eval.temperature;
   if (n > 1 && temperature === 0)
     throw usage(`--n ${n} needs --temperature > 0 (greedy samples are all the same)`);
   const prompt =
@@ -126,8 +127,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     protocol,
     n,
     temperature,
-    seed: options.seed ?? 0,
-    maxToolCalls: options.maxToolCalls ?? 3,
+    seed: options.seed ?? RUN_DEFAULTS.eval.seed,
+    maxToolCalls: options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
     maxTokens: maxTokens ?? null,
     tools: withTools ? { math: ['python'], qa: ['search'] } : { math: [], qa: [] },
     search:
@@ -157,7 +158,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       }),
     };
   }
-  const concurrency = options.concurrency ?? defaults.concurrency ?? 4;
+  const concurrency = options.concurrency ?? defaults.concurrency ?? RUN_DEFAULTS.eval.concurrency;
   // local: models re-use only whole aligned prompt chunks, so a score does not depend on which
   // questions a worker ran before (resume, shards, order).
   const resolved = await resolveCliModel(options);

@@ -11,6 +11,7 @@ import {
   type TrajectoryScorer,
 } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
 import { fileDigest, modelRunSettings } from './run-settings.js';
@@ -57,14 +58,14 @@ export interface RolloutStageOptions extends ModelFlags {
 export async function runRolloutStage(options: RolloutStageOptions): Promise<RolloutSummary> {
   const prompt = resolveCliPrompt(options.prompt, {
     kind: 'generation',
-    protocol: options.protocol ?? 'text-tags',
+    protocol: options.protocol ?? RUN_DEFAULTS.protocol,
     flag: '--prompt',
   });
   const resolved = await resolveCliModel(options);
   const model = resolved.model;
   const defaults = localDefaults(options.model);
   const maxTokens = options.maxTokens ?? defaults.maxTokens;
-  const preset = options.preset ?? 'paper';
+  const preset = options.preset ?? RUN_DEFAULTS.preset;
   const { tools, close: closeTools } = createRolloutTools([
     ...(options.tools ?? ['calculator', 'python']),
   ]);
@@ -94,12 +95,12 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
       tools,
       generation: {
         promptTemplate: prompt,
-        maxToolCalls: options.maxToolCalls ?? 3,
+        maxToolCalls: options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
         ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
         modelName: resolved.modelName,
         ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
         sampling: {
-          temperature: options.temperature ?? 1,
+          temperature: options.temperature ?? RUN_DEFAULTS.rolloutTemperature,
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
         },
@@ -111,9 +112,9 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
           : { trajectoryModelCalibration: options.rmCalibration }),
       }),
       preset,
-      advantage: { estimator: options.estimator ?? 'grpo' },
+      advantage: { estimator: options.estimator ?? RUN_DEFAULTS.advantageEstimator },
       outDir: options.outDir,
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency,
       runTag: options.runTag ?? '',
       settings,
       forceNew: options.forceNew ?? false,

@@ -12,6 +12,7 @@ import {
   openRunDir,
   promptRef,
   type RolloutRecord,
+  RUN_DEFAULTS,
   RUN_FILES,
   RUN_STAGE_DIRS,
   type RunSettings,
@@ -19,6 +20,7 @@ import {
   rewardModelTrainingReportSchema,
   synthesisManifestSchema,
 } from '@autotraj/trajectory';
+import { CLI_CANDIDATES } from '../cli-defaults.js';
 import { CliError } from '../cli-error.js';
 import { localDefaults } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
@@ -48,7 +50,7 @@ export interface PipelineOptions {
   outDir: string;
   /** Tasks JSONL (AutoTraj tasks or GSM8K lines); default: the 40 demo GSM8K problems. */
   tasks?: string;
-  /** Candidates per task (default 4). */
+  /** Candidates per task (default `CLI_CANDIDATES`, 4: the demo cassette's). */
   n?: number;
   /** RL rollouts per prompt (default 4). */
   groupSize?: number;
@@ -235,10 +237,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       message: '--base-url needs --model <id> (the served model name)',
       exitCode: 2,
     });
-  const n = options.n ?? 4;
-  const groupSize = options.groupSize ?? 4;
-  const concurrency = options.concurrency ?? 8;
-  const temperature = options.temperature ?? 0.3;
+  const n = options.n ?? CLI_CANDIDATES;
+  const groupSize = options.groupSize ?? RUN_DEFAULTS.groupSize;
+  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
+  const temperature = options.temperature ?? RUN_DEFAULTS.temperature;
   const minPairs = options.minPairs ?? MIN_REWARD_MODEL_PAIRS;
   if (!(minPairs >= 1))
     throw new CliError({ message: '--min-pairs must be at least 1', exitCode: 2 });
@@ -253,7 +255,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ? options.limit
       : Math.min(options.rolloutLimit, options.limit ?? Number.POSITIVE_INFINITY);
   const rolloutLimitArgs = rolloutLimit === undefined ? [] : ['--limit', String(rolloutLimit)];
-  const protocol = options.protocol ?? 'text-tags';
+  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
   // The demo cassette answers text-tag requests only: another protocol would miss on every one.
   if (protocol !== 'text-tags' && !live && options.replay === undefined)
     throw new CliError({

@@ -12,7 +12,8 @@ import {
   synthesize,
 } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
-import { promptRef, type RunSettings } from '@autotraj/trajectory';
+import { promptRef, RUN_DEFAULTS, type RunSettings } from '@autotraj/trajectory';
+import { CLI_CANDIDATES } from '../cli-defaults.js';
 import { CliError } from '../cli-error.js';
 import {
   localDefaults,
@@ -29,7 +30,7 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   /** Tasks JSONL (AutoTraj tasks or GSM8K lines); default: the demo problems. */
   tasks?: string;
   outDir: string;
-  /** Candidates per task (default 4). */
+  /** Candidates per task (default `CLI_CANDIDATES`, 4: the demo cassette's). */
   n?: number;
   /** Trajectories generated at once (default 8). */
   concurrency?: number;
@@ -89,12 +90,12 @@ function countLines(path: string, limit: number | undefined): number {
  * thrown: the caller decides (a rerun retries them).
  */
 export async function runSynthesisStage(options: SynthesisStageOptions): Promise<SynthesisSummary> {
-  const n = options.n ?? 4;
-  const concurrency = options.concurrency ?? 8;
-  const protocol = options.protocol ?? 'text-tags';
-  const maxToolCalls = options.maxToolCalls ?? 3;
-  const temperature = options.temperature ?? 0.3;
-  const preset = options.preset ?? 'paper';
+  const n = options.n ?? CLI_CANDIDATES;
+  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
+  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
+  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
+  const temperature = options.temperature ?? RUN_DEFAULTS.temperature;
+  const preset = options.preset ?? RUN_DEFAULTS.preset;
   // Resolved before any model loads: a wrong name fails in milliseconds, not after a model load.
   const prompt = resolveCliPrompt(options.prompt, {
     kind: 'generation',
@@ -162,8 +163,8 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       model: repairModel.model,
       tools,
       evaluator,
-      strategy: options.strategy ?? 'regenerate',
-      maxAttempts: options.maxAttempts ?? 1,
+      strategy: options.strategy ?? RUN_DEFAULTS.repairStrategy,
+      maxAttempts: options.maxAttempts ?? RUN_DEFAULTS.repairAttempts,
       protocol,
       maxToolCalls,
       prompt: repairPrompt,
@@ -172,7 +173,9 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       // Greedy, as the paper's repairer (Qwen2.5-32B-Instruct) runs.
       ...(maxTokens === undefined
         ? {}
-        : { sampling: { temperature: 0, maxOutputTokens: maxTokens } }),
+        : {
+            sampling: { temperature: RUN_DEFAULTS.repairTemperature, maxOutputTokens: maxTokens },
+          }),
     });
     return await synthesize({
       tasks: readTasksJsonl(tasksPath, options.limit === undefined ? {} : { limit: options.limit }),

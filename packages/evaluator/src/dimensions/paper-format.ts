@@ -1,3 +1,4 @@
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import type { Diagnostic } from './types.js';
 
 export interface PaperFormatViolation {
@@ -32,7 +33,7 @@ export function checkPaperFormat(
   options: PaperFormatOptions = {},
 ): PaperFormatResult {
   const callTags = new Set(options.callTags ?? ['code', 'search', 'calculator']);
-  const maxToolCalls = options.maxToolCalls ?? 3;
+  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const violations: PaperFormatViolation[] = [];
   const add = (code: string, message: string, offset: number | null) =>
     violations.push({ code, message, offset });

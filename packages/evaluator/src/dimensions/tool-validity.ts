@@ -1,4 +1,5 @@
 import type { Step, Task, Trajectory } from '@autotraj/trajectory';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import type { Diagnostic, DimensionResult } from './types.js';
 
 export interface ToolValidityOptions {
@@ -59,7 +60,7 @@ export function toolValidityDimension(
   trajectory: Pick<Trajectory, 'steps'>,
   options: ToolValidityOptions = {},
 ): DimensionResult {
-  const maxToolCalls = options.maxToolCalls ?? 3;
+  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const diagnostics: Diagnostic[] = [];
   const steps = trajectory.steps;
   const resultIndex = new Map<string, number>();

@@ -1,6 +1,7 @@
 import {
   type EvaluateInput,
   type Evaluator,
+  RUN_DEFAULTS,
   type Task,
   type Trajectory,
   trajectoryToText,
@@ -140,7 +141,7 @@ function render(trajectory: Trajectory): Rendered {
 
 /** Build an evaluator from a preset plus overrides. */
 export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator {
-  const preset = getPreset(options.preset ?? 'paper');
+  const preset = getPreset(options.preset ?? RUN_DEFAULTS.preset);
   const thresholds: Thresholds = { ...preset.thresholds, ...options.thresholds };
   const dimensions = [...(options.dimensions ?? preset.dimensions)];
   if (options.judge !== undefined && !dimensions.includes('judge')) dimensions.push('judge');

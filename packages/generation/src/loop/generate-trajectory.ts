@@ -4,6 +4,7 @@ import {
   createTagCodec,
   markdownTirCodec,
   promptRef,
+  RUN_DEFAULTS,
   SOURCE_TEXT_KEY,
   type Step,
   type TextCodec,
@@ -74,8 +75,8 @@ function timelessSteps(steps: ReadonlyArray<Step>): unknown[] {
  * failing throws `ModelCallError` with the reason.
  */
 export async function generateTrajectory(options: GenerateTrajectoryOptions): Promise<Trajectory> {
-  const protocol = options.protocol ?? 'text-tags';
-  const maxToolCalls = options.maxToolCalls ?? 3;
+  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
+  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const toolsByName = toolMap(options.tools);
   // Refuse up front what would otherwise fail (or silently break) at the first tool result.
   if (protocol === 'text-tags' && continuationOf(options.model) === 'none')

@@ -2,6 +2,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
   extractLastBoxed,
   markdownTirCodec,
+  RUN_DEFAULTS,
   type Step,
   type ToolRunOutput,
   type ToolRuntime,
@@ -96,7 +97,7 @@ export async function runMarkdownLoop(options: {
   results: ToolResultsByCall;
 }): Promise<MarkdownLoopResult> {
   const { generation } = options;
-  const maxToolCalls = generation.maxToolCalls ?? 3;
+  const maxToolCalls = generation.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   let text = options.prefixText;
   let calls = options.prefixCalls;
   const usage: UsageTotals = {};

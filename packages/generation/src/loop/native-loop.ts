@@ -4,6 +4,7 @@ import {
   type JsonValue,
   type ParseIssue,
   parseAiSdkSteps,
+  RUN_DEFAULTS,
   renderAiSdkMessages,
   type Step,
   type ToolRunOutput,
@@ -93,7 +94,7 @@ export async function runNativeLoop(options: {
   sessionId: string;
 }): Promise<NativeLoopResult> {
   const { generation } = options;
-  const maxToolCalls = generation.maxToolCalls ?? 3;
+  const maxToolCalls = generation.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const results = new Map<string, ToolRunOutput>();
   const tools = aiToolsFromRuntimes(options.runtimes, { sessionId: options.sessionId, results });
   const prefix = generation.prefix ?? [];

@@ -1,5 +1,6 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { Step, TextCodec, ToolRunOutput, ToolRuntime } from '@autotraj/trajectory';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { toolInputFromTagContent } from '@autotraj/trajectory/internal';
 import { continueAssistant } from './continue-assistant.js';
 import type { GenerateTrajectoryOptions, ToolResultsByCall } from './types.js';
@@ -51,7 +52,7 @@ export async function runTextTagLoop(options: {
   results: ToolResultsByCall;
 }): Promise<TextTagLoopResult> {
   const { generation } = options;
-  const maxToolCalls = generation.maxToolCalls ?? 3;
+  const maxToolCalls = generation.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const tags = Object.entries(options.toolTags)
     .filter(([, tool]) => options.toolsByName.has(tool))
     .map(([tag]) => tag);

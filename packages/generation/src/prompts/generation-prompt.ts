@@ -3,6 +3,7 @@ import {
   type PromptTurns,
   promptRef,
   type RenderedPrompt,
+  RUN_DEFAULTS,
 } from '@autotraj/trajectory';
 import type { GenerateTrajectoryOptions, Protocol } from '../loop/types.js';
 import { defaultPrompt } from './registry.js';
@@ -32,11 +33,12 @@ export function generationPrompt(options: GenerationPromptOptions): {
   template: PromptTemplate | null;
 } {
   const template =
-    options.promptTemplate ?? defaultPrompt('generation', options.protocol ?? 'text-tags');
+    options.promptTemplate ??
+    defaultPrompt('generation', options.protocol ?? RUN_DEFAULTS.protocol);
   const values = {
     question: options.question,
     toolNames: options.toolNames,
-    maxToolCalls: options.maxToolCalls ?? 3,
+    maxToolCalls: options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
   };
   if (options.instructions === undefined && options.prompt === undefined)
     return {

@@ -1,4 +1,10 @@
-import { type Sampling, sampleSeed, type Task, type Trajectory } from '@autotraj/trajectory';
+import {
+  RUN_DEFAULTS,
+  type Sampling,
+  sampleSeed,
+  type Task,
+  type Trajectory,
+} from '@autotraj/trajectory';
 import { generateTrajectory } from '../loop/generate-trajectory.js';
 import type { GenerateTrajectoryOptions } from '../loop/types.js';
 import type { Limiter } from './limiter.js';
@@ -22,7 +28,7 @@ export interface SampleCandidatesOptions
 /** N candidates for one task, each generated under the shared limiter. */
 export function sampleCandidates(options: SampleCandidatesOptions): Promise<Trajectory[]> {
   const { n, limiter, onCandidate, ...generation } = options;
-  const sampling: Sampling = { temperature: 0.3, ...options.sampling };
+  const sampling: Sampling = { temperature: RUN_DEFAULTS.temperature, ...options.sampling };
   return Promise.all(
     Array.from({ length: n }, (_, index) => {
       const generate = async () => {
@@ -30,7 +36,11 @@ export function sampleCandidates(options: SampleCandidatesOptions): Promise<Traj
           ...generation,
           sampling: {
             ...sampling,
-            seed: sampleSeed({ runSeed: sampling.seed ?? 0, taskId: options.task.id, index }),
+            seed: sampleSeed({
+              runSeed: sampling.seed ?? RUN_DEFAULTS.seed,
+              taskId: options.task.id,
+              index,
+            }),
           },
           salt: index,
           origin: generation.origin ?? 'sampled',

@@ -13,6 +13,7 @@ import {
   type Evaluator,
   markdownTirCodec,
   type PromptTemplate,
+  RUN_DEFAULTS,
   type Sampling,
   type Step,
   type Task,
@@ -112,10 +113,10 @@ export function validPrefix(
 
 /** LLM-as-Repairer: regenerate or resume a flawed trajectory with real tools, re-evaluate, accept or mark hard. */
 export function createRepairer(options: RepairerOptions): Repairer {
-  const strategy = options.strategy ?? 'regenerate';
-  const maxAttempts = options.maxAttempts ?? 1;
-  const protocol = options.protocol ?? 'text-tags';
-  const maxToolCalls = options.maxToolCalls ?? 3;
+  const strategy = options.strategy ?? RUN_DEFAULTS.repairStrategy;
+  const maxAttempts = options.maxAttempts ?? RUN_DEFAULTS.repairAttempts;
+  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
+  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const accept = resolveAcceptance(options.acceptance, options.evaluator);
   const codec = createTagCodec({ toolTags: toolTagTable() });
   const prompt = options.prompt ?? defaultPrompt('repair', protocol);

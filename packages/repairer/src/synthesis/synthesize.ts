@@ -20,6 +20,7 @@ import {
   openRunDir,
   type PromptTemplate,
   promptRef,
+  RUN_DEFAULTS,
   RUN_FILES,
   type RunSettings,
   SAMPLE_SEED_DERIVATION,
@@ -192,17 +193,17 @@ function packageVersions(): Record<string, string> {
  * after it settles, and a rerun completes the job.
  */
 export async function synthesize(options: SynthesizeOptions): Promise<SynthesisSummary> {
-  const n = options.n ?? 2;
-  const concurrency = options.concurrency ?? 8;
+  const n = options.n ?? RUN_DEFAULTS.n;
+  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
   const admission = resolveAdmissionMode(options.admission);
   const { policy, outDir } = options;
-  const protocol = policy.protocol ?? 'text-tags';
-  const maxToolCalls = policy.maxToolCalls ?? 3;
+  const protocol = policy.protocol ?? RUN_DEFAULTS.protocol;
+  const maxToolCalls = policy.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const prompt =
     policy.instructions === undefined
       ? (policy.prompt ?? defaultPrompt('generation', protocol))
       : null;
-  const sampling: Sampling = { temperature: 0.3, ...policy.sampling };
+  const sampling: Sampling = { temperature: RUN_DEFAULTS.temperature, ...policy.sampling };
   const modelName = policy.modelName ?? modelNameOf(policy.model);
   const started = performance.now();
   const emit = (event: SynthesisEvent) => options.onProgress?.(event);
@@ -220,12 +221,12 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       instructions: policy.instructions,
       repairPrompt:
         options.repairer.options.prompt ??
-        defaultPrompt('repair', options.repairer.options.protocol ?? 'text-tags'),
+        defaultPrompt('repair', options.repairer.options.protocol ?? RUN_DEFAULTS.protocol),
       tools: policy.tools.map((t) => t.name),
       preset: options.evaluator.preset ?? null,
       admission,
-      repairStrategy: options.repairer.options.strategy ?? 'regenerate',
-      repairAttempts: options.repairer.options.maxAttempts ?? 1,
+      repairStrategy: options.repairer.options.strategy ?? RUN_DEFAULTS.repairStrategy,
+      repairAttempts: options.repairer.options.maxAttempts ?? RUN_DEFAULTS.repairAttempts,
       seedDerivation: SAMPLE_SEED_DERIVATION,
     }),
     ...options.settings,
@@ -425,8 +426,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         tools: policy.tools.map((t) => t.name),
         admission,
         repair: {
-          strategy: options.repairer.options.strategy ?? 'regenerate',
-          maxAttempts: options.repairer.options.maxAttempts ?? 1,
+          strategy: options.repairer.options.strategy ?? RUN_DEFAULTS.repairStrategy,
+          maxAttempts: options.repairer.options.maxAttempts ?? RUN_DEFAULTS.repairAttempts,
           acceptance:
             typeof options.repairer.options.acceptance === 'function'
               ? 'custom'

@@ -14,6 +14,7 @@ import {
   promptRef,
   type RewardBreakdown,
   type RolloutRecord,
+  RUN_DEFAULTS,
   RUN_FILES,
   type RunSettings,
   renderWithLossMask,
@@ -148,15 +149,15 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
     });
   const reward =
     options.reward ??
-    createPresetReward(options.preset ?? 'paper', {
+    createPresetReward(options.preset ?? RUN_DEFAULTS.preset, {
       trajectoryModel: options.trajectoryModel ?? null,
       trajectoryModelCalibration: options.trajectoryModelCalibration ?? null,
     });
   const rewardPreset: RewardPresetName | null =
     options.reward === undefined
-      ? (options.preset ?? 'paper')
+      ? (options.preset ?? RUN_DEFAULTS.preset)
       : (options.reward.preset ?? options.preset ?? null);
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RlConfigError({
       option: 'concurrency',
@@ -380,7 +381,7 @@ function rolloutRunSettings(
           (options.model === undefined ? null : modelNameOf(options.model))),
     groupSize,
     preset: rewardPreset,
-    protocol: generation.protocol ?? 'text-tags',
+    protocol: generation.protocol ?? RUN_DEFAULTS.protocol,
     prompt:
       generation.promptTemplate !== undefined
         ? promptRef(generation.promptTemplate)
@@ -392,8 +393,8 @@ function rolloutRunSettings(
     maxTokens: sampling.maxOutputTokens ?? null,
     seed: sampling.seed ?? null,
     tools: (options.tools ?? []).map((tool) => tool.name),
-    maxToolCalls: generation.maxToolCalls ?? 3,
-    estimator: options.advantage?.estimator ?? 'grpo',
+    maxToolCalls: generation.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
+    estimator: options.advantage?.estimator ?? RUN_DEFAULTS.advantageEstimator,
   };
 }
 

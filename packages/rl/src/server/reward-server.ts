@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { RewardRequestError } from '../errors.js';
 import {
   type CreateRewardOptions,
@@ -135,7 +136,7 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     maxConcurrentBatches: options.maxConcurrentBatches,
     onBatch: ({ size, durationMs, error }) => metrics.batch(size, durationMs, error !== undefined),
   });
-  const defaultPreset: RewardPresetName = options.preset ?? 'paper';
+  const defaultPreset: RewardPresetName = options.preset ?? RUN_DEFAULTS.preset;
   const presetRewards = new Map<RewardPresetName, Reward>();
   const presetReward = (preset: RewardPresetName): Reward => {
     let built = presetRewards.get(preset);
