@@ -1,7 +1,5 @@
 import {
   CassetteMissError,
-  defaultPrompt,
-  GenerationConfigError,
   generateTrajectory,
   type ModelLike,
   type Protocol,
@@ -13,7 +11,6 @@ import {
   type Evaluator,
   markdownTirCodec,
   type PromptTemplate,
-  RUN_DEFAULTS,
   type Sampling,
   type Step,
   type Task,
@@ -23,6 +20,7 @@ import {
 import { toolTagTable } from '@autotraj/trajectory/internal';
 import { type AcceptanceOption, type AcceptanceVerdict, resolveAcceptance } from './acceptance.js';
 import { repairNotes } from './repair-notes.js';
+import { resolveRepairerOptions } from './repairer-options.js';
 
 export type RepairStrategy = 'regenerate' | 'resume';
 
@@ -113,17 +111,10 @@ export function validPrefix(
 
 /** LLM-as-Repairer: regenerate or resume a flawed trajectory with real tools, re-evaluate, accept or mark hard. */
 export function createRepairer(options: RepairerOptions): Repairer {
-  const strategy = options.strategy ?? RUN_DEFAULTS.repairStrategy;
-  const maxAttempts = options.maxAttempts ?? RUN_DEFAULTS.repairAttempts;
-  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
-  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
+  const { strategy, maxAttempts, protocol, maxToolCalls, sampling, prompt } =
+    resolveRepairerOptions(options);
   const accept = resolveAcceptance(options.acceptance, options.evaluator);
   const codec = createTagCodec({ toolTags: toolTagTable() });
-  const prompt = options.prompt ?? defaultPrompt('repair', protocol);
-  if (prompt.kind !== 'repair' || prompt.protocol !== protocol)
-    throw new GenerationConfigError({
-      message: `repair prompt "${prompt.name}" is a ${prompt.protocol} ${prompt.kind} prompt; the repairer needs a ${protocol} repair prompt`,
-    });
 
   // The earlier attempt as the text a model reads, never as message JSON (a repairer shown
   // ai SDK messages copied them into its answer): tags, or markdown for the other protocols.
@@ -181,7 +172,7 @@ export function createRepairer(options: RepairerOptions): Repairer {
               }
             : {}),
           ...(prefix === null ? {} : { prefix }),
-          sampling: options.sampling ?? { temperature: 0 },
+          sampling,
           ...(options.retry === undefined ? {} : { retry: options.retry }),
           ...(options.modelName === undefined ? {} : { modelName: options.modelName }),
           origin: 'repaired',

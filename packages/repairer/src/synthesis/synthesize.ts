@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   CassetteMissError,
   createLimiter,
-  defaultPrompt,
   formatShard,
   isInShard,
   type Limiter,
@@ -11,7 +10,6 @@ import {
   type RetryOptions,
   type Shard,
 } from '@autotraj/generation';
-import { modelNameOf } from '@autotraj/generation/internal';
 import {
   claimShardDir,
   createTagCodec,
@@ -20,7 +18,6 @@ import {
   openRunDir,
   type PromptTemplate,
   promptRef,
-  RUN_DEFAULTS,
   RUN_FILES,
   type RunSettings,
   SAMPLE_SEED_DERIVATION,
@@ -33,10 +30,11 @@ import {
 } from '@autotraj/trajectory';
 import { packageVersion, toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
-import { type AdmissionMode, resolveAdmissionMode } from './admission.js';
+import type { AdmissionMode } from './admission.js';
 import { runTask, type TaskContext } from './run-task.js';
 import { openSynthesisStore, type SynthesisCounts } from './store.js';
 import { synthesisRunSettings, synthesisSettingsFromManifest } from './synthesis-settings.js';
+import { resolveSynthesizeOptions } from './synthesize-options.js';
 
 export type { SynthesisCounts } from './store.js';
 
@@ -193,18 +191,10 @@ function packageVersions(): Record<string, string> {
  * after it settles, and a rerun completes the job.
  */
 export async function synthesize(options: SynthesizeOptions): Promise<SynthesisSummary> {
-  const n = options.n ?? RUN_DEFAULTS.n;
-  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
-  const admission = resolveAdmissionMode(options.admission);
+  const resolved = resolveSynthesizeOptions(options);
+  const { n, concurrency, admission, shard } = resolved;
+  const { protocol, maxToolCalls, sampling, prompt, modelName } = resolved.policy;
   const { policy, outDir } = options;
-  const protocol = policy.protocol ?? RUN_DEFAULTS.protocol;
-  const maxToolCalls = policy.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
-  const prompt =
-    policy.instructions === undefined
-      ? (policy.prompt ?? defaultPrompt('generation', protocol))
-      : null;
-  const sampling: Sampling = { temperature: RUN_DEFAULTS.temperature, ...policy.sampling };
-  const modelName = policy.modelName ?? modelNameOf(policy.model);
   const started = performance.now();
   const emit = (event: SynthesisEvent) => options.onProgress?.(event);
   options.signal?.throwIfAborted();
@@ -212,21 +202,19 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const settings = {
     ...synthesisRunSettings({
       modelName,
-      repairModelName: options.repairer.options.modelName ?? null,
+      repairModelName: resolved.repairer.modelName,
       protocol,
       n,
       maxToolCalls,
       sampling,
       prompt,
       instructions: policy.instructions,
-      repairPrompt:
-        options.repairer.options.prompt ??
-        defaultPrompt('repair', options.repairer.options.protocol ?? RUN_DEFAULTS.protocol),
+      repairPrompt: resolved.repairer.prompt,
       tools: policy.tools.map((t) => t.name),
       preset: options.evaluator.preset ?? null,
       admission,
-      repairStrategy: options.repairer.options.strategy ?? RUN_DEFAULTS.repairStrategy,
-      repairAttempts: options.repairer.options.maxAttempts ?? RUN_DEFAULTS.repairAttempts,
+      repairStrategy: resolved.repairer.strategy,
+      repairAttempts: resolved.repairer.maxAttempts,
       seedDerivation: SAMPLE_SEED_DERIVATION,
     }),
     ...options.settings,
@@ -236,10 +224,9 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     dir: outDir,
     command: 'synthesize',
     settings,
-    forceNew: options.forceNew ?? false,
+    forceNew: resolved.forceNew,
     legacySettings: synthesisSettingsFromManifest,
   });
-  const shard = options.shard ?? null;
   let store: Awaited<ReturnType<typeof openSynthesisStore>>;
   try {
     claimShardDir({ outDir, shard });
@@ -269,7 +256,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   let writeFailure: OutputWriteError | null = null;
   const totals = { trajectories: 0, modelCalls: 0, modelMs: 0, toolMs: 0, evaluationMs: 0 };
   try {
-    emit({ type: 'start', total: options.total ?? null, resumed, outDir });
+    emit({ type: 'start', total: resolved.total, resumed, outDir });
     const limiter: Limiter = options.limiter ?? createLimiter(concurrency);
     const context: TaskContext = {
       model: policy.model,
@@ -321,7 +308,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         taskId: task.id,
         done: resumed + doneNow,
         failed: failures.length,
-        total: options.total ?? null,
+        total: resolved.total,
         counts: { ...counts },
       });
     };
@@ -365,7 +352,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
             reason,
             done: resumed + doneNow,
             failed: failures.length,
-            total: options.total ?? null,
+            total: resolved.total,
           });
         })
         .finally(() => inFlight.delete(p));
@@ -426,8 +413,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         tools: policy.tools.map((t) => t.name),
         admission,
         repair: {
-          strategy: options.repairer.options.strategy ?? RUN_DEFAULTS.repairStrategy,
-          maxAttempts: options.repairer.options.maxAttempts ?? RUN_DEFAULTS.repairAttempts,
+          strategy: resolved.repairer.strategy,
+          maxAttempts: resolved.repairer.maxAttempts,
           acceptance:
             typeof options.repairer.options.acceptance === 'function'
               ? 'custom'
