@@ -14,7 +14,6 @@ import {
   promptRef,
   type RewardBreakdown,
   type RolloutRecord,
-  RUN_DEFAULTS,
   RUN_FILES,
   type RunSettings,
   renderWithLossMask,
@@ -28,9 +27,9 @@ import {
 import { type GroupAdvantageOptions, groupAdvantages, isZeroVarianceGroup } from '../advantages.js';
 import { RlConfigError } from '../errors.js';
 import type { Reward, RewardPresetName, RmCalibration } from '../reward/create-reward.js';
-import { createPresetReward } from '../reward/paper-reward.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import { readRollouts } from './read-rollouts.js';
+import { type ResolvedRolloutOptions, resolveRolloutOptions } from './rollout-options.js';
 
 /** Produces one rollout; the default runs `generateTrajectory` from @autotraj/generation. */
 export type GenerateRollout = (
@@ -133,39 +132,11 @@ export function rolloutGroupId(taskId: string, runTag = ''): string {
  * complete groups already in the file are skipped.
  */
 export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutSummary> {
-  const G = options.groupSize;
-  if (!Number.isInteger(G) || G < 1)
-    throw new RlConfigError({
-      option: 'groupSize',
-      message: `must be a positive integer, got ${G}`,
-    });
-  // A wrong `tools` (e.g. the `{ tools, close }` of createRolloutTools) would otherwise fail
-  // every group with "tools is not iterable" and still resolve.
-  if (options.tools !== undefined && !Array.isArray(options.tools))
-    throw new RlConfigError({
-      option: 'tools',
-      message:
-        'must be an array of ToolRuntime (createRolloutTools(...) returns { tools, close }: pass its .tools)',
-    });
-  const reward =
-    options.reward ??
-    createPresetReward(options.preset ?? RUN_DEFAULTS.preset, {
-      trajectoryModel: options.trajectoryModel ?? null,
-      trajectoryModelCalibration: options.trajectoryModelCalibration ?? null,
-    });
-  const rewardPreset: RewardPresetName | null =
-    options.reward === undefined
-      ? (options.preset ?? RUN_DEFAULTS.preset)
-      : (options.reward.preset ?? options.preset ?? null);
-  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new RlConfigError({
-      option: 'concurrency',
-      message: `must be a positive integer, got ${concurrency}`,
-    });
-  const batchSize = Math.max(1, options.rewardBatchSize ?? 32);
-  const maxWaitMs = options.rewardMaxWaitMs ?? 50;
-  const generate = options.generate ?? defaultGenerate(options);
+  const resolved = resolveRolloutOptions(options);
+  const { groupSize: G, concurrency, reward, rewardPreset } = resolved;
+  const batchSize = resolved.rewardBatchSize;
+  const maxWaitMs = resolved.rewardMaxWaitMs;
+  const generate = options.generate ?? defaultGenerate(options, resolved.tools);
   // Records say how their seeds were derived, so rollouts under an older rule are told apart.
   const seedDerivation =
     options.generate === undefined && options.generation?.sampling?.seed !== undefined
@@ -177,8 +148,8 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
   const runDir = openRunDir({
     dir: options.outDir,
     command: 'rollout',
-    settings: { ...rolloutRunSettings(options, G, rewardPreset), ...options.settings },
-    forceNew: options.forceNew ?? false,
+    settings: { ...rolloutRunSettings(options, resolved), ...options.settings },
+    forceNew: resolved.forceNew,
   });
   try {
     return await rollOut();
@@ -224,7 +195,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
     const completeGroup = (group: Pending) => {
       const rewards = group.rewards as RewardBreakdown[];
       const totals = rewards.map((r) => r.total);
-      const advantages = groupAdvantages(totals, options.advantage);
+      const advantages = groupAdvantages(totals, resolved.advantage);
       const zeroVariance = isZeroVarianceGroup(totals);
       const records = group.trajectories.map((trajectory, i): RolloutRecord => {
         const format = trajectory!.provenance.format;
@@ -309,13 +280,13 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
       return generationPromptTurns({
         ...options.generation,
         question: task.question,
-        toolNames: (options.tools ?? []).map((tool) => tool.name),
+        toolNames: resolved.tools.map((tool) => tool.name),
       });
     };
     const inflight = new Set<Promise<void>>();
     try {
       for await (const task of options.prompts) {
-        const groupId = rolloutGroupId(task.id, options.runTag);
+        const groupId = rolloutGroupId(task.id, resolved.runTag);
         if (done.has(groupId)) {
           summary.resumedGroups++;
           continue;
@@ -368,8 +339,7 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
 /** What the library knows of a rollout run's settings; sampling flattened so a refusal names `temperature`. */
 function rolloutRunSettings(
   options: RunRolloutsOptions,
-  groupSize: number,
-  rewardPreset: RewardPresetName | null,
+  resolved: ResolvedRolloutOptions,
 ): RunSettings {
   const generation = options.generation ?? {};
   const sampling = generation.sampling ?? {};
@@ -379,9 +349,9 @@ function rolloutRunSettings(
         ? 'custom generate'
         : (generation.modelName ??
           (options.model === undefined ? null : modelNameOf(options.model))),
-    groupSize,
-    preset: rewardPreset,
-    protocol: generation.protocol ?? RUN_DEFAULTS.protocol,
+    groupSize: resolved.groupSize,
+    preset: resolved.rewardPreset,
+    protocol: resolved.protocol,
     prompt:
       generation.promptTemplate !== undefined
         ? promptRef(generation.promptTemplate)
@@ -392,13 +362,16 @@ function rolloutRunSettings(
     topP: sampling.topP ?? null,
     maxTokens: sampling.maxOutputTokens ?? null,
     seed: sampling.seed ?? null,
-    tools: (options.tools ?? []).map((tool) => tool.name),
-    maxToolCalls: generation.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
-    estimator: options.advantage?.estimator ?? RUN_DEFAULTS.advantageEstimator,
+    tools: resolved.tools.map((tool) => tool.name),
+    maxToolCalls: resolved.maxToolCalls,
+    estimator: resolved.advantage.estimator,
   };
 }
 
-function defaultGenerate(options: RunRolloutsOptions): GenerateRollout {
+function defaultGenerate(
+  options: RunRolloutsOptions,
+  tools: ReadonlyArray<ToolRuntime>,
+): GenerateRollout {
   if (options.model === undefined) {
     throw new RlConfigError({
       option: 'model',
@@ -423,7 +396,7 @@ function defaultGenerate(options: RunRolloutsOptions): GenerateRollout {
           }),
       model,
       task,
-      tools: options.tools ?? [],
+      tools,
       origin: 'rollout',
       salt: `${groupId}/${rolloutIndex}`,
     });
