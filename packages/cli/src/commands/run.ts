@@ -15,7 +15,8 @@ import {
   PROTOCOL_HELP,
   PROTOCOLS,
 } from '../options.js';
-import { MIN_REWARD_MODEL_PAIRS, runPipeline } from '../pipeline/run-pipeline.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { MIN_REWARD_MODEL_PAIRS } from '../pipeline/stage-options.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { CliCommand } from './command.js';
 import { rolloutProgress, rolloutTable } from './rollout.js';

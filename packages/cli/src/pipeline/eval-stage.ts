@@ -21,11 +21,11 @@ import {
   loadBm25Corpus,
 } from '@autotraj/tools';
 import type { ToolRuntime } from '@autotraj/trajectory';
-import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
-import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
+import { type ModelFlags, resolveCliModel } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
 import { modelRunSettings } from './run-settings.js';
+import { resolveEvalStageOptions } from './stage-options.js';
 
 export interface EvalStageOptions extends ModelFlags {
   /** Shipped benchmark names. */
@@ -100,23 +100,19 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
   const { questions, sources } = gatherQuestions(options);
   const needsQa = questions.some((q) => q.kind === 'qa');
   const needsMath = questions.some((q) => q.kind === 'math');
-  const withTools = options.tools !== 'none';
+  const stage = resolveEvalStageOptions(options);
+  const { withTools, protocol, n, temperature, maxTokens, concurrency } = stage;
   if (withTools && needsQa && options.corpus === undefined && options.searchUrl === undefined)
     throw usage(
       'QA benchmarks need a search tool: --corpus <jsonl> (local BM25) or --search-url <FlashRAG server>',
     );
   if (options.corpus !== undefined && options.searchUrl !== undefined)
     throw usage('give --corpus or --search-url, not both');
-  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
   // Markdown TIR has python blocks only; QA needs a search call the format cannot write.
   if (protocol === 'markdown' && needsQa)
     throw usage(
       '--protocol markdown runs ```python blocks only; QA benchmarks need search: use --protocol text-tags or native for them',
     );
-  const defaults = localDefaults(options.model);
-  const maxTokens = options.maxTokens ?? defaults.maxTokens;
-  const n = options.n ?? RUN_DEFAULTS.eval.n;
-  const temperature = options.temperature ?? RUN_DEFAULTS.eval.temperature;
   if (n > 1 && temperature === 0)
     throw usage(`--n ${n} needs --temperature > 0 (greedy samples are all the same)`);
   const prompt =
@@ -127,8 +123,8 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
     protocol,
     n,
     temperature,
-    seed: options.seed ?? RUN_DEFAULTS.eval.seed,
-    maxToolCalls: options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
+    seed: stage.seed,
+    maxToolCalls: stage.maxToolCalls,
     maxTokens: maxTokens ?? null,
     tools: withTools ? { math: ['python'], qa: ['search'] } : { math: [], qa: [] },
     search:
@@ -137,7 +133,7 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
         : options.corpus !== undefined
           ? { kind: 'bm25', source: options.corpus }
           : { kind: 'flashrag', source: options.searchUrl! },
-    mathChecker: options.mathChecker ?? 'builtin',
+    mathChecker: stage.mathChecker,
   };
   let search: ToolRuntime;
   if (options.corpus !== undefined) {
@@ -158,7 +154,6 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       }),
     };
   }
-  const concurrency = options.concurrency ?? defaults.concurrency ?? RUN_DEFAULTS.eval.concurrency;
   // local: models re-use only whole aligned prompt chunks, so a score does not depend on which
   // questions a worker ran before (resume, shards, order).
   const resolved = await resolveCliModel(options);
@@ -188,11 +183,11 @@ export async function runEvalStage(options: EvalStageOptions): Promise<RunEvalSu
       ...(prompt === undefined ? {} : { prompts: { math: prompt, qa: prompt } }),
       outDir: options.outDir,
       concurrency,
-      ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
+      ...(stage.retry === undefined ? {} : { retry: stage.retry }),
       ...(mathBackend === undefined ? {} : { mathBackend }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
       runSettings,
-      forceNew: options.forceNew ?? false,
+      forceNew: stage.forceNew,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }).catch((error: unknown) => {

@@ -11,10 +11,10 @@ import {
   type TrajectoryScorer,
 } from '@autotraj/rl';
 import type { RolloutRecord } from '@autotraj/trajectory';
-import { RUN_DEFAULTS } from '@autotraj/trajectory';
-import { localDefaults, type ModelFlags, resolveCliModel } from '../model-options.js';
+import { type ModelFlags, resolveCliModel } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
 import { fileDigest, modelRunSettings } from './run-settings.js';
+import { resolveRolloutStageOptions } from './stage-options.js';
 
 export const ADVANTAGE_ESTIMATORS: ReadonlyArray<AdvantageEstimator> = ['grpo', 'dr-grpo', 'rloo'];
 
@@ -56,19 +56,16 @@ export interface RolloutStageOptions extends ModelFlags {
  * (format + outcome, plus the reward model when given), with group advantages; resumable.
  */
 export async function runRolloutStage(options: RolloutStageOptions): Promise<RolloutSummary> {
+  const stage = resolveRolloutStageOptions(options);
   const prompt = resolveCliPrompt(options.prompt, {
     kind: 'generation',
-    protocol: options.protocol ?? RUN_DEFAULTS.protocol,
+    protocol: stage.protocol,
     flag: '--prompt',
   });
   const resolved = await resolveCliModel(options);
   const model = resolved.model;
-  const defaults = localDefaults(options.model);
-  const maxTokens = options.maxTokens ?? defaults.maxTokens;
-  const preset = options.preset ?? RUN_DEFAULTS.preset;
-  const { tools, close: closeTools } = createRolloutTools([
-    ...(options.tools ?? ['calculator', 'python']),
-  ]);
+  const { preset, maxTokens, retry } = stage;
+  const { tools, close: closeTools } = createRolloutTools([...stage.tools]);
   let scorer: TrajectoryScorer | null = null;
   try {
     // What runRollouts cannot know itself: the model file's hash, the prompts and the RM.
@@ -95,12 +92,12 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
       tools,
       generation: {
         promptTemplate: prompt,
-        maxToolCalls: options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls,
-        ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+        maxToolCalls: stage.maxToolCalls,
+        protocol: stage.protocol,
         modelName: resolved.modelName,
-        ...(defaults.retry === undefined ? {} : { retry: defaults.retry }),
+        ...(retry === undefined ? {} : { retry }),
         sampling: {
-          temperature: options.temperature ?? RUN_DEFAULTS.rolloutTemperature,
+          temperature: stage.temperature,
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
         },
@@ -112,12 +109,12 @@ export async function runRolloutStage(options: RolloutStageOptions): Promise<Rol
           : { trajectoryModelCalibration: options.rmCalibration }),
       }),
       preset,
-      advantage: { estimator: options.estimator ?? RUN_DEFAULTS.advantageEstimator },
+      advantage: { estimator: stage.estimator },
       outDir: options.outDir,
-      concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency,
-      runTag: options.runTag ?? '',
+      concurrency: stage.concurrency,
+      runTag: stage.runTag,
       settings,
-      forceNew: options.forceNew ?? false,
+      forceNew: stage.forceNew,
       ...(options.onGroup === undefined ? {} : { onGroup: options.onGroup }),
     });
   } finally {

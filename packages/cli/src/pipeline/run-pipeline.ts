@@ -12,7 +12,6 @@ import {
   openRunDir,
   promptRef,
   type RolloutRecord,
-  RUN_DEFAULTS,
   RUN_FILES,
   RUN_STAGE_DIRS,
   type RunSettings,
@@ -20,9 +19,7 @@ import {
   rewardModelTrainingReportSchema,
   synthesisManifestSchema,
 } from '@autotraj/trajectory';
-import { CLI_CANDIDATES } from '../cli-defaults.js';
 import { CliError } from '../cli-error.js';
-import { localDefaults } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
 import { type RewardModelStageResult, runRewardModelStage } from './reward-model-stage.js';
 import { runRolloutStage } from './rollout-stage.js';
@@ -41,6 +38,7 @@ import {
   synthesisNotes,
   tooFewPairsNote,
 } from './stage-notes.js';
+import { type ResolvedPipelineOptions, resolvePipelineOptions } from './stage-options.js';
 import { runSynthesisStage } from './synthesis-stage.js';
 
 export type PipelineStage = 'synthesize' | 'train-rm' | 'rollout';
@@ -134,9 +132,6 @@ export interface PipelineResult {
   summary: RunSummary;
 }
 
-/** Default fewest pairs for train-rm: below it a pairwise model learns nothing worth scoring with. */
-export const MIN_REWARD_MODEL_PAIRS = 4;
-
 function countLines(path: string): number {
   if (!existsSync(path)) return 0;
   return readFileSync(path, 'utf8')
@@ -184,15 +179,7 @@ const stageFailed = (title: string, message: string) =>
  */
 async function pipelineRunSettings(
   options: PipelineOptions,
-  resolved: {
-    tasks: string;
-    n: number;
-    groupSize: number;
-    temperature: number;
-    protocol: Protocol;
-    minPairs: number;
-    maxTokens: number | undefined;
-  },
+  resolved: ResolvedPipelineOptions,
 ): Promise<RunSettings> {
   const prompt = (kind: 'generation' | 'repair', name: string | undefined, flag: string) =>
     promptRef(resolveCliPrompt(name, { kind, protocol: resolved.protocol, flag }));
@@ -214,7 +201,7 @@ async function pipelineRunSettings(
     temperature: resolved.temperature,
     maxTokens: resolved.maxTokens ?? null,
     minPairs: resolved.minPairs,
-    admission: options.admission ?? 'well-formed',
+    admission: resolved.admission,
   };
 }
 
@@ -226,7 +213,9 @@ async function pipelineRunSettings(
  * the artefact paths (the report's inputs) and each stage's figures.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
-  const live = options.model !== undefined || options.baseURL !== undefined;
+  const run = resolvePipelineOptions(options);
+  const { live, n, groupSize, concurrency, temperature, minPairs, maxTokens, tasks } = run;
+  const { protocol, rolloutLimit } = run;
   if (live && options.replay !== undefined)
     throw new CliError({
       message: '--replay cannot be combined with --model/--base-url',
@@ -237,25 +226,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       message: '--base-url needs --model <id> (the served model name)',
       exitCode: 2,
     });
-  const n = options.n ?? CLI_CANDIDATES;
-  const groupSize = options.groupSize ?? RUN_DEFAULTS.groupSize;
-  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
-  const temperature = options.temperature ?? RUN_DEFAULTS.temperature;
-  const minPairs = options.minPairs ?? MIN_REWARD_MODEL_PAIRS;
   if (!(minPairs >= 1))
     throw new CliError({ message: '--min-pairs must be at least 1', exitCode: 2 });
-  const maxTokens = options.maxTokens ?? localDefaults(options.model).maxTokens;
   const emit = (event: PipelineEvent) => options.onProgress?.(event);
   const runDir = resolve(options.outDir);
-  const tasks = options.tasks ?? demoFixtures.tasksPath;
   const limitArgs = options.limit === undefined ? [] : ['--limit', String(options.limit)];
-  // Rollouts may cover fewer tasks than synthesis (a demo needs many pairs, few RL groups).
-  const rolloutLimit =
-    options.rolloutLimit === undefined
-      ? options.limit
-      : Math.min(options.rolloutLimit, options.limit ?? Number.POSITIVE_INFINITY);
   const rolloutLimitArgs = rolloutLimit === undefined ? [] : ['--limit', String(rolloutLimit)];
-  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
   // The demo cassette answers text-tag requests only: another protocol would miss on every one.
   if (protocol !== 'text-tags' && !live && options.replay === undefined)
     throw new CliError({
@@ -290,16 +266,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const runHandle = openRunDir({
     dir: runDir,
     command: 'run',
-    settings: await pipelineRunSettings(options, {
-      tasks,
-      n,
-      groupSize,
-      temperature,
-      protocol,
-      minPairs,
-      maxTokens,
-    }),
-    forceNew: options.forceNew ?? false,
+    settings: await pipelineRunSettings(options, run),
+    forceNew: run.forceNew,
     // Recorded once the synthesis stage has passed its own check (below): a directory made
     // before settings were recorded is refused by that check and must stay as it was.
     deferRecord: true,

@@ -13,10 +13,8 @@ import {
 } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import { promptRef, RUN_DEFAULTS, type RunSettings } from '@autotraj/trajectory';
-import { CLI_CANDIDATES } from '../cli-defaults.js';
 import { CliError } from '../cli-error.js';
 import {
-  localDefaults,
   type ModelFlags,
   type RepairModelFlags,
   resolveCliModel,
@@ -24,6 +22,7 @@ import {
 } from '../model-options.js';
 import { resolveCliPrompt } from '../prompt-options.js';
 import { fileDigest, modelRunSettings } from './run-settings.js';
+import { resolveSynthesisStageOptions } from './stage-options.js';
 
 /** Model flags as the CLI spells them (`model`, `baseURL`, `replay`, `record`, `repairModel`, ...). */
 export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
@@ -90,12 +89,9 @@ function countLines(path: string, limit: number | undefined): number {
  * thrown: the caller decides (a rerun retries them).
  */
 export async function runSynthesisStage(options: SynthesisStageOptions): Promise<SynthesisSummary> {
-  const n = options.n ?? CLI_CANDIDATES;
-  const concurrency = options.concurrency ?? RUN_DEFAULTS.concurrency;
-  const protocol = options.protocol ?? RUN_DEFAULTS.protocol;
-  const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
-  const temperature = options.temperature ?? RUN_DEFAULTS.temperature;
-  const preset = options.preset ?? RUN_DEFAULTS.preset;
+  const stage = resolveSynthesisStageOptions(options);
+  const { n, concurrency, protocol, maxToolCalls, temperature, preset, maxTokens } = stage;
+  const { retry, repairRetry, tasks: tasksPath } = stage;
   // Resolved before any model loads: a wrong name fails in milliseconds, not after a model load.
   const prompt = resolveCliPrompt(options.prompt, {
     kind: 'generation',
@@ -107,13 +103,6 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
     protocol,
     flag: '--repair-prompt',
   });
-  const defaults = localDefaults(options.model);
-  const maxTokens = options.maxTokens ?? defaults.maxTokens;
-  const retry = defaults.retry;
-  // Retries follow the model they wrap: a server repairer beside a local policy keeps its
-  // empty-completion retries and server timeout, a local repairer gets the local ones.
-  const repairRetry =
-    options.repairModel === undefined ? retry : localDefaults(options.repairModel).retry;
   if (options.repairModel !== undefined && options.record !== undefined)
     throw new CliError({
       message: '--record records one model; it cannot be combined with --repair-model',
@@ -125,7 +114,6 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
     await resolved.close();
     throw error;
   });
-  const tasksPath = options.tasks ?? demoFixtures.tasksPath;
   if (resolved.mode === 'demo-replay') {
     options.onNotice?.(
       `offline: replaying the demo cassette ${demoFixtures.cassettePath} (authored fixtures, not a real model); pass --model or --base-url for a live model`,
@@ -163,8 +151,8 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       model: repairModel.model,
       tools,
       evaluator,
-      strategy: options.strategy ?? RUN_DEFAULTS.repairStrategy,
-      maxAttempts: options.maxAttempts ?? RUN_DEFAULTS.repairAttempts,
+      strategy: stage.strategy,
+      maxAttempts: stage.maxAttempts,
       protocol,
       maxToolCalls,
       prompt: repairPrompt,
@@ -201,7 +189,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       ...(options.admission === undefined ? {} : { admission: options.admission }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
       settings,
-      forceNew: options.forceNew ?? false,
+      forceNew: stage.forceNew,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       config: {
         tasks: tasksPath,
