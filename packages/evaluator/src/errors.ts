@@ -9,7 +9,9 @@ export type EvaluatorErrorCode =
   | 'invalid_fixture'
   | 'worker_missing'
   | 'worker_start_failed'
-  | 'math_verify_failed';
+  | 'math_verify_failed'
+  // A public function was given input its schema rejects (the message names the field).
+  | 'invalid_input';
 
 export class EvaluatorError extends AutoTrajError {
   static readonly errorName = 'AutoTrajEvaluatorError';

@@ -22,17 +22,17 @@ export {
 export { type ToolValidityOptions, toolValidityDimension } from './dimensions/tool-validity.js';
 export type { Diagnostic, DimensionContext, DimensionResult } from './dimensions/types.js';
 export { EvaluatorError, type EvaluatorErrorCode } from './errors.js';
-export {
-  type AcceptRepairDecision,
-  type AcceptRepairInput,
-  type AcceptRepairReport,
-  acceptRepair,
+export type {
+  AcceptRepairDecision,
+  AcceptRepairInput,
+  AcceptRepairReport,
 } from './evaluate/accept-repair.js';
-export {
-  createEvaluator,
-  type EvaluatorOptions,
-  type PresetEvaluateInput,
-  type PresetEvaluator,
+// The checked entry points: input parsed with the contract schemas before any scoring.
+export { acceptRepair, createEvaluator } from './evaluate/checked-evaluator.js';
+export type {
+  EvaluatorOptions,
+  PresetEvaluateInput,
+  PresetEvaluator,
 } from './evaluate/create-evaluator.js';
 export {
   AUTOTRAJ_WEIGHTS,

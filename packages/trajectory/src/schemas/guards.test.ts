@@ -137,8 +137,12 @@ function mutate(value: unknown, { kind, pick, replacement: shared }: Mutation): 
   const paths = [[], ...pathsOf(copy)] as Path[];
   const path = paths[pick % paths.length]!;
   let parent: Record<string | number, unknown> = copy;
+  // Named properties of arrays are the guards' one stated blind spot (JSON cannot carry them).
+  const addTo = (target: unknown) => {
+    if (!Array.isArray(target)) (target as Record<string, unknown>).extraKey = replacement;
+  };
   if (path.length === 0) {
-    if (kind === 'add') copy.extra = replacement;
+    if (kind === 'add') addTo(copy);
     return kind === 'set' ? replacement : copy;
   }
   for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
@@ -146,9 +150,8 @@ function mutate(value: unknown, { kind, pick, replacement: shared }: Mutation): 
   const last = path[path.length - 1]!;
   if (kind === 'set') parent[last] = replacement;
   else if (kind === 'delete') delete parent[last];
-  else if (pathsOf(parent[last]).length > 0 || isEmptyContainer(parent[last]))
-    (parent[last] as Record<string, unknown>).extraKey = replacement;
-  else parent.extraKey = replacement;
+  else if (pathsOf(parent[last]).length > 0 || isEmptyContainer(parent[last])) addTo(parent[last]);
+  else addTo(parent);
   return copy;
 }
 

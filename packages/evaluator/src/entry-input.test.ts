@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readJsonlArray, taskSchema, ValidationError } from '@autotraj/trajectory';
+import { afterAll, describe, expect, it } from 'vitest';
+// The package's main entry, as a user imports it.
+import { acceptRepair, createEvaluator, EvaluatorError } from './index.js';
+import { stopComparisonWorker } from './verify/deadline.js';
+
+afterAll(() => stopComparisonWorker());
+
+// A task and a trajectory as a user writes them by hand: only the required fields.
+const task = { id: 'q1', question: 'What is 6 * 7?' };
+const trajectory = {
+  id: 't1',
+  taskId: 'q1',
+  steps: [
+    { type: 'think', text: 'Multiply.' },
+    { type: 'tool-call', callId: 'c1', toolName: 'python', input: { code: 'print(6*7)' } },
+    { type: 'tool-result', callId: 'c1', toolName: 'python', output: '42' },
+    { type: 'answer', text: '\\boxed{42}', answer: '42' },
+  ],
+};
+
+/** The call's typed error: class, code, the entry point and the field path in the message. */
+function expectInvalid(call: () => unknown, entry: string, field: string): EvaluatorError {
+  let thrown: unknown;
+  try {
+    call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(EvaluatorError.isInstance(thrown), String(thrown)).toBe(true);
+  const error = thrown as EvaluatorError;
+  expect(error.code).toBe('invalid_input');
+  expect(error.message).toContain(`${entry}: ${field}:`);
+  expect(ValidationError.isInstance(error.cause)).toBe(true);
+  expect((error.cause as ValidationError).issues[0]?.path).toBe(field);
+  return error;
+}
+
+async function expectRejected(
+  call: () => Promise<unknown>,
+  entry: string,
+  field: string,
+): Promise<void> {
+  const error = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expectInvalid(
+    () => {
+      if (error !== undefined) throw error;
+    },
+    entry,
+    field,
+  );
+}
+
+describe.each(['paper', 'autotraj'] as const)(
+  'createEvaluator (%s preset) entry input',
+  (preset) => {
+    const evaluator = createEvaluator({ preset });
+
+    it('scores a task given without its defaulted fields (was a TypeError inside dist)', async () => {
+      const report = await evaluator.evaluate({ task, trajectory } as never);
+      // No gold answer: correctness is unknown, never a crash on the missing goldAnswers.
+      expect(report.correct).toBeNull();
+      expect(report.trajectoryId).toBe('t1');
+      expect(evaluator.evaluateSync({ task, trajectory } as never).trajectoryId).toBe('t1');
+      const group = await evaluator.evaluateGroup({
+        task: { ...task, goldAnswers: ['42'] },
+        candidates: [trajectory, { ...trajectory, id: 't2' }],
+      } as never);
+      expect(group.reports.map((r) => r.correct)).toEqual([true, true]);
+    });
+
+    it('refuses a missing field, naming it', async () => {
+      await expectRejected(
+        () => evaluator.evaluate({ task: { id: 'q1' }, trajectory } as never),
+        'evaluator.evaluate',
+        'task.question',
+      );
+      const { steps: _steps, ...noSteps } = trajectory;
+      await expectRejected(
+        () => evaluator.evaluateGroup({ task, candidates: [trajectory, noSteps] } as never),
+        'evaluator.evaluateGroup',
+        'candidates[1].steps',
+      );
+      expectInvalid(
+        () => evaluator.evaluateSync({ task } as never),
+        'evaluator.evaluateSync',
+        'trajectory',
+      );
+    });
+
+    it('refuses a wrong type, naming the field', async () => {
+      await expectRejected(
+        () => evaluator.evaluate({ task: { ...task, goldAnswers: '42' }, trajectory } as never),
+        'evaluator.evaluate',
+        'task.goldAnswers',
+      );
+      const badStep = {
+        ...trajectory,
+        steps: trajectory.steps.map((s, i) => (i === 2 ? { ...s, output: 42 } : s)),
+      };
+      await expectRejected(
+        () => evaluator.evaluate({ task, trajectory: badStep } as never),
+        'evaluator.evaluate',
+        'trajectory.steps[2].output',
+      );
+      expectInvalid(
+        () => evaluator.evaluateSync({ task, trajectory, group: [trajectory, { id: 7 }] } as never),
+        'evaluator.evaluateSync',
+        'group[1].id',
+      );
+    });
+
+    it('refuses an unknown argument or option key; ignores unknown record keys as the JSONL readers do', async () => {
+      await expectRejected(
+        () => evaluator.evaluate({ task, trajectory, gruop: [] } as never),
+        'evaluator.evaluate',
+        'gruop',
+      );
+      expectInvalid(
+        () => createEvaluator({ preset, treshold: {} } as never),
+        'createEvaluator',
+        'options.treshold',
+      );
+      expectInvalid(
+        () => createEvaluator({ preset, correctness: { answerKnd: 'qa' } } as never),
+        'createEvaluator',
+        'options.correctness.answerKnd',
+      );
+      // A task record with a field the contract does not know: read from a tasks file it is
+      // dropped, so it is here too (same record in, same record scored).
+      const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+      try {
+        const extra = { ...task, goldAnswers: ['42'], difficulty: 'easy' };
+        writeFileSync(join(dir, 'tasks.jsonl'), `${JSON.stringify(extra)}\n`);
+        const [fromFile] = await readJsonlArray(join(dir, 'tasks.jsonl'), { schema: taskSchema });
+        expect(fromFile).not.toHaveProperty('difficulty');
+        const direct = await evaluator.evaluate({ task: extra, trajectory } as never);
+        const viaFile = await evaluator.evaluate({ task: fromFile!, trajectory } as never);
+        expect(direct).toEqual(viaFile);
+        expect(direct.correct).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('acceptRepair checks the reports it is given', () => {
+      const report = { correct: true, quality: 0.9, dimensions: {} };
+      expect(() => evaluator.acceptRepair({ original: report, repaired: report })).not.toThrow();
+      expectInvalid(
+        () => evaluator.acceptRepair({ original: report, repaired: { correct: true } } as never),
+        'evaluator.acceptRepair',
+        'repaired.quality',
+      );
+      // The shared contract's request may carry more (trajectories, for rules that read them).
+      const withMore = { original: report, repaired: report, repairedTrajectory: trajectory };
+      expect(evaluator.acceptRepair(withMore as never)).toEqual(
+        evaluator.acceptRepair({ original: report, repaired: report }),
+      );
+    });
+  },
+);
+
+describe('acceptRepair entry input', () => {
+  const report = { correct: false, quality: 0.5 };
+  it('refuses a missing field, a wrong type and an unknown key', () => {
+    expectInvalid(() => acceptRepair({ original: report } as never), 'acceptRepair', 'repaired');
+    expectInvalid(
+      () => acceptRepair({ original: report, repaired: { ...report, quality: '0.9' } } as never),
+      'acceptRepair',
+      'repaired.quality',
+    );
+    expectInvalid(
+      () => acceptRepair({ original: report, repaired: report, threshold: {} } as never),
+      'acceptRepair',
+      'threshold',
+    );
+    expect(
+      acceptRepair({ original: report, repaired: { correct: true, quality: 0.95 } }).accepted,
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,189 @@
+import { type Task, type Trajectory, taskSchema, trajectorySchema } from '@autotraj/trajectory';
+import { entryInputParser } from '@autotraj/trajectory/internal';
+import { z } from 'zod';
+import { EvaluatorError } from '../errors.js';
+
+// The evaluator's public entry points parse what they are given once, here, before any
+// scoring: records with the contract schemas (defaults filled), option objects strictly (a
+// misspelt key is an error naming it). Values the rules check themselves (preset and dimension
+// names, weight and threshold ranges) keep their own `invalid_option` / `unknown_preset` errors.
+
+export const parseEvaluatorInput = entryInputParser(
+  (problem) =>
+    new EvaluatorError({ code: 'invalid_input', message: problem.message, cause: problem.error }),
+);
+
+/** A number, `Infinity` included (`maxToolCalls: Infinity` switches the budget off). */
+const anyNumber = z.custom<number>((v) => typeof v === 'number' && !Number.isNaN(v), {
+  message: 'expected a number',
+});
+/** An object with these methods (a judge, a backend, an executor): passed through as is. */
+const withMethods = <T>(what: string, ...methods: string[]) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    { message: `expected ${what} (an object with ${methods.join(', ')})` },
+  );
+
+const equivalenceShape = {
+  precision: z.number().int().nonnegative().optional(),
+  strict: z.boolean().optional(),
+  allowSetRelationComp: z.boolean().optional(),
+  timeoutMs: z.number().positive().optional(),
+  isolation: z.enum(['worker', 'inline']).optional(),
+};
+
+export const correctnessOptionsSchema = z.strictObject({
+  ...equivalenceShape,
+  match: z.array(z.enum(['latex', 'expr'])).optional(),
+  sources: z.array(z.string()).optional(),
+  answerKind: z.enum(['auto', 'math', 'qa']).optional(),
+  backend: withMethods('an answer backend', 'verify').optional(),
+});
+
+const formatOptionsSchema = z.strictObject({
+  maxToolCalls: anyNumber.optional(),
+  callTags: z.array(z.string()).optional(),
+});
+const toolValidityOptionsSchema = z.strictObject({
+  maxToolCalls: anyNumber.optional(),
+  requireCall: z.boolean().optional(),
+});
+
+export const evaluatorOptionsSchema = z.strictObject({
+  preset: z.string().optional(),
+  weights: z.record(z.string(), z.unknown()).optional(),
+  thresholds: z
+    .strictObject({
+      keepAll: z.number(),
+      keepBest: z.number(),
+      acceptLowQuality: z.number(),
+      acceptWrongAnswer: z.number(),
+    })
+    .partial()
+    .optional(),
+  dimensions: z.array(z.string()).optional(),
+  judge: withMethods('a judge (createLlmJudge)', 'judge').optional(),
+  judgeWeight: z.number().optional(),
+  correctness: correctnessOptionsSchema.optional(),
+  format: formatOptionsSchema.optional(),
+  toolValidity: toolValidityOptionsSchema.optional(),
+  consistency: z
+    .strictObject({
+      reexecuteCalculator: z.boolean().optional(),
+      answerSupport: z.boolean().optional(),
+      calculatorCache: z.instanceof(Map).optional(),
+    })
+    .optional(),
+  python: z
+    .strictObject({
+      executor: withMethods('a Python executor (createPythonPool)', 'run'),
+      timeoutMs: z.number().positive().optional(),
+    })
+    .optional(),
+});
+
+// Argument objects: keys checked strictly; records parsed one by one below, so each takes the
+// hand-written fast path when it is already in the schema's form.
+const evaluateArgs = z.strictObject({
+  task: z.unknown(),
+  trajectory: z.unknown(),
+  group: z.array(z.unknown()).optional(),
+  text: z.string().optional(),
+});
+const evaluateGroupArgs = z.strictObject({
+  task: z.unknown(),
+  candidates: z.array(z.unknown()),
+  texts: z.array(z.string()).optional(),
+});
+
+/** A report as repair acceptance reads it (evaluator reports carry more, which is kept). */
+const acceptReportSchema = z.looseObject({
+  correct: z.boolean().nullable(),
+  quality: z.number(),
+  words: z.number().int().nonnegative().optional(),
+  paper: z
+    .looseObject({ stored: z.number().nullable(), looseCorrect: z.boolean().nullable() })
+    .optional(),
+  dimensions: z.unknown().optional(),
+});
+export const acceptRepairArgs = z.strictObject({
+  original: acceptReportSchema,
+  repaired: acceptReportSchema,
+  reason: z.enum(['wrong-answer', 'low-quality']).optional(),
+  thresholds: evaluatorOptionsSchema.shape.thresholds,
+});
+/**
+ * The evaluator method's input: the shared contract (`AcceptRepairRequest`) lets callers pass
+ * more keys (trajectories for rules that need them), so they are kept, not refused.
+ */
+export const acceptRepairRequestArgs = z.looseObject({
+  original: acceptReportSchema,
+  repaired: acceptReportSchema,
+  reason: z.enum(['wrong-answer', 'low-quality']).optional(),
+});
+
+// The argument objects' own check by hand on the hot path (the same rules as the schemas
+// above; zod runs only to name what is wrong).
+function hasOnlyKeys(
+  value: unknown,
+  keys: ReadonlyArray<string>,
+): value is Record<string, unknown> {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  )
+    return false;
+  for (const key in value) if (!keys.includes(key)) return false;
+  return true;
+}
+const isStringArray = (value: unknown) =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+const EVALUATE_KEYS = Object.keys(evaluateArgs.shape);
+const EVALUATE_GROUP_KEYS = Object.keys(evaluateGroupArgs.shape);
+
+function trajectories(values: ReadonlyArray<unknown>, entry: string, field: string): Trajectory[] {
+  // A for loop, not map: a hole is an element to refuse, not one to skip.
+  const out: Trajectory[] = [];
+  for (let i = 0; i < values.length; i++)
+    out.push(parseEvaluatorInput(trajectorySchema, values[i], entry, `${field}[${i}]`));
+  return out;
+}
+
+export function parseEvaluateInput(
+  input: unknown,
+  entry: string,
+): { task: Task; trajectory: Trajectory; group?: Trajectory[]; text?: string } {
+  const args =
+    hasOnlyKeys(input, EVALUATE_KEYS) &&
+    (input.group === undefined || Array.isArray(input.group)) &&
+    (input.text === undefined || typeof input.text === 'string')
+      ? (input as z.output<typeof evaluateArgs>)
+      : parseEvaluatorInput(evaluateArgs, input, entry, '');
+  return {
+    task: parseEvaluatorInput(taskSchema, args.task, entry, 'task'),
+    trajectory: parseEvaluatorInput(trajectorySchema, args.trajectory, entry, 'trajectory'),
+    ...(args.group === undefined ? {} : { group: trajectories(args.group, entry, 'group') }),
+    ...(args.text === undefined ? {} : { text: args.text }),
+  };
+}
+
+export function parseEvaluateGroupInput(
+  input: unknown,
+  entry: string,
+): { task: Task; candidates: Trajectory[]; texts?: string[] } {
+  const args =
+    hasOnlyKeys(input, EVALUATE_GROUP_KEYS) &&
+    Array.isArray(input.candidates) &&
+    (input.texts === undefined || isStringArray(input.texts))
+      ? (input as z.output<typeof evaluateGroupArgs>)
+      : parseEvaluatorInput(evaluateGroupArgs, input, entry, '');
+  return {
+    task: parseEvaluatorInput(taskSchema, args.task, entry, 'task'),
+    candidates: trajectories(args.candidates, entry, 'candidates'),
+    ...(args.texts === undefined ? {} : { texts: args.texts }),
+  };
+}
