@@ -122,14 +122,17 @@ export class EmptyBatchError extends AutoTrajError {
 export class TrainingError extends AutoTrajError {
   static readonly errorName = 'AutoTrajTrainingError';
   declare readonly code: 'training_failed';
+  /** The option at fault (`validationSplit`, `epochs`, ...), or null when no one option is. */
+  readonly parameter: string | null;
 
-  constructor(options: { message: string; cause?: unknown }) {
+  constructor(options: { message: string; parameter?: string; cause?: unknown }) {
     super({
       name: TrainingError.errorName,
       code: 'training_failed',
       message: options.message,
       cause: options.cause,
     });
+    this.parameter = options.parameter ?? null;
   }
 
   static override isInstance(error: unknown): error is TrainingError {

@@ -25,6 +25,7 @@ export {
   createHfSequenceClassifierScorer,
   renderScoreText,
 } from './hf-scorer.js';
+export { DEFAULT_VALIDATION_SPLIT, holdOutPairs } from './hold-out.js';
 export { type Histogram, histogram, pairwiseAccuracy, rocAuc } from './metrics.js';
 export {
   type FloatVector,

@@ -8,6 +8,7 @@ import {
   featurizerConfigHash,
   resolveFeaturizerConfig,
 } from './featurize.js';
+import { checkValidationSplit, DEFAULT_VALIDATION_SPLIT } from './hold-out.js';
 import { pairwiseAccuracy } from './metrics.js';
 import {
   backwardItem,
@@ -113,7 +114,13 @@ function indexPairs(
   return { batch: featurize(items, featurizer), indices };
 }
 
-/** Hold out whole tasks: pairs of one problem share its question, so splitting pairs would leak. */
+/**
+ * Early stopping's own split when no `validationPairs` are given: whole tasks (pairs of one
+ * problem share its question, so splitting pairs would leak), at least one on each side. It is
+ * not `holdOutPairs` (the split held-out figures are reported on) because the library's
+ * measured figures (bench, examples) were trained with this one; pass `validationPairs` from
+ * `holdOutPairs` to use that instead.
+ */
 function splitByTask(
   pairs: ReadonlyArray<PreferencePair>,
   fraction: number,
@@ -293,17 +300,20 @@ export function trainRewardModel(options: TrainRewardModelOptions): {
   const patience = options.patience ?? 4;
   const embeddingDim = options.embeddingDim ?? 32;
   const hiddenDim = options.hiddenDim ?? 16;
-  const validationSplit = options.validationSplit ?? 0.15;
+  const validationSplit = options.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
   for (const [name, value] of Object.entries({ epochs, batchSize, embeddingDim, hiddenDim })) {
     if (!Number.isInteger(value) || value < 1)
-      throw new TrainingError({ message: `${name} must be a positive integer, got ${value}` });
+      throw new TrainingError({
+        parameter: name,
+        message: `${name} must be a positive integer, got ${value}`,
+      });
   }
   if (!(learningRate > 0))
-    throw new TrainingError({ message: `learningRate must be > 0, got ${learningRate}` });
-  if (!(validationSplit >= 0 && validationSplit < 1))
     throw new TrainingError({
-      message: `validationSplit must be in [0, 1), got ${validationSplit}`,
+      parameter: 'learningRate',
+      message: `learningRate must be > 0, got ${learningRate}`,
     });
+  checkValidationSplit(validationSplit);
   if (options.pairs.length === 0)
     throw new TrainingError({ message: 'no preference pairs to train on' });
 

@@ -1,14 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DEFAULT_VALIDATION_SPLIT,
   exportOnnx,
   histogram,
+  holdOutPairs,
   lengthBaseline,
   pairwiseAccuracy,
   readPreferencePairs,
   rocAuc,
   scoreWithModel,
-  splitPairsByTask,
   type TrainingReport,
   trainRewardModel,
 } from '@autotraj/reward-model';
@@ -71,21 +72,16 @@ export async function runRewardModelStage(
   options: RewardModelStageOptions,
 ): Promise<RewardModelStageResult> {
   const seed = options.seed ?? 1;
-  const validationSplit = options.validationSplit ?? 0.15;
-  if (!(validationSplit >= 0 && validationSplit < 1))
-    throw new CliError({ message: 'validation split must be in [0, 1)', exitCode: 2 });
+  const validationSplit = options.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
   const pairs = await readPreferencePairs(
     options.pairs,
     options.format === undefined ? {} : { format: options.format },
   );
   if (pairs.length === 0) throw new CliError({ message: `${options.pairs}: no preference pairs` });
-  const [train = [], validation = []] =
-    validationSplit > 0
-      ? splitPairsByTask(pairs, { fractions: [1 - validationSplit, validationSplit], seed })
-      : [pairs, []];
-  // One task only: nothing to hold out, so train on everything rather than fail.
-  const trainPairs = train.length === 0 ? validation : train;
-  const validationPairs = train.length === 0 ? [] : validation;
+  const { train: trainPairs, validation: validationPairs } = holdOutPairs(pairs, {
+    validationSplit,
+    seed,
+  });
   const { model, report } = trainRewardModel({
     pairs: trainPairs,
     validationPairs,

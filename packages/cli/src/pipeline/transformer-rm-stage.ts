@@ -1,21 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DEFAULT_VALIDATION_SPLIT,
+  holdOutPairs,
   lengthBaseline,
   openTrajectoryScorer,
   pairwiseAccuracy,
   readPreferencePairs,
   rocAuc,
-  splitPairsByTask,
   type TransformerTrainingSummary,
   trainTransformerRewardModel,
 } from '@autotraj/reward-model';
-import {
-  type PreferencePair,
-  RUN_FILES,
-  type TextFormat,
-  writeJsonAtomic,
-} from '@autotraj/trajectory';
+import { RUN_FILES, type TextFormat, writeJsonAtomic } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 
 export interface TransformerRmStageOptions {
@@ -58,18 +54,16 @@ export async function runTransformerRmStage(
   options: TransformerRmStageOptions,
 ): Promise<TransformerRmStageResult> {
   const seed = options.seed ?? 1;
-  const validationSplit = options.validationSplit ?? 0.15;
+  const validationSplit = options.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
   const pairs = await readPreferencePairs(
     options.pairs,
     options.format === undefined ? {} : { format: options.format },
   );
   if (pairs.length === 0) throw new CliError({ message: `${options.pairs}: no preference pairs` });
-  const [train = [], validation = []] =
-    validationSplit > 0
-      ? splitPairsByTask(pairs, { fractions: [1 - validationSplit, validationSplit], seed })
-      : [pairs, []];
-  const trainPairs = train.length === 0 ? validation : train;
-  const heldOutPairs: PreferencePair[] = train.length === 0 ? [] : validation;
+  const { train: trainPairs, validation: heldOutPairs } = holdOutPairs(pairs, {
+    validationSplit,
+    seed,
+  });
   const training = await trainTransformerRewardModel({
     pairs: trainPairs,
     outDir: options.outDir,
