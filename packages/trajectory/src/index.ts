@@ -16,6 +16,12 @@ export {
   type PromptMetaPhrase,
 } from './admission/prompt-meta-text.js';
 export {
+  findProseArithmeticErrors,
+  type ProseArithmeticError,
+  type ProseEquation,
+  readProseEquations,
+} from './admission/prose-arithmetic.js';
+export {
   type TrajectoryFromStepsOptions,
   trajectoryFromSteps,
   trajectoryFromText,

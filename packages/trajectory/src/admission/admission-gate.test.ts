@@ -134,7 +134,7 @@ describe('checkAdmission', () => {
 
   it('reports every failed check in the order of admissionCodes', () => {
     const verdict = checkAdmission({
-      trajectory: tags('Let us correct it. ```python\nprint(1)\n```', {
+      trajectory: tags('Let us correct it: 5 + 3 = 9. ```python\nprint(1)\n```', {
         generation: { finishReason: 'length' },
       }),
       detectFabricatedToolOutput: () => [{ message: 'made up' }],
@@ -147,6 +147,8 @@ describe('checkAdmission', () => {
       'answer-not-boxed',
       'token-limit',
       'fabricated-tool-output',
+      'prose-arithmetic-error',
     ]);
+    expect(verdict.reasons.at(-1)!.message).toBe('step 0: "5 + 3 = 9": the left side is 8, not 9');
   });
 });

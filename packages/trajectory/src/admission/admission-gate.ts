@@ -9,6 +9,7 @@ import { renderWithLossMask } from '../render/loss-mask.js';
 import type { RenderedText } from '../schemas/records.js';
 import type { Trajectory } from '../schemas/trajectory.js';
 import { findPromptMetaText } from './prompt-meta-text.js';
+import { findProseArithmeticErrors } from './prose-arithmetic.js';
 
 /**
  * Why the admission gate refused a trajectory (stable codes; a trajectory can fail several):
@@ -22,6 +23,9 @@ import { findPromptMetaText } from './prompt-meta-text.js';
  * - `prompt-meta-text`: the model copied prompt text (`PROMPT_META_PHRASES`);
  * - `token-limit`: generation stopped at the output-token limit (`finishReason` `length`);
  * - `fabricated-tool-output`: tool output the model wrote itself (`findFabricatedToolOutput`);
+ * - `prose-arithmetic-error`: an equation in the reasoning whose written result is wrong
+ *   (`$50 + $15 + $30 = $105`; `findProseArithmeticErrors`): trained on, it teaches wrong
+ *   arithmetic, and reasoning the answer then contradicts;
  * - `duplicate`: the same rendered text as an SFT record already admitted for the task (e.g. one
  *   greedy repair written for both failed candidates), which would count twice in training. A
  *   rule over a task's records (the repairer's `admitRecords`): `checkAdmission` never gives it.
@@ -35,6 +39,7 @@ export const admissionCodes = [
   'prompt-meta-text',
   'token-limit',
   'fabricated-tool-output',
+  'prose-arithmetic-error',
   'duplicate',
 ] as const;
 export const admissionCodeSchema = z.enum(admissionCodes);
@@ -101,8 +106,8 @@ function finishReasonOf(trajectory: Trajectory): unknown {
  * acceptance (which look at the last `{...}` or answer only): a record must pass the paper's RL
  * `validate_format`, start with `<think>`, hold exactly one `<answer>` with a `\boxed{}` (a whole
  * number written as one, not as `10.0`), carry
- * no prompt meta-text, not be cut by the token limit, and hold no tool output the model wrote
- * itself. Pure: reads nothing but its input.
+ * no prompt meta-text, not be cut by the token limit, hold no tool output the model wrote
+ * itself, and no wrong arithmetic in its reasoning. Pure: reads nothing but its input.
  */
 export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
   const { trajectory } = input;
@@ -159,5 +164,7 @@ export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
   const fabricated = detect?.(trajectory) ?? [];
   if (fabricated.length > 0)
     refuse('fabricated-tool-output', fabricated.map((f) => f.message).join('; '));
+  const wrong = findProseArithmeticErrors(trajectory);
+  if (wrong.length > 0) refuse('prose-arithmetic-error', wrong.map((e) => e.message).join('; '));
   return { admitted: reasons.length === 0, reasons };
 }
