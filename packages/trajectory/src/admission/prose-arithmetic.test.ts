@@ -180,6 +180,15 @@ describe('readProseEquations: what is not read', () => {
   });
 });
 
+describe('readProseEquations on degenerate text', () => {
+  it('reads long runs of signs and brackets (a model repeating itself) without deep recursion', () => {
+    const runs = `${'- '.repeat(50_000)}5 = 5 ${'('.repeat(50_000)}2 + 2${')'.repeat(50_000)} = 5`;
+    expect(readProseEquations(runs)).toEqual([]);
+    expect(verdicts('5 - -3 = 8')).toEqual([['5 - -3 = 8', 'holds']]);
+    expect(verdicts('((2 + 2)) * 3 = 12')).toEqual([['((2 + 2)) * 3 = 12', 'holds']]);
+  });
+});
+
 describe('findProseArithmeticErrors', () => {
   it('reads think and answer steps, not code or tool output, and names the step', () => {
     const errors = findProseArithmeticErrors({

@@ -91,6 +91,7 @@ const NOT_UNITS = new Set([
 ]);
 
 const MAX_EXPONENT = 12;
+const MAX_NESTING = 8;
 
 type Token = ProseToken;
 const isKind = (t: Token | undefined, kind: Token['kind']) => t !== undefined && t.kind === kind;
@@ -112,8 +113,11 @@ export function parseProseExpr(
   tokens: ReadonlyArray<Token>,
   from: number,
   limit: number,
-  options: { partOf?: boolean } = {},
+  options: { partOf?: boolean; depth?: number } = {},
 ): Parsed | null {
+  // Brackets nest this deep at most: deeper is not prose arithmetic, and the parse recurses.
+  const depth = options.depth ?? 0;
+  if (depth > MAX_NESTING) return null;
   // `P% of N` on a result side is more often "= 1/3, of $150" than a product.
   const partOf = options.partOf ?? true;
   let i = from;
@@ -162,7 +166,7 @@ export function parseProseExpr(
       }
     }
     if (closeAt < 0) return null;
-    const inner = parseProseExpr(tokens, i + 1, closeAt, options);
+    const inner = parseProseExpr(tokens, i + 1, closeAt, { ...options, depth: depth + 1 });
     if (inner === null || inner.end !== closeAt) return null;
     i = closeAt + 1;
     return inner.expr;
@@ -212,7 +216,9 @@ export function parseProseExpr(
     const t = peek();
     if (isOp(t, '-', '+')) {
       i++;
-      const inner = unary();
+      // One sign per operand (`5 - -3`); a run of them (`- - -`, a rule line) is not arithmetic.
+      if (isOp(peek(), '-', '+')) return null;
+      const inner = power();
       if (inner === null) return null;
       return isOp(t, '-') ? { t: 'sum', terms: [{ sign: -1, node: inner }] } : inner;
     }
