@@ -58,6 +58,25 @@ const leaked = record(
 const prose = record('The answer is 42.', 'kept');
 
 describe('admitRecords', () => {
+  it('drops a kept record whose reasoning has wrong arithmetic, under its own code', () => {
+    const wrongSum = record(
+      '<think>6*7 = 6*6 + 6 = 36 + 6 = 44, and the code checks it.</think>\n<code>print(6*7)</code>\n<result>42</result>\n<answer>\\boxed{42}</answer>',
+      'kept',
+    );
+    const out = admitRecords('well-formed', question, [good, wrongSum], []);
+    expect(out.sft).toEqual([good]);
+    expect(out.dropped.map((d) => d.reasons)).toEqual([
+      [
+        {
+          code: 'prose-arithmetic-error',
+          message: 'step 0: "36 + 6 = 44": the left side is 42, not 44',
+        },
+      ],
+    ]);
+    // The paper's way (`none`) writes it as it is.
+    expect(admitRecords('none', question, [good, wrongSum], []).sft).toEqual([good, wrongSum]);
+  });
+
   it('drops an ill-formed repair with its pair; a badly formed rejected side is fine', () => {
     const repaired = record('<think>6*7 is 42.</think>\n<answer>\\boxed{42}</answer>', 'repaired');
     const out = admitRecords(
