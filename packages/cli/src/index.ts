@@ -4,6 +4,7 @@ export { type CliIo, formatTable, processIo } from './io.js';
 export { RunMergeError, type RunMergeReason } from './merge/merge-error.js';
 export { type MergeRunsOptions, type MergeRunsResult, mergeRuns } from './merge/merge-runs.js';
 export type { RunKind } from './merge/run-dir.js';
+export { PipelineOptionsError } from './pipeline/pipeline-options-error.js';
 export {
   type PipelineArtefacts,
   type PipelineEvent,

@@ -12,6 +12,7 @@ import {
 } from '@autotraj/generation';
 import { type Command, Option } from 'commander';
 import { CliError } from './cli-error.js';
+import { withFlags } from './parameter-flags.js';
 
 /**
  * `--base-url` stored as `baseURL` (commander would camel-case it to `baseURL`): the flags object
@@ -272,7 +273,7 @@ export async function resolveCliModel(
       : { ...resolved, modelName: `${resolved.modelName}+lora:${adapter.name}@${adapter.digest}` };
   } catch (cause) {
     if (!GenerationConfigError.isInstance(cause)) throw cause;
-    throw new CliError({ message: cause.message, exitCode: 2, cause });
+    throw new CliError({ message: withFlags(cause.message), exitCode: 2, cause });
   }
 }
 

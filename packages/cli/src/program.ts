@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { commands } from './commands/index.js';
 import { type CliIo, processIo, resolveCliIo } from './io.js';
+import { withFlags } from './parameter-flags.js';
+import { PipelineOptionsError } from './pipeline/pipeline-options-error.js';
 import { settingsMismatchMessage } from './pipeline/run-settings.js';
 
 /** This package's version, from its package.json (the same file in the source and the build). */
@@ -42,8 +44,13 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo = processIo)
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (CliError.isInstance(error)) {
-      io.stderr.write(`autotraj: ${error.message}\n`);
+      io.stderr.write(`autotraj: ${withFlags(error.message)}\n`);
       return error.exitCode;
+    }
+    // Options the user gave that cannot go together: a usage error, as a flag parser's is.
+    if (PipelineOptionsError.isInstance(error)) {
+      io.stderr.write(`autotraj: ${withFlags(error.message)}\n`);
+      return 2;
     }
     if (CassetteMissError.isInstance(error)) {
       io.stderr.write(
@@ -56,7 +63,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo = processIo)
       return 1;
     }
     if (AutoTrajError.isInstance(error)) {
-      io.stderr.write(`autotraj: ${error.message}\n`);
+      io.stderr.write(`autotraj: ${withFlags(error.message)}\n`);
       return 1;
     }
     throw error;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PipelineOptionsError } from './pipeline-options-error.js';
 import { type PipelineEvent, runPipeline } from './run-pipeline.js';
 
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -44,14 +45,26 @@ describe('runPipeline (programmatic, offline)', () => {
     expect(second.synthesis.counts).toEqual(first.synthesis.counts);
   }, 120_000);
 
-  it('refuses contradictory model options before doing any work', async () => {
+  it('refuses contradictory model options before doing any work, naming its own options', async () => {
     const outDir = join(mkdtempSync(join(tmpdir(), 'autotraj-pipeline-')), 'x');
-    await expect(runPipeline({ outDir, replay: 'c.jsonl', model: 'm' })).rejects.toThrow(
-      /--replay cannot be combined/,
-    );
-    await expect(runPipeline({ outDir, baseURL: 'http://127.0.0.1:1/v1' })).rejects.toThrow(
-      /--base-url needs --model/,
-    );
+    const refusal = (options: Parameters<typeof runPipeline>[0]) =>
+      runPipeline(options).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    // A library names its parameters, not the CLI's flags (the CLI maps them: run.test.ts).
+    const replay = await refusal({ outDir, replay: 'c.jsonl', model: 'm' });
+    expect(PipelineOptionsError.isInstance(replay)).toBe(true);
+    expect((replay as PipelineOptionsError).parameters).toEqual(['replay', 'model']);
+    expect((replay as Error).message).toMatch(/`replay` cannot be combined with `model`/);
+    expect((replay as Error).message).not.toContain('--');
+    const baseURL = await refusal({ outDir, baseURL: 'http://127.0.0.1:1/v1' });
+    expect((baseURL as PipelineOptionsError).parameters).toEqual(['baseURL', 'model']);
+    expect((baseURL as Error).message).toMatch(/`baseURL` needs `model`/);
+    const minPairs = await refusal({ outDir, minPairs: 0 });
+    expect((minPairs as PipelineOptionsError).parameters).toEqual(['minPairs']);
+    const protocol = await refusal({ outDir, protocol: 'markdown' });
+    expect((protocol as PipelineOptionsError).parameters).toEqual(['protocol']);
     expect(existsSync(outDir)).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { resolveCliPrompt } from '../prompt-options.js';
+import { PipelineOptionsError } from './pipeline-options-error.js';
 import { type RewardModelStageResult, runRewardModelStage } from './reward-model-stage.js';
 import { runRolloutStage } from './rollout-stage.js';
 import { fileDigest, modelRunSettings } from './run-settings.js';
@@ -191,11 +192,11 @@ async function pipelineRunSettings(
       },
       { model: options.model ?? 'demo cassette' },
     )),
-    lora: options.lora === undefined ? null : await fileDigest(options.lora, '--lora'),
-    tasks: await fileDigest(resolved.tasks, '--tasks'),
+    lora: options.lora === undefined ? null : await fileDigest(options.lora, '`lora`'),
+    tasks: await fileDigest(resolved.tasks, '`tasks`'),
     protocol: resolved.protocol,
-    prompt: prompt('generation', options.prompt, '--prompt'),
-    repairPrompt: prompt('repair', options.repairPrompt, '--repair-prompt'),
+    prompt: prompt('generation', options.prompt, '`prompt`'),
+    repairPrompt: prompt('repair', options.repairPrompt, '`repairPrompt`'),
     n: resolved.n,
     groupSize: resolved.groupSize,
     temperature: resolved.temperature,
@@ -217,26 +218,29 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const { live, n, groupSize, concurrency, temperature, minPairs, maxTokens, tasks } = run;
   const { protocol, rolloutLimit } = run;
   if (live && options.replay !== undefined)
-    throw new CliError({
-      message: '--replay cannot be combined with --model/--base-url',
-      exitCode: 2,
+    throw new PipelineOptionsError({
+      parameters: ['replay', options.model === undefined ? 'baseURL' : 'model'],
+      message: '`replay` cannot be combined with `model`/`baseURL`',
     });
   if (options.baseURL !== undefined && options.model === undefined)
-    throw new CliError({
-      message: '--base-url needs --model <id> (the served model name)',
-      exitCode: 2,
+    throw new PipelineOptionsError({
+      parameters: ['baseURL', 'model'],
+      message: '`baseURL` needs `model` <id> (the served model name)',
     });
   if (!(minPairs >= 1))
-    throw new CliError({ message: '--min-pairs must be at least 1', exitCode: 2 });
+    throw new PipelineOptionsError({
+      parameters: ['minPairs'],
+      message: `\`minPairs\` must be at least 1, got ${minPairs}`,
+    });
   const emit = (event: PipelineEvent) => options.onProgress?.(event);
   const runDir = resolve(options.outDir);
   const limitArgs = options.limit === undefined ? [] : ['--limit', String(options.limit)];
   const rolloutLimitArgs = rolloutLimit === undefined ? [] : ['--limit', String(rolloutLimit)];
   // The demo cassette answers text-tag requests only: another protocol would miss on every one.
   if (protocol !== 'text-tags' && !live && options.replay === undefined)
-    throw new CliError({
-      message: `--protocol ${protocol} needs a live model (--model) or a cassette recorded with it (--replay): the demo cassette holds text-tags responses`,
-      exitCode: 2,
+    throw new PipelineOptionsError({
+      parameters: ['protocol'],
+      message: `\`protocol\` ${protocol} needs a live model (\`model\`) or a cassette recorded with it (\`replay\`): the demo cassette holds text-tags responses`,
     });
   const samplingArgs = [
     ...['--temperature', String(temperature)],

@@ -9,6 +9,7 @@ import {
   normalizeModelFlag,
   type RepairModelFlags,
 } from '../model-options.js';
+import { flagOf } from '../parameter-flags.js';
 
 const digests = new Map<string, Promise<string>>();
 
@@ -115,19 +116,10 @@ const NOT_FLAGS = new Set([
   'topP',
 ]);
 
-/** Settings whose flag is not their name in kebab case. */
-const FLAG_OF: Record<string, string> = {
-  prompts: '--prompt',
-  rows: '--sft',
-  gradientAccumulation: '--grad-accum',
-  lora: '--lora-r, --lora-alpha',
-};
-
 /** A setting with its flag as the user types it (`maxToolCalls (--max-tool-calls)`). */
 export function settingName(setting: string): string {
   if (NOT_FLAGS.has(setting)) return setting;
-  const flag = FLAG_OF[setting] ?? `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  return `${setting} (${flag})`;
+  return `${setting} (${flagOf(setting)})`;
 }
 
 /** The refusal as the CLI says it: settings with their flags, and what to do instead. */

@@ -123,7 +123,7 @@ describe('continuation over /v1/completions (a client-rendered template)', () =>
 });
 
 describe('the OpenAI API (no prefill)', () => {
-  it('refuses the text-tag protocol up front, naming --protocol native; native works', async () => {
+  it('refuses the text-tag protocol up front, naming the native protocol; native works', async () => {
     const s = await serve('openai');
     const resolved = resolveModel(
       { model: 'openai:gpt-4o-mini', baseURL: s.baseURL },
@@ -132,7 +132,8 @@ describe('the OpenAI API (no prefill)', () => {
     expect(resolved.continuation).toBe('none');
     const failure = await run(resolved.model).catch((error: unknown) => error);
     expect(GenerationConfigError.isInstance(failure)).toBe(true);
-    expect((failure as Error).message).toContain('--protocol native');
+    // The option by its library name; the CLI prints it as its flag (--protocol native).
+    expect((failure as Error).message).toContain('`protocol` native');
     expect(s.requests).toHaveLength(0);
     const native = await generateTrajectory({
       model: resolved.model,
@@ -173,9 +174,9 @@ describe('resolveModel: one vocabulary', () => {
     const cases: Array<[Parameters<typeof resolveModel>[0], RegExp]> = [
       [
         { model: 'Qwen2.5-7B-Instruct', baseURL: 'http://x/v1' },
-        /--model must be one of openai:<id>/,
+        /`model` must be one of openai:<id>/,
       ],
-      [{ model: 'vllm:Qwen' }, /needs --base-url/],
+      [{ model: 'vllm:Qwen' }, /needs `baseURL`/],
       [{ model: 'openai:gpt-4o' }, /OPENAI_API_KEY/],
       [
         { model: 'vllm:Qwen', baseURL: 'http://x/v1', continuation: 'prefill' },
@@ -183,7 +184,7 @@ describe('resolveModel: one vocabulary', () => {
       ],
       [
         { model: 'compatible:m', baseURL: 'http://x/v1', continuation: 'sideways' },
-        /--continuation must be/,
+        /`continuation` must be/,
       ],
       [{ model: 'local:smollm2' }, /@autotraj\/llama-cpp/],
       [{ model: 'vllm:m', baseURL: 'http://x/v1', replay: 'c.jsonl' }, /cannot be combined/],

@@ -59,7 +59,7 @@ export function noContinuationError(
       ? 'which the markdown protocol needs after every output block'
       : 'which the text-tag protocol needs after every tool result';
   return new GenerationConfigError({
-    message: `${modelId} cannot continue an assistant message (the OpenAI API has no prefill), ${needs}: use --protocol native (protocol: 'native'), or a server with a continuation mode (vllm:, compatible: with --continuation completions|prefill)`,
+    message: `${modelId} cannot continue an assistant message (the OpenAI API has no prefill), ${needs}: use \`protocol\` native, or a server with a continuation mode (vllm:, compatible: with \`continuation\` completions|prefill)`,
   });
 }
 

@@ -72,7 +72,7 @@ export interface ResolvedModel {
 }
 
 const usage =
-  'openai:<id>, vllm:<id> (with --base-url), compatible:<id> (with --base-url), local:<file.gguf>, local:smollm2 or local:gemma3';
+  'openai:<id>, vllm:<id> (with `baseURL`), compatible:<id> (with `baseURL`), local:<file.gguf>, local:smollm2 or local:gemma3';
 
 /** `<provider>:<id>` split, with a typed error naming the accepted forms. */
 export function parseModelName(model: string): { provider: ModelProviderName; id: string } {
@@ -80,7 +80,9 @@ export function parseModelName(model: string): { provider: ModelProviderName; id
   const provider = model.slice(0, Math.max(0, at));
   const id = model.slice(at + 1);
   if (at <= 0 || id === '' || !(modelProviders as ReadonlyArray<string>).includes(provider))
-    throw new GenerationConfigError({ message: `--model must be one of ${usage}; got "${model}"` });
+    throw new GenerationConfigError({
+      message: `\`model\` must be one of ${usage}; got "${model}"`,
+    });
   return { provider: provider as ModelProviderName, id };
 }
 
@@ -94,18 +96,18 @@ function providerFor(
   const apiKey = spec.apiKey ?? env.AUTOTRAJ_API_KEY;
   if (spec.continuation !== undefined && provider !== 'compatible')
     throw new GenerationConfigError({
-      message: `--continuation applies to compatible:<id> models only (${provider}: has its own)`,
+      message: `\`continuation\` applies to compatible:<id> models only (${provider}: has its own)`,
     });
   if (spec.chatTemplate !== undefined && provider !== 'compatible')
     throw new GenerationConfigError({
-      message: '--chat-template applies to compatible:<id> models with --continuation completions',
+      message: '`chatTemplate` applies to compatible:<id> models with `continuation` completions',
     });
   switch (provider) {
     case 'openai': {
       const key = apiKey ?? env.OPENAI_API_KEY;
       if (key === undefined)
         throw new GenerationConfigError({
-          message: 'OPENAI_API_KEY is not set (needed for --model openai:<id>)',
+          message: 'OPENAI_API_KEY is not set (needed for `model` openai:<id>)',
         });
       return createOpenAIChatProvider({
         apiKey: key,
@@ -116,7 +118,7 @@ function providerFor(
     case 'compatible': {
       if (baseURL === undefined)
         throw new GenerationConfigError({
-          message: `--model ${provider}:<id> needs --base-url (or $AUTOTRAJ_BASE_URL), e.g. http://localhost:8000/v1`,
+          message: `\`model\` ${provider}:<id> needs \`baseURL\` (or $AUTOTRAJ_BASE_URL), e.g. http://localhost:8000/v1`,
         });
       if (provider === 'vllm')
         return createVllmProvider({ baseURL, ...(apiKey === undefined ? {} : { apiKey }) });
@@ -126,11 +128,11 @@ function providerFor(
         continuation === 'native'
       )
         throw new GenerationConfigError({
-          message: `--continuation must be completions, prefill, vllm or none; got "${continuation}"`,
+          message: `\`continuation\` must be completions, prefill, vllm or none; got "${continuation}"`,
         });
       if (spec.chatTemplate !== undefined && continuation !== 'completions')
         throw new GenerationConfigError({
-          message: '--chat-template is only used with --continuation completions',
+          message: '`chatTemplate` is only used with `continuation` completions',
         });
       return createCompatibleProvider({
         baseURL,
@@ -144,7 +146,7 @@ function providerFor(
     case 'local':
       if (baseURL !== undefined)
         throw new GenerationConfigError({
-          message: '--base-url does not apply to local:<model> (it runs in this process)',
+          message: '`baseURL` does not apply to local:<model> (it runs in this process)',
         });
       if (options.local === undefined)
         throw new GenerationConfigError({
@@ -163,22 +165,22 @@ function providerFor(
 export function resolveModel(spec: ModelSpec, options: ResolveModelOptions = {}): ResolvedModel {
   if (spec.replay !== undefined && (spec.model !== undefined || spec.baseURL !== undefined)) {
     throw new GenerationConfigError({
-      message: '--replay answers from a cassette; it cannot be combined with --model or --base-url',
+      message: '`replay` answers from a cassette; it cannot be combined with `model` or `baseURL`',
     });
   }
   if (spec.record !== undefined && spec.model === undefined) {
     throw new GenerationConfigError({
-      message: `--record needs a live model (--model ${usage})`,
+      message: `\`record\` needs a live model (\`model\` ${usage})`,
     });
   }
   if (spec.replay !== undefined || spec.model === undefined) {
     if (spec.baseURL !== undefined)
-      throw new GenerationConfigError({ message: `--base-url needs --model (${usage})` });
+      throw new GenerationConfigError({ message: `\`baseURL\` needs \`model\` (${usage})` });
     const demo = spec.replay === undefined;
     const cassette = spec.replay ?? spec.fallbackReplay;
     if (cassette === undefined)
       throw new GenerationConfigError({
-        message: `no model given: pass --model (${usage}) or --replay <cassette>`,
+        message: `no model given: pass \`model\` (${usage}) or \`replay\` <cassette>`,
       });
     const model = markContinuation(createReplayModel({ cassette }), 'native');
     return {
