@@ -3,14 +3,23 @@ import { AutoTrajError } from '@autotraj/trajectory';
 /** Options that cannot work together (a bad clip range, a negative group size, ...). */
 export class RlConfigError extends AutoTrajError {
   static readonly errorName = 'AutoTrajRlConfigError';
-  declare readonly code: 'rl_config_invalid';
+  /** `invalid_input`: a public function's input failed its schema (`option` is the field path). */
+  declare readonly code: 'rl_config_invalid' | 'invalid_input';
   readonly option: string;
 
-  constructor(options: { option: string; message: string }) {
+  constructor(options: {
+    option: string;
+    message: string;
+    code?: 'rl_config_invalid' | 'invalid_input';
+    /** The whole message, when it already names the place (entry-point input checks). */
+    fullMessage?: string;
+    cause?: unknown;
+  }) {
     super({
       name: RlConfigError.errorName,
-      code: 'rl_config_invalid',
-      message: `${options.option}: ${options.message}`,
+      code: options.code ?? 'rl_config_invalid',
+      message: options.fullMessage ?? `${options.option}: ${options.message}`,
+      cause: options.cause,
     });
     this.option = options.option;
   }

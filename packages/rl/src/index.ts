@@ -4,25 +4,34 @@ export {
   type AdvantageEstimator,
   filterZeroVarianceGroups,
   type GroupAdvantageOptions,
-  groupAdvantages,
 } from './advantages.js';
 export type { RlPromptOptions } from './bridges/prompt-messages.js';
 export {
   type TrlPromptRow,
   type TrlRolloutRow,
   type TrlSftRow,
-  toTrlPromptRow,
-  toTrlRolloutRow,
-  toTrlSftRow,
   writeTrlJsonl,
 } from './bridges/trl.js';
 export {
-  toVerlRows,
   type VerlExportOptions,
   type VerlRow,
   verlParquetBuffer,
   writeVerlParquet,
 } from './bridges/verl.js';
+// The checked entry points: input parsed with the contract schemas first (entry/).
+export {
+  createAutotrajReward,
+  createPaperReward,
+  createPresetReward,
+  createReward,
+} from './entry/checked-reward.js';
+export {
+  groupAdvantages,
+  toTrlPromptRow,
+  toTrlRolloutRow,
+  toTrlSftRow,
+  toVerlRows,
+} from './entry/checked-rows.js';
 export {
   RewardRequestError,
   RlConfigError,
@@ -38,7 +47,6 @@ export {
 export { sftTrainerScript } from './python-scripts.js';
 export {
   type CreateRewardOptions,
-  createReward,
   fitRmCalibration,
   paperRewardDefaults,
   type Reward,
@@ -60,9 +68,6 @@ export {
 export {
   autotrajFormatCheck,
   autotrajRewardOptions,
-  createAutotrajReward,
-  createPaperReward,
-  createPresetReward,
   type PaperRewardOptions,
   paperRewardOptions,
   presetCalibration,

@@ -108,19 +108,9 @@ function ownKeyCount(value: object): number {
   return count;
 }
 
-/** Whether an earlier step (before `end`) is a call with this id. */
-function callBefore(steps: unknown[], end: number, callId: string): boolean {
-  for (let i = 0; i < end; i++) {
-    const step = steps[i] as Record<string, unknown>;
-    if (step.type === 'tool-call' && step.callId === callId) return true;
-  }
-  return false;
-}
-
 // The schema's refinement is checked too: call ids unique, each result answering an earlier
-// call (by looking back: a few steps, no Set to allocate).
-function isStep(steps: unknown[], index: number): boolean {
-  const step = steps[index];
+// call (ids kept in a small array: a trajectory has a few calls).
+function isStep(step: unknown, calls: string[]): boolean {
   if (!isPlainObject(step)) return false;
   const s = step as Record<string, unknown>;
   switch (s.type) {
@@ -134,14 +124,16 @@ function isStep(steps: unknown[], index: number): boolean {
     }
     case 'tool-call': {
       const callId = s.callId;
-      if (typeof callId !== 'string' || callId === '') return false;
+      if (typeof callId !== 'string' || callId === '' || calls.includes(callId)) return false;
       if (typeof s.toolName !== 'string' || s.toolName === '' || !isJsonValue(s.input))
         return false;
-      return ownKeyCount(s) === 4 && 'input' in s && !callBefore(steps, index, callId);
+      if (ownKeyCount(s) !== 4 || !('input' in s)) return false;
+      calls.push(callId);
+      return true;
     }
     case 'tool-result': {
       const callId = s.callId;
-      if (typeof callId !== 'string' || callId === '') return false;
+      if (typeof callId !== 'string' || !calls.includes(callId)) return false;
       if (typeof s.toolName !== 'string' || s.toolName === '') return false;
       if (typeof s.output !== 'string' || typeof s.isError !== 'boolean') return false;
       let keys = 5;
@@ -153,7 +145,7 @@ function isStep(steps: unknown[], index: number): boolean {
         if (s.durationMs !== undefined && !isNonNegative(s.durationMs)) return false;
         keys++;
       }
-      return ownKeyCount(s) === keys && callBefore(steps, index, callId);
+      return ownKeyCount(s) === keys;
     }
     default:
       return false;
@@ -162,7 +154,19 @@ function isStep(steps: unknown[], index: number): boolean {
 
 function areSteps(value: unknown): boolean {
   if (!isArrayValue(value)) return false;
-  for (let i = 0; i < value.length; i++) if (!isStep(value, i)) return false;
+  const calls: string[] = [];
+  for (let i = 0; i < value.length; i++) if (!isStep(value[i], calls)) return false;
+  return true;
+}
+
+/** Only the keys present are looked at (usually one or two of the nine). */
+function isProvenance(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    const check = provenanceShape[key as keyof typeof provenanceShape];
+    if (check === undefined || !Object.hasOwn(provenanceShape, key) || !check(value[key]))
+      return false;
+  }
   return true;
 }
 
@@ -174,7 +178,7 @@ export function isTrajectory(value: unknown): value is Trajectory {
   const t = value;
   if (!isNonEmptyString(t.id) || !isNonEmptyString(t.taskId)) return false;
   if (t.question !== undefined && typeof t.question !== 'string') return false;
-  if (!isNullableString(t.finalAnswer) || !hasShape(t.provenance, provenanceShape)) return false;
+  if (!isNullableString(t.finalAnswer) || !isProvenance(t.provenance)) return false;
   if (!isMetadata(t.metadata) || !areSteps(t.steps)) return false;
   return ownKeyCount(t) === ('question' in t ? 7 : 6);
 }

@@ -1,0 +1,148 @@
+import { ValidationError } from '@autotraj/trajectory';
+import { describe, expect, it } from 'vitest';
+// The package's main entry, as a user imports it.
+import {
+  createPaperReward,
+  createPresetReward,
+  createReward,
+  groupAdvantages,
+  mathOutcome,
+  RlConfigError,
+  toTrlRolloutRow,
+  toVerlRows,
+} from './index.js';
+
+// A trajectory as a user writes it by hand: only the required fields (defaults filled in).
+const trajectory = {
+  id: 't1',
+  taskId: 'q1',
+  steps: [
+    { type: 'think', text: 'Multiply.' },
+    { type: 'answer', text: '\\boxed{42}', answer: '42' },
+  ],
+  finalAnswer: '42',
+};
+
+async function invalid(call: () => unknown, entry: string, field: string): Promise<RlConfigError> {
+  let thrown: unknown;
+  try {
+    await call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(RlConfigError.isInstance(thrown), String(thrown)).toBe(true);
+  const error = thrown as RlConfigError;
+  expect(error.code).toBe('invalid_input');
+  expect(error.option).toBe(field);
+  expect(error.message).toContain(`${entry}: ${field}:`);
+  expect(ValidationError.isInstance(error.cause)).toBe(true);
+  return error;
+}
+
+describe('reward entry input', () => {
+  const reward = createReward({ outcome: mathOutcome(), format: null });
+
+  it('scores items whose trajectory leaves out its defaulted fields', async () => {
+    const [breakdown] = await reward.score([{ trajectory, goldAnswers: ['42'] } as never]);
+    expect(breakdown!.total).toBe(1);
+  });
+
+  it('createReward: missing outcome, wrong type, misspelt option', async () => {
+    await invalid(() => createReward({} as never), 'createReward', 'options.outcome');
+    await invalid(
+      () => createReward({ outcome: mathOutcome(), weights: { outcome: '1' } } as never),
+      'createReward',
+      'options.weights.outcome',
+    );
+    await invalid(
+      () => createReward({ outcome: mathOutcome(), weight: {} } as never),
+      'createReward',
+      'options.weight',
+    );
+    await invalid(
+      () => createPaperReward({ formt: null } as never),
+      'createPaperReward',
+      'options.formt',
+    );
+    await invalid(() => createPresetReward('papr' as never), 'createPresetReward', 'preset');
+  });
+
+  it('reward.score: missing trajectory field, wrong type, misspelt item key', async () => {
+    const { steps: _steps, ...noSteps } = trajectory;
+    await invalid(
+      () => reward.score([{ trajectory }, { trajectory: noSteps }] as never),
+      'reward.score',
+      'items[1].trajectory.steps',
+    );
+    await invalid(
+      () => reward.score([{ trajectory, goldAnswers: '42' }] as never),
+      'reward.score',
+      'items[0].goldAnswers',
+    );
+    await invalid(
+      () => reward.score([{ trajectory, gold: ['42'] }] as never),
+      'reward.score',
+      'items[0].gold',
+    );
+    const paper = createPaperReward();
+    await invalid(
+      () =>
+        paper.scoreDetailed!([
+          { trajectory: { ...trajectory, steps: [{ type: 'think' }] } },
+        ] as never),
+      'reward.scoreDetailed',
+      'items[0].trajectory.steps[0].text',
+    );
+  });
+});
+
+describe('groupAdvantages entry input', () => {
+  it('refuses a missing group, a non-number reward and a misspelt option', async () => {
+    expect(groupAdvantages([1, 0])).toHaveLength(2);
+    await invalid(() => groupAdvantages(undefined as never), 'groupAdvantages', 'rewards');
+    await invalid(() => groupAdvantages([1, '0'] as never), 'groupAdvantages', 'rewards[1]');
+    await invalid(
+      () => groupAdvantages([1, 0], { estimater: 'rloo' } as never),
+      'groupAdvantages',
+      'options.estimater',
+    );
+  });
+});
+
+describe('trainer bridges entry input', () => {
+  const rollout = {
+    id: 'r1',
+    taskId: 'q1',
+    groupId: 'g1',
+    rolloutIndex: 0,
+    prompt: 'What is 6 * 7?',
+    trajectory,
+    reward: { total: 1, components: { outcome: 1 } },
+    rendered: { format: 'tags', text: '<answer>\\boxed{42}</answer>', spans: [] },
+  };
+
+  it('toTrlRolloutRow: defaults filled; missing field, wrong type, unknown key ignored as the readers do', async () => {
+    expect(toTrlRolloutRow(rollout as never).advantage).toBeNull();
+    const { rendered: _r, ...noRendered } = rollout;
+    await invalid(() => toTrlRolloutRow(noRendered as never), 'toTrlRolloutRow', 'record.rendered');
+    await invalid(
+      () => toTrlRolloutRow({ ...rollout, rolloutIndex: '0' } as never),
+      'toTrlRolloutRow',
+      'record.rolloutIndex',
+    );
+    expect(toTrlRolloutRow({ ...rollout, note: 'x' } as never)).toEqual(
+      toTrlRolloutRow(rollout as never),
+    );
+  });
+
+  it('toVerlRows: tasks with defaults; a task without a question, a misspelt option', async () => {
+    const [row] = toVerlRows([{ id: 'q1', question: 'What is 6 * 7?' }] as never);
+    expect(row!.data_source).toBe('unknown');
+    await invalid(
+      () => toVerlRows([{ id: 'q1', question: 'x' }, { id: 'q2' }] as never),
+      'toVerlRows',
+      'tasks[1].question',
+    );
+    await invalid(() => toVerlRows([], { splt: 'test' } as never), 'toVerlRows', 'options.splt');
+  });
+});

@@ -1,0 +1,156 @@
+import { type Trajectory, trajectorySchema } from '@autotraj/trajectory';
+import { z } from 'zod';
+import {
+  type CreateRewardOptions,
+  createReward as createUncheckedReward,
+  type Reward,
+  type RewardPresetName,
+  type RmCalibration,
+} from '../reward/create-reward.js';
+import {
+  createPresetReward as createUncheckedPresetReward,
+  type PaperRewardOptions,
+} from '../reward/paper-reward.js';
+import type { RewardItem } from '../reward/types.js';
+import type { TrajectoryScorer } from '../scorer.js';
+import { fn, isPlainObject, parseRlInput, withMethods } from './parse-input.js';
+
+// The reward functions of the main entry parse their options once when the reward is built
+// and each batch's items when it is scored (the trajectory by the hand-written guard of
+// @autotraj/trajectory when it is already in the schema's form). Options and item objects are
+// strict: a misspelt key is an error naming it.
+
+const scorer = withMethods<TrajectoryScorer>('a trajectory scorer', 'score');
+const calibration = z.strictObject({ center: z.number(), scale: z.number() });
+
+const createRewardOptionsSchema = z.strictObject({
+  preset: z.enum(['paper', 'autotraj']).optional(),
+  answer: fn('an answer function').optional(),
+  format: fn('a format check').nullable().optional(),
+  outcome: fn('an outcome function, e.g. mathOutcome()'),
+  trajectoryModel: scorer.nullable().optional(),
+  weights: z
+    .strictObject({
+      outcome: z.number(),
+      trajectoryModel: z.number(),
+      formatViolation: z.number(),
+    })
+    .partial()
+    .optional(),
+  clip: z.tuple([z.number(), z.number()]).nullable().optional(),
+  trajectoryModelWhen: z.enum(['positive-outcome', 'always']).optional(),
+  floorAtOutcome: z.boolean().optional(),
+  trajectoryModelCalibration: calibration.nullable().optional(),
+});
+
+const presetRewardOptionsSchema = z.strictObject({
+  format: fn('a format check').nullable().optional(),
+  outcome: fn('an outcome function').optional(),
+  trajectoryModel: scorer.nullable().optional(),
+  trajectoryModelCalibration: calibration.nullable().optional(),
+});
+
+export const rewardItemSchema = z.strictObject({
+  trajectory: trajectorySchema,
+  question: z.string().optional(),
+  goldAnswers: z.array(z.string()).optional(),
+  dataSource: z.string().optional(),
+  text: z.string().optional(),
+  trajectoryModelScore: z.number().optional(),
+});
+const ITEM_KEYS = Object.keys(rewardItemSchema.shape);
+
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+/** The item as is when it already matches `rewardItemSchema` (checked by hand: the hot path). */
+export function isRewardItem(item: unknown): item is RewardItem {
+  if (!isPlainObject(item)) return false;
+  for (const key in item) if (!ITEM_KEYS.includes(key)) return false;
+  const golds = item.goldAnswers;
+  if (golds !== undefined) {
+    if (!Array.isArray(golds)) return false;
+    for (let i = 0; i < golds.length; i++) if (typeof golds[i] !== 'string') return false;
+  }
+  const score = item.trajectoryModelScore;
+  return (
+    optionalString(item.question) &&
+    optionalString(item.dataSource) &&
+    optionalString(item.text) &&
+    (score === undefined || (typeof score === 'number' && Number.isFinite(score)))
+  );
+}
+
+function parseItems(items: unknown, entry: string): RewardItem[] {
+  if (!Array.isArray(items))
+    return parseRlInput(z.array(z.unknown()), items, entry, 'items') as never;
+  const out: RewardItem[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (isRewardItem(item)) {
+      const trajectory: Trajectory = parseRlInput(
+        trajectorySchema,
+        item.trajectory,
+        entry,
+        `items[${i}].trajectory`,
+      );
+      out.push(trajectory === item.trajectory ? item : { ...item, trajectory });
+    } else out.push(parseRlInput(rewardItemSchema, item, entry, `items[${i}]`));
+  }
+  return out;
+}
+
+function checked(inner: Reward): Reward {
+  const scoreDetailed = inner.scoreDetailed;
+  return {
+    ...(inner.preset === undefined ? {} : { preset: inner.preset }),
+    score: async (items) => inner.score(parseItems(items, 'reward.score')),
+    ...(scoreDetailed === undefined
+      ? {}
+      : {
+          scoreDetailed: async (items: ReadonlyArray<RewardItem>) =>
+            scoreDetailed(parseItems(items, 'reward.scoreDetailed')),
+        }),
+  };
+}
+
+/**
+ * A reward from its terms (see `createReward` in reward/create-reward.ts). Options and the
+ * items of each batch are checked: bad input is `RlConfigError` code `invalid_input`.
+ */
+export function createReward(options: CreateRewardOptions): Reward {
+  const parsed = parseRlInput(createRewardOptionsSchema, options, 'createReward', 'options');
+  return checked(createUncheckedReward(parsed as CreateRewardOptions));
+}
+
+type PresetOptions = PaperRewardOptions & {
+  trajectoryModel?: TrajectoryScorer | null;
+  trajectoryModelCalibration?: RmCalibration | null;
+};
+
+/** A preset's reward with an optional RM, its options and items checked. */
+export function createPresetReward(preset: RewardPresetName, options: PresetOptions = {}): Reward {
+  const name = parseRlInput(z.enum(['paper', 'autotraj']), preset, 'createPresetReward', 'preset');
+  const parsed = parseRlInput(presetRewardOptionsSchema, options, 'createPresetReward', 'options');
+  return checked(createUncheckedPresetReward(name, parsed as PresetOptions));
+}
+
+/** The paper's RL reward exactly (re_search.compute_score), options and items checked. */
+export function createPaperReward(
+  options: PaperRewardOptions & { trajectoryModel?: TrajectoryScorer | null } = {},
+): Reward {
+  const parsed = parseRlInput(presetRewardOptionsSchema, options, 'createPaperReward', 'options');
+  return checked(createUncheckedPresetReward('paper', parsed as PresetOptions));
+}
+
+/** The project's reward (format rules with a tool budget, math equivalence, QA F1, + RM), checked. */
+export function createAutotrajReward(
+  options: PaperRewardOptions & { trajectoryModel?: TrajectoryScorer | null } = {},
+): Reward {
+  const parsed = parseRlInput(
+    presetRewardOptionsSchema,
+    options,
+    'createAutotrajReward',
+    'options',
+  );
+  return checked(createUncheckedPresetReward('autotraj', parsed as PresetOptions));
+}

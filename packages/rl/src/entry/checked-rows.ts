@@ -1,0 +1,119 @@
+import {
+  promptTemplateSchema,
+  type RolloutRecord,
+  rolloutRecordSchema,
+  type SftRecord,
+  sftRecordSchema,
+  type Task,
+  taskSchema,
+} from '@autotraj/trajectory';
+import { z } from 'zod';
+import {
+  type GroupAdvantageOptions,
+  groupAdvantages as groupAdvantagesUnchecked,
+} from '../advantages.js';
+import type { RlPromptOptions } from '../bridges/prompt-messages.js';
+import {
+  type TrlPromptRow,
+  type TrlRolloutRow,
+  type TrlSftRow,
+  toTrlPromptRow as toTrlPromptRowUnchecked,
+  toTrlRolloutRow as toTrlRolloutRowUnchecked,
+  toTrlSftRow as toTrlSftRowUnchecked,
+} from '../bridges/trl.js';
+import {
+  toVerlRows as toVerlRowsUnchecked,
+  type VerlExportOptions,
+  type VerlRow,
+} from '../bridges/verl.js';
+import { fn, isPlainObject, parseRlInput } from './parse-input.js';
+
+// Advantages and the trainer bridges of the main entry, with their input checked first.
+
+const advantageOptionsSchema = z.strictObject({
+  estimator: z.enum(['grpo', 'dr-grpo', 'rloo']).optional(),
+  epsilon: z.number().optional(),
+  std: z.enum(['sample', 'population']).optional(),
+});
+const ADVANTAGE_KEYS = Object.keys(advantageOptionsSchema.shape);
+export const rewardsSchema = z.array(z.number());
+
+export function areNumbers(values: unknown): boolean {
+  if (!Array.isArray(values)) return false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+  }
+  return true;
+}
+
+/**
+ * A group's advantages (see `groupAdvantages` in advantages.ts); the rewards must be finite
+ * numbers and the options known keys. Checked by hand on this hot path, zod names the problem.
+ */
+export function groupAdvantages(
+  rewards: ReadonlyArray<number>,
+  options: GroupAdvantageOptions = {},
+): number[] {
+  const entry = 'groupAdvantages';
+  if (!areNumbers(rewards)) parseRlInput(rewardsSchema, rewards, entry, 'rewards');
+  let plainOptions = isPlainObject(options);
+  if (plainOptions)
+    for (const key in options) if (!ADVANTAGE_KEYS.includes(key)) plainOptions = false;
+  const parsed = plainOptions
+    ? options
+    : parseRlInput(advantageOptionsSchema, options, entry, 'options');
+  return groupAdvantagesUnchecked(rewards, parsed as GroupAdvantageOptions);
+}
+
+const promptOptionsShape = {
+  instructions: z.string().optional(),
+  prompt: z
+    .strictObject({
+      template: promptTemplateSchema,
+      toolNames: z.array(z.string()),
+      maxToolCalls: z.number().optional(),
+    })
+    .optional(),
+};
+const promptOptionsSchema = z.strictObject(promptOptionsShape);
+const verlOptionsSchema = z.strictObject({
+  ...promptOptionsShape,
+  split: z.string().optional(),
+  ability: fn('a function of the task').optional(),
+  style: z.enum(['rule', 'model']).optional(),
+});
+
+/** TRL prompt row for a task (`task` parsed with `taskSchema`, defaults filled). */
+export function toTrlPromptRow(task: Task, options: RlPromptOptions = {}): TrlPromptRow {
+  const entry = 'toTrlPromptRow';
+  return toTrlPromptRowUnchecked(
+    parseRlInput(taskSchema, task, entry, 'task'),
+    parseRlInput(promptOptionsSchema, options, entry, 'options') as RlPromptOptions,
+  );
+}
+
+/** TRL rollout row for a rollout record (parsed with `rolloutRecordSchema`). */
+export function toTrlRolloutRow(record: RolloutRecord): TrlRolloutRow {
+  return toTrlRolloutRowUnchecked(
+    parseRlInput(rolloutRecordSchema, record, 'toTrlRolloutRow', 'record'),
+  );
+}
+
+/** TRL SFT row for an SFT record (parsed with `sftRecordSchema`). */
+export function toTrlSftRow(record: SftRecord): TrlSftRow {
+  return toTrlSftRowUnchecked(parseRlInput(sftRecordSchema, record, 'toTrlSftRow', 'record'));
+}
+
+/** verl rows for tasks (each parsed with `taskSchema`, defaults filled). */
+export function toVerlRows(tasks: ReadonlyArray<Task>, options: VerlExportOptions = {}): VerlRow[] {
+  const entry = 'toVerlRows';
+  const list = parseRlInput(z.array(z.unknown()), tasks, entry, 'tasks');
+  const parsed: Task[] = [];
+  for (let i = 0; i < list.length; i++)
+    parsed.push(parseRlInput(taskSchema, list[i], entry, `tasks[${i}]`));
+  return toVerlRowsUnchecked(
+    parsed,
+    parseRlInput(verlOptionsSchema, options, entry, 'options') as VerlExportOptions,
+  );
+}

@@ -1,0 +1,36 @@
+import { entryInputParser } from '@autotraj/trajectory/internal';
+import { z } from 'zod';
+import { RlConfigError } from '../errors.js';
+
+/** Parses a public function's argument; bad input is `RlConfigError` code `invalid_input`. */
+export const parseRlInput = entryInputParser(
+  (problem) =>
+    new RlConfigError({
+      code: 'invalid_input',
+      option: problem.field,
+      message: problem.issues[0]?.message ?? 'invalid input',
+      fullMessage: problem.message,
+      cause: problem.error,
+    }),
+);
+
+export const fn = (what: string) =>
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', {
+    message: `expected ${what} (a function)`,
+  });
+
+/** An object with these methods (a scorer, a template): kept by reference. */
+export const withMethods = <T>(what: string, ...methods: string[]) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    { message: `expected ${what} (an object with ${methods.join(', ')})` },
+  );
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  );
+}
