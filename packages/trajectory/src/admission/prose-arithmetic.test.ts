@@ -142,6 +142,9 @@ describe('readProseEquations: what is not read', () => {
     notRead('Jolyn = (Aivo + 5) + 2 = Aivo + 7');
     notRead('clips_may = clips_april / 2');
     notRead('3 * x = 15');
+    notRead('so f(2 + 1) = 9 and g(4) = 2');
+    notRead('\\binom{5}{2} = 10, \\sqrt{16} = 4, 5! = 120, \\log_2 8 = 3');
+    notRead('1 + 2 + ... + 10 = 55 and 1\\frac{1}{2} + 1 = 2.5');
   });
 
   it('skips numbers joined by words it does not read', () => {

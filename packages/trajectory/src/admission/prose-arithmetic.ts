@@ -233,6 +233,8 @@ function endsBefore(source: string, tokens: ReadonlyArray<ProseToken>, at: numbe
     return !(mark === ',' && before?.kind === 'number');
   }
   if (t.kind === 'word') {
+    // `f(2 + 1)`, `g(3)`: a function applied, not a bracket in prose.
+    if (first.kind === '(' && first.start === t.end) return false;
     if (LABEL_WORDS.has(t.text)) return false;
     // "a total of 5 + 8", "equivalent to 20 * 0.25" are prose before a sum; "half of 80 +
     // 20", "add 10 to 5 * 2", "divided by 3 * 2" are not.
