@@ -40,12 +40,18 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
       inner.evaluateGroup(parseEvaluateGroupInput(input, 'evaluator.evaluateGroup')),
     acceptRepair: (input) =>
       inner.acceptRepair(
-        parseEvaluatorInput(acceptRepairRequestArgs, input, 'evaluator.acceptRepair', ''),
+        // zod writes optional keys as `?: T | undefined`; the values are the same.
+        parseEvaluatorInput(acceptRepairRequestArgs, input, 'evaluator.acceptRepair', '') as Omit<
+          AcceptRepairInput,
+          'thresholds'
+        >,
       ),
   };
 }
 
 /** `acceptRepair` with its input checked (see `acceptRepair` in accept-repair.ts for the rule). */
 export function acceptRepair(input: AcceptRepairInput): AcceptRepairDecision {
-  return acceptRepairUnchecked(parseEvaluatorInput(acceptRepairArgs, input, 'acceptRepair', ''));
+  return acceptRepairUnchecked(
+    parseEvaluatorInput(acceptRepairArgs, input, 'acceptRepair', '') as AcceptRepairInput,
+  );
 }

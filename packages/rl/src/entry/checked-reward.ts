@@ -94,7 +94,7 @@ function parseItems(items: unknown, entry: string): RewardItem[] {
         `items[${i}].trajectory`,
       );
       out.push(trajectory === item.trajectory ? item : { ...item, trajectory });
-    } else out.push(parseRlInput(rewardItemSchema, item, entry, `items[${i}]`));
+    } else out.push(parseRlInput(rewardItemSchema, item, entry, `items[${i}]`) as RewardItem);
   }
   return out;
 }

@@ -80,7 +80,7 @@ const promptOptionsSchema = z.strictObject(promptOptionsShape);
 const verlOptionsSchema = z.strictObject({
   ...promptOptionsShape,
   split: z.string().optional(),
-  ability: fn('a function of the task').optional(),
+  ability: fn<(task: Task) => string>('a function of the task').optional(),
   style: z.enum(['rule', 'model']).optional(),
 });
 

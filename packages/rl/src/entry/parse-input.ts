@@ -14,8 +14,9 @@ export const parseRlInput = entryInputParser(
     }),
 );
 
-export const fn = (what: string) =>
-  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', {
+// Typed as the caller's function type: only `typeof` can be checked at run time.
+export const fn = <T = (...args: never[]) => unknown>(what: string) =>
+  z.custom<T>((v) => typeof v === 'function', {
     message: `expected ${what} (a function)`,
   });
 
