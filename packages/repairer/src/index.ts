@@ -1,5 +1,11 @@
 export { demoFixtures } from './demo.js';
-export { RepairerConfigError } from './errors.js';
+// The checked entry point: options and each repair's input parsed first (entry/).
+export { createRepairer } from './entry/checked-repairer.js';
+export {
+  CandidatesSourceError,
+  type CandidatesSourceErrorCode,
+  RepairerConfigError,
+} from './errors.js';
 export {
   type AcceptanceOption,
   type AcceptanceRule,
@@ -15,19 +21,19 @@ export {
   repairSteps,
   runtimesFromAiTools,
 } from './repair/repair-steps.js';
-export {
-  createRepairer,
-  type RepairAttempt,
-  type Repairer,
-  type RepairerOptions,
-  type RepairInput,
-  type RepairResult,
-  type RepairStrategy,
+export type {
+  RepairAttempt,
+  Repairer,
+  RepairerOptions,
+  RepairInput,
+  RepairResult,
+  RepairStrategy,
 } from './repair/repairer.js';
 export {
   type AdmissionMode,
   admissionModes,
 } from './synthesis/admission.js';
+export type { CandidatesFromSetting, CandidatesOption } from './synthesis/candidate-source.js';
 export {
   type CandidateRecord,
   candidateRecordSchema,
@@ -46,4 +52,5 @@ export {
   type SynthesisSummary,
   type SynthesizeOptions,
   synthesize,
+  type TakenCandidatesInfo,
 } from './synthesis/synthesize.js';

@@ -1,0 +1,101 @@
+import { createVllmProvider } from '@autotraj/generation';
+import {
+  arithmeticRuntime,
+  assistantPrefix,
+  continueTagScript,
+  type LoopbackServer,
+  startLoopbackServer,
+} from '@autotraj/generation/testing';
+import { trajectoryFromText, ValidationError } from '@autotraj/trajectory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The package's main entry, as a user imports it.
+import { createRepairer, RepairerConfigError } from './index.js';
+import { paperRuleEvaluator } from './testing/index.js';
+
+// A task as a user writes it: no goldAnswers / dataSource / metadata (defaults filled).
+const task = {
+  id: 'task_eggs',
+  question: 'Tom has 3 boxes of 12 eggs and breaks 5. How many are left?',
+};
+const good =
+  '<think>36 eggs minus 5 broken.</think>\n<calculator>3*12-5</calculator>\n<think>31 eggs are left.</think>\n<answer>\\boxed{31}</answer>';
+const original = trajectoryFromText(
+  '<think>3 boxes of 12 eggs is 36, maybe 30 are left.</think>\n<answer>\\boxed{30}</answer>',
+  { format: 'tags', taskId: task.id },
+).trajectory;
+
+let server: LoopbackServer;
+beforeAll(async () => {
+  server = await startLoopbackServer({
+    reply: (request) => ({ text: continueTagScript(good, assistantPrefix(request.messages)) }),
+  });
+});
+afterAll(() => server.close());
+
+const options = () => ({
+  model: createVllmProvider({ baseURL: server.baseURL }).languageModel('repairer'),
+  tools: [arithmeticRuntime()],
+  evaluator: paperRuleEvaluator(),
+});
+
+async function invalid(call: () => unknown, entry: string, field: string): Promise<void> {
+  let thrown: unknown;
+  try {
+    await call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(RepairerConfigError.isInstance(thrown), String(thrown)).toBe(true);
+  const error = thrown as RepairerConfigError;
+  expect(error.code).toBe('invalid_input');
+  expect(error.message).toContain(`${entry}: ${field}:`);
+  expect((error.cause as ValidationError).issues[0]?.path).toBe(field);
+  expect(ValidationError.isInstance(error.cause)).toBe(true);
+}
+
+describe('createRepairer entry input', () => {
+  it('repairs a task given without its defaulted fields', async () => {
+    const result = await createRepairer(options()).repair({ task, trajectory: original } as never);
+    // No gold answer: the repair is judged on quality alone, without a crash on goldAnswers.
+    expect(result.before.correct).toBeNull();
+    expect(result.original.id).toBe(original.id);
+  });
+
+  it('refuses a missing option, a wrong type and a misspelt key, naming them', async () => {
+    const { evaluator: _e, ...noEvaluator } = options();
+    await invalid(
+      () => createRepairer(noEvaluator as never),
+      'createRepairer',
+      'options.evaluator',
+    );
+    await invalid(
+      () => createRepairer({ ...options(), maxAttempts: '2' } as never),
+      'createRepairer',
+      'options.maxAttempts',
+    );
+    await invalid(
+      () => createRepairer({ ...options(), maxAttempt: 2 } as never),
+      'createRepairer',
+      'options.maxAttempt',
+    );
+  });
+
+  it('repair: refuses a missing field, a wrong type and a misspelt key before any model call', async () => {
+    const repairer = createRepairer(options());
+    await invalid(
+      () => repairer.repair({ task: { id: 'x' }, trajectory: original } as never),
+      'repairer.repair',
+      'task.question',
+    );
+    await invalid(
+      () => repairer.repair({ task, trajectory: { ...original, steps: 'none' } } as never),
+      'repairer.repair',
+      'trajectory.steps',
+    );
+    await invalid(
+      () => repairer.repair({ task, trajectory: original, gruop: [] } as never),
+      'repairer.repair',
+      'gruop',
+    );
+  });
+});
