@@ -121,14 +121,20 @@ export class EmptyBatchError extends AutoTrajError {
 /** Training cannot run on what it was given (no pairs, bad options, a pair index out of range). */
 export class TrainingError extends AutoTrajError {
   static readonly errorName = 'AutoTrajTrainingError';
-  declare readonly code: 'training_failed';
+  /** `invalid_input`: a public function's input failed its schema (`parameter` is the field path). */
+  declare readonly code: 'training_failed' | 'invalid_input';
   /** The option at fault (`validationSplit`, `epochs`, ...), or null when no one option is. */
   readonly parameter: string | null;
 
-  constructor(options: { message: string; parameter?: string; cause?: unknown }) {
+  constructor(options: {
+    message: string;
+    parameter?: string;
+    cause?: unknown;
+    code?: 'training_failed' | 'invalid_input';
+  }) {
     super({
       name: TrainingError.errorName,
-      code: 'training_failed',
+      code: options.code ?? 'training_failed',
       message: options.message,
       cause: options.cause,
     });

@@ -1,4 +1,6 @@
 export { lengthBaseline } from './baselines.js';
+// The checked entry points: options and records parsed first (entry/).
+export { featurize, trainRewardModel } from './entry/checked-training.js';
 export {
   EmptyBatchError,
   FeaturizerMismatchError,
@@ -16,7 +18,6 @@ export {
   type FeaturizeItem,
   type FeaturizerConfig,
   type FeaturizerConfigInput,
-  featurize,
   featurizerConfigHash,
   featurizerConfigSchema,
 } from './featurize.js';
@@ -58,12 +59,7 @@ export { readPreferencePairs } from './read-pairs.js';
 export type { OnnxScorerMetadata, OnnxTrajectoryScorer, ScoreItem } from './scorer.js';
 export { STRUCTURAL_FEATURE_NAMES } from './structural-features.js';
 export { tokenize } from './tokenize.js';
-export {
-  type EpochReport,
-  type TrainingReport,
-  type TrainRewardModelOptions,
-  trainRewardModel,
-} from './train.js';
+export type { EpochReport, TrainingReport, TrainRewardModelOptions } from './train.js';
 export {
   type TrainTransformerRewardModelOptions,
   type TransformerTrainingSummary,
