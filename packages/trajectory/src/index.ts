@@ -6,7 +6,6 @@ export {
   admissionCodeSchema,
   admissionCodes,
   admissionReasonSchema,
-  checkAdmission,
   type FabricatedToolOutputDetector,
 } from './admission/admission-gate.js';
 export {
@@ -102,9 +101,6 @@ export {
 } from './contracts/tool-spec.js';
 export {
   preferencePairFromTrl,
-  toLlamaFactoryPreference,
-  toTrlConversationalPreference,
-  toTrlPreference,
   trlPreferenceRowSchema,
 } from './datasets/preference-formats.js';
 export {
@@ -116,10 +112,17 @@ export {
   type AlpacaRecord,
   type ShareGptRecord,
   type ShareGptTurn,
+} from './datasets/sft-formats.js';
+// The checked entry points: records parsed with the contract schemas first (entry/).
+export {
+  checkAdmission,
   toAlpaca,
+  toLlamaFactoryPreference,
   toOpenAiSft,
   toShareGpt,
-} from './datasets/sft-formats.js';
+  toTrlConversationalPreference,
+  toTrlPreference,
+} from './entry/checked-datasets.js';
 export {
   AutoTrajError,
   CodecError,
