@@ -17,7 +17,9 @@ export type BenchmarkErrorCode =
   | 'invalid_option'
   | 'duplicate_record'
   | 'mixed_kinds'
-  | 'bad_manifest';
+  | 'bad_manifest'
+  // A public function's input failed its schema (the message names the function and field).
+  | 'invalid_input';
 
 /**
  * A benchmark file, an evaluation directory or an option is wrong: an unknown benchmark name,

@@ -1,3 +1,10 @@
+// The checked entry points: records and options parsed first (entry/).
+export {
+  checkAnswer,
+  majorityVote,
+  questionScores,
+  summarizeEval,
+} from './entry/checked-scoring.js';
 export { BenchmarkError, type BenchmarkErrorCode } from './errors.js';
 export { goldAnswersOf } from './load/answers.js';
 export {
@@ -24,12 +31,7 @@ export {
   type EvalRun,
 } from './report/compare.js';
 export { resultsMarkdown } from './report/markdown.js';
-export {
-  type BenchmarkResult,
-  type EvalResults,
-  questionScores,
-  summarizeEval,
-} from './report/summarize.js';
+export type { BenchmarkResult, EvalResults } from './report/summarize.js';
 export {
   type EvalManifest,
   type EvalRecord,
@@ -54,10 +56,9 @@ export {
   type PairedBootstrapResult,
   pairedBootstrap,
 } from './score/bootstrap.js';
-export { type AnswerCheck, type CheckAnswerOptions, checkAnswer } from './score/check-answer.js';
+export type { AnswerCheck, CheckAnswerOptions } from './score/check-answer.js';
 export {
   type MajorityVoteOptions,
-  majorityVote,
   type VoteResult,
   type VoteSample,
   voteKey,

@@ -1,0 +1,133 @@
+import { stopComparisonWorker } from '@autotraj/evaluator';
+import { ValidationError } from '@autotraj/trajectory';
+import { afterAll, describe, expect, it } from 'vitest';
+// The package's main entry, as a user imports it.
+import {
+  BenchmarkError,
+  checkAnswer,
+  type EvalManifest,
+  majorityVote,
+  questionScores,
+  summarizeEval,
+} from './index.js';
+
+afterAll(() => stopComparisonWorker());
+
+async function invalid(call: () => unknown, entry: string, field: string): Promise<void> {
+  let thrown: unknown;
+  try {
+    await call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(BenchmarkError.isInstance(thrown), String(thrown)).toBe(true);
+  const error = thrown as BenchmarkError;
+  expect(error.code).toBe('invalid_input');
+  expect(error.message).toContain(`${entry}: ${field}:`);
+  expect(ValidationError.isInstance(error.cause)).toBe(true);
+  expect((error.cause as ValidationError).issues[0]?.path).toBe(field);
+}
+
+const manifest: EvalManifest = {
+  kind: 'eval',
+  model: { name: 'vllm:test', mode: 'live' },
+  settings: {
+    protocol: 'text-tags',
+    n: 1,
+    temperature: 0,
+    seed: 0,
+    maxToolCalls: 3,
+    maxTokens: null,
+    tools: { math: ['python'], qa: ['search'] },
+    search: { kind: 'bm25', source: 'corpus.jsonl' },
+    mathChecker: 'builtin',
+  },
+  benchmarks: [{ name: 'gsm8k-test', kind: 'math', source: 'x', questions: 1 }],
+  counts: { expected: 1, done: 1, failed: 0 },
+  versions: {},
+  startedAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+// A record as a user might write it: its trajectory without the defaulted fields.
+const record = {
+  benchmark: 'gsm8k-test',
+  questionId: 'q1',
+  sample: 0,
+  question: 'What is 6 * 7?',
+  goldAnswers: ['42'],
+  trajectory: { id: 't1', taskId: 'q1', steps: [{ type: 'answer', text: '\\boxed{42}' }] },
+  verdict: {
+    correct: true,
+    extractedAnswer: '42',
+    toolCalls: 0,
+    toolErrors: 0,
+    formatViolations: 0,
+    outputTokens: 3,
+    ms: 1,
+  },
+};
+
+describe('benchmarks entry input', () => {
+  it('scores records and trajectories given without their defaulted fields', async () => {
+    expect(summarizeEval([record] as never, manifest).benchmarks[0]).toMatchObject({
+      questions: 1,
+    });
+    expect(questionScores([record] as never, 'gsm8k-test').get('q1')).toBe(1);
+    const check = await checkAnswer({
+      kind: 'math',
+      goldAnswers: ['42'],
+      trajectory: { steps: [{ type: 'answer', text: '\\boxed{42}' }] },
+    } as never);
+    expect(check.correct).toBe(true);
+  });
+
+  it('refuses a missing field, naming it', async () => {
+    const { verdict: _v, ...noVerdict } = record;
+    await invalid(
+      () => summarizeEval([noVerdict] as never, manifest),
+      'summarizeEval',
+      'records[0].verdict',
+    );
+    await invalid(
+      () => checkAnswer({ kind: 'math', trajectory: { steps: [] } } as never),
+      'checkAnswer',
+      'options.goldAnswers',
+    );
+  });
+
+  it('refuses a wrong type, naming the field', async () => {
+    await invalid(
+      () => questionScores([{ ...record, sample: '0' }] as never, 'gsm8k-test'),
+      'questionScores',
+      'records[0].sample',
+    );
+    await invalid(
+      () => majorityVote([{ answer: 42, correct: true }] as never, 'math'),
+      'majorityVote',
+      'samples[0].answer',
+    );
+    await invalid(() => majorityVote([], 'maths' as never), 'majorityVote', 'kind');
+  });
+
+  it('refuses a misspelt option key; ignores unknown record keys as the JSONL readers do', async () => {
+    await invalid(
+      () =>
+        checkAnswer({
+          kind: 'math',
+          goldAnswers: ['1'],
+          trajectory: { steps: [] },
+          backend: {},
+        } as never),
+      'checkAnswer',
+      'options.backend',
+    );
+    await invalid(
+      () => majorityVote([], 'math', { equivalence: () => true } as never),
+      'majorityVote',
+      'options.equivalence',
+    );
+    expect(summarizeEval([{ ...record, note: 'x' }] as never, manifest)).toEqual(
+      summarizeEval([record] as never, manifest),
+    );
+  });
+});
