@@ -27,12 +27,13 @@ export class RepairerConfigError extends AutoTrajError {
 export type CandidatesSourceErrorCode =
   | 'candidates_duplicate'
   | 'candidates_missing'
-  | 'candidates_question_mismatch';
+  | 'candidates_question_mismatch'
+  | 'candidates_prompt_mismatch';
 
 /**
  * The candidates file a synthesis run takes its candidates from (`candidates.from`) cannot
- * serve the run: a (taskId, index) twice, a task of the run with fewer than n candidates, or a
- * candidate written for another question. Raised before any task runs; `file`, `line` and
+ * serve the run: a (taskId, index) twice, a task of the run with fewer than n candidates, a
+ * candidate written for another question, or sampled with another prompt than the run's. Raised before any task runs; `file`, `line` and
  * `taskId` name the place.
  */
 export class CandidatesSourceError extends AutoTrajError {

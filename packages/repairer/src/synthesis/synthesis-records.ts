@@ -18,6 +18,12 @@ export const candidateRecordSchema = z.object({
   quality: z.number(),
   diagnostics: z.array(diagnosticSchema),
   decision: z.object({ action: selectionActionSchema, reason: z.string() }),
+  /**
+   * Set when the run took this candidate from an earlier run's candidates file instead of
+   * sampling it (`candidates.from`): that file and line. The trajectory's own provenance (model,
+   * seed, sampling) is the earlier run's, as recorded there.
+   */
+  takenFrom: z.object({ file: z.string().min(1), line: z.number().int().positive() }).optional(),
 });
 
 /** A trajectory the repairer could not fix (`hard.jsonl`): kept for analysis or stronger repairers. */

@@ -11,6 +11,7 @@ import {
   type Sampling,
   synthesisManifestSchema,
 } from '@autotraj/trajectory';
+import type { CandidatesFromSetting } from './candidate-source.js';
 
 /** What the library knows of a synthesis run's settings (a caller adds model file hashes, the task set, ...). */
 export interface SynthesisSettingsInput {
@@ -29,6 +30,8 @@ export interface SynthesisSettingsInput {
   repairStrategy: string;
   repairAttempts: number;
   seedDerivation: string;
+  /** The candidates file the run takes its candidates from, or null when it samples them. */
+  candidatesFrom: CandidatesFromSetting | null;
 }
 
 /**
@@ -55,6 +58,8 @@ export function synthesisRunSettings(input: SynthesisSettingsInput): RunSettings
     admission: input.admission,
     repairStrategy: input.repairStrategy,
     repairAttempts: input.repairAttempts,
+    // null, not absent, in a run that samples: resuming it with taken candidates is refused.
+    candidatesFrom: input.candidatesFrom,
   };
 }
 

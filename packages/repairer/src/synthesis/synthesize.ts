@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   CassetteMissError,
   createLimiter,
@@ -20,6 +21,7 @@ import {
   promptRef,
   RUN_FILES,
   type RunSettings,
+  readRunSettings,
   SAMPLE_SEED_DERIVATION,
   type Sampling,
   type SynthesisManifest,
@@ -31,6 +33,12 @@ import {
 import { packageVersion, toolTagTable } from '@autotraj/trajectory/internal';
 import type { Repairer } from '../repair/repairer.js';
 import type { AdmissionMode } from './admission.js';
+import {
+  assertCandidatesCover,
+  type CandidateSource,
+  type CandidatesOption,
+  readCandidateSource,
+} from './candidate-source.js';
 import { runTask, type TaskContext } from './run-task.js';
 import { openSynthesisStore, type SynthesisCounts } from './store.js';
 import { synthesisRunSettings, synthesisSettingsFromManifest } from './synthesis-settings.js';
@@ -56,8 +64,25 @@ export interface SynthesisPolicy {
   modelName?: string;
 }
 
+/** What a run that takes its candidates (`candidates.from`) read, as its `start` event reports it. */
+export interface TakenCandidatesInfo {
+  /** The candidates file (absolute). */
+  file: string;
+  records: number;
+  tasks: number;
+  /** Bytes after the file's last newline, not read (a line its writer is still writing). */
+  unreadTailBytes: number;
+}
+
 export type SynthesisEvent =
-  | { type: 'start'; total: number | null; resumed: number; outDir: string }
+  | {
+      type: 'start';
+      total: number | null;
+      resumed: number;
+      outDir: string;
+      /** Set when the candidates are taken from a file, not sampled. */
+      candidates?: TakenCandidatesInfo;
+    }
   | { type: 'candidate'; taskId: string; index: number }
   | { type: 'repair'; taskId: string; candidateId: string; status: 'accepted' | 'hard' }
   | {
@@ -169,6 +194,18 @@ export interface SynthesizeOptions {
    * them. The keep / repair / accept decisions are the same either way.
    */
   admission?: AdmissionMode;
+  /**
+   * Take each task's candidates from an earlier run instead of sampling them: `from` is a
+   * `candidates.jsonl` or a synthesis directory. Candidates 0..n-1 of task T are its records with
+   * `taskId` T; everything after sampling runs as usual (group evaluation with this run's
+   * evaluator, keep / repair / discard, the repairer, the admission gate), so two runs on one
+   * candidate set differ only in what follows sampling. The policy model is never called. The
+   * file is read once, before any work: a bad line, a (taskId, index) twice, or a task of the run
+   * (after the shard) without all n candidates throws (`CandidatesSourceError`, `JsonlLineError`,
+   * `ValidationError`). Settings and manifest record `candidatesFrom` (path, SHA-256, bytes);
+   * a source that has only grown since (a run still appending) resumes, any other is refused.
+   */
+  candidates?: CandidatesOption;
 }
 
 function packageVersions(): Record<string, string> {
@@ -199,6 +236,29 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const emit = (event: SynthesisEvent) => options.onProgress?.(event);
   options.signal?.throwIfAborted();
 
+  // Taken candidates: the file and the run's tasks are checked against each other before
+  // anything is written, so a wrong source or a too-long task list leaves the directory as it was.
+  let source: CandidateSource | null = null;
+  let tasks = options.tasks;
+  if (options.candidates !== undefined) {
+    const recorded = existsSync(outDir)
+      ? readRunSettings(outDir, synthesisSettingsFromManifest)
+      : null;
+    source = readCandidateSource(options.candidates.from, {
+      recorded: recorded?.settings.candidatesFrom,
+    });
+    const all: Task[] = [];
+    for await (const task of options.tasks as AsyncIterable<Task>) all.push(task);
+    const unique = new Map(all.map((task) => [task.id, task]));
+    assertCandidatesCover(
+      source,
+      [...unique.values()].filter((task) => shard === null || isInShard(task.id, shard)),
+      n,
+      prompt === null ? null : promptRef(prompt),
+    );
+    tasks = all;
+  }
+
   const settings = {
     ...synthesisRunSettings({
       modelName,
@@ -216,6 +276,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       repairStrategy: resolved.repairer.strategy,
       repairAttempts: resolved.repairer.maxAttempts,
       seedDerivation: SAMPLE_SEED_DERIVATION,
+      candidatesFrom: source?.setting ?? null,
     }),
     ...options.settings,
   };
@@ -256,7 +317,22 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   let writeFailure: OutputWriteError | null = null;
   const totals = { trajectories: 0, modelCalls: 0, modelMs: 0, toolMs: 0, evaluationMs: 0 };
   try {
-    emit({ type: 'start', total: resolved.total, resumed, outDir });
+    emit({
+      type: 'start',
+      total: resolved.total,
+      resumed,
+      outDir,
+      ...(source === null
+        ? {}
+        : {
+            candidates: {
+              file: source.file,
+              records: source.records,
+              tasks: source.tasks,
+              unreadTailBytes: source.unreadTailBytes,
+            },
+          }),
+    });
     const limiter: Limiter = options.limiter ?? createLimiter(concurrency);
     const context: TaskContext = {
       model: policy.model,
@@ -285,6 +361,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       repairer: options.repairer,
       codec: createTagCodec({ toolTags: toolTagTable() }),
       admission,
+      candidates: source,
       signal: controller.signal,
       onCandidate: (taskId, index) => emit({ type: 'candidate', taskId, index }),
       onRepair: (taskId, candidateId, status) =>
@@ -318,7 +395,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     const seen = new Set<string>();
     // The run's tasks (id -> content hash), whichever shard they fall in.
     const runTasks = new Map<string, string>();
-    for await (const task of options.tasks as AsyncIterable<Task>) {
+    for await (const task of tasks as AsyncIterable<Task>) {
       if (controller.signal.aborted) break;
       if (!runTasks.has(task.id))
         runTasks.set(task.id, createHash('sha256').update(JSON.stringify(task)).digest('hex'));
@@ -421,6 +498,12 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
               : (options.repairer.options.acceptance ?? 'evaluator'),
         },
         prompt: prompt === null ? { custom: policy.instructions } : promptRef(prompt),
+        // The candidates were taken from this file, not sampled: the policy settings above
+        // describe no call of this run (each candidate keeps its own provenance).
+        candidatesFrom:
+          source === null
+            ? null
+            : { ...source.setting, records: source.records, tasks: source.tasks },
         ...options.config,
       },
       settings: runDir.settings,
