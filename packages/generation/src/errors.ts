@@ -80,12 +80,17 @@ export class CassetteMissError extends AutoTrajError {
 /** Bad configuration or input to a generation API (unknown tool, bad model spec, unreadable file). */
 export class GenerationConfigError extends AutoTrajError {
   static readonly errorName = 'AutoTrajGenerationConfigError';
-  declare readonly code: 'generation_config';
+  /** `invalid_input`: a public function's input failed its schema (the message names the field). */
+  declare readonly code: 'generation_config' | 'invalid_input';
 
-  constructor(options: { message: string; cause?: unknown }) {
+  constructor(options: {
+    message: string;
+    cause?: unknown;
+    code?: 'generation_config' | 'invalid_input';
+  }) {
     super({
       name: GenerationConfigError.errorName,
-      code: 'generation_config',
+      code: options.code ?? 'generation_config',
       message: options.message,
       cause: options.cause,
     });

@@ -1,3 +1,5 @@
+// The checked entry points: options parsed first (entry/).
+export { generateTrajectory, sampleCandidates } from './entry/checked-loop.js';
 export {
   CassetteMissError,
   GenerationConfigError,
@@ -5,7 +7,6 @@ export {
   type ModelCallErrorCode,
   type ModelCallReason,
 } from './errors.js';
-export { generateTrajectory } from './loop/generate-trajectory.js';
 export { aiToolsFromRuntimes } from './loop/native-loop.js';
 export { markdownInstructions, nativeInstructions, tirInstructions } from './loop/prompts.js';
 export type { GenerateTrajectoryOptions, GenerationStats, Protocol } from './loop/types.js';
@@ -71,7 +72,7 @@ export { PromptTemplateError, type PromptTemplateErrorCode } from './prompts/pro
 export { builtinPrompts, defaultPrompt, resolvePrompt } from './prompts/registry.js';
 export { renderTaskPrompt } from './prompts/render.js';
 export { createLimiter, type Limiter } from './sampling/limiter.js';
-export { type SampleCandidatesOptions, sampleCandidates } from './sampling/sample-candidates.js';
+export type { SampleCandidatesOptions } from './sampling/sample-candidates.js';
 export {
   formatShard,
   isInShard,

@@ -70,6 +70,8 @@ const repairerOptionsSchema = z.strictObject({
       maxDelayMs: z.number().nonnegative().optional(),
       timeoutMs: z.number().positive().optional(),
       retryEmpty: z.boolean().optional(),
+      onRetry: z.custom<unknown>((v) => typeof v === 'function').optional(),
+      sleep: z.custom<unknown>((v) => typeof v === 'function').optional(),
     })
     .optional(),
   modelName: z.string().optional(),
