@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startLoopbackServer } from '@autotraj/generation/testing';
 import { describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
-import { expectRefused } from '../test-support/run-dir.js';
+import { expectRefused, snapshotDir } from '../test-support/run-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autotraj-synthesize-'));
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -264,5 +264,134 @@ describe('autotraj synthesize', () => {
     expect(result.stderr).toContain(`cassette ${cassette} has no response for request req_`);
     expect(result.stderr).toContain(`--record ${cassette}`);
     expect(result.stderr).not.toMatch(/request-failed/);
+  });
+
+  it("--candidates-from takes an earlier run's candidates: the model only repairs, another source is refused", async () => {
+    const tasks = join(dir, 'paired-tasks.jsonl');
+    const problems = [
+      { question: 'What is 6 times 7?', answer: 'Six sevens <<6*7=42>>42.\n#### 42' },
+      { question: 'What is 5 plus 4?', answer: 'Five and four <<5+4=9>>9.\n#### 9' },
+    ];
+    writeFileSync(tasks, problems.map((p) => `${JSON.stringify(p)}\n`).join(''));
+    // The run that paid for the candidates: every one answers 0, and so does every repair.
+    const guessing = await startLoopbackServer({
+      reply: () => ({ text: '<think>I guess.</think>\n<answer>\\boxed{0}</answer>' }),
+    });
+    const source = join(dir, 'paid');
+    try {
+      const sampled = await run([
+        'synthesize',
+        '--tasks',
+        tasks,
+        '--n',
+        '2',
+        '--out',
+        source,
+        '--base-url',
+        guessing.baseURL,
+        '--model',
+        'vllm:guessing',
+        '--json',
+      ]);
+      expect(sampled.code).toBe(0);
+      expect(JSON.parse(sampled.stdout).counts).toMatchObject({ candidates: 4, kept: 0 });
+    } finally {
+      await guessing.close();
+    }
+    // A model that answers right: had this run sampled, its candidates would have been kept.
+    const requests: string[] = [];
+    const solving = await startLoopbackServer({
+      reply: (request) => {
+        const text = JSON.stringify(request.messages);
+        requests.push(text);
+        return text.includes('6 times 7')
+          ? { text: '<think>6 times 7 is 42.</think>\n<answer>\\boxed{42}</answer>' }
+          : { text: '<think>5 plus 4 is 9.</think>\n<answer>\\boxed{9}</answer>' };
+      },
+    });
+    const out = join(dir, 'paired');
+    const flags = ['--tasks', tasks, '--n', '2', '--base-url', solving.baseURL];
+    try {
+      const paired = await run([
+        'synthesize',
+        ...flags,
+        '--model',
+        'vllm:solving',
+        '--out',
+        out,
+        '--candidates-from',
+        source,
+      ]);
+      expect(paired.code).toBe(0);
+      expect(paired.stderr).toContain(
+        `taking the candidates of ${join(source, 'candidates.jsonl')} (4 records, 2 tasks)`,
+      );
+      expect(paired.stdout).toMatch(/candidates\s+4/);
+      expect(paired.stdout).toMatch(/kept\s+0/);
+      expect(paired.stdout).toMatch(/repaired \+ accepted\s+4/);
+      // Every request was a repair of one of the 4 taken candidates.
+      expect(requests).toHaveLength(4);
+      for (const request of requests) expect(request).toContain('I guess.');
+      const candidates = lines(join(out, 'candidates.jsonl')).map((line) => JSON.parse(line));
+      expect(candidates.map((c) => c.id).sort()).toEqual(
+        lines(join(source, 'candidates.jsonl'))
+          .map((line) => JSON.parse(line).id)
+          .sort(),
+      );
+      for (const c of candidates) expect(c.takenFrom.file).toBe(join(source, 'candidates.jsonl'));
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.settings.candidatesFrom).toMatchObject({
+        path: join(source, 'candidates.jsonl'),
+      });
+      expect(lines(join(out, 'pairs.jsonl'))).toHaveLength(4);
+
+      // A task the source has no candidates for: named with the file, before any work.
+      writeFileSync(
+        tasks,
+        `${readFileSync(tasks, 'utf8')}${JSON.stringify({ question: 'What is 2 plus 2?', answer: '#### 4' })}\n`,
+      );
+      const uncovered = await run([
+        'synthesize',
+        ...flags,
+        '--model',
+        'vllm:solving',
+        '--out',
+        join(dir, 'uncovered'),
+        '--candidates-from',
+        source,
+      ]);
+      expect(uncovered.code).toBe(1);
+      expect(uncovered.stderr).toMatch(
+        /candidates\.jsonl: task task_\w+ has no candidates here.*the first 2 tasks have them all/,
+      );
+      expect(readdirSync(dir)).not.toContain('uncovered');
+
+      // The same directory with candidates from elsewhere: another run, refused untouched.
+      writeFileSync(tasks, problems.map((p) => `${JSON.stringify(p)}\n`).join(''));
+      const copy = join(dir, 'paid-copy.jsonl');
+      writeFileSync(copy, readFileSync(join(source, 'candidates.jsonl')));
+      const before = snapshotDir(out);
+      const other = await run([
+        'synthesize',
+        ...flags,
+        '--limit',
+        '2',
+        '--model',
+        'vllm:solving',
+        '--out',
+        out,
+        '--candidates-from',
+        copy,
+      ]);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain(
+        `candidatesFrom (--candidates-from): recorded {"path":"${join(source, 'candidates.jsonl')}"`,
+      );
+      expect(other.stderr).not.toContain('tasks (--tasks)');
+      expect(other.stderr).toContain(`now {"path":"${copy}"`);
+      expect(snapshotDir(out)).toEqual(before);
+    } finally {
+      await solving.close();
+    }
   });
 });

@@ -50,6 +50,7 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   prompt?: string;
   repairPrompt?: string;
   admission: AdmissionMode;
+  candidatesFrom?: string;
   shard?: Shard;
   forceNew?: boolean;
   json?: boolean;
@@ -61,6 +62,18 @@ export function progressPrinter(io: CliIo, json: boolean): (event: SynthesisEven
   let bar: ProgressBar | null = null;
   return (event) => {
     if (event.type === 'retry') retries++;
+    if (event.type === 'start' && event.candidates !== undefined) {
+      const { file, records, tasks, unreadTailBytes } = event.candidates;
+      println(
+        io.stderr,
+        `synthesize: taking the candidates of ${file} (${records} records, ${tasks} tasks), not sampling them: the model runs the repairs only`,
+      );
+      if (unreadTailBytes > 0)
+        println(
+          io.stderr,
+          `synthesize: its last ${unreadTailBytes} bytes are not a whole line yet (another run still writing it?) and were not read`,
+        );
+    }
     if (event.type === 'start' && io.interactive && !json)
       bar = createProgressBar(io, { unit: 'tasks', total: event.total, resumed: event.resumed });
     if (event.type !== 'task-done' && event.type !== 'task-failed') return;
@@ -191,6 +204,10 @@ export const synthesizeCommand: CliCommand = {
         choiceOption('--admission', admissionModes),
         'well-formed',
       )
+      .option(
+        '--candidates-from <dir|file>',
+        "take each task's candidates from an earlier synthesis (its directory or candidates.jsonl) instead of sampling them; evaluation, repairs and the admission gate run as usual, the model only repairs (use --limit to run the tasks it covers)",
+      )
       .option('--json', 'print the summary as JSON on stdout');
     addRepairPromptOption(addPromptOption(addRepairModelOptions(addModelOptions(command)))).action(
       async (flags: SynthesizeFlags) => {
@@ -211,6 +228,7 @@ export const synthesizeCommand: CliCommand = {
           ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
           ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
           admission: flags.admission,
+          ...(flags.candidatesFrom === undefined ? {} : { candidatesFrom: flags.candidatesFrom }),
           ...(flags.shard === undefined ? {} : { shard: flags.shard }),
           forceNew: flags.forceNew === true,
           onProgress: progressPrinter(io, flags.json === true),

@@ -48,6 +48,11 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   repairPrompt?: string;
   /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
   admission?: AdmissionMode;
+  /**
+   * Take each task's candidates from an earlier synthesis (its directory or `candidates.jsonl`)
+   * instead of sampling them (`synthesize`'s `candidates.from`): the model only repairs.
+   */
+  candidatesFrom?: string;
   /** Run one shard of the tasks (after `limit`: the shards of a limited run partition its tasks). */
   shard?: Shard;
   /** Start afresh in `outDir` even if it holds a run with other settings (moved aside first). */
@@ -188,6 +193,9 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       concurrency,
       ...(options.admission === undefined ? {} : { admission: options.admission }),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
+      ...(options.candidatesFrom === undefined
+        ? {}
+        : { candidates: { from: options.candidatesFrom } }),
       settings,
       forceNew: stage.forceNew,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
