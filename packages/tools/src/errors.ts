@@ -3,11 +3,12 @@ import { AutoTrajError } from '@autotraj/trajectory';
 /** The Python pool was used after `close()`, or could not start a worker at all. */
 export class PythonPoolError extends AutoTrajError {
   static readonly errorName = 'AutoTrajPythonPoolError';
-  declare readonly code: 'pool_closed' | 'worker_start_failed';
+  /** `invalid_input`: `createPythonPool`'s options failed their schema (the message names the key). */
+  declare readonly code: 'pool_closed' | 'worker_start_failed' | 'invalid_input';
 
   constructor(options: {
     message: string;
-    code?: 'pool_closed' | 'worker_start_failed';
+    code?: 'pool_closed' | 'worker_start_failed' | 'invalid_input';
     cause?: unknown;
   }) {
     super({

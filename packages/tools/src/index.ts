@@ -5,6 +5,8 @@ export {
   calculate,
   calculatorResultMatches,
 } from './calculator/calculate.js';
+// The checked entry point: options parsed first (entry/).
+export { createPythonPool } from './entry/checked-pool.js';
 export {
   PythonPoolError,
   PythonTrainerError,
@@ -16,7 +18,7 @@ export {
   ToolExecutionError,
 } from './errors.js';
 export type { IsolationMode, IsolationRequest } from './python/isolation.js';
-export { createPythonPool, type PythonPool, type PythonPoolOptions } from './python/pool.js';
+export type { PythonPool, PythonPoolOptions } from './python/pool.js';
 export {
   DEFAULT_LIMITS,
   type IsolationReport,
