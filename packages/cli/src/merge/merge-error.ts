@@ -18,7 +18,9 @@ export type RunMergeReason =
   | 'record-stray'
   | 'count-mismatch'
   | 'file-missing'
-  | 'out-exists';
+  | 'out-exists'
+  /** `mergeRuns` was given options that fail their schema (a misspelt key, a wrong type). */
+  | 'options-invalid';
 
 /** Shard outputs that do not join exactly: named by directory and manifest field or file. */
 export class RunMergeError extends AutoTrajError {

@@ -7,15 +7,22 @@ import { AutoTrajError } from '@autotraj/trajectory';
  */
 export class PipelineOptionsError extends AutoTrajError {
   static readonly errorName = 'AutoTrajPipelineOptionsError';
-  declare readonly code: 'pipeline_options_invalid';
+  /** `invalid_input`: an option failed its schema (a misspelt key, a wrong type). */
+  declare readonly code: 'pipeline_options_invalid' | 'invalid_input';
   /** The options at fault, as `PipelineOptions` names them. */
   readonly parameters: ReadonlyArray<string>;
 
-  constructor(options: { parameters: ReadonlyArray<string>; message: string }) {
+  constructor(options: {
+    parameters: ReadonlyArray<string>;
+    message: string;
+    code?: 'pipeline_options_invalid' | 'invalid_input';
+    cause?: unknown;
+  }) {
     super({
       name: PipelineOptionsError.errorName,
-      code: 'pipeline_options_invalid',
+      code: options.code ?? 'pipeline_options_invalid',
       message: options.message,
+      cause: options.cause,
     });
     this.parameters = [...options.parameters];
   }
