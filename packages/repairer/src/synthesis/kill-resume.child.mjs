@@ -1,5 +1,6 @@
 // Child process for kill-resume.test.ts: one synthesis run over the built package against its
 // own loopback server. Killed with SIGKILL by the test, then started again on the same outDir.
+// A fifth argument takes the candidates from that earlier run instead of sampling them.
 import { readFileSync } from 'node:fs';
 import { createEvaluator } from '@autotraj/evaluator';
 import { createVllmProvider, readTasksJsonl } from '@autotraj/generation';
@@ -7,7 +8,7 @@ import { gsm8kPolicyReply, lastUserText, startLoopbackServer } from '@autotraj/g
 import { createRepairer, synthesize } from '@autotraj/repairer';
 import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 
-const [outDir, trainPath, limitText, latencyText] = process.argv.slice(2);
+const [outDir, trainPath, limitText, latencyText, candidatesFrom] = process.argv.slice(2);
 const limit = Number(limitText);
 const problems = readFileSync(trainPath, 'utf8')
   .split('\n')
@@ -49,6 +50,7 @@ const summary = await synthesize({
   n: 2,
   outDir,
   concurrency: 2,
+  ...(candidatesFrom === undefined ? {} : { candidates: { from: candidatesFrom } }),
   onProgress: (event) => {
     if (event.type === 'task-done') process.stdout.write(`done ${event.done}\n`);
   },

@@ -16,10 +16,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function start(outDir: string): ChildProcess {
-  return spawn(process.execPath, [child, outDir, GSM8K_TRAIN, String(LIMIT), '5'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function start(outDir: string, candidatesFrom?: string): ChildProcess {
+  const args = [child, outDir, GSM8K_TRAIN, String(LIMIT), '5'];
+  if (candidatesFrom !== undefined) args.push(candidatesFrom);
+  return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function finish(proc: ChildProcess): Promise<string> {
@@ -98,4 +98,30 @@ describe('kill -9 and rerun', () => {
     const referenceManifest = JSON.parse(readFileSync(join(reference, 'manifest.json'), 'utf8'));
     expect(manifest.counts).toEqual(referenceManifest.counts);
   }, 60_000);
+
+  it('a run that takes its candidates from an earlier one resumes the same way', async () => {
+    if (!existsSync(dist))
+      throw new Error('build @autotraj/repairer first (the child process runs dist/)');
+    const source = join(tmp, 'source');
+    await finish(start(source));
+    const reference = join(tmp, 'taken-reference');
+    await finish(start(reference, source));
+
+    const resumed = join(tmp, 'taken-resumed');
+    await killAfter(start(resumed, source), 3);
+    appendFileSync(join(resumed, 'candidates.jsonl'), '{"id":"traj_cut-off-by-the-kill","task');
+    await killAfter(start(resumed, source), 6);
+    const run = JSON.parse((await finish(start(resumed, source))).trim().split('\n').at(-1)!);
+    expect(run.resumed + run.done).toBe(LIMIT);
+
+    for (const name of OUTPUTS) {
+      const actual = normalized(resumed, name);
+      expect(new Set(actual.map(([id]) => id)).size).toBe(actual.length);
+      expect(actual).toEqual(normalized(reference, name));
+    }
+    // Every candidate is the source's, taken once.
+    expect(normalized(resumed, 'candidates').map(([id]) => id)).toEqual(
+      normalized(source, 'candidates').map(([id]) => id),
+    );
+  }, 90_000);
 });
