@@ -62,7 +62,9 @@ export type LlamaCppErrorCode =
   | 'runtime_unavailable'
   | 'context_overflow'
   | 'out_of_memory'
-  | 'source_unavailable';
+  | 'source_unavailable'
+  // `createLlamaCppModel`'s options failed their schema (the message names the field).
+  | 'invalid_input';
 
 /** The local model could not serve a call: its runtime, its worker, its template or the prompt. */
 export class LlamaCppError extends AutoTrajError {

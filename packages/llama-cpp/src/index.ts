@@ -1,4 +1,6 @@
 export { PLAIN_TRANSCRIPT_TEMPLATE, PLAIN_TRANSCRIPT_TURN_END } from './chat-template.js';
+// The checked entry point: options parsed first (entry/).
+export { createLlamaCppModel } from './entry/checked-model.js';
 export {
   GgufFileError,
   type GgufFileErrorCode,
@@ -17,7 +19,6 @@ export {
 } from './fetched-models.js';
 export { type GgufSummary, readGgufSummary } from './gguf-info.js';
 export {
-  createLlamaCppModel,
   LlamaCppLanguageModel,
   type LlamaCppModelInfo,
   type LlamaCppModelOptions,
