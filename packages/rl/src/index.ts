@@ -89,6 +89,11 @@ export {
   type RewardServer,
   type RewardServerOptions,
 } from './server/reward-server.js';
+export {
+  type PrepareSftOptions,
+  prepareSftTraining,
+  type SftTrainingSet,
+} from './sft/prepare-sft.js';
 export { type SftProgress, sftProgressSchema } from './sft/sft-training-report.js';
 export { type TrainSftOptions, trainSft } from './sft/train-sft.js';
 export { trajectoryFromPolicyText } from './text-trajectory.js';

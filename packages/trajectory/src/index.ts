@@ -9,6 +9,20 @@ export {
   type FabricatedToolOutputDetector,
 } from './admission/admission-gate.js';
 export {
+  type AdmissionMode,
+  type AdmissionTally,
+  type AdmittedRecords,
+  type AdmittedSet,
+  admissionModeSchema,
+  admissionModes,
+  admissionTallySchema,
+  admitPreferencePairs,
+  admitRecords,
+  admitSftRecords,
+  type DroppedRecord,
+  droppedRecordSchema,
+} from './admission/admit-records.js';
+export {
   findPromptMetaText,
   PROMPT_META_PHRASES,
   type PromptMetaMatch,

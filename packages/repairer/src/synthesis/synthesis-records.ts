@@ -1,6 +1,7 @@
 import {
-  admissionReasonSchema,
+  type DroppedRecord,
   diagnosticSchema,
+  droppedRecordSchema,
   preferencePairSchema,
   selectionActionSchema,
   sftRecordSchema,
@@ -49,22 +50,8 @@ export const hardCaseSchema = z.object({
   reason: z.string(),
 });
 
-/**
- * A trajectory the admission gate refused (`dropped.jsonl`): the SFT record and / or the
- * preference pair it would have been written as, with every reason. Nothing is lost: a user
- * who wants the raw output finds it here (or runs with admission `none`).
- */
-export const droppedRecordSchema = z
-  .object({
-    id: z.string().min(1),
-    taskId: z.string().min(1),
-    reasons: z.array(admissionReasonSchema).min(1),
-    sft: sftRecordSchema.nullable(),
-    pair: preferencePairSchema.nullable(),
-  })
-  .refine((r) => r.sft !== null || r.pair !== null, {
-    message: 'a dropped record holds an SFT record, a pair or both',
-  });
+// The gate's refusals (`dropped.jsonl`) have one schema, shared with train-sft and train-rm.
+export { type DroppedRecord, droppedRecordSchema };
 
 /**
  * Everything one task produced, written as ONE line of `journal.jsonl` before any of it goes
@@ -93,5 +80,4 @@ export const journalEntrySchema = z.object({
 
 export type CandidateRecord = z.infer<typeof candidateRecordSchema>;
 export type HardCase = z.infer<typeof hardCaseSchema>;
-export type DroppedRecord = z.infer<typeof droppedRecordSchema>;
 export type JournalEntry = z.infer<typeof journalEntrySchema>;

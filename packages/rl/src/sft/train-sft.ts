@@ -5,27 +5,17 @@ import {
   openRunDir,
   RUN_FILES,
   type RunSettings,
-  readJsonl,
-  type SftRecord,
   type SftTrainingReport,
-  sftRecordSchema,
   sftTrainingReportSchema,
   writeFileAtomic,
   writeJsonAtomic,
 } from '@autotraj/trajectory';
-import { type TrlSftRow, toTrlSftRow } from '../bridges/trl.js';
-import { RlConfigError, SftInputError } from '../errors.js';
+import { RlConfigError } from '../errors.js';
 import { sftTrainerScript } from '../python-scripts.js';
+import { type PrepareSftOptions, prepareSftTraining } from './prepare-sft.js';
 import { type SftProgress, sftProgressSchema } from './sft-training-report.js';
 
-export interface TrainSftOptions {
-  /**
-   * SFT records, or the path of a JSONL file of them (`sft.jsonl` of `synthesize`); errors name
-   * a file's records by line (`sft.jsonl:12`).
-   */
-  records: ReadonlyArray<SftRecord> | string;
-  /** Train only on `kept` records (the select-by-score baseline) or only on `repaired` ones. */
-  origin?: 'kept' | 'repaired';
+export interface TrainSftOptions extends PrepareSftOptions {
   /** The base: a GGUF file (loaded dequantized to fp32) or a Hugging Face model directory. */
   base: string;
   /**
@@ -80,69 +70,6 @@ export interface TrainSftOptions {
   forceNew?: boolean;
 }
 
-/**
- * Check every record can be trained on before any model loads: the prompt (masked) is not
- * empty, and the completion holds text the model wrote (tool output is masked, so a completion
- * of tool output alone would train nothing).
- */
-async function validRows(options: TrainSftOptions) {
-  const source = options.records;
-  const records: SftRecord[] = [];
-  const places: string[] = [];
-  if (typeof source === 'string') {
-    for await (const { value, line } of readJsonl(source, { schema: sftRecordSchema })) {
-      records.push(value);
-      places.push(`${source}:${line}`);
-    }
-  } else {
-    records.push(...source);
-    places.push(...source.map((_, i) => `record ${i + 1}`));
-  }
-  const picked = records.flatMap((record, i) =>
-    options.origin === undefined || record.origin === options.origin
-      ? [{ record, where: places[i]! }]
-      : [],
-  );
-  if (picked.length === 0)
-    throw new SftInputError({
-      where: typeof source === 'string' ? source : 'records',
-      message: `no SFT records${options.origin === undefined ? '' : ` with origin ${options.origin}`} to train on`,
-    });
-  const seen = new Set<string>();
-  const rows: TrlSftRow[] = [];
-  const duplicates: string[] = [];
-  for (const { record, where } of picked) {
-    const row = toTrlSftRow(record);
-    const at = `${where} (${record.id})`;
-    if (row.prompt.every((m) => m.content.trim() === ''))
-      throw new SftInputError({
-        where: at,
-        message: 'the prompt is empty: nothing to condition on',
-      });
-    const text = row.completion[0]?.content ?? '';
-    const toolChars = row.tool_spans.reduce((n, [s, e]) => n + (e - s), 0);
-    if (text.trim() === '' || text.length - toolChars === 0)
-      throw new SftInputError({
-        where: at,
-        message: 'the completion has no model-written text (nothing for the loss)',
-      });
-    for (const [s, e] of row.tool_spans)
-      if (!(s >= 0 && e >= s && e <= text.length))
-        throw new SftInputError({
-          where: at,
-          message: `tool span [${s}, ${e}) is outside the rendered text (${text.length} characters): the loss mask does not match the text`,
-        });
-    // A copy (e.g. the same greedy repair of both failed candidates) would count twice.
-    const key = JSON.stringify([row.prompt, row.completion, row.tool_spans]);
-    if (seen.has(key)) duplicates.push(at);
-    else {
-      seen.add(key);
-      rows.push(row);
-    }
-  }
-  return { rows, duplicates };
-}
-
 function checkPositive(option: string, value: number | undefined, integer = true) {
   if (value !== undefined && !(value > 0 && (!integer || Number.isInteger(value))))
     throw new RlConfigError({
@@ -154,7 +81,10 @@ function checkPositive(option: string, value: number | undefined, integer = true
 /**
  * Supervised fine-tuning on AutoTraj SFT records with TRL's SFTTrainer in a Python child.
  * The loss covers what the model wrote: the prompt and tool output are masked. Rerunning with
- * the same `outDir` resumes from the latest checkpoint. Returns `training-report.json`.
+ * the same `outDir` resumes from the latest checkpoint. The records go through the admission gate
+ * first (`admission`, default `well-formed`; see `prepareSftTraining`): the refused ones are not
+ * trained on, they are written to `outDir/dropped.jsonl` and counted in the report. Returns
+ * `training-report.json`.
  */
 export async function trainSft(options: TrainSftOptions): Promise<SftTrainingReport> {
   checkPositive('epochs', options.epochs, false);
@@ -163,7 +93,8 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
   checkPositive('gradientAccumulation', options.gradientAccumulation);
   checkPositive('saveSteps', options.saveSteps);
   checkPositive('learningRate', options.learningRate, false);
-  const { rows, duplicates } = await validRows(options);
+  const prepared = await prepareSftTraining(options);
+  const { rows, duplicates } = prepared;
   const method = options.method ?? 'lora';
   const lora = options.lora ?? {};
   const rowsText = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
@@ -176,6 +107,7 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
     settings: {
       rows: `sha256:${createHash('sha256').update(rowsText).digest('hex')}`,
       origin: options.origin ?? null,
+      admission: prepared.admission.mode,
       base: options.base,
       method,
       lora:
@@ -201,6 +133,11 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
   async function train(): Promise<SftTrainingReport> {
     const rowsPath = join(options.outDir, 'sft.trl.jsonl');
     writeFileAtomic(rowsPath, rowsText);
+    // Written on every run (empty when nothing was refused): a resumed run's file is its own.
+    writeFileAtomic(
+      join(options.outDir, RUN_FILES.dropped),
+      prepared.dropped.map((record) => `${JSON.stringify(record)}\n`).join(''),
+    );
     const args = [
       ...['--rows', rowsPath, '--base', options.base, '--out', options.outDir],
       ...(method === 'lora'
@@ -240,7 +177,16 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
       },
     });
     const { ok: _ok, ...fromTrainer } = summary;
-    const report = sftTrainingReportSchema.parse({ ...fromTrainer, duplicateRecords: duplicates });
+    const report = sftTrainingReportSchema.parse({
+      ...fromTrainer,
+      duplicateRecords: duplicates,
+      selection: {
+        records: prepared.records,
+        origin: prepared.origin,
+        removedByOrigin: prepared.removedByOrigin,
+      },
+      admission: prepared.admission,
+    });
     writeJsonAtomic(join(options.outDir, RUN_FILES.trainingReport), report);
     return report;
   }

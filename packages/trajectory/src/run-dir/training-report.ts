@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { admissionTallySchema } from '../admission/admit-records.js';
 
 const heldOutSchema = z.looseObject({
   pairs: z.number().int().nonnegative(),
@@ -55,6 +56,22 @@ export const sftTrainingReportSchema = z.object({
   trainedRows: z.number().int().nonnegative(),
   /** Records left out as exact copies of an earlier one (same prompt, completion and mask), by place. */
   duplicateRecords: z.array(z.string()).default([]),
+  /**
+   * Records read, the origin filter (null: all) and how many it left out. Absent in reports
+   * written before it was recorded.
+   */
+  selection: z
+    .object({
+      records: z.number().int().nonnegative(),
+      origin: z.enum(['kept', 'repaired']).nullable(),
+      removedByOrigin: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /**
+   * The admission gate over the records the origin filter passed: the refused ones are in
+   * `dropped.jsonl` beside the report, not trained on. Absent in reports written before the gate.
+   */
+  admission: admissionTallySchema.optional(),
   /** 1-based rows left out because they are longer than `maxLength` tokens (never cut). */
   tooLongRows: z.array(z.number().int().positive()),
   maxLength: z.number().int().positive(),
