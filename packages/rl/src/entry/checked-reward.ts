@@ -58,14 +58,24 @@ export const rewardItemSchema = z.strictObject({
   text: z.string().optional(),
   trajectoryModelScore: z.number().optional(),
 });
-const ITEM_KEYS = Object.keys(rewardItemSchema.shape);
 
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 
 /** The item as is when it already matches `rewardItemSchema` (checked by hand: the hot path). */
 export function isRewardItem(item: unknown): item is RewardItem {
   if (!isPlainObject(item)) return false;
-  for (const key in item) if (!ITEM_KEYS.includes(key)) return false;
+  for (const key in item)
+    switch (key) {
+      case 'trajectory':
+      case 'question':
+      case 'goldAnswers':
+      case 'dataSource':
+      case 'text':
+      case 'trajectoryModelScore':
+        break;
+      default:
+        return false;
+    }
   const golds = item.goldAnswers;
   if (golds !== undefined) {
     if (!Array.isArray(golds)) return false;

@@ -30,12 +30,11 @@ import { fn, isPlainObject, parseRlInput } from './parse-input.js';
 
 // Advantages and the trainer bridges of the main entry, with their input checked first.
 
-const advantageOptionsSchema = z.strictObject({
+export const advantageOptionsSchema = z.strictObject({
   estimator: z.enum(['grpo', 'dr-grpo', 'rloo']).optional(),
   epsilon: z.number().optional(),
   std: z.enum(['sample', 'population']).optional(),
 });
-const ADVANTAGE_KEYS = Object.keys(advantageOptionsSchema.shape);
 export const rewardsSchema = z.array(z.number());
 
 export function areNumbers(values: unknown): boolean {
@@ -53,17 +52,35 @@ export function areNumbers(values: unknown): boolean {
  */
 export function groupAdvantages(
   rewards: ReadonlyArray<number>,
-  options: GroupAdvantageOptions = {},
+  options: GroupAdvantageOptions = NO_OPTIONS,
 ): number[] {
   const entry = 'groupAdvantages';
   if (!areNumbers(rewards)) parseRlInput(rewardsSchema, rewards, entry, 'rewards');
-  let plainOptions = isPlainObject(options);
-  if (plainOptions)
-    for (const key in options) if (!ADVANTAGE_KEYS.includes(key)) plainOptions = false;
-  const parsed = plainOptions
-    ? options
-    : parseRlInput(advantageOptionsSchema, options, entry, 'options');
+  const parsed =
+    options === NO_OPTIONS || areAdvantageOptions(options)
+      ? options
+      : parseRlInput(advantageOptionsSchema, options, entry, 'options');
   return groupAdvantagesUnchecked(rewards, parsed as GroupAdvantageOptions);
+}
+
+const NO_OPTIONS: GroupAdvantageOptions = Object.freeze({});
+const ESTIMATORS: ReadonlyArray<unknown> = advantageOptionsSchema.shape.estimator.unwrap().options;
+const STDS: ReadonlyArray<unknown> = advantageOptionsSchema.shape.std.unwrap().options;
+
+/** `advantageOptionsSchema` by hand (the hot path); guards.test.ts checks they agree. */
+export function areAdvantageOptions(options: unknown): boolean {
+  if (!isPlainObject(options)) return false;
+  for (const key in options) {
+    const v = options[key];
+    if (key === 'estimator') {
+      if (v !== undefined && !ESTIMATORS.includes(v)) return false;
+    } else if (key === 'std') {
+      if (v !== undefined && !STDS.includes(v)) return false;
+    } else if (key === 'epsilon') {
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) return false;
+    } else return false;
+  }
+  return true;
 }
 
 const promptOptionsShape = {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isRewardItem, rewardItemSchema } from './checked-reward.js';
-import { areNumbers, rewardsSchema } from './checked-rows.js';
+import {
+  advantageOptionsSchema,
+  areAdvantageOptions,
+  areNumbers,
+  rewardsSchema,
+} from './checked-rows.js';
 
 // The hand-written checks on the reward path may say no to a valid value (zod then parses it
 // and names any problem), never yes to one the schema rejects or would change. Every value
@@ -73,5 +78,20 @@ describe('hand-written reward-path checks agree with their schemas', () => {
     for (const value of values)
       if (areNumbers(value)) expect(rewardsSchema.parse(value)).toStrictEqual(value);
     expect(areNumbers([0, -1.5])).toBe(true);
+  });
+
+  it('advantage options: each key set to any value, and unknown keys', () => {
+    const candidates = [...values, 'grpo', 'dr-grpo', 'rloo', 'sample', 'population', 1e-6];
+    let accepted = 0;
+    for (const key of ['estimator', 'std', 'epsilon', 'estimater'])
+      for (const value of candidates)
+        for (const other of [{}, { estimator: 'rloo' }, { std: 'population', epsilon: 0 }]) {
+          const options = { ...other, [key]: value };
+          if (!areAdvantageOptions(options)) continue;
+          accepted++;
+          expect(advantageOptionsSchema.parse(options)).toStrictEqual(options);
+        }
+    for (const value of values) if (areAdvantageOptions(value)) advantageOptionsSchema.parse(value);
+    expect(accepted).toBeGreaterThan(10);
   });
 });
