@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `./dev demo [--replay] [autotraj run flags]`: the README's main command.
 #   ./dev demo           the whole method live on the embedded model (Qwen2.5-Coder-1.5B-Instruct,
-#                        on the CPU), over the first 5 demo GSM8K problems, sized to yield the
-#                        4 preference pairs a reward model needs (figures in the README); fetches
-#                        the model on first use (./dev models). Output: autotraj-demo/live/.
+#                        on the CPU), over 3 GSM8K train problems chosen to show every stage in
+#                        about 4 minutes (packages/repairer/fixtures/gsm8k-demo-live.jsonl; figures
+#                        in docs/results.md); fetches the model on first use (./dev models).
+#                        Output: autotraj-demo/live/.
 #   ./dev demo --replay  the authored-cassette walkthrough (deterministic, offline, seconds; what
 #                        CI and the docs use) over all 40 problems. Output: autotraj-demo/replay/.
 # Any other flags go to `autotraj run` and override the defaults below (e.g. --limit 10,
@@ -33,13 +34,18 @@ if ! (cd packages/cli && node --input-type=module -e \
   scripts/fetch-models.sh "$model" >&2
 fi
 
-# Sized so the method shows on the real model (figures in the README): 5 problems, 2 candidates
-# each (temperature 0.3, seeds hashed from run seed 0, the task id and the index), the same
-# model as repairer (greedy) given the question alone as the paper's repairer is (shown its
-# attempt, this model repeated its wrong answer in 9 of 9 failed repairs), RL groups of 2 on the
-# first 3 problems, at most 320 output tokens per model call. Outputs do not depend on timing
-# or order (aligned prompt chunks), so on this machine kind the run gives the README's figures.
+# 3 problems, 2 candidates each (temperature 0.3, seeds hashed from run seed 0, the task id and
+# the index), the same model as repairer (greedy) given the question alone as the paper's
+# repairer is, RL groups of 2 on the first 2 problems, at most 320 output tokens per model call.
+# Outputs do not depend on timing or order (aligned prompt chunks, hashed seeds), so the problems
+# were chosen from the 200-problem synthesis run with these very settings (docs/results.md) for
+# what the model does on them there: on James's letters and Alan's shells one candidate is right
+# and kept, the other wrong and repaired; on Artemis's tea both are wrong and repaired. That gives
+# kept and repaired records, 4 pairs (enough to train the reward model) and rollout groups whose
+# outcomes differ, in a few minutes. Over GSM8K train as a whole, a problem yields 0.5 pairs on
+# average (docs/results.md): `--tasks ../shared/data/gsm8k/train.jsonl --limit 10` shows that.
 exec node packages/cli/dist/bin.js run \
   --model "local:$model" --out autotraj-demo/live \
-  --limit 5 --rollout-limit 3 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
+  --tasks packages/repairer/fixtures/gsm8k-demo-live.jsonl \
+  --limit 3 --rollout-limit 2 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
   --repair-prompt repair-question --concurrency 4 "${args[@]}"
