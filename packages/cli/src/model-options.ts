@@ -248,8 +248,10 @@ export async function resolveCliModel(
     env?: Record<string, string | undefined>;
   } = {},
 ): Promise<ResolvedModel> {
-  flags = { ...flags, model: normalizeModelFlag(flags.model) };
-  if (flags.model === undefined) delete flags.model;
+  const model = normalizeModelFlag(flags.model);
+  flags = { ...flags };
+  if (model === undefined) delete flags.model;
+  else flags.model = model;
   try {
     const isLocal = flags.model?.startsWith('local:') === true;
     if (flags.lora !== undefined && (!isLocal || flags.replay !== undefined))

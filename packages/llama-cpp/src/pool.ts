@@ -48,7 +48,8 @@ interface Worker {
   child: ChildProcess;
   ready: Promise<LoadInfo>;
   info?: LoadInfo;
-  job?: Job;
+  /** The call it runs; cleared (undefined) when the call settles. */
+  job?: Job | undefined;
   /** Text of the worker's context after its last call: prompt plus output. */
   contextText: string;
   dead: boolean;

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { StopScanner } from './stop-scanner.js';
 
 /** Feeds the text one character at a time, as token-by-token generation would. */
-function scan(text: string, stops: string[]): { out: string; deltas: string[]; stopped?: string } {
+function scan(
+  text: string,
+  stops: string[],
+): { out: string; deltas: string[]; stopped?: string | undefined } {
   const scanner = new StopScanner(stops);
   const deltas: string[] = [];
   for (let i = 1; i <= text.length && scanner.stopped === undefined; i++) {

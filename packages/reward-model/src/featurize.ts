@@ -43,7 +43,7 @@ export const FEATURE_CHANNELS = ['think', 'code', 'result', 'answer'] as const;
 type Channel = (typeof FEATURE_CHANNELS)[number];
 
 export interface FeaturizeItem {
-  question?: string;
+  question?: string | undefined;
   trajectory: Trajectory;
 }
 

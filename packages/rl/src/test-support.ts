@@ -21,7 +21,7 @@ export function tagTrajectory(options: {
     format: 'tags',
     taskId: options.taskId ?? 'task-1',
     question: options.question ?? 'What is 6*7?',
-    salt: options.salt,
+    ...(options.salt === undefined ? {} : { salt: options.salt }),
   }).trajectory;
 }
 

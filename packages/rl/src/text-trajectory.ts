@@ -12,7 +12,12 @@ import {
  */
 export function trajectoryFromPolicyText(
   text: string,
-  options: { question?: string; taskId?: string; id?: string; format?: TextFormat } = {},
+  options: {
+    question?: string | undefined;
+    taskId?: string;
+    id?: string;
+    format?: TextFormat;
+  } = {},
 ): Trajectory {
   const format = options.format ?? detectTextFormat(text) ?? 'tags';
   const parsed = getTextCodec(format).parse(text);

@@ -31,7 +31,11 @@ const readBody = async (req: IncomingMessage) => {
 
 describe('httpFetch', () => {
   it('sends the method, headers and body, and returns status, headers and body', async () => {
-    const seen: Array<{ method?: string; headers: IncomingMessage['headers']; body: string }> = [];
+    const seen: Array<{
+      method?: string | undefined;
+      headers: IncomingMessage['headers'];
+      body: string;
+    }> = [];
     const { url } = await serve(async (req, res) => {
       seen.push({ method: req.method, headers: req.headers, body: await readBody(req) });
       res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'r1' });

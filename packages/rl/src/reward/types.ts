@@ -4,11 +4,11 @@ import type { Trajectory } from '@autotraj/trajectory';
 export interface RewardItem {
   trajectory: Trajectory;
   /** The question; defaults to `trajectory.question`. Sent to the RM with the trajectory. */
-  question?: string;
+  question?: string | undefined;
   /** Accepted answers (several for QA aliases); empty when unknown. */
   goldAnswers?: ReadonlyArray<string>;
   /** verl's `data_source` (`gsm8k`, `hotpotqa`, ...), which picks the outcome function. */
-  dataSource?: string;
+  dataSource?: string | undefined;
   /** The raw text the policy wrote, when there is one: the format check reads it verbatim. */
   text?: string;
   /** The RM score, when already known (e.g. from a file): used instead of calling the RM. */

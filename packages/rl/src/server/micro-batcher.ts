@@ -4,11 +4,11 @@ import { scoreChecked } from '../scorer.js';
 export interface MicroBatcherOptions {
   scorer: TrajectoryScorer;
   /** Most items per scorer call (default 256). */
-  maxBatchSize?: number;
+  maxBatchSize?: number | undefined;
   /** How long the first queued item may wait for company (default 0: the next event-loop turn). */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
   /** Scorer calls in flight at once (default 1: an ONNX session already uses every core). */
-  maxConcurrentBatches?: number;
+  maxConcurrentBatches?: number | undefined;
   /** Told after every scorer call, for metrics. */
   onBatch?: (info: { size: number; durationMs: number; error?: unknown }) => void;
 }

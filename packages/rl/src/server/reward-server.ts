@@ -179,7 +179,7 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
   };
 
   const rawScores = async (
-    items: Array<{ text: string; question?: string }>,
+    items: Array<{ text: string; question?: string | undefined }>,
   ): Promise<number[]> => {
     const scores = await batcher.score(
       items.map((i) => ({

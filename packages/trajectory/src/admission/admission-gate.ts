@@ -72,7 +72,7 @@ export interface AdmissionInput {
   /** Codec for the default rendering (ignored when `rendered` is given). */
   codec?: TextCodec;
   /** The task's question: prompt phrases it holds itself are not counted as copied. */
-  question?: string;
+  question?: string | undefined;
   /**
    * Finds tool output the model wrote itself (`fabricated-tool-output`). Default:
    * `findFabricatedToolOutput`; null skips the check.

@@ -3,7 +3,7 @@ import type { Trajectory } from '../schemas/trajectory.js';
 
 /** One trajectory to score, with the question it answers (reward models see both). */
 export interface ScoreItem {
-  question?: string;
+  question?: string | undefined;
   trajectory: Trajectory;
 }
 
