@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonlArray, taskSchema, ValidationError } from '@autotraj/trajectory';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  evaluateArgs,
+  evaluateGroupArgs,
+  isEvaluateArgs,
+  isEvaluateGroupArgs,
+} from './evaluate/entry-input.js';
 // The package's main entry, as a user imports it.
 import { acceptRepair, createEvaluator, EvaluatorError } from './index.js';
 import { stopComparisonWorker } from './verify/deadline.js';
@@ -183,5 +189,42 @@ describe('acceptRepair entry input', () => {
     expect(
       acceptRepair({ original: report, repaired: { correct: true, quality: 0.95 } }).accepted,
     ).toBe(true);
+  });
+});
+
+describe('the hand-written argument checks agree with their schemas', () => {
+  // Each may say no to a valid argument object (zod then parses it), never yes to one zod refuses.
+  const values: unknown[] = [
+    undefined,
+    null,
+    'x',
+    0,
+    [],
+    ['a'],
+    ['a', 1],
+    // biome-ignore lint/suspicious/noSparseArray: a hole is one of the cases
+    ['a', , 'b'],
+    {},
+    () => 1,
+  ];
+  const keys = ['task', 'trajectory', 'group', 'text', 'candidates', 'texts', 'gruop'];
+  it('for every key set to every value, singly and in pairs', () => {
+    let accepted = 0;
+    const check = (input: Record<string, unknown>) => {
+      for (const [guard, schema] of [
+        [isEvaluateArgs, evaluateArgs],
+        [isEvaluateGroupArgs, evaluateGroupArgs],
+      ] as const) {
+        if (!guard(input)) continue;
+        accepted++;
+        expect(schema.safeParse(input).success, JSON.stringify(input)).toBe(true);
+      }
+    };
+    for (const a of keys)
+      for (const va of values) {
+        check({ task: {}, trajectory: {}, candidates: [], [a]: va });
+        for (const b of keys) for (const vb of values) check({ task: {}, [a]: va, [b]: vb });
+      }
+    expect(accepted).toBeGreaterThan(50);
   });
 });

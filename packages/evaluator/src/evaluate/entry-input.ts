@@ -87,13 +87,13 @@ export const evaluatorOptionsSchema = z.strictObject({
 
 // Argument objects: keys checked strictly; records parsed one by one below, so each takes the
 // hand-written fast path when it is already in the schema's form.
-const evaluateArgs = z.strictObject({
+export const evaluateArgs = z.strictObject({
   task: z.unknown(),
   trajectory: z.unknown(),
   group: z.array(z.unknown()).optional(),
   text: z.string().optional(),
 });
-const evaluateGroupArgs = z.strictObject({
+export const evaluateGroupArgs = z.strictObject({
   task: z.unknown(),
   candidates: z.array(z.unknown()),
   texts: z.array(z.string()).optional(),
@@ -140,10 +140,36 @@ function hasOnlyKeys(
   for (const key in value) if (!keys.includes(key)) return false;
   return true;
 }
-const isStringArray = (value: unknown) =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string');
+/** A for loop, not `every`, which skips holes (zod reads them as undefined and refuses). */
+function isStringArray(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+  return true;
+}
 const EVALUATE_KEYS = Object.keys(evaluateArgs.shape);
 const EVALUATE_GROUP_KEYS = Object.keys(evaluateGroupArgs.shape);
+
+/** `evaluateArgs` by hand (entry-input.test.ts checks they agree). */
+export function isEvaluateArgs(input: unknown): boolean {
+  return (
+    hasOnlyKeys(input, EVALUATE_KEYS) &&
+    // zod refuses a missing key even for z.unknown() (a present undefined passes).
+    'task' in input &&
+    'trajectory' in input &&
+    (input.group === undefined || Array.isArray(input.group)) &&
+    (input.text === undefined || typeof input.text === 'string')
+  );
+}
+
+/** `evaluateGroupArgs` by hand (entry-input.test.ts checks they agree). */
+export function isEvaluateGroupArgs(input: unknown): boolean {
+  return (
+    hasOnlyKeys(input, EVALUATE_GROUP_KEYS) &&
+    'task' in input &&
+    Array.isArray(input.candidates) &&
+    (input.texts === undefined || isStringArray(input.texts))
+  );
+}
 
 function trajectories(values: ReadonlyArray<unknown>, entry: string, field: string): Trajectory[] {
   // A for loop, not map: a hole is an element to refuse, not one to skip.
@@ -157,12 +183,9 @@ export function parseEvaluateInput(
   input: unknown,
   entry: string,
 ): { task: Task; trajectory: Trajectory; group?: Trajectory[]; text?: string } {
-  const args =
-    hasOnlyKeys(input, EVALUATE_KEYS) &&
-    (input.group === undefined || Array.isArray(input.group)) &&
-    (input.text === undefined || typeof input.text === 'string')
-      ? (input as z.output<typeof evaluateArgs>)
-      : parseEvaluatorInput(evaluateArgs, input, entry, '');
+  const args = isEvaluateArgs(input)
+    ? (input as z.output<typeof evaluateArgs>)
+    : parseEvaluatorInput(evaluateArgs, input, entry, '');
   return {
     task: parseEvaluatorInput(taskSchema, args.task, entry, 'task'),
     trajectory: parseEvaluatorInput(trajectorySchema, args.trajectory, entry, 'trajectory'),
@@ -175,12 +198,9 @@ export function parseEvaluateGroupInput(
   input: unknown,
   entry: string,
 ): { task: Task; candidates: Trajectory[]; texts?: string[] } {
-  const args =
-    hasOnlyKeys(input, EVALUATE_GROUP_KEYS) &&
-    Array.isArray(input.candidates) &&
-    (input.texts === undefined || isStringArray(input.texts))
-      ? (input as z.output<typeof evaluateGroupArgs>)
-      : parseEvaluatorInput(evaluateGroupArgs, input, entry, '');
+  const args = isEvaluateGroupArgs(input)
+    ? (input as z.output<typeof evaluateGroupArgs>)
+    : parseEvaluatorInput(evaluateGroupArgs, input, entry, '');
   return {
     task: parseEvaluatorInput(taskSchema, args.task, entry, 'task'),
     candidates: trajectories(args.candidates, entry, 'candidates'),
