@@ -7,6 +7,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   baseURL: '--base-url',
   repairBaseURL: '--repair-base-url',
   rewardModel: '--rm',
+  outDir: '--out',
   prompts: '--prompt',
   rows: '--sft',
   gradientAccumulation: '--grad-accum',
@@ -39,6 +40,8 @@ const FLAGGED_PARAMETERS: ReadonlySet<string> = new Set([
   'repairModel',
   'validationSplit',
   'lora',
+  'shard',
+  'outDir',
 ]);
 
 /** Where an option's flag differs from its recorded setting's: `lora` is the adapter file. */

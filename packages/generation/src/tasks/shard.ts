@@ -60,12 +60,12 @@ export function parseShard(spec: string, env: Env = process.env): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text);
   if (!match) {
     throw new ShardSpecError({
-      message: `--shard ${JSON.stringify(spec)}: expected i/n (0-based shard i of n, e.g. 0/4) or auto`,
+      message: `\`shard\` ${JSON.stringify(spec)}: expected i/n (0-based shard i of n, e.g. 0/4) or auto`,
     });
   }
   return checked(
     { index: Number(match[1]), count: Number(match[2]), source: 'flag' },
-    `--shard ${text}`,
+    `\`shard\` ${text}`,
   );
 }
 
@@ -88,22 +88,22 @@ function shardFromEnv(env: Env): Shard {
     }
     return checked(
       { index: (id - min) / step, count, source: 'slurm' },
-      '--shard auto (Slurm array)',
+      '`shard` auto (Slurm array)',
     );
   }
   if (env.JOB_COMPLETION_INDEX !== undefined) {
     const index = wholeNumber(env.JOB_COMPLETION_INDEX, 'JOB_COMPLETION_INDEX');
     if (env[SHARD_COUNT_ENV] === undefined) {
       throw new ShardSpecError({
-        message: `--shard auto found a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${index}) but not its completions count: set ${SHARD_COUNT_ENV} to the Job's spec.completions in the pod template`,
+        message: `\`shard\` auto found a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${index}) but not its completions count: set ${SHARD_COUNT_ENV} to the Job's spec.completions in the pod template`,
       });
     }
     const count = wholeNumber(env[SHARD_COUNT_ENV], SHARD_COUNT_ENV);
-    return checked({ index, count, source: 'kubernetes' }, '--shard auto (Kubernetes Indexed Job)');
+    return checked({ index, count, source: 'kubernetes' }, '`shard` auto (Kubernetes Indexed Job)');
   }
   throw new ShardSpecError({
     message:
-      '--shard auto found no batch scheduler: expected SLURM_ARRAY_TASK_ID (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); use --shard i/n otherwise',
+      '`shard` auto found no batch scheduler: expected SLURM_ARRAY_TASK_ID (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); use `shard` i/n otherwise',
   });
 }
 

@@ -30,7 +30,7 @@ describe('claimShardDir', () => {
     const dir = fresh();
     claimShardDir({ outDir: dir, shard: parseShard('1/3') });
     expect(() => claimShardDir({ outDir: dir, shard: parseShard('2/3') })).toThrowError(
-      /started as --shard 1\/3, not --shard 2\/3/,
+      /started as `shard` 1\/3, not `shard` 2\/3/,
     );
     const whole = fresh();
     claimShardDir({ outDir: whole, shard: null });
@@ -42,7 +42,7 @@ describe('claimShardDir', () => {
     }
     expect(ShardMismatchError.isInstance(error)).toBe(true);
     expect((error as ShardMismatchError).recorded).toBeNull();
-    expect((error as Error).message).toMatch(/the whole run \(no --shard\), not --shard 0\/2/);
+    expect((error as Error).message).toMatch(/the whole run \(no `shard`\), not `shard` 0\/2/);
   });
 
   it('names the file when shard.json is not a shard record', () => {

@@ -29,11 +29,11 @@ export class ShardMismatchError extends AutoTrajError {
 
   constructor(options: { outDir: string; recorded: string | null; requested: string | null }) {
     const name = (spec: string | null) =>
-      spec === null ? 'the whole run (no --shard)' : `--shard ${spec}`;
+      spec === null ? 'the whole run (no `shard`)' : `\`shard\` ${spec}`;
     super({
       name: ShardMismatchError.errorName,
       code: 'shard_mismatch',
-      message: `${join(options.outDir, SHARD_FILE)}: this directory was started as ${name(options.recorded)}, not ${name(options.requested)}; resume it with the same shard or use another --out`,
+      message: `${join(options.outDir, SHARD_FILE)}: this directory was started as ${name(options.recorded)}, not ${name(options.requested)}; resume it with the same shard or use another \`outDir\``,
     });
     this.outDir = options.outDir;
     this.recorded = options.recorded;
