@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { isTask, isTrajectory } from './schemas/guards.js';
 import { taskSchema } from './schemas/task.js';
@@ -86,4 +86,18 @@ export function entryInputParser(toError: (problem: EntryInputProblem) => Error)
     if (checked.ok) return checked.value;
     throw toError(checked.problem);
   };
+}
+
+/**
+ * An object with these methods (a model, a tool runtime, a scorer, a judge): checked by kind,
+ * kept by reference (zod's `custom` returns the value itself).
+ */
+export function objectWithMethods<T = unknown>(what: string, ...methods: string[]) {
+  return z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    { message: `expected ${what} (an object with ${methods.join(', ')})` },
+  );
 }

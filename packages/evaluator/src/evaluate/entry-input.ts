@@ -1,5 +1,5 @@
 import { type Task, type Trajectory, taskSchema, trajectorySchema } from '@autotraj/trajectory';
-import { entryInputParser } from '@autotraj/trajectory/internal';
+import { entryInputParser, objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { EvaluatorError } from '../errors.js';
 
@@ -17,16 +17,6 @@ export const parseEvaluatorInput = entryInputParser(
 const anyNumber = z.custom<number>((v) => typeof v === 'number' && !Number.isNaN(v), {
   message: 'expected a number',
 });
-/** An object with these methods (a judge, a backend, an executor): passed through as is. */
-const withMethods = <T>(what: string, ...methods: string[]) =>
-  z.custom<T>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message: `expected ${what} (an object with ${methods.join(', ')})` },
-  );
-
 const equivalenceShape = {
   precision: z.number().int().nonnegative().optional(),
   strict: z.boolean().optional(),
@@ -40,7 +30,7 @@ export const correctnessOptionsSchema = z.strictObject({
   match: z.array(z.enum(['latex', 'expr'])).optional(),
   sources: z.array(z.string()).optional(),
   answerKind: z.enum(['auto', 'math', 'qa']).optional(),
-  backend: withMethods('an answer backend', 'verify').optional(),
+  backend: objectWithMethods('an answer backend', 'verify').optional(),
 });
 
 const formatOptionsSchema = z.strictObject({
@@ -65,7 +55,7 @@ export const evaluatorOptionsSchema = z.strictObject({
     .partial()
     .optional(),
   dimensions: z.array(z.string()).optional(),
-  judge: withMethods('a judge (createLlmJudge)', 'judge').optional(),
+  judge: objectWithMethods('a judge (createLlmJudge)', 'judge').optional(),
   judgeWeight: z.number().optional(),
   correctness: correctnessOptionsSchema.optional(),
   format: formatOptionsSchema.optional(),
@@ -79,7 +69,7 @@ export const evaluatorOptionsSchema = z.strictObject({
     .optional(),
   python: z
     .strictObject({
-      executor: withMethods('a Python executor (createPythonPool)', 'run'),
+      executor: objectWithMethods('a Python executor (createPythonPool)', 'run'),
       timeoutMs: z.number().positive().optional(),
     })
     .optional(),

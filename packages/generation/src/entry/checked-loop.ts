@@ -6,7 +6,7 @@ import {
   type Trajectory,
   taskSchema,
 } from '@autotraj/trajectory';
-import { entryInputParser } from '@autotraj/trajectory/internal';
+import { entryInputParser, objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { GenerationConfigError } from '../errors.js';
 import { generateTrajectory as generateUnchecked } from '../loop/generate-trajectory.js';
@@ -30,22 +30,14 @@ const parse = entryInputParser(
     }),
 );
 
-const objectWith = (what: string, ...methods: string[]) =>
-  z.custom<unknown>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message: `expected ${what} (an object with ${methods.join(', ')})` },
-  );
 const aFunction = z.custom<unknown>((v) => typeof v === 'function', {
   message: 'expected a function',
 });
 
 const loopShape = {
-  model: objectWith('a language model', 'doGenerate'),
+  model: objectWithMethods('a language model', 'doGenerate'),
   task: z.unknown(),
-  tools: z.array(objectWith('a tool runtime', 'run')),
+  tools: z.array(objectWithMethods('a tool runtime', 'run')),
   protocol: z.enum(['text-tags', 'markdown', 'native']).optional(),
   // `Infinity` switches the budget off (zod's number refuses it).
   maxToolCalls: z
@@ -88,7 +80,7 @@ const generateOptionsSchema = z.strictObject({
 const sampleOptionsSchema = z.strictObject({
   ...loopShape,
   n: z.number().int().nonnegative(),
-  limiter: objectWith('a limiter (createLimiter)', 'run').optional(),
+  limiter: objectWithMethods('a limiter (createLimiter)', 'run').optional(),
   onCandidate: aFunction.optional(),
 });
 

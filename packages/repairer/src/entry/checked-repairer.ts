@@ -6,7 +6,7 @@ import {
   taskSchema,
   trajectorySchema,
 } from '@autotraj/trajectory';
-import { entryInputParser } from '@autotraj/trajectory/internal';
+import { entryInputParser, objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { RepairerConfigError } from '../errors.js';
 import {
@@ -29,19 +29,10 @@ const parse = entryInputParser(
     }),
 );
 
-const objectWith = (what: string, ...methods: string[]) =>
-  z.custom<unknown>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message: `expected ${what} (an object with ${methods.join(', ')})` },
-  );
-
 const repairerOptionsSchema = z.strictObject({
-  model: objectWith('a language model', 'doGenerate'),
-  tools: z.array(objectWith('a tool runtime', 'run')),
-  evaluator: objectWith('an evaluator (createEvaluator)', 'evaluate', 'evaluateGroup'),
+  model: objectWithMethods('a language model', 'doGenerate'),
+  tools: z.array(objectWithMethods('a tool runtime', 'run')),
+  evaluator: objectWithMethods('an evaluator (createEvaluator)', 'evaluate', 'evaluateGroup'),
   strategy: z.enum(['regenerate', 'resume']).optional(),
   maxAttempts: z.number().int().positive().optional(),
   acceptance: z

@@ -1,4 +1,5 @@
 import { type Trajectory, trajectorySchema } from '@autotraj/trajectory';
+import { objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import {
   type CreateRewardOptions,
@@ -13,14 +14,14 @@ import {
 } from '../reward/paper-reward.js';
 import type { RewardItem } from '../reward/types.js';
 import type { TrajectoryScorer } from '../scorer.js';
-import { fn, isPlainObject, parseRlInput, withMethods } from './parse-input.js';
+import { fn, isPlainObject, parseRlInput } from './parse-input.js';
 
 // The reward functions of the main entry parse their options once when the reward is built
 // and each batch's items when it is scored (the trajectory by the hand-written guard of
 // @autotraj/trajectory when it is already in the schema's form). Options and item objects are
 // strict: a misspelt key is an error naming it.
 
-const scorer = withMethods<TrajectoryScorer>('a trajectory scorer', 'score');
+const scorer = objectWithMethods<TrajectoryScorer>('a trajectory scorer', 'score');
 const calibration = z.strictObject({ center: z.number(), scale: z.number() });
 
 const createRewardOptionsSchema = z.strictObject({

@@ -20,16 +20,6 @@ export const fn = <T = (...args: never[]) => unknown>(what: string) =>
     message: `expected ${what} (a function)`,
   });
 
-/** An object with these methods (a scorer, a template): kept by reference. */
-export const withMethods = <T>(what: string, ...methods: string[]) =>
-  z.custom<T>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message: `expected ${what} (an object with ${methods.join(', ')})` },
-  );
-
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype

@@ -11,6 +11,7 @@ export {
   type EntryInputParser,
   type EntryInputProblem,
   entryInputParser,
+  objectWithMethods,
 } from '../entry-input.js';
 export { canonicalJson } from '../ids.js';
 export { packageVersion } from '../package-version.js';
