@@ -20,6 +20,7 @@ import {
   trajectoryToText,
 } from '@autotraj/trajectory';
 import { createEvaluator } from '../dist/index.js';
+import { createUncheckedEvaluator } from '../dist/internal/index.js';
 
 const smoke = process.env.BENCH_SMOKE === '1';
 const passes = Number(process.env.BENCH_PASSES ?? (smoke ? 1 : 8));
@@ -160,6 +161,32 @@ try {
     load.reduce((a, b) => a + b, 0) / load.length,
     '',
   );
+
+  // What the entry-point input check costs: the checked evaluator of the main entry against the
+  // same evaluator unchecked (/internal), side by side, passes alternating, best CPU time each.
+  for (const preset of ['paper', 'autotraj']) {
+    const evaluators = [createEvaluator({ preset }), createUncheckedEvaluator({ preset })];
+    const run = async (ev) => {
+      for (const { task, candidates } of groups) await ev.evaluateGroup({ task, candidates });
+    };
+    for (let w = 0; w < (smoke ? 0 : 4); w++) for (const ev of evaluators) await run(ev);
+    const bestCpu = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    for (let pass = 0; pass < (smoke ? 1 : 2 * passes); pass++)
+      for (const k of pass % 2 ? [1, 0] : [0, 1]) {
+        const cpu = cpuSeconds();
+        await run(evaluators[k]);
+        bestCpu[k] = Math.min(bestCpu[k], cpuSeconds() - cpu);
+      }
+    const ratio = bestCpu[0] / bestCpu[1];
+    add(
+      `entry input check: ${preset} evaluateGroup CPU time, checked / unchecked`,
+      ratio,
+      'x',
+      '<= 1.05',
+      ratio <= 1.05,
+    );
+  }
+  add('load average (1 min) after the entry check passes', loadavg()[0], '');
 
   const width = Math.max(...results.map((r) => r.name.length));
   for (const r of results) {

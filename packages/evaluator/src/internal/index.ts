@@ -1,4 +1,8 @@
 // Helpers other @autotraj packages share. Not part of the documented API: no semver promise,
 // they may change in any release. Import them as `@autotraj/evaluator/internal`.
 // Python's str.split / str.strip / float / round, as the paper's Python code computes them.
+
+// The evaluator without its entry-point input check, for the bench that measures what the
+// check costs (bench/paper-preset.bench.mjs). Takes input already in the schemas' form.
+export { createEvaluator as createUncheckedEvaluator } from '../evaluate/create-evaluator.js';
 export { pyFloat, pyRound, pySplit, pyStrip } from '../paper/python-text.js';
