@@ -1,3 +1,4 @@
+export { type AdmitTrainingPairsOptions, admitTrainingPairs } from './admit-pairs.js';
 export { lengthBaseline } from './baselines.js';
 // The checked entry points: options and records parsed first (entry/).
 export { featurize, trainRewardModel } from './entry/checked-training.js';

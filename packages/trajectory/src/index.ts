@@ -21,6 +21,7 @@ export {
   admitSftRecords,
   type DroppedRecord,
   droppedRecordSchema,
+  formatDroppedByReason,
 } from './admission/admit-records.js';
 export {
   findPromptMetaText,
@@ -122,10 +123,10 @@ export {
   promptMessages,
   recordPromptMessages,
 } from './datasets/prompt-turns.js';
-export {
-  type AlpacaRecord,
-  type ShareGptRecord,
-  type ShareGptTurn,
+export type {
+  AlpacaRecord,
+  ShareGptRecord,
+  ShareGptTurn,
 } from './datasets/sft-formats.js';
 // The checked entry points: records parsed with the contract schemas first (entry/).
 export {

@@ -1,4 +1,11 @@
-import { openRunDir, type RunSettings, type TextFormat, textFormats } from '@autotraj/trajectory';
+import {
+  type AdmissionMode,
+  admissionModes,
+  openRunDir,
+  type RunSettings,
+  type TextFormat,
+  textFormats,
+} from '@autotraj/trajectory';
 import { formatTable, println } from '../io.js';
 import { choiceOption, FORCE_NEW_HELP, integerOption, numberOption } from '../options.js';
 import {
@@ -6,6 +13,7 @@ import {
   runRewardModelStage,
 } from '../pipeline/reward-model-stage.js';
 import { fileDigest } from '../pipeline/run-settings.js';
+import { admissionTallyNote } from '../pipeline/stage-notes.js';
 import {
   runTransformerRmStage,
   type TransformerRmStageResult,
@@ -17,6 +25,7 @@ interface TrainRmOptions {
   pairs: string;
   out: string;
   format: TextFormat | 'auto';
+  admission: AdmissionMode;
   backend: 'ngram' | 'trl';
   base: string;
   epochs?: number;
@@ -37,6 +46,7 @@ export function transformerRmTable(result: TransformerRmStageResult): string {
   const { training, heldOut } = result;
   return formatTable(
     [
+      [`pairs refused (admission ${result.admission.mode})`, String(result.admission.dropped)],
       ['pairs (train / held out)', `${result.trainPairs} / ${heldOut?.pairs ?? 0}`],
       ['steps', String(training.steps)],
       ['train loss', fmt(training.trainLoss)],
@@ -56,6 +66,7 @@ export function rewardModelTable(result: RewardModelStageResult): string {
   const { report, heldOut } = result;
   return formatTable(
     [
+      [`pairs refused (admission ${result.admission.mode})`, String(result.admission.dropped)],
       ['pairs (train / held out)', `${result.trainPairs} / ${heldOut?.pairs ?? 0}`],
       ['epochs (best)', `${report.epochsRun} (${report.bestEpoch})`],
       ['train accuracy', fmt(report.trainAccuracy)],
@@ -113,6 +124,12 @@ export const trainRmCommand: CliCommand = {
         'text format of TRL completions: auto (detect per text), tags, markdown-tir, gsm8k-calculator',
         choiceOption('--format', ['auto', ...textFormats] as const),
         'auto',
+      )
+      .option(
+        '--admission <mode>',
+        "well-formed: leave out pairs whose chosen side today's admission gate refuses (as synthesize does; checked in the paper's tag form, so pairs in another text format are refused too), into <out>/dropped.jsonl; none: train on every pair",
+        choiceOption('--admission', admissionModes),
+        'well-formed',
       )
       .option(
         '--epochs <n>',
@@ -174,6 +191,7 @@ export const trainRmCommand: CliCommand = {
           pairs: options.pairs,
           outDir: options.out,
           ...(options.format === 'auto' ? {} : { format: options.format }),
+          admission: options.admission,
           base: options.base,
           seed: options.seed,
           validationSplit: options.validationSplit,
@@ -185,12 +203,14 @@ export const trainRmCommand: CliCommand = {
           ...(options.lora === true ? { lora: true } : {}),
         });
         println(io.stdout, transformerRmTable(result));
+        println(io.stdout, `train-rm: ${admissionTallyNote(result.admission, 'preference pairs')}`);
         return;
       }
       const result = await runRewardModelStage({
         pairs: options.pairs,
         outDir: options.out,
         ...(options.format === 'auto' ? {} : { format: options.format }),
+        admission: options.admission,
         epochs: options.epochs ?? 30,
         seed: options.seed,
         validationSplit: options.validationSplit,
@@ -200,6 +220,7 @@ export const trainRmCommand: CliCommand = {
         buckets: options.buckets,
       });
       println(io.stdout, rewardModelTable(result));
+      println(io.stdout, `train-rm: ${admissionTallyNote(result.admission, 'preference pairs')}`);
     }
   },
 };
@@ -210,6 +231,7 @@ async function trainRmSettings(options: TrainRmOptions): Promise<RunSettings> {
   return {
     pairs: await fileDigest(options.pairs, '--pairs'),
     format: options.format,
+    admission: options.admission,
     backend: options.backend,
     seed: options.seed,
     validationSplit: options.validationSplit,

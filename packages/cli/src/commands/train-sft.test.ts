@@ -54,20 +54,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sftPath = join(dir, 'sft.jsonl');
 writeFileSync(sftPath, texts.map((t, i) => `${JSON.stringify(sftRecord(t, i))}\n`).join(''));
 
+/**
+ * A stand-in trainer as AUTOTRAJ_PYTHON that prints what train_sft.py prints last (its rows: the
+ * lines of the rows file it is given), after `sleep` seconds, and a stand-in base file: what is
+ * tested is the command and its directory, not the training. Returns the restore.
+ */
+function standInTrainer(name: string, base: string, sleep = 0): () => void {
+  const fake = join(dir, name);
+  writeFileSync(
+    fake,
+    `#!/bin/sh\nsleep ${sleep}\nrows=$(grep -c . "$3")\necho '{"ok": true, "base": "b.gguf", "baseKind": "gguf", "method": "lora", "lora": null, "rows": '$rows', "trainedRows": '$rows', "tooLongRows": [], "maxLength": 1024, "tokens": 10, "trainedTokens": 5, "epochs": 1, "steps": 1, "batchSize": 1, "gradientAccumulation": 4, "learningRate": 0.0001, "seed": 1, "device": "cpu", "resumedFrom": null, "losses": [], "finalLoss": null, "loadSeconds": 0, "trainSeconds": 0, "tokensPerSecond": null, "convertSeconds": 0, "outputs": {}}'\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(base, 'GGUF stand-in');
+  const saved = process.env.AUTOTRAJ_PYTHON;
+  process.env.AUTOTRAJ_PYTHON = fake;
+  return () => {
+    if (saved === undefined) delete process.env.AUTOTRAJ_PYTHON;
+    else process.env.AUTOTRAJ_PYTHON = saved;
+  };
+}
+
 describe('autotraj train-sft: resumes only the same run', () => {
   it('refuses other settings untouched, --force-new starts afresh, a second process is refused', async () => {
-    // A stand-in trainer (AUTOTRAJ_PYTHON) that prints what train_sft.py prints last: what is
-    // tested is the directory, not the training.
-    const fake = join(dir, 'fake-python');
-    writeFileSync(
-      fake,
-      `#!/bin/sh\nsleep 0.3\necho '{"ok": true, "base": "b.gguf", "baseKind": "gguf", "method": "lora", "lora": null, "rows": 4, "trainedRows": 4, "tooLongRows": [], "maxLength": 1024, "tokens": 10, "trainedTokens": 5, "epochs": 1, "steps": 1, "batchSize": 1, "gradientAccumulation": 4, "learningRate": 0.0001, "seed": 1, "device": "cpu", "resumedFrom": null, "losses": [], "finalLoss": null, "loadSeconds": 0, "trainSeconds": 0, "tokensPerSecond": null, "convertSeconds": 0, "outputs": {}}'\n`,
-      { mode: 0o755 },
-    );
     const base = join(dir, 'base.gguf');
-    writeFileSync(base, 'GGUF stand-in');
-    const saved = process.env.AUTOTRAJ_PYTHON;
-    process.env.AUTOTRAJ_PYTHON = fake;
+    const restore = standInTrainer('fake-python', base, 0.3);
     try {
       const out = join(dir, 'same-run');
       const args = ['train-sft', '--sft', sftPath, '--base', base, '--out', out, '--no-gguf'];
@@ -98,8 +109,7 @@ describe('autotraj train-sft: resumes only the same run', () => {
       expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
       expect(both.find((r) => r.code === 1)!.stderr).toMatch(/is in use by train-sft \(pid \d+/);
     } finally {
-      if (saved === undefined) delete process.env.AUTOTRAJ_PYTHON;
-      else process.env.AUTOTRAJ_PYTHON = saved;
+      restore();
     }
   });
 });
@@ -149,6 +159,89 @@ describe('autotraj train-sft: bad input is an error before any training', () => 
       ...['--sft', kept, '--origin', 'repaired', '--base', dir, '--out', join(dir, 'y')],
     ]);
     expect(filtered.stderr).toContain('no SFT records with origin repaired');
+  });
+});
+
+describe('autotraj train-sft: the admission gate over a set written before its rules', () => {
+  // Real Qwen2.5-Coder-1.5B records of an older synthesis; today's gate refuses 4 of the 8
+  // (rl's fixtures/README.md).
+  const qwen = new URL('../../../rl/fixtures/qwen-sft-admission.jsonl', import.meta.url).pathname;
+
+  it('--dry-run says what would be trained on and why the rest is left out, writing nothing', async () => {
+    const result = await run(['train-sft', '--sft', qwen, '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    expect(lines).toContainEqual(['records read', '8']);
+    expect(lines).toContainEqual(['left out (admission well-formed)', '4']);
+    expect(lines).toContainEqual(['whole-number-as-decimal', '2']);
+    expect(lines).toContainEqual(['prose-arithmetic-error', '1']);
+    expect(lines).toContainEqual(['duplicate', '1']);
+    expect(lines).toContainEqual(['rows to train on', '4']);
+    expect(result.stdout).toContain(
+      'admission gate would refuse 4 of 8 SFT records (by reason: whole-number-as-decimal 2, duplicate 1, prose-arithmetic-error 1); nothing written (--dry-run)',
+    );
+    const kept = await run(['train-sft', '--sft', qwen, '--dry-run', '--origin', 'kept']);
+    const keptLines = kept.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    expect(keptLines).toContainEqual(['left out (--origin kept)', '4']);
+    expect(keptLines).toContainEqual(['left out (admission well-formed)', '2']);
+    const none = await run(['train-sft', '--sft', qwen, '--dry-run', '--admission', 'none']);
+    const noneLines = none.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    expect(noneLines).toContainEqual(['left out (admission none)', '0']);
+    expect(noneLines).toContainEqual(['left out (exact duplicates)', '1']);
+    expect(noneLines).toContainEqual(['rows to train on', '7']);
+    expect(none.stdout).toContain('admission gate off (--admission none)');
+  });
+
+  it('trains without the refused records, which go to dropped.jsonl; all refused is an error before training', async () => {
+    const base = join(dir, 'gate-base.gguf');
+    const restore = standInTrainer('fake-python-gate', base);
+    try {
+      const out = join(dir, 'gated');
+      const result = await run([
+        'train-sft',
+        '--sft',
+        qwen,
+        '--base',
+        base,
+        '--out',
+        out,
+        '--no-gguf',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/left out \(admission well-formed\)\s+4 \(dropped\.jsonl\)/);
+      expect(result.stdout).toMatch(/rows \(trained \/ given\)\s+4 \/ 4/);
+      const dropped = readFileSync(join(out, 'dropped.jsonl'), 'utf8').trim().split('\n');
+      expect(dropped.map((l) => JSON.parse(l).reasons[0].code)).toEqual([
+        'whole-number-as-decimal',
+        'whole-number-as-decimal',
+        'prose-arithmetic-error',
+        'duplicate',
+      ]);
+      const report = sftTrainingReportSchema.parse(
+        JSON.parse(readFileSync(join(out, 'training-report.json'), 'utf8')),
+      );
+      expect(report.admission).toMatchObject({ mode: 'well-formed', given: 8, dropped: 4 });
+      // Another gate is another run: refused in the same directory, the settings named.
+      const other = await run([
+        'train-sft',
+        ...['--sft', qwen, '--base', base, '--out', out, '--no-gguf', '--admission', 'none'],
+      ]);
+      expect(other.code).not.toBe(0);
+      expect(other.stderr).toContain('admission (--admission): recorded "well-formed", now "none"');
+
+      const bad = join(dir, 'all-refused.jsonl');
+      const lines = readFileSync(qwen, 'utf8').trim().split('\n');
+      writeFileSync(bad, `${lines[2]}\n${lines[4]}\n`);
+      const refused = await run([
+        'train-sft',
+        ...['--sft', bad, '--base', base, '--out', join(dir, 'refused'), '--no-gguf'],
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(`${bad}: the admission gate refused all 2 SFT records`);
+      expect(existsSync(join(dir, 'refused'))).toBe(false);
+    } finally {
+      restore();
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { trainSft } from '@autotraj/rl';
-import type { SftTrainingReport } from '@autotraj/trajectory';
+import { prepareSftTraining, type SftTrainingSet, trainSft } from '@autotraj/rl';
+import { type AdmissionMode, admissionModes, type SftTrainingReport } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { formatTable, println, resolveCliIo } from '../io.js';
 import { importLlamaCpp, normalizeModelFlag } from '../model-options.js';
 import { choiceOption, FORCE_NEW_HELP, integerOption, numberOption } from '../options.js';
 import { fileDigest } from '../pipeline/run-settings.js';
+import { admissionTallyNote } from '../pipeline/stage-notes.js';
 import { formatDuration } from '../progress.js';
 import type { CliCommand } from './command.js';
 
@@ -13,9 +14,11 @@ interface TrainSftFlags {
   forceNew?: boolean;
   sft: string;
   base: string;
-  out: string;
+  out?: string;
+  dryRun?: boolean;
   method: 'lora' | 'full';
   origin: 'all' | 'kept' | 'repaired';
+  admission: AdmissionMode;
   loraR: number;
   loraAlpha: number;
   epochs: number;
@@ -59,8 +62,25 @@ export function sftTrainingTable(report: SftTrainingReport): string {
     const path = report.outputs[key];
     return path === undefined ? [] : [[labels[key], path] as [string, string]];
   });
+  const selection = report.selection;
   return formatTable(
     [
+      ...(selection === undefined
+        ? []
+        : [
+            ['records read', String(selection.records)],
+            ...(selection.origin === null
+              ? []
+              : [[`left out (--origin ${selection.origin})`, String(selection.removedByOrigin)]]),
+          ]),
+      ...(report.admission === undefined
+        ? []
+        : [
+            [
+              `left out (admission ${report.admission.mode})`,
+              `${report.admission.dropped}${report.admission.dropped === 0 ? '' : ' (dropped.jsonl)'}`,
+            ],
+          ]),
       ['rows (trained / given)', `${report.trainedRows} / ${report.rows}`],
       ['left out (longer than max length)', String(report.tooLongRows.length)],
       ['left out (exact duplicates)', String(report.duplicateRecords.length)],
@@ -78,6 +98,25 @@ export function sftTrainingTable(report: SftTrainingReport): string {
   );
 }
 
+/** What `autotraj train-sft --dry-run` prints: what a training run would train on. */
+export function sftDryRunTable(set: SftTrainingSet): string {
+  return formatTable(
+    [
+      ['records read', String(set.records)],
+      ...(set.origin === null
+        ? []
+        : [[`left out (--origin ${set.origin})`, String(set.removedByOrigin)]]),
+      [`left out (admission ${set.admission.mode})`, String(set.admission.dropped)],
+      ...Object.entries(set.admission.droppedByReason)
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .map(([code, n]) => [`  ${code}`, String(n)]),
+      ['left out (exact duplicates)', String(set.duplicates.length)],
+      ['rows to train on', String(set.rows.length)],
+    ],
+    ['train-sft --dry-run', ''],
+  );
+}
+
 export const trainSftCommand: CliCommand = {
   register(program, cliIo) {
     const io = resolveCliIo(cliIo);
@@ -87,9 +126,13 @@ export const trainSftCommand: CliCommand = {
         "supervised fine-tuning on an SFT set with TRL's SFTTrainer (Python, python/requirements-trainers.txt): prompt and tool output masked, LoRA or full, resumable; writes a GGUF adapter (or model) for --lora / local:",
       )
       .requiredOption('--sft <file>', 'SFT records JSONL (sft.jsonl of synthesize or run)')
-      .requiredOption(
+      .option(
         '--out <dir>',
-        'output: training-report.json, checkpoints/ (a rerun with the same settings resumes; other settings are refused), adapter.gguf or model.gguf',
+        'output (required unless --dry-run): training-report.json, dropped.jsonl, checkpoints/ (a rerun with the same settings resumes; other settings are refused), adapter.gguf or model.gguf',
+      )
+      .option(
+        '--dry-run',
+        'read, filter and gate the records and say what would be trained on; no model loads, nothing is written',
       )
       .option('--force-new', FORCE_NEW_HELP)
       .option(
@@ -108,6 +151,12 @@ export const trainSftCommand: CliCommand = {
         'train on all records, or only kept (the select-by-score baseline) or repaired ones',
         choiceOption('--origin', ['all', 'kept', 'repaired'] as const),
         'all',
+      )
+      .option(
+        '--admission <mode>',
+        "well-formed: leave out records today's admission gate refuses (as synthesize does; also sets written before a rule existed), into <out>/dropped.jsonl; none: train on every record",
+        choiceOption('--admission', admissionModes),
+        'well-formed',
       )
       .option('--lora-r <n>', 'LoRA rank', integerOption('--lora-r'), 8)
       .option('--lora-alpha <n>', 'LoRA alpha', integerOption('--lora-alpha'), 16)
@@ -154,6 +203,23 @@ export const trainSftCommand: CliCommand = {
       .option('--cpu', 'train on the CPU even when a CUDA device is present')
       .action(async (flags: TrainSftFlags) => {
         if (!existsSync(flags.sft)) throw new CliError({ message: `${flags.sft}: no such file` });
+        const selection = {
+          records: flags.sft,
+          ...(flags.origin === 'all' ? {} : { origin: flags.origin }),
+          admission: flags.admission,
+        };
+        if (flags.dryRun === true) {
+          const set = await prepareSftTraining(selection);
+          println(io.stdout, sftDryRunTable(set));
+          println(
+            io.stdout,
+            `train-sft: ${admissionTallyNote(set.admission, 'SFT records', { dryRun: true })}`,
+          );
+          return;
+        }
+        const out = flags.out;
+        if (out === undefined)
+          throw new CliError({ message: "required option '--out <dir>' not specified" });
         const base = await basePath(flags.base);
         if (!existsSync(base))
           throw new CliError({
@@ -166,10 +232,9 @@ export const trainSftCommand: CliCommand = {
           : undefined;
         const started = Date.now();
         const report = await trainSft({
-          records: flags.sft,
-          ...(flags.origin === 'all' ? {} : { origin: flags.origin }),
+          ...selection,
           base,
-          outDir: flags.out,
+          outDir: out,
           method: flags.method,
           lora: { r: flags.loraR, alpha: flags.loraAlpha },
           epochs: flags.epochs,
@@ -195,6 +260,8 @@ export const trainSftCommand: CliCommand = {
             ),
         });
         println(io.stdout, sftTrainingTable(report));
+        if (report.admission !== undefined)
+          println(io.stdout, `train-sft: ${admissionTallyNote(report.admission, 'SFT records')}`);
       });
   },
 };

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  admitTrainingPairs,
   DEFAULT_VALIDATION_SPLIT,
   exportOnnx,
   histogram,
@@ -14,9 +15,13 @@ import {
   trainRewardModel,
 } from '@autotraj/reward-model';
 import {
+  type AdmissionMode,
+  type AdmissionTally,
+  type DroppedRecord,
   type PreferencePair,
   RUN_FILES,
   type TextFormat,
+  writeFileAtomic,
   writeJsonAtomic,
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
@@ -27,6 +32,11 @@ export interface RewardModelStageOptions {
   outDir: string;
   /** Text format of TRL completions; default: detected per text. */
   format?: TextFormat;
+  /**
+   * The admission gate before the split (default `well-formed`: a pair whose chosen side the
+   * gate refuses is not trained on; it goes to `outDir/dropped.jsonl`); `none`: every pair.
+   */
+  admission?: AdmissionMode;
   /** Defaults: 30 epochs, seed 1, 0.15 held out by task, batch 32, lr 0.003, wd 0.01, 65536 buckets. */
   epochs?: number;
   seed?: number;
@@ -51,6 +61,8 @@ export interface RewardModelStageResult {
   report: TrainingReport;
   trainPairs: number;
   heldOut: HeldOutFigures | null;
+  /** What the admission gate did to the pairs read (also in the training report). */
+  admission: AdmissionTally;
 }
 
 function scores(
@@ -64,8 +76,16 @@ function scores(
   );
 }
 
+/** The pairs the gate refused, as `dropped.jsonl` (written on every run, empty when none). */
+export function writeDroppedPairs(outDir: string, dropped: ReadonlyArray<DroppedRecord>): void {
+  writeFileAtomic(
+    join(outDir, RUN_FILES.dropped),
+    dropped.map((record) => `${JSON.stringify(record)}\n`).join(''),
+  );
+}
+
 /**
- * The reward-model stage: split the pairs by task, train the pairwise model, export
+ * The reward-model stage: the admission gate, then split the pairs by task, train the pairwise model, export
  * `model.onnx` and write `training-report.json` (with held-out figures when a split is held out).
  */
 export async function runRewardModelStage(
@@ -78,7 +98,12 @@ export async function runRewardModelStage(
     options.format === undefined ? {} : { format: options.format },
   );
   if (pairs.length === 0) throw new CliError({ message: `${options.pairs}: no preference pairs` });
-  const { train: trainPairs, validation: validationPairs } = holdOutPairs(pairs, {
+  // Gated before the split, so the held-out figures are on admitted pairs too.
+  const gated = admitTrainingPairs(
+    pairs,
+    options.admission === undefined ? {} : { admission: options.admission },
+  );
+  const { train: trainPairs, validation: validationPairs } = holdOutPairs(gated.admitted, {
     validationSplit,
     seed,
   });
@@ -115,11 +140,20 @@ export async function runRewardModelStage(
       histograms: { chosen: histogram(chosen, range), rejected: histogram(rejected, range) },
     };
   }
+  writeDroppedPairs(options.outDir, gated.dropped);
   const reportPath = join(options.outDir, RUN_FILES.trainingReport);
   writeJsonAtomic(reportPath, {
     ...report,
     heldOut,
+    admission: gated.tally,
     model: { path: modelPath, bytes: exported.bytes },
   });
-  return { modelPath, reportPath, report, trainPairs: trainPairs.length, heldOut };
+  return {
+    modelPath,
+    reportPath,
+    report,
+    trainPairs: trainPairs.length,
+    heldOut,
+    admission: gated.tally,
+  };
 }

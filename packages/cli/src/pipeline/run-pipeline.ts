@@ -386,9 +386,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         type: 'stage-start',
         stage: 'train-rm',
         title: '2. train-rm: pairwise reward model, exported to ONNX',
-        command: ['train-rm', '--pairs', artefacts.pairs, '--out', rmDir],
+        command: [
+          'train-rm',
+          ...['--pairs', artefacts.pairs, '--out', rmDir],
+          ...(run.admission === 'none' ? ['--admission', 'none'] : []),
+        ],
       });
-      rewardModel = await runRewardModelStage({ pairs: artefacts.pairs, outDir: rmDir });
+      // The run's own gate: pairs synthesis wrote ungated (admission none) are trained on as they are.
+      rewardModel = await runRewardModelStage({
+        pairs: artefacts.pairs,
+        outDir: rmDir,
+        admission: run.admission,
+      });
       emit({ type: 'reward-model-done', result: rewardModel });
       const held = rewardModel.heldOut;
       rmStage = {

@@ -1,5 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { SynthesisManifest } from '@autotraj/trajectory';
+import {
+  type AdmissionTally,
+  formatDroppedByReason,
+  type SynthesisManifest,
+} from '@autotraj/trajectory';
 
 /**
  * Plain statements of what each stage of `autotraj run` did, from the figures it measured. A
@@ -99,12 +103,27 @@ export function admissionNote(f: AdmissionFigures): string {
     return 'admission gate off (--admission none): every kept trajectory and accepted repair was written, well-formed or not';
   if (f.droppedSft === 0 && f.droppedPairs === 0)
     return 'admission gate: nothing dropped (every SFT record and chosen trajectory is well-formed)';
-  const reasons = Object.entries(f.byReason)
-    .filter(([, n]) => n > 0)
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-    .map(([code, n]) => `${code} ${n}`)
-    .join(', ');
+  const reasons = formatDroppedByReason(f.byReason);
   return `admission gate dropped ${f.droppedSft} SFT record(s) and ${f.droppedPairs} preference pair(s) unfit to train on, kept in dropped.jsonl (by reason: ${reasons})`;
+}
+
+/**
+ * One line on what the admission gate did to a set about to be trained on (train-sft's SFT
+ * records, train-rm's pairs), from the tally the training report holds.
+ */
+export function admissionTallyNote(
+  tally: AdmissionTally,
+  what: string,
+  options: { dryRun?: boolean } = {},
+): string {
+  const dry = options.dryRun === true;
+  if (tally.mode === 'none')
+    return `admission gate off (--admission none): all ${tally.given} ${what} ${dry ? 'would be ' : ''}trained on, well-formed or not`;
+  if (tally.dropped === 0) return `admission gate: all ${tally.given} ${what} well-formed`;
+  const reasons = formatDroppedByReason(tally.droppedByReason);
+  return dry
+    ? `admission gate would refuse ${tally.dropped} of ${tally.given} ${what} (by reason: ${reasons}); nothing written (--dry-run)`
+    : `admission gate refused ${tally.dropped} of ${tally.given} ${what}, not trained on, kept in dropped.jsonl (by reason: ${reasons})`;
 }
 
 /** The reward-model stage's skip statement (too few pairs). */

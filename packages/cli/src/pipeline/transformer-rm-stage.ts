@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  admitTrainingPairs,
   DEFAULT_VALIDATION_SPLIT,
   holdOutPairs,
   lengthBaseline,
@@ -11,14 +12,23 @@ import {
   type TransformerTrainingSummary,
   trainTransformerRewardModel,
 } from '@autotraj/reward-model';
-import { RUN_FILES, type TextFormat, writeJsonAtomic } from '@autotraj/trajectory';
+import {
+  type AdmissionMode,
+  type AdmissionTally,
+  RUN_FILES,
+  type TextFormat,
+  writeJsonAtomic,
+} from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
+import { writeDroppedPairs } from './reward-model-stage.js';
 
 export interface TransformerRmStageOptions {
   pairs: string;
   outDir: string;
   /** Text format of TRL completions in the pairs file; default: detected per text. */
   format?: TextFormat;
+  /** The admission gate before the split, as `runRewardModelStage` applies it (default `well-formed`). */
+  admission?: AdmissionMode;
   /** `minilm` or a Hugging Face model directory. */
   base: string;
   epochs?: number;
@@ -43,10 +53,12 @@ export interface TransformerRmStageResult {
     rocAuc: number;
     lengthBaselineAccuracy: number;
   } | null;
+  /** What the admission gate did to the pairs read (also in the training report). */
+  admission: AdmissionTally;
 }
 
 /**
- * `autotraj train-rm --backend trl`: split the pairs by task, train a transformer reward model
+ * `autotraj train-rm --backend trl`: the admission gate (as `runRewardModelStage`), split the pairs by task, train a transformer reward model
  * with TRL's RewardTrainer in Python, then score the held-out pairs through onnxruntime-node (the
  * exported model, as rollouts will) and add the figures to `training-report.json`.
  */
@@ -60,7 +72,12 @@ export async function runTransformerRmStage(
     options.format === undefined ? {} : { format: options.format },
   );
   if (pairs.length === 0) throw new CliError({ message: `${options.pairs}: no preference pairs` });
-  const { train: trainPairs, validation: heldOutPairs } = holdOutPairs(pairs, {
+  // Gated before the split, so the held-out figures are on admitted pairs too.
+  const gated = admitTrainingPairs(
+    pairs,
+    options.admission === undefined ? {} : { admission: options.admission },
+  );
+  const { train: trainPairs, validation: heldOutPairs } = holdOutPairs(gated.admitted, {
     validationSplit,
     seed,
   });
@@ -101,11 +118,21 @@ export async function runTransformerRmStage(
     }
   }
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as Record<string, unknown>;
+  // After training: the trainer replaces the output directory when it completes.
+  writeDroppedPairs(options.outDir, gated.dropped);
   writeJsonAtomic(reportPath, {
     ...report,
     pairsFile: options.pairs,
     trainPairs: trainPairs.length,
     heldOut,
+    admission: gated.tally,
   });
-  return { modelPath, reportPath, training, trainPairs: trainPairs.length, heldOut };
+  return {
+    modelPath,
+    reportPath,
+    training,
+    trainPairs: trainPairs.length,
+    heldOut,
+    admission: gated.tally,
+  };
 }

@@ -1,4 +1,4 @@
-import { admissionNote } from '../pipeline/stage-notes.js';
+import { admissionNote, admissionTallyNote } from '../pipeline/stage-notes.js';
 import { formatDuration } from '../progress.js';
 import { escapeHtml, funnelSvg, histogramSvg, lineSvg } from './charts.js';
 import type { ReportData } from './gather.js';
@@ -136,6 +136,22 @@ function sftSection(data: ReportData): string {
     `${t.trainedRows} of ${t.rows} rows trained${t.tooLongRows.length === 0 ? '' : ` (${t.tooLongRows.length} longer than ${t.maxLength} tokens left out)`}${t.duplicateRecords.length === 0 ? '' : `, ${t.duplicateRecords.length} exact duplicate records left out`}; ${t.trainedTokens} of ${t.tokens} tokens in the loss (prompt and tool output masked)`,
     `${t.steps} steps (batch ${t.batchSize} x ${t.gradientAccumulation}, learning rate ${t.learningRate}), ${formatDuration(t.trainSeconds * 1000)}${t.tokensPerSecond === null ? '' : `, ${t.tokensPerSecond.toFixed(1)} tokens/s`}${t.resumedFrom === null ? '' : `; resumed from ${escapeHtml(t.resumedFrom)}`}`,
   ];
+  // What was left out before training, after the base line (reports written before the gate
+  // at training have neither).
+  facts.splice(
+    1,
+    0,
+    ...(t.selection !== undefined && t.selection.origin !== null
+      ? [
+          `${t.selection.records} records read; --origin ${t.selection.origin} left out ${t.selection.removedByOrigin}`,
+        ]
+      : []),
+    ...(t.admission === undefined
+      ? []
+      : [
+          `<span id="sft-admission">${escapeHtml(admissionTallyNote(t.admission, 'SFT records'))}</span>`,
+        ]),
+  );
   const outputs = Object.entries(t.outputs)
     .map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(String(v))}`)
     .join(' · ');

@@ -231,6 +231,26 @@ describe('autotraj report', () => {
     expect(html).toMatch(
       /<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L[\d.]+,[\d.]+" class="series"\/>/,
     );
+    // A report without the gate's figures (written before it) says nothing of it.
+    expect(html).not.toContain('sft-admission');
+    const gated = {
+      ...report,
+      selection: { records: 10, origin: 'kept', removedByOrigin: 3 },
+      admission: {
+        mode: 'well-formed',
+        given: 7,
+        admitted: 5,
+        dropped: 2,
+        droppedByReason: { 'prose-arithmetic-error': 1, 'whole-number-as-decimal': 1 },
+      },
+    };
+    writeFileSync(join(dir, 'training-report.json'), JSON.stringify(gated));
+    expect((await run(['report', dir])).code).toBe(0);
+    const gatedHtml = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(gatedHtml).toContain('10 records read; --origin kept left out 3');
+    expect(gatedHtml).toContain(
+      'admission gate refused 2 of 7 SFT records, not trained on, kept in dropped.jsonl (by reason: prose-arithmetic-error 1, whole-number-as-decimal 1)',
+    );
   });
 
   it("draws a GRPO run's reward by step and says how many steps had no learning signal", async () => {

@@ -4,6 +4,7 @@ import {
   admissionModes,
   admitSftRecords,
   type DroppedRecord,
+  formatDroppedByReason,
   readJsonl,
   type SftRecord,
   sftRecordSchema,
@@ -55,14 +56,6 @@ function resolveAdmission(value: unknown): AdmissionMode {
   });
 }
 
-/** `code n, code m` by count, for messages. */
-function formatByReason(byReason: Record<string, number>): string {
-  return Object.entries(byReason)
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-    .map(([code, n]) => `${code} ${n}`)
-    .join(', ');
-}
-
 /**
  * The preparation step of `trainSft`, run before any model loads (and alone by `train-sft
  * --dry-run`): read and check the records, apply the origin filter, then the admission gate, and
@@ -96,7 +89,7 @@ export async function prepareSftTraining(options: PrepareSftOptions): Promise<Sf
   if (gated.admitted.length === 0)
     throw new SftInputError({
       where,
-      message: `the admission gate refused all ${picked.length} SFT records${withOrigin} (${formatByReason(gated.tally.droppedByReason)}): nothing well-formed to train on (admission none trains on them as they are)`,
+      message: `the admission gate refused all ${picked.length} SFT records${withOrigin} (${formatDroppedByReason(gated.tally.droppedByReason)}): nothing well-formed to train on (admission none trains on them as they are)`,
     });
   const seen = new Set<string>();
   const rows: TrlSftRow[] = [];

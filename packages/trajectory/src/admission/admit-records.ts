@@ -141,6 +141,15 @@ export function countDroppedByReason(
   return counts;
 }
 
+/** Dropped records by reason as one phrase, most frequent first: `prose-arithmetic-error 2, duplicate 1`. */
+export function formatDroppedByReason(byReason: Readonly<Record<string, number>>): string {
+  return Object.entries(byReason)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+}
+
 export interface AdmittedSet<T> {
   /** The admitted records, in the order given. */
   admitted: T[];

@@ -1,0 +1,45 @@
+import {
+  type AdmissionMode,
+  type AdmittedSet,
+  admissionModes,
+  admitPreferencePairs,
+  formatDroppedByReason,
+  type PreferencePair,
+} from '@autotraj/trajectory';
+import { TrainingError } from './errors.js';
+
+export interface AdmitTrainingPairsOptions {
+  /**
+   * `well-formed` (default): a pair is trained on only when its chosen side passes the admission
+   * gate (`admitPreferencePairs` of `@autotraj/trajectory`, the decision synthesis writes
+   * `pairs.jsonl` through, with today's rules); `none`: every pair.
+   */
+  admission?: AdmissionMode;
+}
+
+/**
+ * The admission gate over pairs about to train a reward model: a pair whose chosen side would
+ * teach the model to prefer an ill-formed trajectory (no `<answer>`, `\boxed{10.0}`, wrong
+ * arithmetic, ...) is left out, with its reasons. A set the gate refuses entirely is a
+ * `TrainingError` (parameter `pairs`).
+ */
+export function admitTrainingPairs(
+  pairs: ReadonlyArray<PreferencePair>,
+  options: AdmitTrainingPairsOptions = {},
+): AdmittedSet<PreferencePair> {
+  const mode = options.admission ?? 'well-formed';
+  if (!(admissionModes as ReadonlyArray<unknown>).includes(mode))
+    throw new TrainingError({
+      parameter: 'admission',
+      message: `unknown admission ${JSON.stringify(mode)} (expected ${admissionModes.join(' or ')})`,
+    });
+  const gated = admitPreferencePairs(mode, pairs);
+  if (pairs.length > 0 && gated.admitted.length === 0) {
+    const reasons = formatDroppedByReason(gated.tally.droppedByReason);
+    throw new TrainingError({
+      parameter: 'pairs',
+      message: `the admission gate refused the chosen side of all ${pairs.length} preference pairs (${reasons}): nothing well-formed to train on (admission none trains on them as they are)`,
+    });
+  }
+  return gated;
+}
