@@ -222,6 +222,12 @@ describe('autotraj train-rm: the admission gate over pairs written before its ru
       'well-formed',
       'none',
     );
+    // autotraj report shows the line beside the reward model's figures.
+    writeFileSync(join(out, 'pairs.jsonl'), readFileSync(qwen));
+    expect((await run(['report', out])).code).toBe(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      '<p class="meta" id="rm-admission">admission gate refused 4 of 12 preference pairs',
+    );
     const all = await run([
       'train-rm',
       ...['--pairs', qwen, '--out', join(dir, 'rm-all')],

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { candidateRecordSchema, hardCaseSchema } from '@autotraj/repairer';
 import { createOnnxScorer } from '@autotraj/reward-model';
 import {
+  type AdmissionTally,
   type Diagnostic,
   type PreferencePair,
   preferencePairSchema,
@@ -103,6 +104,8 @@ export interface ReportData {
     accuracy: number;
     heldOutAccuracy: number | null;
     lengthBaseline: number | null;
+    /** What train-rm's admission gate left out (null: the report predates it, or none). */
+    admission: AdmissionTally | null;
   } | null;
   /** Why there is no reward model, when the run says it skipped training (shown instead of figures). */
   rewardModelSkipped: string | null;
@@ -278,6 +281,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
       const wins = chosen.filter((c, i) => c > rejected[i]!).length;
       let heldOutAccuracy: number | null = null;
       let lengthBaseline: number | null = null;
+      let admission: AdmissionTally | null = null;
       if (files.trainingReport !== null) {
         const report = readRunJson(
           files.trainingReport,
@@ -286,6 +290,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
         );
         heldOutAccuracy = report?.heldOut?.pairwiseAccuracy ?? null;
         lengthBaseline = report?.heldOut?.lengthBaselineAccuracy ?? null;
+        admission = report?.admission ?? null;
       }
       rewardModel = {
         chosen,
@@ -293,6 +298,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
         accuracy: wins / pairs.length,
         heldOutAccuracy,
         lengthBaseline,
+        admission,
       };
     } finally {
       await scorer.close();

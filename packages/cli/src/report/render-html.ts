@@ -200,7 +200,7 @@ export function renderReportHtml(data: ReportData): string {
               { name: 'rejected (original)', values: rm.rejected, className: 'rejected' },
             ],
             { label: 'reward-model score' },
-          )}<p class="meta">Pairwise accuracy on all ${rm.chosen.length} pairs (training pairs included): <b id="rm-accuracy">${rm.accuracy.toFixed(3)}</b>${rm.heldOutAccuracy === null ? ' · no held-out split measured' : ` · held out: ${rm.heldOutAccuracy.toFixed(3)}`}${rm.lengthBaseline === null ? '' : ` · length baseline: ${rm.lengthBaseline.toFixed(3)}`}</p>`;
+          )}<p class="meta">Pairwise accuracy on all ${rm.chosen.length} pairs (training pairs included): <b id="rm-accuracy">${rm.accuracy.toFixed(3)}</b>${rm.heldOutAccuracy === null ? ' · no held-out split measured' : ` · held out: ${rm.heldOutAccuracy.toFixed(3)}`}${rm.lengthBaseline === null ? '' : ` · length baseline: ${rm.lengthBaseline.toFixed(3)}`}</p>${rm.admission === null ? '' : `<p class="meta" id="rm-admission">${escapeHtml(admissionTallyNote(rm.admission, 'preference pairs'))}</p>`}`;
   const qualitySection = `${histogramSvg(
     [
       { name: 'candidates (before)', values: data.qualityBefore, className: 'before' },

@@ -32,6 +32,8 @@ export const rewardModelTrainingReportSchema = z.looseObject({
   validationAccuracy: z.number().nullable().optional(),
   heldOut: heldOutSchema.nullable().optional(),
   model: z.looseObject({ path: z.string(), bytes: z.number().optional() }).optional(),
+  /** The admission gate over the pairs read (`dropped.jsonl` beside it); absent before the gate. */
+  admission: admissionTallySchema.optional(),
 });
 export type RewardModelTrainingReport = z.infer<typeof rewardModelTrainingReportSchema>;
 
