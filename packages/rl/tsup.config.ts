@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/paper/index.ts', 'src/testing/index.ts'],
+  entry: ['src/index.ts', 'src/paper/index.ts', 'src/testing/index.ts', 'src/internal/index.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

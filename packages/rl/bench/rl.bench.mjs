@@ -7,7 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTrajectoryScorer } from '@autotraj/reward-model';
 import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
-import { createReward, mathOutcome, runRollouts, trajectoryFromPolicyText } from '../dist/index.js';
+import {
+  createPresetReward,
+  createReward,
+  groupAdvantages,
+  mathOutcome,
+  runRollouts,
+  trajectoryFromPolicyText,
+} from '../dist/index.js';
+import { createUncheckedPresetReward, groupAdvantagesUnchecked } from '../dist/internal/index.js';
 import { load } from './load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -188,6 +196,72 @@ record(
 );
 record('rollout loop reward batches', summary.rewardBatches, 'calls');
 await scorer.close();
+
+// What the entry-point input checks cost on the reward path: the checked functions of the main
+// entry against the same functions unchecked (/internal), side by side in one run, passes
+// alternating, best CPU time of each (on a loaded machine the steadier measure).
+{
+  const items = texts.map((text, i) => ({
+    trajectory: trajectoryFromPolicyText(text, { question: tora[i].question }),
+    question: tora[i].question,
+    goldAnswers: [String(tora[i].gt)],
+    dataSource: 'gsm8k',
+    text,
+  }));
+  const batches = [];
+  for (let i = 0; i < items.length; i += 64) batches.push(items.slice(i, i + 64));
+  const cpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  const passes = smoke ? 1 : 16;
+  const sideBySide = async (runs) => {
+    const best = runs.map(() => Number.POSITIVE_INFINITY);
+    for (let w = 0; w < (smoke ? 0 : 4); w++) for (const run of runs) await run();
+    for (let p = 0; p < passes; p++)
+      for (const k of p % 2 ? [1, 0] : [0, 1]) {
+        const start = cpu();
+        await runs[k]();
+        best[k] = Math.min(best[k], cpu() - start);
+      }
+    return best[0] / best[1];
+  };
+  for (const preset of ['paper', 'autotraj']) {
+    const checked = createPresetReward(preset);
+    const unchecked = createUncheckedPresetReward(preset);
+    const ratio = await sideBySide([
+      async () => {
+        for (const b of batches) await checked.score(b);
+      },
+      async () => {
+        for (const b of batches) await unchecked.score(b);
+      },
+    ]);
+    record(
+      `entry input check: ${preset} reward score time, checked / unchecked (${items.length} ToRA texts, batches of 64)`,
+      ratio,
+      'x',
+      '<= 1.05',
+      ratio <= 1.05,
+    );
+  }
+  const groups = Array.from({ length: smoke ? 200 : 20_000 }, (_, i) => [i % 3, (i * 7) % 5, 1, 0]);
+  const ratio = await sideBySide([
+    async () => {
+      for (const g of groups) groupAdvantages(g);
+    },
+    async () => {
+      for (const g of groups) groupAdvantagesUnchecked(g);
+    },
+  ]);
+  record(
+    'entry input check: groupAdvantages time, checked / unchecked (groups of 4)',
+    ratio,
+    'x',
+    '<= 1.05',
+    ratio <= 1.05,
+  );
+}
 record('machine load average at start (1 min, shared with other jobs)', loadAtStart, 'load');
 
 const table = results.map(

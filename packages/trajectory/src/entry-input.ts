@@ -82,6 +82,8 @@ export function checkEntryInput<S extends z.ZodType>(
 /** A parser that throws `toError(problem)` for bad input: each package passes its error class. */
 export function entryInputParser(toError: (problem: EntryInputProblem) => Error): EntryInputParser {
   return (schema, value, entry, field) => {
+    // The fast path without allocating a result (this runs once per record on hot paths).
+    if (fastPaths.get(schema)?.(value) === true) return value as z.output<typeof schema>;
     const checked = checkEntryInput(schema, value, entry, field);
     if (checked.ok) return checked.value;
     throw toError(checked.problem);

@@ -1,5 +1,5 @@
 import { type Trajectory, trajectorySchema } from '@autotraj/trajectory';
-import { objectWithMethods } from '@autotraj/trajectory/internal';
+import { isTrajectory, objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import {
   type CreateRewardOptions,
@@ -91,12 +91,19 @@ export function isRewardItem(item: unknown): item is RewardItem {
   );
 }
 
-function parseItems(items: unknown, entry: string): RewardItem[] {
+function parseItems(items: unknown, entry: string): ReadonlyArray<RewardItem> {
   if (!Array.isArray(items))
     return parseRlInput(z.array(z.unknown()), items, entry, 'items') as never;
-  const out: RewardItem[] = [];
+  // The caller's array as is while every item is already in the schema's form (the usual case);
+  // a copy from the first item that needed parsing.
+  let out: RewardItem[] | null = null;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
+    if (isRewardItem(item) && isTrajectory(item.trajectory)) {
+      out?.push(item);
+      continue;
+    }
+    out ??= items.slice(0, i) as RewardItem[];
     if (isRewardItem(item)) {
       const trajectory: Trajectory = parseRlInput(
         trajectorySchema,
@@ -104,10 +111,10 @@ function parseItems(items: unknown, entry: string): RewardItem[] {
         entry,
         `items[${i}].trajectory`,
       );
-      out.push(trajectory === item.trajectory ? item : { ...item, trajectory });
+      out.push({ ...item, trajectory });
     } else out.push(parseRlInput(rewardItemSchema, item, entry, `items[${i}]`) as RewardItem);
   }
-  return out;
+  return out ?? (items as RewardItem[]);
 }
 
 function checked(inner: Reward): Reward {
