@@ -238,6 +238,21 @@ describe('autotraj train-rm: the admission gate over pairs written before its ru
     expect(readFileSync(join(dir, 'rm-all', 'dropped.jsonl'), 'utf8')).toBe('');
   });
 
+  it('--dry-run says how many pairs would be trained on, writing nothing', async () => {
+    const result = await run(['train-rm', '--pairs', qwen, '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    expect(lines).toContainEqual(['pairs read', '12']);
+    expect(lines).toContainEqual(['left out (admission well-formed)', '4']);
+    expect(lines).toContainEqual(['prose-arithmetic-error (chosen side)', '3']);
+    expect(lines).toContainEqual(['whole-number-as-decimal (chosen side)', '2']);
+    expect(lines).toContainEqual(['pairs to train on (before the held-out split)', '8']);
+    expect(result.stdout).toContain('nothing written (--dry-run)');
+    const missingOut = await run(['train-rm', '--pairs', qwen]);
+    expect(missingOut.code).not.toBe(0);
+    expect(missingOut.stderr).toContain("required option '--out <dir>' not specified");
+  });
+
   it('a set the gate refuses entirely is an error before training, for both backends', async () => {
     for (const backend of ['ngram', 'trl']) {
       const out = join(dir, `rm-refused-${backend}`);

@@ -1,11 +1,14 @@
+import { admitTrainingPairs, readPreferencePairs } from '@autotraj/reward-model';
 import {
   type AdmissionMode,
+  type AdmissionTally,
   admissionModes,
   openRunDir,
   type RunSettings,
   type TextFormat,
   textFormats,
 } from '@autotraj/trajectory';
+import { CliError } from '../cli-error.js';
 import { formatTable, println } from '../io.js';
 import { choiceOption, FORCE_NEW_HELP, integerOption, numberOption } from '../options.js';
 import {
@@ -23,7 +26,8 @@ import type { CliCommand } from './command.js';
 interface TrainRmOptions {
   forceNew?: boolean;
   pairs: string;
-  out: string;
+  out?: string;
+  dryRun?: boolean;
   format: TextFormat | 'auto';
   admission: AdmissionMode;
   backend: 'ngram' | 'trl';
@@ -60,6 +64,21 @@ export function transformerRmTable(result: TransformerRmStageResult): string {
   );
 }
 
+/** What `autotraj train-rm --dry-run` prints: how many pairs a training would use. */
+export function pairsDryRunTable(tally: AdmissionTally): string {
+  return formatTable(
+    [
+      ['pairs read', String(tally.given)],
+      [`left out (admission ${tally.mode})`, String(tally.dropped)],
+      ...Object.entries(tally.droppedByReason)
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .map(([code, n]) => [`  ${code} (chosen side)`, String(n)]),
+      ['pairs to train on (before the held-out split)', String(tally.admitted)],
+    ],
+    ['train-rm --dry-run', ''],
+  );
+}
+
 /** The figures `autotraj train-rm` (and `autotraj run`) print for a trained reward model. */
 export function rewardModelTable(result: RewardModelStageResult): string {
   const fmt = (x: unknown) => (typeof x === 'number' ? x.toFixed(3) : 'n/a');
@@ -90,9 +109,9 @@ export const trainRmCommand: CliCommand = {
         '--pairs <file>',
         'preference pairs JSONL: PreferencePair records or TRL rows',
       )
-      .requiredOption(
+      .option(
         '--out <dir>',
-        'output directory: model.onnx and training-report.json (a rerun with other pairs or settings is refused)',
+        'output directory (required unless --dry-run): model.onnx, training-report.json and dropped.jsonl (a rerun with other pairs or settings is refused)',
       )
       .option('--force-new', FORCE_NEW_HELP)
       .option(
@@ -170,26 +189,48 @@ export const trainRmCommand: CliCommand = {
         integerOption('--buckets'),
         65536,
       )
+      .option(
+        '--dry-run',
+        'read and gate the pairs and say how many would be trained on; nothing trains, nothing is written',
+      )
       .action(async (options: TrainRmOptions) => {
+        if (options.dryRun === true) {
+          const gated = admitTrainingPairs(
+            await readPreferencePairs(
+              options.pairs,
+              options.format === 'auto' ? {} : { format: options.format },
+            ),
+            { admission: options.admission },
+          );
+          println(io.stdout, pairsDryRunTable(gated.tally));
+          println(
+            io.stdout,
+            `train-rm: ${admissionTallyNote(gated.tally, 'preference pairs', { dryRun: true })}`,
+          );
+          return;
+        }
+        const out = options.out;
+        if (out === undefined)
+          throw new CliError({ message: "required option '--out <dir>' not specified" });
         // A model trained on other pairs or with other settings is not replaced unasked.
         const runDir = openRunDir({
-          dir: options.out,
+          dir: out,
           command: 'train-rm',
           settings: await trainRmSettings(options),
           forceNew: options.forceNew === true,
         });
         try {
-          await trainRm(options);
+          await trainRm(options, out);
         } finally {
           runDir.close();
         }
       });
 
-    async function trainRm(options: TrainRmOptions): Promise<void> {
+    async function trainRm(options: TrainRmOptions, out: string): Promise<void> {
       if (options.backend === 'trl') {
         const result = await runTransformerRmStage({
           pairs: options.pairs,
-          outDir: options.out,
+          outDir: out,
           ...(options.format === 'auto' ? {} : { format: options.format }),
           admission: options.admission,
           base: options.base,
@@ -208,7 +249,7 @@ export const trainRmCommand: CliCommand = {
       }
       const result = await runRewardModelStage({
         pairs: options.pairs,
-        outDir: options.out,
+        outDir: out,
         ...(options.format === 'auto' ? {} : { format: options.format }),
         admission: options.admission,
         epochs: options.epochs ?? 30,
