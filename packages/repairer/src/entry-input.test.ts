@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createVllmProvider } from '@autotraj/generation';
 import {
   arithmeticRuntime,
@@ -9,7 +12,7 @@ import {
 import { trajectoryFromText, ValidationError } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
-import { createRepairer, RepairerConfigError } from './index.js';
+import { createRepairer, RepairerConfigError, synthesize } from './index.js';
 import { paperRuleEvaluator } from './testing/index.js';
 
 // A task as a user writes it: no goldAnswers / dataSource / metadata (defaults filled).
@@ -97,5 +100,58 @@ describe('createRepairer entry input', () => {
       'repairer.repair',
       'gruop',
     );
+  });
+});
+
+describe('synthesize entry input', () => {
+  const run = (extra: Record<string, unknown>, tasks: unknown[] = [task]) => {
+    const { model, tools, evaluator } = options();
+    return {
+      tasks,
+      policy: { model, tools },
+      repairer: createRepairer({ model, tools, evaluator }),
+      evaluator,
+      n: 1,
+      ...extra,
+    };
+  };
+
+  it('refuses a missing field, a wrong type and a misspelt key before touching outDir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    const outDir = join(dir, 'run');
+    try {
+      await invalid(() => synthesize(run({}) as never), 'synthesize', 'options.outDir');
+      await invalid(() => synthesize(run({ outDir, n: '2' }) as never), 'synthesize', 'options.n');
+      await invalid(
+        () => synthesize(run({ outDir, concurency: 2 }) as never),
+        'synthesize',
+        'options.concurency',
+      );
+      await invalid(
+        () =>
+          synthesize({
+            ...run({ outDir }),
+            policy: { ...run({}).policy, maxToolCall: 2 },
+          } as never),
+        'synthesize',
+        'options.policy.maxToolCall',
+      );
+      expect(existsSync(outDir)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks each task as it is read, naming its position', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      await invalid(
+        () => synthesize(run({ outDir: join(dir, 'run') }, [task, { id: 'q2' }]) as never),
+        'synthesize',
+        'options.tasks[1].question',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 export { demoFixtures } from './demo.js';
 // The checked entry point: options and each repair's input parsed first (entry/).
 export { createRepairer } from './entry/checked-repairer.js';
+export { synthesize } from './entry/checked-synthesize.js';
 export {
   CandidatesSourceError,
   type CandidatesSourceErrorCode,
@@ -44,13 +45,12 @@ export {
   type JournalEntry,
   journalEntrySchema,
 } from './synthesis/synthesis-records.js';
-export {
-  type SynthesisCounts,
-  type SynthesisCoverage,
-  type SynthesisEvent,
-  type SynthesisPolicy,
-  type SynthesisSummary,
-  type SynthesizeOptions,
-  synthesize,
-  type TakenCandidatesInfo,
+export type {
+  SynthesisCounts,
+  SynthesisCoverage,
+  SynthesisEvent,
+  SynthesisPolicy,
+  SynthesisSummary,
+  SynthesizeOptions,
+  TakenCandidatesInfo,
 } from './synthesis/synthesize.js';

@@ -29,6 +29,17 @@ const parse = entryInputParser(
     }),
 );
 
+/** The retry policy's options (`RetryOptions` of @autotraj/generation). */
+export const retryOptionsSchema = z.strictObject({
+  retries: z.number().int().nonnegative().optional(),
+  baseDelayMs: z.number().nonnegative().optional(),
+  maxDelayMs: z.number().nonnegative().optional(),
+  timeoutMs: z.number().positive().optional(),
+  retryEmpty: z.boolean().optional(),
+  onRetry: z.custom<unknown>((v) => typeof v === 'function').optional(),
+  sleep: z.custom<unknown>((v) => typeof v === 'function').optional(),
+});
+
 const repairerOptionsSchema = z.strictObject({
   model: objectWithMethods('a language model', 'doGenerate'),
   tools: z.array(objectWithMethods('a tool runtime', 'run')),
@@ -54,17 +65,7 @@ const repairerOptionsSchema = z.strictObject({
     })
     .optional(),
   sampling: samplingSchema.strict().optional(),
-  retry: z
-    .strictObject({
-      retries: z.number().int().nonnegative().optional(),
-      baseDelayMs: z.number().nonnegative().optional(),
-      maxDelayMs: z.number().nonnegative().optional(),
-      timeoutMs: z.number().positive().optional(),
-      retryEmpty: z.boolean().optional(),
-      onRetry: z.custom<unknown>((v) => typeof v === 'function').optional(),
-      sleep: z.custom<unknown>((v) => typeof v === 'function').optional(),
-    })
-    .optional(),
+  retry: retryOptionsSchema.optional(),
   modelName: z.string().optional(),
   prompt: promptTemplateSchema.optional(),
 });
