@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
@@ -8,8 +11,10 @@ import {
   groupAdvantages,
   mathOutcome,
   RlConfigError,
+  runRollouts,
   toTrlRolloutRow,
   toVerlRows,
+  trajectoryFromPolicyText,
 } from './index.js';
 
 // A trajectory as a user writes it by hand: only the required fields (defaults filled in).
@@ -144,5 +149,63 @@ describe('trainer bridges entry input', () => {
       'tasks[1].question',
     );
     await invalid(() => toVerlRows([], { splt: 'test' } as never), 'toVerlRows', 'options.splt');
+  });
+});
+
+describe('runRollouts entry input', () => {
+  const base = (
+    outDir: string,
+    prompts: unknown[] = [{ id: 'q1', question: 'What is 6 * 7?' }],
+  ) => ({
+    prompts,
+    groupSize: 2,
+    outDir,
+    generate: async (
+      task: { id: string; question: string },
+      { rolloutIndex }: { rolloutIndex: number },
+    ) =>
+      trajectoryFromPolicyText('<think>6 * 7.</think>\n<answer>\\boxed{42}</answer>', {
+        question: task.question,
+        taskId: task.id,
+        id: `${task.id}-${rolloutIndex}`,
+      }),
+  });
+
+  it('refuses a missing field, a wrong type and a misspelt option before touching outDir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    const outDir = join(dir, 'rl');
+    try {
+      const { outDir: _o, ...noOut } = base(outDir);
+      await invalid(() => runRollouts(noOut as never), 'runRollouts', 'options.outDir');
+      await invalid(
+        () => runRollouts({ ...base(outDir), groupSize: '2' } as never),
+        'runRollouts',
+        'options.groupSize',
+      );
+      await invalid(
+        () => runRollouts({ ...base(outDir), advantage: { estimater: 'rloo' } } as never),
+        'runRollouts',
+        'options.advantage.estimater',
+      );
+      expect(existsSync(outDir)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs prompts given as { id, question } and names a bad one by its position', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const summary = await runRollouts(base(join(dir, 'ok')) as never);
+      expect(summary.rollouts).toBe(2);
+      await invalid(
+        () =>
+          runRollouts(base(join(dir, 'bad'), [{ id: 'q1', question: 'x' }, { id: 'q2' }]) as never),
+        'runRollouts',
+        'options.prompts[1].question',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,7 @@ export {
   createPresetReward,
   createReward,
 } from './entry/checked-reward.js';
+export { runRollouts } from './entry/checked-rollouts.js';
 export {
   groupAdvantages,
   toTrlPromptRow,
@@ -80,7 +81,6 @@ export {
   ROLLOUTS_FILE,
   type RolloutSummary,
   type RunRolloutsOptions,
-  runRollouts,
 } from './rollout/run-rollouts.js';
 export { createFunctionScorer, type TrajectoryScorer } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
