@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stopComparisonWorker } from '@autotraj/evaluator';
 import { ValidationError } from '@autotraj/trajectory';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +11,7 @@ import {
   type EvalManifest,
   majorityVote,
   questionScores,
+  runEval,
   summarizeEval,
 } from './index.js';
 
@@ -129,5 +133,54 @@ describe('benchmarks entry input', () => {
     expect(summarizeEval([{ ...record, note: 'x' }] as never, manifest)).toEqual(
       summarizeEval([record] as never, manifest),
     );
+  });
+});
+
+describe('runEval entry input', () => {
+  // Refused before any model call: the model and tools are only checked for their methods.
+  const options = (outDir: string) => ({
+    questions: [
+      {
+        benchmark: 'gsm8k-test',
+        id: 'q1',
+        question: 'What is 6 * 7?',
+        kind: 'math',
+        goldAnswers: ['42'],
+      },
+    ],
+    sources: { 'gsm8k-test': 'x' },
+    model: { doGenerate: async () => ({}) },
+    modelName: 'test',
+    modelMode: 'live',
+    tools: { math: [], qa: [] },
+    settings: manifest.settings,
+    outDir,
+  });
+
+  it('refuses a missing field, a wrong type and a misspelt key before touching outDir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    const outDir = join(dir, 'eval');
+    try {
+      const { modelName: _m, ...noName } = options(outDir);
+      await invalid(() => runEval(noName as never), 'runEval', 'options.modelName');
+      await invalid(
+        () => runEval({ ...options(outDir), settings: { ...manifest.settings, n: '1' } } as never),
+        'runEval',
+        'options.settings.n',
+      );
+      await invalid(
+        () => runEval({ ...options(outDir), concurency: 2 } as never),
+        'runEval',
+        'options.concurency',
+      );
+      await invalid(
+        () => runEval({ ...options(outDir), questions: [{ id: 'q1' }] } as never),
+        'runEval',
+        'options.questions[0].benchmark',
+      );
+      expect(existsSync(outDir)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

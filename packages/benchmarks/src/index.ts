@@ -1,4 +1,6 @@
 // The checked entry points: records and options parsed first (entry/).
+
+export { runEval } from './entry/checked-run.js';
 export {
   checkAnswer,
   majorityVote,
@@ -48,7 +50,6 @@ export {
   evalShardKey,
   type RunEvalOptions,
   type RunEvalSummary,
-  runEval,
 } from './run/run-eval.js';
 export { readEvalManifest, readEvalRecords } from './run/store.js';
 export {

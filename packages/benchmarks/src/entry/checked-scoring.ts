@@ -30,7 +30,7 @@ import {
 // their schemas (defaults filled; unknown record keys ignored, as the JSONL readers do),
 // options strictly. Bad input is `BenchmarkError` code `invalid_input` naming the field.
 
-const parse = entryInputParser(
+export const parseBenchmarkInput = entryInputParser(
   (problem) =>
     new BenchmarkError({
       code: 'invalid_input',
@@ -63,7 +63,7 @@ const checkAnswerSchema = z.strictObject({
 /** Check one trajectory's answer (see check-answer.ts), its options checked first. */
 export async function checkAnswer(options: CheckAnswerOptions): Promise<AnswerCheck> {
   return checkAnswerUnchecked(
-    parse(checkAnswerSchema, options, 'checkAnswer', 'options') as CheckAnswerOptions,
+    parseBenchmarkInput(checkAnswerSchema, options, 'checkAnswer', 'options') as CheckAnswerOptions,
   );
 }
 
@@ -84,17 +84,17 @@ export function majorityVote(
 ): VoteResult {
   const entry = 'majorityVote';
   return majorityVoteUnchecked(
-    parse(z.array(voteSampleSchema), samples, entry, 'samples'),
-    parse(kindSchema, kind, entry, 'kind'),
-    parse(voteOptionsSchema, options, entry, 'options') as MajorityVoteOptions,
+    parseBenchmarkInput(z.array(voteSampleSchema), samples, entry, 'samples'),
+    parseBenchmarkInput(kindSchema, kind, entry, 'kind'),
+    parseBenchmarkInput(voteOptionsSchema, options, entry, 'options') as MajorityVoteOptions,
   );
 }
 
 function records(values: unknown, entry: string): EvalRecord[] {
-  const list = parse(z.array(z.unknown()), values, entry, 'records');
+  const list = parseBenchmarkInput(z.array(z.unknown()), values, entry, 'records');
   const out: EvalRecord[] = [];
   for (let i = 0; i < list.length; i++)
-    out.push(parse(evalRecordSchema, list[i], entry, `records[${i}]`) as EvalRecord);
+    out.push(parseBenchmarkInput(evalRecordSchema, list[i], entry, `records[${i}]`) as EvalRecord);
   return out;
 }
 
@@ -106,7 +106,7 @@ export function questionScores(
   const entry = 'questionScores';
   return questionScoresUnchecked(
     records(records_, entry),
-    parse(z.string(), benchmark, entry, 'benchmark'),
+    parseBenchmarkInput(z.string(), benchmark, entry, 'benchmark'),
   );
 }
 
@@ -118,6 +118,6 @@ export function summarizeEval(
   const entry = 'summarizeEval';
   return summarizeEvalUnchecked(
     records(records_, entry),
-    parse(evalManifestSchema, manifest, entry, 'manifest') as EvalManifest,
+    parseBenchmarkInput(evalManifestSchema, manifest, entry, 'manifest') as EvalManifest,
   );
 }
