@@ -291,7 +291,10 @@ describe('synthesize with taken candidates (candidates.from)', () => {
 
     // Another policy prompt than the candidates were sampled with: the SFT records would name it.
     const prompted = await refusal({ prompt: 'tags-system' });
-    expect(prompted).toMatchObject({ code: 'candidates_prompt_mismatch', line: 1 });
+    // Every candidate mismatches here; which line is named first follows task order, not file
+    // order (the source's lines are in the order its tasks finished).
+    expect(prompted).toMatchObject({ code: 'candidates_prompt_mismatch' });
+    expect(prompted.line).toBeGreaterThanOrEqual(1);
     expect(prompted.message).toContain('sampled with prompt tags-example');
   });
 

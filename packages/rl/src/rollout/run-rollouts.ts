@@ -258,6 +258,9 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
           if (--group.remaining === 0 && !group.failed) completeGroup(group);
         });
       });
+      // Awaited when the run ends; if the run has already failed (and closed its writer), a
+      // later link's rejection must not surface as an unhandled one.
+      rewarding.catch(() => {});
     };
 
     // A counting semaphore over rollouts in generation.
