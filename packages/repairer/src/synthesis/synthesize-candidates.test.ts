@@ -294,7 +294,7 @@ describe('synthesize with taken candidates (candidates.from)', () => {
     // Every candidate mismatches here; which line is named first follows task order, not file
     // order (the source's lines are in the order its tasks finished).
     expect(prompted).toMatchObject({ code: 'candidates_prompt_mismatch' });
-    expect(prompted.line).toBeGreaterThanOrEqual(1);
+    expect((prompted as Error & { line: number }).line).toBeGreaterThanOrEqual(1);
     expect(prompted.message).toContain('sampled with prompt tags-example');
   });
 
