@@ -9,12 +9,12 @@
 // how many greedy outputs differ from the same engine's one-at-a-time run: llama.cpp evaluates
 // the sequences of one batch together, and a batch of several sequences gives other floats than
 // one sequence alone (so what makes parallel slots fast also changes greedy outputs).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultPrompt, renderTaskPrompt } from '@autotraj/generation';
+import { startLlamaServer } from '@autotraj/generation/testing';
 import { generateText } from 'ai';
 import { createLlamaCppModel, fetchedModelPath, ModelNotFetchedError } from '../dist/index.js';
 
@@ -110,40 +110,19 @@ async function embedded(workers, threads) {
 
 /** llama-server with `slots` parallel slots of `threads` threads; the file's own template. */
 async function server(slots, threads) {
-  const child = spawn(
+  const running = await startLlamaServer({
     binary,
-    [
-      ...['--model', modelPath, '--host', '127.0.0.1', '--port', '0', '--jinja'],
-      ...['--ctx-size', String(4096 * slots), '--parallel', String(slots)],
-      ...['--threads', String(threads), '--threads-batch', String(threads)],
-      ...['--no-ui', '--no-warmup'],
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      log += chunk.toString('utf8');
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`llama-server exited (${code}):\n${log}`)));
+    model: modelPath,
+    contextSize: 4096 * slots,
+    slots,
+    threads,
+    args: ['--jinja'],
   });
-  const origin = `http://127.0.0.1:${port}`;
-  while (
-    (await fetch(`${origin}/health`).then(
-      (r) => r.status,
-      () => 0,
-    )) !== 200
-  )
-    await new Promise((r) => setTimeout(r, 200));
   try {
     const t = performance.now();
     const done = await Promise.all(
       conversations.map((messages) =>
-        fetch(`${origin}/v1/chat/completions`, {
+        fetch(`${running.baseURL}/chat/completions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ messages, temperature: 0, max_tokens: TOKENS }),
@@ -158,8 +137,7 @@ async function server(slots, threads) {
       texts: done.map((r) => r.choices[0].message.content),
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await running.close();
   }
 }
 

@@ -8,6 +8,12 @@ export {
   type ScriptVariant,
 } from './gsm8k-policy.js';
 export {
+  type LlamaServerPaths,
+  type RunningLlamaServer,
+  type StartLlamaServerOptions,
+  startLlamaServer,
+} from './llama-server.js';
+export {
   applyStop,
   chatmlToMessages,
   type LoopbackBackend,
