@@ -4,7 +4,7 @@ import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
 import { paperRepairAnswerChecker } from '../paper/accept.js';
 import { paperCorrectnessChecker } from '../paper/correctness.js';
 import { pyRound } from '../paper/python-text.js';
-import { paperLengthOf, paperRepetitionOfStats, paperUncertaintyWord } from '../paper/quality.js';
+import { paperLengthOf, paperRepetitionOfStats, paperUncertaintyWordOf } from '../paper/quality.js';
 import { paperClassify } from '../paper/selection.js';
 import { type PaperWordStats, paperWordStats, pyWordCount } from '../paper/word-stats.js';
 import type { AcceptRepairDecision, AcceptRepairReport as ReportLike } from './accept-repair.js';
@@ -94,7 +94,7 @@ export function paperDimensions(
   idealLength: number,
 ): Record<string, DimensionResult> {
   const { words, repeated, trigrams } = facts.stats;
-  const hedge = paperUncertaintyWord(facts.text);
+  const hedge = paperUncertaintyWordOf(facts.text, facts.stats);
   const length = paperLengthOf(words, idealLength);
   const repetition = paperRepetitionOfStats(facts.stats);
   const diag = (code: string, message: string): Diagnostic[] => [

@@ -1,6 +1,7 @@
 import { PAPER_THRESHOLDS, type Thresholds } from '../evaluate/presets.js';
 import { pyFloatOfDigitsDotMinus, pyStrip } from './python-text.js';
 import { paperScore, paperWordCount } from './quality.js';
+import { rememberVerdicts } from './verdict-memo.js';
 
 /**
  * `re.findall(r"\{(.*?)\}", text)[-1]` stripped (no DOTALL: a match stays on one line), else the
@@ -38,14 +39,16 @@ export function paperRepairAnswerCorrect(gold: string, text: string): boolean {
   return paperRepairAnswerChecker([gold])(text);
 }
 
-/** `is_answer_correct` against any of the golds, each gold's side prepared once. */
+/**
+ * `is_answer_correct` against any of the golds, each gold's side prepared once; verdicts are
+ * remembered by the text's last braced span, the only part of it the check reads.
+ */
 export function paperRepairAnswerChecker(golds: ReadonlyArray<string>): (text: string) => boolean {
   const prepared = golds.map((gold) => {
     const g = lastBraced(gold);
     return { g, gn: pyFloatOfDigitsDotMinus(g) };
   });
-  return (text) => {
-    const t = lastBraced(text);
+  const verdict = rememberVerdicts((t) => {
     let tn: number | null | undefined;
     return prepared.some(({ g, gn }) => {
       if (gn !== null) {
@@ -54,7 +57,8 @@ export function paperRepairAnswerChecker(golds: ReadonlyArray<string>): (text: s
       }
       return g === t || g.includes(t);
     });
-  };
+  });
+  return (text) => verdict(lastBraced(text));
 }
 
 export interface PaperRepairAcceptance {

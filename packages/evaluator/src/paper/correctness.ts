@@ -7,6 +7,7 @@ import {
   pyStrip,
   pyWordBounded,
 } from './python-text.js';
+import { rememberVerdicts } from './verdict-memo.js';
 
 /**
  * Answer correctness as the paper's selection scripts check it (answer_filter_both.py): the
@@ -100,13 +101,21 @@ export function paperMathGold(gold: string): PaperMathGold {
   };
 }
 
+/** The prediction both checks read: the last answer block's last box, else the whole block. */
+function paperPrediction(text: string): string {
+  return paperBoxedAnswer(paperLastAnswerBlock(text));
+}
+
 /** `is_math_correct` against a prepared gold. */
 export function paperIsMathCorrectFor(
   gold: PaperMathGold,
   text: string,
   tolerance = 1e-6,
 ): boolean {
-  const pred = paperBoxedAnswer(paperLastAnswerBlock(text));
+  return mathPredictionCorrect(gold, paperPrediction(text), tolerance);
+}
+
+function mathPredictionCorrect(gold: PaperMathGold, pred: string, tolerance: number): boolean {
   if (paperCleanLatex(pred) === gold.clean) return true;
   const predNumbers = paperNumbers(pred);
   if (gold.numbers.length === predNumbers.length) {
@@ -165,7 +174,10 @@ export function paperSelectionQaF1(pred: string, gold: string): number {
 
 /** `is_qa_correct`: case-insensitive exact match of the cores, or F1 >= 0.5. */
 export function paperIsQaCorrect(gold: string, text: string, f1Threshold = 0.5): boolean {
-  const pred = paperBoxedAnswer(paperLastAnswerBlock(text));
+  return qaPredictionCorrect(gold, paperPrediction(text), f1Threshold);
+}
+
+function qaPredictionCorrect(gold: string, pred: string, f1Threshold: number): boolean {
   const goldCore = paperCoreAnswer(gold);
   const predCore = paperCoreAnswer(pred);
   if (pyStrip(predCore).toLowerCase() === pyStrip(goldCore).toLowerCase()) return true;
@@ -182,13 +194,22 @@ export function paperIsCorrect(
   return taskType === 'qa' ? paperIsQaCorrect(gold, text) : paperIsMathCorrect(gold, text);
 }
 
-/** `is_correct` against any of the golds, with each gold prepared once (a group's checker). */
+/**
+ * `is_correct` against any of the golds, with each gold prepared once (a group's checker). The
+ * verdict depends on the text's prediction alone, and the candidates of a group mostly agree on
+ * it, so the checker remembers the verdicts of the last predictions it compared.
+ */
 export function paperCorrectnessChecker(
   golds: ReadonlyArray<string>,
   taskType: PaperTaskType = 'math',
 ): (text: string) => boolean {
-  if (taskType === 'qa') return (text) => golds.some((gold) => paperIsQaCorrect(gold, text));
-  const prepared = golds.map(paperMathGold);
-  if (prepared.length === 1) return (text) => paperIsMathCorrectFor(prepared[0]!, text);
-  return (text) => prepared.some((gold) => paperIsMathCorrectFor(gold, text));
+  let judge: (pred: string) => boolean;
+  if (taskType === 'qa')
+    judge = (pred) => golds.some((gold) => qaPredictionCorrect(gold, pred, 0.5));
+  else {
+    const prepared = golds.map(paperMathGold);
+    judge = (pred) => prepared.some((gold) => mathPredictionCorrect(gold, pred, 1e-6));
+  }
+  const verdict = rememberVerdicts(judge);
+  return (text) => verdict(paperPrediction(text));
 }

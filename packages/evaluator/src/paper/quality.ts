@@ -21,6 +21,15 @@ export function paperWordCount(text: string): number {
 /** The first uncertainty word inside a closed `<think>...</think>` block, or null. */
 export function paperUncertaintyWord(text: string): string | null {
   if (!UNCERTAIN_ANYWHERE.test(text)) return null;
+  return uncertaintyInThinkBlocks(text);
+}
+
+/** `paperUncertaintyWord` once `paperWordStats` has read the text: its scan rules most texts out. */
+export function paperUncertaintyWordOf(text: string, stats: PaperWordStats): string | null {
+  return stats.mayHedge ? paperUncertaintyWord(text) : null;
+}
+
+function uncertaintyInThinkBlocks(text: string): string | null {
   for (const block of text.matchAll(THINK_BLOCK)) {
     const hit = UNCERTAIN.exec(block[1]!);
     if (hit) return hit[0];
@@ -93,7 +102,7 @@ export interface PaperScoreParts {
 /** The paper's `trajectory_score` with its three parts. */
 export function paperScoreParts(text: string, idealLength: number): PaperScoreParts {
   const stats = paperWordStats(text);
-  const confidence = paperConfidence(text);
+  const confidence = paperUncertaintyWordOf(text, stats) === null ? 1 : 0;
   const length = paperLengthOf(stats.words, idealLength);
   const repetition = paperRepetitionOfStats(stats);
   return {
