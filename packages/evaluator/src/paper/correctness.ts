@@ -52,8 +52,12 @@ export function paperCoreAnswer(gold: string): string {
 
 /** LaTeX command names, braces and U+0020 spaces removed. */
 export function paperCleanLatex(text: string): string {
-  return text.replace(/\\[a-zA-Z]+/g, '').replace(/[{} ]/g, '');
+  // One pass, the same text as the paper's two: a command holds no brace or space, and one that
+  // appears only once braces are gone (`\\{}x` -> `\\x`) is kept by both.
+  return text.replace(LATEX_NOISE, '');
 }
+
+const LATEX_NOISE = /\\[a-zA-Z]+|[{} ]/g;
 
 /** Every `-?\d+(\.\d+)?` as a number (Unicode digits; "1,000" is 1 and 0). */
 export function paperNumbers(text: string): number[] {

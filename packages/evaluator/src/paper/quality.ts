@@ -1,6 +1,13 @@
 import { UNCERTAINTY_WORDS } from '../dimensions/text-quality.js';
 import { pyIgnoreCase, pyWordBounded } from './python-text.js';
-import { type PaperWordStats, paperWordStats, pyWordCount } from './word-stats.js';
+import {
+  type PaperWordStats,
+  paperRepeatedTrigrams,
+  paperWordStats,
+  pyWordCount,
+} from './word-stats.js';
+
+export { paperRepeatedTrigrams };
 
 // The paper's regexes with Python semantics: re.S | re.I think blocks (non-greedy, so a nested
 // <think> belongs to the block and an unclosed one is never read) and Unicode \b, re.I words.
@@ -51,26 +58,6 @@ export function paperLengthOf(words: number, idealLength: number): number {
 
 export function paperLength(text: string, idealLength: number): number {
   return paperLengthOf(paperWordCount(text), idealLength);
-}
-
-/** E's counts: the summed occurrences of every trigram seen more than once, and all trigrams. */
-export function paperRepeatedTrigrams(words: ReadonlyArray<string>): {
-  repeated: number;
-  total: number;
-} {
-  if (words.length < 6) return { repeated: 0, total: 0 };
-  const counts = new Map<string, number>();
-  const total = words.length - 2;
-  // Length-prefixed keys: words may hold any character, so no separator is safe.
-  for (let i = 0; i < total; i++) {
-    const a = words[i]!;
-    const b = words[i + 1]!;
-    const key = `${a.length}:${b.length}:${a}${b}${words[i + 2]!}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  let repeated = 0;
-  for (const count of counts.values()) if (count > 1) repeated += count;
-  return { repeated, total };
 }
 
 /** E: 1 - (summed counts of repeated trigrams) / trigrams; 1 under 6 words. */

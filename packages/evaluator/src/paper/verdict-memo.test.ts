@@ -51,6 +51,10 @@ describe('a checker remembers its verdicts by prediction', () => {
     });
     for (let round = 0; round < 3; round++) for (const key of ['a', 'bb', 'a']) judge(key);
     expect(calls).toBe(2);
+    // Long keys (whole texts without a box) are judged every time, with the same verdict.
+    const long = 'x'.repeat(65);
+    expect([judge(long), judge(long)]).toEqual([true, true]);
+    expect(calls).toBe(4);
   });
 
   it('evaluateGroup reports as each candidate evaluated on its own against the same group', async () => {

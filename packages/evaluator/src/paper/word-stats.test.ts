@@ -95,12 +95,14 @@ describe('paperWordStats: Python split() words and summed repeated trigrams in o
   it('long texts (past its first buffers) and edge cases', () => {
     const long = Array.from({ length: 5000 }, (_, i) => `w${i % 700}`).join(' \u3000');
     expect(counts(long)).toEqual(reference(long));
-    // ASCII, past the byte buffer's first size, and past the length read as bytes.
-    for (const size of [3000, 40_000])
+    // Read as bytes up to 8192 units (the most words and trigrams fit), as a word list past it.
+    for (const size of [1000, 40_000])
       for (const sep of [' ', '\n', ' \xe9 ']) {
         const text = Array.from({ length: size }, (_, i) => `w${i % 900}`).join(sep);
         expect(counts(text)).toEqual(reference(text));
       }
+    for (const text of ['a '.repeat(4096), ` ${'a '.repeat(4096)}`, `${'ab '.repeat(2730)}ab`])
+      expect(counts(text), `${text.length} units`).toEqual(reference(text));
     expect(counts('')).toEqual({ words: 0, trigrams: 0, repeated: 0 });
     // Under 6 words the paper never counts trigrams.
     expect(counts('a b c a b')).toEqual({ words: 5, trigrams: 0, repeated: 0 });
