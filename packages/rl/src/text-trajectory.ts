@@ -4,11 +4,14 @@ import {
   type TextFormat,
   type Trajectory,
 } from '@autotraj/trajectory';
+import { isTrajectory, sealTrajectory } from '@autotraj/trajectory/internal';
 
 /**
  * Parse what a policy wrote (tag format, markdown TIR or GSM8K calculator text; tags when no
  * marker is present) into a trajectory for scoring. Built directly from the codec's steps, which
- * are valid by construction, to keep the per-request cost of the reward server low.
+ * are valid by construction, to keep the per-request cost of the reward server low. Checked
+ * once here by the hand-written guard and sealed (deep-frozen), so the checked rewards take it
+ * without checking it again.
  */
 export function trajectoryFromPolicyText(
   text: string,
@@ -21,7 +24,7 @@ export function trajectoryFromPolicyText(
 ): Trajectory {
   const format = options.format ?? detectTextFormat(text) ?? 'tags';
   const parsed = getTextCodec(format).parse(text);
-  return {
+  const trajectory: Trajectory = {
     id: options.id ?? 'request',
     taskId: options.taskId ?? 'request',
     ...(options.question === undefined ? {} : { question: options.question }),
@@ -30,6 +33,7 @@ export function trajectoryFromPolicyText(
     provenance: { format },
     metadata: {},
   };
+  return isTrajectory(trajectory) ? sealTrajectory(trajectory) : trajectory;
 }
 
 const CHAT_TEMPLATES: ReadonlyArray<{ user: RegExp; assistant: string }> = [

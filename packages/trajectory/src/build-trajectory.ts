@@ -2,6 +2,7 @@ import type { ParsedSteps, ParseIssue } from './codecs/codec.js';
 import { getTextCodec, type TextFormat } from './codecs/registry.js';
 import { trajectoryId } from './ids.js';
 import type { Metadata } from './schemas/json-value.js';
+import { sealTrajectory } from './schemas/sealed.js';
 import { type Provenance, type Trajectory, trajectorySchema } from './schemas/trajectory.js';
 import { validate } from './validate.js';
 
@@ -15,7 +16,10 @@ export interface TrajectoryFromStepsOptions {
   salt?: string | number;
 }
 
-/** A validated trajectory from parsed steps; the id is a content hash unless given. */
+/**
+ * A validated trajectory from parsed steps; the id is a content hash unless given. The result is
+ * sealed (deep-frozen; see schemas/sealed.ts): the library's entry points take it unchecked.
+ */
 export function trajectoryFromSteps(
   parsed: Pick<ParsedSteps, 'steps' | 'finalAnswer'>,
   options: TrajectoryFromStepsOptions,
@@ -28,7 +32,8 @@ export function trajectoryFromSteps(
       model: options.provenance?.model,
       salt: options.salt,
     });
-  return validate(
+  // The schema's output is a new object tree (JSON values aside, which sealing copies).
+  const trajectory = validate(
     trajectorySchema,
     {
       id,
@@ -41,6 +46,7 @@ export function trajectoryFromSteps(
     },
     { what: 'trajectory' },
   );
+  return sealTrajectory(trajectory);
 }
 
 /** Parse text in a text format into a validated trajectory, with the issues the codec reported. */

@@ -5,13 +5,23 @@ import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
   checkAdmission,
+  createTagCodec,
+  getTextCodec,
+  markdownTirCodec,
   preferencePairSchema,
   readJsonlArray,
+  renderAiSdkMessages,
+  renderOpenAiChat,
+  tagCodec,
   toAlpaca,
   toShareGpt,
   toTrlPreference,
+  trajectoryFromSteps,
+  trajectoryFromText,
+  trajectoryToText,
   ValidationError,
 } from './index.js';
+import { isSealedTrajectory } from './internal/index.js';
 
 const trajectory = {
   id: 't1',
@@ -112,5 +122,123 @@ describe('dataset exports and the admission gate: entry input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('codecs and text functions: entry input', () => {
+  it('take steps given without their defaulted fields', () => {
+    expect(tagCodec.render(trajectory.steps as never)).toContain('<code>');
+    expect(trajectoryToText(trajectory as never, 'markdown-tir')).toContain('```python');
+    const built = trajectoryFromText('<think>a</think><answer>\\boxed{1}</answer>', {
+      format: 'tags',
+      taskId: 'q1',
+    });
+    expect(built.trajectory.finalAnswer).toBe('1');
+  });
+
+  it('refuse a missing field, naming it', () => {
+    invalid(
+      () => tagCodec.render([{ type: 'think' }] as never),
+      'tagCodec.render',
+      'steps[0].text',
+    );
+    invalid(() => trajectoryToText({} as never, 'tags'), 'trajectoryToText', 'trajectory.steps');
+    invalid(
+      () => trajectoryFromText('<answer>1</answer>', { format: 'tags' } as never),
+      'trajectoryFromText',
+      'options.taskId',
+    );
+    invalid(
+      () => trajectoryFromSteps({ steps: [] } as never, { taskId: 'q1' }),
+      'trajectoryFromSteps',
+      'parsed.finalAnswer',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    invalid(() => markdownTirCodec.parse(42 as never), 'markdownTirCodec.parse', 'text');
+    invalid(
+      () => getTextCodec('gsm8k-calculator').renderSegments('x' as never),
+      'gsm8kCalculatorCodec.renderSegments',
+      'steps',
+    );
+    invalid(
+      () => trajectoryToText(trajectory as never, 'html' as never),
+      'trajectoryToText',
+      'format',
+    );
+    invalid(
+      () => renderOpenAiChat([{ type: 'answer', text: 1 }] as never),
+      'renderOpenAiChat',
+      'steps[0].text',
+    );
+  });
+
+  it('refuse a misspelt option key; ignore unknown step keys as the JSONL readers do', () => {
+    invalid(
+      () => createTagCodec({ fenceCod: true } as never),
+      'createTagCodec',
+      'options.fenceCod',
+    );
+    invalid(
+      () => trajectoryFromText('x', { format: 'tags', taskId: 'q1', salf: 1 } as never),
+      'trajectoryFromText',
+      'options.salf',
+    );
+    invalid(
+      () => renderAiSdkMessages([], { reasoningAS: 'text' } as never),
+      'renderAiSdkMessages',
+      'options.reasoningAS',
+    );
+    const noted = trajectory.steps.map((step) => ({ ...step, note: 'x' }));
+    expect(tagCodec.render(noted as never)).toBe(tagCodec.render(trajectory.steps as never));
+  });
+});
+
+describe('sealed trajectories (built by the library, taken by entry points unchecked)', () => {
+  const text =
+    '<think>6*7</think><code>print(6*7)</code><result>42</result><answer>\\boxed{42}</answer>';
+
+  it('cannot be changed, so what the check accepted stays true', () => {
+    const metadata = { tags: ['mine'] };
+    const { trajectory: built } = trajectoryFromText(text, {
+      format: 'tags',
+      taskId: 'q1',
+      metadata,
+    });
+    expect(isSealedTrajectory(built)).toBe(true);
+    // Every object in it is frozen: a write throws (ES modules are strict).
+    expect(() => {
+      (built.steps[0] as { text: unknown }).text = 42;
+    }).toThrow(TypeError);
+    expect(() => (built.steps as unknown[]).push({ type: 'think' })).toThrow(TypeError);
+    expect(() => {
+      (built.metadata.tags as unknown[])[0] = () => 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (built as { id: string }).id = '';
+    }).toThrow(TypeError);
+    const call = built.steps[1]!;
+    expect(call.type === 'tool-call' && Object.isFrozen(call.input)).toBe(true);
+    // The caller's own objects are copied, never frozen.
+    expect(Object.isFrozen(metadata.tags)).toBe(false);
+    expect(built.metadata.tags).toEqual(['mine']);
+  });
+
+  it('a copy is a new, unsealed value that the entry points check again', () => {
+    const { trajectory: built } = trajectoryFromText(text, { format: 'tags', taskId: 'q1' });
+    const copy = structuredClone(built);
+    expect(isSealedTrajectory(copy)).toBe(false);
+    (copy.steps[0] as { text: unknown }).text = 42;
+    invalid(
+      () => checkAdmission({ trajectory: copy }),
+      'checkAdmission',
+      'trajectory.steps[0].text',
+    );
+    invalid(
+      () => trajectoryToText({ ...built, steps: copy.steps }, 'tags'),
+      'trajectoryToText',
+      'trajectory.steps[0].text',
+    );
   });
 });

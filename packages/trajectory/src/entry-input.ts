@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
-import { isTask, isTrajectory } from './schemas/guards.js';
+import { isStepList, isTask, isTrajectory } from './schemas/guards.js';
+import { stepListSchema } from './schemas/step.js';
 import { taskSchema } from './schemas/task.js';
 import { trajectorySchema } from './schemas/trajectory.js';
 import { formatPath } from './validate.js';
@@ -33,6 +34,7 @@ export type EntryInputParser = <S extends z.ZodType>(
 const fastPaths = new Map<z.ZodType, (value: unknown) => boolean>([
   [taskSchema, isTask],
   [trajectorySchema, isTrajectory],
+  [stepListSchema, isStepList],
 ]);
 
 function join(field: string, path: string): string {

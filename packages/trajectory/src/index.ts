@@ -35,12 +35,7 @@ export {
   type ProseEquation,
   readProseEquations,
 } from './admission/prose-arithmetic.js';
-export {
-  type TrajectoryFromStepsOptions,
-  trajectoryFromSteps,
-  trajectoryFromText,
-  trajectoryToText,
-} from './build-trajectory.js';
+export type { TrajectoryFromStepsOptions } from './build-trajectory.js';
 export {
   type AiSdkMessage,
   type AiSdkStepLike,
@@ -48,27 +43,22 @@ export {
   aiSdkMessageSchema,
   parseAiSdkMessages,
   parseAiSdkSteps,
-  renderAiSdkMessages,
 } from './codecs/ai-sdk-messages.js';
 export { extractLastBoxed, extractMarkedAnswer } from './codecs/answer-extraction.js';
 export type { ParsedSteps, ParseIssue, TextCodec } from './codecs/codec.js';
-export { gsm8kCalculatorCodec, parseGsm8kCalculator } from './codecs/gsm8k-calculator.js';
-export { markdownTirCodec, parseMarkdownTir } from './codecs/markdown-tir.js';
 export {
   type OpenAiChatMessage,
   openAiChatMessageSchema,
   parseOpenAiChat,
   type RenderOpenAiChatOptions,
-  renderOpenAiChat,
 } from './codecs/openai-chat.js';
 export {
   detectTextFormat,
-  getTextCodec,
   isTextFormat,
   type TextFormat,
   textFormats,
 } from './codecs/registry.js';
-export { createTagCodec, type TagCodecOptions, tagCodec } from './codecs/tags.js';
+export type { TagCodecOptions } from './codecs/tags.js';
 export { RUN_DEFAULTS, type RunDefaults } from './contracts/defaults.js';
 export { type Diagnostic, diagnosticSchema } from './contracts/diagnostic.js';
 export {
@@ -129,6 +119,20 @@ export type {
   ShareGptTurn,
 } from './datasets/sft-formats.js';
 // The checked entry points: records parsed with the contract schemas first (entry/).
+export {
+  createTagCodec,
+  getTextCodec,
+  gsm8kCalculatorCodec,
+  markdownTirCodec,
+  parseGsm8kCalculator,
+  parseMarkdownTir,
+  renderAiSdkMessages,
+  renderOpenAiChat,
+  tagCodec,
+  trajectoryFromSteps,
+  trajectoryFromText,
+  trajectoryToText,
+} from './entry/checked-codecs.js';
 export {
   checkAdmission,
   toAlpaca,

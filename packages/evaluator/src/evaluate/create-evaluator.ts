@@ -4,8 +4,8 @@ import {
   RUN_DEFAULTS,
   type Task,
   type Trajectory,
-  trajectoryToText,
 } from '@autotraj/trajectory';
+import { uncheckedTextCodec } from '@autotraj/trajectory/internal';
 import {
   type ConsistencyOptions,
   consistencyChecks,
@@ -133,7 +133,8 @@ const renderCache = new WeakMap<Trajectory, Rendered>();
 function render(trajectory: Trajectory): Rendered {
   const cached = renderCache.get(trajectory);
   if (cached !== undefined) return cached;
-  const text = trajectoryToText(trajectory, 'tags');
+  // Unchecked: the entry point checked the trajectory already.
+  const text = uncheckedTextCodec('tags').render(trajectory.steps);
   const rendered = { text, words: whitespaceWords(text) };
   renderCache.set(trajectory, rendered);
   return rendered;

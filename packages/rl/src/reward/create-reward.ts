@@ -1,4 +1,5 @@
-import { type RewardBreakdown, sourceTextOf, tagCodec } from '@autotraj/trajectory';
+import { type RewardBreakdown, sourceTextOf } from '@autotraj/trajectory';
+import { uncheckedTextCodec } from '@autotraj/trajectory/internal';
 import { RlConfigError } from '../errors.js';
 import { scoreChecked, type TrajectoryScorer } from '../scorer.js';
 import type { FormatCheck, OutcomeFn, RewardItem } from './types.js';
@@ -77,7 +78,12 @@ export interface Reward {
  * repaired parse, so rendering them would pass text the model did not write well-formed.
  */
 export function rewardTextOf(item: RewardItem): string {
-  return item.text ?? sourceTextOf(item.trajectory) ?? tagCodec.render(item.trajectory.steps);
+  // Unchecked: the reward's entry point checked the trajectory already.
+  return (
+    item.text ??
+    sourceTextOf(item.trajectory) ??
+    uncheckedTextCodec('tags').render(item.trajectory.steps)
+  );
 }
 
 function violationText(violations: ReadonlyArray<unknown>): string {

@@ -1,5 +1,9 @@
 // Helpers other @autotraj packages share. Not part of the documented API: no semver promise,
 // they may change in any release. Import them as `@autotraj/trajectory/internal`.
+
+// The codecs without the main entry's argument checks, for packages that render steps they
+// already checked (the evaluator's and the reward's hot paths).
+export { getTextCodec as uncheckedTextCodec } from '../codecs/registry.js';
 export {
   builtinToolSpec,
   toolInputFromTagContent,
@@ -26,4 +30,6 @@ export { formatSettingDifferences } from '../run-dir/run-settings.js';
 export { compareIds, SHARD_FILE, shardRecord } from '../run-dir/shard-claim.js';
 export { isSftTrainingReport } from '../run-dir/training-report.js';
 export { isTask, isTrajectory } from '../schemas/guards.js';
+export { isSealedTrajectory, sealTrajectory } from '../schemas/sealed.js';
+export { stepListSchema } from '../schemas/step.js';
 export { mountTinyDisk, type TinyDisk } from '../test-support/tiny-disk.js';

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { trajectoryFromSteps } from '../build-trajectory.js';
 import { gsm8kModelSolutionTrajectories } from '../sources/gsm8k.js';
 import { stepsArbitrary } from '../test-support/arbitraries.js';
 import { readSharedJsonl } from '../test-support/shared-data.js';
-import { isTask, isTrajectory } from './guards.js';
+import { isDatetime, isTask, isTrajectory } from './guards.js';
+import { isSealedTrajectory } from './sealed.js';
 import { taskSchema } from './task.js';
 import { trajectorySchema } from './trajectory.js';
 
@@ -240,6 +242,44 @@ describe('hand-written guards agree with the schemas', () => {
     expect(isTask({ id: '', question: 'q', goldAnswers: [], dataSource: 'd', metadata: {} })).toBe(
       false,
     );
+  });
+
+  it('read timestamps as the schema does (its own pattern, without the parse around it)', () => {
+    const schema = trajectorySchema.shape.provenance.unwrap().shape.startedAt.unwrap();
+    const timestamp = fc
+      .date({ min: new Date(-1e14), max: new Date(1e14), noInvalidDate: true })
+      .map((d) => d.toISOString());
+    // Timestamps as written, then edited: a character changed, dropped or added anywhere.
+    const edited = fc
+      .tuple(timestamp, fc.nat(), fc.constantFrom('', '0', '9', 'Z', '+', ':', '.', 'T', ' ', '-'))
+      .chain(([t, at, c]) =>
+        fc.constantFrom(
+          t,
+          t.slice(0, at % t.length) + c + t.slice((at % t.length) + 1),
+          t.slice(0, at % t.length) + c + t.slice(at % t.length),
+          t.replace(/\.\d+Z$/, 'Z'),
+          t.replace('Z', '+00:00'),
+        ),
+      );
+    fc.assert(
+      fc.property(fc.oneof(edited, fc.string(), anyValue), (value) => {
+        expect(isDatetime(value)).toBe(schema.safeParse(value).success);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(isDatetime('2024-02-29T00:00:00Z')).toBe(true);
+    expect(isDatetime('2023-02-29T00:00:00Z')).toBe(false);
+  });
+
+  it('take a trajectory the library sealed as it is (checked when built, frozen since)', () => {
+    const built = trajectoryFromSteps(
+      { steps: [{ type: 'answer', text: '\\boxed{1}', answer: '1' }], finalAnswer: '1' },
+      { taskId: 'k', provenance: { startedAt: '2024-05-01T12:00:00.000Z' } },
+    );
+    expect(isSealedTrajectory(built)).toBe(true);
+    expect(isTrajectory(built)).toBe(true);
+    agrees(isTrajectory, trajectorySchema)(built);
+    expect(Object.isFrozen(built.steps[0])).toBe(true);
   });
 
   it('say yes to real GSM8K model solutions once parsed (the hot path takes the fast route)', () => {

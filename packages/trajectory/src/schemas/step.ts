@@ -44,6 +44,9 @@ export const stepSchema = z.discriminatedUnion('type', [
   answerStepSchema,
 ]);
 
+/** A list of steps, as the codecs render them (entry checks; guards.ts has its fast path). */
+export const stepListSchema = z.array(stepSchema);
+
 export type ThinkStep = z.infer<typeof thinkStepSchema>;
 export type ToolCallStep = z.infer<typeof toolCallStepSchema>;
 export type ToolResultStep = z.infer<typeof toolResultStepSchema>;
