@@ -10,7 +10,23 @@ import {
   isEvaluateGroupArgs,
 } from './evaluate/entry-input.js';
 // The package's main entry, as a user imports it.
-import { acceptRepair, createEvaluator, EvaluatorError } from './index.js';
+import {
+  acceptRepair,
+  checkPaperFormat,
+  confidenceDimension,
+  consistencyDimension,
+  correctnessDimension,
+  createEvaluator,
+  EvaluatorError,
+  formatDimension,
+  isEquivalent,
+  lengthDimension,
+  predictedAnswer,
+  repetitionDimension,
+  toolValidityDimension,
+  verifyAnswer,
+  verifyAnswerAsync,
+} from './index.js';
 import { stopComparisonWorker } from './verify/deadline.js';
 
 afterAll(() => stopComparisonWorker());
@@ -226,5 +242,83 @@ describe('the hand-written argument checks agree with their schemas', () => {
         for (const b of keys) for (const vb of values) check({ task: {}, [a]: va, [b]: vb });
       }
     expect(accepted).toBeGreaterThan(50);
+  });
+});
+
+describe('dimension functions and answer checks: entry input', () => {
+  const gold = { ...task, goldAnswers: ['42'] };
+
+  it('take records given without their defaulted fields', () => {
+    // No finalAnswer: defaulted to null, so the answer comes from the answer step.
+    const { finalAnswer: _f, ...noFinal } = { ...trajectory, finalAnswer: '42' };
+    expect(predictedAnswer(noFinal as never)).toBe('42');
+    expect(correctnessDimension(gold as never, noFinal as never).correct).toBe(true);
+    expect(toolValidityDimension({ steps: trajectory.steps } as never).score).toBe(1);
+    expect(consistencyDimension(trajectory as never).score).toBeGreaterThan(0);
+    expect(verifyAnswer({ gold: '42', pred: 'so \\boxed{42}' }).equivalent).toBe(true);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    expectInvalid(
+      () => correctnessDimension({ goldAnswers: ['42'] } as never, trajectory as never),
+      'correctnessDimension',
+      'task.id',
+    );
+    expectInvalid(
+      () => confidenceDimension({} as never),
+      'confidenceDimension',
+      'trajectory.steps',
+    );
+    expectInvalid(() => verifyAnswer({ gold: '42' } as never), 'verifyAnswer', 'options.pred');
+    await expectRejected(
+      () => verifyAnswerAsync({ pred: '42' } as never),
+      'verifyAnswerAsync',
+      'options.gold',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    expectInvalid(
+      () => toolValidityDimension({ steps: [{ type: 'think', text: 7 }] } as never),
+      'toolValidityDimension',
+      'trajectory.steps[0].text',
+    );
+    expectInvalid(() => checkPaperFormat(null as never), 'checkPaperFormat', 'text');
+    expectInvalid(
+      () => formatDimension('x', { maxToolCalls: '3' } as never),
+      'formatDimension',
+      'options.maxToolCalls',
+    );
+    expectInvalid(() => lengthDimension('10' as never, 5), 'lengthDimension', 'words');
+    expectInvalid(() => repetitionDimension(['a', 1] as never), 'repetitionDimension', 'words[1]');
+    expectInvalid(() => isEquivalent('1', 1 as never), 'isEquivalent', 'b');
+    expectInvalid(
+      () => verifyAnswer({ gold: ['42', 42], pred: '42' } as never),
+      'verifyAnswer',
+      'options.gold',
+    );
+  });
+
+  it('refuse a misspelt option key', () => {
+    expectInvalid(
+      () => correctnessDimension(gold as never, trajectory as never, { answerKnd: 'qa' } as never),
+      'correctnessDimension',
+      'options.answerKnd',
+    );
+    expectInvalid(
+      () => consistencyDimension(trajectory as never, { reexecute: false } as never),
+      'consistencyDimension',
+      'options.reexecute',
+    );
+    expectInvalid(
+      () => verifyAnswer({ gold: '1', pred: '1', precison: 2 } as never),
+      'verifyAnswer',
+      'options.precison',
+    );
+    expectInvalid(
+      () => isEquivalent('1', '1', { strcit: false } as never),
+      'isEquivalent',
+      'options.strcit',
+    );
   });
 });

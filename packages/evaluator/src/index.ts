@@ -1,25 +1,15 @@
-export { type ConsistencyOptions, consistencyDimension } from './dimensions/consistency.js';
-export {
-  type AnswerKind,
-  type CorrectnessOptions,
-  type CorrectnessOutcome,
-  correctnessDimension,
-  correctnessDimensionAsync,
-  predictedAnswer,
+export type { ConsistencyOptions } from './dimensions/consistency.js';
+export type {
+  AnswerKind,
+  CorrectnessOptions,
+  CorrectnessOutcome,
 } from './dimensions/correctness.js';
-export {
-  checkPaperFormat,
-  formatDimension,
-  type PaperFormatOptions,
-  type PaperFormatResult,
-  type PaperFormatViolation,
+export type {
+  PaperFormatOptions,
+  PaperFormatResult,
+  PaperFormatViolation,
 } from './dimensions/paper-format.js';
-export {
-  confidenceDimension,
-  lengthDimension,
-  repetitionDimension,
-} from './dimensions/text-quality.js';
-export { type ToolValidityOptions, toolValidityDimension } from './dimensions/tool-validity.js';
+export type { ToolValidityOptions } from './dimensions/tool-validity.js';
 export type { Diagnostic, DimensionContext, DimensionResult } from './dimensions/types.js';
 export { EvaluatorError, type EvaluatorErrorCode } from './errors.js';
 export type {
@@ -29,6 +19,21 @@ export type {
 } from './evaluate/accept-repair.js';
 // The checked entry points: input parsed with the contract schemas before any scoring.
 export { acceptRepair, createEvaluator } from './evaluate/checked-evaluator.js';
+export {
+  checkPaperFormat,
+  confidenceDimension,
+  consistencyDimension,
+  correctnessDimension,
+  correctnessDimensionAsync,
+  formatDimension,
+  isEquivalent,
+  lengthDimension,
+  predictedAnswer,
+  repetitionDimension,
+  toolValidityDimension,
+  verifyAnswer,
+  verifyAnswerAsync,
+} from './evaluate/checked-functions.js';
 export type {
   EvaluatorOptions,
   PresetEvaluateInput,
@@ -83,12 +88,9 @@ export {
   type MathVerifyBackendOptions,
 } from './verify/math-verify-backend.js';
 export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
-export {
-  type EquivalenceOptions,
-  isEquivalent,
-  type VerificationMethod,
-  type VerifyAnswerOptions,
-  type VerifyAnswerResult,
-  verifyAnswer,
-  verifyAnswerAsync,
+export type {
+  EquivalenceOptions,
+  VerificationMethod,
+  VerifyAnswerOptions,
+  VerifyAnswerResult,
 } from './verify/verify-answer.js';

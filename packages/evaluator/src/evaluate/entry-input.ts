@@ -1,5 +1,5 @@
 import { type Task, type Trajectory, taskSchema, trajectorySchema } from '@autotraj/trajectory';
-import { entryInputParser, objectWithMethods } from '@autotraj/trajectory/internal';
+import { entryInputParser, isTrajectory, objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { EvaluatorError } from '../errors.js';
 
@@ -17,7 +17,7 @@ export const parseEvaluatorInput = entryInputParser(
 const anyNumber = z.custom<number>((v) => typeof v === 'number' && !Number.isNaN(v), {
   message: 'expected a number',
 });
-const equivalenceShape = {
+export const equivalenceShape = {
   precision: z.number().int().nonnegative().optional(),
   strict: z.boolean().optional(),
   allowSetRelationComp: z.boolean().optional(),
@@ -33,13 +33,19 @@ export const correctnessOptionsSchema = z.strictObject({
   backend: objectWithMethods('an answer backend', 'verify').optional(),
 });
 
-const formatOptionsSchema = z.strictObject({
+export const formatOptionsSchema = z.strictObject({
   maxToolCalls: anyNumber.optional(),
   callTags: z.array(z.string()).optional(),
 });
-const toolValidityOptionsSchema = z.strictObject({
+export const toolValidityOptionsSchema = z.strictObject({
   maxToolCalls: anyNumber.optional(),
   requireCall: z.boolean().optional(),
+});
+
+export const consistencyOptionsSchema = z.strictObject({
+  reexecuteCalculator: z.boolean().optional(),
+  answerSupport: z.boolean().optional(),
+  calculatorCache: z.instanceof(Map).optional(),
 });
 
 export const evaluatorOptionsSchema = z.strictObject({
@@ -60,13 +66,7 @@ export const evaluatorOptionsSchema = z.strictObject({
   correctness: correctnessOptionsSchema.optional(),
   format: formatOptionsSchema.optional(),
   toolValidity: toolValidityOptionsSchema.optional(),
-  consistency: z
-    .strictObject({
-      reexecuteCalculator: z.boolean().optional(),
-      answerSupport: z.boolean().optional(),
-      calculatorCache: z.instanceof(Map).optional(),
-    })
-    .optional(),
+  consistency: consistencyOptionsSchema.optional(),
   python: z
     .strictObject({
       executor: objectWithMethods('a Python executor (createPythonPool)', 'run'),
@@ -162,11 +162,20 @@ export function isEvaluateGroupArgs(input: unknown): boolean {
 }
 
 function trajectories(values: ReadonlyArray<unknown>, entry: string, field: string): Trajectory[] {
-  // A for loop, not map: a hole is an element to refuse, not one to skip.
-  const out: Trajectory[] = [];
-  for (let i = 0; i < values.length; i++)
-    out.push(parseEvaluatorInput(trajectorySchema, values[i], entry, `${field}[${i}]`));
-  return out;
+  // The caller's array as is while every element is already in the schema's form (the usual
+  // case: a sealed trajectory answers at once); a copy from the first that needs parsing. A for
+  // loop, not map: a hole is an element to refuse, not one to skip.
+  let out: Trajectory[] | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (isTrajectory(value)) {
+      out?.push(value);
+      continue;
+    }
+    out ??= values.slice(0, i) as Trajectory[];
+    out.push(parseEvaluatorInput(trajectorySchema, value, entry, `${field}[${i}]`));
+  }
+  return out ?? (values as Trajectory[]);
 }
 
 export function parseEvaluateInput(
