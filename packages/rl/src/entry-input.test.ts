@@ -5,15 +5,19 @@ import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  createFunctionScorer,
   createPaperReward,
   createPresetReward,
   createReward,
+  createRewardServer,
   groupAdvantages,
   mathOutcome,
+  prepareSftTraining,
   RlConfigError,
   runRollouts,
   toTrlRolloutRow,
   toVerlRows,
+  trainSft,
   trajectoryFromPolicyText,
 } from './index.js';
 
@@ -204,6 +208,93 @@ describe('runRollouts entry input', () => {
         'runRollouts',
         'options.prompts[1].question',
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createRewardServer entry input', () => {
+  const scorer = createFunctionScorer(() => 0.5);
+
+  it('refuses a missing scorer, a wrong type and a misspelt option before it is built', async () => {
+    await invalid(() => createRewardServer({} as never), 'createRewardServer', 'options.scorer');
+    await invalid(
+      () => createRewardServer({ scorer, maxBatchSize: '64' } as never),
+      'createRewardServer',
+      'options.maxBatchSize',
+    );
+    await invalid(
+      () => createRewardServer({ scorer, maxBatchSise: 64 } as never),
+      'createRewardServer',
+      'options.maxBatchSise',
+    );
+    await invalid(
+      () =>
+        createRewardServer({ scorer, reward: { outcome: mathOutcome(), wieghts: {} } } as never),
+      'createRewardServer',
+      'options.reward.wieghts',
+    );
+    const server = createRewardServer({ scorer, maxBatchSize: 64 });
+    const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const response = await fetch(`${url}/score`, {
+        method: 'POST',
+        body: JSON.stringify({ trajectory: '<think>x</think><answer>\\boxed{1}</answer>' }),
+      });
+      expect(await response.json()).toEqual({ score: 0.5 });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('trainSft and prepareSftTraining entry input', () => {
+  // An SFT record as a user writes it: only the required fields (defaults filled in).
+  const record = {
+    id: 's1',
+    taskId: 'q1',
+    question: 'What is 6 * 7?',
+    trajectory,
+    origin: 'kept',
+    rendered: {
+      format: 'tags',
+      text: '<think>Multiply.</think>\n<answer>\\boxed{42}</answer>',
+      spans: [{ start: 0, end: 52, source: 'model' }],
+    },
+  };
+
+  it('prepares records given without their defaulted fields', async () => {
+    const set = await prepareSftTraining({ records: [record] as never, admission: 'none' });
+    expect(set.rows).toHaveLength(1);
+  });
+
+  it('refuse a missing field, a wrong type and a misspelt option before anything is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    const outDir = join(dir, 'sft');
+    try {
+      const { rendered: _r, ...noRendered } = record;
+      await invalid(
+        () => prepareSftTraining({ records: [record, noRendered] } as never),
+        'prepareSftTraining',
+        'options.records[1].rendered',
+      );
+      await invalid(
+        () => trainSft({ records: [record], outDir } as never),
+        'trainSft',
+        'options.base',
+      );
+      await invalid(
+        () => trainSft({ records: [record], base: 'm.gguf', outDir, epochs: '1' } as never),
+        'trainSft',
+        'options.epochs',
+      );
+      await invalid(
+        () => trainSft({ records: [record], base: 'm.gguf', outDir, lora: { rank: 8 } } as never),
+        'trainSft',
+        'options.lora.rank',
+      );
+      expect(existsSync(outDir)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

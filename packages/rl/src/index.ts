@@ -33,6 +33,8 @@ export {
   toTrlSftRow,
   toVerlRows,
 } from './entry/checked-rows.js';
+export { createRewardServer } from './entry/checked-server.js';
+export { prepareSftTraining, trainSft } from './entry/checked-training.js';
 export {
   RewardRequestError,
   RlConfigError,
@@ -84,16 +86,8 @@ export {
 } from './rollout/run-rollouts.js';
 export { createFunctionScorer, type TrajectoryScorer } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
-export {
-  createRewardServer,
-  type RewardServer,
-  type RewardServerOptions,
-} from './server/reward-server.js';
-export {
-  type PrepareSftOptions,
-  prepareSftTraining,
-  type SftTrainingSet,
-} from './sft/prepare-sft.js';
+export type { RewardServer, RewardServerOptions } from './server/reward-server.js';
+export type { PrepareSftOptions, SftTrainingSet } from './sft/prepare-sft.js';
 export { type SftProgress, sftProgressSchema } from './sft/sft-training-report.js';
-export { type TrainSftOptions, trainSft } from './sft/train-sft.js';
+export type { TrainSftOptions } from './sft/train-sft.js';
 export { trajectoryFromPolicyText } from './text-trajectory.js';

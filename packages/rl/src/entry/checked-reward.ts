@@ -22,9 +22,9 @@ import { fn, isPlainObject, parseRlInput } from './parse-input.js';
 // strict: a misspelt key is an error naming it.
 
 const scorer = objectWithMethods<TrajectoryScorer>('a trajectory scorer', 'score');
-const calibration = z.strictObject({ center: z.number(), scale: z.number() });
+export const calibration = z.strictObject({ center: z.number(), scale: z.number() });
 
-const createRewardOptionsSchema = z.strictObject({
+export const createRewardOptionsSchema = z.strictObject({
   preset: z.enum(['paper', 'autotraj']).optional(),
   answer: fn('an answer function').optional(),
   format: fn('a format check').nullable().optional(),

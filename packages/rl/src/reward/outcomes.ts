@@ -1,4 +1,6 @@
-import { qaF1, verifyAnswer } from '@autotraj/evaluator';
+import { qaF1 } from '@autotraj/evaluator';
+// Unchecked: the answers are strings the reward built; options are fixed here.
+import { uncheckedVerifyAnswer as verifyAnswer } from '@autotraj/evaluator/internal';
 import type { OutcomeFn, RewardItem } from './types.js';
 
 /** The evaluator's answer-equivalence check (`verifyAnswer` in @autotraj/evaluator). */

@@ -1,4 +1,5 @@
-import { checkPaperFormat } from '@autotraj/evaluator';
+// Unchecked: the text is the reward item's, checked at the reward's entry.
+import { uncheckedCheckPaperFormat as checkPaperFormat } from '@autotraj/evaluator/internal';
 import { paperValidateFormat } from '@autotraj/trajectory';
 import { RlConfigError } from '../errors.js';
 import type { TrajectoryScorer } from '../scorer.js';
