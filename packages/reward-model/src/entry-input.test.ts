@@ -1,8 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
-import { featurize, TrainingError, trainRewardModel } from './index.js';
+import {
+  createHfSequenceClassifierScorer,
+  createOnnxScorer,
+  featurize,
+  openTrajectoryScorer,
+  TrainingError,
+  trainRewardModel,
+} from './index.js';
 import { realPairs } from './test-support/real-pairs.js';
+import { writeRandomRewardModel } from './testing/index.js';
 
 function invalid(call: () => unknown, entry: string, field: string): void {
   let thrown: unknown;
@@ -80,5 +91,68 @@ describe('featurize entry input', () => {
       'items[0].qestion',
     );
     invalid(() => featurize([], { maxNgrams: 2 } as never), 'featurize', 'config.maxNgrams');
+  });
+});
+
+describe('scorers: entry input', () => {
+  async function rejected(call: () => Promise<unknown>, entry: string, field: string) {
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    invalid(
+      () => {
+        if (error !== undefined) throw error;
+      },
+      entry,
+      field,
+    );
+  }
+
+  it('check options before any file is read, and each batch before scoring', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const path = await writeRandomRewardModel(join(dir, 'model.onnx'), { seed: 1 });
+      await rejected(() => createOnnxScorer({} as never), 'createOnnxScorer', 'options.path');
+      await rejected(
+        () => openTrajectoryScorer({ path, maxBatchSize: '8' } as never),
+        'openTrajectoryScorer',
+        'options.maxBatchSize',
+      );
+      await rejected(
+        () => createHfSequenceClassifierScorer({ modelPath: path, tokenizerPth: 'x' } as never),
+        'createHfSequenceClassifierScorer',
+        'options.tokenizerPath',
+      );
+      const scorer = await openTrajectoryScorer({ path });
+      try {
+        // A trajectory without its defaulted fields scores as the full record does.
+        const { metadata: _m, provenance: _p, ...bare } = pairs()[0]!.chosen;
+        const [a, b] = await scorer.score([
+          { trajectory: bare } as never,
+          { trajectory: pairs()[0]!.chosen },
+        ]);
+        expect(a).toBe(b);
+        await rejected(
+          () => scorer.score([{ trajectory: { ...bare, steps: [{ type: 'answer' }] } }] as never),
+          'scorer.score',
+          'items[0].trajectory.steps[0].text',
+        );
+        await rejected(
+          () => scorer.score([{ trajectory: bare, question: 1 }] as never),
+          'scorer.score',
+          'items[0].question',
+        );
+        await rejected(
+          () => scorer.score([{ trajectory: bare, qestion: 'x' }] as never),
+          'scorer.score',
+          'items[0].qestion',
+        );
+      } finally {
+        await scorer.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

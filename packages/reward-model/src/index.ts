@@ -1,6 +1,11 @@
 export { type AdmitTrainingPairsOptions, admitTrainingPairs } from './admit-pairs.js';
 export { lengthBaseline } from './baselines.js';
 // The checked entry points: options and records parsed first (entry/).
+export {
+  createHfSequenceClassifierScorer,
+  createOnnxScorer,
+  openTrajectoryScorer,
+} from './entry/checked-scorers.js';
 export { featurize, trainRewardModel } from './entry/checked-training.js';
 export {
   EmptyBatchError,
@@ -24,7 +29,6 @@ export {
 } from './featurize.js';
 export {
   type CreateHfSequenceClassifierScorerOptions,
-  createHfSequenceClassifierScorer,
   renderScoreText,
 } from './hf-scorer.js';
 export { DEFAULT_VALIDATION_SPLIT, holdOutPairs } from './hold-out.js';
@@ -43,16 +47,11 @@ export {
   REWARD_MODEL_INPUTS,
   REWARD_MODEL_OUTPUT,
 } from './onnx-export.js';
-export {
-  type CreateOnnxScorerOptions,
-  createOnnxScorer,
-  type OnnxSessionOptions,
-} from './onnx-scorer.js';
+export type { CreateOnnxScorerOptions, OnnxSessionOptions } from './onnx-scorer.js';
 export {
   HF_METADATA_KEYS,
   HF_REWARD_MODEL_KIND,
   type OpenRewardModelOptions,
-  openTrajectoryScorer,
 } from './open-scorer.js';
 export { gsm8kCorrectnessPairs, splitPairsByTask } from './pairs.js';
 export { loadRewardModel, type RewardModelMetadata } from './read-model.js';

@@ -1,7 +1,5 @@
 import { type PreferencePair, preferencePairSchema, trajectorySchema } from '@autotraj/trajectory';
-import { entryInputParser } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
-import { TrainingError } from '../errors.js';
 import {
   type FeatureBatch,
   type FeaturizeItem,
@@ -16,21 +14,12 @@ import {
   type TrainRewardModelOptions,
   trainRewardModel as trainUnchecked,
 } from '../train.js';
+import { parse } from './parse.js';
 
 // Training and featurizing parse what they are given first: pairs with the contract's
 // `preferencePairSchema` (defaults filled; unknown record keys ignored, as the JSONL readers
 // do), options strictly (a misspelt key is an error naming it). Bad input is `TrainingError`
 // code `invalid_input` with `parameter` the field path.
-
-const parse = entryInputParser(
-  (problem) =>
-    new TrainingError({
-      code: 'invalid_input',
-      parameter: problem.field,
-      message: problem.message,
-      cause: problem.error,
-    }),
-);
 
 const featurizerOptions = featurizerConfigSchema.partial().strict();
 
