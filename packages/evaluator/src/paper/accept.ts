@@ -63,13 +63,18 @@ export function paperRepairAnswerChecker(golds: ReadonlyArray<string>): (text: s
   });
   const verdict = rememberVerdicts((t) => {
     let tn: number | null | undefined;
-    return prepared.some(({ g, gn }) => {
+    for (const { g, gn } of prepared) {
+      // Both numbers: compared as numbers only; else as strings (Python's except branch).
       if (gn !== null) {
         if (tn === undefined) tn = pyFloatOfDigitsDotMinus(t);
-        if (tn !== null) return Math.abs(gn - tn) < 1e-6;
+        if (tn !== null) {
+          if (Math.abs(gn - tn) < 1e-6) return true;
+          continue;
+        }
       }
-      return g === t || g.includes(t);
-    });
+      if (g === t || g.includes(t)) return true;
+    }
+    return false;
   });
   return (text) => verdict(lastBraced(text));
 }

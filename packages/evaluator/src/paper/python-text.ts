@@ -89,9 +89,19 @@ export function pyFloatOfDigitsDotMinus(text: string): number | null {
   const minus = text.indexOf('-');
   if (minus >= 0) {
     if (text.indexOf('-', minus + 1) >= 0 || (dot >= 0 && dot < minus)) return null;
-    if (DIGIT.test(text.slice(0, minus))) return null;
+    if (hasDigitBefore(text, minus)) return null;
   }
   return pyFloat(keepDigitsDotMinus(text));
+}
+
+/** Whether `text[0, end)` holds a decimal digit of any script (ASCII by a loop, no slice). */
+function hasDigitBefore(text: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) return true;
+    if (code >= 0x80) return DIGIT.test(text.slice(i, end));
+  }
+  return false;
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -105,7 +115,22 @@ export function isAscii(text: string): boolean {
  * Python `re.sub(r"[^\d.-]", "", text)`: only decimal digits (any script), `.` and `-` are kept.
  */
 export function keepDigitsDotMinus(text: string): string {
-  return isAscii(text) ? text.replace(/[^0-9.-]+/g, '') : text.replace(/[^\p{Nd}.-]+/gu, '');
+  // One loop that keeps the runs of ASCII digits, `.` and `-` and gives way to the Unicode regex
+  // at the first non-ASCII unit: is_answer_correct runs this on whole texts without a brace,
+  // where an ASCII test and a global replace took 2 us a 480-unit text.
+  let kept = '';
+  let run = -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return text.replace(/[^\p{Nd}.-]+/gu, '');
+    if ((code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x2d) {
+      if (run < 0) run = i;
+    } else if (run >= 0) {
+      kept += text.slice(run, i);
+      run = -1;
+    }
+  }
+  return run < 0 ? kept : kept + text.slice(run);
 }
 
 /** The value of a Unicode decimal digit (Nd digits come in runs of 0..9). */

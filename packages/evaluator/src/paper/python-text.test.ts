@@ -1,0 +1,24 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { samples, textArb, trajectoryArb } from '../test-support/paper-arbitraries.js';
+import { keepDigitsDotMinus } from './python-text.js';
+
+describe('keepDigitsDotMinus: re.sub(r"[^\\d.-]", "", text)', () => {
+  it('keeps the same units as the regex on generated texts (ASCII, Unicode digits, binary)', () => {
+    const texts = [
+      ...samples(textArb, 1000, 81),
+      ...samples(trajectoryArb, 500, 83),
+      ...samples(fc.string({ unit: 'binary', maxLength: 80 }), 1000, 87),
+      ...samples(fc.stringMatching(/^[0-9a-z .,\-\n]{0,60}$/), 1000, 89),
+      '',
+      '-12.5',
+      'x=5, y=3',
+      'A: 1,000.',
+      '٤٢ and 42',
+    ];
+    for (const text of texts)
+      expect(keepDigitsDotMinus(text), JSON.stringify(text)).toBe(
+        text.replace(/[^\p{Nd}.-]+/gu, ''),
+      );
+  });
+});
