@@ -23,6 +23,7 @@ import {
   lengthDimension,
   predictedAnswer,
   repetitionDimension,
+  selectCandidates,
   toolValidityDimension,
   verifyAnswer,
   verifyAnswerAsync,
@@ -319,6 +320,37 @@ describe('dimension functions and answer checks: entry input', () => {
       () => isEquivalent('1', '1', { strcit: false } as never),
       'isEquivalent',
       'options.strcit',
+    );
+  });
+});
+
+describe('selectCandidates entry input', () => {
+  const thresholds = { keepAll: 0.9, keepBest: 0.7, acceptLowQuality: 0.7, acceptWrongAnswer: 0.7 };
+  const report = {
+    trajectoryId: 't1',
+    correct: true,
+    quality: 0.95,
+    dimensions: {},
+    diagnostics: [],
+  };
+
+  it('selects on reports as the contract defines them; refuses a missing field, a wrong type and a misspelt option', () => {
+    expect(selectCandidates([report], { thresholds })[0]?.action).toBe('keep');
+    const { quality: _q, ...noQuality } = report;
+    expectInvalid(
+      () => selectCandidates([report, noQuality] as never, { thresholds }),
+      'selectCandidates',
+      'reports[1].quality',
+    );
+    expectInvalid(
+      () => selectCandidates([report], { thresholds: { ...thresholds, keepAll: '0.9' } } as never),
+      'selectCandidates',
+      'options.thresholds.keepAll',
+    );
+    expectInvalid(
+      () => selectCandidates([report], { thresholds, emtpy: new Set() } as never),
+      'selectCandidates',
+      'options.emtpy',
     );
   });
 });

@@ -30,6 +30,7 @@ export {
   lengthDimension,
   predictedAnswer,
   repetitionDimension,
+  selectCandidates,
   toolValidityDimension,
   verifyAnswer,
   verifyAnswerAsync,
@@ -61,7 +62,7 @@ export type {
   SelectionAction,
   SelectionDecision,
 } from './evaluate/report.js';
-export { type SelectOptions, selectCandidates } from './evaluate/selection.js';
+export type { SelectOptions } from './evaluate/selection.js';
 export { createJudgeCache, type JudgeCache } from './judge/cache.js';
 export {
   createLlmJudge,

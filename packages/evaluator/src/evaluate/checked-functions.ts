@@ -1,4 +1,10 @@
-import { type Task, type Trajectory, taskSchema } from '@autotraj/trajectory';
+import {
+  type EvaluationReport,
+  evaluationReportSchema,
+  type Task,
+  type Trajectory,
+  taskSchema,
+} from '@autotraj/trajectory';
 import { isTrajectory, objectWithMethods, stepListSchema } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import {
@@ -42,10 +48,13 @@ import {
   consistencyOptionsSchema,
   correctnessOptionsSchema,
   equivalenceShape,
+  evaluatorOptionsSchema,
   formatOptionsSchema,
   parseEvaluatorInput as parse,
   toolValidityOptionsSchema,
 } from './entry-input.js';
+import type { SelectionDecision } from './report.js';
+import { type SelectOptions, selectCandidates as selectUnchecked } from './selection.js';
 
 // The dimension functions and answer checks of the main entry, their arguments checked first:
 // records with the contract schemas (defaults filled), options strictly (a misspelt key is an
@@ -210,5 +219,23 @@ export function isEquivalent(a: string, b: string, opts: EquivalenceOptions = {}
     text(a, entry, 'a'),
     text(b, entry, 'b'),
     options(equivalenceOptions, opts, entry) as EquivalenceOptions,
+  );
+}
+
+const selectOptions = z.strictObject({
+  thresholds: evaluatorOptionsSchema.shape.thresholds.unwrap().required(),
+  texts: z.instanceof(Map).optional(),
+  empty: z.instanceof(Set).optional(),
+});
+
+/** The paper's per-query selection (see evaluate/selection.ts), its arguments checked. */
+export function selectCandidates(
+  reports: ReadonlyArray<EvaluationReport>,
+  opts: SelectOptions,
+): SelectionDecision[] {
+  const entry = 'selectCandidates';
+  return selectUnchecked(
+    parse(z.array(evaluationReportSchema), reports, entry, 'reports'),
+    options(selectOptions, opts, entry) as SelectOptions,
   );
 }
