@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import {
   createFunctionScorer,
   createPaperReward,
+  createPolicyModel,
   createPresetReward,
   createReward,
   createRewardServer,
+  createRolloutTools,
   groupAdvantages,
   mathOutcome,
   prepareSftTraining,
@@ -298,5 +300,25 @@ describe('trainSft and prepareSftTraining entry input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('policy helpers entry input', () => {
+  it('refuse a missing model, a wrong type and a misspelt option', async () => {
+    await invalid(() => createPolicyModel({} as never), 'createPolicyModel', 'options.model');
+    await invalid(
+      () => createPolicyModel({ model: 'm', baseUrl: 'http://localhost:8000/v1' } as never),
+      'createPolicyModel',
+      'options.baseUrl',
+    );
+    await invalid(() => createRolloutTools('python' as never), 'createRolloutTools', 'names');
+    await invalid(
+      () => createRolloutTools(['calculator'], { pythonWorker: 2 } as never),
+      'createRolloutTools',
+      'options.pythonWorker',
+    );
+    const { tools, close } = createRolloutTools(['calculator']);
+    expect(tools).toHaveLength(1);
+    await close();
   });
 });

@@ -18,6 +18,7 @@ export {
   verlParquetBuffer,
   writeVerlParquet,
 } from './bridges/verl.js';
+export { createPolicyModel, createRolloutTools } from './entry/checked-policy.js';
 // The checked entry points: input parsed with the contract schemas first (entry/).
 export {
   createAutotrajReward,
@@ -41,12 +42,7 @@ export {
   ScorerOutputError,
   SftInputError,
 } from './errors.js';
-export {
-  createPolicyModel,
-  createRolloutTools,
-  type PolicyModelOptions,
-  rolloutToolNames,
-} from './policy.js';
+export { type PolicyModelOptions, rolloutToolNames } from './policy.js';
 export { sftTrainerScript } from './python-scripts.js';
 export {
   type CreateRewardOptions,
