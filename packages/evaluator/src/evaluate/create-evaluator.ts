@@ -282,14 +282,27 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     const paperFloat = paperWeights ? paperQuality(results) : undefined;
     if (!allPaperDimensions)
       for (const name in results) if (!active.has(name as DimensionName)) delete results[name];
-    const out = report(trajectory, facts.correct, results, paperFloat);
-    out.words = facts.stats.words;
-    out.idealLength = idealLength;
-    out.paper = {
-      stored: facts.correct === false ? null : pyRound(out.quality, 4),
-      looseCorrect: facts.looseCorrect,
+    const { trajectoryId, correct, quality, dimensions, diagnostics } = report(
+      trajectory,
+      facts.correct,
+      results,
+      paperFloat,
+    );
+    // One literal in the order the fields were added before (the same JSON): adding three
+    // fields to the finished report grew its property store for every candidate.
+    return {
+      trajectoryId,
+      correct,
+      quality,
+      dimensions,
+      diagnostics,
+      words: facts.stats.words,
+      idealLength,
+      paper: {
+        stored: facts.correct === false ? null : pyRound(quality, 4),
+        looseCorrect: facts.looseCorrect,
+      },
     };
-    return out;
   }
 
   function paperEvaluateSync(input: PresetEvaluateInput): EvaluationReport {

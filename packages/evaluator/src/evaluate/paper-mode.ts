@@ -5,7 +5,6 @@ import { paperRepairAnswerChecker } from '../paper/accept.js';
 import { paperCorrectnessChecker } from '../paper/correctness.js';
 import { pyRound } from '../paper/python-text.js';
 import { paperLengthOf, paperRepetitionOfStats, paperUncertaintyWordOf } from '../paper/quality.js';
-import { paperClassify } from '../paper/selection.js';
 import { type PaperWordStats, paperWordStats, pyWordCount } from '../paper/word-stats.js';
 import type { AcceptRepairDecision, AcceptRepairReport as ReportLike } from './accept-repair.js';
 import type { Thresholds } from './presets.js';
@@ -81,12 +80,14 @@ export function paperFactsFor(
  * the paper) -> the shortest of all, for information.
  */
 export function paperIdealLengths(facts: ReadonlyArray<PaperLengthFacts>): number[] {
-  const counts = facts.map((f) => f.words);
-  const shortest = counts.length === 0 ? 0 : Math.min(...counts);
-  const { correctItems } = paperClassify(facts.map((f) => f.correct !== false));
-  if (correctItems.length === 1 && correctItems[0]!.length === facts.length)
-    return counts.map(() => shortest);
-  return facts.map((f, i) => (f.correct === false ? shortest : counts[i]!));
+  // paperClassify's grouping, decided in one loop (this runs for every group).
+  let shortest = facts.length === 0 ? 0 : Number.POSITIVE_INFINITY;
+  let allCorrect = true;
+  for (const f of facts) {
+    if (f.words < shortest) shortest = f.words;
+    if (f.correct === false) allCorrect = false;
+  }
+  return facts.map((f) => (allCorrect || f.correct === false ? shortest : f.words));
 }
 
 export function paperDimensions(
@@ -152,39 +153,50 @@ export function paperSelect(
   reports: ReadonlyArray<EvaluationReport>,
   thresholds: Pick<Thresholds, 'keepAll' | 'keepBest'>,
 ): SelectionDecision[] {
-  const { correctItems } = paperClassify(reports.map((r) => r.correct !== false));
-  const decisions = reports.map<SelectionDecision>((r) => ({
-    trajectoryId: r.trajectoryId,
-    action: 'repair',
-    reason: 'wrong-answer',
-  }));
-  for (const item of correctItems) {
-    const stored = item.map((i) => reports[i]!.paper?.stored ?? pyRound(reports[i]!.quality, 4));
-    const all = Math.min(...stored) >= thresholds.keepAll;
-    let best = 0;
-    for (let k = 1; k < item.length; k++) if (stored[k]! > stored[best]!) best = k;
-    item.forEach((index, k) => {
-      const s = stored[k]!.toFixed(4);
-      const id = reports[index]!.trajectoryId;
-      if (all)
-        decisions[index] = {
-          trajectoryId: id,
-          action: 'keep',
-          reason: `all correct candidates score >= ${thresholds.keepAll} (stored ${s})`,
-        };
-      else if (k === best && stored[k]! >= thresholds.keepBest)
-        decisions[index] = {
-          trajectoryId: id,
-          action: 'keep',
-          reason: `best correct candidate, stored score ${s} >= ${thresholds.keepBest}`,
-        };
-      else
-        decisions[index] = {
-          trajectoryId: id,
-          action: 'repair',
-          reason: `low-quality: stored score ${s}${k === best ? ` < ${thresholds.keepBest}` : ' (not the best)'}`,
-        };
-    });
+  const storedOf = (r: EvaluationReport) => r.paper?.stored ?? pyRound(r.quality, 4);
+  const decisions: SelectionDecision[] = [];
+  // paperClassify's items: one of all when every answer is correct, else each correct alone.
+  let allCorrect = true;
+  let lowest = Number.POSITIVE_INFINITY;
+  let best = -1;
+  for (const [i, r] of reports.entries()) {
+    if (r.correct === false) {
+      allCorrect = false;
+      continue;
+    }
+    const stored = storedOf(r);
+    if (stored < lowest) lowest = stored;
+    if (best < 0 || stored > storedOf(reports[best]!)) best = i;
+  }
+  for (const [i, r] of reports.entries()) {
+    const trajectoryId = r.trajectoryId;
+    if (r.correct === false) {
+      decisions.push({ trajectoryId, action: 'repair', reason: 'wrong-answer' });
+      continue;
+    }
+    const stored = storedOf(r);
+    const s = stored.toFixed(4);
+    // Alone in its item (so its best, and "all" of it) unless every answer is correct.
+    const isBest = allCorrect ? i === best : true;
+    const all = (allCorrect ? lowest : stored) >= thresholds.keepAll;
+    if (all)
+      decisions.push({
+        trajectoryId,
+        action: 'keep',
+        reason: `all correct candidates score >= ${thresholds.keepAll} (stored ${s})`,
+      });
+    else if (isBest && stored >= thresholds.keepBest)
+      decisions.push({
+        trajectoryId,
+        action: 'keep',
+        reason: `best correct candidate, stored score ${s} >= ${thresholds.keepBest}`,
+      });
+    else
+      decisions.push({
+        trajectoryId,
+        action: 'repair',
+        reason: `low-quality: stored score ${s}${isBest ? ` < ${thresholds.keepBest}` : ' (not the best)'}`,
+      });
   }
   return decisions;
 }
