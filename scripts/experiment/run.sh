@@ -3,7 +3,10 @@
 #
 # sft: the paper's claim in miniature, on this machine's CPU. Resumable: every
 # step skips what is complete and the long ones (synthesis, training, evaluation) resume where a
-# killed run stopped, so rerun the same command to continue. Run it in the background, under nice.
+# killed run stopped, so rerun the same command to continue. Run it in the background. To give
+# it the cores over other work on Linux, `nice` is not enough where the kernel groups processes
+# by session (/proc/sys/kernel/sched_autogroup_enabled = 1): cores are shared between sessions
+# first, so nice the other sessions' groups instead (`echo 19 > /proc/<pid>/autogroup`).
 #
 #   1. synthesize an SFT set from GSM8K train problems with the embedded model (Qwen2.5-Coder-1.5B
 #      repairing itself, the demo's settings);
