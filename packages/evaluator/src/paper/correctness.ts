@@ -63,9 +63,27 @@ const LATEX_NOISE = /\\[a-zA-Z]+|[{} ]/g;
 export function paperNumbers(text: string): number[] {
   if (!isAscii(text))
     return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
+  // The regex's leftmost matches by hand (no match objects): a `-` starts one only before a
+  // digit, and a `.` continues one only before a digit.
   const numbers: number[] = [];
-  const pattern = /-?[0-9]+(?:\.[0-9]+)?/g;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) numbers.push(Number(m[0]));
+  const digit = (at: number) => {
+    const code = text.charCodeAt(at);
+    return code >= 0x30 && code <= 0x39;
+  };
+  for (let i = 0; i < text.length; ) {
+    const start = i;
+    if (text.charCodeAt(i) === 0x2d && digit(i + 1)) i++;
+    else if (!digit(i)) {
+      i++;
+      continue;
+    }
+    while (digit(i)) i++;
+    if (text.charCodeAt(i) === 0x2e && digit(i + 1)) {
+      i++;
+      while (digit(i)) i++;
+    }
+    numbers.push(Number(text.slice(start, i)));
+  }
   return numbers;
 }
 
@@ -80,10 +98,16 @@ function tokenSet(text: string): Set<string> {
   return tokens;
 }
 
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
+/** `tokenSet(text)` equals `tokens`: stops at the first token not in it (most predictions). */
+function sameTokens(tokens: Set<string>, text: string): boolean {
+  const seen = new Set<string>();
+  for (const piece of text.split(COMMA_OR_SPACE)) {
+    if (piece === '') continue;
+    const token = pyStrip(piece).toLowerCase();
+    if (!tokens.has(token)) return false;
+    seen.add(token);
+  }
+  return seen.size === tokens.size;
 }
 
 /** The gold side of `is_math_correct`, prepared once for every text checked against it. */
@@ -126,7 +150,7 @@ function mathPredictionCorrect(gold: PaperMathGold, pred: string, tolerance: num
     const p = predNumbers.sort((a, b) => a - b);
     if (gold.numbers.every((value, i) => Math.abs(value - p[i]!) <= tolerance)) return true;
   }
-  return sameSet(gold.tokens, tokenSet(pred));
+  return sameTokens(gold.tokens, pred);
 }
 
 /** `is_math_correct`: equal cleaned LaTeX, or equal sorted number lists (tol 1e-6), or equal token sets. */
