@@ -93,6 +93,18 @@ export function entryInputParser(toError: (problem: EntryInputProblem) => Error)
 }
 
 /**
+ * `call()`'s promise, a synchronous throw (bad input) turned into its rejection. Not an async
+ * wrapper: that would add a promise and two microtask turns to every call of a hot path.
+ */
+export function rejecting<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return call();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
  * An object with these methods (a model, a tool runtime, a scorer, a judge): checked by kind,
  * kept by reference (zod's `custom` returns the value itself).
  */

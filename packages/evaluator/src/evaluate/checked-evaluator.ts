@@ -1,3 +1,4 @@
+import { rejecting } from '@autotraj/trajectory/internal';
 import type { AcceptRepairDecision, AcceptRepairInput } from './accept-repair.js';
 import { acceptRepair as acceptRepairUnchecked } from './accept-repair.js';
 import {
@@ -33,11 +34,14 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     weights: inner.weights,
     thresholds: inner.thresholds,
     dimensions: inner.dimensions,
-    evaluate: async (input) => inner.evaluate(parseEvaluateInput(input, 'evaluator.evaluate')),
+    evaluate: (input) =>
+      rejecting(() => inner.evaluate(parseEvaluateInput(input, 'evaluator.evaluate'))),
     evaluateSync: (input) =>
       inner.evaluateSync(parseEvaluateInput(input, 'evaluator.evaluateSync')),
-    evaluateGroup: async (input) =>
-      inner.evaluateGroup(parseEvaluateGroupInput(input, 'evaluator.evaluateGroup')),
+    evaluateGroup: (input) =>
+      rejecting(() =>
+        inner.evaluateGroup(parseEvaluateGroupInput(input, 'evaluator.evaluateGroup')),
+      ),
     acceptRepair: (input) =>
       inner.acceptRepair(
         // zod writes optional keys as `?: T | undefined`; the values are the same.

@@ -1,5 +1,5 @@
 import { type ScoreItem, textFormats, trajectorySchema } from '@autotraj/trajectory';
-import { isTrajectory } from '@autotraj/trajectory/internal';
+import { isTrajectory, rejecting } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { featurizerConfigSchema } from '../featurize.js';
 import {
@@ -98,7 +98,7 @@ function items(values: unknown, entry: string): ReadonlyArray<ScoreItem> {
 function checked(inner: OnnxTrajectoryScorer, name: string): OnnxTrajectoryScorer {
   return {
     metadata: inner.metadata,
-    score: async (batch) => inner.score(items(batch, `${name}.score`)),
+    score: (batch) => rejecting(() => inner.score(items(batch, `${name}.score`))),
     close: () => inner.close(),
   };
 }

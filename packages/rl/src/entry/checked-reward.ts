@@ -1,5 +1,5 @@
 import { type Trajectory, trajectorySchema } from '@autotraj/trajectory';
-import { isTrajectory, objectWithMethods } from '@autotraj/trajectory/internal';
+import { isTrajectory, objectWithMethods, rejecting } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import {
   type CreateRewardOptions,
@@ -121,12 +121,12 @@ function checked(inner: Reward): Reward {
   const scoreDetailed = inner.scoreDetailed;
   return {
     ...(inner.preset === undefined ? {} : { preset: inner.preset }),
-    score: async (items) => inner.score(parseItems(items, 'reward.score')),
+    score: (items) => rejecting(() => inner.score(parseItems(items, 'reward.score'))),
     ...(scoreDetailed === undefined
       ? {}
       : {
-          scoreDetailed: async (items: ReadonlyArray<RewardItem>) =>
-            scoreDetailed(parseItems(items, 'reward.scoreDetailed')),
+          scoreDetailed: (items: ReadonlyArray<RewardItem>) =>
+            rejecting(() => scoreDetailed(parseItems(items, 'reward.scoreDetailed'))),
         }),
   };
 }

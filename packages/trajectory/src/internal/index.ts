@@ -16,6 +16,7 @@ export {
   type EntryInputProblem,
   entryInputParser,
   objectWithMethods,
+  rejecting,
 } from '../entry-input.js';
 export { canonicalJson } from '../ids.js';
 export { packageVersion } from '../package-version.js';
