@@ -57,6 +57,9 @@ train_limit="${EXP_TRAIN_LIMIT:-200}"
 eval_limit="${EXP_EVAL_LIMIT:-200}"
 math_limit="${EXP_MATH_LIMIT:-0}"
 train_args=(--epochs "${EXP_EPOCHS:-1}" --max-steps "${EXP_MAX_STEPS:-0}" --max-length "${EXP_MAX_LENGTH:-1536}")
+# A Qwen LoRA step takes minutes here and its checkpoint a few MB: save every 2 steps so a
+# stopped run loses little (a SmolLM2 full checkpoint is ~1.6 GB: its default, 10, stays).
+qwen_save=(--save-steps "${EXP_QWEN_SAVE_STEPS:-2}")
 mkdir -p "$exp"
 
 pnpm exec turbo run build --filter=autotraj... --filter=@autotraj/llama-cpp --output-logs=errors-only >&2
@@ -188,9 +191,9 @@ step synthesize "$synthesize_done" autotraj synthesize --model local --tasks "$t
 # 2. Fine-tuning. train-sft resumes from its checkpoints.
 sft="$synthesis/sft.jsonl"
 step train-qwen-kept "$exp/qwen-lora-kept/adapter.gguf" autotraj train-sft --sft "$sft" --origin kept \
-  --base local --method lora --out "$exp/qwen-lora-kept" "${train_args[@]}"
+  --base local --method lora --out "$exp/qwen-lora-kept" "${train_args[@]}" "${qwen_save[@]}"
 step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
-  --base local --method lora --out "$exp/qwen-lora-autotraj" "${train_args[@]}"
+  --base local --method lora --out "$exp/qwen-lora-autotraj" "${train_args[@]}" "${qwen_save[@]}"
 step train-smollm2-autotraj "$exp/smollm2-full-autotraj/model.gguf" autotraj train-sft --sft "$sft" \
   --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${train_args[@]}"
 
