@@ -93,6 +93,30 @@ export function entryInputParser(toError: (problem: EntryInputProblem) => Error)
 }
 
 /**
+ * Each element of `values` as is when `isReady` says it is already in its schema's form (the
+ * hot path's usual case: the caller's array itself is returned, nothing allocated), else
+ * `parse(value, index)`'s result, in a copy made from the first element that needed parsing.
+ * A for loop, not map: a hole is an element to refuse, not one to skip.
+ */
+export function parseEach<T>(
+  values: ReadonlyArray<unknown>,
+  isReady: (value: unknown) => boolean,
+  parse: (value: unknown, index: number) => T,
+): T[] {
+  let out: T[] | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (isReady(value)) {
+      out?.push(value as T);
+      continue;
+    }
+    out ??= values.slice(0, i) as T[];
+    out.push(parse(value, i));
+  }
+  return out ?? (values as T[]);
+}
+
+/**
  * `call()`'s promise, a synchronous throw (bad input) turned into its rejection. Not an async
  * wrapper: that would add a promise and two microtask turns to every call of a hot path.
  */

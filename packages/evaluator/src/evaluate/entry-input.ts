@@ -1,5 +1,10 @@
 import { type Task, type Trajectory, taskSchema, trajectorySchema } from '@autotraj/trajectory';
-import { entryInputParser, isTrajectory, objectWithMethods } from '@autotraj/trajectory/internal';
+import {
+  entryInputParser,
+  isTrajectory,
+  objectWithMethods,
+  parseEach,
+} from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { EvaluatorError } from '../errors.js';
 
@@ -162,20 +167,10 @@ export function isEvaluateGroupArgs(input: unknown): boolean {
 }
 
 function trajectories(values: ReadonlyArray<unknown>, entry: string, field: string): Trajectory[] {
-  // The caller's array as is while every element is already in the schema's form (the usual
-  // case: a sealed trajectory answers at once); a copy from the first that needs parsing. A for
-  // loop, not map: a hole is an element to refuse, not one to skip.
-  let out: Trajectory[] | null = null;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (isTrajectory(value)) {
-      out?.push(value);
-      continue;
-    }
-    out ??= values.slice(0, i) as Trajectory[];
-    out.push(parseEvaluatorInput(trajectorySchema, value, entry, `${field}[${i}]`));
-  }
-  return out ?? (values as Trajectory[]);
+  // A sealed trajectory answers at once; the caller's array is kept while every one is ready.
+  return parseEach(values, isTrajectory, (value, i) =>
+    parseEvaluatorInput(trajectorySchema, value, entry, `${field}[${i}]`),
+  );
 }
 
 export function parseEvaluateInput(

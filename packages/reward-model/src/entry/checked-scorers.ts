@@ -1,5 +1,5 @@
 import { type ScoreItem, textFormats, trajectorySchema } from '@autotraj/trajectory';
-import { isTrajectory, rejecting } from '@autotraj/trajectory/internal';
+import { isTrajectory, parseEach, rejecting } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { featurizerConfigSchema } from '../featurize.js';
 import {
@@ -80,18 +80,11 @@ function isScoreItem(item: unknown): item is ScoreItem {
 
 function items(values: unknown, entry: string): ReadonlyArray<ScoreItem> {
   const list = Array.isArray(values) ? values : parse(z.array(z.unknown()), values, entry, 'items');
-  // The caller's array as is while every item is in the schema's form (the usual case).
-  let out: ScoreItem[] | null = null;
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i];
-    if (isScoreItem(item)) {
-      out?.push(item);
-      continue;
-    }
-    out ??= list.slice(0, i) as ScoreItem[];
-    out.push(parse(scoreItemSchema, item, entry, `items[${i}]`) as ScoreItem);
-  }
-  return out ?? (list as ScoreItem[]);
+  return parseEach(
+    list,
+    isScoreItem,
+    (item, i) => parse(scoreItemSchema, item, entry, `items[${i}]`) as ScoreItem,
+  );
 }
 
 /** The same scorer, each batch's items checked first. */

@@ -16,6 +16,7 @@ export {
   type EntryInputProblem,
   entryInputParser,
   objectWithMethods,
+  parseEach,
   rejecting,
 } from '../entry-input.js';
 export { canonicalJson } from '../ids.js';
