@@ -48,4 +48,4 @@ exec node packages/cli/dist/bin.js run \
   --model "local:$model" --out autotraj-demo/live \
   --tasks packages/repairer/fixtures/gsm8k-demo-live.jsonl \
   --limit 3 --rollout-limit 2 --n 2 --group-size 2 --max-tokens 320 --temperature 0.3 \
-  --repair-prompt repair-question --concurrency 4 "${args[@]}"
+  --concurrency 4 "${args[@]}"

@@ -97,12 +97,13 @@ grpo() {
     tasks_file="$(realpath -m "$tasks")"
     prompts_file="$(realpath -m "$dir/prompts.trl.jsonl")"
     (cd packages/cli && node --input-type=module -e "
-      import { readPrompts, resolvePrompt, toTrlPromptRow, writeTrlJsonl } from '@autotraj/rl';
+      import { readTasksJsonl } from '@autotraj/generation';
+      import { resolvePrompt, toTrlPromptRow, writeTrlJsonl } from '@autotraj/rl';
       const [tasks, out, skip, take] = process.argv.slice(1);
       const template = resolvePrompt('tags-example', { kind: 'generation', protocol: 'text-tags' });
       const rows = [];
       let i = 0;
-      for await (const task of readPrompts(tasks)) {
+      for await (const task of readTasksJsonl(tasks)) {
         if (i++ < Number(skip)) continue;
         rows.push(toTrlPromptRow(task, { prompt: { template, toolNames: ['python'] } }));
         if (rows.length === Number(take)) break;

@@ -32,7 +32,7 @@ export function addPromptOption(command: Command): Command {
 export function addRepairPromptOption(command: Command): Command {
   return command.option(
     '--repair-prompt <name|file>',
-    `the repair prompt template: ${names('repair')} (the paper's input: the question alone), or a JSON template file (default: repair-trajectory)`,
+    `the repair prompt template: ${names('repair')} (the paper's input: the question alone), or a JSON template file (default for text tags: repair-question)`,
   );
 }
 

@@ -132,7 +132,7 @@ export const runCommand: CliCommand = {
       )
       .option(
         '--repair-prompt <name|file>',
-        "the repairer's prompt template: repair-trajectory (default) or repair-question (the paper's: the question alone)",
+        "the repairer's prompt template: repair-question (default, the paper's: the question alone) or repair-trajectory (also the earlier attempt and what to fix)",
       )
       .option(
         '--admission <mode>',

@@ -1,4 +1,5 @@
 import { createEvaluator } from '@autotraj/evaluator';
+import { builtinPrompts } from '@autotraj/generation';
 import { createLlamaCppModel } from '@autotraj/llama-cpp';
 import { createRepairer } from '@autotraj/repairer';
 import { createPythonPool, createPythonRuntime } from '@autotraj/tools';
@@ -41,29 +42,35 @@ describe.skipIf(modelPath === undefined)(
       await pool.close();
     });
 
-    it('writes a new trajectory, not a text about repairing one', async () => {
-      const repairer = createRepairer({
-        model: model!,
-        tools: [createPythonRuntime({ pool })],
-        evaluator: createEvaluator({ preset: 'paper' }),
-        sampling: { temperature: 0, maxOutputTokens: 320 },
-        retry: { timeoutMs: 900_000, retryEmpty: false },
-      });
-      const result = await repairer.repair({ task, trajectory: wrong });
-      const repaired = result.repaired;
-      expect(repaired, result.reason).not.toBeNull();
-      const text = trajectoryToText(repaired!, 'tags');
-      expect(findPromptMetaText(text, { question: task.question }), text).toEqual([]);
-      expect(text.startsWith('<think>'), text).toBe(true);
-      // The tools ran for real during the repair.
-      expect(
-        repaired!.steps.some((s) => s.type === 'tool-result' && !s.isError),
-        text,
-      ).toBe(true);
-      expect(
-        checkAdmission({ trajectory: repaired!, question: task.question }).reasons,
-        text,
-      ).toEqual([]);
-    }, 900_000);
+    // The default (the question alone) and ours (shown the attempt: where meta-text leaked).
+    it.each(['repair-question', 'repair-trajectory'])(
+      '%s writes a new trajectory, not a text about repairing one',
+      async (name) => {
+        const repairer = createRepairer({
+          prompt: builtinPrompts[name]!,
+          model: model!,
+          tools: [createPythonRuntime({ pool })],
+          evaluator: createEvaluator({ preset: 'paper' }),
+          sampling: { temperature: 0, maxOutputTokens: 320 },
+          retry: { timeoutMs: 900_000, retryEmpty: false },
+        });
+        const result = await repairer.repair({ task, trajectory: wrong });
+        const repaired = result.repaired;
+        expect(repaired, result.reason).not.toBeNull();
+        const text = trajectoryToText(repaired!, 'tags');
+        expect(findPromptMetaText(text, { question: task.question }), text).toEqual([]);
+        expect(text.startsWith('<think>'), text).toBe(true);
+        // The tools ran for real during the repair.
+        expect(
+          repaired!.steps.some((s) => s.type === 'tool-result' && !s.isError),
+          text,
+        ).toBe(true);
+        expect(
+          checkAdmission({ trajectory: repaired!, question: task.question }).reasons,
+          text,
+        ).toEqual([]);
+      },
+      900_000,
+    );
   },
 );

@@ -44,7 +44,7 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   preset?: PresetName;
   /** The policy's prompt template, by name or JSON file (default: the protocol's). */
   prompt?: string;
-  /** The repairer's prompt template, by name or JSON file (default: repair-trajectory). */
+  /** The repairer's prompt template, by name or JSON file (default for text tags: repair-question). */
   repairPrompt?: string;
   /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
   admission?: AdmissionMode;

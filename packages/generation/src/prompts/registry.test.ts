@@ -28,7 +28,7 @@ describe('built-in prompt templates', () => {
   it('default to the worked-example user-turn prompt for text tags', () => {
     expect(defaultPrompt('generation', 'text-tags').name).toBe('tags-example');
     expect(defaultPrompt('generation', 'native').name).toBe('native-system');
-    expect(defaultPrompt('repair', 'text-tags').name).toBe('repair-trajectory');
+    expect(defaultPrompt('repair', 'text-tags').name).toBe('repair-question');
   });
 
   it('render the tools, the budget and the question into the user turn', () => {

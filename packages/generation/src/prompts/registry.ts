@@ -41,7 +41,10 @@ const DEFAULTS: Record<PromptTemplate['kind'], Partial<Record<Protocol, string>>
     native: nativeSystemPrompt.name,
   },
   repair: {
-    'text-tags': repairTrajectoryPrompt.name,
+    // The question alone, as the paper's repairer sees it: measured on 100 GSM8K problems with
+    // Qwen2.5-Coder-1.5B repairing itself, 51 of 98 repairs were accepted against 20 when shown
+    // its attempt, whose wrong answer it repeated (repairer README).
+    'text-tags': repairQuestionPrompt.name,
     markdown: repairMarkdownPrompt.name,
     native: repairNativePrompt.name,
   },

@@ -1,4 +1,4 @@
-import { createVllmProvider } from '@autotraj/generation';
+import { builtinPrompts, createVllmProvider } from '@autotraj/generation';
 import {
   arithmeticRuntime,
   assistantPrefix,
@@ -40,13 +40,18 @@ const chat = (s: LoopbackServer) =>
   createVllmProvider({ baseURL: s.baseURL }).languageModel('repairer');
 
 describe('createRepairer', () => {
-  it('regenerate: shows the repairer the bad trajectory and diagnostics, runs tools, re-evaluates and accepts', async () => {
+  it('regenerate: repair-trajectory shows the repairer the bad trajectory and what to fix, runs tools, re-evaluates and accepts', async () => {
     server = await startLoopbackServer({
       reply: (request) => ({ text: continueTagScript(good, assistantPrefix(request.messages)) }),
     });
     const calculator = arithmeticRuntime();
     const evaluator = paperRuleEvaluator();
-    const repairer = createRepairer({ model: chat(server), tools: [calculator], evaluator });
+    const repairer = createRepairer({
+      model: chat(server),
+      tools: [calculator],
+      evaluator,
+      prompt: builtinPrompts['repair-trajectory']!,
+    });
     const result = await repairer.repair({ task, trajectory: original });
 
     expect(result.status).toBe('accepted');
@@ -69,6 +74,25 @@ describe('createRepairer', () => {
     expect(prompt).not.toMatch(/\[uncertainty\]|diagnostic|flawed|evaluator/i);
     // Both the original and the repair were evaluated: acceptance is never assumed.
     expect(evaluator.evaluated).toEqual([original.id, result.repaired!.id]);
+  });
+
+  it("by default (repair-question, the paper's input) shows the repairer the question alone", async () => {
+    server = await startLoopbackServer({
+      reply: (request) => ({ text: continueTagScript(good, assistantPrefix(request.messages)) }),
+    });
+    const repairer = createRepairer({
+      model: chat(server),
+      tools: [arithmeticRuntime()],
+      evaluator: paperRuleEvaluator(),
+    });
+    const result = await repairer.repair({ task, trajectory: original });
+
+    expect(result.status).toBe('accepted');
+    const prompt = lastUserText(server.requests[0]!.messages);
+    expect(prompt.endsWith(`Problem: ${task.question}`)).toBe(true);
+    // Neither the earlier attempt nor its answer: this model repeats an answer it is shown.
+    expect(prompt).not.toContain('\\boxed{30}');
+    expect(prompt).not.toContain('Their final answer');
   });
 
   it('resume: keeps the valid prefix (with its tool result) and regenerates from the first faulty step', async () => {
@@ -104,6 +128,7 @@ describe('createRepairer', () => {
       tools: [arithmeticRuntime()],
       evaluator: paperRuleEvaluator(),
       maxAttempts: 2,
+      prompt: builtinPrompts['repair-trajectory']!,
     });
     const result = await repairer.repair({ task, trajectory: original });
     expect(result.status).toBe('hard');

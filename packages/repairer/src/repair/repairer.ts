@@ -40,9 +40,9 @@ export interface RepairerOptions {
   retry?: RetryOptions;
   modelName?: string;
   /**
-   * The repair prompt template (default `repair-trajectory` for text-tags): `repairInput:
-   * 'trajectory'` shows the earlier attempt and what to fix; `'question'` (the paper's) only the
-   * question, so the repairer regenerates.
+   * The repair prompt template (default `repair-question` for text-tags): `repairInput:
+   * 'question'` (the paper's) gives only the question, so the repairer regenerates;
+   * `'trajectory'` also shows the earlier attempt and what to fix.
    */
   prompt?: PromptTemplate;
 }
