@@ -18,10 +18,14 @@ import {
   correctnessDimension,
   createEvaluator,
   EvaluatorError,
+  extractAnswers,
   formatDimension,
   isEquivalent,
   lengthDimension,
+  normalizeQaAnswer,
   predictedAnswer,
+  qaExactMatch,
+  qaF1,
   repetitionDimension,
   selectCandidates,
   toolValidityDimension,
@@ -320,6 +324,48 @@ describe('dimension functions and answer checks: entry input', () => {
       () => isEquivalent('1', '1', { strcit: false } as never),
       'isEquivalent',
       'options.strcit',
+    );
+  });
+});
+
+describe('extractAnswers and the QA helpers: entry input', () => {
+  it('work on their arguments as given', () => {
+    expect(extractAnswers('so \\boxed{42}', { sources: ['boxed'] })[0]?.text).toBe('42');
+    expect(normalizeQaAnswer('The  Eiffel Tower!')).toBe('eiffel tower');
+    expect(qaExactMatch('the eiffel tower', ['Eiffel Tower', 'Paris'])).toBe(true);
+    expect(qaF1('eiffel', 'Eiffel Tower')).toBeCloseTo(2 / 3);
+  });
+
+  it('refuse a missing argument, naming it', () => {
+    expectInvalid(() => (extractAnswers as () => unknown)(), 'extractAnswers', 'input');
+    expectInvalid(() => (normalizeQaAnswer as () => unknown)(), 'normalizeQaAnswer', 'text');
+    expectInvalid(() => (qaF1 as (p: string) => unknown)('x'), 'qaF1', 'golds');
+    expectInvalid(() => (qaExactMatch as () => unknown)(), 'qaExactMatch', 'pred');
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    expectInvalid(
+      () => extractAnswers('x', { sources: ['boxd'] } as never),
+      'extractAnswers',
+      'options.sources[0]',
+    );
+    expectInvalid(
+      () => extractAnswers('x', { targets: 'latex' } as never),
+      'extractAnswers',
+      'options.targets',
+    );
+    expectInvalid(() => qaF1(42 as never, ['42']), 'qaF1', 'pred');
+    // A list with a hole or a number is refused, not read as a shorter list.
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
+    expectInvalid(() => qaExactMatch('a', ['a', , 'b'] as never), 'qaExactMatch', 'golds');
+    expectInvalid(() => qaF1('a', ['a', 1] as never), 'qaF1', 'golds');
+  });
+
+  it('refuse a misspelt option key', () => {
+    expectInvalid(
+      () => extractAnswers('x', { source: ['boxed'] } as never),
+      'extractAnswers',
+      'options.source',
     );
   });
 });

@@ -25,10 +25,14 @@ export {
   consistencyDimension,
   correctnessDimension,
   correctnessDimensionAsync,
+  extractAnswers,
   formatDimension,
   isEquivalent,
   lengthDimension,
+  normalizeQaAnswer,
   predictedAnswer,
+  qaExactMatch,
+  qaF1,
   repetitionDimension,
   selectCandidates,
   toolValidityDimension,
@@ -80,7 +84,6 @@ export {
   answerSources,
   type ExtractionTarget,
   type ExtractOptions,
-  extractAnswers,
 } from './verify/extract.js';
 export {
   type AnswerBackend,
@@ -88,7 +91,6 @@ export {
   type MathVerifyBackend,
   type MathVerifyBackendOptions,
 } from './verify/math-verify-backend.js';
-export { normalizeQaAnswer, qaExactMatch, qaF1 } from './verify/qa.js';
 export type {
   EquivalenceOptions,
   VerificationMethod,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '@autotraj/trajectory';
@@ -7,10 +7,14 @@ import { describe, expect, it } from 'vitest';
 import {
   createHfSequenceClassifierScorer,
   createOnnxScorer,
+  exportOnnx,
   featurize,
   openTrajectoryScorer,
+  renderScoreText,
+  scoreWithModel,
   TrainingError,
   trainRewardModel,
+  trainTransformerRewardModel,
 } from './index.js';
 import { realPairs } from './test-support/real-pairs.js';
 import { writeRandomRewardModel } from './testing/index.js';
@@ -28,6 +32,21 @@ function invalid(call: () => unknown, entry: string, field: string): void {
   expect(error.parameter).toBe(field);
   expect(error.message).toContain(`${entry}: ${field}:`);
   expect(ValidationError.isInstance(error.cause)).toBe(true);
+}
+
+/** The promise's rejection, checked as `invalid` checks a throw. */
+async function rejected(call: () => Promise<unknown>, entry: string, field: string) {
+  const error = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  invalid(
+    () => {
+      if (error !== undefined) throw error;
+    },
+    entry,
+    field,
+  );
 }
 
 const pairs = () => realPairs().gsm8k.slice(0, 40);
@@ -95,20 +114,6 @@ describe('featurize entry input', () => {
 });
 
 describe('scorers: entry input', () => {
-  async function rejected(call: () => Promise<unknown>, entry: string, field: string) {
-    const error = await call().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    invalid(
-      () => {
-        if (error !== undefined) throw error;
-      },
-      entry,
-      field,
-    );
-  }
-
   it('check options before any file is read, and each batch before scoring', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
     try {
@@ -151,6 +156,130 @@ describe('scorers: entry input', () => {
       } finally {
         await scorer.close();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('model functions: entry input', () => {
+  const trained = () =>
+    trainRewardModel({ pairs: pairs(), epochs: 1, seed: 3, featurizer: { numBuckets: 1024 } })
+      .model;
+
+  it('scoreWithModel checks the model against its shape and each item', () => {
+    const model = trained();
+    const trajectory = pairs()[0]!.chosen;
+    const { metadata: _m, provenance: _p, ...bare } = trajectory;
+    // Defaults filled: the bare trajectory scores as the full record does.
+    const [a, b] = scoreWithModel(model, [{ trajectory: bare } as never, { trajectory }]);
+    expect(a).toBe(b);
+    const { denseMean: _d, ...noMean } = model;
+    invalid(
+      () => scoreWithModel(noMean as never, [{ trajectory }]),
+      'scoreWithModel',
+      'model.denseMean',
+    );
+    invalid(
+      () =>
+        scoreWithModel({ ...model, params: { ...model.params, bias2: new Float32Array(1) } }, [
+          { trajectory },
+        ]),
+      'scoreWithModel',
+      'model.params.bias2',
+    );
+    invalid(
+      () => scoreWithModel({ ...model, shape: { ...model.shape, hiddenDim: '8' } } as never, []),
+      'scoreWithModel',
+      'model.shape.hiddenDim',
+    );
+    invalid(
+      () =>
+        scoreWithModel(model, [{ trajectory: { ...bare, steps: [{ type: 'think' }] } }] as never),
+      'scoreWithModel',
+      'items[0].trajectory.steps[0].text',
+    );
+    invalid(
+      () => scoreWithModel(model, [{ trajectory, qestion: 'x' }] as never),
+      'scoreWithModel',
+      'items[0].qestion',
+    );
+  });
+
+  it('exportOnnx checks the model and its options before writing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const model = trained();
+      const path = join(dir, 'model.onnx');
+      await rejected(() => exportOnnx(model, {} as never), 'exportOnnx', 'options.path');
+      await rejected(
+        () => exportOnnx(model, { path, metadata: { run: 1 } } as never),
+        'exportOnnx',
+        'options.metadata.run',
+      );
+      await rejected(
+        () => exportOnnx(model, { path, metdata: {} } as never),
+        'exportOnnx',
+        'options.metdata',
+      );
+      await rejected(
+        () => exportOnnx({ ...model, denseScale: [1, 2] } as never, { path }),
+        'exportOnnx',
+        'model.denseScale',
+      );
+      expect(existsSync(path)).toBe(false);
+      expect((await exportOnnx(model, { path })).bytes).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('renderScoreText checks the item and the format', () => {
+    const trajectory = pairs()[0]!.chosen;
+    expect(renderScoreText({ question: 'Q', trajectory })).toMatch(/^Q\n\n/);
+    invalid(() => renderScoreText({} as never), 'renderScoreText', 'item.trajectory');
+    invalid(
+      () => renderScoreText({ trajectory, question: 1 } as never),
+      'renderScoreText',
+      'item.question',
+    );
+    invalid(
+      () => renderScoreText({ trajectory, qestion: 'Q' } as never),
+      'renderScoreText',
+      'item.qestion',
+    );
+    invalid(() => renderScoreText({ trajectory }, 'xml' as never), 'renderScoreText', 'format');
+  });
+
+  it('trainTransformerRewardModel checks options and pairs before starting Python', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const outDir = join(dir, 'out');
+      // A python that does not exist: a check that let these through would fail on it instead.
+      const base = { outDir, python: join(dir, 'no-python') };
+      await rejected(
+        () => trainTransformerRewardModel({ ...base } as never),
+        'trainTransformerRewardModel',
+        'options.pairs',
+      );
+      await rejected(
+        () => trainTransformerRewardModel({ ...base, pairs: pairs(), epochs: '2' } as never),
+        'trainTransformerRewardModel',
+        'options.epochs',
+      );
+      await rejected(
+        () => trainTransformerRewardModel({ ...base, pairs: pairs(), epoch: 2 } as never),
+        'trainTransformerRewardModel',
+        'options.epoch',
+      );
+      const [first, ...rest] = pairs();
+      const { rejected: _r, ...noRejected } = first!;
+      await rejected(
+        () => trainTransformerRewardModel({ ...base, pairs: [...rest, noRejected] } as never),
+        'trainTransformerRewardModel',
+        `options.pairs[${rest.length}].rejected`,
+      );
+      expect(existsSync(outDir)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

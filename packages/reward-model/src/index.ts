@@ -1,5 +1,11 @@
 export { type AdmitTrainingPairsOptions, admitTrainingPairs } from './admit-pairs.js';
 export { lengthBaseline } from './baselines.js';
+export {
+  exportOnnx,
+  renderScoreText,
+  scoreWithModel,
+  trainTransformerRewardModel,
+} from './entry/checked-model.js';
 // The checked entry points: options and records parsed first (entry/).
 export {
   createHfSequenceClassifierScorer,
@@ -27,22 +33,17 @@ export {
   featurizerConfigHash,
   featurizerConfigSchema,
 } from './featurize.js';
-export {
-  type CreateHfSequenceClassifierScorerOptions,
-  renderScoreText,
-} from './hf-scorer.js';
+export type { CreateHfSequenceClassifierScorerOptions } from './hf-scorer.js';
 export { DEFAULT_VALIDATION_SPLIT, holdOutPairs } from './hold-out.js';
 export { type Histogram, histogram, pairwiseAccuracy, rocAuc } from './metrics.js';
-export {
-  type FloatVector,
-  type RewardModel,
-  type RewardModelParams,
-  type RewardModelShape,
-  scoreWithModel,
+export type {
+  FloatVector,
+  RewardModel,
+  RewardModelParams,
+  RewardModelShape,
 } from './model.js';
 export {
   type ExportOnnxOptions,
-  exportOnnx,
   METADATA_KEYS,
   REWARD_MODEL_INPUTS,
   REWARD_MODEL_OUTPUT,
@@ -63,6 +64,5 @@ export type { EpochReport, TrainingReport, TrainRewardModelOptions } from './tra
 export {
   type TrainTransformerRewardModelOptions,
   type TransformerTrainingSummary,
-  trainTransformerRewardModel,
   transformerTrainerScript,
 } from './train-transformer.js';

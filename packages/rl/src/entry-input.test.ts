@@ -21,6 +21,9 @@ import {
   toVerlRows,
   trainSft,
   trajectoryFromPolicyText,
+  verlParquetBuffer,
+  writeTrlJsonl,
+  writeVerlParquet,
 } from './index.js';
 
 // A trajectory as a user writes it by hand: only the required fields (defaults filled in).
@@ -155,6 +158,69 @@ describe('trainer bridges entry input', () => {
       'tasks[1].question',
     );
     await invalid(() => toVerlRows([], { splt: 'test' } as never), 'toVerlRows', 'options.splt');
+  });
+
+  it('the file writers check their input before writing, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-writers-'));
+    try {
+      const tasks = [{ id: 'q1', question: 'What is 6 * 7?', goldAnswers: ['42'] }];
+      const path = join(dir, 'verl.parquet');
+      // Tasks without their defaulted fields are written as full tasks are.
+      expect(await writeVerlParquet({ tasks, path } as never)).toBe(1);
+      await invalid(
+        () => writeVerlParquet({ tasks: [{ id: 'q2' }], path: join(dir, 'b.parquet') } as never),
+        'writeVerlParquet',
+        'options.tasks[0].question',
+      );
+      await invalid(
+        () => writeVerlParquet({ tasks, path: 7 } as never),
+        'writeVerlParquet',
+        'options.path',
+      );
+      await invalid(
+        () => writeVerlParquet({ tasks, path: join(dir, 'c.parquet'), styl: 'model' } as never),
+        'writeVerlParquet',
+        'options.styl',
+      );
+      expect(existsSync(join(dir, 'b.parquet')) || existsSync(join(dir, 'c.parquet'))).toBe(false);
+
+      const [row] = toVerlRows(tasks as never);
+      expect(verlParquetBuffer([row!]).byteLength).toBeGreaterThan(0);
+      const { ability: _a, ...noAbility } = row!;
+      await invalid(
+        () => verlParquetBuffer([noAbility] as never),
+        'verlParquetBuffer',
+        'rows[0].ability',
+      );
+      await invalid(
+        () =>
+          verlParquetBuffer([{ ...row!, extra_info: { ...row!.extra_info, index: 0 } }] as never),
+        'verlParquetBuffer',
+        'rows[0].extra_info.index',
+      );
+      await invalid(
+        () => verlParquetBuffer([{ ...row!, reward: 1 }] as never),
+        'verlParquetBuffer',
+        'rows[0].reward',
+      );
+
+      const jsonl = join(dir, 'rows.jsonl');
+      expect(writeTrlJsonl(jsonl, [{ prompt: [], ground_truth: ['42'] }])).toBe(1);
+      await invalid(
+        () => (writeTrlJsonl as (p: string) => unknown)(jsonl),
+        'writeTrlJsonl',
+        'rows',
+      );
+      await invalid(() => writeTrlJsonl(7 as never, []), 'writeTrlJsonl', 'path');
+      // A value JSON cannot hold is refused, naming the row and field (was written as {} or thrown by JSON.stringify).
+      await invalid(
+        () => writeTrlJsonl(jsonl, [{ a: 1 }, { index: 1n }]),
+        'writeTrlJsonl',
+        'rows[1].index',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

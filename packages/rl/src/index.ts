@@ -6,18 +6,8 @@ export {
   type GroupAdvantageOptions,
 } from './advantages.js';
 export type { RlPromptOptions } from './bridges/prompt-messages.js';
-export {
-  type TrlPromptRow,
-  type TrlRolloutRow,
-  type TrlSftRow,
-  writeTrlJsonl,
-} from './bridges/trl.js';
-export {
-  type VerlExportOptions,
-  type VerlRow,
-  verlParquetBuffer,
-  writeVerlParquet,
-} from './bridges/verl.js';
+export type { TrlPromptRow, TrlRolloutRow, TrlSftRow } from './bridges/trl.js';
+export type { VerlExportOptions, VerlRow } from './bridges/verl.js';
 export { createPolicyModel, createRolloutTools } from './entry/checked-policy.js';
 // The checked entry points: input parsed with the contract schemas first (entry/).
 export {
@@ -33,6 +23,9 @@ export {
   toTrlRolloutRow,
   toTrlSftRow,
   toVerlRows,
+  verlParquetBuffer,
+  writeTrlJsonl,
+  writeVerlParquet,
 } from './entry/checked-rows.js';
 export { createRewardServer } from './entry/checked-server.js';
 export { prepareSftTraining, trainSft } from './entry/checked-training.js';
@@ -84,6 +77,7 @@ export { createFunctionScorer, type TrajectoryScorer } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
 export type { RewardServer, RewardServerOptions } from './server/reward-server.js';
 export type { PrepareSftOptions, SftTrainingSet } from './sft/prepare-sft.js';
+export { SFT_TRAINING_DEFAULTS } from './sft/sft-training-options.js';
 export { type SftProgress, sftProgressSchema } from './sft/sft-training-report.js';
 export type { TrainSftOptions } from './sft/train-sft.js';
 export { trajectoryFromPolicyText } from './text-trajectory.js';

@@ -1,7 +1,14 @@
 import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
-import { createPythonPool, PythonPoolError } from './index.js';
+import {
+  createBm25Index,
+  createFlashRagClient,
+  createPythonPool,
+  createSandboxFusionExecutor,
+  PythonPoolError,
+  ToolInputError,
+} from './index.js';
 
 function invalid(call: () => unknown, field: string): void {
   let thrown: unknown;
@@ -37,5 +44,114 @@ describe('createPythonPool entry input', () => {
   it('refuses an empty interpreter path (every option is optional), and keeps its own range checks', () => {
     invalid(() => createPythonPool({ python: '' } as never), 'options.python');
     expect(() => createPythonPool({ size: 0 })).toThrow(RangeError);
+  });
+});
+
+function invalidInput(call: () => unknown, entry: string, field: string): void {
+  let thrown: unknown;
+  try {
+    call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(ToolInputError.isInstance(thrown), String(thrown)).toBe(true);
+  const error = thrown as ToolInputError;
+  expect(error.code).toBe('invalid_input');
+  expect(error.field).toBe(field);
+  expect(error.message).toContain(`${entry}: ${field}:`);
+}
+
+describe('createBm25Index entry input', () => {
+  const docs = [
+    { id: 'paris', title: 'Paris', text: 'Paris is the capital of France.' },
+    { id: 'berlin', text: 'Berlin is the capital of Germany.', source: 'ignored' },
+  ];
+
+  it('indexes documents without their defaulted title, ignoring unknown document keys', () => {
+    expect(createBm25Index(docs).searchSync('Germany')[0]).toMatchObject({
+      id: 'berlin',
+      title: '',
+    });
+  });
+
+  it('refuses a missing field, a wrong type and a misspelt option, naming them', () => {
+    invalidInput(() => createBm25Index([{ id: 'x' }] as never), 'createBm25Index', 'docs[0].text');
+    invalidInput(
+      () => createBm25Index([docs[0]!, { id: 2, text: 7 }] as never),
+      'createBm25Index',
+      'docs[1].text',
+    );
+    invalidInput(
+      () => createBm25Index(docs, { k1: '1.2' } as never),
+      'createBm25Index',
+      'options.k1',
+    );
+    invalidInput(
+      () => createBm25Index(docs, { stopword: [] } as never),
+      'createBm25Index',
+      'options.stopword',
+    );
+    invalidInput(() => createBm25Index(7 as never), 'createBm25Index', 'docs');
+    invalidInput(
+      () => createBm25Index(docs).searchSync('x', { top: 3 } as never),
+      'bm25Index.search',
+      'options.top',
+    );
+  });
+});
+
+describe('remote clients: entry input', () => {
+  const fetch = (() => {
+    throw new Error('no request may be sent');
+  }) as never;
+
+  it('createFlashRagClient refuses a missing field, a wrong type and a misspelt key', async () => {
+    invalidInput(
+      () => createFlashRagClient({} as never),
+      'createFlashRagClient',
+      'options.baseURL',
+    );
+    invalidInput(
+      () => createFlashRagClient({ baseURL: 'http://h', timeoutMs: '5' } as never),
+      'createFlashRagClient',
+      'options.timeoutMs',
+    );
+    invalidInput(
+      () => createFlashRagClient({ baseURL: 'http://h', timeout: 5000 } as never),
+      'createFlashRagClient',
+      'options.timeout',
+    );
+    invalidInput(
+      () => createFlashRagClient({ baseURL: 'not a url' }),
+      'createFlashRagClient',
+      'options.baseURL',
+    );
+    const client = createFlashRagClient({ baseURL: 'http://127.0.0.1:9', fetch });
+    const error = await client.search('q', { top_n: 3 } as never).catch((e: unknown) => e);
+    invalidInput(
+      () => {
+        throw error;
+      },
+      'flashRagClient.search',
+      'options.top_n',
+    );
+  });
+
+  it('createSandboxFusionExecutor refuses a missing field, a wrong type and a misspelt key', () => {
+    invalidInput(
+      () => createSandboxFusionExecutor({} as never),
+      'createSandboxFusionExecutor',
+      'options.baseURL',
+    );
+    invalidInput(
+      () => createSandboxFusionExecutor({ baseURL: 'http://h', httpSlackMs: '1' } as never),
+      'createSandboxFusionExecutor',
+      'options.httpSlackMs',
+    );
+    invalidInput(
+      () => createSandboxFusionExecutor({ baseURL: 'http://h', defaults: { timeout: 1 } } as never),
+      'createSandboxFusionExecutor',
+      'options.defaults.timeout',
+    );
   });
 });

@@ -24,6 +24,31 @@ export class PythonPoolError extends AutoTrajError {
   }
 }
 
+/**
+ * A function of the main entry was given bad input (code `invalid_input`): the message names the
+ * function and the field (`createBm25Index: docs[3].text: ...`), `field` is its path and
+ * `cause` the `ValidationError` when a schema refused it.
+ */
+export class ToolInputError extends AutoTrajError {
+  static readonly errorName = 'AutoTrajToolInputError';
+  declare readonly code: 'invalid_input';
+  readonly field: string;
+
+  constructor(options: { message: string; field: string; cause?: unknown }) {
+    super({
+      name: ToolInputError.errorName,
+      code: 'invalid_input',
+      message: options.message,
+      cause: options.cause,
+    });
+    this.field = options.field;
+  }
+
+  static override isInstance(error: unknown): error is ToolInputError {
+    return AutoTrajError.hasName(error, ToolInputError.errorName);
+  }
+}
+
 export type RemoteServiceErrorKind = 'network' | 'timeout' | 'http-status' | 'malformed-response';
 
 export type RemoteServiceErrorCode =

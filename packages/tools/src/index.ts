@@ -5,8 +5,9 @@ export {
   calculate,
   calculatorResultMatches,
 } from './calculator/calculate.js';
-// The checked entry point: options parsed first (entry/).
+// The checked entry points: options parsed first (entry/).
 export { createPythonPool } from './entry/checked-pool.js';
+export { createFlashRagClient, createSandboxFusionExecutor } from './entry/checked-remote.js';
 export {
   PythonPoolError,
   PythonTrainerError,
@@ -16,6 +17,7 @@ export {
   type RemoteServiceErrorCode,
   type RemoteServiceErrorKind,
   ToolExecutionError,
+  ToolInputError,
 } from './errors.js';
 export type { IsolationMode, IsolationRequest } from './python/isolation.js';
 export type { PythonPool, PythonPoolOptions } from './python/pool.js';
@@ -31,7 +33,7 @@ export {
   pythonExecutionResultSchema,
   pythonRunOptionsSchema,
 } from './python/types.js';
-export { createSandboxFusionExecutor, type SandboxFusionOptions } from './remote/sandbox-fusion.js';
+export type { SandboxFusionOptions } from './remote/sandbox-fusion.js';
 export { formatCalculatorOutput, formatSearchHits } from './runtimes/format.js';
 export { calculatorInputSchema, pythonInputSchema, searchInputSchema } from './runtimes/inputs.js';
 export {
@@ -47,7 +49,7 @@ export {
   createBm25Index,
   loadBm25Corpus,
 } from './search/bm25.js';
-export { createFlashRagClient, type FlashRagClientOptions } from './search/flashrag.js';
+export type { FlashRagClientOptions } from './search/flashrag.js';
 export {
   type SearchClient,
   type SearchDocument,

@@ -35,7 +35,18 @@ import {
   toolValidityDimension as toolValidityUnchecked,
 } from '../dimensions/tool-validity.js';
 import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
+import {
+  type AnswerCandidate,
+  answerSources,
+  type ExtractOptions,
+  extractAnswers as extractAnswersUnchecked,
+} from '../verify/extract.js';
 import type { AnswerBackend } from '../verify/math-verify-backend.js';
+import {
+  normalizeQaAnswer as normalizeQaUnchecked,
+  qaExactMatch as qaExactMatchUnchecked,
+  qaF1 as qaF1Unchecked,
+} from '../verify/qa.js';
 import {
   type EquivalenceOptions,
   isEquivalent as isEquivalentUnchecked,
@@ -238,4 +249,48 @@ export function selectCandidates(
     parse(z.array(evaluationReportSchema), reports, entry, 'reports'),
     options(selectOptions, opts, entry) as SelectOptions,
   );
+}
+
+const extractOptions = z.strictObject({
+  targets: z.array(z.enum(['latex', 'expr'])).optional(),
+  sources: z.array(z.enum(answerSources as [string, ...string[]])).optional(),
+});
+
+/** The answer candidates in a text (see verify/extract.ts), its arguments checked. */
+export function extractAnswers(input: string, opts: ExtractOptions = {}): AnswerCandidate[] {
+  const entry = 'extractAnswers';
+  return extractAnswersUnchecked(
+    text(input, entry, 'input'),
+    options(extractOptions, opts, entry) as ExtractOptions,
+  );
+}
+
+/** SQuAD's answer normalisation (see verify/qa.ts), its argument checked. */
+export function normalizeQaAnswer(input: string): string {
+  return normalizeQaUnchecked(text(input, 'normalizeQaAnswer'));
+}
+
+const golds = z.union([z.string(), z.array(z.string())]);
+
+/** The QA golds: one string or a list of strings (a for loop: a hole is refused, not skipped). */
+function qaGolds(value: unknown, entry: string): string | ReadonlyArray<string> {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    let ready = true;
+    for (let i = 0; i < value.length && ready; i++) ready = typeof value[i] === 'string';
+    if (ready) return value;
+  }
+  return parse(golds, value, entry, 'golds');
+}
+
+/** SQuAD exact match against any gold (see verify/qa.ts), its arguments checked. */
+export function qaExactMatch(pred: string, goldAnswers: string | ReadonlyArray<string>): boolean {
+  const entry = 'qaExactMatch';
+  return qaExactMatchUnchecked(text(pred, entry, 'pred'), qaGolds(goldAnswers, entry));
+}
+
+/** SQuAD token F1, the best over the golds (see verify/qa.ts), its arguments checked. */
+export function qaF1(pred: string, goldAnswers: string | ReadonlyArray<string>): number {
+  const entry = 'qaF1';
+  return qaF1Unchecked(text(pred, entry, 'pred'), qaGolds(goldAnswers, entry));
 }

@@ -9,4 +9,5 @@ export { checkPaperFormat as uncheckedCheckPaperFormat } from '../dimensions/pap
 // check costs (bench/paper-preset.bench.mjs). Takes input already in the schemas' form.
 export { createEvaluator as createUncheckedEvaluator } from '../evaluate/create-evaluator.js';
 export { pyFloat, pyRound, pySplit, pyStrip } from '../paper/python-text.js';
+export { qaF1 as uncheckedQaF1 } from '../verify/qa.js';
 export { verifyAnswer as uncheckedVerifyAnswer } from '../verify/verify-answer.js';

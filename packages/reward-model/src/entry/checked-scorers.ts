@@ -61,13 +61,13 @@ const hfOptions = z.strictObject({
   outputName: z.string().min(1).optional(),
 });
 
-const scoreItemSchema = z.strictObject({
+export const scoreItemSchema = z.strictObject({
   question: z.string().optional(),
   trajectory: trajectorySchema,
 });
 
 /** An item already in `scoreItemSchema`'s form (checked by hand: the scoring hot path). */
-function isScoreItem(item: unknown): item is ScoreItem {
+export function isScoreItem(item: unknown): item is ScoreItem {
   if (typeof item !== 'object' || item === null || Object.getPrototypeOf(item) !== Object.prototype)
     return false;
   const value = item as Record<string, unknown>;
@@ -78,7 +78,8 @@ function isScoreItem(item: unknown): item is ScoreItem {
   );
 }
 
-function items(values: unknown, entry: string): ReadonlyArray<ScoreItem> {
+/** A batch of score items, each checked (the caller's array kept when all are ready). */
+export function scoreItems(values: unknown, entry: string): ScoreItem[] {
   const list = Array.isArray(values) ? values : parse(z.array(z.unknown()), values, entry, 'items');
   return parseEach(
     list,
@@ -91,7 +92,7 @@ function items(values: unknown, entry: string): ReadonlyArray<ScoreItem> {
 function checked(inner: OnnxTrajectoryScorer, name: string): OnnxTrajectoryScorer {
   return {
     metadata: inner.metadata,
-    score: (batch) => rejecting(() => inner.score(items(batch, `${name}.score`))),
+    score: (batch) => rejecting(() => inner.score(scoreItems(batch, `${name}.score`))),
     close: () => inner.close(),
   };
 }

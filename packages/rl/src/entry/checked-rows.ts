@@ -1,4 +1,5 @@
 import {
+  metadataSchema,
   promptTemplateSchema,
   type RolloutRecord,
   rolloutRecordSchema,
@@ -7,6 +8,7 @@ import {
   type Task,
   taskSchema,
 } from '@autotraj/trajectory';
+import { rejecting } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import {
   type GroupAdvantageOptions,
@@ -20,11 +22,14 @@ import {
   toTrlPromptRow as toTrlPromptRowUnchecked,
   toTrlRolloutRow as toTrlRolloutRowUnchecked,
   toTrlSftRow as toTrlSftRowUnchecked,
+  writeTrlJsonl as writeTrlJsonlUnchecked,
 } from '../bridges/trl.js';
 import {
   toVerlRows as toVerlRowsUnchecked,
   type VerlExportOptions,
   type VerlRow,
+  verlParquetBuffer as verlParquetBufferUnchecked,
+  writeVerlParquet as writeVerlParquetUnchecked,
 } from '../bridges/verl.js';
 import { fn, isPlainObject, parseRlInput } from './parse-input.js';
 
@@ -122,15 +127,88 @@ export function toTrlSftRow(record: SftRecord): TrlSftRow {
   return toTrlSftRowUnchecked(parseRlInput(sftRecordSchema, record, 'toTrlSftRow', 'record'));
 }
 
+const message = z.strictObject({ role: z.enum(['system', 'user']), content: z.string() });
+const verlRowSchema = z.strictObject({
+  data_source: z.string(),
+  prompt: z.array(message),
+  ability: z.string(),
+  reward_model: z.strictObject({ style: z.enum(['rule', 'model']), ground_truth: z.string() }),
+  extra_info: z.strictObject({
+    split: z.string(),
+    index: z.bigint(),
+    question: z.string(),
+    task_id: z.string(),
+    gold_answers: z.array(z.string()),
+  }),
+});
+
+function tasksArg(tasks: unknown, entry: string, field: string): Task[] {
+  const list = parseRlInput(z.array(z.unknown()), tasks, entry, field);
+  const parsed: Task[] = [];
+  for (let i = 0; i < list.length; i++)
+    parsed.push(parseRlInput(taskSchema, list[i], entry, `${field}[${i}]`));
+  return parsed;
+}
+
 /** verl rows for tasks (each parsed with `taskSchema`, defaults filled). */
 export function toVerlRows(tasks: ReadonlyArray<Task>, options: VerlExportOptions = {}): VerlRow[] {
   const entry = 'toVerlRows';
-  const list = parseRlInput(z.array(z.unknown()), tasks, entry, 'tasks');
-  const parsed: Task[] = [];
-  for (let i = 0; i < list.length; i++)
-    parsed.push(parseRlInput(taskSchema, list[i], entry, `tasks[${i}]`));
   return toVerlRowsUnchecked(
-    parsed,
+    tasksArg(tasks, entry, 'tasks'),
     parseRlInput(verlOptionsSchema, options, entry, 'options') as VerlExportOptions,
   );
+}
+
+/** verl rows as a Parquet file in memory, each row checked against verl's layout first. */
+export function verlParquetBuffer(rows: ReadonlyArray<VerlRow>): ArrayBuffer {
+  return verlParquetBufferUnchecked(
+    parseRlInput(z.array(verlRowSchema), rows, 'verlParquetBuffer', 'rows') as VerlRow[],
+  );
+}
+
+const writeVerlOptionsSchema = verlOptionsSchema.extend({
+  tasks: z.array(z.unknown()),
+  path: z.string().min(1),
+});
+
+/** Write verl's Parquet for tasks: options and each task checked before anything is written. */
+export function writeVerlParquet(
+  options: VerlExportOptions & { tasks: ReadonlyArray<Task>; path: string },
+): Promise<number> {
+  const entry = 'writeVerlParquet';
+  return rejecting(() => {
+    const parsed = parseRlInput(writeVerlOptionsSchema, options, entry, 'options');
+    return writeVerlParquetUnchecked({
+      ...(parsed as VerlExportOptions & { path: string }),
+      tasks: tasksArg(parsed.tasks, entry, 'options.tasks'),
+    });
+  });
+}
+
+const rowsSchema = z.custom<Iterable<unknown>>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function',
+  { message: 'expected an iterable of rows' },
+);
+
+/**
+ * Write rows as JSONL for TRL (see bridges/trl.ts). Each row must be a JSON object (what one
+ * line holds: a bigint, a function or a class instance is refused, naming the row and field);
+ * rows are checked as they are written, so a bad row stops the write with the file holding the
+ * rows before it.
+ */
+export function writeTrlJsonl<T>(path: string, rows: Iterable<T>): number {
+  const entry = 'writeTrlJsonl';
+  const file = parseRlInput(z.string().min(1), path, entry, 'path');
+  parseRlInput(rowsSchema, rows, entry, 'rows');
+  let index = 0;
+  const checkedRows = function* () {
+    for (const row of rows) {
+      yield parseRlInput(metadataSchema, row, entry, `rows[${index}]`) as T;
+      index++;
+    }
+  };
+  return writeTrlJsonlUnchecked(file, checkedRows());
 }

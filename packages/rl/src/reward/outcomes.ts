@@ -1,6 +1,8 @@
-import { qaF1 } from '@autotraj/evaluator';
 // Unchecked: the answers are strings the reward built; options are fixed here.
-import { uncheckedVerifyAnswer as verifyAnswer } from '@autotraj/evaluator/internal';
+import {
+  uncheckedQaF1 as qaF1,
+  uncheckedVerifyAnswer as verifyAnswer,
+} from '@autotraj/evaluator/internal';
 import type { OutcomeFn, RewardItem } from './types.js';
 
 /** The evaluator's answer-equivalence check (`verifyAnswer` in @autotraj/evaluator). */

@@ -6,6 +6,7 @@ import {
   type PythonPool,
   type PythonPoolOptions,
 } from '../python/pool.js';
+import { pythonLimitsOptions } from './parse.js';
 
 // The pool's options are parsed before any worker starts: a misspelt key (`sizes`,
 // `defaults.timeout`) or a wrong type is `PythonPoolError` code `invalid_input` naming it,
@@ -20,15 +21,7 @@ const poolOptionsSchema = z.strictObject({
   size: z.number().optional(),
   python: z.string().min(1).optional(),
   isolation: z.enum(['auto', 'bwrap', 'namespaces', 'network-only', 'none']).optional(),
-  defaults: z
-    .strictObject({
-      timeoutMs: z.number(),
-      memoryMb: z.number(),
-      cpuSeconds: z.number(),
-      maxOutputBytes: z.number(),
-    })
-    .partial()
-    .optional(),
+  defaults: pythonLimitsOptions.optional(),
   sandboxUid: z.number().optional(),
   maxProcesses: z.number().optional(),
   hideDirs: z.array(z.string()).optional(),

@@ -34,9 +34,11 @@ describe('BM25 index', () => {
 
   it('rejects invalid documents and duplicate ids, naming the document', () => {
     expect(() => createBm25Index([{ id: 'a', text: 1 as unknown as string }])).toThrow(
-      /document 0 is invalid at field text/,
+      /createBm25Index: docs\[0\]\.text:/,
     );
-    expect(() => createBm25Index([docs[0]!, docs[0]!])).toThrow(/repeats id "paris"/);
+    expect(() => createBm25Index([docs[0]!, docs[0]!])).toThrow(
+      /docs\[1\]\.id: repeats id "paris"/,
+    );
     expect(() => createBm25Index(docs).searchSync('x', { topK: 0 })).toThrow(RangeError);
   });
 

@@ -1,5 +1,8 @@
 import { readJsonl } from '@autotraj/trajectory';
 import MiniSearch from 'minisearch';
+import { z } from 'zod';
+import { parseToolInput as parse } from '../entry/parse.js';
+import { ToolInputError } from '../errors.js';
 import {
   type SearchClient,
   type SearchDocument,
@@ -66,15 +69,39 @@ export interface Bm25Index extends SearchClient {
   searchSync(query: string, options?: { topK?: number }): SearchHit[];
 }
 
+const bm25OptionsSchema = z.strictObject({
+  stopWords: z.array(z.string()).optional(),
+  k1: z.number().nonnegative().optional(),
+  b: z.number().min(0).max(1).optional(),
+  delta: z.number().nonnegative().optional(),
+  titleBoost: z.number().nonnegative().optional(),
+});
+const docsSchema = z.custom<Iterable<unknown>>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function',
+  { message: 'expected an iterable of documents' },
+);
+const searchOptionsSchema = z.strictObject({
+  topK: z.number().optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+});
+
 /**
  * Build a BM25+ index with minisearch: per-field BM25+ (Lv & Zhai), title and text, summed
  * over query terms; minisearch multiplies the sum by the number of distinct query terms a
  * document matched. No prefix or fuzzy matching, so scores are plain lexical BM25+.
+ * Options are checked strictly and each document with `searchDocumentSchema` (unknown document
+ * keys ignored, as the corpus reader does): bad input is a `ToolInputError` naming the field.
  */
 export function createBm25Index(
   docs: Iterable<SearchDocumentInput>,
-  options: Bm25Options = {},
+  opts: Bm25Options = {},
 ): Bm25Index {
+  const entry = 'createBm25Index';
+  const options = parse(bm25OptionsSchema, opts, entry, 'options');
+  parse(docsSchema, docs, entry, 'docs');
   const bm25 = { k: options.k1 ?? 1.2, b: options.b ?? 0.7, d: options.delta ?? 0.5 };
   const byId = new Map<string, SearchDocument>();
   const stop = new Set((options.stopWords ?? ENGLISH_STOP_WORDS).map((w) => w.toLowerCase()));
@@ -98,22 +125,21 @@ export function createBm25Index(
   let index = 0;
   const batch: SearchDocument[] = [];
   for (const raw of docs) {
-    const parsed = searchDocumentSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TypeError(
-        `corpus document ${index} is invalid at field ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-      );
-    }
-    if (byId.has(parsed.data.id))
-      throw new TypeError(`corpus document ${index} repeats id ${JSON.stringify(parsed.data.id)}`);
-    byId.set(parsed.data.id, parsed.data);
-    batch.push(parsed.data);
+    const doc = parse(searchDocumentSchema, raw, entry, `docs[${index}]`);
+    if (byId.has(doc.id))
+      throw new ToolInputError({
+        field: `docs[${index}].id`,
+        message: `${entry}: docs[${index}].id: repeats id ${JSON.stringify(doc.id)}`,
+      });
+    byId.set(doc.id, doc);
+    batch.push(doc);
     index++;
   }
   mini.addAll(batch);
 
-  const searchSync = (query: string, searchOptions: { topK?: number } = {}): SearchHit[] => {
+  const searchSync = (query: string, opts: { topK?: number } = {}): SearchHit[] => {
+    if (typeof query !== 'string') parse(z.string(), query, 'bm25Index.search', 'query');
+    const searchOptions = parse(searchOptionsSchema, opts, 'bm25Index.search', 'options');
     const topK = searchOptions.topK ?? 5;
     if (!Number.isInteger(topK) || topK < 1)
       throw new RangeError(`topK must be a positive integer, got ${topK}`);
