@@ -5,6 +5,7 @@ import {
   admitPreferencePairs,
   formatDroppedByReason,
   type PreferencePair,
+  RUN_DEFAULTS,
 } from '@autotraj/trajectory';
 import { TrainingError } from './errors.js';
 
@@ -27,7 +28,7 @@ export function admitTrainingPairs(
   pairs: ReadonlyArray<PreferencePair>,
   options: AdmitTrainingPairsOptions = {},
 ): AdmittedSet<PreferencePair> {
-  const mode = options.admission ?? 'well-formed';
+  const mode = options.admission ?? RUN_DEFAULTS.admission;
   if (!(admissionModes as ReadonlyArray<unknown>).includes(mode))
     throw new TrainingError({
       parameter: 'admission',

@@ -9,6 +9,7 @@ import {
   writeStructuralFeatures,
 } from './structural-features.js';
 import { mix32 } from './tokenize.js';
+import { REWARD_MODEL_TRAINING_DEFAULTS } from './training-defaults.js';
 
 /**
  * Bumped whenever the featurizer's output for the same input and config changes (tokenisation,
@@ -24,7 +25,7 @@ export const featurizerConfigSchema = z.object({
     .int()
     .min(16)
     .max(1 << 24)
-    .default(1 << 16),
+    .default(REWARD_MODEL_TRAINING_DEFAULTS.ngram.numBuckets),
   /** Longest n-gram: 1 = unigrams, 2 = unigrams + bigrams, 3 = up to trigrams. */
   maxNgram: z.number().int().min(1).max(3).default(2),
   /** Tokens read per channel per trajectory; bounds the cost of pathological inputs. */

@@ -1,6 +1,7 @@
 import type { PreferencePair } from '@autotraj/trajectory';
 import { TrainingError } from './errors.js';
 import { splitPairsByTask } from './pairs.js';
+import { REWARD_MODEL_TRAINING_DEFAULTS } from './training-defaults.js';
 
 /** Fraction of tasks held out for validation when none is given. */
 export const DEFAULT_VALIDATION_SPLIT = 0.15;
@@ -31,7 +32,7 @@ export function holdOutPairs(
     validationSplit > 0
       ? splitPairsByTask(pairs, {
           fractions: [1 - validationSplit, validationSplit],
-          seed: options.seed ?? 1,
+          seed: options.seed ?? REWARD_MODEL_TRAINING_DEFAULTS.seed,
         })
       : [[...pairs], []];
   // Too few tasks to hold any out: train on everything rather than fail.

@@ -66,3 +66,4 @@ export {
   type TransformerTrainingSummary,
   transformerTrainerScript,
 } from './train-transformer.js';
+export { REWARD_MODEL_TRAINING_DEFAULTS } from './training-defaults.js';

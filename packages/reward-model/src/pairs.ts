@@ -9,6 +9,7 @@ import {
   validate,
 } from '@autotraj/trajectory';
 import { createRng, shuffleInPlace } from './rng.js';
+import { REWARD_MODEL_TRAINING_DEFAULTS } from './training-defaults.js';
 
 function correctnessPairs(
   question: string,
@@ -83,7 +84,7 @@ export function splitPairsByTask(
   options: { fractions: ReadonlyArray<number>; seed?: number },
 ): PreferencePair[][] {
   const tasks = [...new Set(pairs.map((p) => p.taskId))].sort();
-  shuffleInPlace(tasks, createRng(options.seed ?? 1));
+  shuffleInPlace(tasks, createRng(options.seed ?? REWARD_MODEL_TRAINING_DEFAULTS.seed));
   const total = options.fractions.reduce((a, b) => a + b, 0);
   const groupOf = new Map<string, number>();
   let cumulative = 0;

@@ -7,6 +7,7 @@ import { runPythonTrainer } from '@autotraj/tools/internal';
 import type { JsonValue, PreferencePair, TextFormat } from '@autotraj/trajectory';
 import { TrainingError } from './errors.js';
 import { renderScoreText } from './hf-scorer.js';
+import { REWARD_MODEL_TRAINING_DEFAULTS } from './training-defaults.js';
 
 /** The trainer script (shipped with the package): TRL RewardTrainer + ONNX export. */
 export const transformerTrainerScript = fileURLToPath(
@@ -61,7 +62,8 @@ export async function trainTransformerRewardModel(
   options: TrainTransformerRewardModelOptions,
 ): Promise<TransformerTrainingSummary> {
   if (options.pairs.length === 0) throw new TrainingError({ message: 'no preference pairs' });
-  const format = options.format ?? 'tags';
+  const d = REWARD_MODEL_TRAINING_DEFAULTS.transformer;
+  const format = options.format ?? d.format;
   const work = await mkdtemp(join(tmpdir(), 'autotraj-train-rm-'));
   try {
     const pairsPath = join(work, 'pairs.jsonl');
@@ -81,24 +83,24 @@ export async function trainTransformerRewardModel(
       '--pairs',
       pairsPath,
       '--base',
-      options.base ?? 'minilm',
+      options.base ?? d.base,
       '--out',
       options.outDir,
       '--epochs',
-      String(options.epochs ?? 2),
+      String(options.epochs ?? d.epochs),
       '--max-steps',
-      String(options.maxSteps ?? 0),
+      String(options.maxSteps ?? d.maxSteps),
       '--max-length',
-      String(options.maxLength ?? 256),
+      String(options.maxLength ?? d.maxLength),
       '--batch-size',
-      String(options.batchSize ?? 8),
+      String(options.batchSize ?? d.batchSize),
       '--learning-rate',
-      String(options.learningRate ?? 5e-5),
+      String(options.learningRate ?? d.learningRate),
       '--seed',
-      String(options.seed ?? 1),
+      String(options.seed ?? REWARD_MODEL_TRAINING_DEFAULTS.seed),
       '--text-format',
       format,
-      ...(options.lora === true ? ['--lora'] : []),
+      ...((options.lora ?? d.lora) ? ['--lora'] : []),
     ];
     const summary = await runPythonTrainer({
       script: transformerTrainerScript,

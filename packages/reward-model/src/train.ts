@@ -22,6 +22,7 @@ import {
   zeroGradients,
 } from './model.js';
 import { createRng, shuffleInPlace } from './rng.js';
+import { REWARD_MODEL_TRAINING_DEFAULTS } from './training-defaults.js';
 
 export interface TrainRewardModelOptions {
   pairs: ReadonlyArray<PreferencePair>;
@@ -292,14 +293,15 @@ export function trainRewardModel(options: TrainRewardModelOptions): {
   report: TrainingReport;
 } {
   const started = performance.now();
-  const seed = options.seed ?? 1;
-  const epochs = options.epochs ?? 30;
-  const batchSize = options.batchSize ?? 32;
-  const learningRate = options.learningRate ?? 3e-3;
-  const weightDecay = options.weightDecay ?? 1e-2;
-  const patience = options.patience ?? 4;
-  const embeddingDim = options.embeddingDim ?? 32;
-  const hiddenDim = options.hiddenDim ?? 16;
+  const d = REWARD_MODEL_TRAINING_DEFAULTS.ngram;
+  const seed = options.seed ?? REWARD_MODEL_TRAINING_DEFAULTS.seed;
+  const epochs = options.epochs ?? d.epochs;
+  const batchSize = options.batchSize ?? d.batchSize;
+  const learningRate = options.learningRate ?? d.learningRate;
+  const weightDecay = options.weightDecay ?? d.weightDecay;
+  const patience = options.patience ?? d.patience;
+  const embeddingDim = options.embeddingDim ?? d.embeddingDim;
+  const hiddenDim = options.hiddenDim ?? d.hiddenDim;
   const validationSplit = options.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
   for (const [name, value] of Object.entries({ epochs, batchSize, embeddingDim, hiddenDim })) {
     if (!Number.isInteger(value) || value < 1)

@@ -47,7 +47,10 @@ export function createRolloutTools(
   for (const name of names) {
     if (name === 'calculator') tools.push(createCalculatorRuntime());
     else if (name === 'python') {
-      const pool = createPythonPool({ size: options.pythonWorkers ?? 2 });
+      // The pool's own default size unless the caller gives one.
+      const pool = createPythonPool(
+        options.pythonWorkers === undefined ? {} : { size: options.pythonWorkers },
+      );
       closePool = () => pool.close();
       tools.push(createPythonRuntime({ pool }));
     } else {

@@ -8,6 +8,7 @@ import {
 import { readTasksJsonl } from '@autotraj/generation';
 import {
   type JsonlWriter,
+  RUN_DEFAULTS,
   type Task,
   type Trajectory,
   taskSchema,
@@ -225,7 +226,7 @@ export const evaluateCommand: CliCommand = {
       .option(
         '--preset <name>',
         "paper (the paper's released code exactly, on the text as written) or autotraj (every rule dimension; full is its old name)",
-        'paper',
+        RUN_DEFAULTS.preset,
       )
       .option('--from <format>', `input kind: auto or one of ${inputKinds.join(', ')}`, 'auto')
       .option(

@@ -8,7 +8,7 @@ import {
   type TrajectoryScorer,
   trajectoryFromPolicyText,
 } from '@autotraj/rl';
-import type { JsonValue, Task } from '@autotraj/trajectory';
+import { type JsonValue, RUN_DEFAULTS, type Task } from '@autotraj/trajectory';
 import type { z } from 'zod';
 import { CliError } from '../cli-error.js';
 import { forEachInputFile } from '../input/for-each-input-file.js';
@@ -62,7 +62,7 @@ export const rewardCommand: CliCommand = {
         '--preset <name>',
         "paper (the paper's compute_score exactly) or autotraj (tool budget, math equivalence)",
         choiceOption('--preset', rewardPresetNames),
-        'paper',
+        RUN_DEFAULTS.preset,
       )
       .option('--rm <model.onnx>', 'score lines without an rmScore with this reward model')
       .option('--from <format>', `input kind: auto or one of ${inputKinds.join(', ')}`, 'auto')

@@ -68,7 +68,12 @@ export const runCommand: CliCommand = {
         '--tasks <file>',
         'tasks JSONL (AutoTraj tasks or GSM8K lines); default: the 40 demo GSM8K problems',
       )
-      .option('--n <n>', 'candidates per task', integerOption('--n'), CLI_CANDIDATES)
+      .option(
+        '--n <n>',
+        `candidates per task (the demo cassette's ${CLI_CANDIDATES}; the paper's N, the libraries' default, is ${RUN_DEFAULTS.n})`,
+        integerOption('--n'),
+        CLI_CANDIDATES,
+      )
       .option(
         '--group-size <G>',
         'RL rollouts per prompt',
@@ -118,7 +123,7 @@ export const runCommand: CliCommand = {
         '--protocol <protocol>',
         `${PROTOCOL_HELP}; the offline demo cassette holds text-tags responses only`,
         choiceOption('--protocol', PROTOCOLS),
-        'text-tags',
+        RUN_DEFAULTS.protocol,
       )
       .option(
         '--min-pairs <n>',
@@ -138,7 +143,7 @@ export const runCommand: CliCommand = {
         '--admission <mode>',
         'what may enter the SFT set and pairs: well-formed (default; the rest go to synthesis/dropped.jsonl) or none',
         choiceOption('--admission', admissionModes),
-        'well-formed',
+        RUN_DEFAULTS.admission,
       )
       // Hidden: only there to say why a run is not sharded and what to do instead.
       .addOption(new Option('--shard <spec>').hideHelp())

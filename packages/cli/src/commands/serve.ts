@@ -1,5 +1,6 @@
 import { openTrajectoryScorer } from '@autotraj/reward-model';
 import { createRewardServer, type RewardPresetName, rewardPresetNames } from '@autotraj/rl';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { println } from '../io.js';
 import { choiceOption, integerOption, rmCalibrationOption } from '../options.js';
 import type { CliCommand } from './command.js';
@@ -64,7 +65,7 @@ export const serveCommand: CliCommand = {
         '--preset <name>',
         "reward preset for labelled requests without their own `preset`: paper (default, the paper's contract) or autotraj",
         choiceOption('--preset', rewardPresetNames),
-        'paper',
+        RUN_DEFAULTS.preset,
       )
       .option(
         '--no-outcome',

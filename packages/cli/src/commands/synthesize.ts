@@ -143,7 +143,12 @@ export const synthesizeCommand: CliCommand = {
         '--tasks <file>',
         'tasks JSONL: AutoTraj tasks or GSM8K lines (question, answer); default: the 40 demo GSM8K problems',
       )
-      .option('--n <n>', 'candidates per task', integerOption('--n'), CLI_CANDIDATES)
+      .option(
+        '--n <n>',
+        `candidates per task (the demo cassette's ${CLI_CANDIDATES}; the paper's N, the libraries' default, is ${RUN_DEFAULTS.n})`,
+        integerOption('--n'),
+        CLI_CANDIDATES,
+      )
       .requiredOption(
         '--out <dir>',
         'output directory (rerun with the same directory and settings to resume; other settings are refused)',
@@ -196,13 +201,13 @@ export const synthesizeCommand: CliCommand = {
         '--preset <preset>',
         "evaluator preset: paper (default: the paper's released rules exactly) or autotraj (every rule dimension; full is its old name)",
         choiceOption('--preset', presetNames),
-        'paper',
+        RUN_DEFAULTS.preset,
       )
       .option(
         '--admission <mode>',
         'what may enter sft.jsonl and pairs.jsonl: well-formed (default: the paper format, <think> first, one boxed <answer>, no prompt text, not cut by the token limit; the rest go to dropped.jsonl) or none (everything kept or accepted)',
         choiceOption('--admission', admissionModes),
-        'well-formed',
+        RUN_DEFAULTS.admission,
       )
       .option(
         '--candidates-from <dir|file>',

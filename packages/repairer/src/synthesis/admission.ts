@@ -1,4 +1,4 @@
-import { type AdmissionMode, admissionModes } from '@autotraj/trajectory';
+import { type AdmissionMode, admissionModes, RUN_DEFAULTS } from '@autotraj/trajectory';
 import { RepairerConfigError } from '../errors.js';
 
 // The gate itself (modes, `admitRecords`) lives in @autotraj/trajectory: train-sft and train-rm
@@ -12,7 +12,7 @@ export {
 
 /** The option's value checked (default `well-formed`); anything else is a config error. */
 export function resolveAdmissionMode(value: unknown): AdmissionMode {
-  if (value === undefined) return 'well-formed';
+  if (value === undefined) return RUN_DEFAULTS.admission;
   if ((admissionModes as ReadonlyArray<unknown>).includes(value)) return value as AdmissionMode;
   throw new RepairerConfigError({
     message: `unknown admission ${JSON.stringify(value)} (expected ${admissionModes.join(' or ')})`,

@@ -5,6 +5,7 @@ import {
   admitSftRecords,
   type DroppedRecord,
   formatDroppedByReason,
+  RUN_DEFAULTS,
   readJsonl,
   type SftRecord,
   sftRecordSchema,
@@ -48,7 +49,7 @@ export interface SftTrainingSet {
 }
 
 function resolveAdmission(value: unknown): AdmissionMode {
-  if (value === undefined) return 'well-formed';
+  if (value === undefined) return RUN_DEFAULTS.admission;
   if ((admissionModes as ReadonlyArray<unknown>).includes(value)) return value as AdmissionMode;
   throw new RlConfigError({
     option: 'admission',

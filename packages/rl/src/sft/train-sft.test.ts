@@ -10,6 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { RlConfigError, SftInputError } from '../errors.js';
 import { tagSftRecord } from '../test-support.js';
+import { SFT_TRAINING_DEFAULTS } from './sft-training-options.js';
 import { trainSft } from './train-sft.js';
 
 const record = (text: string, origin: SftRecord['origin']) =>
@@ -148,6 +149,33 @@ describe('trainSft refuses what it cannot train on, before any model loads', () 
     expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(RunLockedError.isInstance(refused.reason)).toBe(true);
+  });
+
+  it('a rerun that writes the defaults out resumes the run that left them to the defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rl-train-sft-defaults-'));
+    const fake = await fakeTrainer(dir);
+    const outDir = join(dir, 'out');
+    await trainSft({ ...base, python: fake, outDir, records: [good] });
+    const recorded = JSON.parse(await readFile(join(outDir, 'settings.json'), 'utf8'));
+    const d = SFT_TRAINING_DEFAULTS;
+    const report = await trainSft({
+      ...base,
+      python: fake,
+      outDir,
+      records: [good],
+      method: d.method,
+      lora: { ...d.lora },
+      epochs: d.epochs,
+      maxLength: d.maxLength,
+      batchSize: d.batchSize,
+      gradientAccumulation: d.gradientAccumulation,
+      learningRate: d.learningRate.lora,
+      seed: d.seed,
+      saveSteps: d.saveSteps,
+    });
+    expect(report.rows).toBe(1);
+    expect(JSON.parse(await readFile(join(outDir, 'settings.json'), 'utf8'))).toEqual(recorded);
+    expect((await readdir(dir)).filter((f) => f.startsWith('out.replaced-'))).toEqual([]);
   });
 
   it('trains only on admitted records: dropped.jsonl, the report and the settings say what the gate did', async () => {

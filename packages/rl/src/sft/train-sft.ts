@@ -10,9 +10,13 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from '@autotraj/trajectory';
-import { RlConfigError } from '../errors.js';
 import { sftTrainerScript } from '../python-scripts.js';
 import { type PrepareSftOptions, prepareSftTraining } from './prepare-sft.js';
+import {
+  type GgufType,
+  resolveSftTrainingOptions,
+  type SftMethod,
+} from './sft-training-options.js';
 import { type SftProgress, sftProgressSchema } from './sft-training-report.js';
 
 export interface TrainSftOptions extends PrepareSftOptions {
@@ -24,7 +28,7 @@ export interface TrainSftOptions extends PrepareSftOptions {
    */
   outDir: string;
   /** `lora` (default): PEFT LoRA on every linear layer; `full`: all weights. */
-  method?: 'lora' | 'full';
+  method?: SftMethod;
   /** LoRA rank, alpha and dropout; default 8, 16, 0.05. */
   lora?: { r?: number; alpha?: number; dropout?: number };
   /** Default 1. */
@@ -47,7 +51,7 @@ export interface TrainSftOptions extends PrepareSftOptions {
    */
   llamaCppSource?: string;
   /** GGUF tensor type of the converted output; default `f16`. */
-  ggufType?: 'f32' | 'f16' | 'bf16' | 'q8_0';
+  ggufType?: GgufType;
   /** Interpreter with torch, transformers, TRL, PEFT; default `$AUTOTRAJ_PYTHON`, else `python3`. */
   python?: string;
   /** torch threads; default 2. */
@@ -70,14 +74,6 @@ export interface TrainSftOptions extends PrepareSftOptions {
   forceNew?: boolean;
 }
 
-function checkPositive(option: string, value: number | undefined, integer = true) {
-  if (value !== undefined && !(value > 0 && (!integer || Number.isInteger(value))))
-    throw new RlConfigError({
-      option,
-      message: `must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
-    });
-}
-
 /**
  * Supervised fine-tuning on AutoTraj SFT records with TRL's SFTTrainer in a Python child.
  * The loss covers what the model wrote: the prompt and tool output are masked. Rerunning with
@@ -87,18 +83,10 @@ function checkPositive(option: string, value: number | undefined, integer = true
  * `training-report.json`.
  */
 export async function trainSft(options: TrainSftOptions): Promise<SftTrainingReport> {
-  checkPositive('epochs', options.epochs, false);
-  checkPositive('maxLength', options.maxLength);
-  checkPositive('batchSize', options.batchSize);
-  checkPositive('gradientAccumulation', options.gradientAccumulation);
-  checkPositive('saveSteps', options.saveSteps);
-  checkPositive('learningRate', options.learningRate, false);
+  const resolved = resolveSftTrainingOptions(options);
   const prepared = await prepareSftTraining(options);
   const { rows, duplicates } = prepared;
-  const method = options.method ?? 'lora';
-  const lora = options.lora ?? {};
   const rowsText = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
-  const learningRate = options.learningRate ?? (method === 'lora' ? 1e-4 : 2e-5);
   // Checkpoints of another run must not be resumed: the settings are checked before anything is
   // written. `maxSteps` is not one (training may be extended), nor the GGUF output's type.
   const runDir = openRunDir({
@@ -109,20 +97,17 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
       origin: options.origin ?? null,
       admission: prepared.admission.mode,
       base: options.base,
-      method,
-      lora:
-        method === 'lora'
-          ? { r: lora.r ?? 8, alpha: lora.alpha ?? 16, dropout: lora.dropout ?? 0.05 }
-          : null,
-      epochs: options.epochs ?? 1,
-      maxLength: options.maxLength ?? 1024,
-      batchSize: options.batchSize ?? 1,
-      gradientAccumulation: options.gradientAccumulation ?? 4,
-      learningRate,
-      seed: options.seed ?? 1,
+      method: resolved.method,
+      lora: resolved.lora,
+      epochs: resolved.epochs,
+      maxLength: resolved.maxLength,
+      batchSize: resolved.batchSize,
+      gradientAccumulation: resolved.gradientAccumulation,
+      learningRate: resolved.learningRate,
+      seed: resolved.seed,
       ...options.settings,
     },
-    forceNew: options.forceNew ?? false,
+    forceNew: resolved.forceNew,
   });
   try {
     return await train();
@@ -138,30 +123,29 @@ export async function trainSft(options: TrainSftOptions): Promise<SftTrainingRep
       join(options.outDir, RUN_FILES.dropped),
       prepared.dropped.map((record) => `${JSON.stringify(record)}\n`).join(''),
     );
+    const { lora, gguf } = resolved;
     const args = [
       ...['--rows', rowsPath, '--base', options.base, '--out', options.outDir],
-      ...(method === 'lora'
-        ? [
-            '--lora',
-            ...['--lora-r', String(lora.r ?? 8), '--lora-alpha', String(lora.alpha ?? 16)],
-            ...['--lora-dropout', String(lora.dropout ?? 0.05)],
-          ]
-        : []),
-      ...['--epochs', String(options.epochs ?? 1), '--max-steps', String(options.maxSteps ?? 0)],
-      ...['--max-length', String(options.maxLength ?? 1024)],
-      ...['--batch-size', String(options.batchSize ?? 1)],
-      ...['--grad-accum', String(options.gradientAccumulation ?? 4)],
-      ...['--learning-rate', String(learningRate)],
-      ...['--seed', String(options.seed ?? 1), '--save-steps', String(options.saveSteps ?? 10)],
-      ...(options.llamaCppSource === undefined
+      ...(lora === null
         ? []
-        : ['--llama-cpp', options.llamaCppSource, '--outtype', options.ggufType ?? 'f16']),
+        : [
+            '--lora',
+            ...['--lora-r', String(lora.r), '--lora-alpha', String(lora.alpha)],
+            ...['--lora-dropout', String(lora.dropout)],
+          ]),
+      ...['--epochs', String(resolved.epochs), '--max-steps', String(resolved.maxSteps)],
+      ...['--max-length', String(resolved.maxLength)],
+      ...['--batch-size', String(resolved.batchSize)],
+      ...['--grad-accum', String(resolved.gradientAccumulation)],
+      ...['--learning-rate', String(resolved.learningRate)],
+      ...['--seed', String(resolved.seed), '--save-steps', String(resolved.saveSteps)],
+      ...(gguf === null ? [] : ['--llama-cpp', gguf.llamaCppSource, '--outtype', gguf.type]),
     ];
     const summary = await runPythonTrainer({
       script: sftTrainerScript,
       args,
       problems: { 'bad-base': 'bad-input' },
-      gpu: options.gpu ?? true,
+      gpu: resolved.gpu,
       ...(options.python === undefined ? {} : { python: options.python }),
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       onLog: (line) => {

@@ -12,6 +12,8 @@ describe('RUN_DEFAULTS', () => {
       advantageEstimator: 'grpo',
       preset: 'paper',
     });
+    // The project's gate, the same for synthesis and every training (repairer, rl, reward-model, CLI).
+    expect(RUN_DEFAULTS.admission).toBe('well-formed');
   });
 
   it('cannot be changed at run time by one package under the others', () => {

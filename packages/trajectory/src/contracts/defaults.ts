@@ -26,6 +26,11 @@ export const RUN_DEFAULTS = Object.freeze({
   seed: 0,
   /** The project's: trajectories generated at once across a run's tasks (synthesis, rollouts). */
   concurrency: 8,
+  /**
+   * The project's: the admission gate before a record is written (synthesis) or trained on
+   * (SFT, reward models) refuses what is not well-formed; `none` admits everything.
+   */
+  admission: 'well-formed',
   /** The project's: a repair regenerates the trajectory (the paper's), one attempt. */
   repairStrategy: 'regenerate',
   repairAttempts: 1,
