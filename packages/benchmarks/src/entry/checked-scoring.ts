@@ -63,7 +63,7 @@ const checkAnswerSchema = z.strictObject({
 /** Check one trajectory's answer (see check-answer.ts), its options checked first. */
 export async function checkAnswer(options: CheckAnswerOptions): Promise<AnswerCheck> {
   return checkAnswerUnchecked(
-    parseBenchmarkInput(checkAnswerSchema, options, 'checkAnswer', 'options') as CheckAnswerOptions,
+    parseBenchmarkInput(checkAnswerSchema, options, 'checkAnswer', 'options'),
   );
 }
 
@@ -86,7 +86,7 @@ export function majorityVote(
   return majorityVoteUnchecked(
     parseBenchmarkInput(z.array(voteSampleSchema), samples, entry, 'samples'),
     parseBenchmarkInput(kindSchema, kind, entry, 'kind'),
-    parseBenchmarkInput(voteOptionsSchema, options, entry, 'options') as MajorityVoteOptions,
+    parseBenchmarkInput(voteOptionsSchema, options, entry, 'options'),
   );
 }
 
@@ -94,7 +94,7 @@ function records(values: unknown, entry: string): EvalRecord[] {
   const list = parseBenchmarkInput(z.array(z.unknown()), values, entry, 'records');
   const out: EvalRecord[] = [];
   for (let i = 0; i < list.length; i++)
-    out.push(parseBenchmarkInput(evalRecordSchema, list[i], entry, `records[${i}]`) as EvalRecord);
+    out.push(parseBenchmarkInput(evalRecordSchema, list[i], entry, `records[${i}]`));
   return out;
 }
 
@@ -118,6 +118,6 @@ export function summarizeEval(
   const entry = 'summarizeEval';
   return summarizeEvalUnchecked(
     records(records_, entry),
-    parseBenchmarkInput(evalManifestSchema, manifest, entry, 'manifest') as EvalManifest,
+    parseBenchmarkInput(evalManifestSchema, manifest, entry, 'manifest'),
   );
 }

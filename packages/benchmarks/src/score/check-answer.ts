@@ -23,7 +23,7 @@ export interface CheckAnswerOptions {
   goldAnswers: ReadonlyArray<string>;
   trajectory: Pick<Trajectory, 'steps' | 'finalAnswer'>;
   /** Math only: decide with this backend (e.g. `createMathVerifyBackend()`, Python Math-Verify) instead of the built-in verifier. */
-  mathBackend?: AnswerBackend;
+  mathBackend?: AnswerBackend | undefined;
 }
 
 const boxed = (text: string) => `\\boxed{${text}}`;

@@ -36,7 +36,7 @@ export interface MajorityVoteOptions {
    * by the evaluator's verifier (`isEquivalent`: `0.5`, `\frac12` and `1/2` are one answer;
    * a symbolic comparison has its 5 s deadline).
    */
-  equivalent?: (a: string, b: string) => boolean;
+  equivalent?: ((a: string, b: string) => boolean) | undefined;
 }
 
 interface VoteGroup {
