@@ -38,7 +38,5 @@ const poolOptionsSchema = z.strictObject({
 
 /** A pool of sandboxed Python workers (see python/pool.ts), its options checked first. */
 export function createPythonPool(options: PythonPoolOptions = {}): PythonPool {
-  return createUncheckedPool(
-    parse(poolOptionsSchema, options, 'createPythonPool', 'options') as PythonPoolOptions,
-  );
+  return createUncheckedPool(parse(poolOptionsSchema, options, 'createPythonPool', 'options'));
 }

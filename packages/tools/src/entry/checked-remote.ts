@@ -35,14 +35,14 @@ export function createFlashRagClient(options: FlashRagClientOptions): {
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
 } {
   const inner = createFlashRagUnchecked(
-    parse(flashRagOptions, options, 'createFlashRagClient', 'options') as FlashRagClientOptions,
+    parse(flashRagOptions, options, 'createFlashRagClient', 'options'),
   );
   return {
     search: async (query, opts = {}) => {
       const entry = 'flashRagClient.search';
       return inner.search(
         parse(z.string(), query, entry, 'query'),
-        parse(searchOptions, opts, entry, 'options') as SearchOptions,
+        parse(searchOptions, opts, entry, 'options'),
       );
     },
   };
@@ -60,11 +60,6 @@ export function createSandboxFusionExecutor(
   options: SandboxFusionOptions,
 ): ReturnType<typeof createSandboxUnchecked> {
   return createSandboxUnchecked(
-    parse(
-      sandboxOptions,
-      options,
-      'createSandboxFusionExecutor',
-      'options',
-    ) as SandboxFusionOptions,
+    parse(sandboxOptions, options, 'createSandboxFusionExecutor', 'options'),
   );
 }

@@ -1,48 +1,48 @@
 import { PythonPoolError } from '../errors.js';
 import { type IsolationPlan, type IsolationRequest, planIsolation } from './isolation.js';
 import {
-  DEFAULT_LIMITS,
   type IsolationReport,
   type PythonExecutionResult,
   type PythonExecutor,
-  type PythonLimits,
+  type PythonLimitsInput,
   type PythonRunOptions,
   pythonRunOptionsSchema,
+  resolvePythonLimits,
   truncationMarker,
 } from './types.js';
 import { PythonWorker, type WorkerFailure, type WorkerInfo } from './worker.js';
 
 export interface PythonPoolOptions {
   /** Number of persistent workers. Default 2. */
-  size?: number;
+  size?: number | undefined;
   /**
    * Interpreter to use; shims are resolved to the real executable once (a venv's is kept).
    * Default: `$AUTOTRAJ_PYTHON` (set by `./dev` to the project's venv), else `python3`.
    */
-  python?: string;
+  python?: string | undefined;
   /** `auto` (default) uses the strongest of bwrap, namespaces, network-only, none that works here. */
-  isolation?: IsolationRequest;
+  isolation?: IsolationRequest | undefined;
   /** Limits for calls that do not set their own. */
-  defaults?: Partial<PythonLimits>;
+  defaults?: PythonLimitsInput | undefined;
   /** uid the cells run as when the pool runs as root (namespaces mode). Default 65534 (nobody). */
-  sandboxUid?: number;
+  sandboxUid?: number | undefined;
   /** RLIMIT_NPROC for that uid: caps fork bombs. Default 64. */
-  maxProcesses?: number;
+  maxProcesses?: number | undefined;
   /** Private directories hidden behind an empty tmpfs (namespaces mode). Default `/root`, `/home`. */
-  hideDirs?: string[];
+  hideDirs?: string[] | undefined;
   /** Largest file a cell may write (RLIMIT_FSIZE), in MB. Default 64. */
-  maxFileMb?: number;
+  maxFileMb?: number | undefined;
   /**
    * Replace a worker after this many cells, once no session is pinned to it: bounds how long
    * module-level changes one session made (monkeypatches, threads) can affect others. Default: never.
    */
-  recycleAfterCalls?: number;
+  recycleAfterCalls?: number | undefined;
   /** Modules imported once per worker before it serves calls (e.g. `sympy`), so cells start warm. */
-  preload?: string[];
+  preload?: string[] | undefined;
   /** Extra environment for the workers; the parent's environment is never passed on. */
-  env?: Record<string, string>;
+  env?: Record<string, string> | undefined;
   /** Called once, when the first worker is up, with what isolation is active. */
-  onIsolation?: (report: IsolationReport) => void;
+  onIsolation?: ((report: IsolationReport) => void) | undefined;
 }
 
 /** A pool of persistent Python workers with sessions and per-call limits. */
@@ -117,7 +117,7 @@ export function createPythonPool(options: PythonPoolOptions = {}): PythonPool {
   const size = options.size ?? 2;
   if (!Number.isInteger(size) || size < 1)
     throw new RangeError(`createPythonPool: size must be a positive integer, got ${size}`);
-  const defaults = { ...DEFAULT_LIMITS, ...options.defaults };
+  const defaults = resolvePythonLimits(options.defaults);
   const planPromise = planIsolation({
     python: options.python ?? defaultPython(),
     request: options.isolation ?? 'auto',

@@ -50,6 +50,22 @@ export const DEFAULT_LIMITS: Readonly<PythonLimits> = {
   maxOutputBytes: 64 * 1024,
 };
 
+/** An executor's `defaults`: each limit given, or absent / undefined for `DEFAULT_LIMITS`'. */
+export type PythonLimitsInput = { [K in keyof PythonLimits]?: PythonLimits[K] | undefined };
+
+/**
+ * `DEFAULT_LIMITS` with the given ones over it. A limit given as undefined keeps its default (a
+ * plain spread would set it to undefined: a call without its own timeout would run unbounded).
+ */
+export function resolvePythonLimits(given: PythonLimitsInput | undefined): PythonLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(limits) as Array<keyof PythonLimits>) {
+    const value = given?.[key];
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
+}
+
 /** What isolation the executor actually has, in plain words (printed at startup). */
 export interface IsolationReport {
   mode: string;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RemoteServiceError } from '../errors.js';
 import {
-  DEFAULT_LIMITS,
   type PythonExecutionResult,
   type PythonExecutor,
-  type PythonLimits,
+  type PythonLimitsInput,
+  resolvePythonLimits,
   truncationMarker,
 } from '../python/types.js';
 import { postJson } from './http.js';
@@ -13,10 +13,10 @@ export interface SandboxFusionOptions {
   /** Base URL of the sandbox, e.g. `http://127.0.0.1:8080`. */
   baseURL: string;
   /** Limits for calls that set none. */
-  defaults?: Partial<PythonLimits>;
+  defaults?: PythonLimitsInput | undefined;
   /** Extra time for the HTTP round trip on top of the run timeout. Default 5 s. */
-  httpSlackMs?: number;
-  fetch?: typeof fetch;
+  httpSlackMs?: number | undefined;
+  fetch?: typeof fetch | undefined;
 }
 
 const runResultSchema = z.looseObject({
@@ -75,7 +75,7 @@ const REPLAY_RESTORE =
  */
 export function createSandboxFusionExecutor(options: SandboxFusionOptions): PythonExecutor {
   const url = new URL('/run_code', options.baseURL).toString();
-  const defaults = { ...DEFAULT_LIMITS, ...options.defaults };
+  const defaults = resolvePythonLimits(options.defaults);
   const sessions = new Map<string, string[]>();
   return {
     async run(code, runOptions = {}) {

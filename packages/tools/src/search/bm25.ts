@@ -66,7 +66,7 @@ export interface Bm25Index extends SearchClient {
   /** Best hits first; synchronous (awaiting it works too). */
   search(query: string, options?: SearchOptions): SearchHit[];
   /** The same as `search`. */
-  searchSync(query: string, options?: { topK?: number }): SearchHit[];
+  searchSync(query: string, options?: { topK?: number | undefined }): SearchHit[];
 }
 
 const bm25OptionsSchema = z.strictObject({
@@ -137,7 +137,7 @@ export function createBm25Index(
   }
   mini.addAll(batch);
 
-  const searchSync = (query: string, opts: { topK?: number } = {}): SearchHit[] => {
+  const searchSync = (query: string, opts: { topK?: number | undefined } = {}): SearchHit[] => {
     if (typeof query !== 'string') parse(z.string(), query, 'bm25Index.search', 'query');
     const searchOptions = parse(searchOptionsSchema, opts, 'bm25Index.search', 'options');
     const topK = searchOptions.topK ?? 5;

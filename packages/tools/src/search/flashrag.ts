@@ -6,10 +6,10 @@ export interface FlashRagClientOptions {
   /** Base URL of the retrieval server, e.g. `http://127.0.0.1:8000`. */
   baseURL: string;
   /** Path of the search endpoint. Default `/search`. */
-  path?: string;
+  path?: string | undefined;
   /** Per-request timeout. Default 10 s. */
-  timeoutMs?: number;
-  fetch?: typeof fetch;
+  timeoutMs?: number | undefined;
+  fetch?: typeof fetch | undefined;
 }
 
 const documentSchema = z.looseObject({

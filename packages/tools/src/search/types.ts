@@ -17,8 +17,8 @@ export interface SearchHit {
 
 export interface SearchOptions {
   /** How many hits to return. Default 5. */
-  topK?: number;
-  signal?: AbortSignal;
+  topK?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** Any retriever: the local BM25 index (synchronous), a FlashRAG service, or your own. */
