@@ -5,13 +5,17 @@ import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  admitTrainingPairs,
   createHfSequenceClassifierScorer,
   createOnnxScorer,
   exportOnnx,
   featurize,
+  holdOutPairs,
+  lengthBaseline,
   openTrajectoryScorer,
   renderScoreText,
   scoreWithModel,
+  splitPairsByTask,
   TrainingError,
   trainRewardModel,
   trainTransformerRewardModel,
@@ -283,5 +287,55 @@ describe('model functions: entry input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('pair helpers: entry input', () => {
+  it('take pairs without their defaulted fields as the full records', () => {
+    const split = holdOutPairs(bare() as never, { seed: 2 });
+    const full = holdOutPairs(pairs(), { seed: 2 });
+    expect(split.train.map((p) => p.id)).toEqual(full.train.map((p) => p.id));
+    expect(splitPairsByTask(bare() as never, { fractions: [1, 1] }).flat()).toHaveLength(40);
+    expect(lengthBaseline(bare() as never, pairs()).accuracy).toBe(
+      lengthBaseline(pairs(), pairs()).accuracy,
+    );
+    expect(admitTrainingPairs(bare() as never, { admission: 'none' }).admitted).toHaveLength(40);
+  });
+
+  it('refuse a missing field, a wrong type and a misspelt option, naming them', () => {
+    const [first, ...rest] = pairs();
+    const { taskId: _t, ...noTask } = first!;
+    invalid(
+      () => holdOutPairs([...rest, noTask] as never),
+      'holdOutPairs',
+      `pairs[${rest.length}].taskId`,
+    );
+    invalid(
+      () => holdOutPairs(pairs(), { validationSplit: '0.2' } as never),
+      'holdOutPairs',
+      'options.validationSplit',
+    );
+    invalid(() => holdOutPairs(pairs(), { split: 0.2 } as never), 'holdOutPairs', 'options.split');
+    invalid(() => splitPairsByTask(pairs(), {} as never), 'splitPairsByTask', 'options.fractions');
+    invalid(
+      () => splitPairsByTask(pairs(), { fractions: [1], sed: 3 } as never),
+      'splitPairsByTask',
+      'options.sed',
+    );
+    invalid(
+      () => lengthBaseline(pairs(), [{ ...first!, chosen: 7 }] as never),
+      'lengthBaseline',
+      'test[0].chosen',
+    );
+    invalid(
+      () => admitTrainingPairs(pairs(), { admission: 'all' } as never),
+      'admitTrainingPairs',
+      'options.admission',
+    );
+    invalid(
+      () => admitTrainingPairs(pairs(), { admit: 'none' } as never),
+      'admitTrainingPairs',
+      'options.admit',
+    );
   });
 });

@@ -1,11 +1,16 @@
-export { type AdmitTrainingPairsOptions, admitTrainingPairs } from './admit-pairs.js';
-export { lengthBaseline } from './baselines.js';
+export type { AdmitTrainingPairsOptions } from './admit-pairs.js';
 export {
   exportOnnx,
   renderScoreText,
   scoreWithModel,
   trainTransformerRewardModel,
 } from './entry/checked-model.js';
+export {
+  admitTrainingPairs,
+  holdOutPairs,
+  lengthBaseline,
+  splitPairsByTask,
+} from './entry/checked-pairs.js';
 // The checked entry points: options and records parsed first (entry/).
 export {
   createHfSequenceClassifierScorer,
@@ -34,7 +39,7 @@ export {
   featurizerConfigSchema,
 } from './featurize.js';
 export type { CreateHfSequenceClassifierScorerOptions } from './hf-scorer.js';
-export { DEFAULT_VALIDATION_SPLIT, holdOutPairs } from './hold-out.js';
+export { DEFAULT_VALIDATION_SPLIT } from './hold-out.js';
 export { type Histogram, histogram, pairwiseAccuracy, rocAuc } from './metrics.js';
 export type {
   FloatVector,
@@ -54,7 +59,7 @@ export {
   HF_REWARD_MODEL_KIND,
   type OpenRewardModelOptions,
 } from './open-scorer.js';
-export { gsm8kCorrectnessPairs, splitPairsByTask } from './pairs.js';
+export { gsm8kCorrectnessPairs } from './pairs.js';
 export { loadRewardModel, type RewardModelMetadata } from './read-model.js';
 export { readPreferencePairs } from './read-pairs.js';
 export type { OnnxScorerMetadata, OnnxTrajectoryScorer, ScoreItem } from './scorer.js';

@@ -43,7 +43,12 @@ const trainOptionsSchema = z.strictObject({
     .optional(),
 });
 
-function pairs(values: ReadonlyArray<unknown>, entry: string, field: string): PreferencePair[] {
+/** Each pair parsed with `preferencePairSchema`, named by position (`options.pairs[3]`). */
+export function pairs(
+  values: ReadonlyArray<unknown>,
+  entry: string,
+  field: string,
+): PreferencePair[] {
   const out: PreferencePair[] = [];
   for (let i = 0; i < values.length; i++)
     out.push(parse(preferencePairSchema, values[i], entry, `${field}[${i}]`));
