@@ -26,7 +26,8 @@
 #
 # rm (after sft's synthesis): the reward models on the real pairs. Trains the n-gram RM and the
 # transformer RM (TRL, MiniLM) on the synthesis pairs; train-rm holds out problems it did not
-# train on and reports pairwise accuracy there against the length baseline. Then
+# train on and reports pairwise accuracy there against the length baseline, and each RM is
+# trained again on EXP_RM_SEEDS (10) / EXP_RM_TRL_SEEDS (3) seeds' splits, pooled. Then
 # EXP_RM_GROUPS (25) RL groups of 4 from Qwen on GSM8K train problems after the SFT ones, each
 # rollout rewarded under the paper preset (the RM term only adds) and ours, with each RM:
 # EXP_DIR/rm-report.md gives the share of rollouts with a non-zero RM term and of groups whose
@@ -137,6 +138,18 @@ reward_models() {
   local pairs="$synthesis/pairs.jsonl" dir="$exp/rm-rollouts"
   step train-rm "$exp/rm/model.onnx" autotraj train-rm --pairs "$pairs" --out "$exp/rm"
   step train-rm-trl "$exp/rm-trl/model.onnx" autotraj train-rm --backend trl --pairs "$pairs" --out "$exp/rm-trl"
+  # One split holds out ~9 pairs: train again on other seeds' splits (rm-heldout.mjs pools them).
+  local seed ngram_dirs="$exp/rm" trl_dirs="$exp/rm-trl"
+  for seed in $(seq 2 "${EXP_RM_SEEDS:-10}"); do
+    step "train-rm-seed-$seed" "$exp/rm-seeds/ngram-$seed/model.onnx" autotraj train-rm --pairs "$pairs" \
+      --seed "$seed" --out "$exp/rm-seeds/ngram-$seed"
+    ngram_dirs+=",$exp/rm-seeds/ngram-$seed"
+  done
+  for seed in $(seq 2 "${EXP_RM_TRL_SEEDS:-3}"); do
+    step "train-rm-trl-seed-$seed" "$exp/rm-seeds/trl-$seed/model.onnx" autotraj train-rm --backend trl \
+      --pairs "$pairs" --seed "$seed" --out "$exp/rm-seeds/trl-$seed"
+    trl_dirs+=",$exp/rm-seeds/trl-$seed"
+  done
   mkdir -p "$dir"
   # RL prompts: the GSM8K train problems after the SFT ones (the RMs never saw them).
   [ -s "$dir/prompts.jsonl" ] || sed -n "$((train_limit + 1)),$((train_limit + ${EXP_RM_GROUPS:-25}))p" "$tasks" >"$dir/prompts.jsonl"
@@ -152,19 +165,9 @@ reward_models() {
     done
   done
   {
-    echo "## Reward models on the real pairs (held out: problems not trained on)"
+    echo "## Reward models on the real pairs (held out: problems not trained on, pooled over seeds)"
     echo
-    echo "| model | pairs (train / held out) | held-out accuracy | length baseline |"
-    echo "| --- | --- | --- | --- |"
-    for model in rm rm-trl; do
-      node -e "
-        const r = require(process.argv[1]);
-        const h = r.heldOut ?? {};
-        const train = r.data?.trainPairs ?? r.trainPairs ?? '?';
-        const f = (x) => (typeof x === 'number' ? x.toFixed(3) : 'n/a');
-        console.log('| ' + process.argv[2] + ' | ' + train + ' / ' + (h.pairs ?? 0) + ' | ' + f(h.pairwiseAccuracy) + ' | ' + f(h.lengthBaselineAccuracy) + ' |');
-      " "$(realpath "$exp/$model/training-report.json")" "$model"
-    done
+    node scripts/experiment/rm-heldout.mjs "ngram=$ngram_dirs" "trl=$trl_dirs"
     echo
     echo "## The RM term on real rollouts (Qwen, groups of 4, T=0.3)"
     echo
