@@ -8,12 +8,12 @@ import { validate } from './validate.js';
 
 export interface TrajectoryFromStepsOptions {
   taskId: string;
-  question?: string;
-  id?: string;
-  provenance?: Provenance;
-  metadata?: Metadata;
+  question?: string | undefined;
+  id?: string | undefined;
+  provenance?: Provenance | undefined;
+  metadata?: Metadata | undefined;
   /** Separates identical samples that must remain distinct records. */
-  salt?: string | number;
+  salt?: string | number | undefined;
 }
 
 /**

@@ -125,10 +125,10 @@ export function parseOpenAiChat(
 }
 
 export interface RenderOpenAiChatOptions {
-  question?: string;
-  instruction?: string;
+  question?: string | undefined;
+  instruction?: string | undefined;
   /** Put think steps into `reasoning_content` instead of `content`. Default false. */
-  reasoningContent?: boolean;
+  reasoningContent?: boolean | undefined;
 }
 
 /**

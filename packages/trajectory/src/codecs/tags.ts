@@ -14,9 +14,9 @@ import {
 
 export interface TagCodecOptions {
   /** Tag name -> tool name for call tags. Default: `code` -> python, `search` -> search, `calculator` -> calculator. */
-  toolTags?: Record<string, string>;
+  toolTags?: Record<string, string> | undefined;
   /** Wrap code in a ```python fence inside `<code>` when rendering (Tool-Star models write one). */
-  fenceCode?: boolean;
+  fenceCode?: boolean | undefined;
 }
 
 const DEFAULT_TOOL_TAGS = toolTagTable();

@@ -102,7 +102,7 @@ const tagCodecOptions = z.strictObject({
 /** A tag codec with other tool tags or fenced code (see codecs/tags.ts), options checked. */
 export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
   const parsed = parse(tagCodecOptions, options, 'createTagCodec', 'options');
-  return checkedCodec(tagCodecUnchecked(parsed as TagCodecOptions), 'createTagCodec(...)');
+  return checkedCodec(tagCodecUnchecked(parsed), 'createTagCodec(...)');
 }
 
 const fromStepsOptions = z.strictObject({
@@ -128,7 +128,7 @@ export function trajectoryFromSteps(
   const entry = 'trajectoryFromSteps';
   return fromStepsUnchecked(
     parse(parsedStepsArg, parsed, entry, 'parsed'),
-    parse(fromStepsOptions, options, entry, 'options') as TrajectoryFromStepsOptions,
+    parse(fromStepsOptions, options, entry, 'options'),
   );
 }
 
@@ -138,12 +138,7 @@ export function trajectoryFromText(
   options: TrajectoryFromStepsOptions & { format: TextFormat },
 ): { trajectory: Trajectory; issues: ParseIssue[] } {
   const entry = 'trajectoryFromText';
-  return fromTextUnchecked(
-    text(input, entry),
-    parse(fromTextOptions, options, entry, 'options') as TrajectoryFromStepsOptions & {
-      format: TextFormat;
-    },
-  );
+  return fromTextUnchecked(text(input, entry), parse(fromTextOptions, options, entry, 'options'));
 }
 
 const stepsHolder = z.looseObject({ steps: stepListSchema });
@@ -195,6 +190,6 @@ export function renderOpenAiChat(
   const entry = 'renderOpenAiChat';
   return renderOpenAiUnchecked(
     steps(input, entry),
-    parse(openAiRenderOptions, options, entry, 'options') as RenderOpenAiChatOptions,
+    parse(openAiRenderOptions, options, entry, 'options'),
   );
 }
