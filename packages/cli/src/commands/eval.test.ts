@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkPath, evalRecordSchema } from '@autotraj/benchmarks';
 import { type LoopbackServer, startLoopbackServer } from '@autotraj/generation/testing';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalPolicyReply } from '../test-support/eval-policy.js';
 import { evalRecordsWithoutClock } from '../test-support/eval-records.js';
@@ -124,6 +125,20 @@ describe('autotraj eval', () => {
     const again = await run([...evalArgs(out), '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(results);
+    // The settings are recorded resolved: the defaults written out are the same run.
+    const d = RUN_DEFAULTS.eval;
+    const written = await run([
+      ...evalArgs(out),
+      ...[
+        '--max-tool-calls',
+        String(RUN_DEFAULTS.maxToolCalls),
+        '--temperature',
+        String(d.temperature),
+      ],
+      ...['--seed', String(d.seed), '--n', String(d.n), '--json'],
+    ]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(JSON.parse(written.stdout)).toEqual(results);
 
     // Other settings in the same directory are refused rather than mixed in, untouched.
     for (const [flags, setting, recorded, requested] of [

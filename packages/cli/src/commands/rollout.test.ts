@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
 import { type LoopbackServer, startLoopbackServer, tagScriptReply } from '@autotraj/rl/testing';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
 import { expectRefused } from '../test-support/run-dir.js';
@@ -86,6 +87,18 @@ describe('autotraj rollout', () => {
     expect(a[0].advantage).toBeGreaterThan(0);
     const again = await run(args);
     expect(again.stdout).toMatch(/groups already done \(resume\)\s+2/);
+    // The settings are recorded resolved: the defaults written out are the same run.
+    const written = await run([
+      ...args,
+      ...[
+        '--temperature',
+        String(RUN_DEFAULTS.rolloutTemperature),
+        '--preset',
+        RUN_DEFAULTS.preset,
+      ],
+      ...['--max-tool-calls', String(RUN_DEFAULTS.maxToolCalls)],
+    ]);
+    expect(written.stdout, written.stderr).toMatch(/groups already done \(resume\)\s+2/);
 
     // Another run's settings are refused before any rollout, and nothing in --out changes.
     const otherModel = await writeRandomRewardModel(join(dir, 'other.onnx'), { numBuckets: 1024 });

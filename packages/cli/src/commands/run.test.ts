@@ -11,7 +11,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackServer } from '@autotraj/generation/testing';
+import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
+import { CLI_CANDIDATES } from '../cli-defaults.js';
+import { MIN_REWARD_MODEL_PAIRS } from '../pipeline/stage-options.js';
 import { run } from '../test-support/run.js';
 import { expectRefused } from '../test-support/run-dir.js';
 
@@ -55,6 +58,16 @@ describe('autotraj run (the whole method, offline)', () => {
     expect(second.stderr).toMatch(/model\.onnx is current/);
     expect(second.stdout).toMatch(/groups already done \(resume\)\s+6/);
     expect(lines(join(out, 'rl/rollouts.jsonl'))).toHaveLength(24);
+    // The settings are recorded resolved: the defaults written out are the same run.
+    const written = await run([
+      ...['run', '--out', out, '--limit', '6', '--concurrency', '4'],
+      ...['--n', String(CLI_CANDIDATES), '--temperature', String(RUN_DEFAULTS.temperature)],
+      ...['--group-size', String(RUN_DEFAULTS.groupSize)],
+      ...['--min-pairs', String(MIN_REWARD_MODEL_PAIRS)],
+    ]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(/resumed \(done earlier\)\s+6/);
+    expect(written.stdout).toMatch(/groups already done \(resume\)\s+6/);
 
     // Another run's settings are refused before any stage works, and nothing changes.
     const base = ['run', '--out', out, '--limit', '6', '--concurrency', '4'];

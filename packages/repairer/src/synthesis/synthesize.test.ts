@@ -25,6 +25,7 @@ import {
 } from '@autotraj/tools';
 import {
   preferencePairSchema,
+  RUN_DEFAULTS,
   RunLockedError,
   RunSettingsMismatchError,
   ShardMismatchError,
@@ -134,6 +135,15 @@ describe('synthesize', () => {
       }
       const resumed = await run({ server, outDir, n: 2, limit: 2 });
       expect(resumed.run).toMatchObject({ done: 0, resumed: 2 });
+      // The settings are recorded resolved: the default temperature written out is the same run.
+      const written = await run({
+        server,
+        outDir,
+        n: 2,
+        limit: 2,
+        temperature: RUN_DEFAULTS.temperature,
+      });
+      expect(written.run).toMatchObject({ done: 0, resumed: 2 });
 
       const fresh = await run({ server, outDir, n: 4, limit: 2, forceNew: true });
       expect(fresh.run).toMatchObject({ done: 2, resumed: 0 });
