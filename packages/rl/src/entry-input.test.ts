@@ -12,9 +12,13 @@ import {
   createReward,
   createRewardServer,
   createRolloutTools,
+  filterZeroVarianceGroups,
+  fitRmCalibration,
   groupAdvantages,
   mathOutcome,
+  outcomeByDataSource,
   prepareSftTraining,
+  qaF1Outcome,
   RlConfigError,
   runRollouts,
   toTrlRolloutRow,
@@ -386,5 +390,51 @@ describe('policy helpers entry input', () => {
     const { tools, close } = createRolloutTools(['calculator']);
     expect(tools).toHaveLength(1);
     await close();
+  });
+});
+
+describe('reward building blocks entry input', () => {
+  it('outcomes check their options when built', async () => {
+    const item = { trajectory, goldAnswers: ['42'] } as never;
+    expect(await mathOutcome()(item)).toBe(1);
+    expect(await qaF1Outcome({ f1: () => 0.5 })(item)).toBe(0.5);
+    await invalid(
+      () => mathOutcome({ verfy: () => ({ equivalent: true }) } as never),
+      'mathOutcome',
+      'options.verfy',
+    );
+    await invalid(() => qaF1Outcome({ f1: 1 } as never), 'qaF1Outcome', 'options.f1');
+    await invalid(
+      () => outcomeByDataSource({ qaSources: ['hotpotqa'] } as never),
+      'outcomeByDataSource',
+      'options.qaSources',
+    );
+  });
+
+  it('filterZeroVarianceGroups, fitRmCalibration and createFunctionScorer check their arguments', async () => {
+    const groups = [
+      [1, 1],
+      [0, 1],
+    ];
+    expect(filterZeroVarianceGroups(groups, (g) => g).kept).toEqual([[0, 1]]);
+    await invalid(
+      () => filterZeroVarianceGroups(groups, 'g' as never),
+      'filterZeroVarianceGroups',
+      'rewardsOf',
+    );
+    await invalid(
+      () =>
+        (filterZeroVarianceGroups as (...a: unknown[]) => unknown)(undefined, (g: number[]) => g),
+      'filterZeroVarianceGroups',
+      'groups',
+    );
+    await invalid(
+      () => filterZeroVarianceGroups(groups, (g) => g, { tolerence: 0.1 } as never),
+      'filterZeroVarianceGroups',
+      'options.tolerence',
+    );
+    expect(fitRmCalibration([1, 2, 3]).center).toBe(2);
+    await invalid(() => fitRmCalibration(['1', 2] as never), 'fitRmCalibration', 'scores');
+    await invalid(() => createFunctionScorer(undefined as never), 'createFunctionScorer', 'fn');
   });
 });

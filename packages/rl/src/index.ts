@@ -1,13 +1,17 @@
 // The prompt registry, so RL prompt rows can use the templates synthesis used.
 export { resolvePrompt } from '@autotraj/generation';
-export {
-  type AdvantageEstimator,
-  filterZeroVarianceGroups,
-  type GroupAdvantageOptions,
-} from './advantages.js';
+export type { AdvantageEstimator, GroupAdvantageOptions } from './advantages.js';
 export type { RlPromptOptions } from './bridges/prompt-messages.js';
 export type { TrlPromptRow, TrlRolloutRow, TrlSftRow } from './bridges/trl.js';
 export type { VerlExportOptions, VerlRow } from './bridges/verl.js';
+export {
+  createFunctionScorer,
+  filterZeroVarianceGroups,
+  fitRmCalibration,
+  mathOutcome,
+  outcomeByDataSource,
+  qaF1Outcome,
+} from './entry/checked-outcomes.js';
 export { createPolicyModel, createRolloutTools } from './entry/checked-policy.js';
 // The checked entry points: input parsed with the contract schemas first (entry/).
 export {
@@ -39,7 +43,6 @@ export { type PolicyModelOptions, rolloutToolNames } from './policy.js';
 export { sftTrainerScript } from './python-scripts.js';
 export {
   type CreateRewardOptions,
-  fitRmCalibration,
   paperRewardDefaults,
   type Reward,
   type RewardPresetName,
@@ -49,14 +52,7 @@ export {
   rewardPresetNames,
   rewardTextOf,
 } from './reward/create-reward.js';
-export {
-  mathOutcome,
-  outcomeByDataSource,
-  type QaF1Fn,
-  qaDataSources,
-  qaF1Outcome,
-  type VerifyAnswerFn,
-} from './reward/outcomes.js';
+export { type QaF1Fn, qaDataSources, type VerifyAnswerFn } from './reward/outcomes.js';
 export {
   autotrajFormatCheck,
   autotrajRewardOptions,
@@ -73,7 +69,7 @@ export {
   type RolloutSummary,
   type RunRolloutsOptions,
 } from './rollout/run-rollouts.js';
-export { createFunctionScorer, type TrajectoryScorer } from './scorer.js';
+export type { TrajectoryScorer } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
 export type { RewardServer, RewardServerOptions } from './server/reward-server.js';
 export type { PrepareSftOptions, SftTrainingSet } from './sft/prepare-sft.js';
