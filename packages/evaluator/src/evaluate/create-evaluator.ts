@@ -143,7 +143,13 @@ function render(trajectory: Trajectory): Rendered {
 /** Build an evaluator from a preset plus overrides. */
 export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator {
   const preset = getPreset(options.preset ?? RUN_DEFAULTS.preset);
-  const thresholds: Thresholds = { ...preset.thresholds, ...options.thresholds };
+  // A threshold given as undefined keeps the preset's (a spread would make it undefined, and
+  // every comparison with it false); the entry check accepts an optional key given so.
+  const thresholds: Thresholds = { ...preset.thresholds };
+  for (const key of Object.keys(thresholds) as Array<keyof Thresholds>) {
+    const value = options.thresholds?.[key];
+    if (value !== undefined) thresholds[key] = value;
+  }
   const dimensions = [...(options.dimensions ?? preset.dimensions)];
   if (options.judge !== undefined && !dimensions.includes('judge')) dimensions.push('judge');
   for (const name of dimensions) {
