@@ -72,6 +72,7 @@ export {
 export type { TrajectoryScorer } from './scorer.js';
 export type { MetricsSnapshot } from './server/metrics.js';
 export type { RewardServer, RewardServerOptions } from './server/reward-server.js';
+export { REWARD_SERVER_DEFAULTS } from './server/server-defaults.js';
 export type { PrepareSftOptions, SftTrainingSet } from './sft/prepare-sft.js';
 export { SFT_TRAINING_DEFAULTS } from './sft/sft-training-options.js';
 export { type SftProgress, sftProgressSchema } from './sft/sft-training-report.js';

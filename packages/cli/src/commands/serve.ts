@@ -1,5 +1,10 @@
 import { openTrajectoryScorer } from '@autotraj/reward-model';
-import { createRewardServer, type RewardPresetName, rewardPresetNames } from '@autotraj/rl';
+import {
+  createRewardServer,
+  REWARD_SERVER_DEFAULTS,
+  type RewardPresetName,
+  rewardPresetNames,
+} from '@autotraj/rl';
 import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { println } from '../io.js';
 import { choiceOption, integerOption, rmCalibrationOption } from '../options.js';
@@ -52,15 +57,20 @@ export const serveCommand: CliCommand = {
         '--max-batch-size <n>',
         'most trajectories per ONNX call',
         integerOption('--max-batch-size'),
-        256,
+        REWARD_SERVER_DEFAULTS.maxBatchSize,
       )
       .option(
         '--max-wait-ms <ms>',
         'how long a request may wait for others to share its batch',
         integerOption('--max-wait-ms', 0),
-        0,
+        REWARD_SERVER_DEFAULTS.maxWaitMs,
       )
-      .option('--max-body-mb <mb>', 'largest request body', integerOption('--max-body-mb'), 8)
+      .option(
+        '--max-body-mb <mb>',
+        'largest request body',
+        integerOption('--max-body-mb'),
+        REWARD_SERVER_DEFAULTS.maxBodyBytes / (1024 * 1024),
+      )
       .option(
         '--preset <name>',
         "reward preset for labelled requests without their own `preset`: paper (default, the paper's contract) or autotraj",

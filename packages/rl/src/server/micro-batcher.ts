@@ -1,5 +1,6 @@
 import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { scoreChecked } from '../scorer.js';
+import { REWARD_SERVER_DEFAULTS } from './server-defaults.js';
 
 export interface MicroBatcherOptions {
   scorer: TrajectoryScorer;
@@ -45,9 +46,9 @@ export interface MicroBatcher extends TrajectoryScorer {
  * close the underlying scorer: its owner does.
  */
 export function createMicroBatcher(options: MicroBatcherOptions): MicroBatcher {
-  const maxBatchSize = options.maxBatchSize ?? 256;
-  const maxWaitMs = options.maxWaitMs ?? 0;
-  const maxConcurrent = options.maxConcurrentBatches ?? 1;
+  const maxBatchSize = options.maxBatchSize ?? REWARD_SERVER_DEFAULTS.maxBatchSize;
+  const maxWaitMs = options.maxWaitMs ?? REWARD_SERVER_DEFAULTS.maxWaitMs;
+  const maxConcurrent = options.maxConcurrentBatches ?? REWARD_SERVER_DEFAULTS.maxConcurrentBatches;
   const queue: Pending[] = [];
   let queuedItems = 0;
   let inFlightItems = 0;

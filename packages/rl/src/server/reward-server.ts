@@ -24,6 +24,7 @@ import {
   scoreBatchRequestSchema,
   scoreRequestSchema,
 } from './requests.js';
+import { REWARD_SERVER_DEFAULTS } from './server-defaults.js';
 
 export interface RewardServerOptions {
   /** The trajectory reward model (e.g. `createOnnxScorer`); the server does not close it. */
@@ -126,8 +127,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * Concurrent requests share scorer calls through a micro-batcher.
  */
 export function createRewardServer(options: RewardServerOptions): RewardServer {
-  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
-  const maxItems = options.maxItemsPerRequest ?? 4096;
+  const maxBodyBytes = options.maxBodyBytes ?? REWARD_SERVER_DEFAULTS.maxBodyBytes;
+  const maxItems = options.maxItemsPerRequest ?? REWARD_SERVER_DEFAULTS.maxItemsPerRequest;
   const metrics = createServerMetrics();
   const batcher = createMicroBatcher({
     scorer: options.scorer,
