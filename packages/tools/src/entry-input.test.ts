@@ -2,11 +2,17 @@ import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  calculatorTool,
   createBm25Index,
+  createCalculatorRuntime,
   createFlashRagClient,
   createPythonPool,
+  createPythonRuntime,
   createSandboxFusionExecutor,
+  createSearchRuntime,
   PythonPoolError,
+  pythonTool,
+  searchTool,
   ToolInputError,
 } from './index.js';
 
@@ -152,6 +158,90 @@ describe('remote clients: entry input', () => {
       () => createSandboxFusionExecutor({ baseURL: 'http://h', defaults: { timeout: 1 } } as never),
       'createSandboxFusionExecutor',
       'options.defaults.timeout',
+    );
+  });
+});
+
+describe('tool runtimes and ai SDK tools: entry input', () => {
+  // A stand-in executor: these checks run before any call reaches it.
+  const pool = { run: async () => ({}), endSession: async () => {} } as never;
+  const index = createBm25Index([{ id: 'a', text: 'Paris is in France.' }]);
+
+  it('build with valid options', async () => {
+    expect(createPythonRuntime({ pool, limits: { timeoutMs: 100 } }).name).toBe('python');
+    expect(
+      (await createCalculatorRuntime({ precision: 6 }).run({ expression: '1/3' })).output,
+    ).toBe('0.333333');
+    expect(createSearchRuntime({ index, topK: 1 }).name).toBe('search');
+    expect(pythonTool({ pool, sessionId: 's1' })).toBeDefined();
+    expect(calculatorTool({ description: 'math' })).toBeDefined();
+    expect(searchTool({ client: index })).toBeDefined();
+  });
+
+  it('refuse a missing field, naming it', () => {
+    invalidInput(() => createPythonRuntime({} as never), 'createPythonRuntime', 'options.pool');
+    invalidInput(
+      () => createSearchRuntime({ topK: 2 } as never),
+      'createSearchRuntime',
+      'options.client',
+    );
+    invalidInput(() => pythonTool({} as never), 'pythonTool', 'options.pool');
+    invalidInput(() => searchTool({} as never), 'searchTool', 'options.client');
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    invalidInput(
+      () => createPythonRuntime({ pool: { run: () => 1 } } as never),
+      'createPythonRuntime',
+      'options.pool',
+    );
+    invalidInput(
+      () => createPythonRuntime({ pool, limits: { timeoutMs: '5' } } as never),
+      'createPythonRuntime',
+      'options.limits.timeoutMs',
+    );
+    invalidInput(
+      () => createCalculatorRuntime({ normalize: 'yes' } as never),
+      'createCalculatorRuntime',
+      'options.normalize',
+    );
+    invalidInput(
+      () => createSearchRuntime({ index, topK: 0 }),
+      'createSearchRuntime',
+      'options.topK',
+    );
+    invalidInput(
+      () => createSearchRuntime({ index, client: index } as never),
+      'createSearchRuntime',
+      'options.client',
+    );
+  });
+
+  it('refuse a misspelt key, naming it (the setting would otherwise be ignored)', () => {
+    invalidInput(
+      () => createPythonRuntime({ pool, limit: {} } as never),
+      'createPythonRuntime',
+      'options.limit',
+    );
+    invalidInput(
+      () => createPythonRuntime({ pool, limits: { sessionId: 'x' } } as never),
+      'createPythonRuntime',
+      'options.limits.sessionId',
+    );
+    invalidInput(
+      () => calculatorTool({ precison: 3 } as never),
+      'calculatorTool',
+      'options.precison',
+    );
+    invalidInput(
+      () => searchTool({ client: index, topk: 3 } as never),
+      'searchTool',
+      'options.topk',
+    );
+    invalidInput(
+      () => pythonTool({ pool, session: 's' } as never),
+      'pythonTool',
+      'options.session',
     );
   });
 });

@@ -1,4 +1,4 @@
-export { calculatorTool, type PythonToolOptions, pythonTool, searchTool } from './ai-tools.js';
+export type { PythonToolOptions } from './ai-tools.js';
 export {
   type CalculateOptions,
   type CalculatorResult,
@@ -8,6 +8,14 @@ export {
 // The checked entry points: options parsed first (entry/).
 export { createPythonPool } from './entry/checked-pool.js';
 export { createFlashRagClient, createSandboxFusionExecutor } from './entry/checked-remote.js';
+export {
+  calculatorTool,
+  createCalculatorRuntime,
+  createPythonRuntime,
+  createSearchRuntime,
+  pythonTool,
+  searchTool,
+} from './entry/checked-runtimes.js';
 export {
   PythonPoolError,
   PythonTrainerError,
@@ -36,13 +44,7 @@ export {
 export type { SandboxFusionOptions } from './remote/sandbox-fusion.js';
 export { formatCalculatorOutput, formatSearchHits } from './runtimes/format.js';
 export { calculatorInputSchema, pythonInputSchema, searchInputSchema } from './runtimes/inputs.js';
-export {
-  createCalculatorRuntime,
-  createPythonRuntime,
-  createSearchRuntime,
-  type PythonRuntimeOptions,
-  type SearchRuntimeOptions,
-} from './runtimes/runtimes.js';
+export type { PythonRuntimeOptions, SearchRuntimeOptions } from './runtimes/runtimes.js';
 export {
   type Bm25Index,
   type Bm25Options,
