@@ -216,7 +216,7 @@ export const trainSftCommand: CliCommand = {
         choiceOption('--gguf-type', ['f32', 'f16', 'bf16', 'q8_0'] as const),
         SFT.ggufType,
       )
-      .option('--threads <n>', 'torch threads', integerOption('--threads'), 2)
+      .option('--threads <n>', 'torch threads', integerOption('--threads'), SFT.threads)
       .option('--cpu', 'train on the CPU even when a CUDA device is present')
       .action(async (flags: TrainSftFlags) => {
         if (!existsSync(flags.sft)) throw new CliError({ message: `${flags.sft}: no such file` });

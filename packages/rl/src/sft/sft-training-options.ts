@@ -1,3 +1,4 @@
+import { PYTHON_TRAINER_THREADS } from '@autotraj/tools/internal';
 import { RlConfigError } from '../errors.js';
 import type { TrainSftOptions } from './train-sft.js';
 
@@ -18,6 +19,8 @@ export const SFT_TRAINING_DEFAULTS = Object.freeze({
   seed: 1,
   saveSteps: 10,
   ggufType: 'f16',
+  /** torch threads (the Python trainer runner's default). */
+  threads: PYTHON_TRAINER_THREADS,
 } as const);
 
 export type SftMethod = 'lora' | 'full';

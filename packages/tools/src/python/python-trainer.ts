@@ -3,6 +3,9 @@ import { basename } from 'node:path';
 import type { JsonValue } from '@autotraj/trajectory';
 import { PythonTrainerError, type PythonTrainerProblem } from '../errors.js';
 
+/** torch threads of a trainer run that sets none (the trainers' and their commands' default). */
+export const PYTHON_TRAINER_THREADS = 2;
+
 export interface RunPythonTrainerOptions {
   /** The trainer script; it prints `{"ok": true, ...}` or `{"error": code, "message": ...}` last on stdout. */
   script: string;
@@ -48,7 +51,7 @@ export async function runPythonTrainer(
         HF_DATASETS_OFFLINE: '1',
         ...(options.gpu === true ? {} : { CUDA_VISIBLE_DEVICES: '' }),
         TOKENIZERS_PARALLELISM: 'false',
-        OMP_NUM_THREADS: String(options.threads ?? 2),
+        OMP_NUM_THREADS: String(options.threads ?? PYTHON_TRAINER_THREADS),
         WANDB_DISABLED: 'true',
         PYTHONDONTWRITEBYTECODE: '1',
       },
