@@ -16,7 +16,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   gsm8kModelSolutionTrajectories,
+  readJsonlArray,
   trajectoryFromText,
+  trajectorySchema,
   trajectoryToText,
 } from '@autotraj/trajectory';
 import { createEvaluator } from '../dist/index.js';
@@ -172,8 +174,22 @@ try {
     task: JSON.parse(JSON.stringify(task)),
     candidates: JSON.parse(JSON.stringify(candidates)),
   }));
+  // And as the library reads them back (readJsonl with trajectorySchema: what `evaluate` and
+  // `--candidates-from` read): parsed once by the reader, sealed, so the entry takes them as is.
+  const candidatesFile = join(dir, 'candidates.jsonl');
+  writeFileSync(
+    candidatesFile,
+    groups.flatMap((g) => g.candidates.map((c) => `${JSON.stringify(c)}\n`)).join(''),
+  );
+  const read = await readJsonlArray(candidatesFile, { schema: trajectorySchema });
+  let next = 0;
+  const fromReader = fromJson.map(({ task, candidates }) => ({
+    task,
+    candidates: candidates.map(() => read[next++]),
+  }));
   for (const [inputs, label] of [
     [groups, 'library-built (sealed)'],
+    [fromReader, 'read by readJsonl (sealed)'],
     [fromJson, 'JSON-parsed (checked)'],
   ])
     for (const preset of ['paper', 'autotraj']) {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTrajectoryScorer } from '@autotraj/reward-model';
 import { writeRandomRewardModel } from '@autotraj/reward-model/testing';
+import { readJsonlArray, trajectorySchema } from '@autotraj/trajectory';
 import {
   createPresetReward,
   createReward,
@@ -231,11 +232,20 @@ await scorer.close();
   // loop and the reward server pass these), and the same items read back from JSON (plain
   // objects the reward must check, as a trainer's own records give it).
   const jsonBatches = batches.map((b) => JSON.parse(JSON.stringify(b)));
+  // And the trajectories as the library reads them back (readJsonl with trajectorySchema, as
+  // rollouts, SFT records and candidates are read): parsed once by the reader, sealed.
+  const trajectoriesFile = join(mkdtempSync(join(tmpdir(), 'rl-bench-read-')), 't.jsonl');
+  writeFileSync(trajectoriesFile, items.map((i) => `${JSON.stringify(i.trajectory)}\n`).join(''));
+  const read = await readJsonlArray(trajectoriesFile, { schema: trajectorySchema });
+  const readBatches = jsonBatches.map((b, k) =>
+    b.map((item, i) => ({ ...item, trajectory: read[k * 64 + i] })),
+  );
   // A pass of the paper reward over the 1,320 items is ~5 ms of CPU: each timed pass scores
   // them 8 times, so one garbage collection or descheduling does not decide the best pass.
   const reps = smoke ? 1 : 8;
   for (const [inputs, label] of [
     [batches, 'library-built (sealed)'],
+    [readBatches, 'read by readJsonl (sealed)'],
     [jsonBatches, 'JSON-parsed (checked)'],
   ])
     for (const preset of ['paper', 'autotraj']) {

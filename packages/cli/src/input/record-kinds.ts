@@ -15,6 +15,7 @@ import {
   trajectorySchema,
   validate,
 } from '@autotraj/trajectory';
+import { sealTrajectory } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 
 // The one place that tells which kind of record a JSONL line is. Records the project writes are
@@ -46,8 +47,10 @@ const labelOf = (trajectory: Trajectory, verdict?: unknown): boolean | null =>
       ? trajectory.metadata.isCorrect
       : null;
 
+// Each trajectory here is the output of the record's schema, parsed for this read: sealed, so
+// the evaluator's entry takes it without walking it again (see @autotraj/trajectory).
 const one = (role: string, trajectory: Trajectory, verdict?: unknown): RecordTrajectory => ({
-  trajectory,
+  trajectory: sealTrajectory(trajectory),
   isCorrect: labelOf(trajectory, verdict),
   issues: [],
   task: null,

@@ -10,6 +10,7 @@ import {
   type Trajectory,
   validate,
 } from '@autotraj/trajectory';
+import { sealTrajectory } from '@autotraj/trajectory/internal';
 import { CandidatesSourceError } from '../errors.js';
 import { type CandidateRecord, candidateRecordSchema } from './synthesis-records.js';
 
@@ -132,6 +133,9 @@ export function readCandidateSource(
       location: { file, line },
       what: 'candidate record',
     });
+    // The parsed trajectory is the schema's output in objects made for this read: sealed, so
+    // the evaluator takes it as it takes a sampled candidate, without another check.
+    sealTrajectory(record.trajectory);
     const task = byTask.get(record.taskId) ?? new Map();
     byTask.set(record.taskId, task);
     const earlier = task.get(record.index);

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { z } from 'zod';
 import { JsonlLineError } from '../errors.js';
+import { sealParsedRecord } from '../schemas/seal-read.js';
 import { toValidationIssues } from '../validate.js';
 
 export interface JsonlRecord<T> {
@@ -94,7 +95,9 @@ export async function* readJsonl<S extends z.ZodType | undefined = undefined>(
     }
     if (schema === undefined) return { value: json as Out<S> };
     const result = schema.safeParse(json);
-    if (result.success) return { value: result.data as Out<S> };
+    // Trajectories in the parsed record are sealed: the entries that take them do not walk
+    // them again (see schemas/seal-read.ts).
+    if (result.success) return { value: sealParsedRecord(schema, result.data) as Out<S> };
     const issues = toValidationIssues(result.error);
     const first = issues[0];
     await reject(
