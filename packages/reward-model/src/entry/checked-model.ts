@@ -111,7 +111,7 @@ export function exportOnnx(
   return rejecting(() =>
     exportUnchecked(
       model(rewardModel, entry),
-      parse(exportOptionsSchema, options, entry, 'options') as ExportOnnxOptions,
+      parse(exportOptionsSchema, options, entry, 'options'),
     ),
   );
 }
@@ -158,7 +158,7 @@ export function trainTransformerRewardModel(
       parse(preferencePairSchema, pair, entry, `options.pairs[${i}]`),
     );
     return trainTransformerUnchecked({
-      ...(parsed as TrainTransformerRewardModelOptions),
+      ...parsed,
       pairs,
     });
   });

@@ -63,7 +63,7 @@ export function admitTrainingPairs(
   const entry = 'admitTrainingPairs';
   return admitUnchecked(
     pairList(input, entry, 'pairs'),
-    parse(admitOptions, options, entry, 'options') as AdmitTrainingPairsOptions,
+    parse(admitOptions, options, entry, 'options'),
   );
 }
 

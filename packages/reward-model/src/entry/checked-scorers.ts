@@ -102,7 +102,7 @@ export async function createOnnxScorer(
   options: CreateOnnxScorerOptions,
 ): Promise<OnnxTrajectoryScorer> {
   const parsed = parse(onnxOptions, options, 'createOnnxScorer', 'options');
-  return checked(await createOnnxUnchecked(parsed as CreateOnnxScorerOptions), 'scorer');
+  return checked(await createOnnxUnchecked(parsed), 'scorer');
 }
 
 /** Any reward model `train-rm` exports (see open-scorer.ts), options and items checked. */
@@ -110,7 +110,7 @@ export async function openTrajectoryScorer(
   options: OpenRewardModelOptions,
 ): Promise<OnnxTrajectoryScorer> {
   const parsed = parse(openOptions, options, 'openTrajectoryScorer', 'options');
-  return checked(await openUnchecked(parsed as OpenRewardModelOptions), 'scorer');
+  return checked(await openUnchecked(parsed), 'scorer');
 }
 
 /** An ONNX sequence classifier with its tokenizer (see hf-scorer.ts), options and items checked. */
@@ -118,8 +118,5 @@ export async function createHfSequenceClassifierScorer(
   options: CreateHfSequenceClassifierScorerOptions,
 ): Promise<OnnxTrajectoryScorer> {
   const parsed = parse(hfOptions, options, 'createHfSequenceClassifierScorer', 'options');
-  return checked(
-    await createHfUnchecked(parsed as CreateHfSequenceClassifierScorerOptions),
-    'scorer',
-  );
+  return checked(await createHfUnchecked(parsed), 'scorer');
 }
