@@ -9,11 +9,11 @@ import { RlConfigError } from './errors.js';
 export type AdvantageEstimator = 'grpo' | 'dr-grpo' | 'rloo';
 
 export interface GroupAdvantageOptions {
-  estimator?: AdvantageEstimator;
+  estimator?: AdvantageEstimator | undefined;
   /** Added to the std in `grpo` (default 1e-6, as verl). */
-  epsilon?: number;
+  epsilon?: number | undefined;
   /** `sample` (divide by G - 1, as verl's and TRL's torch.std) or `population` (by G). Default `sample`. */
-  std?: 'sample' | 'population';
+  std?: 'sample' | 'population' | undefined;
 }
 
 function mean(values: ReadonlyArray<number>): number {

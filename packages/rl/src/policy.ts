@@ -11,10 +11,10 @@ export interface PolicyModelOptions {
   /** Model id as the server knows it (vLLM: the served model name). */
   model: string;
   /** OpenAI-compatible base URL, e.g. `http://localhost:8000/v1` for vLLM. */
-  baseURL?: string;
-  apiKey?: string;
+  baseURL?: string | undefined;
+  apiKey?: string | undefined;
   /** Answer from a recorded cassette instead of a live server (offline runs). */
-  cassette?: string;
+  cassette?: string | undefined;
 }
 
 /** The rollout policy: an OpenAI-compatible chat model, or a replay of a recorded cassette. */

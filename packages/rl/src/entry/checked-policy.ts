@@ -25,7 +25,7 @@ const rolloutToolsOptions = z.strictObject({
 /** The rollout policy (see policy.ts), its options checked. */
 export function createPolicyModel(options: PolicyModelOptions): GenerateTrajectoryOptions['model'] {
   return createPolicyModelUnchecked(
-    parseRlInput(policyModelOptions, options, 'createPolicyModel', 'options') as PolicyModelOptions,
+    parseRlInput(policyModelOptions, options, 'createPolicyModel', 'options'),
   );
 }
 

@@ -65,7 +65,7 @@ export function groupAdvantages(
     options === NO_OPTIONS || areAdvantageOptions(options)
       ? options
       : parseRlInput(advantageOptionsSchema, options, entry, 'options');
-  return groupAdvantagesUnchecked(rewards, parsed as GroupAdvantageOptions);
+  return groupAdvantagesUnchecked(rewards, parsed);
 }
 
 const NO_OPTIONS: GroupAdvantageOptions = Object.freeze({});
