@@ -16,9 +16,9 @@ export interface PaperFormatResult {
 
 export interface PaperFormatOptions {
   /** Most tool calls allowed (the paper's repair prompt: 3). `Infinity` disables the rule. */
-  maxToolCalls?: number;
+  maxToolCalls?: number | undefined;
   /** Tags that are tool calls. Default `code`, `search` (and `calculator`). */
-  callTags?: ReadonlyArray<string>;
+  callTags?: ReadonlyArray<string> | undefined;
 }
 
 const TAG = /<(\/?)(think|answer|result|code|search|calculator)>/g;

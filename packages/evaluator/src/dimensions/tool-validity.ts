@@ -4,12 +4,12 @@ import type { Diagnostic, DimensionResult } from './types.js';
 
 export interface ToolValidityOptions {
   /** Calls beyond this many are over budget. Default 3 (the paper's limit). */
-  maxToolCalls?: number;
+  maxToolCalls?: number | undefined;
   /**
    * The task needed a tool: a trajectory without a call scores 0 (`tool/no-call`). Default
    * false here; `createEvaluator` decides per trajectory with `toolsOffered` unless this is set.
    */
-  requireCall?: boolean;
+  requireCall?: boolean | undefined;
 }
 
 /** A `tools` metadata entry: the names offered, or undefined when there is no list. */

@@ -141,10 +141,7 @@ export async function correctnessDimensionAsync(
 /** The paper's tag rules on a text (see dimensions/paper-format.ts), its arguments checked. */
 export function checkPaperFormat(input: string, opts: PaperFormatOptions = {}): PaperFormatResult {
   const entry = 'checkPaperFormat';
-  return checkPaperFormatUnchecked(
-    text(input, entry),
-    options(formatOptionsSchema, opts, entry) as PaperFormatOptions,
-  );
+  return checkPaperFormatUnchecked(text(input, entry), options(formatOptionsSchema, opts, entry));
 }
 
 /** Format as a dimension, its arguments checked. */
@@ -153,10 +150,7 @@ export function formatDimension(
   opts: PaperFormatOptions = {},
 ): { score: number; diagnostics: Diagnostic[] } {
   const entry = 'formatDimension';
-  return formatDimensionUnchecked(
-    text(input, entry),
-    options(formatOptionsSchema, opts, entry) as PaperFormatOptions,
-  );
+  return formatDimensionUnchecked(text(input, entry), options(formatOptionsSchema, opts, entry));
 }
 
 /** Confidence (uncertainty words in think steps), its argument checked. */
@@ -187,7 +181,7 @@ export function toolValidityDimension(
   const entry = 'toolValidityDimension';
   return toolValidityUnchecked(
     trajectoryArg(stepsArg, trajectory, entry),
-    options(toolValidityOptionsSchema, opts, entry) as ToolValidityOptions,
+    options(toolValidityOptionsSchema, opts, entry),
   );
 }
 
@@ -229,7 +223,7 @@ export function isEquivalent(a: string, b: string, opts: EquivalenceOptions = {}
   return isEquivalentUnchecked(
     text(a, entry, 'a'),
     text(b, entry, 'b'),
-    options(equivalenceOptions, opts, entry) as EquivalenceOptions,
+    options(equivalenceOptions, opts, entry),
   );
 }
 

@@ -35,9 +35,9 @@ export interface AnswerCandidate {
 }
 
 export interface ExtractOptions {
-  targets?: ReadonlyArray<ExtractionTarget>;
+  targets?: ReadonlyArray<ExtractionTarget> | undefined;
   /** Extraction methods to use (default: all). */
-  sources?: ReadonlyArray<AnswerSource>;
+  sources?: ReadonlyArray<AnswerSource> | undefined;
 }
 
 /** Only the tail of very long texts is searched: answers come last, and scans stay linear. */

@@ -14,32 +14,32 @@ import type { SymbolicRequest } from './symbolic.js';
 
 export interface EquivalenceOptions {
   /** Digits after the decimal point that must agree (Math-Verify's `float_rounding`). Default 6. */
-  precision?: number;
+  precision?: number | undefined;
   /**
    * Variables matter, as Math-Verify's `strict`: `f(x)` is not `f(y)`, `x = 1` is not `y = 1`
    * (without it the prediction's variable is renamed to the gold's). Label equations unwrap
    * either way (`k = 1` matches `1`). Default true, Math-Verify's default (`verify(strict=True)`),
    * so a case that does not set it means what it means there.
    */
-  strict?: boolean;
+  strict?: boolean | undefined;
   /**
    * Let a predicted relation match a gold interval (`x < 2` for `(-\infty, 2)`). A gold relation
    * matches a predicted interval without it (Math-Verify's asymmetry). Default false.
    */
-  allowSetRelationComp?: boolean;
+  allowSetRelationComp?: boolean | undefined;
   /** Deadline for one symbolic comparison. Default 5000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** `worker` (default) enforces the deadline; `inline` runs in this thread without one. */
-  isolation?: ComparisonIsolation;
+  isolation?: ComparisonIsolation | undefined;
 }
 
 export interface VerifyAnswerOptions extends EquivalenceOptions {
   gold: string | ReadonlyArray<string>;
   pred: string;
   /** Extraction targets, as in Math-Verify. Default both. */
-  match?: ReadonlyArray<ExtractionTarget>;
+  match?: ReadonlyArray<ExtractionTarget> | undefined;
   /** Extraction methods to use (default all). */
-  sources?: ReadonlyArray<AnswerSource>;
+  sources?: ReadonlyArray<AnswerSource> | undefined;
 }
 
 /** `math-verify`: the verdict came from the Python Math-Verify backend. */
