@@ -310,7 +310,17 @@ describe('autotraj synthesize', () => {
       },
     });
     const out = join(dir, 'paired');
-    const flags = ['--tasks', tasks, '--n', '2', '--base-url', solving.baseURL];
+    // Shown the attempt (repair-trajectory), so each request names the candidate it repairs.
+    const flags = [
+      '--tasks',
+      tasks,
+      '--n',
+      '2',
+      '--base-url',
+      solving.baseURL,
+      '--repair-prompt',
+      'repair-trajectory',
+    ];
     try {
       const paired = await run([
         'synthesize',
