@@ -5,6 +5,8 @@
 //
 //   ./dev build && node packages/llama-cpp/bench/llama-server.bench.mjs [--questions 8] [--tokens 160]
 //
+// The embedded engine runs as it does by default (one sequence per worker: reproducible) and with
+// several sequences per worker, batched like the server's slots (faster, not reproducible).
 // Each configuration reports end-to-end generated tokens/s (wall clock, prompts included) and
 // how many greedy outputs differ from the same engine's one-at-a-time run: llama.cpp evaluates
 // the sequences of one batch together, and a batch of several sequences gives other floats than
@@ -88,9 +90,9 @@ const conversations = questions.map((question) => {
   ];
 });
 
-/** Our engine: `workers` processes of `threads` threads, every request at once. */
-async function embedded(workers, threads) {
-  const model = createLlamaCppModel({ modelPath, workers, threads, contextSize: 4096 });
+/** Our engine: `workers` processes of `threads` threads and `sequences` sequences, every request at once. */
+async function embedded(workers, threads, sequences = 1) {
+  const model = createLlamaCppModel({ modelPath, workers, threads, sequences, contextSize: 4096 });
   await model.ready();
   const t = performance.now();
   const done = await Promise.all(
@@ -147,12 +149,20 @@ console.log(
 const configs = [
   ['embedded, 1 worker x 2 threads', () => embedded(1, 2)],
   ['embedded, 2 workers x 1 thread (the default)', () => embedded(2, 1)],
+  ['embedded, 1 worker x 2 threads x 2 sequences', () => embedded(1, 2, 2)],
+  ['embedded, 1 worker x 2 threads x 4 sequences', () => embedded(1, 2, 4)],
+  ['embedded, 2 workers x 1 thread x 2 sequences', () => embedded(2, 1, 2)],
   ['llama-server, 1 slot x 2 threads', () => server(1, 2)],
   ['llama-server, 2 slots x 2 threads', () => server(2, 2)],
   ['llama-server, 4 slots x 2 threads', () => server(4, 2)],
 ];
 const runs = new Map();
-for (const [name, run] of smoke ? configs.slice(1, 3) : configs) {
+const smokeConfigs = new Set([
+  'embedded, 2 workers x 1 thread (the default)',
+  'embedded, 1 worker x 2 threads x 2 sequences',
+  'llama-server, 1 slot x 2 threads',
+]);
+for (const [name, run] of smoke ? configs.filter(([n]) => smokeConfigs.has(n)) : configs) {
   const r = await run();
   runs.set(name, r);
   record(`${name}: end-to-end generation`, r.outputTokens / r.seconds, 'tokens/s');
@@ -187,6 +197,18 @@ if (ours !== undefined && serverRates.length > 0) {
   const [bestName, best] = serverRates.reduce((a, b) => (b[1] > a[1] ? b : a));
   const ratio = ours / best;
   record(`embedded default / best llama-server (${bestName})`, ratio, 'x', '>= 0.9x', ratio >= 0.9);
+  // What batched decoding (sequences) gives the embedded engine, against the same in the server.
+  const batched = [...runs.keys()].filter((n) => n.includes('sequences')).map((n) => [n, rate(n)]);
+  if (batched.length > 0) {
+    const [fastName, fast] = batched.reduce((a, b) => (b[1] > a[1] ? b : a));
+    record(
+      `best embedded with sequences (${fastName}) / best llama-server (${bestName})`,
+      fast / best,
+      'x',
+      '>= 0.9x',
+      fast / best >= 0.9,
+    );
+  }
   const oneSlot = rate('llama-server, 1 slot x 2 threads');
   if (oneSlot !== undefined)
     record(

@@ -53,13 +53,23 @@ async function takeLogsAfterFailure(): Promise<string> {
   return takeLogs();
 }
 
+/** One context sequence and what its cache holds. */
+interface Slot {
+  sequence: LlamaContextSequence;
+  /** Leading cache tokens that were evaluated as whole aligned chunks (a multiple of the chunk). */
+  alignedTokens: number;
+  busy: boolean;
+}
+
 export interface GenerateHooks {
   onDelta?: (text: string) => void;
   isAborted?: () => boolean;
 }
 
 /**
- * One model with one context sequence, in this process. Calls run one at a time.
+ * One model with one context of `sequences` sequences, in this process. Each call takes a free
+ * sequence; calls on different sequences run at once, and node-llama-cpp decodes their tokens
+ * in shared batches.
  *
  * A prompt is always evaluated in batches of `chunk` tokens at positions that are multiples of
  * `chunk`, then the rest (at least its last token) in one batch. A cached chunk therefore holds
@@ -68,30 +78,34 @@ export interface GenerateHooks {
  * with the cache and evaluates only the rest, and its output is bit-identical to evaluating the
  * prompt whole: results do not depend on what the worker ran before. Generated tokens (evaluated
  * one at a time) are never re-used for that reason; a continued transcript re-reads them.
+ *
+ * With more than one sequence that guarantee is given up: a batch then mixes tokens of several
+ * calls, and a batch of several sequences gives other floats than one sequence alone, so an
+ * output depends on which calls ran beside it. That is the price of batched decoding's speed.
  */
 export class Engine {
   readonly #llama: Llama;
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
-  readonly #sequence: LlamaContextSequence;
+  readonly #slots: Slot[];
   readonly #reusePrefix: boolean;
   readonly #chunk: number;
-  /** Leading cache tokens that were evaluated as whole aligned chunks (a multiple of `#chunk`). */
-  #alignedTokens = 0;
-  #busy = false;
 
   private constructor(
     llama: Llama,
     model: LlamaModel,
     context: LlamaContext,
-    sequence: LlamaContextSequence,
     reusePrefix: boolean,
     chunk: number,
   ) {
     this.#llama = llama;
     this.#model = model;
     this.#context = context;
-    this.#sequence = sequence;
+    this.#slots = Array.from({ length: context.totalSequences }, () => ({
+      sequence: context.getSequence(),
+      alignedTokens: 0,
+      busy: false,
+    }));
     this.#reusePrefix = reusePrefix;
     this.#chunk = chunk;
   }
@@ -144,13 +158,16 @@ export class Engine {
     }
     const t2 = performance.now();
     const chunk = init.batchSize ?? DEFAULT_PROMPT_CHUNK;
+    const sequences = init.sequences ?? 1;
     let context: LlamaContext;
     try {
       context = await model.createContext({
         contextSize: init.contextSize,
-        sequences: 1,
+        sequences,
         threads: init.threads,
-        batchSize: chunk,
+        // Room for one chunk of every sequence in a batch: with several sequences the batch is
+        // what they share (one sequence: exactly the chunk, as the alignment above needs).
+        batchSize: chunk * sequences,
         // Keep the whole cache for sliding-window models (Gemma 3) so a cached prefix can be
         // re-used after the tail of the context is erased.
         swaFullCache: true,
@@ -181,14 +198,7 @@ export class Engine {
       });
     }
     const t3 = performance.now();
-    const engine = new Engine(
-      llama,
-      model,
-      context,
-      context.getSequence(),
-      init.reusePrefix,
-      chunk,
-    );
+    const engine = new Engine(llama, model, context, init.reusePrefix, chunk);
     return {
       engine,
       info: {
@@ -212,22 +222,50 @@ export class Engine {
     return tokens;
   }
 
+  /** Calls that can run at once: one per sequence. */
+  get sequences(): number {
+    return this.#slots.length;
+  }
+
   async generate(request: GenerateRequest, hooks: GenerateHooks = {}): Promise<GenerateResult> {
-    if (this.#busy) throw new Error('Engine.generate called while a generation is running');
-    this.#busy = true;
+    const tokens = this.tokenize(request.prompt);
+    const slot = this.#freeSlot(tokens);
+    slot.busy = true;
     try {
-      return await this.#generate(request, hooks);
+      return await this.#generate(slot, tokens, request, hooks);
     } finally {
-      this.#busy = false;
+      slot.busy = false;
     }
   }
 
-  async #generate(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
+  /** The free sequence whose cache shares the most whole chunks with the prompt. */
+  #freeSlot(tokens: Token[]): Slot {
+    let best: { slot: Slot; shared: number } | undefined;
+    for (const slot of this.#slots) {
+      if (slot.busy) continue;
+      const shared = this.#reusePrefix
+        ? Math.min(
+            slot.sequence.compareContextTokens(tokens).firstDifferentIndex,
+            slot.alignedTokens,
+          )
+        : 0;
+      if (best === undefined || shared > best.shared) best = { slot, shared };
+    }
+    if (best === undefined)
+      throw new Error(`Engine.generate called with all ${this.#slots.length} sequence(s) busy`);
+    return best.slot;
+  }
+
+  async #generate(
+    slot: Slot,
+    tokens: Token[],
+    request: GenerateRequest,
+    hooks: GenerateHooks,
+  ): Promise<GenerateResult> {
     const start = performance.now();
     const { settings } = request;
-    const sequence = this.#sequence;
+    const sequence = slot.sequence;
     const contextSize = sequence.contextSize;
-    const tokens = this.tokenize(request.prompt);
     if (tokens.length >= contextSize)
       throw new LlamaCppError({
         code: 'context_overflow',
@@ -242,16 +280,16 @@ export class Engine {
     const reused = this.#reusePrefix
       ? Math.min(
           Math.floor(sequence.compareContextTokens(tokens).firstDifferentIndex / chunk) * chunk,
-          this.#alignedTokens,
+          slot.alignedTokens,
           alignedEnd,
         )
       : 0;
     if (reused < sequence.nextTokenIndex)
       await sequence.eraseContextTokenRanges([{ start: reused, end: sequence.nextTokenIndex }]);
-    this.#alignedTokens = reused;
+    slot.alignedTokens = reused;
     for (let at = reused; at < alignedEnd && !hooks.isAborted?.(); at += chunk) {
       await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(at, at + chunk));
-      this.#alignedTokens = at + chunk;
+      slot.alignedTokens = at + chunk;
     }
 
     const room = contextSize - tokens.length;
@@ -283,7 +321,7 @@ export class Engine {
               frequencyPenalty: penalty.frequencyPenalty ?? 0,
               presencePenalty: penalty.presencePenalty ?? 0,
             };
-      const iterator = sequence.evaluate(tokens.slice(this.#alignedTokens), {
+      const iterator = sequence.evaluate(tokens.slice(slot.alignedTokens), {
         temperature: settings.temperature ?? 0,
         ...(settings.topK === undefined ? {} : { topK: settings.topK }),
         ...(settings.topP === undefined ? {} : { topP: settings.topP }),

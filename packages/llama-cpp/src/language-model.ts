@@ -59,6 +59,16 @@ export interface LlamaCppModelOptions {
    */
   batchSize?: number;
   /**
+   * Calls each worker runs at once, as sequences of one context whose tokens are decoded in
+   * shared batches, as llama.cpp's server does with parallel slots (default 1). More is faster
+   * when many calls wait (one batch of several sequences costs little more than one sequence),
+   * but gives up reproducibility: a batch of several sequences gives other floats than one
+   * sequence alone, so a greedy output depends on which calls ran beside it (measured in the
+   * README: "Against llama.cpp's own server"). Keep 1 for records that must not depend on
+   * scheduling; raise it for throughput.
+   */
+  sequences?: number;
+  /**
    * Re-use the whole prompt chunks (`batchSize` tokens at aligned positions) that the worker's
    * cache already holds (default true). A cached chunk holds exactly the floats evaluating it
    * again would give, so an output never depends on what the worker ran before: a greedy eval
@@ -321,6 +331,7 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
         contextSize: this.#options.contextSize,
         reusePrefix: this.#options.reusePrefix,
         ...(this.#options.batchSize === undefined ? {} : { batchSize: this.#options.batchSize }),
+        ...(this.#options.sequences === undefined ? {} : { sequences: this.#options.sequences }),
         ...(this.#options.lora === undefined || this.#options.lora.length === 0
           ? {}
           : { lora: this.#options.lora.map((a) => ({ ...a, path: resolve(a.path) })) }),

@@ -48,10 +48,13 @@ interface Worker {
   child: ChildProcess;
   ready: Promise<LoadInfo>;
   info?: LoadInfo;
-  /** The call it runs; cleared (undefined) when the call settles. */
-  job?: Job | undefined;
-  /** Text of the worker's context after its last call: prompt plus output. */
-  contextText: string;
+  /** The calls it runs (at most one per sequence), by id; removed when a call settles. */
+  jobs: Map<number, Job>;
+  /**
+   * Text of each sequence's context after its last call (prompt plus output), the most recent
+   * last; at most one per sequence.
+   */
+  contextTexts: string[];
   dead: boolean;
   /** The last few KB the worker wrote to stderr. */
   stderrTail: string;
@@ -96,12 +99,15 @@ function revive(error: SerializedError): Error {
 }
 
 /**
- * N worker processes, each with the model loaded and one context. A call goes to the idle
- * worker whose last context shares the longest prefix with its prompt, so a growing transcript
- * keeps landing where its prefix is already evaluated; calls beyond N wait in order.
+ * N worker processes, each with the model loaded and one context (of `sequences` sequences,
+ * default 1). A call goes to the worker with a free sequence whose last contexts share the
+ * longest prefix with its prompt, so a growing transcript keeps landing where its prefix is
+ * already evaluated; calls beyond N x sequences wait in order.
  */
 export class WorkerPool {
   readonly #options: WorkerPoolOptions;
+  /** Calls one worker runs at once. */
+  readonly #sequences: number;
   readonly #workers: Worker[] = [];
   readonly #pending: Job[] = [];
   #nextId = 1;
@@ -112,7 +118,13 @@ export class WorkerPool {
   constructor(options: WorkerPoolOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1)
       throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+    if (
+      options.sequences !== undefined &&
+      (!Number.isInteger(options.sequences) || options.sequences < 1)
+    )
+      throw new RangeError(`sequences must be a positive integer, got ${options.sequences}`);
     this.#options = options;
+    this.#sequences = options.sequences ?? 1;
     for (let i = 0; i < options.workers; i++) this.#workers.push(this.#spawn());
   }
 
@@ -150,7 +162,7 @@ export class WorkerPool {
             return;
           }
           // Running: the worker stops at the next token and answers `done` (finish 'aborted').
-          const worker = this.#workers.find((w) => w.job === job);
+          const worker = this.#workers.find((w) => w.jobs.get(job.id) === job);
           worker?.child.send({ type: 'abort', id: job.id });
         };
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -195,7 +207,14 @@ export class WorkerPool {
     });
     // Awaited by ready() or by a dispatch; never an unhandled rejection on its own.
     ready.catch(() => {});
-    const worker: Worker = { child, ready, contextText: '', dead: false, stderrTail: '' };
+    const worker: Worker = {
+      child,
+      ready,
+      jobs: new Map(),
+      contextTexts: [],
+      dead: false,
+      stderrTail: '',
+    };
     child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       worker.stderrTail = (worker.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
@@ -232,15 +251,19 @@ export class WorkerPool {
         return;
       }
       case 'delta':
-        if (worker.job?.id === message.id) this.#deliver(worker, worker.job, message.text);
+        {
+          const job = worker.jobs.get(message.id);
+          if (job !== undefined) this.#deliver(worker, job, message.text);
+        }
         return;
       case 'done':
       case 'failed': {
-        const job = worker.job;
-        if (job?.id !== message.id) return;
-        worker.job = undefined;
+        const job = worker.jobs.get(message.id);
+        if (job === undefined) return;
+        worker.jobs.delete(message.id);
         if (message.type === 'done') {
-          worker.contextText = job.request.prompt + message.result.text;
+          worker.contextTexts.push(job.request.prompt + message.result.text);
+          if (worker.contextTexts.length > this.#sequences) worker.contextTexts.shift();
           const signal = job.call.signal;
           if (message.result.finish === 'aborted' && signal?.aborted)
             this.#settle(job, () => job.reject(abortReason(signal)));
@@ -251,7 +274,7 @@ export class WorkerPool {
               job.resolve({ ...message.result, workerDeaths: job.workerDeaths.length }),
             );
         } else {
-          worker.contextText = '';
+          worker.contextTexts = [];
           this.#settle(job, () => job.reject(revive(message.error)));
         }
         this.#dispatch();
@@ -265,9 +288,10 @@ export class WorkerPool {
     worker.dead = true;
     const error = this.#deathError(worker, cause);
     readyReject(error);
-    const job = worker.job;
-    worker.job = undefined;
-    if (job) this.#retryOrReject(job, worker, cause, error);
+    // Retried in reverse so they are first in line again in their original order.
+    const jobs = [...worker.jobs.values()].reverse();
+    worker.jobs.clear();
+    for (const job of jobs) this.#retryOrReject(job, worker, cause, error);
     if (this.#closed) return;
     // A crashed worker is replaced unless the model never loaded at all.
     const index = this.#workers.indexOf(worker);
@@ -381,7 +405,9 @@ export class WorkerPool {
 
   #dispatch(): void {
     for (;;) {
-      const idle = this.#workers.filter((w) => !w.dead && w.info !== undefined && !w.job);
+      const idle = this.#workers.filter(
+        (w) => !w.dead && w.info !== undefined && w.jobs.size < this.#sequences,
+      );
       if (idle.length === 0 || this.#pending.length === 0) return;
       // Among the oldest waiting calls (as many as there are idle workers), the call and worker
       // sharing the longest prefix go first: a growing transcript returns to its own worker
@@ -390,12 +416,14 @@ export class WorkerPool {
       let best: { job: Job; worker: Worker; shared: number } | undefined;
       for (const job of window)
         for (const worker of idle) {
-          const shared = commonPrefixLength(worker.contextText, job.request.prompt);
+          let shared = 0;
+          for (const text of worker.contextTexts)
+            shared = Math.max(shared, commonPrefixLength(text, job.request.prompt));
           if (best === undefined || shared > best.shared) best = { job, worker, shared };
         }
       if (best === undefined) return;
       this.#pending.splice(this.#pending.indexOf(best.job), 1);
-      best.worker.job = best.job;
+      best.worker.jobs.set(best.job.id, best.job);
       best.worker.child.send({ type: 'generate', id: best.job.id, request: best.job.request });
     }
   }

@@ -61,6 +61,11 @@ export interface WorkerInit {
   threads: number;
   contextSize: number;
   batchSize?: number;
+  /**
+   * Context sequences: calls the worker runs at once, decoded in shared batches (default 1; see
+   * `LlamaCppModelOptions.sequences`).
+   */
+  sequences?: number;
   /** Keep the cached prefix of the previous call (see `LlamaCppModelOptions.reusePrefix`). */
   reusePrefix: boolean;
   /** LoRA adapters applied to the context (see `LlamaCppModelOptions.lora`). */

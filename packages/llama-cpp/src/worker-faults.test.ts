@@ -60,6 +60,34 @@ describe.skipIf(smollm2 === undefined)('a worker killed mid-generation (real Smo
 });
 
 describe.skipIf(smollm2 === undefined)(
+  'a worker with two sequences killed with two calls running (real SmolLM2)',
+  () => {
+    const model = createLlamaCppModel({
+      modelPath: smollm2 ?? '',
+      contextSize: 1024,
+      sequences: 2,
+    });
+    afterAll(() => model.close());
+
+    it('both calls run again on the fresh worker and neither is lost', async () => {
+      await model.ready();
+      const [victim] = childPids(process.pid, 'worker');
+      expect(victim).toBeDefined();
+      const calls = [prompt, 'Name the months of the year, one per line.'].map((p) =>
+        generateText({ model, prompt: p, temperature: 0, maxOutputTokens: 60 }),
+      );
+      setTimeout(() => process.kill(victim ?? 0, 'SIGKILL'), 300);
+      const done = await Promise.all(calls);
+      for (const result of done) {
+        expect(result.text).not.toBe('');
+        expect(result.providerMetadata?.llamaCpp?.workerDeaths).toBe(1);
+      }
+      expect(childPids(process.pid, 'worker')).not.toContain(victim);
+    });
+  },
+);
+
+describe.skipIf(smollm2 === undefined)(
   'a stream of unseeded samples cut by a kill (real SmolLM2)',
   () => {
     const model = createLlamaCppModel({ modelPath: smollm2 ?? '', contextSize: 1024 });

@@ -1,13 +1,16 @@
 // A model worker: a child process that loads one GGUF model and serves generations from the
-// pool over IPC, one at a time. Separate processes, not threads or sequences, because two
-// 1-thread processes are what measured faster on two cores.
+// pool over IPC, as many at once as its context has sequences (the pool sends no more). By
+// default one sequence and separate processes: two 1-thread processes measured faster on two
+// cores than one process with two threads, and one sequence keeps outputs reproducible.
 import { Engine } from './engine.js';
 import type { ParentMessage, SerializedError, WorkerMessage } from './protocol.js';
 
 const send = (message: WorkerMessage) => process.send?.(message);
 let engine: Engine | undefined;
 const aborted = new Set<number>();
+/** Loading and closing, in order; generations start once the model is loaded. */
 let queue: Promise<unknown> = Promise.resolve();
+const running = new Set<Promise<unknown>>();
 
 function serialize(error: unknown): SerializedError {
   const e = error as { name?: unknown; code?: unknown; message?: unknown; file?: unknown };
@@ -57,7 +60,12 @@ async function handle(message: ParentMessage): Promise<void> {
 process.on('message', (message: ParentMessage) => {
   // Aborts must not wait behind the generation they stop.
   if (message.type === 'abort') aborted.add(message.id);
-  else queue = queue.then(() => handle(message));
+  else if (message.type === 'generate') {
+    // Generations run side by side (one per sequence), after the load.
+    const call = queue.then(() => handle(message));
+    running.add(call);
+    void call.finally(() => running.delete(call));
+  } else queue = Promise.all([queue, ...running]).then(() => handle(message));
 });
 // The pool went away (its process died, or exited without closing the model): nothing is left
 // to serve. SIGKILL rather than exit(): exit() runs llama.cpp's teardown, which took seconds

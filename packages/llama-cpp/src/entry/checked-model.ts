@@ -19,6 +19,7 @@ const OPTION_KINDS: Readonly<Record<string, Kind | 'lora'>> = {
   threads: 'number',
   contextSize: 'number',
   batchSize: 'number',
+  sequences: 'number',
   reusePrefix: 'boolean',
   lora: 'lora',
   chatTemplate: 'string',
