@@ -2,11 +2,13 @@ import {
   type AdmissionMode,
   type AdmittedSet,
   admissionModes,
-  admitPreferencePairs,
   formatDroppedByReason,
   type PreferencePair,
   RUN_DEFAULTS,
 } from '@autotraj/trajectory';
+// Unchecked: the entry points that call this parsed the pairs already (admitted pairs stay the
+// caller's objects).
+import { admitPreferencePairsUnchecked as admitPreferencePairs } from '@autotraj/trajectory/internal';
 import { TrainingError } from './errors.js';
 
 export interface AdmitTrainingPairsOptions {

@@ -1,17 +1,27 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  admitPreferencePairs,
+  admitRecords,
+  admitSftRecords,
   checkAdmission,
+  createJsonlWriter,
   createTagCodec,
+  formatDroppedByReason,
   getTextCodec,
+  lossMaskArray,
   markdownTirCodec,
+  preferencePairFromTrl,
   preferencePairSchema,
+  promptMessages,
   readJsonlArray,
+  recordPromptMessages,
   renderAiSdkMessages,
   renderOpenAiChat,
+  renderWithLossMask,
   tagCodec,
   toAlpaca,
   toShareGpt,
@@ -240,5 +250,113 @@ describe('sealed trajectories (built by the library, taken by entry points unche
       'trajectoryToText',
       'trajectory.steps[0].text',
     );
+  });
+});
+
+describe('admission sets, loss masks, prompt turns, TRL import and the JSONL writer: entry input', () => {
+  const trl = {
+    prompt: 'What is 6 * 7?',
+    chosen: '<think>6*7</think><answer>\\boxed{42}</answer>',
+    rejected: '<answer>\\boxed{41}</answer>',
+  };
+  const rendered = { text: 'ab', spans: [{ start: 0, end: 1, source: 'model' }] };
+
+  it('take records given without their defaulted fields', () => {
+    expect(admitSftRecords('none', [sft] as never).admitted[0]?.metadata).toEqual({});
+    expect(admitPreferencePairs('none', [pair] as never).admitted[0]?.source).toBe('repair');
+    expect(admitRecords('none', 'q', [sft] as never, []).sft[0]?.metadata).toEqual({});
+    expect(formatDroppedByReason({ duplicate: 1 })).toBe('duplicate 1');
+    expect(renderWithLossMask(trajectory.steps as never, tagCodec).spans.length).toBeGreaterThan(1);
+    expect([...lossMaskArray(rendered as never)]).toEqual([1, 0]);
+    expect(promptMessages({ user: 'u' })).toEqual([{ role: 'user', content: 'u' }]);
+    expect(recordPromptMessages(sft as never)).toEqual([
+      { role: 'user', content: 'What is 6 * 7?' },
+    ]);
+    expect(preferencePairFromTrl(trl, { format: 'tags' }).chosen.finalAnswer).toBe('42');
+  });
+
+  it('refuse a missing field, naming it', () => {
+    const { rendered: _r, ...noRendered } = sft;
+    invalid(
+      () => admitSftRecords('well-formed', [sft, noRendered] as never),
+      'admitSftRecords',
+      'records[1].rendered',
+    );
+    const { chosen: _c, ...noChosen } = pair;
+    invalid(
+      () => admitPreferencePairs('none', [noChosen] as never),
+      'admitPreferencePairs',
+      'pairs[0].chosen',
+    );
+    invalid(
+      () => admitRecords('none', 'q', [], [noChosen] as never),
+      'admitRecords',
+      'pairs[0].chosen',
+    );
+    invalid(() => lossMaskArray({ text: 'ab' } as never), 'lossMaskArray', 'rendered.spans');
+    invalid(() => promptMessages({} as never), 'promptMessages', 'turns.user');
+    invalid(() => recordPromptMessages({} as never), 'recordPromptMessages', 'record.question');
+    invalid(
+      () => renderWithLossMask([{ type: 'think' }] as never, tagCodec),
+      'renderWithLossMask',
+      'steps[0].text',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    invalid(() => admitSftRecords('strict' as never, []), 'admitSftRecords', 'mode');
+    invalid(() => admitRecords('none', 7 as never, [], []), 'admitRecords', 'question');
+    invalid(
+      () => formatDroppedByReason({ duplicate: 'one' } as never),
+      'formatDroppedByReason',
+      'byReason.duplicate',
+    );
+    invalid(
+      () => renderWithLossMask(trajectory.steps as never, { name: 'tags' } as never),
+      'renderWithLossMask',
+      'codec',
+    );
+    invalid(
+      () => lossMaskArray({ text: 'ab', spans: [{ start: 0, end: 1, source: 'human' }] } as never),
+      'lossMaskArray',
+      'rendered.spans[0].source',
+    );
+    invalid(
+      () => preferencePairFromTrl(trl, { format: 'html' } as never),
+      'preferencePairFromTrl',
+      'options.format',
+    );
+    invalid(() => createJsonlWriter(42 as never), 'createJsonlWriter', 'path');
+    invalid(
+      () => createJsonlWriter(join(tmpdir(), 'never.jsonl'), { fsyncEvery: -1 }),
+      'createJsonlWriter',
+      'options.fsyncEvery',
+    );
+  });
+
+  it('refuse a misspelt option key before anything is done', () => {
+    invalid(
+      () => promptMessages({ user: 'u', sytem: 's' } as never),
+      'promptMessages',
+      'turns.sytem',
+    );
+    invalid(
+      () => preferencePairFromTrl(trl, { dataSorce: 'gsm8k' } as never),
+      'preferencePairFromTrl',
+      'options.dataSorce',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const path = join(dir, 'out', 'records.jsonl');
+      invalid(
+        () => createJsonlWriter(path, { fsync: 1 } as never),
+        'createJsonlWriter',
+        'options.fsync',
+      );
+      // Refused before the file (or its directory) was created.
+      expect(() => readFileSync(path)).toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,12 +16,8 @@ export {
   admissionModeSchema,
   admissionModes,
   admissionTallySchema,
-  admitPreferencePairs,
-  admitRecords,
-  admitSftRecords,
   type DroppedRecord,
   droppedRecordSchema,
-  formatDroppedByReason,
 } from './admission/admit-records.js';
 export {
   findPromptMetaText,
@@ -104,15 +100,8 @@ export {
   type ToolSpec,
   toolSpecSchema,
 } from './contracts/tool-spec.js';
-export {
-  preferencePairFromTrl,
-  trlPreferenceRowSchema,
-} from './datasets/preference-formats.js';
-export {
-  type ChatPromptMessage,
-  promptMessages,
-  recordPromptMessages,
-} from './datasets/prompt-turns.js';
+export { trlPreferenceRowSchema } from './datasets/preference-formats.js';
+export type { ChatPromptMessage } from './datasets/prompt-turns.js';
 export type {
   AlpacaRecord,
   ShareGptRecord,
@@ -143,6 +132,18 @@ export {
   toTrlPreference,
 } from './entry/checked-datasets.js';
 export {
+  admitPreferencePairs,
+  admitRecords,
+  admitSftRecords,
+  createJsonlWriter,
+  formatDroppedByReason,
+  lossMaskArray,
+  preferencePairFromTrl,
+  promptMessages,
+  recordPromptMessages,
+  renderWithLossMask,
+} from './entry/checked-records.js';
+export {
   AutoTrajError,
   CodecError,
   type InputLocation,
@@ -169,11 +170,7 @@ export {
 } from './jsonl/read-jsonl.js';
 export { createRejectsFile, type RejectRecord, rejectRecord } from './jsonl/rejects.js';
 export { type ExistingIds, readExistingIds } from './jsonl/resume.js';
-export {
-  createJsonlWriter,
-  type JsonlWriter,
-  type JsonlWriterOptions,
-} from './jsonl/write-jsonl.js';
+export type { JsonlWriter, JsonlWriterOptions } from './jsonl/write-jsonl.js';
 export { findFabricatedToolOutput } from './model-text/fabricated-tool-output.js';
 export {
   FABRICATED_TOOL_OUTPUT,
@@ -192,7 +189,6 @@ export {
   type PaperFormatCode,
   paperValidateFormat,
 } from './paper/validate-format.js';
-export { lossMaskArray, renderWithLossMask } from './render/loss-mask.js';
 export {
   RUN_FILES,
   RUN_STAGE_DIRS,

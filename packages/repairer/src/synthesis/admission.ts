@@ -7,8 +7,9 @@ export {
   type AdmissionMode,
   type AdmittedRecords,
   admissionModes,
-  admitRecords,
 } from '@autotraj/trajectory';
+// Unchecked: synthesis passes records it built (the main entry's admitRecords parses each).
+export { admitRecordsUnchecked as admitRecords } from '@autotraj/trajectory/internal';
 
 /** The option's value checked (default `well-formed`); anything else is a config error. */
 export function resolveAdmissionMode(value: unknown): AdmissionMode {

@@ -2,7 +2,6 @@ import {
   type AdmissionMode,
   type AdmissionTally,
   admissionModes,
-  admitSftRecords,
   type DroppedRecord,
   formatDroppedByReason,
   RUN_DEFAULTS,
@@ -10,6 +9,9 @@ import {
   type SftRecord,
   sftRecordSchema,
 } from '@autotraj/trajectory';
+// Unchecked: the records were just read with sftRecordSchema, and the admitted ones must be
+// the very objects read (their places in the file are looked up by identity).
+import { admitSftRecordsUnchecked as admitSftRecords } from '@autotraj/trajectory/internal';
 import { type TrlSftRow, toTrlSftRow } from '../bridges/trl.js';
 import { RlConfigError, SftInputError } from '../errors.js';
 

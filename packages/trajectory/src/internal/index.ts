@@ -1,6 +1,13 @@
 // Helpers other @autotraj packages share. Not part of the documented API: no semver promise,
 // they may change in any release. Import them as `@autotraj/trajectory/internal`.
 
+// The admission gate over records a sibling package already read with their schemas: the
+// admitted records are the very objects given (callers map them back to where they came from).
+export {
+  admitPreferencePairs as admitPreferencePairsUnchecked,
+  admitRecords as admitRecordsUnchecked,
+  admitSftRecords as admitSftRecordsUnchecked,
+} from '../admission/admit-records.js';
 // The codecs without the main entry's argument checks, for packages that render steps they
 // already checked (the evaluator's and the reward's hot paths).
 export { getTextCodec as uncheckedTextCodec } from '../codecs/registry.js';
