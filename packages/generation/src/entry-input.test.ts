@@ -2,10 +2,20 @@ import { ValidationError } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  callWithRetry,
+  createCompatibleProvider,
+  createCompletionsModel,
+  createOpenAIChatProvider,
+  createRecordingModel,
+  createReplayModel,
   createVllmProvider,
+  defaultPrompt,
   GenerationConfigError,
   generateTrajectory,
+  renderTaskPrompt,
+  resolveModel,
   sampleCandidates,
+  withRetries,
 } from './index.js';
 import {
   arithmeticRuntime,
@@ -100,6 +110,100 @@ describe('generation entry input', () => {
       () => sampleCandidates({ ...base(), n: 1, sampling: { temprature: 0.3 } } as never),
       'sampleCandidates',
       'options.sampling.temprature',
+    );
+  });
+});
+
+describe('model and provider factories, retries and the task prompt: entry input', () => {
+  const model = () => createVllmProvider({ baseURL: server.baseURL }).languageModel('policy');
+  const template = defaultPrompt('generation', 'text-tags');
+  const values = { question: 'What is 6 * 7?', toolNames: ['python'], maxToolCalls: 4 };
+
+  it('build from well-formed options', async () => {
+    expect(withRetries(model(), { retries: 1 }).modelId).toBe('policy');
+    expect(
+      createCompatibleProvider({ baseURL: server.baseURL, continuation: 'prefill' }),
+    ).toBeDefined();
+    expect(createReplayModel({ cassette: [], modelId: 'm' }).modelId).toBe('m');
+    expect(resolveModel({ model: `vllm:policy`, baseURL: server.baseURL }).modelName).toBe(
+      'vllm:policy',
+    );
+    expect(renderTaskPrompt(template, values).user).toContain('What is 6 * 7?');
+    expect(await callWithRetry(async () => 7, { retries: 0 })).toBe(7);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    await invalid(() => createVllmProvider({} as never), 'createVllmProvider', 'options.baseURL');
+    await invalid(
+      () => createCompletionsModel({ baseURL: server.baseURL } as never),
+      'createCompletionsModel',
+      'options.modelId',
+    );
+    await invalid(
+      () => createOpenAIChatProvider({} as never),
+      'createOpenAIChatProvider',
+      'options.apiKey',
+    );
+    await invalid(
+      () => createRecordingModel({ cassette: 'c.jsonl' } as never),
+      'createRecordingModel',
+      'options.model',
+    );
+    const { question: _q, ...noQuestion } = values;
+    await invalid(
+      () => renderTaskPrompt(template, noQuestion as never),
+      'renderTaskPrompt',
+      'values.question',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(() => withRetries({} as never), 'withRetries', 'model');
+    await invalid(() => withRetries(model(), { retries: -1 }), 'withRetries', 'options.retries');
+    await invalid(
+      () => createCompatibleProvider({ baseURL: server.baseURL, continuation: 'native' } as never),
+      'createCompatibleProvider',
+      'options.continuation',
+    );
+    await invalid(
+      () => createReplayModel({ cassette: 7 } as never),
+      'createReplayModel',
+      'options.cassette',
+    );
+    await invalid(() => resolveModel({ model: 7 } as never), 'resolveModel', 'spec.model');
+    await invalid(
+      () => renderTaskPrompt({ ...template, version: 0 }, values),
+      'renderTaskPrompt',
+      'template.version',
+    );
+    await invalid(() => callWithRetry('f' as never), 'callWithRetry', 'fn');
+  });
+
+  it('refuse a misspelt option key, naming it', async () => {
+    await invalid(
+      () => createVllmProvider({ baseUrl: server.baseURL } as never),
+      'createVllmProvider',
+      'options.baseUrl',
+    );
+    await invalid(
+      () => withRetries(model(), { retry: 2 } as never),
+      'withRetries',
+      'options.retry',
+    );
+    await invalid(
+      () => resolveModel({ model: 'vllm:policy', baseUrl: server.baseURL } as never),
+      'resolveModel',
+      'spec.baseUrl',
+    );
+    await invalid(
+      () => renderTaskPrompt(template, { ...values, note: 'x' } as never),
+      'renderTaskPrompt',
+      'values.note',
+    );
+    await invalid(
+      () => callWithRetry(async () => 1, { retires: 2 } as never),
+      'callWithRetry',
+      'options.retires',
     );
   });
 });

@@ -1,6 +1,18 @@
 // The checked entry points: options parsed first (entry/).
 export { generateTrajectory, sampleCandidates } from './entry/checked-loop.js';
 export {
+  callWithRetry,
+  createCompatibleProvider,
+  createCompletionsModel,
+  createOpenAIChatProvider,
+  createRecordingModel,
+  createReplayModel,
+  createVllmProvider,
+  renderTaskPrompt,
+  resolveModel,
+  withRetries,
+} from './entry/checked-models.js';
+export {
   CassetteMissError,
   GenerationConfigError,
   ModelCallError,
@@ -13,8 +25,6 @@ export type { GenerateTrajectoryOptions, GenerationStats, Protocol } from './loo
 export {
   type CassetteEntry,
   cassetteEntrySchema,
-  createRecordingModel,
-  createReplayModel,
   type RecordingModelOptions,
   type ReplayModelOptions,
   readCassette,
@@ -27,10 +37,7 @@ export {
   loadChatTemplate,
   type TemplateMessage,
 } from './models/chat-template.js';
-export {
-  type CompletionsModelOptions,
-  createCompletionsModel,
-} from './models/completions-model.js';
+export type { CompletionsModelOptions } from './models/completions-model.js';
 export {
   type ContinuationMode,
   continuationModes,
@@ -48,21 +55,9 @@ export {
   parseModelName,
   type ResolvedModel,
   type ResolveModelOptions,
-  resolveModel,
 } from './models/model-spec.js';
-export {
-  type CompatibleProviderOptions,
-  createCompatibleProvider,
-  createOpenAIChatProvider,
-  createVllmProvider,
-  type ServerProviderOptions,
-} from './models/providers.js';
-export {
-  callWithRetry,
-  type ModelLike,
-  type RetryOptions,
-  withRetries,
-} from './models/resilient-model.js';
+export type { CompatibleProviderOptions, ServerProviderOptions } from './models/providers.js';
+export type { ModelLike, RetryOptions } from './models/resilient-model.js';
 export {
   type GenerationPromptOptions,
   generationPrompt,
@@ -70,7 +65,6 @@ export {
 } from './prompts/generation-prompt.js';
 export { PromptTemplateError, type PromptTemplateErrorCode } from './prompts/prompt-error.js';
 export { builtinPrompts, defaultPrompt, resolvePrompt } from './prompts/registry.js';
-export { renderTaskPrompt } from './prompts/render.js';
 export { createLimiter, type Limiter } from './sampling/limiter.js';
 export type { SampleCandidatesOptions } from './sampling/sample-candidates.js';
 export {

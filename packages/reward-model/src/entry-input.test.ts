@@ -131,7 +131,8 @@ describe('scorers: entry input', () => {
       await rejected(
         () => createHfSequenceClassifierScorer({ modelPath: path, tokenizerPth: 'x' } as never),
         'createHfSequenceClassifierScorer',
-        'options.tokenizerPath',
+        // The typo is named first; the missing tokenizerPath is one of the "(+1 more)".
+        'options.tokenizerPth',
       );
       const scorer = await openTrajectoryScorer({ path });
       try {

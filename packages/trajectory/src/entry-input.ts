@@ -44,7 +44,11 @@ function join(field: string, path: string): string {
 }
 
 function issuesOf(error: z.core.$ZodError, field: string): ValidationIssue[] {
-  return error.issues.map((issue) => {
+  // A misspelt key first: the missing right spelling is then one of the "more" (a message
+  // naming `options.baseUrl` points at the typo; one naming `options.baseURL` does not).
+  const misspelt = (issue: z.core.$ZodIssue) => Number(issue.code === 'unrecognized_keys');
+  const ordered = [...error.issues].sort((a, b) => misspelt(b) - misspelt(a));
+  return ordered.map((issue) => {
     let path = formatPath(issue.path);
     // An unknown key is named as a field of its own, so the message points at the typo.
     if (issue.code === 'unrecognized_keys' && issue.keys.length > 0)
@@ -66,6 +70,8 @@ export function checkEntryInput<S extends z.ZodType>(
   if (fastPaths.get(schema)?.(value) === true) return { ok: true, value: value as z.output<S> };
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
+  // A misspelt key first: its missing correct spelling is then one of the "more" (a message
+  // naming `options.baseUrl` points at the typo; one naming `options.baseURL` does not).
   const issues = issuesOf(result.error, field);
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';

@@ -15,6 +15,7 @@ import {
   type SampleCandidatesOptions,
   sampleCandidates as sampleUnchecked,
 } from '../sampling/sample-candidates.js';
+import { retryOptionsSchema } from './checked-models.js';
 
 // The generation loop's entry points parse their options before any model call: keys strictly
 // (a misspelt option is an error naming it), the task with the contract's `taskSchema`
@@ -51,17 +52,7 @@ const loopShape = {
   prompt: z.string().optional(),
   prefix: z.array(stepSchema).optional(),
   sampling: samplingSchema.strict().optional(),
-  retry: z
-    .strictObject({
-      retries: z.number().int().nonnegative().optional(),
-      baseDelayMs: z.number().nonnegative().optional(),
-      maxDelayMs: z.number().nonnegative().optional(),
-      timeoutMs: z.number().positive().optional(),
-      retryEmpty: z.boolean().optional(),
-      onRetry: z.custom<unknown>((v) => typeof v === 'function').optional(),
-      sleep: z.custom<unknown>((v) => typeof v === 'function').optional(),
-    })
-    .optional(),
+  retry: retryOptionsSchema.optional(),
   wrapRetries: z.boolean().optional(),
   toolTags: z.record(z.string(), z.string()).optional(),
   modelName: z.string().optional(),

@@ -31,13 +31,13 @@ export interface ServerProviderOptions {
   /** OpenAI-compatible base URL, e.g. `http://localhost:8000/v1`. */
   baseURL: string;
   /** Local servers accept any key; default `EMPTY`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * The HTTP client. Default: a keep-alive node:http client that costs less CPU per call than
    * the runtime's fetch at high concurrency; pass `globalThis.fetch` (or a proxying fetch) to
    * use another.
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /**
