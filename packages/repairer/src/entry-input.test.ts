@@ -12,7 +12,15 @@ import {
 import { trajectoryFromText, ValidationError } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
-import { createRepairer, RepairerConfigError, synthesize } from './index.js';
+import {
+  createRepairer,
+  RepairerConfigError,
+  repairSteps,
+  resolveAcceptance,
+  runtimesFromAiTools,
+  synthesize,
+  thresholdAcceptance,
+} from './index.js';
 import { paperRuleEvaluator } from './testing/index.js';
 
 // A task as a user writes it: no goldAnswers / dataSource / metadata (defaults filled).
@@ -153,5 +161,102 @@ describe('synthesize entry input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('acceptance rules, repairSteps and runtimesFromAiTools: entry input', () => {
+  const report = (correct: boolean | null, quality: number) => ({
+    trajectoryId: 't',
+    correct,
+    quality,
+    dimensions: {},
+    diagnostics: [],
+  });
+
+  it('take well-formed input', async () => {
+    const rule = thresholdAcceptance({ wrongAnswer: 0.5 });
+    expect(
+      rule({ original: report(false, 0.2), repaired: report(true, 0.6) } as never).accepted,
+    ).toBe(true);
+    const paper = resolveAcceptance('paper', paperRuleEvaluator());
+    expect(
+      paper({ original: report(false, 0.2), repaired: report(true, 0.6) } as never).accepted,
+    ).toBe(false);
+    expect(runtimesFromAiTools({ add: { execute: async () => 1 } } as never)[0]?.name).toBe('add');
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    const rule = thresholdAcceptance();
+    await invalid(
+      () => rule({ original: report(false, 0.2) } as never),
+      'thresholdAcceptance(...)',
+      'input.repaired',
+    );
+    await invalid(
+      () => repairSteps({ repairer: createRepairer(options()), steps: [] } as never),
+      'repairSteps',
+      'input.task',
+    );
+    await invalid(
+      () => runtimesFromAiTools({ add: { description: 'adds' } } as never),
+      'runtimesFromAiTools',
+      'tools.add.execute',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(
+      () => thresholdAcceptance({ lowQuality: '0.9' } as never),
+      'thresholdAcceptance',
+      'thresholds.lowQuality',
+    );
+    await invalid(
+      () => resolveAcceptance('strict' as never, paperRuleEvaluator()),
+      'resolveAcceptance',
+      'option',
+    );
+    const rule = resolveAcceptance(undefined, paperRuleEvaluator());
+    await invalid(
+      () =>
+        rule({
+          original: report(false, 0.2),
+          repaired: { ...report(true, 1), quality: 'high' },
+        } as never),
+      'resolveAcceptance(...)',
+      'input.repaired.quality',
+    );
+    await invalid(
+      () => repairSteps({ repairer: {}, task, steps: [] } as never),
+      'repairSteps',
+      'input.repairer',
+    );
+    await invalid(
+      () =>
+        repairSteps({
+          repairer: createRepairer(options()),
+          task,
+          steps: [{ content: 'x' }],
+        } as never),
+      'repairSteps',
+      'input.steps[0].content',
+    );
+  });
+
+  it('refuse a misspelt key, naming it', async () => {
+    await invalid(
+      () => thresholdAcceptance({ beatOrginal: false } as never),
+      'thresholdAcceptance',
+      'thresholds.beatOrginal',
+    );
+    await invalid(
+      () => resolveAcceptance({ lowQualty: 0.9 } as never, paperRuleEvaluator()),
+      'resolveAcceptance',
+      'option.lowQualty',
+    );
+    await invalid(
+      () => repairSteps({ repairer: createRepairer(options()), task, step: [] } as never),
+      'repairSteps',
+      'input.step',
+    );
   });
 });

@@ -1,5 +1,7 @@
 export { demoFixtures } from './demo.js';
 // The checked entry point: options and each repair's input parsed first (entry/).
+export { resolveAcceptance, thresholdAcceptance } from './entry/checked-acceptance.js';
+export { repairSteps, runtimesFromAiTools } from './entry/checked-repair-steps.js';
 export { createRepairer } from './entry/checked-repairer.js';
 export { synthesize } from './entry/checked-synthesize.js';
 export {
@@ -13,15 +15,8 @@ export {
   type AcceptanceThresholds,
   type AcceptanceVerdict,
   PAPER_ACCEPTANCE,
-  resolveAcceptance,
-  thresholdAcceptance,
 } from './repair/acceptance.js';
-export {
-  type RepairStepsInput,
-  type RepairStepsResult,
-  repairSteps,
-  runtimesFromAiTools,
-} from './repair/repair-steps.js';
+export type { RepairStepsInput, RepairStepsResult } from './repair/repair-steps.js';
 export type {
   RepairAttempt,
   Repairer,

@@ -20,7 +20,8 @@ import {
 // strictly (a misspelt key is an error naming it), the task and trajectories with the contract
 // schemas (defaults filled; unknown record keys ignored, as the JSONL readers do).
 
-const parse = entryInputParser(
+/** Parses a public function's argument; bad input is `RepairerConfigError` `invalid_input`. */
+export const parseRepairerInput = entryInputParser(
   (problem) =>
     new RepairerConfigError({
       code: 'invalid_input',
@@ -28,6 +29,20 @@ const parse = entryInputParser(
       cause: problem.error,
     }),
 );
+const parse = parseRepairerInput;
+
+/** Acceptance thresholds, any of the three (the paper's fill the rest). */
+export const acceptanceThresholdsSchema = z.strictObject({
+  wrongAnswer: z.number().optional(),
+  lowQuality: z.number().optional(),
+  beatOriginal: z.boolean().optional(),
+});
+/** `acceptance`: a preset's name, a rule (a function) or thresholds. */
+export const acceptanceOptionSchema = z.union([
+  z.enum(['paper', 'evaluator']),
+  z.custom<unknown>((v) => typeof v === 'function', { message: 'expected a rule' }),
+  acceptanceThresholdsSchema,
+]);
 
 /** The retry policy's options (`RetryOptions` of @autotraj/generation). */
 export const retryOptionsSchema = z.strictObject({
@@ -46,17 +61,7 @@ const repairerOptionsSchema = z.strictObject({
   evaluator: objectWithMethods('an evaluator (createEvaluator)', 'evaluate', 'evaluateGroup'),
   strategy: z.enum(['regenerate', 'resume']).optional(),
   maxAttempts: z.number().int().positive().optional(),
-  acceptance: z
-    .union([
-      z.enum(['paper', 'evaluator']),
-      z.custom<unknown>((v) => typeof v === 'function', { message: 'expected a rule' }),
-      z.strictObject({
-        wrongAnswer: z.number().optional(),
-        lowQuality: z.number().optional(),
-        beatOriginal: z.boolean().optional(),
-      }),
-    ])
-    .optional(),
+  acceptance: acceptanceOptionSchema.optional(),
   protocol: z.enum(['text-tags', 'markdown', 'native']).optional(),
   // `Infinity` switches the budget off (zod's number refuses it).
   maxToolCalls: z
