@@ -8,9 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   BenchmarkError,
   checkAnswer,
+  compareEvals,
   type EvalManifest,
   majorityVote,
+  pairedBootstrap,
+  passAtK,
   questionScores,
+  reportedKs,
   runEval,
   summarizeEval,
 } from './index.js';
@@ -182,5 +186,69 @@ describe('runEval entry input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('comparison and statistics: entry input', () => {
+  const run = (label: string) => ({ label, manifest, records: [record] });
+
+  it('take runs whose records lack their defaulted fields, and well-formed numbers', () => {
+    const comparison = compareEvals([run('a'), run('b')] as never, { resamples: 10 });
+    expect(comparison.benchmarks[0]?.runs[1]?.delta?.delta).toBe(0);
+    expect(pairedBootstrap([0, 1], [1, 1], { resamples: 10 }).delta).toBe(0.5);
+    expect(passAtK(4, 1, 1)).toBe(0.25);
+    expect(reportedKs(4)).toEqual([1, 2, 4]);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    const { manifest: _m, ...noManifest } = run('b');
+    await invalid(
+      () => compareEvals([run('a'), noManifest] as never),
+      'compareEvals',
+      'runs[1].manifest',
+    );
+    const { verdict: _v, ...noVerdict } = record;
+    await invalid(
+      () => compareEvals([run('a'), { ...run('b'), records: [noVerdict] }] as never),
+      'compareEvals',
+      'runs[1].records[0].verdict',
+    );
+    await invalid(() => pairedBootstrap([0, 1], undefined as never), 'pairedBootstrap', 'b');
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(() => pairedBootstrap([0, '1'] as never, [1, 1]), 'pairedBootstrap', 'a[1]');
+    await invalid(() => pairedBootstrap([0, Number.NaN], [1, 1]), 'pairedBootstrap', 'a[1]');
+    await invalid(
+      () => pairedBootstrap([0], [1], { level: 95 }),
+      'pairedBootstrap',
+      'options.level',
+    );
+    await invalid(() => passAtK(4, 5, 1), 'passAtK', 'c');
+    await invalid(() => passAtK(4, 1, '2' as never), 'passAtK', 'k');
+    await invalid(() => reportedKs(2.5), 'reportedKs', 'n');
+    await invalid(
+      () => compareEvals([run('a'), run('b')] as never, { resamples: 0 }),
+      'compareEvals',
+      'options.resamples',
+    );
+  });
+
+  it('refuse a misspelt key, naming it', async () => {
+    await invalid(
+      () => compareEvals([run('a'), run('b')] as never, { resample: 10 } as never),
+      'compareEvals',
+      'options.resample',
+    );
+    await invalid(
+      () => compareEvals([{ ...run('a'), lable: 'x' }, run('b')] as never),
+      'compareEvals',
+      'runs[0].lable',
+    );
+    await invalid(
+      () => pairedBootstrap([0], [1], { sed: 1 } as never),
+      'pairedBootstrap',
+      'options.sed',
+    );
   });
 });

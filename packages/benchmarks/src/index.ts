@@ -1,5 +1,11 @@
 // The checked entry points: records and options parsed first (entry/).
 
+export {
+  compareEvals,
+  pairedBootstrap,
+  passAtK,
+  reportedKs,
+} from './entry/checked-report.js';
 export { runEval } from './entry/checked-run.js';
 export {
   checkAnswer,
@@ -27,7 +33,6 @@ export {
 export {
   type BenchmarkComparison,
   type ComparisonCell,
-  compareEvals,
   comparisonMarkdown,
   type EvalComparison,
   type EvalRun,
@@ -52,10 +57,9 @@ export {
   type RunEvalSummary,
 } from './run/run-eval.js';
 export { readEvalManifest, readEvalRecords } from './run/store.js';
-export {
-  type BootstrapOptions,
-  type PairedBootstrapResult,
-  pairedBootstrap,
+export type {
+  BootstrapOptions,
+  PairedBootstrapResult,
 } from './score/bootstrap.js';
 export type { AnswerCheck, CheckAnswerOptions } from './score/check-answer.js';
 export {
@@ -64,4 +68,3 @@ export {
   type VoteSample,
   voteKey,
 } from './score/majority.js';
-export { passAtK, reportedKs } from './score/pass-at-k.js';

@@ -14,11 +14,11 @@ function rng(seed: number): () => number {
 
 export interface BootstrapOptions {
   /** Default 10,000. */
-  resamples?: number;
+  resamples?: number | undefined;
   /** Default 0. */
-  seed?: number;
+  seed?: number | undefined;
   /** Two-sided confidence level, default 0.95. */
-  level?: number;
+  level?: number | undefined;
 }
 
 export interface PairedBootstrapResult {
