@@ -37,6 +37,12 @@ describe('localDefaults', () => {
     });
   });
 
+  it('runs as many calls at once as the workers have sequences with --local-batch', () => {
+    expect(localDefaults('local:smollm2', 4).concurrency).toBe(
+      Math.min(2, availableParallelism()) * 4,
+    );
+  });
+
   it('leaves server models to the server and the command defaults', () => {
     for (const model of ['openai:gpt-4o-mini', 'vllm:Qwen/Qwen2.5-7B', undefined])
       expect(localDefaults(model)).toEqual({

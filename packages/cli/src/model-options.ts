@@ -12,6 +12,7 @@ import {
 } from '@autotraj/generation';
 import { type Command, Option } from 'commander';
 import { CliError } from './cli-error.js';
+import { integerOption } from './options.js';
 import { withFlags } from './parameter-flags.js';
 
 /**
@@ -35,6 +36,11 @@ export interface ModelFlags {
   record?: string;
   /** `local:` only: a LoRA adapter (GGUF) applied to the model. */
   lora?: string;
+  /**
+   * `local:` only: calls each worker decodes together in shared batches (its context's
+   * sequences); 1 (the default) keeps every record independent of what ran beside it.
+   */
+  localBatch?: number;
 }
 
 export const MODEL_HELP =
@@ -76,6 +82,11 @@ export function addModelOptions(command: Command): Command {
     .option(
       '--lora <adapter.gguf>',
       'local: only: apply a LoRA adapter (GGUF, e.g. from autotraj train-sft); its SHA-256 joins the model name in manifests and results',
+    )
+    .option(
+      '--local-batch <n>',
+      "local: only: calls each worker decodes together in one batch, like llama-server's parallel slots (default 1); faster with many calls, but a greedy output then depends on which calls ran beside it, so it joins the model name in manifests and results",
+      integerOption('--local-batch'),
     );
 }
 
@@ -134,7 +145,10 @@ const LOCAL_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
  * empty completions are not retried: with no server load behind them, an empty completion (the
  * turn ended at once) is the model's answer, and greedy gives the same one on every retry.
  */
-export function localDefaults(model: string | undefined): {
+export function localDefaults(
+  model: string | undefined,
+  localBatch = 1,
+): {
   maxTokens: number | undefined;
   retry: { timeoutMs: number; retryEmpty: boolean } | undefined;
   concurrency: number | undefined;
@@ -143,7 +157,7 @@ export function localDefaults(model: string | undefined): {
   return {
     maxTokens: local ? LOCAL_MAX_TOKENS : undefined,
     retry: local ? { timeoutMs: LOCAL_TIMEOUT_MS, retryEmpty: false } : undefined,
-    concurrency: local ? LOCAL_WORKERS : undefined,
+    concurrency: local ? LOCAL_WORKERS * localBatch : undefined,
   };
 }
 
@@ -160,6 +174,7 @@ export interface LlamaCppModule {
     modelPath: string;
     modelId?: string;
     workers?: number;
+    sequences?: number;
     lora?: ReadonlyArray<{ path: string }>;
   }): LanguageModelV4 & {
     close(): Promise<void>;
@@ -186,7 +201,11 @@ export async function importLlamaCpp(what: string): Promise<LlamaCppModule> {
  * `local:<file.gguf>` / `local:smollm2` / `local:gemma3` through the optional
  * `@autotraj/llama-cpp` package, loaded only when asked for.
  */
-async function localSource(model: string, lora: string | undefined): Promise<LocalModelSource> {
+async function localSource(
+  model: string,
+  lora: string | undefined,
+  localBatch: number | undefined,
+): Promise<LocalModelSource> {
   const llama = await importLlamaCpp(`${model} runs`);
   const name = model.slice('local:'.length);
   // A fetched model is checked against its pinned SHA-256 (hashed once, then stamped); any file
@@ -207,6 +226,7 @@ async function localSource(model: string, lora: string | undefined): Promise<Loc
           modelPath: path,
           modelId: model,
           workers: LOCAL_WORKERS,
+          ...(localBatch === undefined ? {} : { sequences: localBatch }),
           ...(lora === undefined ? {} : { lora: [{ path: lora }] }),
         });
         loaded.push(created);
@@ -259,20 +279,28 @@ export async function resolveCliModel(
         message: '--lora applies to a live local:<model> only (llama.cpp applies the adapter)',
         exitCode: 2,
       });
+    if (flags.localBatch !== undefined && (!isLocal || flags.replay !== undefined))
+      throw new CliError({
+        message: '--local-batch applies to a live local:<model> only',
+        exitCode: 2,
+      });
     const adapter = flags.lora === undefined ? undefined : await loraIdentity(flags.lora);
     const local =
       flags.model !== undefined && isLocal
-        ? await localSource(flags.model, adapter?.path)
+        ? await localSource(flags.model, adapter?.path, flags.localBatch)
         : undefined;
     const resolved = await resolveModel(specOf(flags, options.fallbackReplay), {
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(local === undefined ? {} : { local }),
     });
     // The adapter is part of the model: manifests and results name it with its hash, and a
-    // resumed run with another adapter is refused like one with another model.
-    return adapter === undefined
-      ? resolved
-      : { ...resolved, modelName: `${resolved.modelName}+lora:${adapter.name}@${adapter.digest}` };
+    // resumed run with another adapter is refused like one with another model. So is batched
+    // decoding: its greedy outputs are not the unbatched ones.
+    let modelName = resolved.modelName;
+    if (adapter !== undefined) modelName += `+lora:${adapter.name}@${adapter.digest}`;
+    if (flags.localBatch !== undefined && flags.localBatch > 1)
+      modelName += `+batch:${flags.localBatch}`;
+    return modelName === resolved.modelName ? resolved : { ...resolved, modelName };
   } catch (cause) {
     if (!GenerationConfigError.isInstance(cause)) throw cause;
     throw new CliError({ message: withFlags(cause.message), exitCode: 2, cause });
@@ -325,6 +353,7 @@ const MODEL_FLAGS = [
   'replay',
   'record',
   'lora',
+  'localBatch',
   'repairModel',
   'repairBaseURL',
   'repairApiKey',
@@ -334,6 +363,7 @@ const MODEL_FLAGS = [
 /** The model flags that were given (exact optional properties: absent, not undefined). */
 export function modelFlagsOf(flags: ModelFlags & RepairModelFlags): ModelFlags & RepairModelFlags {
   const out: ModelFlags & RepairModelFlags = {};
-  for (const key of MODEL_FLAGS) if (flags[key] !== undefined) out[key] = flags[key];
+  const into = out as Record<string, unknown>;
+  for (const key of MODEL_FLAGS) if (flags[key] !== undefined) into[key] = flags[key];
   return out;
 }

@@ -54,6 +54,43 @@ describe.skipIf(model === undefined)(
       }
     }, 600_000);
 
+    it('--local-batch decodes calls together and names the model so: a rerun without it is another run', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'autotraj-eval-batch-'));
+      try {
+        const out = join(dir, 'out');
+        const args = ['eval', '--benchmark', 'gsm8k-test', '--limit', '2'];
+        const flags = ['--model', 'local:smollm2', '--max-tokens', '24', '--out', out];
+        const batched = await run([...args, ...flags, '--local-batch', '2']);
+        expect(batched.code, batched.stderr).toBe(0);
+        const records = evalRecordsWithoutClock(out);
+        expect(records).toHaveLength(2);
+        for (const r of records) {
+          expect(r.trajectory.provenance.model).toBe('local:smollm2+batch:2');
+          expect(r.verdict.outputTokens).toBeGreaterThan(0);
+        }
+        const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+        expect(JSON.stringify(manifest)).toContain('local:smollm2+batch:2');
+        // Unbatched greedy outputs are not the batched ones: the directory holds another run.
+        const unbatched = await run([...args, ...flags]);
+        expect(unbatched.code).toBe(1);
+        expect(unbatched.stderr).toMatch(/model \(--model\).*local:smollm2\+batch:2/s);
+        // A server model cannot batch this way.
+        const server = await run([
+          ...args,
+          '--model',
+          'vllm:x',
+          '--local-batch',
+          '2',
+          '--out',
+          join(dir, 'x'),
+        ]);
+        expect(server.code).toBe(2);
+        expect(server.stderr).toContain('--local-batch applies to a live local:<model> only');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 600_000);
+
     it('scores a question the same whatever the worker ran before (questions in reverse order)', async () => {
       // With the cached prefix re-used, Gemma-3-270M's greedy answer to MATH-500 #47 changed
       // after #46; eval evaluates every prompt whole, so resumed and sharded runs equal one run.

@@ -39,7 +39,7 @@ export interface ResolvedSynthesisStageOptions extends ModelDefaults {
 export function resolveSynthesisStageOptions(
   options: SynthesisStageOptions,
 ): ResolvedSynthesisStageOptions {
-  const defaults = localDefaults(options.model);
+  const defaults = localDefaults(options.model, options.localBatch);
   return {
     tasks: options.tasks ?? demoFixtures.tasksPath,
     n: options.n ?? CLI_CANDIDATES,
@@ -77,7 +77,7 @@ export const ROLLOUT_TOOLS: ReadonlyArray<string> = ['calculator', 'python'];
 export function resolveRolloutStageOptions(
   options: RolloutStageOptions,
 ): ResolvedRolloutStageOptions {
-  const defaults = localDefaults(options.model);
+  const defaults = localDefaults(options.model, options.localBatch);
   return {
     protocol: options.protocol ?? RUN_DEFAULTS.protocol,
     preset: options.preset ?? RUN_DEFAULTS.preset,
@@ -107,7 +107,7 @@ export interface ResolvedEvalStageOptions extends ModelDefaults {
 }
 
 export function resolveEvalStageOptions(options: EvalStageOptions): ResolvedEvalStageOptions {
-  const defaults = localDefaults(options.model);
+  const defaults = localDefaults(options.model, options.localBatch);
   return {
     protocol: options.protocol ?? RUN_DEFAULTS.protocol,
     n: options.n ?? RUN_DEFAULTS.eval.n,
