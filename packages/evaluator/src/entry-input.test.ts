@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonlArray, taskSchema, ValidationError } from '@autotraj/trajectory';
+import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   evaluateArgs,
@@ -17,6 +18,9 @@ import {
   consistencyDimension,
   correctnessDimension,
   createEvaluator,
+  createJudgeCache,
+  createLlmJudge,
+  createMathVerifyBackend,
   EvaluatorError,
   extractAnswers,
   formatDimension,
@@ -26,6 +30,7 @@ import {
   predictedAnswer,
   qaExactMatch,
   qaF1,
+  qualityScore,
   repetitionDimension,
   selectCandidates,
   toolValidityDimension,
@@ -397,6 +402,106 @@ describe('selectCandidates entry input', () => {
       () => selectCandidates([report], { thresholds, emtpy: new Set() } as never),
       'selectCandidates',
       'options.emtpy',
+    );
+  });
+});
+
+describe('judge, Math-Verify backend, judge cache and qualityScore: entry input', () => {
+  let calls = 0;
+  const model = () =>
+    new MockLanguageModelV4({
+      doGenerate: async () => {
+        calls++;
+        return {
+          content: [
+            {
+              type: 'text',
+              text: JSON.stringify({ reasoningQuality: 5, toolUse: 4, clarity: 5, issues: [] }),
+            },
+          ],
+          finishReason: { unified: 'stop', raw: undefined },
+          usage: {
+            inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
+            outputTokens: { total: 1, text: 1, reasoning: undefined },
+          },
+          warnings: [],
+        };
+      },
+    });
+
+  it('take a task and trajectory without their defaulted fields, and well-formed options', async () => {
+    const judged = await createLlmJudge({ model: model(), temperature: 0 }).judge({
+      task,
+      trajectory,
+    } as never);
+    expect(judged.verdict.reasoningQuality).toBe(5);
+    expect(
+      qualityScore({ confidence: 1, length: 0 }, { confidence: 0.4, length: 0.6 }),
+    ).toBeCloseTo(0.4);
+    expect(createJudgeCache().size).toBe(0);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    expectInvalid(() => createLlmJudge({} as never), 'createLlmJudge', 'options.model');
+    const before = calls;
+    await expectRejected(
+      () => createLlmJudge({ model: model() }).judge({ task: { id: 'q1' }, trajectory } as never),
+      'judge.judge',
+      'task.question',
+    );
+    await expectRejected(
+      () => createLlmJudge({ model: model() }).judge({ task } as never),
+      'judge.judge',
+      'trajectory',
+    );
+    expect(calls).toBe(before);
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    expectInvalid(
+      () => createLlmJudge({ model: model(), temperature: '0' } as never),
+      'createLlmJudge',
+      'options.temperature',
+    );
+    expectInvalid(
+      () => createMathVerifyBackend({ poolSize: 0 }),
+      'createMathVerifyBackend',
+      'options.poolSize',
+    );
+    expectInvalid(
+      () => createMathVerifyBackend({ executor: {} as never }),
+      'createMathVerifyBackend',
+      'options.executor',
+    );
+    expectInvalid(
+      () => qualityScore({ length: '1' } as never, {}),
+      'qualityScore',
+      'scores.length',
+    );
+    expectInvalid(() => createJudgeCache({ file: 7 } as never), 'createJudgeCache', 'options.file');
+  });
+
+  it('refuse a misspelt key before anything is built, naming it', async () => {
+    expectInvalid(
+      () => createLlmJudge({ model: model(), temprature: 0 } as never),
+      'createLlmJudge',
+      'options.temprature',
+    );
+    // Refused before a Python pool is started.
+    expectInvalid(
+      () => createMathVerifyBackend({ timeout: 100 } as never),
+      'createMathVerifyBackend',
+      'options.timeout',
+    );
+    expectInvalid(
+      () => qualityScore({ length: 1 }, { lenght: 1 } as never),
+      'qualityScore',
+      'weights.lenght',
+    );
+    await expectRejected(
+      () => createLlmJudge({ model: model() }).judge({ task, trajectory, note: 1 } as never),
+      'judge.judge',
+      'note',
     );
   });
 });

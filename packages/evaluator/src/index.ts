@@ -39,6 +39,12 @@ export {
   verifyAnswer,
   verifyAnswerAsync,
 } from './evaluate/checked-functions.js';
+export {
+  createJudgeCache,
+  createLlmJudge,
+  createMathVerifyBackend,
+  qualityScore,
+} from './evaluate/checked-helpers.js';
 export type {
   EvaluatorOptions,
   PresetEvaluateInput,
@@ -56,7 +62,6 @@ export {
   presetNames,
   presets,
   type QualityWeights,
-  qualityScore,
   type Thresholds,
 } from './evaluate/presets.js';
 export type {
@@ -67,9 +72,8 @@ export type {
   SelectionDecision,
 } from './evaluate/report.js';
 export type { SelectOptions } from './evaluate/selection.js';
-export { createJudgeCache, type JudgeCache } from './judge/cache.js';
+export type { JudgeCache } from './judge/cache.js';
 export {
-  createLlmJudge,
   DEFAULT_JUDGE_INSTRUCTIONS,
   type JudgeVerdict,
   judgeVerdictSchema,
@@ -85,11 +89,10 @@ export {
   type ExtractionTarget,
   type ExtractOptions,
 } from './verify/extract.js';
-export {
-  type AnswerBackend,
-  createMathVerifyBackend,
-  type MathVerifyBackend,
-  type MathVerifyBackendOptions,
+export type {
+  AnswerBackend,
+  MathVerifyBackend,
+  MathVerifyBackendOptions,
 } from './verify/math-verify-backend.js';
 export type {
   EquivalenceOptions,
