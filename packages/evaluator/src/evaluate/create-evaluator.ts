@@ -130,6 +130,9 @@ interface Rendered {
 // Group members are rendered once per object, not once per candidate they are compared with.
 const renderCache = new WeakMap<Trajectory, Rendered>();
 
+/** The tag rendering the paper preset scores when a trajectory carries no text. */
+const renderedText = (trajectory: Trajectory): string => render(trajectory).text;
+
 function render(trajectory: Trajectory): Rendered {
   const cached = renderCache.get(trajectory);
   if (cached !== undefined) return cached;
@@ -302,7 +305,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
       quality,
       dimensions,
       diagnostics,
-      words: facts.stats.words,
+      words: facts.words,
       idealLength,
       paper: {
         stored: facts.correct === false ? null : pyRound(quality, 4),
@@ -313,17 +316,12 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
 
   function paperEvaluateSync(input: PresetEvaluateInput): EvaluationReport {
     const { facts, lengthFacts } = paperFactsFor(input.task, answerKind(input.task));
-    const own = facts(
-      paperTextOf(input.trajectory, () => render(input.trajectory).text, input.text),
-    );
+    const own = facts(paperTextOf(input.trajectory, renderedText, input.text));
     // The others only set the length reference: their words and answers, not their scores.
     const others = (input.group ?? [])
       .filter((other) => other !== input.trajectory && other.id !== input.trajectory.id)
-      .map((other) => lengthFacts(paperTextOf(other, () => render(other).text)));
-    const ideal = paperIdealLengths([
-      { words: own.stats.words, correct: own.correct },
-      ...others,
-    ])[0]!;
+      .map((other) => lengthFacts(paperTextOf(other, renderedText)));
+    const ideal = paperIdealLengths([own, ...others])[0]!;
     return paperReport(input.trajectory, own, ideal);
   }
 
@@ -413,11 +411,9 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
       });
     const factsOf = paperFactsFor(task, answerKind(task)).facts;
     const facts = candidates.map((candidate, i) =>
-      factsOf(paperTextOf(candidate, () => render(candidate).text, texts?.[i])),
+      factsOf(paperTextOf(candidate, renderedText, texts?.[i])),
     );
-    const ideals = paperIdealLengths(
-      facts.map((f) => ({ words: f.stats.words, correct: f.correct })),
-    );
+    const ideals = paperIdealLengths(facts);
     // Python re-execution and the judge are the only asynchronous parts.
     const more =
       (options.python !== undefined && active.has('consistency')) ||

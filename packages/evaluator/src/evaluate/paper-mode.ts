@@ -3,7 +3,7 @@ import { type AnswerKind, answerKindOf } from '../dimensions/correctness.js';
 import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
 import { paperRepairAnswerChecker } from '../paper/accept.js';
 import { paperCorrectnessChecker } from '../paper/correctness.js';
-import { pyRound } from '../paper/python-text.js';
+import { pyRound, toFixed4 } from '../paper/python-text.js';
 import { paperLengthOf, paperRepetitionOfStats, paperUncertaintyWordOf } from '../paper/quality.js';
 import { type PaperWordStats, paperWordStats, pyWordCount } from '../paper/word-stats.js';
 import type { AcceptRepairDecision, AcceptRepairReport as ReportLike } from './accept-repair.js';
@@ -15,21 +15,24 @@ import type { EvaluationReport, SelectionDecision } from './report.js';
  * rendering), the paper's checks on that text, its length groups and rounded thresholds.
  */
 
-/** The text the paper scores: the caller's, else `metadata.sourceText`, else the given rendering. */
+/**
+ * The text the paper scores: the caller's, else `metadata.sourceText`, else `render`'s (a
+ * function of the trajectory, not a closure made per candidate: this runs for every one).
+ */
 export function paperTextOf(
   trajectory: Trajectory,
-  rendered: () => string,
+  render: (trajectory: Trajectory) => string,
   given?: string,
 ): string {
   if (given !== undefined) return given;
-  return sourceTextOf(trajectory) ?? rendered();
+  return sourceTextOf(trajectory) ?? render(trajectory);
 }
 
 export function paperAnswerKind(task: Task, option: AnswerKind | 'auto' | undefined): AnswerKind {
   return answerKindOf(task, option);
 }
 
-export interface PaperTextFacts {
+export interface PaperTextFacts extends PaperLengthFacts {
   text: string;
   /** Word count and trigram counts (Python `str.split()` words). */
   stats: PaperWordStats;
@@ -61,12 +64,16 @@ export function paperFactsFor(
   const correct = golds.length === 0 ? null : paperCorrectnessChecker(golds, kind);
   const loose = golds.length === 0 ? null : paperRepairAnswerChecker(golds);
   return {
-    facts: (text) => ({
-      text,
-      stats: paperWordStats(text),
-      correct: correct === null ? null : correct(text),
-      looseCorrect: loose === null ? null : loose(text),
-    }),
+    facts: (text) => {
+      const stats = paperWordStats(text);
+      return {
+        words: stats.words,
+        correct: correct === null ? null : correct(text),
+        text,
+        stats,
+        looseCorrect: loose === null ? null : loose(text),
+      };
+    },
     lengthFacts: (text) => ({
       words: pyWordCount(text),
       correct: correct === null ? null : correct(text),
@@ -87,7 +94,9 @@ export function paperIdealLengths(facts: ReadonlyArray<PaperLengthFacts>): numbe
     if (f.words < shortest) shortest = f.words;
     if (f.correct === false) allCorrect = false;
   }
-  return facts.map((f) => (allCorrect || f.correct === false ? shortest : f.words));
+  const ideals: number[] = [];
+  for (const f of facts) ideals.push(allCorrect || f.correct === false ? shortest : f.words);
+  return ideals;
 }
 
 export function paperDimensions(
@@ -98,9 +107,6 @@ export function paperDimensions(
   const hedge = paperUncertaintyWordOf(facts.text, facts.stats);
   const length = paperLengthOf(words, idealLength);
   const repetition = paperRepetitionOfStats(facts.stats);
-  const diag = (code: string, message: string): Diagnostic[] => [
-    { stepIndex: null, code, message },
-  ];
   const results: Record<string, DimensionResult> = {
     confidence: {
       score: hedge === null ? 1 : 0,
@@ -137,6 +143,10 @@ export function paperDimensions(
   return results;
 }
 
+function diag(code: string, message: string): Diagnostic[] {
+  return [{ stepIndex: null, code, message }];
+}
+
 /** 0.4 C + 0.3 L + 0.3 E in the paper's order of operations (bit-identical to its float). */
 export function paperQuality(results: Record<string, DimensionResult>): number {
   return (
@@ -153,39 +163,43 @@ export function paperSelect(
   reports: ReadonlyArray<EvaluationReport>,
   thresholds: Pick<Thresholds, 'keepAll' | 'keepBest'>,
 ): SelectionDecision[] {
-  const storedOf = (r: EvaluationReport) => r.paper?.stored ?? pyRound(r.quality, 4);
-  const decisions: SelectionDecision[] = [];
+  const n = reports.length;
+  // Indexed loops and the stored scores read once: this runs for every group.
+  const stored = new Array<number>(n);
   // paperClassify's items: one of all when every answer is correct, else each correct alone.
   let allCorrect = true;
   let lowest = Number.POSITIVE_INFINITY;
   let best = -1;
-  for (const [i, r] of reports.entries()) {
+  for (let i = 0; i < n; i++) {
+    const r = reports[i]!;
     if (r.correct === false) {
       allCorrect = false;
       continue;
     }
-    const stored = storedOf(r);
-    if (stored < lowest) lowest = stored;
-    if (best < 0 || stored > storedOf(reports[best]!)) best = i;
+    const s = r.paper?.stored ?? pyRound(r.quality, 4);
+    stored[i] = s;
+    if (s < lowest) lowest = s;
+    if (best < 0 || s > stored[best]!) best = i;
   }
-  for (const [i, r] of reports.entries()) {
-    const trajectoryId = r.trajectoryId;
-    if (r.correct === false) {
+  const decisions: SelectionDecision[] = [];
+  for (let i = 0; i < n; i++) {
+    const trajectoryId = reports[i]!.trajectoryId;
+    if (reports[i]!.correct === false) {
       decisions.push({ trajectoryId, action: 'repair', reason: 'wrong-answer' });
       continue;
     }
-    const stored = storedOf(r);
-    const s = stored.toFixed(4);
+    const score = stored[i]!;
+    const s = toFixed4(score);
     // Alone in its item (so its best, and "all" of it) unless every answer is correct.
     const isBest = allCorrect ? i === best : true;
-    const all = (allCorrect ? lowest : stored) >= thresholds.keepAll;
+    const all = (allCorrect ? lowest : score) >= thresholds.keepAll;
     if (all)
       decisions.push({
         trajectoryId,
         action: 'keep',
         reason: `all correct candidates score >= ${thresholds.keepAll} (stored ${s})`,
       });
-    else if (isBest && stored >= thresholds.keepBest)
+    else if (isBest && score >= thresholds.keepBest)
       decisions.push({
         trajectoryId,
         action: 'keep',

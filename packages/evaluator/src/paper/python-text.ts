@@ -157,6 +157,18 @@ export function pyFloat(text: string): number | null {
   return PY_FLOAT.test(ascii) ? Number(ascii) : null;
 }
 
+/**
+ * `x.toFixed(4)` for a score `pyRound(_, 4)` gave (the double nearest a 4-decimal number), from
+ * its integer of ten-thousandths: toFixed is a runtime call, and every decision's reason shows
+ * one. Any other number takes toFixed.
+ */
+export function toFixed4(x: number): string {
+  const n = Math.round(x * 10_000);
+  if (!(n >= 0 && n <= 1e9 && n / 10_000 === x)) return x.toFixed(4);
+  const fraction = n % 10_000;
+  return `${(n - fraction) / 10_000}.${fraction < 1000 ? (fraction < 100 ? (fraction < 10 ? '000' : '00') : '0') : ''}${fraction}`;
+}
+
 /** Python `round(x, digits)`: the decimal nearest the double's exact value, ties to even. */
 export function pyRound(x: number, digits = 4): number {
   if (!Number.isFinite(x)) return x;

@@ -8,6 +8,7 @@ import {
   textArb,
   trajectoryArb,
 } from '../test-support/paper-arbitraries.js';
+import { HEDGE_MIN_LENGTH, LETTER_BIT, lettersMayHedge } from './hedge-scan.js';
 import { pySplit } from './python-text.js';
 import { paperRepeatedTrigrams, paperUncertaintyWord } from './quality.js';
 import { paperWordStats, pyWordCount } from './word-stats.js';
@@ -90,6 +91,37 @@ describe('paperWordStats: Python split() words and summed repeated trigrams in o
     expect(paperWordStats('perhaps').mayHedge).toBe(true);
     // re.I folds ſ into s: non-ASCII texts are left to the regexes.
     expect(paperWordStats('<think>ſeems</think>').mayHedge).toBe(true);
+  });
+
+  it('the letter filter never rules out a word that holds an uncertainty word', () => {
+    const lettersOf = (word: string) => {
+      let set = 0;
+      for (let k = 0; k < word.length; k++) set |= LETTER_BIT[word.charCodeAt(k)] ?? 0;
+      return set;
+    };
+    const asciiWord = fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 12,
+    });
+    const words = [
+      ...samples(asciiWord, 3000, 57),
+      ...samples(
+        fc
+          .tuple(asciiWord, fc.constantFrom(...UNCERTAINTY_WORDS), asciiWord, fc.boolean())
+          .map(([a, w, b, upper]) => `${a}${upper ? w.toUpperCase() : w}${b}`),
+        3000,
+        59,
+      ),
+    ];
+    let ruledOut = 0;
+    for (const word of words) {
+      const may = word.length >= HEDGE_MIN_LENGTH && lettersMayHedge(lettersOf(word));
+      if (HEDGE_ANYWHERE.test(word)) expect(may, word).toBe(true);
+      if (!may) ruledOut++;
+    }
+    expect(ruledOut).toBeGreaterThan(1500);
+    expect(lettersMayHedge(lettersOf('<calculator>80000*.5</calculator>'))).toBe(false);
+    expect(lettersMayHedge(lettersOf('(Probably)'))).toBe(true);
   });
 
   it('long texts (past its first buffers) and edge cases', () => {

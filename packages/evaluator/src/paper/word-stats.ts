@@ -7,11 +7,12 @@
  * earlier one is compared byte by byte before it counts as a repeat.
  *
  * The text is read as UTF-8 bytes (one native `encodeInto`, then a byte loop, about twice as
- * fast as `charCodeAt`), which also runs the uncertainty-word automaton of hedge-scan.ts. Texts
+ * fast as `charCodeAt`), which also gathers each word's letters, so the uncertainty-word
+ * automaton of hedge-scan.ts runs only on the few words that have a hedge's letters. Texts
  * that do not split as bytes (non-ASCII Python whitespace, lone surrogates) or are longer than
  * MAX_SCANNED take the word list (`pySplit` and a Map of trigrams), as Python computes them.
  */
-import { HEDGE_NEXT, HEDGE_START, HEDGE_SYMBOL, HEDGE_SYMBOLS, hedgeSeen } from './hedge-scan.js';
+import { HEDGE_MIN_LENGTH, hedgeInWord, LETTER_BIT, lettersMayHedge } from './hedge-scan.js';
 import { isPySpace as isSpace, pySplit } from './python-text.js';
 
 // Python whitespace with the common case (a printable ASCII character) decided first.
@@ -86,17 +87,20 @@ const encoder = new TextEncoder();
 // What the byte scan cannot split: non-ASCII Python whitespace (it sees ASCII whitespace only)
 // and lone surrogates (in /u mode a pair is one code point outside the surrogate range).
 const NOT_BY_BYTES = /[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff]/u;
-// Per byte: the hedge automaton's symbol, plus BYTE_SPACE for Python whitespace (bytes of
+// Per byte: its letter's bit (LETTER_BIT), plus BYTE_SPACE for Python whitespace (bytes of
 // multi-byte characters never are). One table, so a byte costs one lookup for both.
-const BYTE_SPACE = 0x80;
-const BYTE_CLASS = new Uint8Array(256);
+const BYTE_SPACE = 1 << 30;
+const BYTE_CLASS = new Int32Array(256);
 for (let c = 0; c < 0x100; c++)
-  BYTE_CLASS[c] = HEDGE_SYMBOL[c]! | (c < 0x80 && space(c) ? BYTE_SPACE : 0);
+  BYTE_CLASS[c] = LETTER_BIT[c]! | (c < 0x80 && space(c) ? BYTE_SPACE : 0);
 
 /**
  * Words of `BYTES[0, length)` into STARTS/ENDS/HASHES (returns how many), and in `hedge` whether
- * the automaton saw an uncertainty word. A word's hash is its length and its first and last 4
- * bytes (equal words hash equally; trigram counting compares the bytes). Every module-level
+ * the hedge automaton found an uncertainty word. A word's hash is its length and its first and
+ * last 4 bytes (equal words hash equally; trigram counting compares the bytes). Each word's
+ * letters are OR-ed as it is read (no dependency from byte to byte but that OR; the automaton
+ * run on every byte was a chain of table reads, a seventh of the scan), and the automaton reads
+ * only a word long enough with every letter of some uncertainty word. Every module-level
  * binding is read into a local first: V8 reloaded them from the module context in the loop
  * (measured: the scan a third slower), and constant buffers in locals beat reassignable ones.
  */
@@ -104,39 +108,39 @@ function scanBytes(length: number, found: { hedge: boolean }): number {
   const bytes = BYTES;
   const view = VIEW;
   const classes = BYTE_CLASS;
-  const next = HEDGE_NEXT;
   const starts = STARTS;
   const ends = ENDS;
   const hashes = HASHES;
-  const symbolBits = HEDGE_SYMBOLS;
   const spaceBit = BYTE_SPACE;
+  let hedge = false;
   let n = 0;
   let i = 0;
-  let state = HEDGE_START;
   while (i < length) {
     let byteClass = classes[bytes[i]!]!;
-    state = next[state + (byteClass & symbolBits)]!;
     if (byteClass & spaceBit) {
       i++;
       continue;
     }
     const start = i;
+    let letters = byteClass;
     while (++i < length) {
       byteClass = classes[bytes[i]!]!;
-      state = next[state + (byteClass & symbolBits)]!;
       if (byteClass & spaceBit) break;
+      letters |= byteClass;
     }
     const size = i - start;
     let hash = size;
     if (size >= 4)
       hash = Math.imul(view.getInt32(start, true) ^ size, 0x9e3779b1) ^ view.getInt32(i - 4, true);
     else for (let k = start; k < i; k++) hash = (hash << 8) | bytes[k]!;
+    if (!hedge && size >= HEDGE_MIN_LENGTH && lettersMayHedge(letters))
+      hedge = hedgeInWord(bytes, start, i);
     starts[n] = start;
     ends[n] = i;
     hashes[n] = hash;
     n++;
   }
-  found.hedge = hedgeSeen(state);
+  found.hedge = hedge;
   return n;
 }
 
