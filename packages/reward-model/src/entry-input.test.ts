@@ -10,10 +10,13 @@ import {
   createOnnxScorer,
   exportOnnx,
   featurize,
+  histogram,
   holdOutPairs,
   lengthBaseline,
   openTrajectoryScorer,
+  pairwiseAccuracy,
   renderScoreText,
+  rocAuc,
   scoreWithModel,
   splitPairsByTask,
   TrainingError,
@@ -338,5 +341,35 @@ describe('pair helpers: entry input', () => {
       'admitTrainingPairs',
       'options.admit',
     );
+  });
+});
+
+describe('metrics entry input', () => {
+  it('take plain and typed arrays as they are', () => {
+    expect(rocAuc(new Float32Array([0.1, 0.9]), [false, true])).toBe(1);
+    expect(pairwiseAccuracy([1, 0], new Float64Array([0, 1]))).toBe(0.5);
+    // A NaN value stays out of every bin, as before.
+    expect(histogram([0, 1, Number.NaN], { bins: 2 }).counts).toEqual([1, 1]);
+  });
+
+  it('refuse a missing argument, naming it', () => {
+    invalid(() => rocAuc([0.5], undefined as never), 'rocAuc', 'labels');
+    invalid(() => pairwiseAccuracy(undefined as never, [1]), 'pairwiseAccuracy', 'chosen');
+    invalid(() => histogram(undefined as never), 'histogram', 'values');
+  });
+
+  it('refuse a wrong type, naming the element', () => {
+    invalid(() => rocAuc([0.1, '0.9'] as never, [false, true]), 'rocAuc', 'scores[1]');
+    invalid(
+      () => rocAuc(new Float32Array([0.1, Number.NaN]), [false, true]),
+      'rocAuc',
+      'scores[1]',
+    );
+    invalid(() => rocAuc([0.1, 0.9], [0, 1] as never), 'rocAuc', 'labels[0]');
+    invalid(() => histogram([1], { bins: 0 }), 'histogram', 'options.bins');
+  });
+
+  it('refuse a misspelt option key, naming it', () => {
+    invalid(() => histogram([1], { bin: 4 } as never), 'histogram', 'options.bin');
   });
 });

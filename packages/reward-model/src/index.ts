@@ -1,4 +1,5 @@
 export type { AdmitTrainingPairsOptions } from './admit-pairs.js';
+export { histogram, pairwiseAccuracy, rocAuc } from './entry/checked-metrics.js';
 export {
   exportOnnx,
   renderScoreText,
@@ -40,7 +41,7 @@ export {
 } from './featurize.js';
 export type { CreateHfSequenceClassifierScorerOptions } from './hf-scorer.js';
 export { DEFAULT_VALIDATION_SPLIT } from './hold-out.js';
-export { type Histogram, histogram, pairwiseAccuracy, rocAuc } from './metrics.js';
+export type { Histogram } from './metrics.js';
 export type {
   FloatVector,
   RewardModel,
