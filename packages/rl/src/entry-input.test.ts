@@ -20,6 +20,8 @@ import {
   prepareSftTraining,
   qaF1Outcome,
   RlConfigError,
+  readRollouts,
+  rewardTextOf,
   runRollouts,
   toTrlRolloutRow,
   toVerlRows,
@@ -436,5 +438,46 @@ describe('reward building blocks entry input', () => {
     expect(fitRmCalibration([1, 2, 3]).center).toBe(2);
     await invalid(() => fitRmCalibration(['1', 2] as never), 'fitRmCalibration', 'scores');
     await invalid(() => createFunctionScorer(undefined as never), 'createFunctionScorer', 'fn');
+  });
+});
+
+describe('rewardTextOf and readRollouts entry input', () => {
+  it('take an item whose trajectory lacks its defaulted fields; read a missing file as empty', async () => {
+    expect(rewardTextOf({ trajectory } as never)).toContain('<answer>');
+    expect(rewardTextOf({ trajectory, text: 'as written' } as never)).toBe('as written');
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      expect((await readRollouts(join(dir, 'rollouts.jsonl'))).records).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    await invalid(() => rewardTextOf({ text: 'x' } as never), 'rewardTextOf', 'item.trajectory');
+    const { id: _id, ...noId } = trajectory;
+    await invalid(
+      () => rewardTextOf({ trajectory: noId } as never),
+      'rewardTextOf',
+      'item.trajectory.id',
+    );
+    await invalid(() => readRollouts(undefined as never), 'readRollouts', 'path');
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(
+      () => rewardTextOf({ trajectory, text: 7 } as never),
+      'rewardTextOf',
+      'item.text',
+    );
+    await invalid(() => readRollouts(7 as never), 'readRollouts', 'path');
+  });
+
+  it('refuse a misspelt key, naming it', async () => {
+    await invalid(
+      () => rewardTextOf({ trajectory, txt: 'x' } as never),
+      'rewardTextOf',
+      'item.txt',
+    );
   });
 });

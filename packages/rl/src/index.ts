@@ -19,8 +19,9 @@ export {
   createPaperReward,
   createPresetReward,
   createReward,
+  rewardTextOf,
 } from './entry/checked-reward.js';
-export { runRollouts } from './entry/checked-rollouts.js';
+export { readRollouts, runRollouts } from './entry/checked-rollouts.js';
 export {
   groupAdvantages,
   toTrlPromptRow,
@@ -50,7 +51,6 @@ export {
   type RewardWeights,
   type RmCalibration,
   rewardPresetNames,
-  rewardTextOf,
 } from './reward/create-reward.js';
 export { type QaF1Fn, qaDataSources, type VerifyAnswerFn } from './reward/outcomes.js';
 export {
@@ -62,7 +62,6 @@ export {
   rewardPresetOptions,
 } from './reward/paper-reward.js';
 export type { FormatCheck, FormatResult, OutcomeFn, RewardItem } from './reward/types.js';
-export { readRollouts } from './rollout/read-rollouts.js';
 export {
   type GenerateRollout,
   ROLLOUTS_FILE,

@@ -7,6 +7,7 @@ import {
   type Reward,
   type RewardPresetName,
   type RmCalibration,
+  rewardTextOf as rewardTextOfUnchecked,
 } from '../reward/create-reward.js';
 import {
   createPresetReward as createUncheckedPresetReward,
@@ -91,6 +92,19 @@ export function isRewardItem(item: unknown): item is RewardItem {
   );
 }
 
+/** One item, checked (a copy with a parsed trajectory, or the schema's parse, when needed). */
+function parseItem(item: unknown, entry: string, field: string): RewardItem {
+  if (!isRewardItem(item)) return parseRlInput(rewardItemSchema, item, entry, field) as RewardItem;
+  if (isTrajectory(item.trajectory)) return item;
+  const trajectory: Trajectory = parseRlInput(
+    trajectorySchema,
+    item.trajectory,
+    entry,
+    `${field}.trajectory`,
+  );
+  return { ...item, trajectory };
+}
+
 function parseItems(items: unknown, entry: string): ReadonlyArray<RewardItem> {
   if (!Array.isArray(items))
     return parseRlInput(z.array(z.unknown()), items, entry, 'items') as never;
@@ -104,15 +118,7 @@ function parseItems(items: unknown, entry: string): ReadonlyArray<RewardItem> {
       continue;
     }
     out ??= items.slice(0, i) as RewardItem[];
-    if (isRewardItem(item)) {
-      const trajectory: Trajectory = parseRlInput(
-        trajectorySchema,
-        item.trajectory,
-        entry,
-        `items[${i}].trajectory`,
-      );
-      out.push({ ...item, trajectory });
-    } else out.push(parseRlInput(rewardItemSchema, item, entry, `items[${i}]`) as RewardItem);
+    out.push(parseItem(item, entry, `items[${i}]`));
   }
   return out ?? (items as RewardItem[]);
 }
@@ -171,4 +177,9 @@ export function createAutotrajReward(
     'options',
   );
   return checked(createUncheckedPresetReward('autotraj', parsed as PresetOptions));
+}
+
+/** The text the format check reads for an item (see reward/create-reward.ts), the item checked. */
+export function rewardTextOf(item: RewardItem): string {
+  return rewardTextOfUnchecked(parseItem(item, 'rewardTextOf', 'item'));
 }

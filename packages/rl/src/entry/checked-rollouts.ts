@@ -1,6 +1,8 @@
+import type { JsonlLineError, RolloutRecord } from '@autotraj/trajectory';
 import { jsonValueSchema, type Task, taskSchema } from '@autotraj/trajectory';
-import { objectWithMethods } from '@autotraj/trajectory/internal';
+import { objectWithMethods, rejecting } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
+import { readRollouts as readRolloutsUnchecked } from '../rollout/read-rollouts.js';
 import {
   type RolloutSummary,
   type RunRolloutsOptions,
@@ -61,4 +63,15 @@ async function* checkedPrompts(
 export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutSummary> {
   parseRlInput(runRolloutsOptionsSchema, options, 'runRollouts', 'options');
   return runRolloutsUnchecked({ ...options, prompts: checkedPrompts(options.prompts) });
+}
+
+/** The rollout records of a run (see rollout/read-rollouts.ts), the path checked first. */
+export function readRollouts(path: string): Promise<{
+  records: RolloutRecord[];
+  groupSizes: Map<string, number>;
+  skipped: JsonlLineError[];
+}> {
+  return rejecting(() =>
+    readRolloutsUnchecked(parseRlInput(z.string().min(1), path, 'readRollouts', 'path')),
+  );
 }
