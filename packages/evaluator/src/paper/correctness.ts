@@ -23,7 +23,9 @@ import { rememberVerdicts } from './verdict-memo.js';
 function lastSpan(text: string, open: string, close: string): string | null {
   let last: string | null = null;
   let from = 0;
-  while (true) {
+  // A search with no room left for `open` is not made (each is a runtime call, and a text's
+  // answer block usually ends it).
+  while (from + open.length <= text.length) {
     const start = text.indexOf(open, from);
     if (start < 0) break;
     const end = text.indexOf(close, start + open.length);
@@ -47,6 +49,8 @@ export function paperBoxedAnswer(block: string): string {
 
 /** The first `{...}` of a gold answer (optionally after boxed / ed); a plain gold stripped. */
 export function paperCoreAnswer(gold: string): string {
+  // The regex needs a brace; most golds (numbers) have none.
+  if (!gold.includes('{')) return pyStrip(gold);
   const match = /(?:\\?boxed|ed)?\{([\s\S]*?)\}/.exec(gold);
   return pyStrip(match ? match[1]! : gold);
 }
