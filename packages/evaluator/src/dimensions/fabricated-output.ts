@@ -11,3 +11,15 @@ export function fabricatedOutputDiagnostics(
     message,
   }));
 }
+
+/**
+ * `fabricatedOutputDiagnostics` pushed onto `diagnostics` (no array of its own: evaluators add
+ * these to every candidate's report, and most have none).
+ */
+export function appendFabricatedOutput(
+  diagnostics: Diagnostic[],
+  trajectory: Pick<Trajectory, 'steps'> & Partial<Pick<Trajectory, 'metadata'>>,
+): void {
+  for (const { stepIndex, code, message } of findFabricatedToolOutput(trajectory))
+    diagnostics.push({ stepIndex, code, message });
+}

@@ -17,7 +17,7 @@ import {
   correctnessDimension,
   correctnessDimensionAsync,
 } from '../dimensions/correctness.js';
-import { fabricatedOutputDiagnostics } from '../dimensions/fabricated-output.js';
+import { appendFabricatedOutput } from '../dimensions/fabricated-output.js';
 import { formatDimension, type PaperFormatOptions } from '../dimensions/paper-format.js';
 import {
   type PythonReexecutionOptions,
@@ -252,8 +252,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): PresetEvaluator
     const diagnostics: Diagnostic[] = [];
     for (const name in results)
       for (const found of results[name]!.diagnostics) diagnostics.push(found);
-    if (results.consistency === undefined)
-      diagnostics.push(...fabricatedOutputDiagnostics(trajectory));
+    if (results.consistency === undefined) appendFabricatedOutput(diagnostics, trajectory);
     return {
       trajectoryId: trajectory.id,
       correct,

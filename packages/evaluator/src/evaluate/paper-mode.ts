@@ -164,31 +164,34 @@ export function paperSelect(
   thresholds: Pick<Thresholds, 'keepAll' | 'keepBest'>,
 ): SelectionDecision[] {
   const n = reports.length;
-  // Indexed loops and the stored scores read once: this runs for every group.
-  const stored = new Array<number>(n);
+  const storedOf = (r: EvaluationReport) => r.paper?.stored ?? pyRound(r.quality, 4);
   // paperClassify's items: one of all when every answer is correct, else each correct alone.
   let allCorrect = true;
   let lowest = Number.POSITIVE_INFINITY;
   let best = -1;
+  let bestStored = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const r = reports[i]!;
     if (r.correct === false) {
       allCorrect = false;
       continue;
     }
-    const s = r.paper?.stored ?? pyRound(r.quality, 4);
-    stored[i] = s;
+    const s = storedOf(r);
     if (s < lowest) lowest = s;
-    if (best < 0 || s > stored[best]!) best = i;
+    if (best < 0 || s > bestStored) {
+      best = i;
+      bestStored = s;
+    }
   }
   const decisions: SelectionDecision[] = [];
   for (let i = 0; i < n; i++) {
-    const trajectoryId = reports[i]!.trajectoryId;
-    if (reports[i]!.correct === false) {
+    const r = reports[i]!;
+    const trajectoryId = r.trajectoryId;
+    if (r.correct === false) {
       decisions.push({ trajectoryId, action: 'repair', reason: 'wrong-answer' });
       continue;
     }
-    const score = stored[i]!;
+    const score = storedOf(r);
     const s = toFixed4(score);
     // Alone in its item (so its best, and "all" of it) unless every answer is correct.
     const isBest = allCorrect ? i === best : true;

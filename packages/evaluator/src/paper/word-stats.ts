@@ -95,8 +95,8 @@ for (let c = 0; c < 0x100; c++)
   BYTE_CLASS[c] = LETTER_BIT[c]! | (c < 0x80 && space(c) ? BYTE_SPACE : 0);
 
 /**
- * Words of `BYTES[0, length)` into STARTS/ENDS/HASHES (returns how many), and in `hedge` whether
- * the hedge automaton found an uncertainty word. A word's hash is its length and its first and
+ * Words of `BYTES[0, length)` into STARTS/ENDS/HASHES (returns how many), and in `scannedHedge`
+ * whether the hedge automaton found an uncertainty word (not in an object made per call). A word's hash is its length and its first and
  * last 4 bytes (equal words hash equally; trigram counting compares the bytes). Each word's
  * letters are OR-ed as it is read (no dependency from byte to byte but that OR; the automaton
  * run on every byte was a chain of table reads, a seventh of the scan), and the automaton reads
@@ -104,7 +104,9 @@ for (let c = 0; c < 0x100; c++)
  * binding is read into a local first: V8 reloaded them from the module context in the loop
  * (measured: the scan a third slower), and constant buffers in locals beat reassignable ones.
  */
-function scanBytes(length: number, found: { hedge: boolean }): number {
+let scannedHedge = false;
+
+function scanBytes(length: number): number {
   const bytes = BYTES;
   const view = VIEW;
   const classes = BYTE_CLASS;
@@ -140,7 +142,7 @@ function scanBytes(length: number, found: { hedge: boolean }): number {
     hashes[n] = hash;
     n++;
   }
-  found.hedge = hedge;
+  scannedHedge = hedge;
   return n;
 }
 
@@ -210,9 +212,8 @@ export function paperWordStats(text: string): PaperWordStats {
     // One byte per unit: ASCII, where the automaton's verdict holds.
     const ascii = written === text.length;
     if (ascii || !NOT_BY_BYTES.test(text)) {
-      const found = { hedge: true };
-      const words = scanBytes(written, found);
-      const mayHedge = !ascii || found.hedge;
+      const words = scanBytes(written);
+      const mayHedge = !ascii || scannedHedge;
       if (words < 6) return { words, trigrams: 0, repeated: 0, mayHedge };
       return { words, trigrams: words - 2, repeated: repeatedTrigrams(words), mayHedge };
     }
