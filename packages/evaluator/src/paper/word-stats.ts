@@ -72,7 +72,8 @@ export function paperRepeatedTrigrams(words: ReadonlyArray<string>): {
 // most 3n bytes and (n + 1) / 2 words.
 const MAX_SCANNED = 1 << 13;
 const MAX_WORDS = (MAX_SCANNED + 1) >> 1;
-const BYTES = new Uint8Array(3 * MAX_SCANNED);
+// One byte more than the longest text's: scanBytes writes a space after the text.
+const BYTES = new Uint8Array(3 * MAX_SCANNED + 1);
 const VIEW = new DataView(BYTES.buffer);
 const STARTS = new Int32Array(MAX_WORDS);
 const ENDS = new Int32Array(MAX_WORDS);
@@ -115,6 +116,7 @@ function scanBytes(length: number): number {
   const hashes = HASHES;
   const spaceBit = BYTE_SPACE;
   let hedge = false;
+  bytes[length] = 0x20;
   let n = 0;
   let i = 0;
   while (i < length) {
@@ -125,8 +127,9 @@ function scanBytes(length: number): number {
     }
     const start = i;
     let letters = byteClass;
-    while (++i < length) {
-      byteClass = classes[bytes[i]!]!;
+    // No bound check: the space written after the text ends the last word.
+    while (true) {
+      byteClass = classes[bytes[++i]!]!;
       if (byteClass & spaceBit) break;
       letters |= byteClass;
     }
