@@ -17,17 +17,25 @@ import {
   preferencePairFromTrl,
   preferencePairSchema,
   promptMessages,
+  promptRef,
+  promptTemplateHash,
   readJsonlArray,
   recordPromptMessages,
   renderAiSdkMessages,
   renderOpenAiChat,
+  renderPromptTemplate,
   renderWithLossMask,
+  sampleSeed,
   tagCodec,
+  taskId,
+  taskSetDigest,
   toAlpaca,
+  toolResultStep,
   toShareGpt,
   toTrlPreference,
   trajectoryFromSteps,
   trajectoryFromText,
+  trajectoryId,
   trajectoryToText,
   ValidationError,
 } from './index.js';
@@ -358,5 +366,84 @@ describe('admission sets, loss masks, prompt turns, TRL import and the JSONL wri
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ids, seeds, prompt templates and tool results: entry input', () => {
+  const template = {
+    name: 'mine',
+    version: 1,
+    kind: 'generation',
+    protocol: 'text-tags',
+    placement: 'user',
+    text: 'Solve: {{question}}',
+    description: 'my prompt',
+  };
+  const result = { output: '42', isError: false, durationMs: 3 };
+
+  it('take well-formed arguments', () => {
+    expect(sampleSeed({ runSeed: 0, taskId: 'q1', index: 1 })).toBeGreaterThanOrEqual(0);
+    expect(renderPromptTemplate(template as never, { question: 'q?' }).user).toBe('Solve: q?');
+    expect(promptRef(template as never).hash).toBe(promptTemplateHash(template as never));
+    expect(toolResultStep({ callId: 'c1', toolName: 'python', result }).output).toBe('42');
+    expect(taskId({ question: 'q?' })).toMatch(/^task_/);
+    expect(trajectoryId({ taskId: 'q1', steps: [] })).toMatch(/^traj_/);
+    expect(taskSetDigest(new Set(['b', 'a'])).count).toBe(2);
+  });
+
+  it('refuse a missing field, naming it', () => {
+    // Was seeded from the string "undefined": every task alike.
+    invalid(() => sampleSeed({ runSeed: 0, index: 1 } as never), 'sampleSeed', 'options.taskId');
+    invalid(
+      () => renderPromptTemplate(template as never, {} as never),
+      'renderPromptTemplate',
+      'values.question',
+    );
+    const { kind: _k, ...noKind } = template;
+    invalid(() => promptTemplateHash(noKind as never), 'promptTemplateHash', 'template.kind');
+    invalid(
+      () => toolResultStep({ callId: 'c1', toolName: 'python', result: { output: '42' } } as never),
+      'toolResultStep',
+      'options.result.isError',
+    );
+    invalid(() => taskId({} as never), 'taskId', 'options.question');
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    invalid(
+      () => sampleSeed({ runSeed: 0.5, taskId: 'q1', index: 0 }),
+      'sampleSeed',
+      'options.runSeed',
+    );
+    invalid(
+      () => promptRef({ ...template, version: '1' } as never),
+      'promptRef',
+      'template.version',
+    );
+    invalid(() => taskSetDigest(['a', 7] as never), 'taskSetDigest', 'entries[1]');
+    invalid(
+      () => trajectoryId({ taskId: 'q1', steps: [], model: 7 } as never),
+      'trajectoryId',
+      'options.model',
+    );
+  });
+
+  it('refuse a misspelt key, naming it', () => {
+    invalid(
+      () => sampleSeed({ runSeed: 0, taskId: 'q1', idx: 0 } as never),
+      'sampleSeed',
+      'options.idx',
+    );
+    invalid(
+      () =>
+        toolResultStep({
+          callId: 'c1',
+          toolName: 'python',
+          result: { ...result, timedout: true },
+        } as never),
+      'toolResultStep',
+      'options.result.timedout',
+    );
+    invalid(() => taskId({ question: 'q?', source: 'gsm8k' } as never), 'taskId', 'options.source');
   });
 });

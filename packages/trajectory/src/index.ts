@@ -80,11 +80,8 @@ export {
   type PromptPlaceholder,
   type PromptRef,
   type PromptTemplate,
-  promptRef,
-  promptTemplateHash,
   promptTemplateSchema,
   type RenderedPrompt,
-  renderPromptTemplate,
 } from './contracts/prompt-template.js';
 export {
   type ScoreItem,
@@ -132,6 +129,16 @@ export {
   toTrlPreference,
 } from './entry/checked-datasets.js';
 export {
+  promptRef,
+  promptTemplateHash,
+  renderPromptTemplate,
+  sampleSeed,
+  taskId,
+  taskSetDigest,
+  toolResultStep,
+  trajectoryId,
+} from './entry/checked-helpers.js';
+export {
   admitPreferencePairs,
   admitRecords,
   admitSftRecords,
@@ -153,7 +160,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { contentId, taskId, trajectoryId } from './ids.js';
+export { contentId } from './ids.js';
 export {
   type JournalOutput,
   type JournalStore,
@@ -226,7 +233,6 @@ export {
   ShardMismatchError,
   type ShardRecord,
   type TaskSetDigest,
-  taskSetDigest,
 } from './run-dir/shard-claim.js';
 export {
   type SynthesisManifest,
@@ -243,7 +249,6 @@ export { writeFileAtomic, writeJsonAtomic } from './run-dir/write-atomic.js';
 export {
   SAMPLE_SEED_DERIVATION,
   type SampleSeedOptions,
-  sampleSeed,
 } from './sample-seed.js';
 export {
   type JsonValue,
@@ -314,10 +319,9 @@ export {
   trajectoryRecordFormats,
 } from './sources/record-formats.js';
 export { toraRecordSchema, toraTrajectory } from './sources/tora.js';
-export {
-  type ToolRunContext,
-  type ToolRunOutput,
-  type ToolRuntime,
-  toolResultStep,
+export type {
+  ToolRunContext,
+  ToolRunOutput,
+  ToolRuntime,
 } from './tool-runtime.js';
 export { validate } from './validate.js';
