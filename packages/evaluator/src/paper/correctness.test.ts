@@ -29,6 +29,16 @@ describe('paperNumbers: float() of every re.findall(r"-?\\d+(?:\\.\\d+)?") match
         [...text.matchAll(/-?[0-9]+(?:\.[0-9]+)?/g)].map((m) => Number(m[0])),
       );
   });
+
+  it('reads Unicode digits once the text is not ASCII, wherever the first such unit is', () => {
+    for (const [text, expected] of [
+      ['\u0664\u0662 and 42', [42, 42]],
+      ['5 \u00e9 -7.5', [5, -7.5]],
+      ['-1.5 x\u0663', [-1.5, 3]],
+      ['\u00e9', []],
+    ] as const)
+      expect(paperNumbers(text), JSON.stringify(text)).toEqual(expected);
+  });
 });
 
 describe('paperCleanLatexEquals: paperCleanLatex(text) === clean, read in place', () => {

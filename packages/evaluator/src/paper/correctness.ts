@@ -1,6 +1,5 @@
 import {
   asciiDigits,
-  isAscii,
   isPySpace,
   PY_SPACE,
   pyCollapseSpaces,
@@ -90,30 +89,34 @@ export function paperCleanLatexEquals(text: string, clean: string): boolean {
 
 /** Every `-?\d+(\.\d+)?` as a number (Unicode digits; "1,000" is 1 and 0). */
 export function paperNumbers(text: string): number[] {
-  if (!isAscii(text))
-    return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
-  // The regex's leftmost matches by hand (no match objects): a `-` starts one only before a
-  // digit, and a `.` continues one only before a digit.
+  // The regex's leftmost matches by hand on ASCII text (no match objects): a `-` starts one only
+  // before a digit, and a `.` continues one only before a digit. Every unit outside a number
+  // passes the skip below, so the first non-ASCII one hands the text to the Unicode regex there
+  // (no separate ASCII test first).
   const numbers: number[] = [];
-  const digit = (at: number) => {
-    const code = text.charCodeAt(at);
-    return code >= 0x30 && code <= 0x39;
-  };
   for (let i = 0; i < text.length; ) {
     const start = i;
-    if (text.charCodeAt(i) === 0x2d && digit(i + 1)) i++;
-    else if (!digit(i)) {
+    const code = text.charCodeAt(i);
+    if (code === 0x2d && isAsciiDigit(text.charCodeAt(i + 1))) i++;
+    else if (!isAsciiDigit(code)) {
+      if (code >= 0x80) return unicodeNumbers(text);
       i++;
       continue;
     }
-    while (digit(i)) i++;
-    if (text.charCodeAt(i) === 0x2e && digit(i + 1)) {
+    while (isAsciiDigit(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 0x2e && isAsciiDigit(text.charCodeAt(i + 1))) {
       i++;
-      while (digit(i)) i++;
+      while (isAsciiDigit(text.charCodeAt(i))) i++;
     }
     numbers.push(Number(text.slice(start, i)));
   }
   return numbers;
+}
+
+const isAsciiDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+
+function unicodeNumbers(text: string): number[] {
+  return [...text.matchAll(/-?\p{Nd}+(?:\.\p{Nd}+)?/gu)].map((m) => Number(asciiDigits(m[0])));
 }
 
 // re.split(r"[,\s]+") with Python's \s.
