@@ -72,7 +72,8 @@ export function paperRepairAnswerChecker(golds: ReadonlyArray<string>): (text: s
           continue;
         }
       }
-      if (g === t || g.includes(t)) return true;
+      // A prediction longer than the gold is neither (a whole text without a brace, mostly).
+      if (t.length <= g.length && (g === t || g.includes(t))) return true;
     }
     return false;
   });

@@ -189,7 +189,8 @@ function mathPredictionCorrect(gold: PaperMathGold, pred: string, tolerance: num
   if (paperCleanLatexEquals(pred, gold.clean)) return true;
   const predNumbers = paperNumbers(pred);
   if (gold.numbers.length === predNumbers.length) {
-    const p = predNumbers.sort((a, b) => a - b);
+    // Most answers hold one number: no sort call for them.
+    const p = predNumbers.length > 1 ? predNumbers.sort((a, b) => a - b) : predNumbers;
     if (gold.numbers.every((value, i) => Math.abs(value - p[i]!) <= tolerance)) return true;
   }
   return sameTokens(gold.tokens, pred);
