@@ -343,11 +343,10 @@ describe('admission sets, loss masks, prompt turns, TRL import and the JSONL wri
   });
 
   it('refuse a misspelt option key before anything is done', () => {
-    invalid(
-      () => promptMessages({ user: 'u', sytem: 's' } as never),
-      'promptMessages',
-      'turns.sytem',
-    );
+    // Turns are a record (a PromptTurns carries name, version and hash): other keys ignored.
+    expect(promptMessages({ user: 'u', name: 'p', version: 1 } as never)).toEqual([
+      { role: 'user', content: 'u' },
+    ]);
     invalid(
       () => preferencePairFromTrl(trl, { dataSorce: 'gsm8k' } as never),
       'preferencePairFromTrl',
@@ -439,10 +438,11 @@ describe('ids, seeds, prompt templates and tool results: entry input', () => {
         toolResultStep({
           callId: 'c1',
           toolName: 'python',
-          result: { ...result, timedout: true },
+          result,
+          sessionId: 's',
         } as never),
       'toolResultStep',
-      'options.result.timedout',
+      'options.sessionId',
     );
     invalid(() => taskId({ question: 'q?', source: 'gsm8k' } as never), 'taskId', 'options.source');
   });

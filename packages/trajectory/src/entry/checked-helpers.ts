@@ -62,7 +62,8 @@ export function promptRef(template: PromptTemplate): PromptRef {
 const resultOptions = z.strictObject({
   callId: z.string().min(1),
   toolName: z.string().min(1),
-  result: z.strictObject({
+  // A runtime's output may carry more than the step takes (left out of the step, as before).
+  result: z.looseObject({
     output: z.string(),
     isError: z.boolean(),
     timedOut: z.boolean().optional(),

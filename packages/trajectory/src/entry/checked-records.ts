@@ -116,12 +116,13 @@ export function lossMaskArray(rendered: Pick<RenderedText, 'text' | 'spans'>): U
   return lossMaskArrayUnchecked(parse(maskedText, rendered, 'lossMaskArray', 'rendered'));
 }
 
-const turnsArg = z.strictObject({
+// Loose: a record's `PromptTurns` (with its template's name, version and hash) is turns too.
+const turnsArg = z.looseObject({
   system: z.string().optional(),
   user: z.string(),
 });
 
-/** Prompt turns as chat messages, the turns checked (a misspelt key is named). */
+/** Prompt turns as chat messages, the turns checked. */
 export function promptMessages(turns: {
   system?: string | undefined;
   user: string;
