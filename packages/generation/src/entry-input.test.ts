@@ -2,9 +2,11 @@ import { ValidationError } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  aiToolsFromRuntimes,
   callWithRetry,
   createCompatibleProvider,
   createCompletionsModel,
+  createLimiter,
   createOpenAIChatProvider,
   createRecordingModel,
   createReplayModel,
@@ -12,9 +14,14 @@ import {
   defaultPrompt,
   GenerationConfigError,
   generateTrajectory,
+  generationPrompt,
+  generationPromptTurns,
+  markdownInstructions,
+  nativeInstructions,
   renderTaskPrompt,
   resolveModel,
   sampleCandidates,
+  tirInstructions,
   withRetries,
 } from './index.js';
 import {
@@ -204,6 +211,70 @@ describe('model and provider factories, retries and the task prompt: entry input
       () => callWithRetry(async () => 1, { retires: 2 } as never),
       'callWithRetry',
       'options.retires',
+    );
+  });
+});
+
+describe('prompt builders, the ai SDK tool bridge and the limiter: entry input', () => {
+  it('build from well-formed options', () => {
+    expect(tirInstructions({ toolNames: ['python'], maxToolCalls: 3 })).toContain('at most 3');
+    expect(markdownInstructions({ maxToolCalls: 2 })).toContain('at most 2');
+    expect(generationPrompt({ question: 'q?', toolNames: [] }).rendered.user).toContain('q?');
+    expect(generationPromptTurns({ question: 'q?', toolNames: [] })?.user).toContain('q?');
+    expect(
+      Object.keys(aiToolsFromRuntimes([arithmeticRuntime()], { sessionId: 's' })),
+    ).toHaveLength(1);
+    expect(createLimiter(2).concurrency).toBe(2);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    await invalid(
+      () => nativeInstructions({} as never),
+      'nativeInstructions',
+      'options.maxToolCalls',
+    );
+    await invalid(
+      () => generationPrompt({ toolNames: [] } as never),
+      'generationPrompt',
+      'options.question',
+    );
+    await invalid(
+      () => aiToolsFromRuntimes([arithmeticRuntime()], {} as never),
+      'aiToolsFromRuntimes',
+      'options.sessionId',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(
+      () => tirInstructions({ toolNames: 'python', maxToolCalls: 3 } as never),
+      'tirInstructions',
+      'options.toolNames',
+    );
+    await invalid(
+      () => generationPromptTurns({ question: 'q?', toolNames: [], protocol: 'tags' } as never),
+      'generationPromptTurns',
+      'options.protocol',
+    );
+    await invalid(
+      () => aiToolsFromRuntimes([{}] as never, { sessionId: 's' }),
+      'aiToolsFromRuntimes',
+      'runtimes[0]',
+    );
+    await invalid(() => createLimiter(0), 'createLimiter', 'concurrency');
+  });
+
+  it('refuse a misspelt key, naming it', async () => {
+    await invalid(
+      () => tirInstructions({ toolNames: [], maxToolCall: 3 } as never),
+      'tirInstructions',
+      'options.maxToolCall',
+    );
+    await invalid(
+      () =>
+        generationPrompt({ question: 'q?', toolNames: [], promptValues: { note: 'x' } } as never),
+      'generationPrompt',
+      'options.promptValues.note',
     );
   });
 });

@@ -13,14 +13,21 @@ export {
   withRetries,
 } from './entry/checked-models.js';
 export {
+  aiToolsFromRuntimes,
+  createLimiter,
+  generationPrompt,
+  generationPromptTurns,
+  markdownInstructions,
+  nativeInstructions,
+  tirInstructions,
+} from './entry/checked-prompts.js';
+export {
   CassetteMissError,
   GenerationConfigError,
   ModelCallError,
   type ModelCallErrorCode,
   type ModelCallReason,
 } from './errors.js';
-export { aiToolsFromRuntimes } from './loop/native-loop.js';
-export { markdownInstructions, nativeInstructions, tirInstructions } from './loop/prompts.js';
 export type { GenerateTrajectoryOptions, GenerationStats, Protocol } from './loop/types.js';
 export {
   type CassetteEntry,
@@ -58,14 +65,10 @@ export {
 } from './models/model-spec.js';
 export type { CompatibleProviderOptions, ServerProviderOptions } from './models/providers.js';
 export type { ModelLike, RetryOptions } from './models/resilient-model.js';
-export {
-  type GenerationPromptOptions,
-  generationPrompt,
-  generationPromptTurns,
-} from './prompts/generation-prompt.js';
+export type { GenerationPromptOptions } from './prompts/generation-prompt.js';
 export { PromptTemplateError, type PromptTemplateErrorCode } from './prompts/prompt-error.js';
 export { builtinPrompts, defaultPrompt, resolvePrompt } from './prompts/registry.js';
-export { createLimiter, type Limiter } from './sampling/limiter.js';
+export type { Limiter } from './sampling/limiter.js';
 export type { SampleCandidatesOptions } from './sampling/sample-candidates.js';
 export {
   formatShard,
