@@ -167,10 +167,23 @@ const prompts = tora
   }));
 const byQuestion = new Map(tora.map((r) => [r.question, r.solution]));
 const outDir = mkdtempSync(join(tmpdir(), 'rl-bench-rollouts-'));
+// The batches the loop passes its reward, kept for the entry-check section below (what a
+// checked reward of the caller's is given in a real run).
+const rolloutBatches = [];
+const rolloutReward = createReward({
+  format: null,
+  outcome: mathOutcome(),
+  trajectoryModel: scorer,
+});
 const summary = await runRollouts({
   prompts,
   groupSize: 4,
-  reward: createReward({ format: null, outcome: mathOutcome(), trajectoryModel: scorer }),
+  reward: {
+    score: (items) => {
+      rolloutBatches.push(items);
+      return rolloutReward.score(items);
+    },
+  },
   outDir,
   concurrency,
   rewardBatchSize: 64,
@@ -216,7 +229,8 @@ await scorer.close();
     return (user + system) / 1e6;
   };
   const passes = smoke ? 1 : 16;
-  const sideBySide = async (runs) => {
+  // The ratio, and the CPU time of each side per item scored (us), from the best pass of each.
+  const sideBySide = async (runs, itemsPerPass = 1) => {
     const best = runs.map(() => Number.POSITIVE_INFINITY);
     for (let w = 0; w < (smoke ? 0 : 4); w++) for (const run of runs) await run();
     for (let p = 0; p < passes; p++)
@@ -225,12 +239,13 @@ await scorer.close();
         await runs[k]();
         best[k] = Math.min(best[k], cpu() - start);
       }
-    return best[0] / best[1];
+    return { ratio: best[0] / best[1], us: best.map((b) => (b * 1e6) / itemsPerPass) };
   };
-  // Twice: items whose trajectories the library built (trajectoryFromPolicyText seals them:
-  // checked once when built, frozen since, so the reward takes them as they are; the rollout
-  // loop and the reward server pass these), and the same items read back from JSON (plain
-  // objects the reward must check, as a trainer's own records give it).
+  // Items of the caller's whose trajectories the library built (trajectoryFromPolicyText seals
+  // them: checked once when built, frozen since; the reward checks only the item object), and
+  // the same items read back from JSON (plain objects the reward must walk, as a trainer's own
+  // records give it). Earlier sections passed this process's reward check items of other
+  // shapes (the rollout loop's): what a pipeline process does, so these run after them.
   const jsonBatches = batches.map((b) => JSON.parse(JSON.stringify(b)));
   // And the trajectories as the library reads them back (readJsonl with trajectorySchema, as
   // rollouts, SFT records and candidates are read): parsed once by the reader, sealed.
@@ -243,32 +258,46 @@ await scorer.close();
   // A pass of the paper reward over the 1,320 items is ~5 ms of CPU: each timed pass scores
   // them 8 times, so one garbage collection or descheduling does not decide the best pass.
   const reps = smoke ? 1 : 8;
+  const count = (inputs) => inputs.reduce((n, b) => n + b.length, 0);
   for (const [inputs, label] of [
-    [batches, 'library-built (sealed)'],
-    [readBatches, 'read by readJsonl (sealed)'],
-    [jsonBatches, 'JSON-parsed (checked)'],
+    // What the rollout loop passes a reward: batches it built and sealed (its groups' texts).
+    [rolloutBatches, `batches the rollout loop passes (sealed; ${count(rolloutBatches)} rollouts)`],
+    [
+      batches,
+      `items of the caller's holding library-built trajectories (sealed; ${items.length} ToRA texts, batches of 64)`,
+    ],
+    [readBatches, `the same items, trajectories read by readJsonl (sealed)`],
+    [jsonBatches, `the same items JSON-parsed (checked)`],
   ])
     for (const preset of ['paper', 'autotraj']) {
       const checked = createPresetReward(preset);
       const unchecked = createUncheckedPresetReward(preset);
-      const ratio = await sideBySide([
-        async () => {
-          for (let r = 0; r < reps; r++) for (const b of inputs) await checked.score(b);
-        },
-        async () => {
-          for (let r = 0; r < reps; r++) for (const b of inputs) await unchecked.score(b);
-        },
-      ]);
+      const { ratio, us } = await sideBySide(
+        [
+          async () => {
+            for (let r = 0; r < reps; r++) for (const b of inputs) await checked.score(b);
+          },
+          async () => {
+            for (let r = 0; r < reps; r++) for (const b of inputs) await unchecked.score(b);
+          },
+        ],
+        reps * count(inputs),
+      );
       record(
-        `entry input check: ${preset} reward score time, checked / unchecked, ${label} (${items.length} ToRA texts, batches of 64)`,
+        `entry input check: ${preset} reward score time, checked / unchecked, ${label}`,
         ratio,
         'x',
         '<= 1.05',
         ratio <= 1.05,
       );
+      record(
+        `  ${preset}, ${label.split(' (')[0]}: CPU time per item, checked - unchecked (unchecked ${us[1].toFixed(2)} us)`,
+        us[0] - us[1],
+        'us',
+      );
     }
   const groups = Array.from({ length: smoke ? 200 : 20_000 }, (_, i) => [i % 3, (i * 7) % 5, 1, 0]);
-  const ratio = await sideBySide([
+  const { ratio } = await sideBySide([
     async () => {
       for (const g of groups) groupAdvantages(g);
     },

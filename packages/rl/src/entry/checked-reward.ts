@@ -13,6 +13,7 @@ import {
   createPresetReward as createUncheckedPresetReward,
   type PaperRewardOptions,
 } from '../reward/paper-reward.js';
+import { isSealedRewardBatch } from '../reward/sealed-batch.js';
 import type { RewardItem } from '../reward/types.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import { fn, isPlainObject, parseRlInput } from './parse-input.js';
@@ -106,6 +107,8 @@ function parseItem(item: unknown, entry: string, field: string): RewardItem {
 }
 
 function parseItems(items: unknown, entry: string): ReadonlyArray<RewardItem> {
+  // A batch the rollout loop built and sealed: checked where it was built, frozen since.
+  if (isSealedRewardBatch(items)) return items;
   if (!Array.isArray(items))
     return parseRlInput(z.array(z.unknown()), items, entry, 'items') as never;
   // The caller's array as is while every item is already in the schema's form (the usual case);

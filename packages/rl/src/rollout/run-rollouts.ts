@@ -27,6 +27,7 @@ import {
 import { type GroupAdvantageOptions, groupAdvantages, isZeroVarianceGroup } from '../advantages.js';
 import { RlConfigError } from '../errors.js';
 import type { Reward, RewardPresetName, RmCalibration } from '../reward/create-reward.js';
+import { sealRewardBatch } from '../reward/sealed-batch.js';
 import type { TrajectoryScorer } from '../scorer.js';
 import { readRollouts } from './read-rollouts.js';
 import { type ResolvedRolloutOptions, resolveRolloutOptions } from './rollout-options.js';
@@ -112,6 +113,7 @@ interface Pending {
   task: Task;
   /** What the policy was prompted with (null: a custom `generate`, or no template). */
   turns: PromptTurns | null;
+  goldAnswers: ReadonlyArray<string>;
   trajectories: Array<Trajectory | undefined>;
   rewards: Array<RewardBreakdown | undefined>;
   remaining: number;
@@ -240,12 +242,14 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
         let rewards: RewardBreakdown[];
         try {
           rewards = await reward.score(
-            batch.map(({ group, index }) => ({
-              trajectory: group.trajectories[index]!,
-              question: group.task.question,
-              goldAnswers: group.task.goldAnswers,
-              dataSource: group.task.dataSource,
-            })),
+            sealRewardBatch(
+              batch.map(({ group, index }) => ({
+                trajectory: group.trajectories[index]!,
+                question: group.task.question,
+                goldAnswers: group.goldAnswers,
+                dataSource: group.task.dataSource,
+              })),
+            ),
           );
         } catch (error) {
           // A reward failure (e.g. the RM) fails these groups only; a resume retries them.
@@ -299,6 +303,8 @@ export async function runRollouts(options: RunRolloutsOptions): Promise<RolloutS
           groupId,
           task,
           turns: promptTurnsOf(task),
+          // A frozen copy: the task may be the caller's object, and a sealed batch holds this.
+          goldAnswers: Object.freeze([...task.goldAnswers]),
           trajectories: Array(G),
           rewards: Array(G),
           remaining: G,
