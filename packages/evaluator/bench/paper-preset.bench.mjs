@@ -7,9 +7,9 @@
 // CPU time (on a loaded machine the CPU time is the steadier of the two). Our decisions are
 // checked against Python's on every text: the speed counts only with exactness kept.
 //
-// Goal: >= 5x Python's throughput. Last measured 2026-12-07 00:07-00:11 UTC at c7fe3fa, three
-// runs beside a MATH-500 eval (load average 5.5-6.8): 5.41x, 5.45x, 5.53x in CPU time (met),
-// 5.68x, 5.90x, 7.77x in wall-clock time (met; the load moves it). See the evaluator README.
+// Goal: >= 5x Python's throughput. Last measured 2026-12-07 00:20-00:24 UTC at 44409b8, three
+// runs beside a MATH-500 eval (load average 6.2-8.4): 5.69x, 5.68x, 5.46x in CPU time (met),
+// 9.45x, 12.82x, 6.70x in wall-clock time (met; the load moves it). See the evaluator README.
 //
 // BENCH_SMOKE=1: 20 questions, one pass, no goal judged (proves the bench runs).
 import { spawn } from 'node:child_process';
