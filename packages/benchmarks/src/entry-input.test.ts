@@ -10,10 +10,13 @@ import {
   checkAnswer,
   compareEvals,
   type EvalManifest,
+  goldAnswersOf,
+  loadBenchmark,
   majorityVote,
   pairedBootstrap,
   passAtK,
   questionScores,
+  readBenchmarkFile,
   reportedKs,
   runEval,
   summarizeEval,
@@ -249,6 +252,49 @@ describe('comparison and statistics: entry input', () => {
       () => pairedBootstrap([0], [1], { sed: 1 } as never),
       'pairedBootstrap',
       'options.sed',
+    );
+  });
+});
+
+describe('benchmark loaders: entry input', () => {
+  it('load with well-formed arguments', () => {
+    expect(loadBenchmark('gsm8k-test', { limit: 2 })).toHaveLength(2);
+    expect(goldAnswersOf(['1', '2'], 'math')).toEqual(['1', '2']);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    await invalid(
+      () => readBenchmarkFile('x.jsonl', {} as never),
+      'readBenchmarkFile',
+      'options.benchmark',
+    );
+    await invalid(() => goldAnswersOf('1', undefined as never), 'goldAnswersOf', 'kind');
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(
+      () => loadBenchmark('gsm8k-test', { limit: '2' } as never),
+      'loadBenchmark',
+      'options.limit',
+    );
+    await invalid(() => goldAnswersOf(['1', 2] as never, 'math'), 'goldAnswersOf', 'answer');
+    await invalid(
+      () => readBenchmarkFile(7 as never, { benchmark: 'b' }),
+      'readBenchmarkFile',
+      'path',
+    );
+  });
+
+  it('refuse a misspelt option key, naming it', async () => {
+    await invalid(
+      () => loadBenchmark('gsm8k-test', { limt: 2 } as never),
+      'loadBenchmark',
+      'options.limt',
+    );
+    await invalid(
+      () => readBenchmarkFile('x.jsonl', { benchmark: 'b', takes: 1 } as never),
+      'readBenchmarkFile',
+      'options.takes',
     );
   });
 });

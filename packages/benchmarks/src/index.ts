@@ -2,8 +2,11 @@
 
 export {
   compareEvals,
+  goldAnswersOf,
+  loadBenchmark,
   pairedBootstrap,
   passAtK,
+  readBenchmarkFile,
   reportedKs,
 } from './entry/checked-report.js';
 export { runEval } from './entry/checked-run.js';
@@ -14,13 +17,10 @@ export {
   summarizeEval,
 } from './entry/checked-scoring.js';
 export { BenchmarkError, type BenchmarkErrorCode } from './errors.js';
-export { goldAnswersOf } from './load/answers.js';
 export {
   type BenchmarkQuestion,
   benchmarkLineSchema,
   type LoadBenchmarkOptions,
-  loadBenchmark,
-  readBenchmarkFile,
 } from './load/load-benchmark.js';
 export {
   type BenchmarkInfo,

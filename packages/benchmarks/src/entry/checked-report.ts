@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { goldAnswersOf as goldAnswersUnchecked } from '../load/answers.js';
+import {
+  type BenchmarkQuestion,
+  type LoadBenchmarkOptions,
+  loadBenchmark as loadBenchmarkUnchecked,
+  readBenchmarkFile as readBenchmarkFileUnchecked,
+} from '../load/load-benchmark.js';
+import type { BenchmarkKind } from '../registry.js';
 import {
   compareEvals as compareEvalsUnchecked,
   type EvalComparison,
@@ -16,7 +24,7 @@ import {
 } from '../score/pass-at-k.js';
 import { parseBenchmarkInput as parse } from './checked-scoring.js';
 
-// The comparison and the statistics of the main entry check their arguments first: runs with
+// The loaders, the comparison and the statistics of the main entry check their arguments first: runs with
 // the record and manifest schemas (defaults filled; unknown record keys ignored, as the JSONL
 // readers do), numbers by what they must be (a finite score, a whole count), options strictly.
 // Bad input is `BenchmarkError` code `invalid_input` naming the function and the field.
@@ -75,4 +83,48 @@ export function passAtK(n: number, c: number, k: number): number {
 /** The k reported for n samples (see score/pass-at-k.ts), n checked. */
 export function reportedKs(n: number): number[] {
   return reportedKsUnchecked(parse(count, n, 'reportedKs', 'n'));
+}
+
+const loadOptions = z.strictObject({ limit: z.number().int().nonnegative().optional() });
+
+/** A shipped benchmark's questions (see load/load-benchmark.ts), its options checked. */
+export function loadBenchmark(
+  name: string,
+  options: LoadBenchmarkOptions = {},
+): BenchmarkQuestion[] {
+  const entry = 'loadBenchmark';
+  return loadBenchmarkUnchecked(
+    parse(z.string(), name, entry, 'name'),
+    parse(loadOptions, options, entry, 'options') as LoadBenchmarkOptions,
+  );
+}
+
+const fileOptions = z.strictObject({
+  benchmark: z.string().min(1),
+  take: z.number().int().nonnegative().optional(),
+  limit: z.number().int().nonnegative().optional(),
+});
+
+/** A benchmark JSONL file's questions (see load/load-benchmark.ts), path and options checked. */
+export function readBenchmarkFile(
+  path: string,
+  options: { benchmark: string; take?: number; limit?: number },
+): BenchmarkQuestion[] {
+  const entry = 'readBenchmarkFile';
+  return readBenchmarkFileUnchecked(
+    parse(z.string().min(1), path, entry, 'path'),
+    parse(fileOptions, options, entry, 'options') as typeof options,
+  );
+}
+
+/** The gold answers of a benchmark answer (see load/answers.ts), its arguments checked. */
+export function goldAnswersOf(
+  answer: string | ReadonlyArray<string>,
+  kind: BenchmarkKind,
+): string[] {
+  const entry = 'goldAnswersOf';
+  return goldAnswersUnchecked(
+    parse(z.union([z.string(), z.array(z.string())]), answer, entry, 'answer'),
+    parse(z.enum(['math', 'qa']), kind, entry, 'kind'),
+  );
 }
