@@ -10,16 +10,20 @@ import {
   createOnnxScorer,
   exportOnnx,
   featurize,
+  featurizerConfigHash,
   histogram,
   holdOutPairs,
   lengthBaseline,
+  loadRewardModel,
   openTrajectoryScorer,
   pairwiseAccuracy,
+  readPreferencePairs,
   renderScoreText,
   rocAuc,
   scoreWithModel,
   splitPairsByTask,
   TrainingError,
+  tokenize,
   trainRewardModel,
   trainTransformerRewardModel,
 } from './index.js';
@@ -371,5 +375,44 @@ describe('metrics entry input', () => {
 
   it('refuse a misspelt option key, naming it', () => {
     invalid(() => histogram([1], { bin: 4 } as never), 'histogram', 'options.bin');
+  });
+});
+
+describe('file readers and featurizer helpers: entry input', () => {
+  it('take well-formed arguments', () => {
+    expect(featurizerConfigHash({})).toBe(featurizerConfigHash());
+    expect(tokenize('6 * 7')).toEqual(['<num:1>', '*', '<num:1>']);
+  });
+
+  it('refuse a missing argument, naming it', async () => {
+    await rejected(() => readPreferencePairs(undefined as never), 'readPreferencePairs', 'path');
+    await rejected(() => loadRewardModel(undefined as never), 'loadRewardModel', 'path');
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    invalid(() => tokenize(7 as never), 'tokenize', 'text');
+    invalid(
+      () => featurizerConfigHash({ numBuckets: '8' } as never),
+      'featurizerConfigHash',
+      'config.numBuckets',
+    );
+    await rejected(
+      () => readPreferencePairs('pairs.jsonl', { format: 'html' } as never),
+      'readPreferencePairs',
+      'options.format',
+    );
+  });
+
+  it('refuse a misspelt key before any file is read, naming it', async () => {
+    await rejected(
+      () => readPreferencePairs('no-such-file.jsonl', { fromat: 'tags' } as never),
+      'readPreferencePairs',
+      'options.fromat',
+    );
+    invalid(
+      () => featurizerConfigHash({ buckets: 8 } as never),
+      'featurizerConfigHash',
+      'config.buckets',
+    );
   });
 });

@@ -1,4 +1,10 @@
 export type { AdmitTrainingPairsOptions } from './admit-pairs.js';
+export {
+  featurizerConfigHash,
+  loadRewardModel,
+  readPreferencePairs,
+  tokenize,
+} from './entry/checked-files.js';
 export { histogram, pairwiseAccuracy, rocAuc } from './entry/checked-metrics.js';
 export {
   exportOnnx,
@@ -36,7 +42,6 @@ export {
   type FeaturizeItem,
   type FeaturizerConfig,
   type FeaturizerConfigInput,
-  featurizerConfigHash,
   featurizerConfigSchema,
 } from './featurize.js';
 export type { CreateHfSequenceClassifierScorerOptions } from './hf-scorer.js';
@@ -61,11 +66,9 @@ export {
   type OpenRewardModelOptions,
 } from './open-scorer.js';
 export { gsm8kCorrectnessPairs } from './pairs.js';
-export { loadRewardModel, type RewardModelMetadata } from './read-model.js';
-export { readPreferencePairs } from './read-pairs.js';
+export type { RewardModelMetadata } from './read-model.js';
 export type { OnnxScorerMetadata, OnnxTrajectoryScorer, ScoreItem } from './scorer.js';
 export { STRUCTURAL_FEATURE_NAMES } from './structural-features.js';
-export { tokenize } from './tokenize.js';
 export type { EpochReport, TrainingReport, TrainRewardModelOptions } from './train.js';
 export {
   type TrainTransformerRewardModelOptions,
