@@ -142,3 +142,15 @@ describe('featurize', () => {
     expect(Array.from(tail.weights)).toEqual([0]);
   });
 });
+
+describe('a config object changed in place between calls', () => {
+  it('is featurized as it is now, not as it was first seen', () => {
+    const items = [{ question: 'What is half of 10?', trajectory: calcTrajectory('A: 5') }];
+    const config = { numBuckets: 1024, maxNgram: 2 };
+    const before = featurize(items, config);
+    config.maxNgram = 1;
+    const after = featurize(items, config);
+    expect(after.configHash).toBe(featurizerConfigHash({ numBuckets: 1024, maxNgram: 1 }));
+    expect(after.configHash).not.toBe(before.configHash);
+  });
+});

@@ -105,16 +105,22 @@ const answerSeeds = channelSeeds.answer;
 /** Reused across calls: featurization runs per rollout, so it must not allocate per token. */
 const sharedBag = new NgramBag();
 const stepTexts: string[] = [];
-const resolvedConfigs = new WeakMap<object, { config: FeaturizerConfig; hash: string }>();
+/** Resolved configs by content; a handful at most (one per model in use). */
+const resolvedConfigs = new Map<string, { config: FeaturizerConfig; hash: string }>();
 
-/** Validate and hash a config once per config object: scoring one item per call must stay cheap. */
+/**
+ * Validate and hash a config once per content: scoring one item per call must stay cheap. Keyed
+ * by the config's JSON, not the object: a config changed in place between calls is resolved
+ * again rather than served stale.
+ */
 function resolveCached(config: FeaturizerConfigInput): { config: FeaturizerConfig; hash: string } {
-  let entry = resolvedConfigs.get(config);
+  const key = JSON.stringify(config);
+  let entry = resolvedConfigs.get(key);
   if (entry === undefined) {
     const resolved = resolveFeaturizerConfig(config);
     entry = { config: resolved, hash: featurizerConfigHash(resolved) };
-    resolvedConfigs.set(config, entry);
-    resolvedConfigs.set(resolved, entry);
+    if (resolvedConfigs.size >= 64) resolvedConfigs.clear();
+    resolvedConfigs.set(key, entry);
   }
   return entry;
 }

@@ -5,7 +5,7 @@ import {
   type Task,
   type Trajectory,
 } from '@autotraj/trajectory';
-import { uncheckedTextCodec } from '@autotraj/trajectory/internal';
+import { isSealedTrajectory, uncheckedTextCodec } from '@autotraj/trajectory/internal';
 import {
   type ConsistencyOptions,
   consistencyChecks,
@@ -134,12 +134,16 @@ const renderCache = new WeakMap<Trajectory, Rendered>();
 const renderedText = (trajectory: Trajectory): string => render(trajectory).text;
 
 function render(trajectory: Trajectory): Rendered {
-  const cached = renderCache.get(trajectory);
+  // Only a sealed trajectory (deep-frozen, see @autotraj/trajectory) is remembered: a caller's
+  // own object may be changed in place between calls (an agent appending a step), and its old
+  // rendering would then be scored.
+  const sealed = isSealedTrajectory(trajectory);
+  const cached = sealed ? renderCache.get(trajectory) : undefined;
   if (cached !== undefined) return cached;
   // Unchecked: the entry point checked the trajectory already.
   const text = uncheckedTextCodec('tags').render(trajectory.steps);
   const rendered = { text, words: whitespaceWords(text) };
-  renderCache.set(trajectory, rendered);
+  if (sealed) renderCache.set(trajectory, rendered);
   return rendered;
 }
 

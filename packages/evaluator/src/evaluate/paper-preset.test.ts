@@ -1,4 +1,11 @@
-import { type Task, type TextFormat, taskSchema, trajectoryFromText } from '@autotraj/trajectory';
+import {
+  type Task,
+  type TextFormat,
+  tagCodec,
+  taskSchema,
+  trajectoryFromSteps,
+  trajectoryFromText,
+} from '@autotraj/trajectory';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type PaperRefCall, paperRefValues } from '../test-support/paper-ref.js';
 import { malform, paperShapes, qwenShapedTexts } from '../test-support/paper-shapes.js';
@@ -280,5 +287,26 @@ describe('paper preset on hand-made cases', () => {
       accepted: true,
       score: 1,
     });
+  });
+});
+
+describe('a trajectory the caller changes in place between evaluations', () => {
+  it('is scored as it is now, not as it was (only sealed trajectories are remembered)', async () => {
+    const evaluator = createEvaluator({ preset: 'paper' });
+    const task = taskSchema.parse({ id: 't', question: 'What is 2 + 2?', goldAnswers: ['4'] });
+    // Built from steps (no source text), so the preset scores its tag rendering.
+    const built = trajectoryFromSteps(
+      tagCodec.parse('<think>Add them.</think>\n<answer>\\boxed{5}</answer>'),
+      { taskId: 't' },
+    );
+    // A plain copy, as an agent stack holding its own (unfrozen) trajectory would have.
+    const trajectory = structuredClone(built);
+    expect((await evaluator.evaluate({ task, trajectory })).correct).toBe(false);
+    trajectory.steps[trajectory.steps.length - 1] = {
+      type: 'answer',
+      text: '\\boxed{4}',
+      answer: '4',
+    };
+    expect((await evaluator.evaluate({ task, trajectory })).correct).toBe(true);
   });
 });
