@@ -211,7 +211,7 @@ evaluate() {
 }
 evaluate a-qwen-base --model local
 # The base model's own no-tool chain of thought on the same questions: what TIR must beat.
-evaluate a-qwen-base-cot --model local --tools none --prompt cot-boxed
+evaluate a-qwen-base-cot --model local --tools none --protocol markdown --prompt cot-boxed
 evaluate b-qwen-lora-kept --model local --lora "$exp/qwen-lora-kept/adapter.gguf"
 evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
 evaluate smollm2-base --model local:smollm2
