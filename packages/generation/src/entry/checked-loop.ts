@@ -15,7 +15,7 @@ import {
   type SampleCandidatesOptions,
   sampleCandidates as sampleUnchecked,
 } from '../sampling/sample-candidates.js';
-import { retryOptionsSchema } from './checked-models.js';
+import { promptValuesSchema, retryOptionsSchema, toolBudgetSchema } from './checked-models.js';
 
 // The generation loop's entry points parse their options before any model call: keys strictly
 // (a misspelt option is an error naming it), the task with the contract's `taskSchema`
@@ -40,14 +40,9 @@ const loopShape = {
   task: z.unknown(),
   tools: z.array(objectWithMethods('a tool runtime', 'run')),
   protocol: z.enum(['text-tags', 'markdown', 'native']).optional(),
-  // `Infinity` switches the budget off (zod's number refuses it).
-  maxToolCalls: z
-    .custom<number>((v) => typeof v === 'number' && v >= 0, { message: 'expected a number >= 0' })
-    .optional(),
+  maxToolCalls: toolBudgetSchema.optional(),
   promptTemplate: promptTemplateSchema.optional(),
-  promptValues: z
-    .strictObject({ attempt: z.string().optional(), notes: z.string().optional() })
-    .optional(),
+  promptValues: promptValuesSchema.optional(),
   instructions: z.string().optional(),
   prompt: z.string().optional(),
   prefix: z.array(stepSchema).optional(),

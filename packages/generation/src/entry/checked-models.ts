@@ -59,6 +59,16 @@ const aFunction = <T>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `expected ${what} (a function)` });
 const model = objectWithMethods<ModelLike>('a language model', 'doGenerate');
 
+/** A tool-call budget: `Infinity` is no budget (zod's number refuses it). */
+export const toolBudgetSchema = z.custom<number>((v) => typeof v === 'number' && v >= 0, {
+  message: 'expected a number >= 0',
+});
+/** `promptValues`: what fills a template's `{{attempt}}` and `{{notes}}`. */
+export const promptValuesSchema = z.strictObject({
+  attempt: z.string().optional(),
+  notes: z.string().optional(),
+});
+
 /** The retry policy's options (also the loop's `retry`). */
 export const retryOptionsSchema = z.strictObject({
   retries: z.number().int().nonnegative().optional(),
@@ -217,10 +227,7 @@ export function resolveModel(spec: ModelSpec, options: ResolveModelOptions = {})
 const taskPromptValues = z.strictObject({
   question: z.string(),
   toolNames: z.array(z.string()),
-  // `Infinity` is no budget (zod's number refuses it).
-  maxToolCalls: z.custom<number>((v) => typeof v === 'number' && v >= 0, {
-    message: 'expected a number >= 0',
-  }),
+  maxToolCalls: toolBudgetSchema,
   attempt: z.string().optional(),
   notes: z.string().optional(),
 });

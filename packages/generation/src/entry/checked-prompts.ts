@@ -19,16 +19,17 @@ import {
   generationPrompt as generationPromptUnchecked,
 } from '../prompts/generation-prompt.js';
 import { createLimiter as createLimiterUnchecked, type Limiter } from '../sampling/limiter.js';
-import { parseGenerationInput as parse } from './checked-models.js';
+import {
+  parseGenerationInput as parse,
+  promptValuesSchema,
+  toolBudgetSchema,
+} from './checked-models.js';
 
 // The prompt builders, the ai SDK tool bridge and the limiter of the main entry check their
 // arguments first (`GenerationConfigError` code `invalid_input` naming the function and the
 // field; keys strict): a misspelt `maxToolCall` was a prompt promising "at most undefined".
 
-// `Infinity` is no budget (zod's number refuses it).
-const budget = z.custom<number>((v) => typeof v === 'number' && v >= 0, {
-  message: 'expected a number >= 0',
-});
+const budget = toolBudgetSchema;
 const toolNames = z.array(z.string());
 
 /** The text-tag protocol's generation prompt (see loop/prompts.ts), options checked. */
@@ -60,9 +61,7 @@ const promptOptions = z.looseObject({
   protocol: z.enum(['text-tags', 'markdown', 'native']).optional(),
   maxToolCalls: budget.optional(),
   promptTemplate: promptTemplateSchema.optional(),
-  promptValues: z
-    .strictObject({ attempt: z.string().optional(), notes: z.string().optional() })
-    .optional(),
+  promptValues: promptValuesSchema.optional(),
   instructions: z.string().optional(),
   prompt: z.string().optional(),
 });

@@ -1,3 +1,4 @@
+import { retryOptionsSchema } from '@autotraj/generation/internal';
 import {
   evaluationReportSchema,
   promptTemplateSchema,
@@ -44,16 +45,8 @@ export const acceptanceOptionSchema = z.union([
   acceptanceThresholdsSchema,
 ]);
 
-/** The retry policy's options (`RetryOptions` of @autotraj/generation). */
-export const retryOptionsSchema = z.strictObject({
-  retries: z.number().int().nonnegative().optional(),
-  baseDelayMs: z.number().nonnegative().optional(),
-  maxDelayMs: z.number().nonnegative().optional(),
-  timeoutMs: z.number().positive().optional(),
-  retryEmpty: z.boolean().optional(),
-  onRetry: z.custom<unknown>((v) => typeof v === 'function').optional(),
-  sleep: z.custom<unknown>((v) => typeof v === 'function').optional(),
-});
+/** The retry policy's options (`RetryOptions` of @autotraj/generation), its own schema. */
+export { retryOptionsSchema };
 
 const repairerOptionsSchema = z.strictObject({
   model: objectWithMethods('a language model', 'doGenerate'),
