@@ -235,13 +235,7 @@ const taskPromptValues = z.strictObject({
 /** A template's turns for one task (see prompts/render.ts), template and values checked. */
 export function renderTaskPrompt(
   template: PromptTemplate,
-  values: {
-    question: string;
-    toolNames: ReadonlyArray<string>;
-    maxToolCalls: number;
-    attempt?: string;
-    notes?: string;
-  },
+  values: Parameters<typeof renderTaskPromptUnchecked>[1],
 ): RenderedPrompt {
   const entry = 'renderTaskPrompt';
   return renderTaskPromptUnchecked(
