@@ -2,6 +2,8 @@ import { ValidationError } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
 import {
+  calculate,
+  calculatorResultMatches,
   calculatorTool,
   createBm25Index,
   createCalculatorRuntime,
@@ -10,6 +12,8 @@ import {
   createPythonRuntime,
   createSandboxFusionExecutor,
   createSearchRuntime,
+  formatCalculatorOutput,
+  formatSearchHits,
   PythonPoolError,
   pythonTool,
   searchTool,
@@ -242,6 +246,47 @@ describe('tool runtimes and ai SDK tools: entry input', () => {
       () => pythonTool({ pool, session: 's' } as never),
       'pythonTool',
       'options.session',
+    );
+  });
+});
+
+describe('calculator and output formatters: entry input', () => {
+  const hit = { id: 'p', title: 'Paris', text: 'Paris is the capital.', score: 1 };
+
+  it('take well-formed arguments', () => {
+    const result = calculate('6*7');
+    expect(result).toMatchObject({ ok: true, text: '42' });
+    expect(calculate('1/3', { precision: 3 })).toMatchObject({ text: '0.333' });
+    expect(calculatorResultMatches('42', result)).toBe(true);
+    expect(formatCalculatorOutput(result)).toBe('42');
+    expect(formatSearchHits([hit])).toContain('(Title: Paris)');
+  });
+
+  it('refuse a missing field, naming it', () => {
+    invalidInput(
+      () => calculatorResultMatches('42', { ok: true } as never),
+      'calculatorResultMatches',
+      'result',
+    );
+    const { text: _t, ...noText } = hit;
+    invalidInput(() => formatSearchHits([noText] as never), 'formatSearchHits', 'hits[0].text');
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    invalidInput(() => calculate(42 as never), 'calculate', 'expression');
+    invalidInput(
+      () => calculate('1', { precision: '3' } as never),
+      'calculate',
+      'options.precision',
+    );
+    invalidInput(() => formatCalculatorOutput('42' as never), 'formatCalculatorOutput', 'result');
+  });
+
+  it('refuse a misspelt option key, naming it', () => {
+    invalidInput(
+      () => calculate('1', { normalise: false } as never),
+      'calculate',
+      'options.normalise',
     );
   });
 });

@@ -1,10 +1,11 @@
 export type { PythonToolOptions } from './ai-tools.js';
+export type { CalculateOptions, CalculatorResult } from './calculator/calculate.js';
 export {
-  type CalculateOptions,
-  type CalculatorResult,
   calculate,
   calculatorResultMatches,
-} from './calculator/calculate.js';
+  formatCalculatorOutput,
+  formatSearchHits,
+} from './entry/checked-calculator.js';
 // The checked entry points: options parsed first (entry/).
 export { createPythonPool } from './entry/checked-pool.js';
 export { createFlashRagClient, createSandboxFusionExecutor } from './entry/checked-remote.js';
@@ -42,7 +43,6 @@ export {
   pythonRunOptionsSchema,
 } from './python/types.js';
 export type { SandboxFusionOptions } from './remote/sandbox-fusion.js';
-export { formatCalculatorOutput, formatSearchHits } from './runtimes/format.js';
 export { calculatorInputSchema, pythonInputSchema, searchInputSchema } from './runtimes/inputs.js';
 export type { PythonRuntimeOptions, SearchRuntimeOptions } from './runtimes/runtimes.js';
 export {
