@@ -19,6 +19,7 @@ import {
   promptMessages,
   promptRef,
   promptTemplateHash,
+  readJsonl,
   readJsonlArray,
   recordPromptMessages,
   renderAiSdkMessages,
@@ -445,5 +446,28 @@ describe('ids, seeds, prompt templates and tool results: entry input', () => {
       'options.sessionId',
     );
     invalid(() => taskId({ question: 'q?', source: 'gsm8k' } as never), 'taskId', 'options.source');
+  });
+});
+
+describe('JSONL readers: entry input', () => {
+  it('read with well-formed options; refuse a missing path, a wrong type and a misspelt key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const file = join(dir, 'pairs.jsonl');
+      writeFileSync(file, `${JSON.stringify(pair)}\n`);
+      expect(await readJsonlArray(file, { schema: preferencePairSchema })).toHaveLength(1);
+      await expect(readJsonlArray(undefined as never)).rejects.toMatchObject({
+        issues: [{ path: 'path' }],
+      });
+      invalid(() => readJsonl(file, { mode: 'loose' } as never), 'readJsonl', 'options.mode');
+      // Was a read without validation.
+      invalid(
+        () => readJsonl(file, { shema: preferencePairSchema } as never),
+        'readJsonl',
+        'options.shema',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -147,6 +147,8 @@ export {
   lossMaskArray,
   preferencePairFromTrl,
   promptMessages,
+  readJsonl,
+  readJsonlArray,
   recordPromptMessages,
   renderWithLossMask,
 } from './entry/checked-records.js';
@@ -168,13 +170,7 @@ export {
   openJournalStore,
 } from './jsonl/journal-store.js';
 export { OutputWriteError, type OutputWriteErrorCode } from './jsonl/output-write-error.js';
-export {
-  type JsonlRecord,
-  type ReadJsonlOptions,
-  type RejectSink,
-  readJsonl,
-  readJsonlArray,
-} from './jsonl/read-jsonl.js';
+export type { JsonlRecord, ReadJsonlOptions, RejectSink } from './jsonl/read-jsonl.js';
 export { createRejectsFile, type RejectRecord, rejectRecord } from './jsonl/rejects.js';
 export { type ExistingIds, readExistingIds } from './jsonl/resume.js';
 export type { JsonlWriter, JsonlWriterOptions } from './jsonl/write-jsonl.js';

@@ -20,6 +20,12 @@ import {
 import { entryInputParser, objectWithMethods } from '../entry-input.js';
 import type { InputLocation } from '../errors.js';
 import {
+  type JsonlRecord,
+  type ReadJsonlOptions,
+  readJsonlArray as readArrayUnchecked,
+  readJsonl as readJsonlUnchecked,
+} from '../jsonl/read-jsonl.js';
+import {
   createJsonlWriter as createWriterUnchecked,
   type JsonlWriter,
   type JsonlWriterOptions,
@@ -191,4 +197,41 @@ export function createJsonlWriter<S extends z.ZodType | undefined = undefined>(
     parse(z.string().min(1), path, entry, 'path'),
     parse(writerOptions, options, entry, 'options') as JsonlWriterOptions<S>,
   );
+}
+
+const readerOptions = z.strictObject({
+  schema: writerOptions.shape.schema,
+  mode: z.enum(['strict', 'lenient']).optional(),
+  onReject: z
+    .custom<unknown>((v) => typeof v === 'function', { message: 'expected a function' })
+    .optional(),
+  maxLineBytes: z.number().int().positive().optional(),
+  displayName: z.string().optional(),
+});
+
+type Out<S> = S extends z.ZodType ? z.infer<S> : unknown;
+
+/**
+ * Stream a JSONL file (see jsonl/read-jsonl.ts), path and options checked when it is called (a
+ * misspelt `shema` was a read without validation). The reader's own generator is returned, not
+ * wrapped (no extra step per record); the caller's options object is passed on as is: the
+ * reader seals what some schemas return, recognising them by identity.
+ */
+export function readJsonl<S extends z.ZodType | undefined = undefined>(
+  path: string,
+  options: ReadJsonlOptions<S> = {},
+): AsyncGenerator<JsonlRecord<Out<S>>> {
+  parse(z.string().min(1), path, 'readJsonl', 'path');
+  parse(readerOptions, options, 'readJsonl', 'options');
+  return readJsonlUnchecked(path, options);
+}
+
+/** Every record of a JSONL file (see jsonl/read-jsonl.ts), path and options checked first. */
+export async function readJsonlArray<S extends z.ZodType | undefined = undefined>(
+  path: string,
+  options: ReadJsonlOptions<S> = {},
+): Promise<Out<S>[]> {
+  parse(z.string().min(1), path, 'readJsonlArray', 'path');
+  parse(readerOptions, options, 'readJsonlArray', 'options');
+  return readArrayUnchecked(path, options);
 }
