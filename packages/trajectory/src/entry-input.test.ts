@@ -8,12 +8,15 @@ import {
   admitRecords,
   admitSftRecords,
   checkAdmission,
+  checkRunDir,
   createJsonlWriter,
   createTagCodec,
   formatDroppedByReason,
   getTextCodec,
   lossMaskArray,
   markdownTirCodec,
+  openJournalStore,
+  openRunDir,
   preferencePairFromTrl,
   preferencePairSchema,
   promptMessages,
@@ -466,6 +469,48 @@ describe('JSONL readers: entry input', () => {
         'readJsonl',
         'options.shema',
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('run directory and journal openers: entry input', () => {
+  it('check options before anything is read or written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const run = join(dir, 'run');
+      expect(checkRunDir({ dir: run, command: 'eval', settings: { n: 1 } }).differences).toEqual(
+        [],
+      );
+      // Missing field, wrong type, misspelt key: each named; the directory never made.
+      invalid(
+        () => openRunDir({ dir: run, settings: {} } as never),
+        'openRunDir',
+        'options.command',
+      );
+      invalid(
+        () => openRunDir({ dir: run, command: 'eval', settings: { n: () => 1 } } as never),
+        'openRunDir',
+        'options.settings.n',
+      );
+      invalid(
+        () => checkRunDir({ dir: run, command: 'eval', settings: {}, forcNew: true } as never),
+        'checkRunDir',
+        'options.forcNew',
+      );
+      await expect(
+        openJournalStore({
+          dir: run,
+          schema: preferencePairSchema,
+          key: () => 'k',
+          journl: 'j',
+        } as never),
+      ).rejects.toMatchObject({ issues: [{ path: 'options.journl' }] });
+      await expect(openJournalStore({ dir: run, key: () => 'k' } as never)).rejects.toMatchObject({
+        issues: [{ path: 'options.schema' }],
+      });
+      expect(() => readFileSync(run)).toThrow(/ENOENT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -152,6 +152,7 @@ export {
   recordPromptMessages,
   renderWithLossMask,
 } from './entry/checked-records.js';
+export { checkRunDir, openJournalStore, openRunDir } from './entry/checked-run-dir.js';
 export {
   AutoTrajError,
   CodecError,
@@ -163,11 +164,10 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export { contentId } from './ids.js';
-export {
-  type JournalOutput,
-  type JournalStore,
-  type OpenJournalStoreOptions,
-  openJournalStore,
+export type {
+  JournalOutput,
+  JournalStore,
+  OpenJournalStoreOptions,
 } from './jsonl/journal-store.js';
 export { OutputWriteError, type OutputWriteErrorCode } from './jsonl/output-write-error.js';
 export type { JsonlRecord, ReadJsonlOptions, RejectSink } from './jsonl/read-jsonl.js';
@@ -200,9 +200,7 @@ export {
   type SynthesisOutput,
 } from './run-dir/layout.js';
 export {
-  checkRunDir,
   type OpenRunDirOptions,
-  openRunDir,
   type RecordedRunSettings,
   type RunDirCheck,
   type RunDirHandle,
