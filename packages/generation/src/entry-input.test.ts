@@ -16,8 +16,10 @@ import {
   generateTrajectory,
   generationPrompt,
   generationPromptTurns,
+  jinjaChatTemplate,
   markdownInstructions,
   nativeInstructions,
+  readTasksJsonl,
   renderTaskPrompt,
   resolveModel,
   sampleCandidates,
@@ -276,5 +278,30 @@ describe('prompt builders, the ai SDK tool bridge and the limiter: entry input',
       'generationPrompt',
       'options.promptValues.note',
     );
+  });
+});
+
+describe('task reader and Jinja template: entry input', () => {
+  it('check path and options when called', async () => {
+    expect(jinjaChatTemplate('{{ messages[0].content }}')([{ role: 'user', content: 'hi' }])).toBe(
+      'hi',
+    );
+    await invalid(() => readTasksJsonl(undefined as never), 'readTasksJsonl', 'path');
+    await invalid(
+      () => readTasksJsonl('tasks.jsonl', { limit: '2' } as never),
+      'readTasksJsonl',
+      'options.limit',
+    );
+    await invalid(
+      () => readTasksJsonl('tasks.jsonl', { limt: 2 } as never),
+      'readTasksJsonl',
+      'options.limt',
+    );
+    await invalid(
+      () => jinjaChatTemplate('x', { eos: '</s>' } as never),
+      'jinjaChatTemplate',
+      'options.eos',
+    );
+    await invalid(() => jinjaChatTemplate(7 as never), 'jinjaChatTemplate', 'source');
   });
 });

@@ -17,8 +17,10 @@ export {
   createLimiter,
   generationPrompt,
   generationPromptTurns,
+  jinjaChatTemplate,
   markdownInstructions,
   nativeInstructions,
+  readTasksJsonl,
   tirInstructions,
 } from './entry/checked-prompts.js';
 export {
@@ -40,7 +42,6 @@ export {
 export {
   type ChatTemplate,
   chatmlTemplate,
-  jinjaChatTemplate,
   loadChatTemplate,
   type TemplateMessage,
 } from './models/chat-template.js';
@@ -79,4 +80,3 @@ export {
   ShardSpecError,
   shardIndexOf,
 } from './tasks/shard.js';
-export { readTasksJsonl } from './tasks/tasks-file.js';

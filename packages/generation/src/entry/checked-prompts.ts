@@ -3,6 +3,7 @@ import {
   type PromptTurns,
   promptTemplateSchema,
   type RenderedPrompt,
+  type Task,
 } from '@autotraj/trajectory';
 import { objectWithMethods } from '@autotraj/trajectory/internal';
 import type { ToolSet } from 'ai';
@@ -13,19 +14,22 @@ import {
   nativeInstructions as nativeUnchecked,
   tirInstructions as tirUnchecked,
 } from '../loop/prompts.js';
+import { type ChatTemplate, jinjaChatTemplate as jinjaUnchecked } from '../models/chat-template.js';
 import {
   type GenerationPromptOptions,
   generationPromptTurns as generationPromptTurnsUnchecked,
   generationPrompt as generationPromptUnchecked,
 } from '../prompts/generation-prompt.js';
 import { createLimiter as createLimiterUnchecked, type Limiter } from '../sampling/limiter.js';
+import { readTasksJsonl as readTasksUnchecked } from '../tasks/tasks-file.js';
 import {
   parseGenerationInput as parse,
   promptValuesSchema,
   toolBudgetSchema,
 } from './checked-models.js';
 
-// The prompt builders, the ai SDK tool bridge and the limiter of the main entry check their
+// The prompt builders, the ai SDK tool bridge, the limiter, the task reader and the Jinja
+// template of the main entry check their
 // arguments first (`GenerationConfigError` code `invalid_input` naming the function and the
 // field; keys strict): a misspelt `maxToolCall` was a prompt promising "at most undefined".
 
@@ -104,5 +108,35 @@ export function aiToolsFromRuntimes(
 export function createLimiter(concurrency: number): Limiter {
   return createLimiterUnchecked(
     parse(z.number().int().min(1), concurrency, 'createLimiter', 'concurrency'),
+  );
+}
+
+const tasksOptions = z.strictObject({
+  limit: z.number().int().nonnegative().optional(),
+  dataSource: z.string().optional(),
+});
+
+/** Tasks from a JSONL file (see tasks/tasks-file.ts), path and options checked when called. */
+export function readTasksJsonl(
+  path: string,
+  options: { limit?: number; dataSource?: string } = {},
+): AsyncGenerator<Task> {
+  const entry = 'readTasksJsonl';
+  parse(z.string().min(1), path, entry, 'path');
+  // The reader's own generator: no extra step per task.
+  return readTasksUnchecked(path, parse(tasksOptions, options, entry, 'options') as typeof options);
+}
+
+/** A Jinja chat template (see models/chat-template.ts), source and options checked. */
+export function jinjaChatTemplate(
+  source: string,
+  options: { eosToken?: string } = {},
+): ChatTemplate {
+  const entry = 'jinjaChatTemplate';
+  return jinjaUnchecked(
+    parse(z.string(), source, entry, 'source'),
+    parse(z.strictObject({ eosToken: z.string().optional() }), options, entry, 'options') as {
+      eosToken?: string;
+    },
   );
 }
