@@ -60,12 +60,11 @@ export interface LlamaCppModelOptions {
   batchSize?: number;
   /**
    * Calls each worker runs at once, as sequences of one context whose tokens are decoded in
-   * shared batches, as llama.cpp's server does with parallel slots (default 1). More is faster
-   * when many calls wait (one batch of several sequences costs little more than one sequence),
-   * but gives up reproducibility: a batch of several sequences gives other floats than one
-   * sequence alone, so a greedy output depends on which calls ran beside it (measured in the
-   * README: "Against llama.cpp's own server"). Keep 1 for records that must not depend on
-   * scheduling; raise it for throughput.
+   * shared batches, as llama.cpp's server does with parallel slots (default 1). It gives up
+   * reproducibility (a batch of several sequences gives other floats than one sequence alone,
+   * so a greedy output depends on which calls ran beside it) and, measured on 2 CPU cores with
+   * Qwen2.5-Coder-1.5B, did not gain throughput (README: "Against llama.cpp's own server"),
+   * unlike the server's slots. Keep 1 unless a measurement on your machine says otherwise.
    */
   sequences?: number;
   /**
