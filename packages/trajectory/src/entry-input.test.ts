@@ -9,8 +9,13 @@ import {
   admitSftRecords,
   checkAdmission,
   checkRunDir,
+  claimShardDir,
   createJsonlWriter,
   createTagCodec,
+  diffRunSettings,
+  findFabricatedToolOutput,
+  findTextFormToolCalls,
+  findTrajectoryTextFormToolCalls,
   formatDroppedByReason,
   getTextCodec,
   lossMaskArray,
@@ -24,12 +29,16 @@ import {
   promptTemplateHash,
   readJsonl,
   readJsonlArray,
+  readRunJson,
+  readRunSettings,
   recordPromptMessages,
   renderAiSdkMessages,
   renderOpenAiChat,
   renderPromptTemplate,
   renderWithLossMask,
+  runSettingsFileSchema,
   sampleSeed,
+  sourceTextOf,
   tagCodec,
   taskId,
   taskSetDigest,
@@ -42,6 +51,8 @@ import {
   trajectoryId,
   trajectoryToText,
   ValidationError,
+  writeFileAtomic,
+  writeJsonAtomic,
 } from './index.js';
 import { isSealedTrajectory } from './internal/index.js';
 
@@ -514,5 +525,133 @@ describe('run directory and journal openers: entry input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('run files: entry input', () => {
+  it('check arguments before anything is read or written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      const run = join(dir, 'run');
+      expect(diffRunSettings({ n: 1, tools: ['python'] }, { n: 2, tools: ['python'] })).toEqual([
+        { setting: 'n', recorded: 1, requested: 2 },
+      ]);
+      const shard = { index: 1, count: 4, source: 'flag' };
+      expect(claimShardDir({ outDir: run, shard }).shard).toBe('1/4');
+      writeJsonAtomic(join(run, 'settings.json'), {
+        command: 'eval',
+        settings: {},
+        startedAt: 't',
+      });
+      expect(
+        readRunJson(join(run, 'settings.json'), runSettingsFileSchema, 'run settings'),
+      ).toEqual({ command: 'eval', settings: {}, startedAt: 't' });
+      expect(readRunSettings(run)?.command).toBe('eval');
+
+      // Missing field.
+      invalid(() => diffRunSettings(undefined as never, {}), 'diffRunSettings', 'recorded');
+      invalid(
+        () => claimShardDir({ outDir: join(dir, 'b') } as never),
+        'claimShardDir',
+        'options.shard',
+      );
+      invalid(
+        () => readRunJson(join(run, 'settings.json'), undefined as never, 'run settings'),
+        'readRunJson',
+        'schema',
+      );
+      // Wrong type (a function compared as an absent setting; an index past the count
+      // recorded a shard no run can be).
+      invalid(() => diffRunSettings({}, { n: () => 1 } as never), 'diffRunSettings', 'requested.n');
+      invalid(
+        () => claimShardDir({ outDir: join(dir, 'b'), shard: { ...shard, index: 4 } }),
+        'claimShardDir',
+        'options.shard.index',
+      );
+      invalid(() => writeFileAtomic(join(dir, 'b.txt'), 42 as never), 'writeFileAtomic', 'data');
+      // Was the word "undefined" written to the file.
+      invalid(() => writeJsonAtomic(join(dir, 'b.json'), undefined), 'writeJsonAtomic', 'value');
+      invalid(() => readRunSettings(run, 'legacy' as never), 'readRunSettings', 'legacy');
+      // Misspelt key (was recorded as `undefined/4`).
+      invalid(
+        () =>
+          claimShardDir({
+            outDir: join(dir, 'b'),
+            shard: { indx: 1, count: 4, source: 'flag' },
+          } as never),
+        'claimShardDir',
+        'options.shard.indx',
+      );
+      expect(() => readFileSync(join(dir, 'b', 'shard.json'))).toThrow(/ENOENT/);
+      expect(() => readFileSync(join(dir, 'b.json'))).toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('model-text readers: entry input', () => {
+  const fabricated = {
+    steps: [
+      { type: 'think', text: 'Run it: <result>42</result>' },
+      { type: 'answer', text: '\\boxed{42}', answer: '42' },
+    ],
+  };
+  const codeInText = [{ type: 'think', text: '```python\nprint(6*7)\n```' }];
+
+  it('read well-formed and sealed trajectories alike, other trajectory keys kept', () => {
+    expect(findFabricatedToolOutput(fabricated as never)).toMatchObject([{ stepIndex: 0 }]);
+    expect(findTextFormToolCalls(codeInText as never, { tools: ['python'] })).toHaveLength(1);
+    expect(findTextFormToolCalls(codeInText as never, { tools: [] })).toEqual([]);
+    expect(
+      findTrajectoryTextFormToolCalls({
+        steps: codeInText,
+        metadata: { tools: ['python'] },
+      } as never),
+    ).toHaveLength(1);
+    expect(sourceTextOf({ metadata: { sourceText: 'text' }, note: 1 } as never)).toBe('text');
+    const { trajectory: built } = trajectoryFromText('<think>a <result>1</result></think>', {
+      format: 'tags',
+      taskId: 'q1',
+    });
+    expect(isSealedTrajectory(built)).toBe(true);
+    expect(findFabricatedToolOutput(built)).toHaveLength(1);
+    expect(findFabricatedToolOutput({ ...trajectory, id: 7 } as never)).toEqual([]);
+  });
+
+  it('refuse a missing field, naming it', () => {
+    invalid(() => sourceTextOf({} as never), 'sourceTextOf', 'trajectory.metadata');
+    invalid(
+      () => findFabricatedToolOutput({ steps: [{ type: 'think' }] } as never),
+      'findFabricatedToolOutput',
+      'trajectory.steps[0].text',
+    );
+    invalid(
+      () => findTrajectoryTextFormToolCalls({ metadata: {} } as never),
+      'findTrajectoryTextFormToolCalls',
+      'trajectory.steps',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', () => {
+    invalid(
+      () => sourceTextOf({ metadata: { sourceText: () => 'x' } } as never),
+      'sourceTextOf',
+      'trajectory.metadata.sourceText',
+    );
+    invalid(() => findTextFormToolCalls('```python```' as never), 'findTextFormToolCalls', 'steps');
+    invalid(
+      () => findTextFormToolCalls(codeInText as never, { tools: 'python' } as never),
+      'findTextFormToolCalls',
+      'options.tools',
+    );
+  });
+
+  it('refuse a misspelt option key, naming it (was the built-in tools)', () => {
+    invalid(
+      () => findTextFormToolCalls(codeInText as never, { tool: [] } as never),
+      'findTextFormToolCalls',
+      'options.tool',
+    );
   });
 });

@@ -139,6 +139,12 @@ export {
   trajectoryId,
 } from './entry/checked-helpers.js';
 export {
+  findFabricatedToolOutput,
+  findTextFormToolCalls,
+  findTrajectoryTextFormToolCalls,
+  sourceTextOf,
+} from './entry/checked-model-text.js';
+export {
   admitPreferencePairs,
   admitRecords,
   admitSftRecords,
@@ -153,6 +159,14 @@ export {
   renderWithLossMask,
 } from './entry/checked-records.js';
 export { checkRunDir, openJournalStore, openRunDir } from './entry/checked-run-dir.js';
+export {
+  claimShardDir,
+  diffRunSettings,
+  readRunJson,
+  readRunSettings,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from './entry/checked-run-files.js';
 export {
   AutoTrajError,
   CodecError,
@@ -174,19 +188,14 @@ export type { JsonlRecord, ReadJsonlOptions, RejectSink } from './jsonl/read-jso
 export { createRejectsFile, type RejectRecord, rejectRecord } from './jsonl/rejects.js';
 export { type ExistingIds, readExistingIds } from './jsonl/resume.js';
 export type { JsonlWriter, JsonlWriterOptions } from './jsonl/write-jsonl.js';
-export { findFabricatedToolOutput } from './model-text/fabricated-tool-output.js';
 export {
   FABRICATED_TOOL_OUTPUT,
   type ModelTextCode,
   type ModelTextFinding,
   TEXT_FORM_TOOL_CALL,
 } from './model-text/finding.js';
-export { SOURCE_TEXT_KEY, sourceTextOf } from './model-text/source-text.js';
-export {
-  findTextFormToolCalls,
-  findTrajectoryTextFormToolCalls,
-  type TextFormToolCallOptions,
-} from './model-text/text-form-tool-calls.js';
+export { SOURCE_TEXT_KEY } from './model-text/source-text.js';
+export type { TextFormToolCallOptions } from './model-text/text-form-tool-calls.js';
 export {
   type PaperFormatCheck,
   type PaperFormatCode,
@@ -199,14 +208,12 @@ export {
   SYNTHESIS_OUTPUTS,
   type SynthesisOutput,
 } from './run-dir/layout.js';
-export {
-  type OpenRunDirOptions,
-  type RecordedRunSettings,
-  type RunDirCheck,
-  type RunDirHandle,
-  readRunSettings,
+export type {
+  OpenRunDirOptions,
+  RecordedRunSettings,
+  RunDirCheck,
+  RunDirHandle,
 } from './run-dir/open-run-dir.js';
-export { readRunJson } from './run-dir/read-run-file.js';
 export {
   RunLockedError,
   type RunLockOwner,
@@ -214,7 +221,6 @@ export {
 } from './run-dir/run-dir-errors.js';
 export type { RunLock } from './run-dir/run-lock.js';
 export {
-  diffRunSettings,
   type RunSettings,
   type RunSettingsFile,
   runSettingsFileSchema,
@@ -222,7 +228,6 @@ export {
   type SettingDifference,
 } from './run-dir/run-settings.js';
 export {
-  claimShardDir,
   type ShardClaim,
   ShardMismatchError,
   type ShardRecord,
@@ -239,7 +244,6 @@ export {
   sftLossPointSchema,
   sftTrainingReportSchema,
 } from './run-dir/training-report.js';
-export { writeFileAtomic, writeJsonAtomic } from './run-dir/write-atomic.js';
 export {
   SAMPLE_SEED_DERIVATION,
   type SampleSeedOptions,

@@ -1,4 +1,7 @@
-import { findFabricatedToolOutput, findTrajectoryTextFormToolCalls } from '@autotraj/trajectory';
+import {
+  findFabricatedToolOutputUnchecked as findFabricatedToolOutput,
+  findTrajectoryTextFormToolCallsUnchecked as findTrajectoryTextFormToolCalls,
+} from '@autotraj/trajectory/internal';
 import { BenchmarkError } from '../errors.js';
 import type { BenchmarkKind } from '../registry.js';
 import type { EvalManifest, EvalRecord } from '../run/records.js';

@@ -1,4 +1,6 @@
-import { findFabricatedToolOutput, type Trajectory } from '@autotraj/trajectory';
+import type { Trajectory } from '@autotraj/trajectory';
+// Unchecked: the evaluator checked the trajectory at its own entry (once per candidate).
+import { findFabricatedToolOutputUnchecked as findFabricatedToolOutput } from '@autotraj/trajectory/internal';
 import type { Diagnostic } from './types.js';
 
 /** `fabricated-tool-output` diagnostics: tool output the model wrote itself (see `findFabricatedToolOutput`). */

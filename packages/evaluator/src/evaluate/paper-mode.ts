@@ -1,4 +1,5 @@
-import { sourceTextOf, type Task, type Trajectory } from '@autotraj/trajectory';
+import type { Task, Trajectory } from '@autotraj/trajectory';
+import { sourceTextOfUnchecked as sourceTextOf } from '@autotraj/trajectory/internal';
 import { type AnswerKind, answerKindOf } from '../dimensions/correctness.js';
 import type { Diagnostic, DimensionResult } from '../dimensions/types.js';
 import { paperRepairAnswerChecker } from '../paper/accept.js';

@@ -1,6 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import {
-  findTextFormToolCalls,
   type JsonValue,
   type ParseIssue,
   parseAiSdkSteps,
@@ -10,7 +9,7 @@ import {
   type ToolRunOutput,
   type ToolRuntime,
 } from '@autotraj/trajectory';
-import { builtinToolSpec } from '@autotraj/trajectory/internal';
+import { builtinToolSpec, findTextFormToolCallsUnchecked } from '@autotraj/trajectory/internal';
 import { generateText, isStepCount, type ModelMessage, type ToolSet, tool } from 'ai';
 import { z } from 'zod';
 import { callSettings } from './call-settings.js';
@@ -78,7 +77,7 @@ function textFormCalls(
   prefixLength: number,
   runtimes: ReadonlyArray<ToolRuntime>,
 ): ParseIssue[] {
-  return findTextFormToolCalls(steps, { tools: runtimes.map((runtime) => runtime.name) })
+  return findTextFormToolCallsUnchecked(steps, { tools: runtimes.map((runtime) => runtime.name) })
     .filter((finding) => finding.stepIndex !== null && finding.stepIndex >= prefixLength)
     .map(({ code, message, excerpt }) => ({ code, message, excerpt }));
 }

@@ -2,14 +2,16 @@ import { join } from 'node:path';
 import {
   type AdmissionCode,
   admissionCodes,
-  findFabricatedToolOutput,
-  findTrajectoryTextFormToolCalls,
   openJournalStore,
   RUN_FILES,
   SYNTHESIS_OUTPUTS,
   type SynthesisManifest,
   writeJsonAtomic,
 } from '@autotraj/trajectory';
+import {
+  findFabricatedToolOutputUnchecked as findFabricatedToolOutput,
+  findTrajectoryTextFormToolCallsUnchecked as findTrajectoryTextFormToolCalls,
+} from '@autotraj/trajectory/internal';
 import { type JournalEntry, journalEntrySchema } from './synthesis-records.js';
 
 export interface SynthesisCounts {

@@ -1,5 +1,8 @@
-import { type RewardBreakdown, sourceTextOf } from '@autotraj/trajectory';
-import { uncheckedTextCodec } from '@autotraj/trajectory/internal';
+import type { RewardBreakdown } from '@autotraj/trajectory';
+import {
+  sourceTextOfUnchecked as sourceTextOf,
+  uncheckedTextCodec,
+} from '@autotraj/trajectory/internal';
 import { RlConfigError } from '../errors.js';
 import { scoreChecked, type TrajectoryScorer } from '../scorer.js';
 import type { FormatCheck, OutcomeFn, RewardItem } from './types.js';

@@ -27,6 +27,14 @@ export {
   rejecting,
 } from '../entry-input.js';
 export { canonicalJson } from '../ids.js';
+// The model-text readers without the main entry's checks, for the per-trajectory hot paths
+// (the evaluator, the reward) and packages reading trajectories they already checked.
+export { findFabricatedToolOutput as findFabricatedToolOutputUnchecked } from '../model-text/fabricated-tool-output.js';
+export { sourceTextOf as sourceTextOfUnchecked } from '../model-text/source-text.js';
+export {
+  findTextFormToolCalls as findTextFormToolCallsUnchecked,
+  findTrajectoryTextFormToolCalls as findTrajectoryTextFormToolCallsUnchecked,
+} from '../model-text/text-form-tool-calls.js';
 export { packageVersion } from '../package-version.js';
 export { modelWrittenText } from '../render/loss-mask.js';
 export {

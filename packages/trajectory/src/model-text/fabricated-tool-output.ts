@@ -65,7 +65,7 @@ function mayHoldToolOutput(steps: ReadonlyArray<Step>): boolean {
  */
 export function findFabricatedToolOutput(trajectory: {
   steps: ReadonlyArray<Step>;
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
 }): ModelTextFinding<typeof FABRICATED_TOOL_OUTPUT>[] {
   const findings: ModelTextFinding<typeof FABRICATED_TOOL_OUTPUT>[] = [];
   const orphans = recordedOrphanResults(trajectory.metadata);

@@ -11,7 +11,7 @@ import {
 
 export interface TextFormToolCallOptions {
   /** Names of the tools the model was offered. Default: the built-in tools. */
-  tools?: ReadonlyArray<string>;
+  tools?: ReadonlyArray<string> | undefined;
 }
 
 /** The fence languages a tool's input is written in, as the markdown-tir codec reads Python. */
@@ -173,7 +173,7 @@ export function findTextFormToolCalls(
  */
 export function findTrajectoryTextFormToolCalls(trajectory: {
   steps: ReadonlyArray<Step>;
-  metadata?: Record<string, unknown>;
+  metadata?: Record<string, unknown> | undefined;
 }): ModelTextFinding<typeof TEXT_FORM_TOOL_CALL>[] {
   const offered = trajectory.metadata?.tools;
   const tools = Array.isArray(offered)
