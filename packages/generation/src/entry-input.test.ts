@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ValidationError } from '@autotraj/trajectory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package's main entry, as a user imports it.
@@ -17,8 +20,10 @@ import {
   generationPrompt,
   generationPromptTurns,
   jinjaChatTemplate,
+  loadChatTemplate,
   markdownInstructions,
   nativeInstructions,
+  readCassette,
   readTasksJsonl,
   renderTaskPrompt,
   resolveModel,
@@ -303,5 +308,31 @@ describe('task reader and Jinja template: entry input', () => {
       'options.eos',
     );
     await invalid(() => jinjaChatTemplate(7 as never), 'jinjaChatTemplate', 'source');
+  });
+});
+
+describe('chat template and cassette files: entry input', () => {
+  // One string each, no options: a missing or wrong-typed one is named before any file is read
+  // (it was a read of the file "undefined", reported as unreadable).
+  it('read a named template and an empty cassette', () => {
+    expect(loadChatTemplate('chatml')([{ role: 'user', content: 'hi' }])).toContain('hi');
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      writeFileSync(join(dir, 'c.jsonl'), '\n');
+      expect(readCassette(join(dir, 'c.jsonl'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse a missing or wrong-typed argument, naming it', async () => {
+    await invalid(() => loadChatTemplate(undefined as never), 'loadChatTemplate', 'source');
+    await invalid(
+      () => loadChatTemplate({ path: 'x.jinja' } as never),
+      'loadChatTemplate',
+      'source',
+    );
+    await invalid(() => readCassette(undefined as never), 'readCassette', 'path');
+    await invalid(() => readCassette(['c.jsonl'] as never), 'readCassette', 'path');
   });
 });

@@ -8,6 +8,7 @@ export {
   createRecordingModel,
   createReplayModel,
   createVllmProvider,
+  readCassette,
   renderTaskPrompt,
   resolveModel,
   withRetries,
@@ -18,6 +19,7 @@ export {
   generationPrompt,
   generationPromptTurns,
   jinjaChatTemplate,
+  loadChatTemplate,
   markdownInstructions,
   nativeInstructions,
   readTasksJsonl,
@@ -36,13 +38,11 @@ export {
   cassetteEntrySchema,
   type RecordingModelOptions,
   type ReplayModelOptions,
-  readCassette,
   requestKey,
 } from './models/cassette.js';
 export {
   type ChatTemplate,
   chatmlTemplate,
-  loadChatTemplate,
   type TemplateMessage,
 } from './models/chat-template.js';
 export type { CompletionsModelOptions } from './models/completions-model.js';

@@ -14,6 +14,7 @@ import {
   createReplayModel as createReplayUnchecked,
   type RecordingModelOptions,
   type ReplayModelOptions,
+  readCassette as readCassetteUnchecked,
 } from '../models/cassette.js';
 import {
   type CompletionsModelOptions,
@@ -193,6 +194,11 @@ export function createRecordingModel(
   return createRecordingUnchecked(
     parse(recordingOptions, options, 'createRecordingModel', 'options') as RecordingModelOptions,
   );
+}
+
+/** A cassette's entries (see models/cassette.ts), the path checked first. */
+export function readCassette(path: string): CassetteEntry[] {
+  return readCassetteUnchecked(parse(z.string().min(1), path, 'readCassette', 'path'));
 }
 
 const modelSpec = z.strictObject({

@@ -14,7 +14,11 @@ import {
   nativeInstructions as nativeUnchecked,
   tirInstructions as tirUnchecked,
 } from '../loop/prompts.js';
-import { type ChatTemplate, jinjaChatTemplate as jinjaUnchecked } from '../models/chat-template.js';
+import {
+  type ChatTemplate,
+  jinjaChatTemplate as jinjaUnchecked,
+  loadChatTemplate as loadChatTemplateUnchecked,
+} from '../models/chat-template.js';
 import {
   type GenerationPromptOptions,
   generationPromptTurns as generationPromptTurnsUnchecked,
@@ -139,4 +143,12 @@ export function jinjaChatTemplate(
       eosToken?: string;
     },
   );
+}
+
+/**
+ * A chat template from a file or `chatml` (see models/chat-template.ts), the source checked
+ * (was a read of the file "undefined").
+ */
+export function loadChatTemplate(source: string): ChatTemplate {
+  return loadChatTemplateUnchecked(parse(z.string().min(1), source, 'loadChatTemplate', 'source'));
 }
