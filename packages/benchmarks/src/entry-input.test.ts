@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopComparisonWorker } from '@autotraj/evaluator';
@@ -9,6 +9,7 @@ import {
   BenchmarkError,
   checkAnswer,
   compareEvals,
+  comparisonMarkdown,
   type EvalManifest,
   goldAnswersOf,
   loadBenchmark,
@@ -17,7 +18,10 @@ import {
   passAtK,
   questionScores,
   readBenchmarkFile,
+  readEvalManifest,
+  readEvalRecords,
   reportedKs,
+  resultsMarkdown,
   runEval,
   summarizeEval,
 } from './index.js';
@@ -296,5 +300,74 @@ describe('benchmark loaders: entry input', () => {
       'readBenchmarkFile',
       'options.takes',
     );
+  });
+});
+
+describe('results tables and run readers: entry input', () => {
+  const results = () => summarizeEval([record] as never, manifest);
+  const comparison = () =>
+    compareEvals(
+      [
+        { label: 'a', manifest, records: [record] },
+        { label: 'b', manifest, records: [record] },
+      ] as never,
+      {
+        resamples: 10,
+      },
+    );
+
+  it('take what summarizeEval and compareEvals make; ignore unknown keys as results.json read back', async () => {
+    expect(resultsMarkdown(results())).toContain('| gsm8k-test | 1 | 100.0 |');
+    expect(comparisonMarkdown(comparison())).toContain(
+      '| gsm8k-test | 1 | 100.0 | 100.0 | +0.0 [+0.0, +0.0] |',
+    );
+    const noted = { ...results(), note: 'x' };
+    expect(resultsMarkdown(noted as never)).toBe(resultsMarkdown(results()));
+    const dir = mkdtempSync(join(tmpdir(), 'entry-input-'));
+    try {
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+      writeFileSync(join(dir, 'records.jsonl'), `${JSON.stringify(record)}\n`);
+      expect(readEvalManifest(dir)?.model.name).toBe('vllm:test');
+      expect(await readEvalRecords(join(dir, 'records.jsonl'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse a missing field, naming it (was a table with "undefined" cells or a TypeError)', async () => {
+    const r = results();
+    const { samplesWithTextFormToolCalls: _s, ...noCount } = r.benchmarks[0]!;
+    await invalid(
+      () => resultsMarkdown({ ...r, benchmarks: [noCount] } as never),
+      'resultsMarkdown',
+      'results.benchmarks[0].samplesWithTextFormToolCalls',
+    );
+    const c = comparison();
+    const { delta: _d, ...noDelta } = c.benchmarks[0]!.runs[1]!;
+    await invalid(
+      () =>
+        comparisonMarkdown({
+          ...c,
+          benchmarks: [{ ...c.benchmarks[0]!, runs: [c.benchmarks[0]!.runs[0]!, noDelta] }],
+        }),
+      'comparisonMarkdown',
+      'comparison.benchmarks[0].runs[1].delta',
+    );
+    await invalid(() => readEvalManifest(undefined as never), 'readEvalManifest', 'dir');
+    await invalid(() => readEvalRecords(undefined as never), 'readEvalRecords', 'path');
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    await invalid(
+      () => resultsMarkdown({ ...results(), settings: { ...manifest.settings, n: '1' } } as never),
+      'resultsMarkdown',
+      'results.settings.n',
+    );
+    await invalid(
+      () => comparisonMarkdown({ ...comparison(), level: '95%' } as never),
+      'comparisonMarkdown',
+      'comparison.level',
+    );
+    await invalid(() => readEvalRecords({ path: 'r.jsonl' } as never), 'readEvalRecords', 'path');
   });
 });

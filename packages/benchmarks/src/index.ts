@@ -9,6 +9,12 @@ export {
   readBenchmarkFile,
   reportedKs,
 } from './entry/checked-report.js';
+export {
+  comparisonMarkdown,
+  readEvalManifest,
+  readEvalRecords,
+  resultsMarkdown,
+} from './entry/checked-results.js';
 export { runEval } from './entry/checked-run.js';
 export {
   checkAnswer,
@@ -30,14 +36,12 @@ export {
   benchmarks,
   getBenchmark,
 } from './registry.js';
-export {
-  type BenchmarkComparison,
-  type ComparisonCell,
-  comparisonMarkdown,
-  type EvalComparison,
-  type EvalRun,
+export type {
+  BenchmarkComparison,
+  ComparisonCell,
+  EvalComparison,
+  EvalRun,
 } from './report/compare.js';
-export { resultsMarkdown } from './report/markdown.js';
 export type { BenchmarkResult, EvalResults } from './report/summarize.js';
 export {
   type EvalManifest,
@@ -56,7 +60,6 @@ export {
   type RunEvalOptions,
   type RunEvalSummary,
 } from './run/run-eval.js';
-export { readEvalManifest, readEvalRecords } from './run/store.js';
 export type {
   BootstrapOptions,
   PairedBootstrapResult,
