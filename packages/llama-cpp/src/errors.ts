@@ -63,7 +63,7 @@ export type LlamaCppErrorCode =
   | 'context_overflow'
   | 'out_of_memory'
   | 'source_unavailable'
-  // `createLlamaCppModel`'s options failed their schema (the message names the field).
+  // An argument of a main-entry function failed its check (the message names the field).
   | 'invalid_input';
 
 /** The local model could not serve a call: its runtime, its worker, its template or the prompt. */

@@ -1,5 +1,13 @@
 export { PLAIN_TRANSCRIPT_TEMPLATE, PLAIN_TRANSCRIPT_TURN_END } from './chat-template.js';
-// The checked entry point: options parsed first (entry/).
+// The checked entry points: arguments checked first (entry/).
+export {
+  detectToolCalling,
+  fetchedModelPath,
+  llamaCppSource,
+  modelsDir,
+  readGgufSummary,
+  verifiedFetchedModelPath,
+} from './entry/checked-files.js';
 export { createLlamaCppModel } from './entry/checked-model.js';
 export {
   GgufFileError,
@@ -13,19 +21,16 @@ export {
   FETCHED_MODELS,
   type FetchedModelName,
   type FetchedModelOptions,
-  fetchedModelPath,
   isFetchedModelName,
-  modelsDir,
 } from './fetched-models.js';
-export { type GgufSummary, readGgufSummary } from './gguf-info.js';
+export type { GgufSummary } from './gguf-info.js';
 export {
   LlamaCppLanguageModel,
   type LlamaCppModelInfo,
   type LlamaCppModelOptions,
 } from './language-model.js';
-export { type LlamaCppSourceOptions, llamaCppSource } from './llama-cpp-source.js';
+export type { LlamaCppSourceOptions } from './llama-cpp-source.js';
 export type { FinishCause, LoadInfo, LoraAdapter, RepeatPenalty } from './protocol.js';
 export type { LlamaCppProviderOptions } from './provider-options.js';
 export type { ToolCallForm } from './tool-call-parser.js';
-export { detectToolCalling, type ToolCallingSupport } from './tool-template.js';
-export { verifiedFetchedModelPath } from './verify-fetched-model.js';
+export type { ToolCallingSupport } from './tool-template.js';

@@ -19,6 +19,7 @@ import {
 } from './chat-template.js';
 import { LlamaCppError } from './errors.js';
 import { type GgufSummary, readGgufSummary } from './gguf-info.js';
+import { checkModelOptions } from './model-options-check.js';
 import { WorkerPool } from './pool.js';
 import { toChatPrompt } from './prompt.js';
 import type {
@@ -138,6 +139,8 @@ export class LlamaCppLanguageModel implements LanguageModelV4 {
   #closed = false;
 
   constructor(options: LlamaCppModelOptions) {
+    // `new` is as public as createLlamaCppModel: the same check (once per model, not per call).
+    checkModelOptions(options, 'new LlamaCppLanguageModel');
     const modelPath = resolve(options.modelPath);
     this.#options = {
       workers: 1,
