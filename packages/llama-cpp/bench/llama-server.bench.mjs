@@ -152,6 +152,8 @@ const configs = [
   ['embedded, 1 worker x 2 threads x 2 sequences', () => embedded(1, 2, 2)],
   ['embedded, 1 worker x 2 threads x 4 sequences', () => embedded(1, 2, 4)],
   ['embedded, 2 workers x 1 thread x 2 sequences', () => embedded(2, 1, 2)],
+  // 4 per worker: llama.cpp's repacked Q4_K kernel takes 4 tokens at a time.
+  ['embedded, 2 workers x 1 thread x 4 sequences', () => embedded(2, 1, 4)],
   ['llama-server, 1 slot x 2 threads', () => server(1, 2)],
   ['llama-server, 2 slots x 2 threads', () => server(2, 2)],
   ['llama-server, 4 slots x 2 threads', () => server(4, 2)],
