@@ -10,14 +10,21 @@ import {
   checkAdmission,
   checkRunDir,
   claimShardDir,
+  contentId,
   createJsonlWriter,
+  createRejectsFile,
   createTagCodec,
   diffRunSettings,
   findFabricatedToolOutput,
+  findPromptMetaText,
+  findProseArithmeticErrors,
   findTextFormToolCalls,
   findTrajectoryTextFormToolCalls,
   formatDroppedByReason,
   getTextCodec,
+  gsm8kModelSolutionTrajectories,
+  gsm8kReferenceTrajectory,
+  gsm8kTask,
   lossMaskArray,
   markdownTirCodec,
   openJournalStore,
@@ -27,11 +34,13 @@ import {
   promptMessages,
   promptRef,
   promptTemplateHash,
+  readExistingIds,
   readJsonl,
   readJsonlArray,
   readRunJson,
   readRunSettings,
   recordPromptMessages,
+  recordToTrajectories,
   renderAiSdkMessages,
   renderOpenAiChat,
   renderPromptTemplate,
@@ -44,6 +53,7 @@ import {
   taskSetDigest,
   toAlpaca,
   toolResultStep,
+  toraTrajectory,
   toShareGpt,
   toTrlPreference,
   trajectoryFromSteps,
@@ -653,5 +663,93 @@ describe('model-text readers: entry input', () => {
       'findTextFormToolCalls',
       'options.tool',
     );
+  });
+});
+
+describe('prompt-meta and prose-arithmetic readers: entry input', () => {
+  const wrong = { steps: [{ type: 'think', text: 'So 6 * 7 = 41.' }] };
+
+  it('read well-formed arguments', () => {
+    expect(findProseArithmeticErrors(wrong as never)).toHaveLength(1);
+    expect(findProseArithmeticErrors(trajectory as never)).toEqual([]);
+    expect(findPromptMetaText('plain text', { question: 'q?' })).toEqual([]);
+  });
+
+  it('refuse a missing field, a wrong type and a misspelt option key, naming each', () => {
+    invalid(
+      () => findProseArithmeticErrors({} as never),
+      'findProseArithmeticErrors',
+      'trajectory.steps',
+    );
+    invalid(
+      () => findProseArithmeticErrors({ steps: [{ type: 'think', text: 41 }] } as never),
+      'findProseArithmeticErrors',
+      'trajectory.steps[0].text',
+    );
+    invalid(() => findPromptMetaText(undefined as never), 'findPromptMetaText', 'text');
+    invalid(
+      () => findPromptMetaText('text', { qestion: 'q?' } as never),
+      'findPromptMetaText',
+      'options.qestion',
+    );
+  });
+});
+
+describe('data-set converters, resume and reject helpers: entry input', () => {
+  const line = { question: 'What is 6 * 7?', answer: 'Six times seven is <<6*7=42>>42.\n#### 42' };
+
+  it('convert well-formed records, other record keys kept', async () => {
+    expect(gsm8kTask({ ...line, source: 'x' } as never, { index: 3 })).toMatchObject({
+      goldAnswers: ['42'],
+      metadata: { index: 3 },
+    });
+    expect(gsm8kReferenceTrajectory(line).trajectory.finalAnswer).toBe('42');
+    expect(recordToTrajectories('gsm8k', line, { line: 1 })).toHaveLength(1);
+    expect(contentId('x', { a: 1 })).toMatch(/^x_/);
+    expect((await readExistingIds(join(tmpdir(), 'no-such-file.jsonl'))).ids.size).toBe(0);
+  });
+
+  it('refuse a missing field, naming it', () => {
+    invalid(() => gsm8kTask({ question: 'q?' } as never), 'gsm8kTask', 'record.answer');
+    invalid(() => createRejectsFile(undefined as never), 'createRejectsFile', 'path');
+    invalid(
+      () => gsm8kReferenceTrajectory(line, { question: 'q?' } as never),
+      'gsm8kReferenceTrajectory',
+      'task.id',
+    );
+  });
+
+  it('refuse a wrong type, naming the field', async () => {
+    invalid(() => gsm8kTask(line, { index: '3' } as never), 'gsm8kTask', 'options.index');
+    invalid(() => contentId(7 as never, {}), 'contentId', 'prefix');
+    invalid(() => recordToTrajectories('html' as never, line), 'recordToTrajectories', 'format');
+    invalid(
+      () => recordToTrajectories('gsm8k', line, { line: '1' } as never),
+      'recordToTrajectories',
+      'location.line',
+    );
+    await expect(readExistingIds(7 as never)).rejects.toMatchObject({ issues: [{ path: 'path' }] });
+  });
+
+  it('refuse a misspelt option key, naming it', async () => {
+    invalid(
+      () => gsm8kTask(line, { datasource: 'mine' } as never),
+      'gsm8kTask',
+      'options.datasource',
+    );
+    invalid(
+      () => gsm8kModelSolutionTrajectories({}, { locaton: {} } as never),
+      'gsm8kModelSolutionTrajectories',
+      'options.locaton',
+    );
+    invalid(
+      () => toraTrajectory({}, { datasource: 'mine' } as never),
+      'toraTrajectory',
+      'options.datasource',
+    );
+    // Was a read of ids from `id`.
+    await expect(readExistingIds('ids.jsonl', { kee: 'taskId' } as never)).rejects.toMatchObject({
+      issues: [{ path: 'options.kee' }],
+    });
   });
 });

@@ -20,13 +20,11 @@ export {
   droppedRecordSchema,
 } from './admission/admit-records.js';
 export {
-  findPromptMetaText,
   PROMPT_META_PHRASES,
   type PromptMetaMatch,
   type PromptMetaPhrase,
 } from './admission/prompt-meta-text.js';
 export {
-  findProseArithmeticErrors,
   type ProseArithmeticError,
   type ProseEquation,
   readProseEquations,
@@ -140,6 +138,8 @@ export {
 } from './entry/checked-helpers.js';
 export {
   findFabricatedToolOutput,
+  findPromptMetaText,
+  findProseArithmeticErrors,
   findTextFormToolCalls,
   findTrajectoryTextFormToolCalls,
   sourceTextOf,
@@ -168,6 +168,16 @@ export {
   writeJsonAtomic,
 } from './entry/checked-run-files.js';
 export {
+  contentId,
+  createRejectsFile,
+  gsm8kModelSolutionTrajectories,
+  gsm8kReferenceTrajectory,
+  gsm8kTask,
+  readExistingIds,
+  recordToTrajectories,
+  toraTrajectory,
+} from './entry/checked-sources.js';
+export {
   AutoTrajError,
   CodecError,
   type InputLocation,
@@ -177,7 +187,6 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { contentId } from './ids.js';
 export type {
   JournalOutput,
   JournalStore,
@@ -185,8 +194,8 @@ export type {
 } from './jsonl/journal-store.js';
 export { OutputWriteError, type OutputWriteErrorCode } from './jsonl/output-write-error.js';
 export type { JsonlRecord, ReadJsonlOptions, RejectSink } from './jsonl/read-jsonl.js';
-export { createRejectsFile, type RejectRecord, rejectRecord } from './jsonl/rejects.js';
-export { type ExistingIds, readExistingIds } from './jsonl/resume.js';
+export { type RejectRecord, rejectRecord } from './jsonl/rejects.js';
+export type { ExistingIds } from './jsonl/resume.js';
 export type { JsonlWriter, JsonlWriterOptions } from './jsonl/write-jsonl.js';
 export {
   FABRICATED_TOOL_OUTPUT,
@@ -302,21 +311,17 @@ export {
   GSM8K_SOLUTION_MODELS,
   gsm8kGoldAnswer,
   gsm8kModelSolutionsSchema,
-  gsm8kModelSolutionTrajectories,
   gsm8kProblemSchema,
-  gsm8kReferenceTrajectory,
-  gsm8kTask,
   type LabelledTrajectory,
 } from './sources/gsm8k.js';
 export {
   detectRecordFormat,
   isTrajectoryRecordFormat,
-  recordToTrajectories,
   type SourcedTrajectory,
   type TrajectoryRecordFormat,
   trajectoryRecordFormats,
 } from './sources/record-formats.js';
-export { toraRecordSchema, toraTrajectory } from './sources/tora.js';
+export { toraRecordSchema } from './sources/tora.js';
 export type {
   ToolRunContext,
   ToolRunOutput,

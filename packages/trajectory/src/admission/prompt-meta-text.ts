@@ -199,7 +199,7 @@ export interface PromptMetaMatch {
  */
 export function findPromptMetaText(
   text: string,
-  options: { question?: string } = {},
+  options: { question?: string | undefined } = {},
 ): PromptMetaMatch[] {
   const question = options.question?.toLowerCase() ?? '';
   const out: PromptMetaMatch[] = [];

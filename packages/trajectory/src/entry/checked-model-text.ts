@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  findPromptMetaText as findPromptMetaUnchecked,
+  type PromptMetaMatch,
+} from '../admission/prompt-meta-text.js';
+import {
+  findProseArithmeticErrors as findProseUnchecked,
+  type ProseArithmeticError,
+} from '../admission/prose-arithmetic.js';
 import { entryInputParser } from '../entry-input.js';
 import { findFabricatedToolOutput as findFabricatedUnchecked } from '../model-text/fabricated-tool-output.js';
 import type {
@@ -34,6 +42,8 @@ const stepsAndAnyMetadata = z.looseObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 const textFormOptions = z.strictObject({ tools: z.array(z.string()).optional() });
+const promptMetaOptions = z.strictObject({ question: z.string().optional() });
+const stepsOnly = z.looseObject({ steps: stepListSchema });
 
 /** The text a trajectory was written as (see model-text/source-text.ts), its metadata checked. */
 export function sourceTextOf(trajectory: Pick<Trajectory, 'metadata'>): string | undefined {
@@ -77,5 +87,28 @@ export function findTrajectoryTextFormToolCalls(trajectory: {
     isSealedTrajectory(trajectory)
       ? trajectory
       : parse(stepsAndAnyMetadata, trajectory, 'findTrajectoryTextFormToolCalls', 'trajectory'),
+  );
+}
+
+/** Prompt text copied into model text (see admission/prompt-meta-text.ts), arguments checked. */
+export function findPromptMetaText(
+  text: string,
+  options: { question?: string | undefined } = {},
+): PromptMetaMatch[] {
+  const entry = 'findPromptMetaText';
+  return findPromptMetaUnchecked(
+    parse(z.string(), text, entry, 'text'),
+    parse(promptMetaOptions, options, entry, 'options'),
+  );
+}
+
+/** Wrong arithmetic stated in prose (see admission/prose-arithmetic.ts), the steps checked. */
+export function findProseArithmeticErrors(
+  trajectory: Pick<Trajectory, 'steps'>,
+): ProseArithmeticError[] {
+  return findProseUnchecked(
+    isSealedTrajectory(trajectory)
+      ? trajectory
+      : parse(stepsOnly, trajectory, 'findProseArithmeticErrors', 'trajectory'),
   );
 }

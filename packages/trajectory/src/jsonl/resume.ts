@@ -14,7 +14,7 @@ export interface ExistingIds {
  */
 export async function readExistingIds(
   path: string,
-  options: { key?: string } = {},
+  options: { key?: string | undefined } = {},
 ): Promise<ExistingIds> {
   const key = options.key ?? 'id';
   const ids = new Set<string>();

@@ -37,7 +37,7 @@ export function gsm8kGoldAnswer(answer: string): string {
 
 export function gsm8kTask(
   record: z.infer<typeof gsm8kProblemSchema>,
-  options: { dataSource?: string; index?: number } = {},
+  options: { dataSource?: string | undefined; index?: number | undefined } = {},
 ): Task {
   const dataSource = options.dataSource ?? 'gsm8k';
   return validate(taskSchema, {
@@ -73,7 +73,7 @@ export function gsm8kReferenceTrajectory(
 /** Every model solution of a GSM8K model-solutions line as a labelled trajectory. */
 export function gsm8kModelSolutionTrajectories(
   raw: unknown,
-  options: { location?: InputLocation } = {},
+  options: { location?: InputLocation | undefined } = {},
 ): { task: Task; solutions: LabelledTrajectory[] } {
   const location = options.location ?? {};
   const record = validate(gsm8kModelSolutionsSchema, raw, {

@@ -20,7 +20,7 @@ export const toraRecordSchema = z.looseObject({
 /** A ToRA solution as a labelled trajectory and its task (same task id as the GSM8K loaders). */
 export function toraTrajectory(
   raw: unknown,
-  options: { dataSource?: string; location?: InputLocation } = {},
+  options: { dataSource?: string | undefined; location?: InputLocation | undefined } = {},
 ): LabelledTrajectory & { task: Task } {
   const record = validate(toraRecordSchema, raw, {
     what: 'ToRA record',
