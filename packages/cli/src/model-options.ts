@@ -85,7 +85,7 @@ export function addModelOptions(command: Command): Command {
     )
     .option(
       '--local-batch <n>',
-      "local: only: calls each worker decodes together in one batch, like llama-server's parallel slots (default 1); a greedy output then depends on which calls ran beside it, so it joins the model name in manifests and results (4 is the useful value: with Qwen2.5-Coder-1.5B it generated 1.65x the tokens per CPU second of 1, see @autotraj/llama-cpp's README)",
+      "local: only: calls each worker decodes together in one batch, like llama-server's parallel slots (default 1); a greedy output then depends on which calls ran beside it, so it joins the model name in manifests and results (4 is the useful value: with Qwen2.5-Coder-1.5B it generated 1.65x the tokens per CPU second of 1, but each sequence evaluates a shared prompt prefix anew; see @autotraj/llama-cpp's README)",
       integerOption('--local-batch'),
     );
 }

@@ -66,7 +66,9 @@ export interface LlamaCppModelOptions {
    * so a greedy output depends on which calls ran beside it). With Qwen2.5-Coder-1.5B (Q4_K) on
    * one CPU thread, 4 sequences generated 1.65x the tokens per CPU second of one, 2 sequences
    * 1.14x (llama.cpp's repacked Q4_K kernel takes 4 tokens at a time); SmolLM2's Q4_1 gained
-   * nothing (README: "Against llama.cpp's own server").
+   * nothing. Prefix re-use is per sequence, so a shared prompt prefix is evaluated once per
+   * sequence: with short outputs that can cost more than batching saves (README: "Against
+   * llama.cpp's own server").
    */
   sequences?: number;
   /**
