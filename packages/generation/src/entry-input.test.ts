@@ -15,20 +15,27 @@ import {
   createReplayModel,
   createVllmProvider,
   defaultPrompt,
+  formatShard,
   GenerationConfigError,
   generateTrajectory,
   generationPrompt,
   generationPromptTurns,
+  isInShard,
   jinjaChatTemplate,
   loadChatTemplate,
+  markContinuation,
   markdownInstructions,
   nativeInstructions,
   readCassette,
   readTasksJsonl,
   renderTaskPrompt,
+  requestKey,
   resolveModel,
+  resolvePrompt,
   sampleCandidates,
+  shardIndexOf,
   tirInstructions,
+  withoutContinuation,
   withRetries,
 } from './index.js';
 import {
@@ -334,5 +341,53 @@ describe('chat template and cassette files: entry input', () => {
     );
     await invalid(() => readCassette(undefined as never), 'readCassette', 'path');
     await invalid(() => readCassette(['c.jsonl'] as never), 'readCassette', 'path');
+  });
+});
+
+describe('shard, prompt, continuation and cassette-key helpers: entry input', () => {
+  const shard = { index: 1, count: 4, source: 'flag' } as const;
+  const model = () => createVllmProvider({ baseURL: server.baseURL }).languageModel('policy');
+
+  it('take well-formed arguments (a manifest shard record with its spec too)', () => {
+    expect(shardIndexOf('q1', 4)).toBeLessThan(4);
+    expect(isInShard('q1', { ...shard, index: shardIndexOf('q1', 4) })).toBe(true);
+    expect(isInShard('q1', { ...shard, index: shardIndexOf('q1', 4), spec: '1/4' } as never)).toBe(
+      true,
+    );
+    expect(formatShard(shard)).toBe('1/4');
+    expect(
+      resolvePrompt(defaultPrompt('generation', 'text-tags').name, { kind: 'generation' }).kind,
+    ).toBe('generation');
+    const m = model();
+    expect(markContinuation(m, 'vllm')).toBe(m);
+    expect(
+      requestKey({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] } as never),
+    ).toMatch(/^req_/);
+  });
+
+  it('refuse a missing field, naming it', async () => {
+    await invalid(() => isInShard('q1', { count: 4 } as never), 'isInShard', 'shard.index');
+    await invalid(
+      () => resolvePrompt('tags-example', {} as never),
+      'resolvePrompt',
+      'expected.kind',
+    );
+    await invalid(() => requestKey({} as never), 'requestKey', 'options.prompt');
+    await invalid(() => withoutContinuation(undefined as never), 'withoutContinuation', 'model');
+  });
+
+  it('refuse a wrong type or value, naming the field (a count of 0 was shard NaN)', async () => {
+    await invalid(() => shardIndexOf('q1', 0), 'shardIndexOf', 'count');
+    await invalid(() => formatShard({ index: 4, count: 4 }), 'formatShard', 'shard.index');
+    await invalid(() => defaultPrompt('generation', 'tags' as never), 'defaultPrompt', 'protocol');
+    await invalid(() => markContinuation(model(), 'server' as never), 'markContinuation', 'mode');
+  });
+
+  it('refuse a misspelt key, naming it', async () => {
+    await invalid(
+      () => resolvePrompt('tags-example', { kind: 'generation', protocl: 'native' } as never),
+      'resolvePrompt',
+      'expected.protocl',
+    );
   });
 });

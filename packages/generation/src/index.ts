@@ -1,4 +1,16 @@
 // The checked entry points: options parsed first (entry/).
+export {
+  defaultPrompt,
+  formatShard,
+  isInShard,
+  markContinuation,
+  requestKey,
+  resolvePrompt,
+  shardIndexOf,
+  withoutContinuation,
+  withPrefillContinuation,
+  withVllmContinuation,
+} from './entry/checked-helpers.js';
 export { generateTrajectory, sampleCandidates } from './entry/checked-loop.js';
 export {
   callWithRetry,
@@ -38,7 +50,6 @@ export {
   cassetteEntrySchema,
   type RecordingModelOptions,
   type ReplayModelOptions,
-  requestKey,
 } from './models/cassette.js';
 export {
   type ChatTemplate,
@@ -50,10 +61,6 @@ export {
   type ContinuationMode,
   continuationModes,
   continuationOf,
-  markContinuation,
-  withoutContinuation,
-  withPrefillContinuation,
-  withVllmContinuation,
 } from './models/continuation.js';
 export {
   type LocalModelSource,
@@ -68,15 +75,12 @@ export type { CompatibleProviderOptions, ServerProviderOptions } from './models/
 export type { ModelLike, RetryOptions } from './models/resilient-model.js';
 export type { GenerationPromptOptions } from './prompts/generation-prompt.js';
 export { PromptTemplateError, type PromptTemplateErrorCode } from './prompts/prompt-error.js';
-export { builtinPrompts, defaultPrompt, resolvePrompt } from './prompts/registry.js';
+export { builtinPrompts } from './prompts/registry.js';
 export type { Limiter } from './sampling/limiter.js';
 export type { SampleCandidatesOptions } from './sampling/sample-candidates.js';
 export {
-  formatShard,
-  isInShard,
   parseShard,
   SHARD_COUNT_ENV,
   type Shard,
   ShardSpecError,
-  shardIndexOf,
 } from './tasks/shard.js';

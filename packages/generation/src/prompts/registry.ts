@@ -68,7 +68,7 @@ export function defaultPrompt(kind: PromptTemplate['kind'], protocol: Protocol):
  */
 export function resolvePrompt(
   nameOrFile: string,
-  expected: { kind: PromptTemplate['kind']; protocol?: Protocol },
+  expected: { kind: PromptTemplate['kind']; protocol?: Protocol | undefined },
 ): PromptTemplate {
   const template = /[/\\]|\.json$/.test(nameOrFile)
     ? readPromptFile(nameOrFile)

@@ -117,7 +117,7 @@ export function shardIndexOf(taskId: string, count: number): number {
   return digest.readUIntBE(0, 6) % count;
 }
 
-export function isInShard(taskId: string, shard: Shard): boolean {
+export function isInShard(taskId: string, shard: Pick<Shard, 'index' | 'count'>): boolean {
   return shardIndexOf(taskId, shard.count) === shard.index;
 }
 
