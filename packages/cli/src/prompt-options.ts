@@ -44,7 +44,7 @@ export function resolveCliPrompt(
   try {
     return nameOrFile === undefined
       ? defaultPrompt(expected.kind, expected.protocol)
-      : resolvePrompt(nameOrFile, expected);
+      : resolvePrompt(nameOrFile, { kind: expected.kind, protocol: expected.protocol });
   } catch (cause) {
     if (!PromptTemplateError.isInstance(cause)) throw cause;
     throw new CliError({ message: `${expected.flag}: ${cause.message}`, exitCode: 2, cause });
