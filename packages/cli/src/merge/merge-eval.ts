@@ -112,7 +112,7 @@ export async function mergeEval(
             ? `sample ${record.index} of a run with n = ${n}`
             : `not an eval record: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
         });
-      if (!isInShard(record.key, { ...run.shard, source: 'flag' }))
+      if (!isInShard(record.key, { index: run.shard.index, count: run.shard.count }))
         throw new RunMergeError({
           reason: 'task-outside-shard',
           dir: run.dir,

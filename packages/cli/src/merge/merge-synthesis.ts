@@ -122,7 +122,7 @@ export async function mergeSynthesis(
     });
     journals.set(run, journal);
     for (const entry of journal) {
-      if (!isInShard(entry.key, { ...run.shard, source: 'flag' }))
+      if (!isInShard(entry.key, { index: run.shard.index, count: run.shard.count }))
         throw new RunMergeError({
           reason: 'task-outside-shard',
           dir: run.dir,
