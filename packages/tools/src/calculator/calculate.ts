@@ -1,4 +1,5 @@
 import { all, create, type MathNode } from 'mathjs';
+import { plainArithmetic } from './plain-arithmetic.js';
 
 /** Outcome of one calculator call: a value and the text an annotation would record, or a typed error. */
 export type CalculatorResult =
@@ -103,9 +104,14 @@ const VULGAR_FRACTIONS: Record<string, string> = {
   '⅞': '(7/8)',
 };
 
+/** Every character a rewrite in `normalizeExpression` starts from (`,`, currency, `×`/`x`, ...). */
+const NOTATION = /[,$€£×x÷−½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/;
+
 /** The annotation notation models use, rewritten as plain arithmetic. */
 export function normalizeExpression(expression: string): string {
   let text = expression.trim();
+  // Most annotations hold none of the notation rewritten below: skip the six passes.
+  if (!NOTATION.test(text)) return text;
   // `1,050` and `10,440,000`: commas between digit groups are thousands separators.
   while (/\d,\d{3}(?!\d)/.test(text)) text = text.replace(/(\d),(\d{3})(?!\d)/g, '$1$2');
   text = text
@@ -187,22 +193,11 @@ export function calculate(expression: string, options: CalculateOptions = {}): C
   const source = options.normalize === false ? expression : normalizeExpression(expression);
   if (source.trim() === '')
     return { ok: false, error: { type: 'SyntaxError', message: 'empty expression' } };
-  let node: MathNode;
-  try {
-    node = parse(source);
-  } catch (error) {
-    return { ok: false, error: { type: 'SyntaxError', message: (error as Error).message } };
-  }
-  const problem = checkNode(node);
-  if (problem !== null) {
-    const type = problem.startsWith('undefined symbol') ? 'UndefinedSymbol' : 'NotAllowed';
-    return { ok: false, error: { type, message: problem } };
-  }
-  let value: unknown;
-  try {
-    value = node.compile().evaluate({});
-  } catch (error) {
-    return { ok: false, error: { type: 'EvaluationError', message: (error as Error).message } };
+  let value: unknown = plainArithmetic(source);
+  if (value === undefined) {
+    const evaluated = evaluateWithMathjs(source);
+    if (!evaluated.ok) return evaluated;
+    value = evaluated.value;
   }
   if (typeof value !== 'number') {
     return {
@@ -222,6 +217,31 @@ export function calculate(expression: string, options: CalculateOptions = {}): C
     };
   }
   return { ok: true, value, text: formatCalculatorValue(value, options.precision) };
+}
+
+/**
+ * mathjs' value for `source`, or the error `calculate` reports: a syntax error, a node outside
+ * the whitelist, or an evaluation error. Plain arithmetic never gets here (`plainArithmetic`).
+ */
+function evaluateWithMathjs(
+  source: string,
+): { ok: true; value: unknown } | Extract<CalculatorResult, { ok: false }> {
+  let node: MathNode;
+  try {
+    node = parse(source);
+  } catch (error) {
+    return { ok: false, error: { type: 'SyntaxError', message: (error as Error).message } };
+  }
+  const problem = checkNode(node);
+  if (problem !== null) {
+    const type = problem.startsWith('undefined symbol') ? 'UndefinedSymbol' : 'NotAllowed';
+    return { ok: false, error: { type, message: problem } };
+  }
+  try {
+    return { ok: true, value: node.compile().evaluate({}) };
+  } catch (error) {
+    return { ok: false, error: { type: 'EvaluationError', message: (error as Error).message } };
+  }
 }
 
 /** A recorded result as a number: `1,050`, `$12`, `60.0`, `25%` (as 25), `-3`; null if it is not one. */
