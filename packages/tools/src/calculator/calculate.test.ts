@@ -1,3 +1,4 @@
+import { all, create } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { calculate, calculatorResultMatches, formatCalculatorValue } from './calculate.js';
 
@@ -56,6 +57,38 @@ describe('calculate', () => {
     expect(formatCalculatorValue(1700000)).toBe('1700000');
     expect(formatCalculatorValue(7.5)).toBe('7.5');
     expect(formatCalculatorValue(1 / 3, 4)).toBe('0.3333');
+  });
+
+  it("formats every value as mathjs' format does (the short decimals skip mathjs)", () => {
+    const math = create(all!, { number: 'number' });
+    // The function as it was: integers by toFixed, everything else through mathjs.
+    const viaMathjs = (value: number, precision: number) => {
+      if (Number.isInteger(value) && Math.abs(value) < 1e21) return value.toFixed(0);
+      const text = math.format(value, { precision, notation: 'auto', lowerExp: -9, upperExp: 21 });
+      return text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    };
+    const values = [0.5, -0.5, 7.5, 0.1 + 0.2, 1 / 3, 2 / 3, 10 / 3, 1e-6, 1.5e-6, 1e-7, 1.5e-9];
+    values.push(
+      1e-10,
+      123456.789,
+      0.000123,
+      1e20 + 0.5,
+      2 ** 60 + 0.5,
+      -1234.5678,
+      9.9999999999995,
+    );
+    values.push(0.1234567890125, 99999999999.95, 999999999999.5, 1.0000000000005, Math.PI, Math.E);
+    values.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e21, 1.5e22);
+    // Quotients and products like annotations give, and decimals of 1 to 17 digits.
+    for (let a = 1; a <= 120; a++) for (let b = 1; b <= 120; b++) values.push(a / b, -(a / b) / 7);
+    for (let digits = 1; digits <= 17; digits++)
+      for (let k = 1; k <= 60; k++)
+        values.push(Number(`${k * 7919}`.slice(0, digits)) / 10 ** (k % 12));
+    for (const value of values)
+      for (const precision of [12, 4, 1, 15])
+        expect(formatCalculatorValue(value, precision), `${value} at ${precision}`).toBe(
+          viaMathjs(value, precision),
+        );
   });
 });
 

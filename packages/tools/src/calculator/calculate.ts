@@ -168,9 +168,29 @@ function checkNode(node: MathNode): string | null {
   return problem;
 }
 
+/** Significant digits of a number written as `-?d+.d+` (no exponent): leading zeros aside. */
+function significantDigits(decimal: string): number {
+  let digits = 0;
+  let leading = true;
+  for (let i = 0; i < decimal.length; i++) {
+    const code = decimal.charCodeAt(i);
+    if (code < 48 || code > 57) continue; // the sign and the point
+    if (leading && code === 48) continue;
+    leading = false;
+    digits++;
+  }
+  return digits;
+}
+
 /** `325`, `7.5`, `0.333333333333`: integers without `.0`, others with `precision` significant digits. */
 export function formatCalculatorValue(value: number, precision = 12): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e21) return value.toFixed(0);
+  const shortest = String(value);
+  // mathjs formats from these same digits (`String(value)`): when they are a plain decimal
+  // with no more than `precision` significant digits it rounds nothing, pads zeros and strips
+  // them again, so its text is this one (7.5, 0.25, 3.33). Its call cost as much as the rest
+  // of a re-executed annotation.
+  if (!shortest.includes('e') && significantDigits(shortest) <= precision) return shortest;
   const text = math.format(value, { precision, notation: 'auto', lowerExp: -9, upperExp: 21 });
   return text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
