@@ -5,7 +5,6 @@ import {
   callIdAt,
   excerpt,
   finalAnswerOf,
-  joinSegments,
   type ParsedSteps,
   type ParseIssue,
   type Segment,
@@ -149,41 +148,60 @@ export function createTagCodec(options: TagCodecOptions = {}): TextCodec {
     return { steps, finalAnswer: finalAnswerOf(steps), issues };
   }
 
+  /** One step's text after `separator`, or null for a step type the format has no tag for. */
+  function stepText(step: Step, separator: string): string | null {
+    switch (step.type) {
+      case 'think':
+        return `${separator}<think>${step.text}</think>`;
+      case 'answer':
+        return `${separator}<answer>${step.text}</answer>`;
+      case 'tool-call': {
+        const tag = tagByTool[step.toolName] ?? step.toolName;
+        const body = toolInputText(step.toolName, step.input);
+        const inner =
+          options.fenceCode && step.toolName === 'python'
+            ? `\n\`\`\`python\n${body}\n\`\`\`\n`
+            : body;
+        return `${separator}<${tag}>${inner}</${tag}>`;
+      }
+      case 'tool-result':
+        // The environment appends `\n<result>...</result>` after the model stops at `</code>`.
+        return `${separator}<result>${step.output}</result>`;
+    }
+    return null;
+  }
+
   function renderSegments(steps: ReadonlyArray<Step>): Segment[] {
     const segments: Segment[] = [];
     for (const step of steps) {
-      const separator = segments.length > 0 ? '\n' : '';
-      switch (step.type) {
-        case 'think':
-          segments.push({ text: `${separator}<think>${step.text}</think>`, source: 'model' });
-          break;
-        case 'answer':
-          segments.push({ text: `${separator}<answer>${step.text}</answer>`, source: 'model' });
-          break;
-        case 'tool-call': {
-          const tag = tagByTool[step.toolName] ?? step.toolName;
-          const body = toolInputText(step.toolName, step.input);
-          const inner =
-            options.fenceCode && step.toolName === 'python'
-              ? `\n\`\`\`python\n${body}\n\`\`\`\n`
-              : body;
-          segments.push({ text: `${separator}<${tag}>${inner}</${tag}>`, source: 'model' });
-          break;
-        }
-        case 'tool-result':
-          // The environment appends `\n<result>...</result>` after the model stops at `</code>`.
-          segments.push({ text: `${separator}<result>${step.output}</result>`, source: 'tool' });
-          break;
-      }
+      const text = stepText(step, segments.length > 0 ? '\n' : '');
+      if (text !== null)
+        segments.push({ text, source: step.type === 'tool-result' ? 'tool' : 'model' });
     }
     return segments;
+  }
+
+  /**
+   * `joinSegments(renderSegments(steps))` without the segments: the evaluator renders every
+   * candidate it scores, and needs only the text.
+   */
+  function render(steps: ReadonlyArray<Step>): string {
+    let text = '';
+    let first = true;
+    for (const step of steps) {
+      const part = stepText(step, first ? '' : '\n');
+      if (part === null) continue;
+      text += part;
+      first = false;
+    }
+    return text;
   }
 
   return {
     name: 'tags',
     parse,
     renderSegments,
-    render: (steps) => joinSegments(renderSegments(steps)),
+    render,
   };
 }
 
