@@ -48,6 +48,14 @@ function numbersIn(text: string): number[] {
     .filter(Number.isFinite);
 }
 
+/**
+ * `\\boxed{x}` -> `x`, else the answer as it is. The prefix test first: the anchored replace
+ * cannot match without it, and it ran on every candidate's answer (few are boxed).
+ */
+function unboxed(answer: string): string {
+  return answer.startsWith('\\boxed{') ? answer.replace(/^\\boxed\{(.*)\}$/, '$1') : answer;
+}
+
 /** Is the answer value among the numbers of the last tool result or of the model text after it? */
 function answerSupported(steps: ReadonlyArray<Step>, answer: number): boolean | null {
   let last = -1;
@@ -117,14 +125,15 @@ export function consistencyChecks(
   const steps = trajectory.steps;
   if (options.reexecuteCalculator ?? true) {
     const calls = new Map<string, Extract<Step, { type: 'tool-call' }>>();
-    steps.forEach((step, index) => {
+    for (let index = 0; index < steps.length; index++) {
+      const step = steps[index]!;
       if (step.type === 'tool-call') {
         calls.set(step.callId, step);
-        return;
+        continue;
       }
-      if (step.type !== 'tool-result' || step.toolName !== 'calculator' || step.isError) return;
+      if (step.type !== 'tool-result' || step.toolName !== 'calculator' || step.isError) continue;
       const call = calls.get(step.callId);
-      if (call === undefined) return;
+      if (call === undefined) continue;
       const expression = toolInputText('calculator', call.input);
       const result = calculateCached(expression, options.calculatorCache);
       checks++;
@@ -147,12 +156,11 @@ export function consistencyChecks(
               },
         );
       }
-    });
+    }
   }
   if (options.answerSupport ?? true) {
     const answer = finalAnswerText(trajectory);
-    const value =
-      answer === null ? null : parsePlainNumber(answer.replace(/^\\boxed\{(.*)\}$/, '$1'));
+    const value = answer === null ? null : parsePlainNumber(unboxed(answer));
     if (value !== null) {
       const supported = answerSupported(steps, value);
       if (supported !== null) {

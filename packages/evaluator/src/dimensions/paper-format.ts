@@ -22,6 +22,8 @@ export interface PaperFormatOptions {
 }
 
 const TAG = /<(\/?)(think|answer|result|code|search|calculator)>/g;
+/** The default call tags, built once: the full preset checks every candidate's text. */
+const DEFAULT_CALL_TAGS: ReadonlySet<string> = new Set(['code', 'search', 'calculator']);
 
 /**
  * The paper's tag rules, for RL format rewards and repair prompts: the text starts with
@@ -32,7 +34,7 @@ export function checkPaperFormat(
   text: string,
   options: PaperFormatOptions = {},
 ): PaperFormatResult {
-  const callTags = new Set(options.callTags ?? ['code', 'search', 'calculator']);
+  const callTags = options.callTags ? new Set(options.callTags) : DEFAULT_CALL_TAGS;
   const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const violations: PaperFormatViolation[] = [];
   const add = (code: string, message: string, offset: number | null) =>

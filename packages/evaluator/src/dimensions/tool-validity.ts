@@ -41,14 +41,37 @@ function salientTokens(output: string): string[] {
   return (output.toLowerCase().match(/[a-z]{4,}/g) ?? []).slice(0, 20);
 }
 
-function laterModelText(steps: ReadonlyArray<Step>, from: number): string {
-  let text = '';
-  for (let i = from; i < steps.length; i++) {
+/**
+ * What each step gives a later step to reuse: its text (reasoning, answer), its input as JSON
+ * (a call), else null. Built once a trajectory: the text after each result was concatenated
+ * (and every later input stringified) anew for every result.
+ */
+function modelTexts(steps: ReadonlyArray<Step>): Array<string | null> {
+  const texts = new Array<string | null>(steps.length);
+  for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
-    if (step.type === 'think' || step.type === 'answer') text += ` ${step.text}`;
-    else if (step.type === 'tool-call') text += ` ${JSON.stringify(step.input)}`;
+    texts[i] =
+      step.type === 'think' || step.type === 'answer'
+        ? step.text
+        : step.type === 'tool-call'
+          ? JSON.stringify(step.input)
+          : null;
   }
-  return text;
+  return texts;
+}
+
+/**
+ * Whether a token occurs in the model text after step `from`: in one of the texts, as in their
+ * space-joined concatenation, since no token holds a space (digits and dots, or letters).
+ */
+function usedLater(
+  tokens: ReadonlyArray<string>,
+  texts: ReadonlyArray<string | null>,
+  from: number,
+): boolean {
+  for (const token of tokens)
+    for (let i = from; i < texts.length; i++) if (texts[i]?.includes(token)) return true;
+  return false;
 }
 
 /**
@@ -63,13 +86,13 @@ export function toolValidityDimension(
   const maxToolCalls = options.maxToolCalls ?? RUN_DEFAULTS.maxToolCalls;
   const diagnostics: Diagnostic[] = [];
   const steps = trajectory.steps;
-  const resultIndex = new Map<string, number>();
-  steps.forEach((step, index) => {
-    if (step.type === 'tool-result') resultIndex.set(step.callId, index);
-  });
+  const answered = new Set<string>();
+  for (const step of steps) if (step.type === 'tool-result') answered.add(step.callId);
   let calls = 0;
   let problems = 0;
-  steps.forEach((step, index) => {
+  let texts: Array<string | null> | undefined;
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index]!;
     if (step.type === 'tool-call') {
       calls++;
       if (calls === maxToolCalls + 1) {
@@ -80,7 +103,7 @@ export function toolValidityDimension(
         });
       }
       if (calls > maxToolCalls) problems++;
-      if (!resultIndex.has(step.callId)) {
+      if (!answered.has(step.callId)) {
         problems++;
         diagnostics.push({
           stepIndex: index,
@@ -88,9 +111,9 @@ export function toolValidityDimension(
           message: `${step.toolName} call ${step.callId} has no result`,
         });
       }
-      return;
+      continue;
     }
-    if (step.type !== 'tool-result') return;
+    if (step.type !== 'tool-result') continue;
     if (step.timedOut) {
       problems++;
       diagnostics.push({
@@ -108,8 +131,8 @@ export function toolValidityDimension(
     } else {
       const tokens = salientTokens(step.output);
       if (tokens.length > 0) {
-        const later = laterModelText(steps, index + 1);
-        if (!tokens.some((token) => later.includes(token))) {
+        texts ??= modelTexts(steps);
+        if (!usedLater(tokens, texts, index + 1)) {
           problems += 0.5;
           diagnostics.push({
             stepIndex: index,
@@ -119,7 +142,7 @@ export function toolValidityDimension(
         }
       }
     }
-  });
+  }
   if (calls === 0 && options.requireCall === true) {
     // Answering a tool task without a tool is what TIR data must not teach; a made-up result
     // in the text is the usual way such trajectories look right.

@@ -23,5 +23,10 @@ export function clamp01(value: number): number {
 }
 
 export function whitespaceWords(text: string): string[] {
-  return text.split(/\s+/).filter((word) => word !== '');
+  const words = text.split(/\s+/);
+  // Only leading or trailing whitespace leaves an empty string (at the ends): drop those
+  // instead of filtering every word into a second array (the evaluator splits every candidate).
+  if (words[words.length - 1] === '') words.pop();
+  if (words[0] === '') words.shift();
+  return words;
 }

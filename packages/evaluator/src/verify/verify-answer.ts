@@ -180,7 +180,26 @@ export function verifyAnswer(options: VerifyAnswerOptions): VerifyAnswerResult {
     'decided' in pending
       ? pending.decided
       : symbolicDecision(runSymbolic(pending.request, pending));
-  return { ...decision, extractedGold, extractedPred };
+  return resultOf(decision, extractedGold, extractedPred);
+}
+
+/**
+ * The result as one literal, in the order `{ ...decision, extractedGold, extractedPred }` gave
+ * (the same JSON): the evaluator verifies every candidate's answer, and the copied object's
+ * shape slowed each read of it (`timedOut` in the correctness dimension most).
+ */
+function resultOf(
+  decision: Decision,
+  extractedGold: string[],
+  extractedPred: string[],
+): VerifyAnswerResult {
+  return {
+    equivalent: decision.equivalent,
+    method: decision.method,
+    timedOut: decision.timedOut,
+    extractedGold,
+    extractedPred,
+  };
 }
 
 /**
@@ -203,7 +222,7 @@ export async function verifyAnswerAsync(
     'decided' in pending
       ? pending.decided
       : symbolicDecision(await runSymbolicAsync(pending.request, pending));
-  return { ...decision, extractedGold, extractedPred };
+  return resultOf(decision, extractedGold, extractedPred);
 }
 
 /** Compare two answers that are already extracted (no searching in prose). */
