@@ -4,6 +4,9 @@
 // sent at once. Writes ../../bench/results/llama-server.json.
 //
 //   ./dev build && node packages/llama-cpp/bench/llama-server.bench.mjs [--questions 8] [--tokens 160]
+//     [--only phases|throughput]
+//
+// phases: one call's prompt and generation speed at 1 and 2 threads, each engine timing itself.
 //
 // The embedded engine runs as it does by default (one sequence per worker: reproducible) and with
 // several sequences per worker, batched like the server's slots (faster, not reproducible).
@@ -27,8 +30,15 @@ const { values: args } = parseArgs({
   options: {
     questions: { type: 'string', default: smoke ? '2' : '8' },
     tokens: { type: 'string', default: smoke ? '8' : '160' },
+    // phases: prompt and generation speed of one call at 1 and 2 threads; throughput: the
+    // concurrent workload; both by default.
+    only: { type: 'string' },
   },
 });
+if (args.only !== undefined && args.only !== 'phases' && args.only !== 'throughput')
+  throw new Error(`--only: expected phases or throughput, got ${args.only}`);
+const runPhases = args.only !== 'throughput';
+const runThroughput = args.only !== 'phases';
 const QUESTIONS = Number(args.questions);
 const TOKENS = Number(args.tokens);
 const repoRoot = new URL('../../../', import.meta.url).pathname;
@@ -146,6 +156,70 @@ async function server(slots, threads) {
 console.log(
   `${cpus().length} cores, load average ${load()}; ${QUESTIONS} GSM8K test questions, greedy, up to ${TOKENS} tokens, all sent at once`,
 );
+// Prompt and generation speed of one call, each engine timing itself: the first question, no
+// cached prefix (a fresh worker or server), greedy, up to TOKENS tokens. The embedded engine
+// reports promptMs (to the first output token) and generationMs (the rest) in its provider
+// metadata; llama-server its `timings`.
+async function embeddedPhases(threads) {
+  const model = createLlamaCppModel({ modelPath, workers: 1, threads, contextSize: 4096 });
+  await model.ready();
+  try {
+    const r = await generateText({
+      model,
+      messages: conversations[0],
+      temperature: 0,
+      maxOutputTokens: TOKENS,
+    });
+    const m = r.providerMetadata.llamaCpp;
+    return {
+      prompt: m.evaluatedPromptTokens / (m.promptMs / 1000),
+      // The first output token comes with the prompt's evaluation; the rest are generation.
+      generation: (m.outputTokens - 1) / (m.generationMs / 1000),
+    };
+  } finally {
+    await model.close();
+  }
+}
+async function serverPhases(threads) {
+  const running = await startLlamaServer({
+    binary,
+    model: modelPath,
+    contextSize: 4096,
+    slots: 1,
+    threads,
+    args: ['--jinja'],
+  });
+  try {
+    const r = await fetch(`${running.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: conversations[0], temperature: 0, max_tokens: TOKENS }),
+    }).then((res) => res.json());
+    return { prompt: r.timings.prompt_per_second, generation: r.timings.predicted_per_second };
+  } finally {
+    await running.close();
+  }
+}
+// Smoke: 1 thread only (SmolLM2 on 2 threads collapses on a busy machine).
+if (runPhases)
+  for (const threads of smoke ? [1] : [1, 2]) {
+    const ours = await embeddedPhases(threads);
+    const theirs = await serverPhases(threads);
+    for (const [phase, unit] of [
+      ['prompt', 'prompt tokens/s'],
+      ['generation', 'tokens/s'],
+    ]) {
+      record(`one call, ${threads} thread(s), ${phase}: embedded`, ours[phase], unit);
+      record(`one call, ${threads} thread(s), ${phase}: llama-server`, theirs[phase], unit);
+      record(
+        `one call, ${threads} thread(s), ${phase}: embedded / llama-server`,
+        ours[phase] / theirs[phase],
+        'x',
+      );
+    }
+    console.log(`  (load ${load()})`);
+  }
+
 const configs = [
   ['embedded, 1 worker x 2 threads', () => embedded(1, 2)],
   ['embedded, 2 workers x 1 thread (the default)', () => embedded(2, 1)],
@@ -165,7 +239,11 @@ const smokeConfigs = new Set([
   'embedded, 2 workers x 1 thread x 2 sequences',
   'llama-server, 1 slot x 2 threads',
 ]);
-for (const [name, run] of smoke ? configs.filter(([n]) => smokeConfigs.has(n)) : configs) {
+for (const [name, run] of !runThroughput
+  ? []
+  : smoke
+    ? configs.filter(([n]) => smokeConfigs.has(n))
+    : configs) {
   const r = await run();
   runs.set(name, r);
   record(`${name}: end-to-end generation`, r.outputTokens / r.seconds, 'tokens/s');
