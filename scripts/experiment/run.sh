@@ -21,8 +21,10 @@
 # Settings (environment): EXP_DIR (autotraj-experiments/sft), EXP_TASKS (the GSM8K train file of
 # ../shared/data), EXP_TRAIN_LIMIT (200 problems), EXP_SYNTHESIS (an existing synthesis directory
 # to use or extend instead of EXP_DIR/synthesis), EXP_EVAL_LIMIT (200 questions), EXP_MATH_LIMIT
-# (0: no MATH-500; 100 adds it), EXP_EPOCHS (1), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH
-# (1536 tokens). Step times go to EXP_DIR/timings.tsv, the comparison to EXP_DIR/compare.md.
+# (0: no MATH-500; 100 adds it), EXP_EPOCHS (1, the Qwen LoRAs), EXP_STUDENT_EPOCHS (3, SmolLM2:
+# a 135M model that writes no trajectory in the format needs more than one pass over ~230 records
+# to learn it), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH (1536 tokens). Step times go to
+# EXP_DIR/timings.tsv, the comparison to EXP_DIR/compare.md.
 #
 # rm (after sft's synthesis): the reward models on the real pairs. Trains the n-gram RM and the
 # transformer RM (TRL, MiniLM) on the synthesis pairs; train-rm holds out problems it did not
@@ -57,7 +59,9 @@ synthesis="${EXP_SYNTHESIS:-$exp/synthesis}"
 train_limit="${EXP_TRAIN_LIMIT:-200}"
 eval_limit="${EXP_EVAL_LIMIT:-200}"
 math_limit="${EXP_MATH_LIMIT:-0}"
-train_args=(--epochs "${EXP_EPOCHS:-1}" --max-steps "${EXP_MAX_STEPS:-0}" --max-length "${EXP_MAX_LENGTH:-1536}")
+train_args=(--max-steps "${EXP_MAX_STEPS:-0}" --max-length "${EXP_MAX_LENGTH:-1536}")
+qwen_epochs=(--epochs "${EXP_EPOCHS:-1}")
+student_epochs=(--epochs "${EXP_STUDENT_EPOCHS:-3}")
 # A Qwen LoRA step takes minutes here and its checkpoint a few MB: save every 2 steps so a
 # stopped run loses little (a SmolLM2 full checkpoint is ~1.6 GB: its default, 10, stays).
 qwen_save=(--save-steps "${EXP_QWEN_SAVE_STEPS:-2}")
@@ -195,11 +199,11 @@ step synthesize "$synthesize_done" autotraj synthesize --model local --tasks "$t
 # 2. Fine-tuning. train-sft resumes from its checkpoints.
 sft="$synthesis/sft.jsonl"
 step train-qwen-kept "$exp/qwen-lora-kept/adapter.gguf" autotraj train-sft --sft "$sft" --origin kept \
-  --base local --method lora --out "$exp/qwen-lora-kept" "${train_args[@]}" "${qwen_save[@]}"
+  --base local --method lora --out "$exp/qwen-lora-kept" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
 step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
-  --base local --method lora --out "$exp/qwen-lora-autotraj" "${train_args[@]}" "${qwen_save[@]}"
+  --base local --method lora --out "$exp/qwen-lora-autotraj" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
 step train-smollm2-autotraj "$exp/smollm2-full-autotraj/model.gguf" autotraj train-sft --sft "$sft" \
-  --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${train_args[@]}"
+  --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${student_epochs[@]}" "${train_args[@]}"
 
 # 3. Evaluation: the same prompt (the default) and greedy decoding for every model. eval resumes.
 benchmarks=(--benchmark gsm8k-test --limit "$eval_limit")
