@@ -120,6 +120,15 @@ async function embedded(workers, threads, sequences = 1) {
   };
 }
 
+/** One greedy chat completion of up to TOKENS tokens from a running llama-server. */
+function serverChat(running, messages) {
+  return fetch(`${running.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messages, temperature: 0, max_tokens: TOKENS }),
+  }).then((r) => r.json());
+}
+
 /** llama-server with `slots` parallel slots of `threads` threads; the file's own template. */
 async function server(slots, threads) {
   const running = await startLlamaServer({
@@ -132,15 +141,7 @@ async function server(slots, threads) {
   });
   try {
     const t = performance.now();
-    const done = await Promise.all(
-      conversations.map((messages) =>
-        fetch(`${running.baseURL}/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ messages, temperature: 0, max_tokens: TOKENS }),
-        }).then((r) => r.json()),
-      ),
-    );
+    const done = await Promise.all(conversations.map((messages) => serverChat(running, messages)));
     const seconds = (performance.now() - t) / 1000;
     return {
       seconds,
@@ -190,11 +191,7 @@ async function serverPhases(threads) {
     args: ['--jinja'],
   });
   try {
-    const r = await fetch(`${running.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: conversations[0], temperature: 0, max_tokens: TOKENS }),
-    }).then((res) => res.json());
+    const r = await serverChat(running, conversations[0]);
     return { prompt: r.timings.prompt_per_second, generation: r.timings.predicted_per_second };
   } finally {
     await running.close();
@@ -239,11 +236,8 @@ const smokeConfigs = new Set([
   'embedded, 2 workers x 1 thread x 2 sequences',
   'llama-server, 1 slot x 2 threads',
 ]);
-for (const [name, run] of !runThroughput
-  ? []
-  : smoke
-    ? configs.filter(([n]) => smokeConfigs.has(n))
-    : configs) {
+const throughputConfigs = smoke ? configs.filter(([n]) => smokeConfigs.has(n)) : configs;
+for (const [name, run] of runThroughput ? throughputConfigs : []) {
   const r = await run();
   runs.set(name, r);
   record(`${name}: end-to-end generation`, r.outputTokens / r.seconds, 'tokens/s');
