@@ -22,8 +22,8 @@
 # ../shared/data), EXP_TRAIN_LIMIT (200 problems), EXP_SYNTHESIS (an existing synthesis directory
 # to use or extend instead of EXP_DIR/synthesis), EXP_EVAL_LIMIT (200 questions), EXP_MATH_LIMIT
 # (0: no MATH-500; 100 adds it), EXP_EPOCHS (1, the Qwen LoRAs), EXP_STUDENT_EPOCHS (3, SmolLM2:
-# a 135M model that writes no trajectory in the format needs more than one pass over ~230 records
-# to learn it), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH (1536 tokens). Step times go to
+# a 135M model that writes no trajectory in the format starts far from these records, so it gets
+# more than one pass; a judgement, not a measurement), EXP_MAX_STEPS (0: the epochs), EXP_MAX_LENGTH (1536 tokens). Step times go to
 # EXP_DIR/timings.tsv, the comparison to EXP_DIR/compare.md.
 #
 # rm (after sft's synthesis): the reward models on the real pairs. Trains the n-gram RM and the
@@ -62,7 +62,7 @@ math_limit="${EXP_MATH_LIMIT:-0}"
 train_args=(--max-steps "${EXP_MAX_STEPS:-0}" --max-length "${EXP_MAX_LENGTH:-1536}")
 qwen_epochs=(--epochs "${EXP_EPOCHS:-1}")
 student_epochs=(--epochs "${EXP_STUDENT_EPOCHS:-3}")
-# A Qwen LoRA step takes minutes here and its checkpoint a few MB: save every 2 steps so a
+# A Qwen LoRA step takes minutes here and its checkpoint ~117 MB (2 kept): save every 2 steps so a
 # stopped run loses little (a SmolLM2 full checkpoint is ~1.6 GB: its default, 10, stays).
 qwen_save=(--save-steps "${EXP_QWEN_SAVE_STEPS:-2}")
 mkdir -p "$exp"
