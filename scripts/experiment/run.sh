@@ -10,13 +10,13 @@
 #
 #   1. synthesize an SFT set from GSM8K train problems with the embedded model (Qwen2.5-Coder-1.5B
 #      repairing itself, the demo's settings);
-#   2. fine-tune on it:
+#   2. fine-tune on it, evaluating each model once it is trained:
 #      (b) Qwen LoRA on the kept records only (select-by-score, the baseline the paper argues against)
 #      (c) Qwen LoRA on kept + repaired (AutoTraj)
 #      (d) SmolLM2-135M, full fine-tune on kept + repaired (a 135M student of the 1.5B teacher)
-#   3. evaluate (a) the base Qwen, (b), (c), SmolLM2 before and (d) after, on the first GSM8K test
-#      questions with the same prompt and greedy decoding, and compare them (paired bootstrap);
-#      and the base Qwen's no-tool chain of thought (cot-boxed) on the same questions.
+#   3. the evaluations, (a) the base Qwen, (b), (c), SmolLM2 before and (d) after, on the first
+#      GSM8K test questions with the same prompt and greedy decoding, and the base Qwen's no-tool
+#      chain of thought (cot-boxed) on the same questions; then compare them (paired bootstrap).
 #
 # Settings (environment): EXP_DIR (autotraj-experiments/sft), EXP_TASKS (the GSM8K train file of
 # ../shared/data), EXP_TRAIN_LIMIT (200 problems), EXP_SYNTHESIS (an existing synthesis directory
@@ -196,16 +196,11 @@ synthesize_done="$synthesis/manifest.json"
 step synthesize "$synthesize_done" autotraj synthesize --model local --tasks "$tasks" --limit "$train_limit" \
   --n 2 --temperature 0.3 --max-tokens 320 --concurrency 4 --repair-prompt repair-question --out "$synthesis"
 
-# 2. Fine-tuning. train-sft resumes from its checkpoints.
+# 2. Fine-tuning and evaluation: each model is evaluated as soon as it is trained, so a run that
+# spans days gives its rows one by one (the student before the AutoTraj LoRA: an hour, not three).
+# The same prompt (the default) and greedy decoding for every model. train-sft resumes from its
+# checkpoints, eval from its records.
 sft="$synthesis/sft.jsonl"
-step train-qwen-kept "$exp/qwen-lora-kept/adapter.gguf" autotraj train-sft --sft "$sft" --origin kept \
-  --base local --method lora --out "$exp/qwen-lora-kept" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
-step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
-  --base local --method lora --out "$exp/qwen-lora-autotraj" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
-step train-smollm2-autotraj "$exp/smollm2-full-autotraj/model.gguf" autotraj train-sft --sft "$sft" \
-  --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${student_epochs[@]}" "${train_args[@]}"
-
-# 3. Evaluation: the same prompt (the default) and greedy decoding for every model. eval resumes.
 benchmarks=(--benchmark gsm8k-test --limit "$eval_limit")
 [ "$math_limit" = 0 ] || benchmarks=(--benchmark gsm8k-test,math500 --limit "$eval_limit")
 evaluate() {
@@ -216,10 +211,19 @@ evaluate() {
 evaluate a-qwen-base --model local
 # The base model's own no-tool chain of thought on the same questions: what TIR must beat.
 evaluate a-qwen-base-cot --model local --tools none --protocol markdown --prompt cot-boxed
+
+step train-qwen-kept "$exp/qwen-lora-kept/adapter.gguf" autotraj train-sft --sft "$sft" --origin kept \
+  --base local --method lora --out "$exp/qwen-lora-kept" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
 evaluate b-qwen-lora-kept --model local --lora "$exp/qwen-lora-kept/adapter.gguf"
-evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
+
+step train-smollm2-autotraj "$exp/smollm2-full-autotraj/model.gguf" autotraj train-sft --sft "$sft" \
+  --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${student_epochs[@]}" "${train_args[@]}"
 evaluate smollm2-base --model local:smollm2
 evaluate d-smollm2-full-autotraj --model "local:$exp/smollm2-full-autotraj/model.gguf"
+
+step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
+  --base local --method lora --out "$exp/qwen-lora-autotraj" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
+evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
 
 # Compared from inside EXP_DIR so the table names the runs, not their paths.
 (
