@@ -16,6 +16,7 @@ import {
   createTagCodec,
   diffRunSettings,
   findFabricatedToolOutput,
+  findIdleToolCalls,
   findPromptMetaText,
   findProseArithmeticErrors,
   findTextFormToolCalls,
@@ -666,13 +667,19 @@ describe('model-text readers: entry input', () => {
   });
 });
 
-describe('prompt-meta and prose-arithmetic readers: entry input', () => {
+describe('prompt-meta, prose-arithmetic and idle-tool-call readers: entry input', () => {
   const wrong = { steps: [{ type: 'think', text: 'So 6 * 7 = 41.' }] };
 
   it('read well-formed arguments', () => {
     expect(findProseArithmeticErrors(wrong as never)).toHaveLength(1);
     expect(findProseArithmeticErrors(trajectory as never)).toEqual([]);
     expect(findPromptMetaText('plain text', { question: 'q?' })).toEqual([]);
+    const echo = {
+      steps: [
+        { type: 'tool-call', callId: 'c0', toolName: 'python', input: { code: 'x = 4\nprint(x)' } },
+      ],
+    };
+    expect(findIdleToolCalls(echo as never).map((call) => call.callId)).toEqual(['c0']);
   });
 
   it('refuse a missing field, a wrong type and a misspelt option key, naming each', () => {
@@ -685,6 +692,11 @@ describe('prompt-meta and prose-arithmetic readers: entry input', () => {
       () => findProseArithmeticErrors({ steps: [{ type: 'think', text: 41 }] } as never),
       'findProseArithmeticErrors',
       'trajectory.steps[0].text',
+    );
+    invalid(
+      () => findIdleToolCalls({ steps: [{ type: 'tool-call', callId: 7 }] } as never),
+      'findIdleToolCalls',
+      'trajectory.steps[0].callId',
     );
     invalid(() => findPromptMetaText(undefined as never), 'findPromptMetaText', 'text');
     invalid(

@@ -19,6 +19,7 @@ export {
   type DroppedRecord,
   droppedRecordSchema,
 } from './admission/admit-records.js';
+export type { IdleToolCall } from './admission/idle-tool-call.js';
 export {
   PROMPT_META_PHRASES,
   type PromptMetaMatch,
@@ -138,6 +139,7 @@ export {
 } from './entry/checked-helpers.js';
 export {
   findFabricatedToolOutput,
+  findIdleToolCalls,
   findPromptMetaText,
   findProseArithmeticErrors,
   findTextFormToolCalls,

@@ -132,6 +132,36 @@ describe('checkAdmission', () => {
     ]);
   });
 
+  it('refuses a tool call that only echoes numbers it was given (the tool as decoration)', () => {
+    // A real Qwen2.5-Coder-1.5B-Instruct repair (GSM8K train, Jayden's age, the experiment's
+    // synthesis of 2026-12-07), admitted before this check: all the algebra in <think>, then
+    // Python asked to print the 4 it already has.
+    const jayden =
+      "<think>Let J be Jayden's current age and E be Ernesto's current age. We know E = 11. In 3 years, Jayden will be J + 3 and Ernesto will be E + 3. This gives us the equation J + 3 = (11 + 3) / 2 = 7. Subtracting 3 from both sides, we find J = 4. So, Jayden is currently 4 years old.</think>\n<code>\nJ = 4\nprint(J)\n</code>\n<result>4</result>\n<answer>\\boxed{4}</answer>";
+    expect(checkAdmission({ trajectory: tags(jayden), question }).reasons).toEqual([
+      {
+        code: 'tool-call-computes-nothing',
+        message: 'python call call_0 only prints numbers it was given ("J = 4\\nprint(J)")',
+      },
+    ]);
+    const withCode = (code: string) => codes(GOOD.replace('print(3*12-5)', code));
+    for (const code of ['print(31)', 'left = 31\nprint(left)  # the answer', "print('31')"])
+      expect(withCode(code), code).toEqual(['tool-call-computes-nothing']);
+    // Any work at all is work: an operator, a call, an import, a formatted print.
+    for (const code of [
+      'left = 3 * 12 - 5\nprint(left)',
+      'print(abs(-31))',
+      'import math\nprint(31)',
+      'left = 31\nprint(f"{left}")',
+      'left = 31',
+    ])
+      expect(withCode(code), code).toEqual([]);
+    const calculator = (expression: string) =>
+      codes(GOOD.replace('<code>print(3*12-5)</code>', `<calculator>${expression}</calculator>`));
+    expect(calculator('(31)')).toEqual(['tool-call-computes-nothing']);
+    expect(calculator('3*12-5')).toEqual([]);
+  });
+
   it('reports every failed check in the order of admissionCodes', () => {
     const verdict = checkAdmission({
       trajectory: tags('Let us correct it: 5 + 3 = 9. ```python\nprint(1)\n```', {

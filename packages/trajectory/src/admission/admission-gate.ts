@@ -8,6 +8,7 @@ import { paperValidateFormat } from '../paper/validate-format.js';
 import { renderWithLossMask } from '../render/loss-mask.js';
 import type { RenderedText } from '../schemas/records.js';
 import type { Trajectory } from '../schemas/trajectory.js';
+import { findIdleToolCalls } from './idle-tool-call.js';
 import { findPromptMetaText } from './prompt-meta-text.js';
 import { findProseArithmeticErrors } from './prose-arithmetic.js';
 
@@ -26,6 +27,9 @@ import { findProseArithmeticErrors } from './prose-arithmetic.js';
  * - `prose-arithmetic-error`: an equation in the reasoning whose written result is wrong
  *   (`$50 + $15 + $30 = $105`; `findProseArithmeticErrors`): trained on, it teaches wrong
  *   arithmetic, and reasoning the answer then contradicts;
+ * - `tool-call-computes-nothing`: a tool call that only echoes numbers it was given (Python
+ *   `J = 4; print(J)` after the reasoning did the arithmetic; `findIdleToolCalls`): trained on,
+ *   it teaches that the tool is decoration;
  * - `duplicate`: the same rendered text as an SFT record already admitted for the task (e.g. one
  *   greedy repair written for both failed candidates), which would count twice in training. A
  *   rule over a task's records (the repairer's `admitRecords`): `checkAdmission` never gives it.
@@ -40,6 +44,7 @@ export const admissionCodes = [
   'token-limit',
   'fabricated-tool-output',
   'prose-arithmetic-error',
+  'tool-call-computes-nothing',
   'duplicate',
 ] as const;
 export const admissionCodeSchema = z.enum(admissionCodes);
@@ -107,7 +112,7 @@ function finishReasonOf(trajectory: Trajectory): unknown {
  * `validate_format`, start with `<think>`, hold exactly one `<answer>` with a `\boxed{}` (a whole
  * number written as one, not as `10.0`), carry
  * no prompt meta-text, not be cut by the token limit, hold no tool output the model wrote
- * itself, and no wrong arithmetic in its reasoning. Pure: reads nothing but its input.
+ * itself, no wrong arithmetic in its reasoning, and no tool call that computes nothing. Pure: reads nothing but its input.
  */
 export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
   const { trajectory } = input;
@@ -166,5 +171,8 @@ export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
     refuse('fabricated-tool-output', fabricated.map((f) => f.message).join('; '));
   const wrong = findProseArithmeticErrors(trajectory);
   if (wrong.length > 0) refuse('prose-arithmetic-error', wrong.map((e) => e.message).join('; '));
+  const idle = findIdleToolCalls(trajectory);
+  if (idle.length > 0)
+    refuse('tool-call-computes-nothing', idle.map((call) => call.message).join('; '));
   return { admitted: reasons.length === 0, reasons };
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  findIdleToolCalls as findIdleUnchecked,
+  type IdleToolCall,
+} from '../admission/idle-tool-call.js';
+import {
   findPromptMetaText as findPromptMetaUnchecked,
   type PromptMetaMatch,
 } from '../admission/prompt-meta-text.js';
@@ -110,5 +114,14 @@ export function findProseArithmeticErrors(
     isSealedTrajectory(trajectory)
       ? trajectory
       : parse(stepsOnly, trajectory, 'findProseArithmeticErrors', 'trajectory'),
+  );
+}
+
+/** Tool calls that compute nothing (see admission/idle-tool-call.ts), the steps checked. */
+export function findIdleToolCalls(trajectory: Pick<Trajectory, 'steps'>): IdleToolCall[] {
+  return findIdleUnchecked(
+    isSealedTrajectory(trajectory)
+      ? trajectory
+      : parse(stepsOnly, trajectory, 'findIdleToolCalls', 'trajectory'),
   );
 }
