@@ -175,6 +175,8 @@ def main():
 
         def on_train_begin(self, _args, state, _control, **_kw):
             self.started, self.first_step = time.time(), state.global_step
+            # The training time the resumed checkpoint's steps took, written into its log history.
+            self.before = max((e.get("trainSeconds", 0.0) for e in state.log_history), default=0.0)
 
         def on_log(self, _args, state, _control, logs=None, **_kw):
             if not logs or "loss" not in logs:
@@ -182,7 +184,12 @@ def main():
             done = state.global_step - self.first_step
             elapsed = time.time() - self.started
             rate = done / elapsed if elapsed > 0 and done > 0 else 0.0
-            point = {"step": state.global_step, "epoch": round(state.epoch or 0, 4), "loss": logs["loss"]}
+            # The Trainer appended this entry just before calling us and saves the history with
+            # each checkpoint, so the cumulative time survives a kill and a resume.
+            if state.log_history and "loss" in state.log_history[-1]:
+                state.log_history[-1]["trainSeconds"] = round(self.before + elapsed, 2)
+            point = {"step": state.global_step, "epoch": round(state.epoch or 0, 4), "loss": logs["loss"],
+                     "trainSeconds": round(self.before + elapsed, 2)}
             self.losses.append(point)
             emit("progress", totalSteps=total_steps, **point,
                  tokensPerSecond=round(rate * tokens_per_step, 2),
@@ -210,8 +217,12 @@ def main():
     trainer.train(resume_from_checkpoint=resume)
     train_seconds = time.time() - train_started
     # The whole loss curve, including the steps of runs this one resumed.
-    losses = [{"step": e["step"], "epoch": round(e.get("epoch", 0), 4), "loss": e["loss"]}
+    losses = [{"step": e["step"], "epoch": round(e.get("epoch", 0), 4), "loss": e["loss"],
+               **({"trainSeconds": e["trainSeconds"]} if "trainSeconds" in e else {})}
               for e in trainer.state.log_history if "loss" in e]
+    # Over every run that trained these steps; a checkpoint from before the field lacks it.
+    total_seconds = progress.before + train_seconds
+    timed_steps = trainer.state.global_step - (progress.first_step if progress.before == 0 else 0)
 
     outputs = {}
     final = os.path.join(args.out, "adapter" if args.lora else "hf")
@@ -260,8 +271,9 @@ def main():
         "losses": losses,
         "finalLoss": losses[-1]["loss"] if losses else None,
         "loadSeconds": round(load_seconds, 2),
-        "trainSeconds": round(train_seconds, 2),
-        "tokensPerSecond": round(tokens_per_step * len(progress.losses) / train_seconds, 2) if train_seconds > 0 else None,
+        "trainSeconds": round(total_seconds, 2),
+        "trainSecondsThisRun": round(train_seconds, 2),
+        "tokensPerSecond": round(tokens_per_step * timed_steps / total_seconds, 2) if total_seconds > 0 else None,
         "convertSeconds": round(convert_seconds, 2),
         "outputs": outputs,
     }

@@ -271,6 +271,13 @@ describe.skipIf(model === undefined || python === undefined)(
       expect(report.resumedFrom).toMatch(/checkpoint-2$/);
       expect(report.steps).toBe(3);
       expect(report.losses.map((l) => l.step)).toEqual([1, 2, 3]);
+      // The training time is the whole training's: the first run's 2 steps (from the
+      // checkpoint's history) and this run's third.
+      const times = report.losses.map((l) => l.trainSeconds ?? Number.NaN);
+      expect(times[1]).toBeGreaterThan(times[0]!);
+      expect(times[2]).toBeGreaterThan(times[1]!);
+      expect(report.trainSecondsThisRun).toBeLessThan(report.trainSeconds);
+      expect(report.trainSeconds).toBeGreaterThanOrEqual(times[2]!);
       for (const l of report.losses) expect(Number.isFinite(l.loss)).toBe(true);
       expect(report).toMatchObject({ method: 'lora', baseKind: 'gguf', rows: 4, trainedRows: 4 });
       expect(report.tooLongRows).toEqual([]);

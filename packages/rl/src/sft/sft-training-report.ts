@@ -11,5 +11,7 @@ export const sftProgressSchema = z.object({
   loss: z.number(),
   tokensPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
+  /** Training wall time so far, over the runs a resumed training continues. */
+  trainSeconds: z.number().nonnegative().optional(),
 });
 export type SftProgress = z.infer<typeof sftProgressSchema>;

@@ -42,6 +42,11 @@ export const sftLossPointSchema = z.object({
   step: z.number().int().positive(),
   epoch: z.number().nonnegative(),
   loss: z.number(),
+  /**
+   * Training wall time up to this step, summed over the runs that trained it (a resumed run
+   * carries the time of the steps its checkpoint holds). Absent in reports written before it.
+   */
+  trainSeconds: z.number().nonnegative().optional(),
 });
 
 /** `training-report.json` of `autotraj train-sft` (`trainSft`): what was trained, how, and the loss curve. */
@@ -93,7 +98,15 @@ export const sftTrainingReportSchema = z.object({
   losses: z.array(sftLossPointSchema),
   finalLoss: z.number().nullable(),
   loadSeconds: z.number().nonnegative(),
+  /**
+   * Training wall time of every step, over all the runs that trained them: a resumed training
+   * reports its whole time, not its last leg's (time spent after the last checkpoint of a killed
+   * run is redone, and not counted twice).
+   */
   trainSeconds: z.number().nonnegative(),
+  /** This run's own training time (equal to `trainSeconds` unless it resumed). */
+  trainSecondsThisRun: z.number().nonnegative().optional(),
+  /** Trained tokens a second over `trainSeconds`. */
   tokensPerSecond: z.number().nullable(),
   convertSeconds: z.number().nonnegative(),
   outputs: z.object({
