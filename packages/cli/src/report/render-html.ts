@@ -186,6 +186,23 @@ function summarySection(data: ReportData): string {
   return `<section id="what-happened" class="wide"><h2>What happened</h2><p class="meta">${escapeHtml(sampling)}</p><ul>${stages}</ul></section>`;
 }
 
+/**
+ * A `train-sft` or GRPO output directory holds a training and nothing of the pipeline: its page
+ * is the training, not a funnel of zeros and empty charts.
+ */
+function trainingOnly(data: ReportData): boolean {
+  const training = (data.sftTraining ?? null) !== null || (data.grpo ?? null) !== null;
+  const pipeline =
+    data.funnel.some((stage) => stage.value > 0) ||
+    data.qualityBefore.length > 0 ||
+    data.rewardModel !== null ||
+    data.rewardModelSkipped !== null ||
+    data.rl !== null ||
+    data.tasks.length > 0 ||
+    data.summary !== null;
+  return training && !pipeline;
+}
+
 /** A self-contained HTML page (inline CSS, SVG and script; no network) for a run. */
 export function renderReportHtml(data: ReportData): string {
   const rm = data.rewardModel;
@@ -210,6 +227,11 @@ export function renderReportHtml(data: ReportData): string {
     ],
     { label: 'quality score', min: 0, max: 1 },
   )}${data.qualityBefore.length > 0 && data.qualityAfter.length === 0 ? '<p class="empty" id="sft-empty">The SFT set is empty: no candidate was kept and no repair was accepted, so there are no after-repair scores.</p>' : ''}`;
+  const pipelineSections = `<section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}${data.admission == null ? '' : `<p class="meta" id="admission">${escapeHtml(admissionNote(data.admission))}.</p>`}</section>
+<section id="quality"><h2>Quality scores before and after repair</h2>${qualitySection}</section>
+<section id="reward-model"><h2>Reward model: chosen vs rejected</h2>${rmSection}</section>
+<section id="rl" class="wide"><h2>RL groups: reward components and advantages</h2>${data.rl === null ? '<p class="empty">No RL rollouts in this run.</p>' : `${rlNote(data.rl)}${rlTable(data.rl)}`}</section>
+<section id="tasks" class="wide"><h2>Tasks</h2><div class="browser"><nav id="task-list" class="task-list"></nav><div id="task-view"></div></div></section>`;
   // `<` escaped so task text can never close the script element.
   const json = JSON.stringify({ tasks: data.tasks }).replaceAll('<', '\\u003c');
   const unreadable =
@@ -225,11 +247,7 @@ export function renderReportHtml(data: ReportData): string {
 ${summarySection(data)}
 ${sftSection(data)}
 ${grpoSection(data)}
-<section id="funnel"><h2>Pipeline funnel</h2>${funnelSvg(data.funnel)}${data.admission == null ? '' : `<p class="meta" id="admission">${escapeHtml(admissionNote(data.admission))}.</p>`}</section>
-<section id="quality"><h2>Quality scores before and after repair</h2>${qualitySection}</section>
-<section id="reward-model"><h2>Reward model: chosen vs rejected</h2>${rmSection}</section>
-<section id="rl" class="wide"><h2>RL groups: reward components and advantages</h2>${data.rl === null ? '<p class="empty">No RL rollouts in this run.</p>' : `${rlNote(data.rl)}${rlTable(data.rl)}`}</section>
-<section id="tasks" class="wide"><h2>Tasks</h2><div class="browser"><nav id="task-list" class="task-list"></nav><div id="task-view"></div></div></section>
+${trainingOnly(data) ? '' : pipelineSections}
 ${unreadable}
 </main>
 <script type="application/json" id="report-data">${json}</script>

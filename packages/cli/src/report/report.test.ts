@@ -231,6 +231,15 @@ describe('autotraj report', () => {
     expect(html).toMatch(
       /<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L[\d.]+,[\d.]+" class="series"\/>/,
     );
+    // A training directory's page is the training, not a funnel of zeros and empty charts.
+    for (const empty of [
+      'id="funnel"',
+      'id="quality"',
+      'id="reward-model"',
+      'id="rl"',
+      'id="tasks"',
+    ])
+      expect(html, empty).not.toContain(empty);
     // A report without the gate's figures (written before it) says nothing of it.
     expect(html).not.toContain('sft-admission');
     const gated = {
@@ -276,6 +285,7 @@ describe('autotraj report', () => {
     expect(html).toContain('GRPO (TRL): mean reward by step');
     expect(html).toContain('3 steps of 2 prompts x 4 completions');
     expect(html).toContain('1 of 3 steps had the same reward for every completion');
+    expect(html).not.toContain('id="funnel"');
   });
 
   it('fails clearly on a directory without run artefacts', async () => {
