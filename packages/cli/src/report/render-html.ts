@@ -242,7 +242,7 @@ export function renderReportHtml(data: ReportData): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AutoTraj report</title><style>${STYLE}</style></head>
 <body>
-<header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p>${data.summary === null ? '' : `<p id="run-model">model: ${escapeHtml(data.summary.model.name)} (${escapeHtml(data.summary.model.mode)})</p>`}<p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p></header>
+<header><h1>AutoTraj run report</h1><p>${escapeHtml(data.runDir)}</p>${data.summary === null ? '' : `<p id="run-model">model: ${escapeHtml(data.summary.model.name)} (${escapeHtml(data.summary.model.mode)})</p>`}${trainingOnly(data) ? '' : `<p>evaluator preset: ${escapeHtml(data.presets?.evaluator ?? 'not recorded')} · reward preset: ${escapeHtml(data.presets?.reward ?? 'not recorded')}</p>`}</header>
 <main>
 ${summarySection(data)}
 ${sftSection(data)}

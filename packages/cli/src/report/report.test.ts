@@ -240,6 +240,7 @@ describe('autotraj report', () => {
       'id="tasks"',
     ])
       expect(html, empty).not.toContain(empty);
+    expect(html).not.toContain('evaluator preset');
     // A report without the gate's figures (written before it) says nothing of it.
     expect(html).not.toContain('sft-admission');
     const gated = {
