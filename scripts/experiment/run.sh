@@ -197,7 +197,7 @@ step synthesize "$synthesize_done" autotraj synthesize --model local --tasks "$t
   --n 2 --temperature 0.3 --max-tokens 320 --concurrency 4 --repair-prompt repair-question --out "$synthesis"
 
 # 2. Fine-tuning and evaluation: each model is evaluated as soon as it is trained, so a run that
-# spans days gives its rows one by one (the student before the AutoTraj LoRA: an hour, not three).
+# spans days gives its rows one by one, the paper's comparison (b against c) first.
 # The same prompt (the default) and greedy decoding for every model. train-sft resumes from its
 # checkpoints, eval from its records.
 sft="$synthesis/sft.jsonl"
@@ -216,14 +216,14 @@ step train-qwen-kept "$exp/qwen-lora-kept/adapter.gguf" autotraj train-sft --sft
   --base local --method lora --out "$exp/qwen-lora-kept" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
 evaluate b-qwen-lora-kept --model local --lora "$exp/qwen-lora-kept/adapter.gguf"
 
+step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
+  --base local --method lora --out "$exp/qwen-lora-autotraj" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
+evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
+
 step train-smollm2-autotraj "$exp/smollm2-full-autotraj/model.gguf" autotraj train-sft --sft "$sft" \
   --base local:smollm2 --method full --out "$exp/smollm2-full-autotraj" "${student_epochs[@]}" "${train_args[@]}"
 evaluate smollm2-base --model local:smollm2
 evaluate d-smollm2-full-autotraj --model "local:$exp/smollm2-full-autotraj/model.gguf"
-
-step train-qwen-autotraj "$exp/qwen-lora-autotraj/adapter.gguf" autotraj train-sft --sft "$sft" \
-  --base local --method lora --out "$exp/qwen-lora-autotraj" "${qwen_epochs[@]}" "${train_args[@]}" "${qwen_save[@]}"
-evaluate c-qwen-lora-autotraj --model local --lora "$exp/qwen-lora-autotraj/adapter.gguf"
 
 # Compared from inside EXP_DIR so the table names the runs, not their paths.
 (
