@@ -38,6 +38,7 @@ export {
 } from './registry.js';
 export type {
   BenchmarkComparison,
+  ComparisonBehaviour,
   ComparisonCell,
   EvalComparison,
   EvalRun,

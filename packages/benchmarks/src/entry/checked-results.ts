@@ -88,6 +88,18 @@ const comparisonCell = z.object({
   accuracy: fraction,
   ownAccuracy: fraction,
   ownQuestions: count,
+  behaviour: z
+    .object({
+      samples: count,
+      correct: count,
+      inFormat: count,
+      toolCallsPerSample: z.number().nonnegative(),
+      samplesWithoutToolCalls: count,
+      toolErrors: count,
+      samplesWithToolErrors: count,
+      outputTokensPerSample: z.number().nonnegative(),
+    })
+    .optional(),
   delta: pairedResult.optional(),
 });
 
@@ -115,7 +127,7 @@ const evalComparison = z.object({
   ),
 });
 
-/** The comparison as one markdown table (see report/compare.ts), the comparison checked. */
+/** The comparison as markdown tables (see report/compare.ts), the comparison checked. */
 export function comparisonMarkdown(comparison: EvalComparison): string {
   return comparisonMarkdownUnchecked(
     parse(evalComparison, comparison, 'comparisonMarkdown', 'comparison') as EvalComparison,

@@ -15,6 +15,21 @@ export interface EvalRun {
   records: ReadonlyArray<EvalRecord>;
 }
 
+/** What a run's samples did on the paired questions, beside whether they were right. */
+export interface ComparisonBehaviour {
+  samples: number;
+  correct: number;
+  /** Samples without a violation of the paper's format (all of them under the native protocol). */
+  inFormat: number;
+  toolCallsPerSample: number;
+  /** Samples that made no tool call. */
+  samplesWithoutToolCalls: number;
+  /** Tool results that were errors, and the samples that had one. */
+  toolErrors: number;
+  samplesWithToolErrors: number;
+  outputTokensPerSample: number;
+}
+
 export interface ComparisonCell {
   label: string;
   /** Accuracy over the questions every run answered (the paired set). */
@@ -22,6 +37,8 @@ export interface ComparisonCell {
   /** Accuracy over all of this run's questions of the benchmark. */
   ownAccuracy: number;
   ownQuestions: number;
+  /** Over the paired questions' samples (absent in comparisons made before it was added). */
+  behaviour?: ComparisonBehaviour;
   /** Against the first run, over the shared questions; absent for the first run. */
   delta?: PairedBootstrapResult;
 }
@@ -39,6 +56,22 @@ export interface EvalComparison {
   resamples: number;
   seed: number;
   benchmarks: BenchmarkComparison[];
+}
+
+function behaviourOf(verdicts: ReadonlyArray<EvalRecord['verdict']>): ComparisonBehaviour {
+  const n = verdicts.length;
+  const count = (test: (v: EvalRecord['verdict']) => boolean) => verdicts.filter(test).length;
+  const sum = (of: (v: EvalRecord['verdict']) => number) => verdicts.reduce((s, v) => s + of(v), 0);
+  return {
+    samples: n,
+    correct: count((v) => v.correct),
+    inFormat: count((v) => v.formatViolations === 0),
+    toolCallsPerSample: n === 0 ? 0 : sum((v) => v.toolCalls) / n,
+    samplesWithoutToolCalls: count((v) => v.toolCalls === 0),
+    toolErrors: sum((v) => v.toolErrors),
+    samplesWithToolErrors: count((v) => v.toolErrors > 0),
+    outputTokensPerSample: n === 0 ? 0 : sum((v) => v.outputTokens) / n,
+  };
 }
 
 /**
@@ -66,14 +99,19 @@ export function compareEvals(
     const scores = runs.map((run) => questionScores(run.records, name));
     const shared = [...scores[0]!.keys()].filter((id) => scores.every((s) => s.has(id))).sort();
     const base = shared.map((id) => scores[0]!.get(id)!);
+    const sharedIds = new Set(shared);
     const cells = runs.map((run, i) => {
       const own = [...scores[i]!.values()];
+      const verdicts = run.records
+        .filter((r) => r.benchmark === name && sharedIds.has(r.questionId))
+        .map((r) => r.verdict);
       const paired = shared.map((id) => scores[i]!.get(id)!);
       const cell: ComparisonCell = {
         label: run.label,
         accuracy: paired.length === 0 ? 0 : paired.reduce((s, x) => s + x, 0) / paired.length,
         ownAccuracy: own.length === 0 ? 0 : own.reduce((s, x) => s + x, 0) / own.length,
         ownQuestions: own.length,
+        behaviour: behaviourOf(verdicts),
       };
       if (i > 0) cell.delta = pairedBootstrap(base, paired, { resamples, seed, level });
       return cell;
@@ -86,7 +124,10 @@ export function compareEvals(
 const pct = (x: number) => (100 * x).toFixed(1);
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 
-/** The comparison as one markdown table: accuracy per run and delta [CI] against the first. */
+/**
+ * The comparison as markdown: accuracy per run and delta [CI] against the first, then what each
+ * run did on the paired questions (format, tool calls, tool errors, output length).
+ */
 export function comparisonMarkdown(comparison: EvalComparison): string {
   const labels = comparison.benchmarks[0]?.runs.map((r) => r.label) ?? [];
   const others = labels.slice(1);
@@ -116,5 +157,40 @@ export function comparisonMarkdown(comparison: EvalComparison): string {
     '',
     `Deltas in percentage points over the questions every run answered; intervals: paired bootstrap over question ids, ${comparison.resamples} resamples, seed ${comparison.seed}, ${Math.round(comparison.level * 100)}% percentile interval.`,
   ];
+  // What each run did; left out for a comparison made before it was recorded.
+  const rows = comparison.benchmarks.flatMap((b) =>
+    b.runs.flatMap(({ label, behaviour: x }) =>
+      x === undefined
+        ? []
+        : [
+            markdownRow([
+              b.benchmark,
+              label,
+              `${x.correct}/${x.samples}`,
+              `${x.inFormat}/${x.samples}`,
+              x.toolCallsPerSample.toFixed(2),
+              x.samplesWithoutToolCalls,
+              `${x.toolErrors} (${x.samplesWithToolErrors})`,
+              x.outputTokensPerSample.toFixed(0),
+            ]),
+          ],
+    ),
+  );
+  if (rows.length > 0)
+    lines.push(
+      '',
+      markdownRow([
+        'benchmark',
+        'run',
+        'correct',
+        'in the format',
+        'tool calls / sample',
+        'no tool call',
+        'tool errors (samples)',
+        'output tokens / sample',
+      ]),
+      markdownRow(Array.from({ length: 8 }, () => '---')),
+      ...rows,
+    );
   return `${lines.join('\n')}\n`;
 }

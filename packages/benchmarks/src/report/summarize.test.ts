@@ -180,6 +180,44 @@ describe('compareEvals', () => {
     const md = comparisonMarkdown(comparison);
     expect(md).toContain('| gsm8k-test | 3 | 33.3 | 100.0 | +66.7 [');
     expect(md).toContain('1000 resamples, seed 1, 95% percentile interval');
+    // What each run did, on the paired questions only (base's fourth question is left out).
+    expect(b!.runs[0]!.behaviour).toEqual({
+      samples: 3,
+      correct: 1,
+      inFormat: 3,
+      toolCallsPerSample: 1,
+      samplesWithoutToolCalls: 0,
+      toolErrors: 0,
+      samplesWithToolErrors: 0,
+      outputTokensPerSample: 10,
+    });
+    expect(md).toContain('| gsm8k-test | base | 1/3 | 3/3 | 1.00 | 0 | 0 (0) | 10 |');
+    const sloppy = compareEvals([
+      { label: 'base', manifest: m, records: base },
+      {
+        label: 'sloppy',
+        manifest: m,
+        records: [
+          record('gsm8k-test', 'a', 0, true, { toolErrors: 2, outputTokens: 30 }),
+          record('gsm8k-test', 'b', 0, false, { toolCalls: 0, formatViolations: 1 }),
+          record('gsm8k-test', 'c', 0, true, { toolCalls: 2, toolErrors: 1, outputTokens: 20 }),
+        ],
+      },
+    ]);
+    expect(comparisonMarkdown(sloppy)).toContain(
+      '| gsm8k-test | sloppy | 2/3 | 2/3 | 1.00 | 1 | 3 (2) | 20 |',
+    );
+    // A comparison saved (`--json`) before the behaviour was recorded still renders its deltas.
+    const older = {
+      ...comparison,
+      benchmarks: comparison.benchmarks.map((bench) => ({
+        ...bench,
+        runs: bench.runs.map(({ behaviour: _, ...run }) => run),
+      })),
+    };
+    const olderMd = comparisonMarkdown(older);
+    expect(olderMd).toContain('| gsm8k-test | 3 | 33.3 | 100.0 | +66.7 [');
+    expect(olderMd).not.toContain('tool calls / sample');
     expect(() => compareEvals([{ label: 'one', manifest: m, records: base }])).toThrow(
       /at least two/,
     );
