@@ -147,13 +147,16 @@ describe('checkAdmission', () => {
     const withCode = (code: string) => codes(GOOD.replace('print(3*12-5)', code));
     for (const code of ['print(31)', 'left = 31\nprint(left)  # the answer', "print('31')"])
       expect(withCode(code), code).toEqual(['tool-call-computes-nothing']);
-    // Any work at all is work: an operator, a call, an import, a formatted print.
+    // Any work at all is work: an operator, a call, an import, a formatted print, a name this
+    // code did not bind.
     for (const code of [
       'left = 3 * 12 - 5\nprint(left)',
       'print(abs(-31))',
       'import math\nprint(31)',
       'left = 31\nprint(f"{left}")',
       'left = 31',
+      // A name an earlier call computed, read from the persistent session.
+      'print(left)',
     ])
       expect(withCode(code), code).toEqual([]);
     const calculator = (expression: string) =>

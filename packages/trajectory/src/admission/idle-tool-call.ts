@@ -9,11 +9,12 @@ export interface IdleToolCall {
 // Python that only binds numbers it was given and prints them back (`J = 4` / `print(J)`):
 // every line must be one of these, or blank, or a comment. Anything else (an operator, a call
 // other than print, an import, an f-string) counts as work, so the rule refuses only the plain
-// echo and never a call that computes.
+// echo and never a call that computes. Printing a name this code did not bind reads what an
+// earlier call computed in the persistent session: not an echo either.
 const NUMBER = String.raw`[-+]?\d[\d_]*(?:\.\d+)?`;
-const BIND_NUMBER = new RegExp(String.raw`^[A-Za-z_]\w*\s*=\s*${NUMBER}$`);
+const BIND_NUMBER = new RegExp(String.raw`^([A-Za-z_]\w*)\s*=\s*${NUMBER}$`);
 const PRINT_ATOM = new RegExp(
-  String.raw`^print\(\s*(?:[A-Za-z_]\w*|${NUMBER}|"[^"\\]*"|'[^'\\]*')\s*\)$`,
+  String.raw`^print\(\s*(?:([A-Za-z_]\w*)|${NUMBER}|"[^"\\]*"|'[^'\\]*')\s*\)$`,
 );
 // A calculator expression that is a number, perhaps in parentheses.
 const BARE_NUMBER = new RegExp(String.raw`^\(*\s*${NUMBER}\s*\)*$`);
@@ -23,16 +24,24 @@ function withoutComment(line: string): string {
   return /["']/.test(line) ? line : line.replace(/#.*$/, '');
 }
 
-/** Whether Python code only binds number literals and prints names or literals. */
+/** Whether Python code only binds number literals and prints them or literals back. */
 export function pythonComputesNothing(code: string): boolean {
-  const lines = code
-    .split('\n')
-    .map((line) => withoutComment(line).trim())
-    .filter((line) => line !== '');
-  return (
-    lines.some((line) => PRINT_ATOM.test(line)) &&
-    lines.every((line) => BIND_NUMBER.test(line) || PRINT_ATOM.test(line))
-  );
+  const bound = new Set<string>();
+  let prints = 0;
+  for (const raw of code.split('\n')) {
+    const line = withoutComment(raw).trim();
+    if (line === '') continue;
+    const bind = BIND_NUMBER.exec(line);
+    if (bind) {
+      bound.add(bind[1]!);
+      continue;
+    }
+    const print = PRINT_ATOM.exec(line);
+    if (print === null) return false;
+    if (print[1] !== undefined && !bound.has(print[1])) return false;
+    prints++;
+  }
+  return prints > 0;
 }
 
 /**
