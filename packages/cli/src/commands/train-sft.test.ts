@@ -265,6 +265,8 @@ describe.skipIf(model === undefined || python === undefined)(
       // A rerun with more steps starts from the last checkpoint, not from scratch.
       const second = await run([...args, '--max-steps', '3']);
       expect(second.code).toBe(0);
+      // The progress line counts the first run's training too.
+      expect(second.stderr).toMatch(/step 3\/3 .* elapsed, \S+ of training in all\)/);
       const report = sftTrainingReportSchema.parse(
         JSON.parse(readFileSync(join(out, 'training-report.json'), 'utf8')),
       );

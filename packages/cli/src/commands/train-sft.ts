@@ -273,7 +273,7 @@ export const trainSftCommand: CliCommand = {
           onProgress: (p) =>
             println(
               io.stderr,
-              `train-sft: step ${p.step}/${p.totalSteps}  loss ${p.loss.toFixed(4)}  ${p.tokensPerSecond.toFixed(1)} tokens/s  ETA ${p.etaSeconds === null ? '?' : formatDuration(p.etaSeconds * 1000)}  (${formatDuration(Date.now() - started)} elapsed)`,
+              `train-sft: step ${p.step}/${p.totalSteps}  loss ${p.loss.toFixed(4)}  ${p.tokensPerSecond.toFixed(1)} tokens/s  ETA ${p.etaSeconds === null ? '?' : formatDuration(p.etaSeconds * 1000)}  (${formatDuration(Date.now() - started)} elapsed${p.trainSeconds === undefined ? '' : `, ${formatDuration(p.trainSeconds * 1000)} of training in all`})`,
             ),
         });
         println(io.stdout, sftTrainingTable(report));
