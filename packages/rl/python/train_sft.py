@@ -186,10 +186,11 @@ def main():
             rate = done / elapsed if elapsed > 0 and done > 0 else 0.0
             # The Trainer appended this entry just before calling us and saves the history with
             # each checkpoint, so the cumulative time survives a kill and a resume.
+            trained = round(self.before + elapsed, 2)
             if state.log_history and "loss" in state.log_history[-1]:
-                state.log_history[-1]["trainSeconds"] = round(self.before + elapsed, 2)
+                state.log_history[-1]["trainSeconds"] = trained
             point = {"step": state.global_step, "epoch": round(state.epoch or 0, 4), "loss": logs["loss"],
-                     "trainSeconds": round(self.before + elapsed, 2)}
+                     "trainSeconds": trained}
             self.losses.append(point)
             emit("progress", totalSteps=total_steps, **point,
                  tokensPerSecond=round(rate * tokens_per_step, 2),

@@ -6,7 +6,7 @@ import {
   pairedBootstrap,
 } from '../score/bootstrap.js';
 import { markdownRow } from './markdown.js';
-import { questionScores } from './summarize.js';
+import { mean, questionScores } from './summarize.js';
 
 export interface EvalRun {
   /** How the run is named in the table (e.g. its directory). */
@@ -59,18 +59,16 @@ export interface EvalComparison {
 }
 
 function behaviourOf(verdicts: ReadonlyArray<EvalRecord['verdict']>): ComparisonBehaviour {
-  const n = verdicts.length;
   const count = (test: (v: EvalRecord['verdict']) => boolean) => verdicts.filter(test).length;
-  const sum = (of: (v: EvalRecord['verdict']) => number) => verdicts.reduce((s, v) => s + of(v), 0);
   return {
-    samples: n,
+    samples: verdicts.length,
     correct: count((v) => v.correct),
     inFormat: count((v) => v.formatViolations === 0),
-    toolCallsPerSample: n === 0 ? 0 : sum((v) => v.toolCalls) / n,
+    toolCallsPerSample: mean(verdicts.map((v) => v.toolCalls)),
     samplesWithoutToolCalls: count((v) => v.toolCalls === 0),
-    toolErrors: sum((v) => v.toolErrors),
+    toolErrors: verdicts.reduce((s, v) => s + v.toolErrors, 0),
     samplesWithToolErrors: count((v) => v.toolErrors > 0),
-    outputTokensPerSample: n === 0 ? 0 : sum((v) => v.outputTokens) / n,
+    outputTokensPerSample: mean(verdicts.map((v) => v.outputTokens)),
   };
 }
 

@@ -57,7 +57,8 @@ export interface EvalResults {
   benchmarks: BenchmarkResult[];
 }
 
-const mean = (xs: ReadonlyArray<number>) =>
+/** The mean of a list; 0 for none. */
+export const mean = (xs: ReadonlyArray<number>) =>
   xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /**
