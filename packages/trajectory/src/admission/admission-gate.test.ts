@@ -165,6 +165,41 @@ describe('checkAdmission', () => {
     expect(calculator('3*12-5')).toEqual([]);
   });
 
+  it('refuses a failed tool call the trajectory answers past, and admits a recovery', () => {
+    // A real Qwen2.5-Coder-1.5B-Instruct repair (GSM8K train, Martha's apples, the experiment's
+    // synthesis of 2026-12-07), admitted before this check; the sandbox marked the result an
+    // error. The answer is the reasoning's, as if the code had run.
+    const martha =
+      "<think>Tim has 30 less apples than Martha, so Tim has 68 - 30 = 38 apples. Harry has half as many apples as Tim, so Harry has 38 / 2 = 19 apples.</think>\n<code>\ntim_apples = martha_apples - 30\nharry_apples = tim_apples / 2\nprint(harry_apples)\n</code>\n<result>NameError: name 'martha_apples' is not defined</result>\n<answer>\\boxed{19}</answer>";
+    // Text carries no error flag: mark the results the sandbox reported as errors.
+    const failing = (text: string, errors: ReadonlyArray<number>) => {
+      const trajectory = tags(text);
+      let result = 0;
+      const steps = trajectory.steps.map((step) =>
+        step.type === 'tool-result' ? { ...step, isError: errors.includes(result++) } : step,
+      );
+      return { ...trajectory, steps };
+    };
+    expect(checkAdmission({ trajectory: failing(martha, [0]), question }).reasons).toEqual([
+      {
+        code: 'tool-error-ignored',
+        message:
+          "python call call_0 failed (NameError: name 'martha_apples' is not defined) and no call after it ran: the answer does not rest on the tool",
+      },
+    ]);
+    const verdict = (text: string, errors: ReadonlyArray<number>) =>
+      checkAdmission({ trajectory: failing(text, errors), question }).reasons.map((r) => r.code);
+    const retried = GOOD.replace(
+      '<code>',
+      "<code>print(eggs - 5)</code>\n<result>NameError: name 'eggs' is not defined</result>\n<think>eggs was never set.</think>\n<code>",
+    );
+    expect(verdict(retried, [0])).toEqual([]);
+    expect(verdict(retried, [0, 1])).toEqual(['tool-error-ignored']);
+    // A call that ran before the failure does not cover it.
+    expect(verdict(retried, [1])).toEqual(['tool-error-ignored']);
+    expect(verdict(GOOD, [])).toEqual([]);
+  });
+
   it('reports every failed check in the order of admissionCodes', () => {
     const verdict = checkAdmission({
       trajectory: tags('Let us correct it: 5 + 3 = 9. ```python\nprint(1)\n```', {

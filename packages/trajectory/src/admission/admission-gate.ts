@@ -9,6 +9,7 @@ import { renderWithLossMask } from '../render/loss-mask.js';
 import type { RenderedText } from '../schemas/records.js';
 import type { Trajectory } from '../schemas/trajectory.js';
 import { findIdleToolCalls } from './idle-tool-call.js';
+import { findIgnoredToolErrors } from './ignored-tool-error.js';
 import { findPromptMetaText } from './prompt-meta-text.js';
 import { findProseArithmeticErrors } from './prose-arithmetic.js';
 
@@ -30,6 +31,9 @@ import { findProseArithmeticErrors } from './prose-arithmetic.js';
  * - `tool-call-computes-nothing`: a tool call that only echoes numbers it was given (Python
  *   `J = 4; print(J)` after the reasoning did the arithmetic; `findIdleToolCalls`): trained on,
  *   it teaches that the tool is decoration;
+ * - `tool-error-ignored`: a tool call that failed (`NameError`, a syntax error) with no call
+ *   after it that ran, so the answer comes from the reasoning as if the tool had worked
+ *   (`findIgnoredToolErrors`): trained on, it teaches writing broken code and ignoring its error;
  * - `duplicate`: the same rendered text as an SFT record already admitted for the task (e.g. one
  *   greedy repair written for both failed candidates), which would count twice in training. A
  *   rule over a task's records (the repairer's `admitRecords`): `checkAdmission` never gives it.
@@ -45,6 +49,7 @@ export const admissionCodes = [
   'fabricated-tool-output',
   'prose-arithmetic-error',
   'tool-call-computes-nothing',
+  'tool-error-ignored',
   'duplicate',
 ] as const;
 export const admissionCodeSchema = z.enum(admissionCodes);
@@ -112,7 +117,8 @@ function finishReasonOf(trajectory: Trajectory): unknown {
  * `validate_format`, start with `<think>`, hold exactly one `<answer>` with a `\boxed{}` (a whole
  * number written as one, not as `10.0`), carry
  * no prompt meta-text, not be cut by the token limit, hold no tool output the model wrote
- * itself, no wrong arithmetic in its reasoning, and no tool call that computes nothing. Pure: reads nothing but its input.
+ * itself, no wrong arithmetic in its reasoning, no tool call that computes nothing, and no failed
+ * tool call it answers past without a call that ran. Pure: reads nothing but its input.
  */
 export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
   const { trajectory } = input;
@@ -174,5 +180,8 @@ export function checkAdmission(input: AdmissionInput): AdmissionVerdict {
   const idle = findIdleToolCalls(trajectory);
   if (idle.length > 0)
     refuse('tool-call-computes-nothing', idle.map((call) => call.message).join('; '));
+  const ignored = findIgnoredToolErrors(trajectory);
+  if (ignored.length > 0)
+    refuse('tool-error-ignored', ignored.map((call) => call.message).join('; '));
   return { admitted: reasons.length === 0, reasons };
 }

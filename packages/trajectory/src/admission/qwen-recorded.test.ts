@@ -97,14 +97,14 @@ describe('the admission gate on real Qwen2.5-Coder-1.5B outputs', () => {
     expect(codesOf('meta-text-repair-2')).toContain('prompt-meta-text');
   });
 
-  it('checks form, not reasoning: a repair whose only tool call failed still passes', () => {
-    // The paper accepted it (correct, 0.984); its calculator call got LaTeX and failed, and the
-    // answer came after. Consistency is the evaluator's business, not the gate's.
+  it('refuses a repair whose only tool call failed and that answers past the error', () => {
+    // The paper accepted it (correct, 0.984): its calculator call got LaTeX and failed, and the
+    // answer came from the reasoning after it. Trained on, it teaches ignoring a tool's error.
     const { trajectory } = byName('meta-text-repair-tags');
     expect(trajectory.steps.find((s) => s.type === 'tool-result')).toMatchObject({
       output: expect.stringContaining('SyntaxError'),
     });
-    expect(codesOf('meta-text-repair-tags')).toEqual([]);
+    expect(codesOf('meta-text-repair-tags')).toEqual(['tool-error-ignored']);
   });
 
   it('catches every instruction line of the prompts Qwen was given', () => {
