@@ -36,14 +36,21 @@ export {
   benchmarks,
   getBenchmark,
 } from './registry.js';
-export type {
-  BenchmarkComparison,
-  ComparisonBehaviour,
-  ComparisonCell,
-  EvalComparison,
-  EvalRun,
-} from './report/compare.js';
-export type { BenchmarkResult, EvalResults } from './report/summarize.js';
+export type { EvalRun } from './report/compare.js';
+export {
+  type BenchmarkComparison,
+  type BenchmarkResult,
+  benchmarkComparisonSchema,
+  benchmarkResultSchema,
+  type ComparisonBehaviour,
+  type ComparisonCell,
+  comparisonBehaviourSchema,
+  comparisonCellSchema,
+  type EvalComparison,
+  type EvalResults,
+  evalComparisonSchema,
+  evalResultsSchema,
+} from './report/results-schema.js';
 export {
   type EvalManifest,
   type EvalRecord,
@@ -61,9 +68,10 @@ export {
   type RunEvalOptions,
   type RunEvalSummary,
 } from './run/run-eval.js';
-export type {
-  BootstrapOptions,
-  PairedBootstrapResult,
+export {
+  type BootstrapOptions,
+  type PairedBootstrapResult,
+  pairedBootstrapResultSchema,
 } from './score/bootstrap.js';
 export type { AnswerCheck, CheckAnswerOptions } from './score/check-answer.js';
 export {

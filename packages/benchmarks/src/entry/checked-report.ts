@@ -7,11 +7,8 @@ import {
   readBenchmarkFile as readBenchmarkFileUnchecked,
 } from '../load/load-benchmark.js';
 import type { BenchmarkKind } from '../registry.js';
-import {
-  compareEvals as compareEvalsUnchecked,
-  type EvalComparison,
-  type EvalRun,
-} from '../report/compare.js';
+import { compareEvals as compareEvalsUnchecked, type EvalRun } from '../report/compare.js';
+import type { EvalComparison } from '../report/results-schema.js';
 import { type EvalManifest, evalManifestSchema, evalRecordSchema } from '../run/records.js';
 import {
   type BootstrapOptions,

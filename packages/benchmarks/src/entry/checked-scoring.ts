@@ -3,8 +3,8 @@ import { entryInputParser } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import { BenchmarkError } from '../errors.js';
 import type { BenchmarkKind } from '../registry.js';
+import type { EvalResults } from '../report/results-schema.js';
 import {
-  type EvalResults,
   questionScores as questionScoresUnchecked,
   summarizeEval as summarizeEvalUnchecked,
 } from '../report/summarize.js';

@@ -1,11 +1,13 @@
 import { BenchmarkError } from '../errors.js';
 import type { EvalManifest, EvalRecord } from '../run/records.js';
-import {
-  type BootstrapOptions,
-  type PairedBootstrapResult,
-  pairedBootstrap,
-} from '../score/bootstrap.js';
+import { type BootstrapOptions, pairedBootstrap } from '../score/bootstrap.js';
 import { markdownRow } from './markdown.js';
+import type {
+  BenchmarkComparison,
+  ComparisonBehaviour,
+  ComparisonCell,
+  EvalComparison,
+} from './results-schema.js';
 import { mean, questionScores } from './summarize.js';
 
 export interface EvalRun {
@@ -13,49 +15,6 @@ export interface EvalRun {
   label: string;
   manifest: EvalManifest;
   records: ReadonlyArray<EvalRecord>;
-}
-
-/** What a run's samples did on the paired questions, beside whether they were right. */
-export interface ComparisonBehaviour {
-  samples: number;
-  correct: number;
-  /** Samples without a violation of the paper's format (all of them under the native protocol). */
-  inFormat: number;
-  toolCallsPerSample: number;
-  /** Samples that made no tool call. */
-  samplesWithoutToolCalls: number;
-  /** Tool results that were errors, and the samples that had one. */
-  toolErrors: number;
-  samplesWithToolErrors: number;
-  outputTokensPerSample: number;
-}
-
-export interface ComparisonCell {
-  label: string;
-  /** Accuracy over the questions every run answered (the paired set). */
-  accuracy: number;
-  /** Accuracy over all of this run's questions of the benchmark. */
-  ownAccuracy: number;
-  ownQuestions: number;
-  /** Over the paired questions' samples (absent in comparisons made before it was added). */
-  behaviour?: ComparisonBehaviour;
-  /** Against the first run, over the shared questions; absent for the first run. */
-  delta?: PairedBootstrapResult;
-}
-
-export interface BenchmarkComparison {
-  benchmark: string;
-  /** Questions every run has records for: the paired set. */
-  sharedQuestions: number;
-  runs: ComparisonCell[];
-}
-
-export interface EvalComparison {
-  baseline: string;
-  level: number;
-  resamples: number;
-  seed: number;
-  benchmarks: BenchmarkComparison[];
 }
 
 function behaviourOf(verdicts: ReadonlyArray<EvalRecord['verdict']>): ComparisonBehaviour {

@@ -1,4 +1,4 @@
-import type { EvalResults } from './summarize.js';
+import type { EvalResults } from './results-schema.js';
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${(100 * x).toFixed(1)}`);
 const num = (x: number, digits = 2) => x.toFixed(digits);

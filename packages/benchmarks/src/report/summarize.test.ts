@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvalManifest, EvalRecord } from '../run/records.js';
 import { compareEvals, comparisonMarkdown } from './compare.js';
 import { resultsMarkdown } from './markdown.js';
+import { evalComparisonSchema, evalResultsSchema } from './results-schema.js';
 import { summarizeEval } from './summarize.js';
 
 function manifest(n: number, benchmarks: EvalManifest['benchmarks']): EvalManifest {
@@ -134,6 +135,12 @@ describe('summarizeEval', () => {
     );
   });
 
+  it('writes results that the results.json schema reads back whole (no field it does not know)', () => {
+    // The schema strips keys it lacks: a field summarizeEval added without it would be lost.
+    for (const results of [summarizeEval(records, m), summarizeEval([], m)])
+      expect(evalResultsSchema.parse(JSON.parse(JSON.stringify(results)))).toEqual(results);
+  });
+
   it('reports pass@k and maj@n when n > 1', () => {
     const m4 = manifest(4, [{ name: 'aime24', kind: 'math', source: 'x', questions: 2 }]);
     const rs = [
@@ -192,6 +199,7 @@ describe('compareEvals', () => {
       outputTokensPerSample: 10,
     });
     expect(md).toContain('| gsm8k-test | base | 1/3 | 3/3 | 1.00 | 0 | 0 (0) | 10 |');
+    expect(evalComparisonSchema.parse(JSON.parse(JSON.stringify(comparison)))).toEqual(comparison);
     const sloppy = compareEvals([
       { label: 'base', manifest: m, records: base },
       {

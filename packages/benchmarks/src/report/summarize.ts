@@ -8,54 +8,7 @@ import type { EvalManifest, EvalRecord } from '../run/records.js';
 import { recordKey } from '../run/records.js';
 import { majorityVote } from '../score/majority.js';
 import { passAtK, reportedKs } from '../score/pass-at-k.js';
-
-export interface BenchmarkResult {
-  benchmark: string;
-  kind: BenchmarkKind;
-  /** Questions with at least one record. */
-  questions: number;
-  /** Questions the manifest lists for this benchmark. */
-  expectedQuestions: number;
-  samples: number;
-  /** Samples per question (the run's n). */
-  n: number;
-  /** Every expected (question, sample) has a record. */
-  complete: boolean;
-  /** Mean over questions of the fraction of correct samples (plain accuracy when n = 1). */
-  accuracy: number;
-  correctSamples: number;
-  /** n > 1: unbiased pass@k per reported k (1, 2, 4, ..., n), over questions with all n samples. */
-  passAtK?: Record<string, number>;
-  /** n > 1: majority-vote accuracy over all n samples (ties to the answer given first). */
-  majAtK?: Record<string, number>;
-  /** QA: mean exact match and token F1 over samples. */
-  em?: number;
-  f1?: number;
-  /** Fraction of samples that gave an answer at all. */
-  answered: number;
-  toolCallsPerSample: number;
-  toolErrors: number;
-  toolErrorsPerSample: number;
-  formatViolations: number;
-  samplesWithFormatViolations: number;
-  /**
-   * Samples with a tool call written as text that nothing ran (a ```python block or call JSON in
-   * reasoning, offered native tools): the model wanted the tool and did not get it.
-   */
-  samplesWithTextFormToolCalls: number;
-  /** Samples with tool output the model wrote itself (a `<result>` or ```output nothing produced). */
-  samplesWithFabricatedToolOutput: number;
-  outputTokensPerSample: number;
-  msPerSample: number;
-  msTotal: number;
-}
-
-export interface EvalResults {
-  kind: 'eval-results';
-  model: EvalManifest['model'];
-  settings: EvalManifest['settings'];
-  benchmarks: BenchmarkResult[];
-}
+import type { BenchmarkResult, EvalResults } from './results-schema.js';
 
 /** The mean of a list; 0 for none. */
 export const mean = (xs: ReadonlyArray<number>) =>

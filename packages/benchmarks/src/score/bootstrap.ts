@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BenchmarkError } from '../errors.js';
 
 /** mulberry32: a small seeded PRNG, so resamples are reproducible across runs and machines. */
@@ -21,19 +22,21 @@ export interface BootstrapOptions {
   level?: number | undefined;
 }
 
-export interface PairedBootstrapResult {
-  n: number;
-  meanA: number;
-  meanB: number;
+/** A paired bootstrap of a difference of means (`pairedBootstrap`). */
+export const pairedBootstrapResultSchema = z.object({
+  n: z.number().int().nonnegative(),
+  meanA: z.number().finite(),
+  meanB: z.number().finite(),
   /** meanB - meanA. */
-  delta: number;
+  delta: z.number().finite(),
   /** Percentile interval of the resampled deltas. */
-  low: number;
-  high: number;
-  level: number;
-  resamples: number;
-  seed: number;
-}
+  low: z.number().finite(),
+  high: z.number().finite(),
+  level: z.number().gt(0).lt(1),
+  resamples: z.number().int().min(1),
+  seed: z.number().int(),
+});
+export type PairedBootstrapResult = z.infer<typeof pairedBootstrapResultSchema>;
 
 function quantile(sorted: Float64Array, q: number): number {
   const pos = q * (sorted.length - 1);
