@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLoopbackServer } from '@autotraj/generation/testing';
+import { lastUserText, startLoopbackServer } from '@autotraj/generation/testing';
 import { describe, expect, it } from 'vitest';
 import { run } from '../test-support/run.js';
 import { expectRefused, snapshotDir } from '../test-support/run-dir.js';
@@ -157,6 +157,46 @@ describe('autotraj synthesize', () => {
       expect(bad.code).toBe(2);
     } finally {
       await server.close();
+    }
+    // --repair-refused: the refused kept candidates go to the repairer, whose prompt (the
+    // question alone, told to be decisive) gets a clean solution here.
+    const fixing = await startLoopbackServer({
+      reply: (request) => ({
+        text: lastUserText(request.messages).includes('Be decisive and concise')
+          ? '<think>Six times seven is 42.</think>\n<answer>\\boxed{42}</answer>'
+          : '<think>To fix the flawed trajectory, multiply 6 by 7.</think>\n<answer>\\boxed{42}</answer>',
+      }),
+    });
+    try {
+      const out = join(dir, 'repair-refused');
+      const repaired = await run([
+        'synthesize',
+        ...['--tasks', tasks, '--n', '2', '--base-url', fixing.baseURL, '--model', 'vllm:leaky'],
+        ...['--out', out, '--repair-refused'],
+      ]);
+      expect(repaired.code, repaired.stderr).toBe(0);
+      expect(repaired.stdout).toMatch(/kept\s+2\n/);
+      expect(repaired.stdout).toMatch(/refused kept, sent to repair\s+2\n/);
+      expect(repaired.stdout).toMatch(/ {2}repaired \+ accepted\s+2\n/);
+      // One clean repair (the copy is dropped as a duplicate), a pair for each refused original.
+      expect(repaired.stdout).toMatch(/sft records\s+1\n/);
+      expect(repaired.stdout).toMatch(/preference pairs\s+2\n/);
+      const pairs = lines(join(out, 'pairs.jsonl')).map((line) => JSON.parse(line));
+      expect(pairs.map((pair) => pair.source)).toEqual(['admission', 'admission']);
+      expect(pairs[0].metadata.refusedBy).toEqual(['prompt-meta-text']);
+      expect((await run(['report', out])).code).toBe(0);
+      expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+        'pairs over a refused kept candidate',
+      );
+      const none = await run([
+        'synthesize',
+        ...['--tasks', tasks, '--base-url', fixing.baseURL, '--model', 'vllm:leaky'],
+        ...['--out', join(dir, 'repair-refused-none'), '--repair-refused', '--admission', 'none'],
+      ]);
+      expect(none.code).not.toBe(0);
+      expect(none.stderr).toContain('needs admission well-formed');
+    } finally {
+      await fixing.close();
     }
   });
 

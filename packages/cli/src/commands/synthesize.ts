@@ -50,6 +50,7 @@ interface SynthesizeFlags extends ModelFlags, RepairModelFlags {
   prompt?: string;
   repairPrompt?: string;
   admission: AdmissionMode;
+  repairRefused?: boolean;
   candidatesFrom?: string;
   shard?: Shard;
   forceNew?: boolean;
@@ -110,6 +111,12 @@ export function synthesisSummaryTable(summary: SynthesisSummary): string {
       ['preference pairs', c.pairs],
       ['dropped by admission: sft', c.droppedSft],
       ['dropped by admission: pairs', c.droppedPairs],
+      ...(c.refusedKeptRepairs === 0
+        ? []
+        : ([
+            ['refused kept, sent to repair', c.refusedKeptRepairs],
+            ['  repaired + accepted', c.refusedKeptRepaired],
+          ] as Array<[string, number]>)),
       ['candidates: text-form tool calls', c.candidatesWithTextFormToolCalls],
       ['candidates: made-up tool output', c.candidatesWithFabricatedToolOutput],
       ['trajectories / s', Number(t.trajectoriesPerSecond.toFixed(2))],
@@ -210,6 +217,10 @@ export const synthesizeCommand: CliCommand = {
         RUN_DEFAULTS.admission,
       )
       .option(
+        '--repair-refused',
+        'send kept candidates the admission gate refuses (a right answer boxed as 10.0, wrong arithmetic in the reasoning, ...) to the repairer too; an accepted repair enters sft.jsonl with a pair of source admission (the refused record still goes to dropped.jsonl)',
+      )
+      .option(
         '--candidates-from <dir|file>',
         "take each task's candidates from an earlier synthesis (its directory or candidates.jsonl) instead of sampling them; evaluation, repairs and the admission gate run as usual, the model only repairs (use --limit to run the tasks it covers)",
       )
@@ -233,6 +244,7 @@ export const synthesizeCommand: CliCommand = {
           ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
           ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
           admission: flags.admission,
+          ...(flags.repairRefused === true ? { repairRefused: true } : {}),
           ...(flags.candidatesFrom === undefined ? {} : { candidatesFrom: flags.candidatesFrom }),
           ...(flags.shard === undefined ? {} : { shard: flags.shard }),
           forceNew: flags.forceNew === true,

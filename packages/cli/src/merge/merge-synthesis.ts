@@ -45,6 +45,8 @@ const COUNTS = [
   'pairs',
   'droppedSft',
   'droppedPairs',
+  'refusedKeptRepairs',
+  'refusedKeptRepaired',
   'candidatesWithTextFormToolCalls',
   'candidatesWithFabricatedToolOutput',
 ] as const;
@@ -52,14 +54,16 @@ const COUNTS = [
 /** Counts a shard written before the admission gate lacks (it dropped nothing): read as 0. */
 const GATE_COUNTS: ReadonlySet<string> = new Set(['droppedSft', 'droppedPairs']);
 const hasGate = (run: RunDir) => fieldOf(run.manifest, ['counts', 'droppedSft']) !== undefined;
-/** Counts of what the model only wrote, which shards written before they existed lack. */
-const MODEL_TEXT_COUNTS: ReadonlySet<string> = new Set([
+/** Counts that shards written before they existed lack (nothing to count then): read as 0. */
+const LATER_COUNTS: ReadonlySet<string> = new Set([
   'candidatesWithTextFormToolCalls',
   'candidatesWithFabricatedToolOutput',
+  'refusedKeptRepairs',
+  'refusedKeptRepaired',
 ]);
 const countOf = (run: RunDir, count: string) =>
   (GATE_COUNTS.has(count) && !hasGate(run)) ||
-  (MODEL_TEXT_COUNTS.has(count) && fieldOf(run.manifest, ['counts', count]) === undefined)
+  (LATER_COUNTS.has(count) && fieldOf(run.manifest, ['counts', count]) === undefined)
     ? 0
     : numberField(run, ['counts', count]);
 

@@ -48,6 +48,8 @@ export interface SynthesisStageOptions extends ModelFlags, RepairModelFlags {
   repairPrompt?: string;
   /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
   admission?: AdmissionMode;
+  /** Send kept candidates the admission gate refuses to the repairer (`synthesize`'s `repairRefused`). */
+  repairRefused?: boolean;
   /**
    * Take each task's candidates from an earlier synthesis (its directory or `candidates.jsonl`)
    * instead of sampling them (`synthesize`'s `candidates.from`): the model only repairs.
@@ -192,6 +194,7 @@ export async function runSynthesisStage(options: SynthesisStageOptions): Promise
       outDir: options.outDir,
       concurrency,
       ...(options.admission === undefined ? {} : { admission: options.admission }),
+      ...(options.repairRefused === true ? { repairRefused: true } : {}),
       ...(options.shard === undefined ? {} : { shard: options.shard }),
       ...(options.candidatesFrom === undefined
         ? {}

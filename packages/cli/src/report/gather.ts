@@ -258,6 +258,15 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     { label: 'hard cases', value: hard.length },
     { label: 'SFT records', value: sft.length },
     { label: 'preference pairs', value: pairs.length },
+    // Repairs of kept candidates the gate refused (`synthesize --repair-refused`).
+    ...(pairs.some((p) => p.source === 'admission')
+      ? [
+          {
+            label: 'pairs over a refused kept candidate',
+            value: pairs.filter((p) => p.source === 'admission').length,
+          },
+        ]
+      : []),
     ...(facts.admission === null || facts.admission.droppedSft + facts.admission.droppedPairs === 0
       ? []
       : [

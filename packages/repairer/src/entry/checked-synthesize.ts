@@ -78,6 +78,7 @@ const synthesizeOptionsSchema = z.strictObject({
     })
     .optional(),
   admission: z.enum(admissionModes).optional(),
+  repairRefused: z.boolean().optional(),
   candidates: z.strictObject({ from: z.string().min(1) }).optional(),
 });
 

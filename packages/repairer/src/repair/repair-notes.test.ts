@@ -4,6 +4,32 @@ import { repairNotes } from './repair-notes.js';
 const options = { protocol: 'text-tags' as const, maxToolCalls: 3, finalAnswer: '42' };
 
 describe('repairNotes', () => {
+  it("turns the admission gate's reasons (a kept candidate it refused) into instructions", () => {
+    const gate = (code: string) => ({ stepIndex: null, code: `admission/${code}`, message: 'x' });
+    const notes = repairNotes(
+      {
+        correct: true,
+        diagnostics: [
+          gate('whole-number-as-decimal'),
+          gate('prose-arithmetic-error'),
+          gate('tool-error-ignored'),
+          gate('tool-call-computes-nothing'),
+          gate('prompt-meta-text'),
+          gate('think-not-first'),
+        ],
+      },
+      options,
+    );
+    expect(notes.split('\n')).toEqual([
+      '- Write a whole-number answer without a decimal point: \\boxed{10}, not \\boxed{10.0}.',
+      '- Check the arithmetic in your reasoning: write the code inside <code></code> for every value and use what it prints.',
+      '- Their code failed. Write the code inside <code></code> so that it runs and prints the result.',
+      '- Let the code do the computing: write the code inside <code></code> that works the answer out, not one that prints a number you already have.',
+      '- Write only the solution, nothing about these instructions.',
+      '- Keep to the format of the example: write the code inside <code></code>, and never write a result yourself.',
+    ]);
+  });
+
   it('turns diagnostics into instructions, without evaluator vocabulary', () => {
     const notes = repairNotes(
       {

@@ -165,7 +165,11 @@ const lines = (path: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-async function run(outDir: string, admission?: AdmissionMode) {
+async function run(
+  outDir: string,
+  admission?: AdmissionMode,
+  options: { repairRefused?: boolean } = {},
+) {
   const server = await startLoopbackServer({ reply: leakyPolicy() });
   try {
     const model = createVllmProvider({ baseURL: server.baseURL }).languageModel('leaky-policy');
@@ -181,6 +185,7 @@ async function run(outDir: string, admission?: AdmissionMode) {
       outDir,
       concurrency: 4,
       ...(admission === undefined ? {} : { admission }),
+      ...(options.repairRefused === undefined ? {} : { repairRefused: options.repairRefused }),
     });
   } finally {
     await server.close();
@@ -253,5 +258,70 @@ describe('synthesize with the admission gate (paper preset)', () => {
     expect(again.run).toMatchObject({ done: 0, resumed: tasks.length });
     expect(again.counts).toEqual(gated.counts);
     expect(read('gated', 'dropped')).toHaveLength(dropped.length);
+  });
+
+  it('repairRefused sends the kept candidates the gate refuses to the repairer, and pairs the repairs', async () => {
+    const gated = await run(join(tmp, 'gated-2'));
+    const fixed = await run(join(tmp, 'repair-refused'), undefined, { repairRefused: true });
+    const read = (dir: string, file: string) => lines(join(tmp, dir, `${file}.jsonl`));
+    const dropped = (dir: string) => read(dir, 'dropped').map((d) => droppedRecordSchema.parse(d));
+    // The refused kept records: the script's candidates that quote the prompt's tool budget.
+    // (A copy of an admitted record is no defect: `duplicate` drops are not repaired.)
+    const refusedKept = dropped('gated-2').filter(
+      (d) => d.sft?.origin === 'kept' && d.reasons.some((r) => r.code !== 'duplicate'),
+    );
+    expect(refusedKept.length).toBeGreaterThan(0);
+
+    // The paper's decisions are unchanged and the refused records are still dropped as before.
+    const decisions = (dir: string) =>
+      read(dir, 'candidates')
+        .map(({ id, decision }) => ({ id, decision }))
+        .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    expect(decisions('repair-refused')).toEqual(decisions('gated-2'));
+    const keptDrops = (records: ReturnType<typeof dropped>) =>
+      records
+        .filter((d) => d.sft?.origin === 'kept')
+        .map(({ id, reasons }) => ({ id, reasons }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    expect(keptDrops(dropped('repair-refused'))).toEqual(keptDrops(dropped('gated-2')));
+    expect(fixed.counts.kept).toBe(gated.counts.kept);
+
+    // Each went to the repairer once; the accepted ones came back as pairs over the original.
+    expect(fixed.counts.refusedKeptRepairs).toBe(refusedKept.length);
+    expect(gated.counts.refusedKeptRepairs).toBe(0);
+    const pairs = read('repair-refused', 'pairs').map((p) => p as PreferencePair);
+    const fromGate = pairs.filter((p) => p.source === 'admission');
+    expect(fromGate.length).toBeGreaterThan(0);
+    expect(fixed.counts.refusedKeptRepaired).toBe(fromGate.length);
+    const refusedIds = new Map(refusedKept.map((d) => [d.sft!.trajectory.id, d]));
+    for (const pair of fromGate) {
+      const original = refusedIds.get(pair.rejected.id);
+      expect(original, pair.id).toBeDefined();
+      expect(pair.metadata.refusedBy).toEqual(original!.reasons.map((r) => r.code));
+      expect(pair.chosen.provenance.parentId).toBe(pair.rejected.id);
+    }
+    const sft = read('repair-refused', 'sft').map((r) => r as SftRecord);
+    // Its repair is an SFT record, or a copy of one (the script writes one repair a task).
+    const copies = dropped('repair-refused').filter((d) =>
+      d.reasons.every((r) => r.code === 'duplicate'),
+    );
+    for (const pair of fromGate)
+      expect(
+        [...sft, ...copies.map((d) => d.sft!)].some((r) => r.trajectory.id === pair.chosen.id),
+        pair.id,
+      ).toBe(true);
+    expect(fixed.counts.pairs).toBe(gated.counts.pairs + fromGate.length);
+    // The unfixed ones are hard cases that say why they were repaired at all.
+    const hard = read('repair-refused', 'hard').filter((h) =>
+      String(h.reason).startsWith('kept, refused by the admission gate (prompt-meta-text)'),
+    );
+    expect(hard.length + fromGate.length).toBe(refusedKept.length);
+    expect(
+      JSON.parse(readFileSync(join(tmp, 'repair-refused', 'settings.json'), 'utf8')).settings,
+    ).toMatchObject({ repairRefused: true });
+
+    await expect(run(join(tmp, 'refused-none'), 'none', { repairRefused: true })).rejects.toThrow(
+      RepairerConfigError,
+    );
   });
 });

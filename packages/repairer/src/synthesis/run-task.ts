@@ -7,6 +7,8 @@ import {
   sampleCandidates,
 } from '@autotraj/generation';
 import {
+  type AdmissionReason,
+  checkAdmission,
   type EvaluationReport,
   type Evaluator,
   type PreferencePair,
@@ -44,6 +46,8 @@ export interface TaskContext {
   codec: TextCodec;
   /** What may enter sft.jsonl and pairs.jsonl (the admission gate). */
   admission: AdmissionMode;
+  /** Send kept candidates the gate refuses to the repairer (`repairRefused`). */
+  repairRefused: boolean;
   /** Where candidates are taken from instead of sampled (`candidates.from`), or null. */
   candidates: CandidateSource | null;
   signal: AbortSignal;
@@ -60,6 +64,31 @@ const brief = (report: EvaluationReport) => ({
     message,
   })),
 });
+
+/**
+ * The report a repairer sees for a kept candidate the admission gate refused: right, maybe
+ * well scored, but worth nothing as training data, so its quality counts as 0 (the paper
+ * preset's stored score too) and the gate's reasons are diagnostics (`admission/<code>`) the
+ * repair notes turn into instructions.
+ */
+function unusableReport(
+  report: EvaluationReport,
+  refusedBy: ReadonlyArray<AdmissionReason>,
+): EvaluationReport {
+  return {
+    ...report,
+    quality: 0,
+    ...(report.paper === undefined ? {} : { paper: { ...report.paper, stored: 0 } }),
+    diagnostics: [
+      ...report.diagnostics,
+      ...refusedBy.map((reason) => ({
+        stepIndex: null,
+        code: `admission/${reason.code}`,
+        message: reason.message,
+      })),
+    ],
+  };
+}
 
 /**
  * One task end to end: sample N candidates, evaluate them as a group, keep / repair / discard,
@@ -88,6 +117,7 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
     evaluationMs: 0,
     trajectories: 0,
     discarded: 0,
+    refusedKeptRepairs: 0,
   };
   const account = (trajectory: Trajectory | null) => {
     if (trajectory === null) return;
@@ -176,53 +206,88 @@ export async function runTask(context: TaskContext, task: Task): Promise<Journal
         ? {}
         : { takenFrom: { file: context.candidates!.file, line: taken[index]!.line } }),
     });
-    if (decision.action === 'keep') sft.push(sftRecord(trajectory, 'kept', report.quality));
-    else if (decision.action === 'discard') stats.discarded++;
-    else {
-      repairs.push(
-        limiter.run(async () => {
-          const result = await context.repairer.repair({
-            task,
-            trajectory,
-            report,
-            group: candidates,
-            signal,
-          });
-          stats.evaluationMs += result.evaluationMs;
-          for (const attempt of result.history) account(attempt.trajectory);
-          context.onRepair(task.id, trajectory.id, result.status);
-          if (result.status === 'accepted' && result.repaired !== null && result.after !== null) {
-            sft.push(sftRecord(result.repaired, 'repaired', result.after.quality));
-            pairs.push({
-              id: `pair_${result.repaired.id}`,
-              taskId: task.id,
-              ...(instruction === undefined ? {} : { instruction }),
-              question: task.question,
-              ...(turns === undefined ? {} : { prompt: turns }),
-              chosen: result.repaired,
-              rejected: trajectory,
-              source: 'repair',
-              chosenScore: result.after.quality,
-              rejectedScore: report.quality,
-              metadata: { attempts: result.attempts, reason: result.reason },
-            });
-          } else {
-            hard.push({
-              id: `hard_${trajectory.id}`,
-              taskId: task.id,
-              question: task.question,
-              original: trajectory,
-              originalReport: brief(report),
-              lastAttempt: result.repaired,
-              lastReport: result.after === null ? null : brief(result.after),
+    if (decision.action === 'keep') {
+      const kept = sftRecord(trajectory, 'kept', report.quality);
+      // The kept record stays in: the gate below refuses it into dropped.jsonl as always.
+      sft.push(kept);
+      if (context.repairRefused) {
+        const verdict = checkAdmission({
+          trajectory,
+          rendered: kept.rendered,
+          question: task.question,
+        });
+        if (!verdict.admitted) {
+          stats.refusedKeptRepairs++;
+          repair(trajectory, report, verdict.reasons);
+        }
+      }
+    } else if (decision.action === 'discard') stats.discarded++;
+    else repair(trajectory, report, null);
+  });
+
+  /**
+   * Repair one candidate. `refusedBy`: the gate's reasons for a kept candidate it refused; the
+   * repairer then sees the original as worth nothing to train on (quality 0, the reasons as
+   * diagnostics), so a correct, well-formed repair is accepted without having to beat the
+   * evaluator's score of a record that cannot be used.
+   */
+  function repair(
+    trajectory: Trajectory,
+    report: EvaluationReport,
+    refusedBy: ReadonlyArray<AdmissionReason> | null,
+  ): void {
+    const seen = refusedBy === null ? report : unusableReport(report, refusedBy);
+    repairs.push(
+      limiter.run(async () => {
+        const result = await context.repairer.repair({
+          task,
+          trajectory,
+          report: seen,
+          group: candidates,
+          signal,
+        });
+        stats.evaluationMs += result.evaluationMs;
+        for (const attempt of result.history) account(attempt.trajectory);
+        context.onRepair(task.id, trajectory.id, result.status);
+        if (result.status === 'accepted' && result.repaired !== null && result.after !== null) {
+          sft.push(sftRecord(result.repaired, 'repaired', result.after.quality));
+          pairs.push({
+            id: `pair_${result.repaired.id}`,
+            taskId: task.id,
+            ...(instruction === undefined ? {} : { instruction }),
+            question: task.question,
+            ...(turns === undefined ? {} : { prompt: turns }),
+            chosen: result.repaired,
+            rejected: trajectory,
+            // `admission`: the rejected side is right but unfit to train on (the gate's reasons).
+            source: refusedBy === null ? 'repair' : 'admission',
+            chosenScore: result.after.quality,
+            rejectedScore: report.quality,
+            metadata: {
               attempts: result.attempts,
               reason: result.reason,
-            });
-          }
-        }),
-      );
-    }
-  });
+              ...(refusedBy === null ? {} : { refusedBy: refusedBy.map((r) => r.code) }),
+            },
+          });
+        } else {
+          hard.push({
+            id: `hard_${trajectory.id}`,
+            taskId: task.id,
+            question: task.question,
+            original: trajectory,
+            originalReport: brief(report),
+            lastAttempt: result.repaired,
+            lastReport: result.after === null ? null : brief(result.after),
+            attempts: result.attempts,
+            reason:
+              refusedBy === null
+                ? result.reason
+                : `kept, refused by the admission gate (${refusedBy.map((r) => r.code).join(', ')}); ${result.reason}`,
+          });
+        }
+      }),
+    );
+  }
   // Wait for every repair, even after one failed, so none is still running once the task has
   // settled; the task then fails with the first failure.
   let firstFailure: { error: unknown } | undefined;

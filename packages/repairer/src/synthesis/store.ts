@@ -27,6 +27,13 @@ export interface SynthesisCounts {
   droppedSft: number;
   /** Preference pairs it kept out of `pairs.jsonl` (their chosen side was refused). */
   droppedPairs: number;
+  /**
+   * Kept candidates the gate refused that went to the repairer (`repairRefused`), and the
+   * repairs of them accepted (their pairs have `source` `admission`; the gate may still refuse
+   * a repair, which counts here and in `droppedSft`).
+   */
+  refusedKeptRepairs: number;
+  refusedKeptRepaired: number;
   /** Refused trajectories by reason; one can fail several checks, so these may sum to more. */
   droppedByReason: Record<AdmissionCode, number>;
   /**
@@ -49,6 +56,8 @@ export const emptyCounts = (): SynthesisCounts => ({
   pairs: 0,
   droppedSft: 0,
   droppedPairs: 0,
+  refusedKeptRepairs: 0,
+  refusedKeptRepaired: 0,
   droppedByReason: Object.fromEntries(admissionCodes.map((code) => [code, 0])) as Record<
     AdmissionCode,
     number
@@ -70,6 +79,11 @@ function addEntry(counts: SynthesisCounts, entry: JournalEntry): void {
   counts.pairs += entry.pairs.length;
   counts.droppedSft += entry.dropped.filter((d) => d.sft !== null).length;
   counts.droppedPairs += entry.dropped.filter((d) => d.pair !== null).length;
+  counts.refusedKeptRepairs += entry.stats.refusedKeptRepairs;
+  counts.refusedKeptRepaired += [
+    ...entry.pairs,
+    ...entry.dropped.flatMap((d) => (d.pair === null ? [] : [d.pair])),
+  ].filter((pair) => pair.source === 'admission').length;
   // A new object each time: copies of the counts handed out earlier stay as they were.
   const byReason = { ...counts.droppedByReason };
   for (const dropped of entry.dropped)

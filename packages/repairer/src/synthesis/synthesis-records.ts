@@ -75,6 +75,8 @@ export const journalEntrySchema = z.object({
     evaluationMs: z.number(),
     trajectories: z.number(),
     discarded: z.number(),
+    /** Kept candidates the gate refused that went to the repairer (`repairRefused`). */
+    refusedKeptRepairs: z.number().default(0),
   }),
 });
 

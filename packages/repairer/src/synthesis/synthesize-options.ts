@@ -1,6 +1,7 @@
 import { defaultPrompt, type Protocol, type Shard } from '@autotraj/generation';
 import { modelNameOf } from '@autotraj/generation/internal';
 import { type PromptTemplate, RUN_DEFAULTS, type Sampling } from '@autotraj/trajectory';
+import { RepairerConfigError } from '../errors.js';
 import {
   type ResolvedRepairerOptions,
   resolveRepairerOptions,
@@ -13,6 +14,7 @@ export interface ResolvedSynthesizeOptions {
   n: number;
   concurrency: number;
   admission: AdmissionMode;
+  repairRefused: boolean;
   forceNew: boolean;
   shard: Shard | null;
   total: number | null;
@@ -33,10 +35,12 @@ export interface ResolvedSynthesizeOptions {
 export function resolveSynthesizeOptions(options: SynthesizeOptions): ResolvedSynthesizeOptions {
   const { policy } = options;
   const protocol = policy.protocol ?? RUN_DEFAULTS.protocol;
+  const admission = resolveAdmissionMode(options.admission);
   return {
     n: options.n ?? RUN_DEFAULTS.n,
     concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency,
-    admission: resolveAdmissionMode(options.admission),
+    admission,
+    repairRefused: resolveRepairRefused(options.repairRefused, admission),
     forceNew: options.forceNew ?? false,
     shard: options.shard ?? null,
     total: options.total ?? null,
@@ -55,4 +59,17 @@ export function resolveSynthesizeOptions(options: SynthesizeOptions): ResolvedSy
       modelName: options.repairer.options.modelName ?? null,
     },
   };
+}
+
+function resolveRepairRefused(value: unknown, admission: AdmissionMode): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true)
+    throw new RepairerConfigError({
+      message: `repairRefused must be a boolean, got ${JSON.stringify(value)}`,
+    });
+  if (admission !== 'well-formed')
+    throw new RepairerConfigError({
+      message: `repairRefused repairs what the admission gate refuses: it needs admission well-formed, not ${admission}`,
+    });
+  return true;
 }

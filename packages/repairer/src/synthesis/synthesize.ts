@@ -195,6 +195,16 @@ export interface SynthesizeOptions {
    */
   admission?: AdmissionMode;
   /**
+   * Send kept candidates the admission gate refuses (a right answer boxed as `10.0`, a slip in
+   * the reasoning's arithmetic, a failed call answered past) to the repairer too, instead of
+   * only dropping them (default false, as the paper). The refused record still goes to
+   * `dropped.jsonl`; the repairer sees the original as worth nothing to train on (quality 0, the
+   * gate's reasons as `admission/<code>` diagnostics), and an accepted repair enters `sft.jsonl`
+   * with a pair whose `source` is `admission`. Counted in `counts.refusedKeptRepairs` and
+   * `refusedKeptRepaired`. Needs admission `well-formed`; a setting of the run.
+   */
+  repairRefused?: boolean;
+  /**
    * Take each task's candidates from an earlier run instead of sampling them: `from` is a
    * `candidates.jsonl` or a synthesis directory. Candidates 0..n-1 of task T are its records with
    * `taskId` T; everything after sampling runs as usual (group evaluation with this run's
@@ -229,7 +239,7 @@ function packageVersions(): Record<string, string> {
  */
 export async function synthesize(options: SynthesizeOptions): Promise<SynthesisSummary> {
   const resolved = resolveSynthesizeOptions(options);
-  const { n, concurrency, admission, shard } = resolved;
+  const { n, concurrency, admission, repairRefused, shard } = resolved;
   const { protocol, maxToolCalls, sampling, prompt, modelName } = resolved.policy;
   const { policy, outDir } = options;
   const started = performance.now();
@@ -278,6 +288,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       seedDerivation: SAMPLE_SEED_DERIVATION,
       candidatesFrom: source?.setting ?? null,
     }),
+    // Only when on: a run from before the option resumes with the same settings.
+    ...(repairRefused ? { repairRefused } : {}),
     ...options.settings,
   };
   // Before anything is written: a directory of another run (or one in use) is refused untouched.
@@ -361,6 +373,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       repairer: options.repairer,
       codec: createTagCodec({ toolTags: toolTagTable() }),
       admission,
+      repairRefused,
       candidates: source,
       signal: controller.signal,
       onCandidate: (taskId, index) => emit({ type: 'candidate', taskId, index }),
@@ -489,6 +502,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         model: modelName,
         tools: policy.tools.map((t) => t.name),
         admission,
+        ...(repairRefused ? { repairRefused } : {}),
         repair: {
           strategy: resolved.repairer.strategy,
           maxAttempts: resolved.repairer.maxAttempts,

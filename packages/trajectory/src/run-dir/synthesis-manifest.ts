@@ -78,6 +78,8 @@ export const synthesisManifestSchema = z.looseObject({
       pairs: count.optional(),
       droppedSft: count.optional(),
       droppedPairs: count.optional(),
+      refusedKeptRepairs: count.optional(),
+      refusedKeptRepaired: count.optional(),
       droppedByReason: z.record(z.string(), count).optional(),
     })
     .optional(),
