@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startLoopbackServer } from '@autotraj/generation/testing';
 import { RUN_DEFAULTS } from '@autotraj/trajectory';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,14 @@ describe('autotraj run (the whole method, offline)', () => {
     expect(second.stderr).toMatch(/model\.onnx is current/);
     expect(second.stdout).toMatch(/groups already done \(resume\)\s+6/);
     expect(lines(join(out, 'rl/rollouts.jsonl'))).toHaveLength(24);
+    // Repairing what the gate refuses is another run, and needs the gate.
+    const other = await run(['run', '--out', out, '--limit', '6', '--repair-refused']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('repairRefused (--repair-refused)');
+    const ungated = join(dirname(out), 'ungated');
+    const none = await run(['run', '--out', ungated, '--repair-refused', '--admission', 'none']);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('needs admission well-formed');
     // The settings are recorded resolved: the defaults written out are the same run.
     const written = await run([
       ...['run', '--out', out, '--limit', '6', '--concurrency', '4'],

@@ -43,6 +43,7 @@ interface RunFlags {
   prompt?: string;
   repairPrompt?: string;
   admission: AdmissionMode;
+  repairRefused?: boolean;
   shard?: string;
 }
 
@@ -145,6 +146,10 @@ export const runCommand: CliCommand = {
         choiceOption('--admission', admissionModes),
         RUN_DEFAULTS.admission,
       )
+      .option(
+        '--repair-refused',
+        'send kept candidates the admission gate refuses to the repairer too (synthesize --repair-refused)',
+      )
       // Hidden: only there to say why a run is not sharded and what to do instead.
       .addOption(new Option('--shard <spec>').hideHelp())
       .action(async (flags: RunFlags) => {
@@ -175,6 +180,7 @@ export const runCommand: CliCommand = {
           ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
           ...(flags.repairPrompt === undefined ? {} : { repairPrompt: flags.repairPrompt }),
           admission: flags.admission,
+          ...(flags.repairRefused === true ? { repairRefused: true } : {}),
           forceNew: flags.forceNew === true,
           onProgress: (event) => {
             switch (event.type) {

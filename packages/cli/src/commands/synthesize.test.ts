@@ -224,6 +224,7 @@ describe('autotraj synthesize', () => {
       [['--max-tool-calls', '2'], 'maxToolCalls (--max-tool-calls)', 3, 2],
       [['--preset', 'autotraj'], 'preset (--preset)', 'paper', 'autotraj'],
       [['--admission', 'none'], 'admission (--admission)', 'well-formed', 'none'],
+      [['--repair-refused'], 'repairRefused (--repair-refused)', false, true],
       [['--replay', cassette], 'replay (--replay)', null, cassette],
     ] as const)
       await expectRefused(out, [...base, ...flags], setting, recorded, requested);

@@ -48,6 +48,7 @@ const pipelineOptionsSchema = z.strictObject({
   repairPrompt: z.string().optional(),
   minPairs: z.number().optional(),
   admission: z.enum(admissionModes).optional(),
+  repairRefused: z.boolean().optional(),
   forceNew: z.boolean().optional(),
   onProgress: z
     .custom<NonNullable<PipelineOptions['onProgress']>>((v) => typeof v === 'function', {

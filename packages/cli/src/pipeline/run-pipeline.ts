@@ -86,6 +86,8 @@ export interface PipelineOptions {
   minPairs?: number;
   /** What may enter the SFT set and pairs (default `well-formed`; `none`: raw output). */
   admission?: AdmissionMode;
+  /** Send kept candidates the admission gate refuses to the repairer (`synthesize --repair-refused`). */
+  repairRefused?: boolean;
   /** Start afresh even if `outDir` holds a run with other settings (it is moved aside first). */
   forceNew?: boolean;
   onProgress?: (event: PipelineEvent) => void;
@@ -203,6 +205,7 @@ async function pipelineRunSettings(
     maxTokens: resolved.maxTokens ?? null,
     minPairs: resolved.minPairs,
     admission: resolved.admission,
+    repairRefused: options.repairRefused === true,
   };
 }
 
@@ -292,6 +295,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ...(options.lora ? ['--lora', options.lora] : []),
         ...(options.replay ? ['--replay', options.replay] : []),
         ...(options.admission === 'none' ? ['--admission', 'none'] : []),
+        ...(options.repairRefused === true ? ['--repair-refused'] : []),
       ],
     });
     const synthesis = await runSynthesisStage({
@@ -310,6 +314,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
       ...(options.repairPrompt === undefined ? {} : { repairPrompt: options.repairPrompt }),
       ...(options.admission === undefined ? {} : { admission: options.admission }),
+      ...(options.repairRefused === true ? { repairRefused: true } : {}),
       onProgress: (event) => {
         // The synthesis directory passed its check and the work begins: record the run's settings.
         if (event.type === 'start') runHandle.record();

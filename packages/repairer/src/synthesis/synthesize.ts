@@ -288,8 +288,8 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
       seedDerivation: SAMPLE_SEED_DERIVATION,
       candidatesFrom: source?.setting ?? null,
     }),
-    // Only when on: a run from before the option resumes with the same settings.
-    ...(repairRefused ? { repairRefused } : {}),
+    // A run recorded before the option lacks it, and resumes (a setting not recorded is not compared).
+    repairRefused,
     ...options.settings,
   };
   // Before anything is written: a directory of another run (or one in use) is refused untouched.
@@ -502,7 +502,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         model: modelName,
         tools: policy.tools.map((t) => t.name),
         admission,
-        ...(repairRefused ? { repairRefused } : {}),
+        repairRefused,
         repair: {
           strategy: resolved.repairer.strategy,
           maxAttempts: resolved.repairer.maxAttempts,
