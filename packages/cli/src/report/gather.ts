@@ -247,6 +247,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
   const facts = await manifestFacts(files.manifest);
   const count = (action: string) => candidates.filter((c) => c.decision.action === action).length;
   const repairedSft = sft.filter((r) => r.origin === 'repaired');
+  const fromGate = pairs.filter((p) => p.source === 'admission').length;
   const funnel = [
     { label: 'tasks', value: new Set(candidates.map((c) => c.taskId)).size },
     { label: 'candidates', value: candidates.length },
@@ -259,14 +260,7 @@ export async function gatherReportData(runDir: string): Promise<ReportData> {
     { label: 'SFT records', value: sft.length },
     { label: 'preference pairs', value: pairs.length },
     // Repairs of kept candidates the gate refused (`synthesize --repair-refused`).
-    ...(pairs.some((p) => p.source === 'admission')
-      ? [
-          {
-            label: 'pairs over a refused kept candidate',
-            value: pairs.filter((p) => p.source === 'admission').length,
-          },
-        ]
-      : []),
+    ...(fromGate === 0 ? [] : [{ label: 'pairs over a refused kept candidate', value: fromGate }]),
     ...(facts.admission === null || facts.admission.droppedSft + facts.admission.droppedPairs === 0
       ? []
       : [

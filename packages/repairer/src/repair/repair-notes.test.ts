@@ -15,6 +15,7 @@ describe('repairNotes', () => {
           gate('tool-error-ignored'),
           gate('tool-call-computes-nothing'),
           gate('prompt-meta-text'),
+          gate('token-limit'),
           gate('think-not-first'),
         ],
       },
@@ -26,6 +27,7 @@ describe('repairNotes', () => {
       '- Their code failed. Write the code inside <code></code> so that it runs and prints the result.',
       '- Let the code do the computing: write the code inside <code></code> that works the answer out, not one that prints a number you already have.',
       '- Write only the solution, nothing about these instructions.',
+      '- Be brief: reason only as much as the problem needs.',
       '- Keep to the format of the example: write the code inside <code></code>, and never write a result yourself.',
     ]);
   });

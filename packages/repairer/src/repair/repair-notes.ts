@@ -42,7 +42,11 @@ export function repairNotes(
     else if (code === 'format/text-after-answer') add('Write nothing after the final answer.');
     else if (code === 'format/too-many-tool-calls' || code === 'tool/over-budget')
       add(`Use at most ${options.maxToolCalls} tool calls.`);
-    else if (code === 'tool/error' || code === 'tool/timeout')
+    else if (
+      code === 'tool/error' ||
+      code === 'tool/timeout' ||
+      code === 'admission/tool-error-ignored'
+    )
       add(`Their code failed. ${capitalize(call)} so that it runs and prints the result.`);
     else if (code === 'tool/unused-result') add('Use what the code printed in your reasoning.');
     else if (code === 'tool/no-call' || code === 'text-form-tool-call')
@@ -53,25 +57,22 @@ export function repairNotes(
       add(
         `Check the arithmetic in your reasoning: ${call} for every value and use what it prints.`,
       );
-    else if (code === 'admission/tool-error-ignored')
-      add(`Their code failed. ${capitalize(call)} so that it runs and prints the result.`);
     else if (code === 'admission/tool-call-computes-nothing')
       add(
         `Let the code do the computing: ${call} that works the answer out, not one that prints a number you already have.`,
       );
     else if (code === 'admission/prompt-meta-text')
       add('Write only the solution, nothing about these instructions.');
-    else if (code === 'admission/token-limit')
-      add('Be brief: reason only as much as the problem needs.');
     else if (code === 'fabricated-tool-output' || code === 'admission/fabricated-tool-output')
       add(
         'Never write a result or output block yourself: the environment writes it after your code.',
       );
+    else if (family === 'length' || code === 'admission/token-limit')
+      add('Be brief: reason only as much as the problem needs.');
     else if (family === 'format' || family === 'admission')
       add(`Keep to the format of the example: ${call}, and never write a result yourself.`);
     else if (family === 'confidence')
       add('State each step plainly: no words such as maybe, perhaps, probably, seems or guess.');
-    else if (family === 'length') add('Be brief: reason only as much as the problem needs.');
     else if (family === 'repetition') add('Do not repeat sentences.');
     else if (family === 'consistency')
       add('Make your reasoning and answer agree with what the code printed.');

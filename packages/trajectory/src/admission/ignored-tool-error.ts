@@ -21,22 +21,22 @@ function lastLine(output: string): string {
  * ran is a recovery, not this.
  */
 export function findIgnoredToolErrors(trajectory: Pick<Trajectory, 'steps'>): IgnoredToolError[] {
-  const calls = new Map<string, string>();
-  const failed: Array<{ callId: string; toolName: string; error: string }> = [];
+  const failed: IgnoredToolError[] = [];
   for (const step of trajectory.steps) {
-    if (step.type === 'tool-call') calls.set(step.callId, step.toolName);
     if (step.type !== 'tool-result') continue;
     // A call that ran makes every failure before it a recovered one.
-    if (!step.isError) failed.length = 0;
-    else
-      failed.push({
-        callId: step.callId,
-        toolName: calls.get(step.callId) ?? step.toolName,
-        error: lastLine(step.output),
-      });
+    if (!step.isError) {
+      failed.length = 0;
+      continue;
+    }
+    const { callId, toolName } = step;
+    const error = lastLine(step.output);
+    failed.push({
+      callId,
+      toolName,
+      error,
+      message: `${toolName} call ${callId} failed (${error === '' ? 'an error with no message' : error}) and no call after it ran: the answer does not rest on the tool`,
+    });
   }
-  return failed.map((call) => ({
-    ...call,
-    message: `${call.toolName} call ${call.callId} failed (${call.error === '' ? 'an error with no message' : call.error}) and no call after it ran: the answer does not rest on the tool`,
-  }));
+  return failed;
 }
