@@ -63,7 +63,10 @@ def main():
     trainer.train(resume_from_checkpoint=resume)
     seconds = time.time() - started
     curve = [{"step": e["step"], "reward": e["reward"], "rewardStd": e.get("reward_std"),
-              "completionLength": e.get("completions/mean_length"), "loss": e.get("loss")}
+              "completionLength": e.get("completions/mean_length"), "loss": e.get("loss"),
+              # The share of the step's groups whose completions all got the same reward (zero
+              # advantages: nothing learned from them), and of completions cut at the length limit.
+              "zeroStdShare": e.get("frac_reward_zero_std"), "clippedShare": e.get("completions/clipped_ratio")}
              for e in trainer.state.log_history if "reward" in e]
     report = {"policy": os.path.abspath(args.policy), "prompts": len(dataset), "steps": trainer.state.global_step,
               "groupSize": args.group_size, "promptsPerStep": args.prompts_per_step,

@@ -87,6 +87,10 @@ const grpoReportSchema = z.object({
       reward: z.number(),
       rewardStd: z.number().nullable().optional(),
       completionLength: z.number().nullable().optional(),
+      /** The share of the step's groups whose completions all got one reward (TRL's `frac_reward_zero_std`). */
+      zeroStdShare: z.number().min(0).max(1).nullable().optional(),
+      /** The share of completions cut at the length limit. */
+      clippedShare: z.number().min(0).max(1).nullable().optional(),
     }),
   ),
 });

@@ -166,10 +166,17 @@ function grpoSection(data: ReportData): string {
   const g = data.grpo;
   if (g === undefined || g === null) return '';
   const zero = g.rewards.filter((r) => r.rewardStd === 0).length;
+  // Per group where TRL logged it (older reports have only the step's mean std).
+  const perGroup = g.rewards.every((r) => typeof r.zeroStdShare === 'number')
+    ? ` ${Math.round(g.rewards.reduce((sum, r) => sum + (r.zeroStdShare ?? 0) * g.promptsPerStep, 0))} of ${g.rewards.length * g.promptsPerStep} groups had one reward for all ${g.groupSize} completions (zero advantages).`
+    : '';
+  const clipped = g.rewards.every((r) => typeof r.clippedShare === 'number')
+    ? ` ${Math.round(g.rewards.reduce((sum, r) => sum + (r.clippedShare ?? 0), 0) * g.promptsPerStep * g.groupSize)} of ${g.rewards.length * g.promptsPerStep * g.groupSize} completions were cut at the length limit.`
+    : '';
   return `<section id="grpo" class="wide"><h2>GRPO (TRL): mean reward by step</h2>${lineSvg(
     g.rewards.map((r) => ({ x: r.step, y: r.reward })),
     { label: 'mean reward', xLabel: 'optimizer step' },
-  )}<p class="meta">${escapeHtml(g.policy)}: ${g.steps} steps of ${g.promptsPerStep} prompts x ${g.groupSize} completions, ${formatDuration(g.trainSeconds * 1000)}. ${zero} of ${g.rewards.length} steps had the same reward for every completion (no learning signal).</p></section>`;
+  )}<p class="meta">${escapeHtml(g.policy)}: ${g.steps} steps of ${g.promptsPerStep} prompts x ${g.groupSize} completions, ${formatDuration(g.trainSeconds * 1000)}. ${zero} of ${g.rewards.length} steps had the same reward for every completion (no learning signal).${perGroup}${clipped}</p></section>`;
 }
 
 /** `autotraj run`'s own account: model, sampling, and each stage's status and statements. */

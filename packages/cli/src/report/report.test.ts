@@ -274,9 +274,30 @@ describe('autotraj report', () => {
         promptsPerStep: 2,
         trainSeconds: 300,
         rewards: [
-          { step: 1, reward: -1, rewardStd: 0, completionLength: 170 },
-          { step: 2, reward: -0.5, rewardStd: 0.9, completionLength: 160 },
-          { step: 3, reward: 0.25, rewardStd: 1.1, completionLength: 150 },
+          {
+            step: 1,
+            reward: -1,
+            rewardStd: 0,
+            completionLength: 170,
+            zeroStdShare: 1,
+            clippedShare: 0.5,
+          },
+          {
+            step: 2,
+            reward: -0.5,
+            rewardStd: 0.9,
+            completionLength: 160,
+            zeroStdShare: 0.5,
+            clippedShare: 0.25,
+          },
+          {
+            step: 3,
+            reward: 0.25,
+            rewardStd: 1.1,
+            completionLength: 150,
+            zeroStdShare: 0,
+            clippedShare: 0,
+          },
         ],
       }),
     );
@@ -286,6 +307,8 @@ describe('autotraj report', () => {
     expect(html).toContain('GRPO (TRL): mean reward by step');
     expect(html).toContain('3 steps of 2 prompts x 4 completions');
     expect(html).toContain('1 of 3 steps had the same reward for every completion');
+    expect(html).toContain('3 of 6 groups had one reward for all 4 completions');
+    expect(html).toContain('6 of 24 completions were cut at the length limit');
     expect(html).not.toContain('id="funnel"');
   });
 
