@@ -4,9 +4,11 @@ starts the server and calls this; it needs AUTOTRAJ_REWARD_URL.
 
     python grpo.py --prompts prompts.trl.jsonl --policy model.gguf|hf-dir --out dir [--steps 30]
 
-TRL generates each completion in one pass: tool calls are not executed inside its loop (the
-rollout loop with real tools is `autotraj rollout`). Checkpoints go to OUT/checkpoints and a rerun
-resumes; OUT/grpo-report.json holds the reward per step. The last stdout line is the summary.
+The policy's `<code>` calls run in the same server (`autotraj serve --tools python`, POST /tool)
+through @autotraj/rl's `trl_rollout.py`, their output masked out of the loss; `--max-tool-calls 0`
+generates each completion in one pass instead (TRL's default, where the reward scores results the
+model wrote itself). Checkpoints go to OUT/checkpoints and a rerun resumes; OUT/grpo-report.json
+holds the reward per step. The last stdout line is the summary.
 """
 import argparse
 import json
@@ -30,6 +32,7 @@ def main():
     p.add_argument("--learning-rate", type=float, default=1e-5)
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-tool-calls", type=int, default=3)
     args = p.parse_args()
     if not os.environ.get("AUTOTRAJ_REWARD_URL"):
         print(json.dumps({"error": "bad-input", "message": "AUTOTRAJ_REWARD_URL is not set"}))
@@ -39,6 +42,7 @@ def main():
     from trl import GRPOConfig, GRPOTrainer
 
     import trl_reward
+    import trl_rollout
     from train_sft import latest_checkpoint, load_base
 
     # A GGUF (dequantized, its quantizer marker dropped) or a Hugging Face directory, as train-sft loads them.
@@ -56,9 +60,32 @@ def main():
         save_strategy="steps", save_steps=5, save_total_limit=2, seed=args.seed, dataloader_num_workers=0,
         disable_tqdm=True,
     )
-    trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[trl_reward.autotraj_reward],
-                          args=config, train_dataset=dataset)
+    os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # rollout_func is marked experimental
+    # Every completion with its reward goes to OUT/completions.jsonl: what the policy wrote, to read.
+    samples = os.path.join(args.out, "completions.jsonl")
+    running = {}
+
+    def autotraj_reward(prompts, completions, **kwargs):
+        rewards = trl_reward.autotraj_reward(prompts, completions, **kwargs)
+        with open(samples, "a", encoding="utf8") as f:
+            for i, (completion, reward) in enumerate(zip(completions, rewards)):
+                task = (kwargs.get("task_id") or [None] * len(rewards))[i]
+                f.write(json.dumps({"step": running["trainer"].state.global_step + 1, "taskId": task,
+                                    "completion": trl_reward._text(completion), "reward": reward}) + "\n")
+        return rewards
+
+    rollout = trl_rollout.tool_rollout(max_tool_calls=args.max_tool_calls) if args.max_tool_calls > 0 else None
+    trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[autotraj_reward],
+                          args=config, train_dataset=dataset, rollout_func=rollout)
+    running["trainer"] = trainer
     resume = latest_checkpoint(checkpoints)
+    # Steps after the checkpoint run again: their earlier completions go, so each step is there once.
+    done = int(resume.rsplit("-", 1)[1]) if resume else 0
+    if os.path.exists(samples):
+        with open(samples, encoding="utf8") as f:
+            kept = [line for line in f if line.strip() and json.loads(line)["step"] <= done]
+        with open(samples, "w", encoding="utf8") as f:
+            f.writelines(kept)
     started = time.time()
     trainer.train(resume_from_checkpoint=resume)
     seconds = time.time() - started
@@ -72,6 +99,7 @@ def main():
               "groupSize": args.group_size, "promptsPerStep": args.prompts_per_step,
               "maxCompletionLength": args.max_completion_length, "learningRate": args.learning_rate,
               "temperature": args.temperature, "rewardUrl": os.environ["AUTOTRAJ_REWARD_URL"],
+              "maxToolCalls": args.max_tool_calls, "tools": trl_rollout.rollout_stats() if rollout else None,
               "resumedFrom": resume, "trainSeconds": round(seconds, 1), "rewards": curve}
     with open(os.path.join(args.out, "grpo-report.json"), "w", encoding="utf8") as f:
         json.dump(report, f, indent=2)

@@ -36,10 +36,13 @@
 # advantage order it changes.
 #
 # grpo (after sft's synthesis): one real RL run through a real trainer. Trains the n-gram reward
-# model on the synthesis pairs, serves it with `autotraj serve` (the paper reward), and runs
-# EXP_GRPO_STEPS (30) GRPO steps of TRL on SmolLM2 (the fine-tuned one from sft when it exists)
-# over GSM8K train problems after the SFT ones; the reward per step goes to
-# EXP_DIR/grpo/grpo-report.json and `autotraj report EXP_DIR/grpo` draws it.
+# model on the synthesis pairs, serves it with `autotraj serve --tools python` (the paper reward,
+# and the sandbox that runs the policy's <code> calls through @autotraj/rl's trl_rollout.py, at
+# most EXP_GRPO_TOOL_CALLS (3) a completion; 0: one pass, TRL's default), and runs EXP_GRPO_STEPS
+# (30) GRPO steps of TRL on SmolLM2 (the fine-tuned one from sft when it exists) over GSM8K train
+# problems after the SFT ones, EXP_GRPO_MAX_LENGTH (320) tokens a completion; the reward per step
+# goes to EXP_DIR/grpo/grpo-report.json (`autotraj report EXP_DIR/grpo` draws it), every
+# completion with its reward to EXP_DIR/grpo/completions.jsonl.
 # The whole script is one block, read before it runs: editing this file during a run of hours
 # cannot change what the run does next.
 {
@@ -121,7 +124,7 @@ grpo() {
     "import { fetchedModelPath } from '@autotraj/llama-cpp'; console.log(fetchedModelPath('smollm2'));")"
   [ ! -d "$exp/smollm2-full-autotraj/hf" ] || policy="$exp/smollm2-full-autotraj/hf"
   # The reward server on a free port; its first stdout line names the URL.
-  autotraj serve --rm "$exp/rm/model.onnx" --port 0 >"$dir/serve.log" 2>&1 &
+  autotraj serve --rm "$exp/rm/model.onnx" --tools python --tool-workers 1 --port 0 >"$dir/serve.log" 2>&1 &
   grpo_server=$!
   trap 'kill "$grpo_server" 2>/dev/null || true' EXIT
   local url=""
@@ -134,7 +137,8 @@ grpo() {
   step grpo "$dir/grpo-report.json" env AUTOTRAJ_REWARD_URL="$url" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
     HF_DATASETS_OFFLINE=1 CUDA_VISIBLE_DEVICES= OMP_NUM_THREADS=2 WANDB_DISABLED=true PYTHONDONTWRITEBYTECODE=1 \
     "$AUTOTRAJ_PYTHON" scripts/experiment/grpo.py --prompts "$dir/prompts.trl.jsonl" --policy "$policy" \
-    --out "$dir" --steps "${EXP_GRPO_STEPS:-30}"
+    --out "$dir" --steps "${EXP_GRPO_STEPS:-30}" --max-tool-calls "${EXP_GRPO_TOOL_CALLS:-3}" \
+    --max-completion-length "${EXP_GRPO_MAX_LENGTH:-320}"
   kill "$grpo_server" 2>/dev/null || true
 }
 

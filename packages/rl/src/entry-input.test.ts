@@ -309,6 +309,20 @@ describe('createRewardServer entry input', () => {
       'createRewardServer',
       'options.reward.wieghts',
     );
+    const tool = (name: string) => ({
+      name,
+      run: async () => ({ output: '', isError: false, durationMs: 0 }),
+    });
+    await invalid(
+      () => createRewardServer({ scorer, tools: [tool('python'), tool('python')] }),
+      'createRewardServer',
+      'options.tools',
+    );
+    await invalid(
+      () => createRewardServer({ scorer, tools: [{ name: 'python' }] } as never),
+      'createRewardServer',
+      'options.tools[0]',
+    );
     const server = createRewardServer({ scorer, maxBatchSize: 64 });
     const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
     try {

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { openTrajectoryScorer } from '@autotraj/reward-model';
 import {
   createRewardServer,
@@ -5,9 +6,15 @@ import {
   type RewardPresetName,
   rewardPresetNames,
 } from '@autotraj/rl';
-import { RUN_DEFAULTS } from '@autotraj/trajectory';
+import {
+  createCalculatorRuntime,
+  createPythonPool,
+  createPythonRuntime,
+  type PythonPool,
+} from '@autotraj/tools';
+import { RUN_DEFAULTS, type ToolRuntime } from '@autotraj/trajectory';
 import { println } from '../io.js';
-import { choiceOption, integerOption, rmCalibrationOption } from '../options.js';
+import { choiceOption, integerOption, listOption, rmCalibrationOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 interface ServeOptions {
@@ -20,7 +27,12 @@ interface ServeOptions {
   maxBodyMb: number;
   outcome: boolean;
   preset: RewardPresetName;
+  tools: Array<(typeof SERVABLE_TOOLS)[number]>;
+  toolWorkers: number;
 }
+
+/** Tools `--tools` can serve on POST /tool. */
+const SERVABLE_TOOLS = ['python', 'calculator'] as const;
 
 /** Resolves on the first SIGINT / SIGTERM (and stops listening for them). */
 function untilSignal(): Promise<string> {
@@ -40,7 +52,7 @@ export const serveCommand: CliCommand = {
     program
       .command('serve')
       .description(
-        'Serve a trajectory reward model over HTTP: POST /score (paper), /score/batch, /get_reward (OpenRLHF), /compute_score (verl); GET /health, /metrics',
+        'Serve a trajectory reward model over HTTP: POST /score (paper), /score/batch, /get_reward (OpenRLHF), /compute_score (verl), /tool (with --tools); GET /health, /metrics',
       )
       .requiredOption(
         '--rm <model.onnx>',
@@ -78,6 +90,18 @@ export const serveCommand: CliCommand = {
         RUN_DEFAULTS.preset,
       )
       .option(
+        '--tools <names>',
+        `also run tool calls on POST /tool for trainers that generate in their own loop (TRL's rollout_func): ${SERVABLE_TOOLS.join(', ')}, comma-separated; python runs in the sandbox synthesis uses`,
+        (value: string) => listOption()(value).map(choiceOption('--tools', SERVABLE_TOOLS)),
+        [],
+      )
+      .option(
+        '--tool-workers <n>',
+        'Python sandbox workers for --tools python',
+        integerOption('--tool-workers'),
+        Math.min(2, cpus().length),
+      )
+      .option(
         '--no-outcome',
         'answer /get_reward with raw RM scores even when labels are sent; disable /compute_score',
       )
@@ -85,6 +109,13 @@ export const serveCommand: CliCommand = {
         const { port, maxBatchSize, maxWaitMs } = options;
         const maxBodyBytes = options.maxBodyMb * 1024 * 1024;
         const scorer = await openTrajectoryScorer({ path: options.rm });
+        let pool: PythonPool | null = null;
+        const tools: ToolRuntime[] = [];
+        if (options.tools.includes('python')) {
+          pool = createPythonPool({ size: options.toolWorkers });
+          tools.push(createPythonRuntime({ pool }));
+        }
+        if (options.tools.includes('calculator')) tools.push(createCalculatorRuntime());
         const server = createRewardServer({
           scorer,
           maxBatchSize,
@@ -95,6 +126,7 @@ export const serveCommand: CliCommand = {
             ? {}
             : { trajectoryModelCalibration: options.rmCalibration }),
           ...(options.outcome ? {} : { reward: null }),
+          tools,
         });
         const signal = untilSignal();
         try {
@@ -102,12 +134,13 @@ export const serveCommand: CliCommand = {
           println(io.stdout, `autotraj serve: ${options.rm} on ${url}`);
           println(
             io.stdout,
-            '  POST /score /score/batch /get_reward /compute_score   GET /health /metrics',
+            `  POST /score /score/batch /get_reward /compute_score${tools.length === 0 ? '' : ` /tool (${tools.map((t) => t.name).join(', ')}) /tool/end_session`}   GET /health /metrics`,
           );
           const received = await signal;
           println(io.stderr, `autotraj serve: ${received}, finishing requests in flight`);
         } finally {
           await server.close();
+          await pool?.close();
           await scorer.close();
         }
         const m = server.metrics();

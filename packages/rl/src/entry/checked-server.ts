@@ -1,3 +1,4 @@
+import type { ToolRuntime } from '@autotraj/trajectory';
 import { objectWithMethods } from '@autotraj/trajectory/internal';
 import { z } from 'zod';
 import type { TrajectoryScorer } from '../scorer.js';
@@ -24,6 +25,13 @@ const rewardServerOptionsSchema = z.strictObject({
   maxBatchSize: count.optional(),
   maxWaitMs: z.number().nonnegative().optional(),
   maxConcurrentBatches: count.optional(),
+  // Two runtimes with one name: one would silently shadow the other on POST /tool.
+  tools: z
+    .array(objectWithMethods<ToolRuntime>('a tool runtime', 'run'))
+    .refine((tools) => new Set(tools.map((t) => t.name)).size === tools.length, {
+      message: 'two tool runtimes have the same name',
+    })
+    .optional(),
 });
 
 /**

@@ -3,6 +3,7 @@ export interface ServerMetrics {
   request(route: string, status: number, durationMs: number): void;
   batch(size: number, durationMs: number, failed: boolean): void;
   trajectories(count: number): void;
+  toolCall(tool: string, isError: boolean): void;
   snapshot(): MetricsSnapshot;
   prometheus(extra: Record<string, number>): string;
 }
@@ -14,6 +15,9 @@ export interface MetricsSnapshot {
   batchItems: number;
   batchFailures: number;
   scorerMs: number;
+  /** `POST /tool` calls run, and how many of them the tool answered with an error. */
+  toolCalls: number;
+  toolErrors: number;
   /** p50/p99 request latency (ms) per route over the most recent requests. */
   latencyMs: Record<string, { p50: number; p99: number; count: number }>;
 }
@@ -33,6 +37,8 @@ export function createServerMetrics(): ServerMetrics {
   let batchItems = 0;
   let batchFailures = 0;
   let scorerMs = 0;
+  let toolCalls = 0;
+  let toolErrors = 0;
 
   const latencyOf = (route: string) => {
     const ring = latencies.get(route);
@@ -67,6 +73,10 @@ export function createServerMetrics(): ServerMetrics {
     trajectories(count) {
       trajectoriesScored += count;
     },
+    toolCall(_tool, isError) {
+      toolCalls++;
+      if (isError) toolErrors++;
+    },
     snapshot() {
       const out: MetricsSnapshot = {
         requests: {},
@@ -75,6 +85,8 @@ export function createServerMetrics(): ServerMetrics {
         batchItems,
         batchFailures,
         scorerMs,
+        toolCalls,
+        toolErrors,
         latencyMs: {},
       };
       for (const [route, byStatus] of requests)
@@ -110,6 +122,12 @@ export function createServerMetrics(): ServerMetrics {
         ],
         ['autotraj_rm_scorer_batch_failures_total', 'Scorer calls that failed.', batchFailures],
         ['autotraj_rm_scorer_ms_total', 'Milliseconds spent in the scorer.', scorerMs],
+        ['autotraj_rm_tool_calls_total', 'Tool calls run on POST /tool.', toolCalls],
+        [
+          'autotraj_rm_tool_errors_total',
+          'Tool calls the tool answered with an error.',
+          toolErrors,
+        ],
       ];
       for (const [name, help, value] of counters)
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);

@@ -54,10 +54,25 @@ export const computeScoreRequestSchema = z.object({
   preset: z.enum(['paper', 'autotraj']).optional(),
 });
 
+/**
+ * Ours: run one tool call for a policy whose trainer generates the text itself (TRL's
+ * `rollout_func`), so the result the model reads comes from the same tool as in synthesis.
+ * Calls with one `session_id` share interpreter state (one trajectory); `end_session` releases it.
+ */
+export const toolRequestSchema = z.object({
+  tool: z.string().min(1),
+  /** The text between the tool's tags (e.g. the code), or the tool's JSON input. */
+  input: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  session_id: z.string().min(1).optional(),
+});
+
+export const toolEndRequestSchema = z.object({ session_id: z.string().min(1) });
+
 export type ScoreRequest = z.infer<typeof scoreRequestSchema>;
 export type ScoreBatchRequest = z.infer<typeof scoreBatchRequestSchema>;
 export type GetRewardRequest = z.infer<typeof getRewardRequestSchema>;
 export type ComputeScoreRequest = z.infer<typeof computeScoreRequestSchema>;
+export type ToolRequest = z.infer<typeof toolRequestSchema>;
 
 /** Gold answers from a label or ground truth given as text, a number or a list of either. */
 export function goldAnswersOf(

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createCalculatorRuntime, createPythonPool, createPythonRuntime } from '@autotraj/tools';
 import type { ScoreItem, TrajectoryScorer } from '@autotraj/trajectory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mathOutcome } from '../reward/outcomes.js';
@@ -324,6 +325,69 @@ describe('reward server under load', () => {
     await expect(postRaw(new Agent(), `${url}/score`, '{"trajectory":"a"}')).rejects.toThrow(
       /ECONNREFUSED/,
     );
+    agent.destroy();
+  });
+});
+
+describe('reward server tools (POST /tool)', () => {
+  it("runs a policy's tool calls in the synthesis sandbox: state per session, errors as the loop shows them", async () => {
+    const pool = createPythonPool({ size: 1 });
+    const python = createPythonRuntime({ pool });
+    try {
+      const { url, agent } = await start({ tools: [python, createCalculatorRuntime()] });
+      const call = async (body: unknown) => {
+        const answer = await postRaw(agent, `${url}/tool`, JSON.stringify(body));
+        return { status: answer.status, body: JSON.parse(answer.text) };
+      };
+      // Tag content (the text between <code> and </code>), as TRL's rollout_func sends it.
+      const first = await call({
+        tool: 'python',
+        input: '\nx = 6 * 7\nprint(x)\n',
+        session_id: 's1',
+      });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ output: '42', is_error: false, timed_out: false });
+      // The same session keeps its names; another session does not see them.
+      const again = await call({ tool: 'python', input: 'print(x + 1)', session_id: 's1' });
+      expect(again.body).toMatchObject({ output: '43', is_error: false });
+      const other = await call({ tool: 'python', input: 'print(x)', session_id: 's2' });
+      expect(other.body.is_error).toBe(true);
+      // The text the policy reads is the one the synthesis loop would have put in <result>.
+      const direct = await python.run({ code: 'print(x)' }, { sessionId: 's3' });
+      expect(other.body.output).toBe(direct.output);
+      expect(other.body.output).toMatch(/NameError: name 'x' is not defined/);
+      // Ending a session releases its names.
+      const ended = await postRaw(
+        agent,
+        `${url}/tool/end_session`,
+        JSON.stringify({ session_id: 's1' }),
+      );
+      expect(JSON.parse(ended.text)).toEqual({ ended: true });
+      const after = await call({ tool: 'python', input: 'print(x)', session_id: 's1' });
+      expect(after.body.is_error).toBe(true);
+      const calc = await call({ tool: 'calculator', input: '2 * (3 + 4)' });
+      expect(calc.body).toMatchObject({ output: '14', is_error: false });
+      // A tool the server does not run is a 400 naming the tools it runs.
+      const unknown = await call({ tool: 'search', input: 'x' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toMatch(/no tool "search" \(served: python, calculator\)/);
+      const bad = await call({ tool: 'python' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatch(/at input/);
+      expect(server!.metrics()).toMatchObject({ toolCalls: 5, toolErrors: 2 });
+      agent.destroy();
+    } finally {
+      await server?.close();
+      server = undefined;
+      await pool.close();
+    }
+  });
+
+  it('answers 501 on /tool when it runs no tools', async () => {
+    const { url, agent } = await start();
+    const answer = await postRaw(agent, `${url}/tool`, '{"tool":"python","input":"print(1)"}');
+    expect(answer.status).toBe(501);
+    expect(JSON.parse(answer.text).error).toMatch(/--tools python/);
     agent.destroy();
   });
 });

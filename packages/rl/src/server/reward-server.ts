@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RUN_DEFAULTS } from '@autotraj/trajectory';
+import { type JsonValue, RUN_DEFAULTS, type ToolRuntime } from '@autotraj/trajectory';
+import { toolInputFromTagContent } from '@autotraj/trajectory/internal';
 import { RewardRequestError } from '../errors.js';
 import {
   type CreateRewardOptions,
@@ -23,6 +24,8 @@ import {
   parseRequest,
   scoreBatchRequestSchema,
   scoreRequestSchema,
+  toolEndRequestSchema,
+  toolRequestSchema,
 } from './requests.js';
 import { REWARD_SERVER_DEFAULTS } from './server-defaults.js';
 
@@ -52,6 +55,13 @@ export interface RewardServerOptions {
   maxWaitMs?: number;
   /** Scorer calls in flight at once (default 1). */
   maxConcurrentBatches?: number;
+  /**
+   * Tools served on `POST /tool` (e.g. `createPythonRuntime` of `@autotraj/tools`), for trainers
+   * that generate in their own loop (TRL's `rollout_func`): the result a policy reads during RL
+   * comes from the same runtime as in synthesis. The caller owns and closes them; sessions still
+   * open when the server closes are ended. Default none (`/tool` answers 501).
+   */
+  tools?: ReadonlyArray<ToolRuntime>;
 }
 
 export interface RewardServer {
@@ -191,6 +201,16 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     return Array.from(scores);
   };
 
+  const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
+  /** Open sessions and the tools that hold state for them. */
+  const sessions = new Map<string, Set<ToolRuntime>>();
+  const endSession = async (sessionId: string): Promise<boolean> => {
+    const held = sessions.get(sessionId);
+    sessions.delete(sessionId);
+    for (const tool of held ?? []) await tool.endSession?.(sessionId);
+    return held !== undefined;
+  };
+
   const routes: Record<string, (body: string) => Promise<unknown>> = {
     '/score': async (body) => {
       const request = parseRequest(scoreRequestSchema, body);
@@ -229,6 +249,41 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       const breakdowns = await chosen.reward.score(items);
       const rewards = breakdowns.map((b) => b.total);
       return { rewards, scores: rewards, extra_logs: componentLogs(breakdowns) };
+    },
+    '/tool': async (body) => {
+      const request = parseRequest(toolRequestSchema, body);
+      const tool = tools.get(request.tool);
+      if (tool === undefined)
+        throw new RewardRequestError({
+          status: tools.size === 0 ? 501 : 400,
+          message:
+            tools.size === 0
+              ? 'this server runs no tools (autotraj serve --tools python)'
+              : `invalid request at tool: no tool ${JSON.stringify(request.tool)} (served: ${[...tools.keys()].join(', ')})`,
+        });
+      // Tag content is parsed as the text-tag loop parses it, so the tool sees the same input.
+      const input =
+        typeof request.input === 'string'
+          ? toolInputFromTagContent(tool.name, request.input)
+          : (request.input as JsonValue);
+      const sessionId = request.session_id;
+      if (sessionId !== undefined) {
+        const held = sessions.get(sessionId) ?? new Set<ToolRuntime>();
+        held.add(tool);
+        sessions.set(sessionId, held);
+      }
+      const result = await tool.run(input, sessionId === undefined ? {} : { sessionId });
+      metrics.toolCall(tool.name, result.isError);
+      return {
+        output: result.output,
+        is_error: result.isError,
+        timed_out: result.timedOut ?? false,
+        duration_ms: result.durationMs,
+      };
+    },
+    '/tool/end_session': async (body) => {
+      const request = parseRequest(toolEndRequestSchema, body);
+      return { ended: await endSession(request.session_id) };
     },
     '/compute_score': async (body) => {
       const request = parseRequest(computeScoreRequestSchema, body);
@@ -351,6 +406,7 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
       await Promise.race([Promise.all([idle, batcher.drain()]), timeout]);
       clearTimeout(timer);
+      await Promise.all([...sessions.keys()].map(endSession));
       server.closeAllConnections();
       await closed;
     },
