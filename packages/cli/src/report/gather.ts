@@ -81,6 +81,16 @@ const grpoReportSchema = z.object({
   groupSize: z.number().int().positive(),
   promptsPerStep: z.number().int().positive(),
   trainSeconds: z.number().nonnegative(),
+  /** trl_rollout.py's counts since the run (re)started; null: completions in one pass, no tools. */
+  tools: z
+    .object({
+      completions: z.number().int().nonnegative(),
+      toolCalls: z.number().int().nonnegative(),
+      toolErrors: z.number().int().nonnegative(),
+      budgetCut: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .optional(),
   rewards: z.array(
     z.object({
       step: z.number().int().positive(),

@@ -173,10 +173,16 @@ function grpoSection(data: ReportData): string {
   const clipped = g.rewards.every((r) => typeof r.clippedShare === 'number')
     ? ` ${Math.round(g.rewards.reduce((sum, r) => sum + (r.clippedShare ?? 0), 0) * g.promptsPerStep * g.groupSize)} of ${g.rewards.length * g.promptsPerStep * g.groupSize} completions were cut at the length limit.`
     : '';
+  const tools =
+    g.tools === undefined
+      ? ''
+      : g.tools === null
+        ? ' Completions were generated in one pass: no tool call ran.'
+        : ` The policy's tool calls ran in the sandbox: ${g.tools.toolCalls} in ${g.tools.completions} completions, ${g.tools.toolErrors} answered with an error${g.tools.budgetCut > 0 ? `; tool output cut at the length limit in ${g.tools.budgetCut}` : ''} (counted since the run last started).`;
   return `<section id="grpo" class="wide"><h2>GRPO (TRL): mean reward by step</h2>${lineSvg(
     g.rewards.map((r) => ({ x: r.step, y: r.reward })),
     { label: 'mean reward', xLabel: 'optimizer step' },
-  )}<p class="meta">${escapeHtml(g.policy)}: ${g.steps} steps of ${g.promptsPerStep} prompts x ${g.groupSize} completions, ${formatDuration(g.trainSeconds * 1000)}. ${zero} of ${g.rewards.length} steps had the same reward for every completion (no learning signal).${perGroup}${clipped}</p></section>`;
+  )}<p class="meta">${escapeHtml(g.policy)}: ${g.steps} steps of ${g.promptsPerStep} prompts x ${g.groupSize} completions, ${formatDuration(g.trainSeconds * 1000)}. ${zero} of ${g.rewards.length} steps had the same reward for every completion (no learning signal).${perGroup}${clipped}${tools}</p></section>`;
 }
 
 /** `autotraj run`'s own account: model, sampling, and each stage's status and statements. */

@@ -273,6 +273,7 @@ describe('autotraj report', () => {
         groupSize: 4,
         promptsPerStep: 2,
         trainSeconds: 300,
+        tools: { completions: 24, toolCalls: 19, toolErrors: 2, budgetCut: 1 },
         rewards: [
           {
             step: 1,
@@ -309,6 +310,9 @@ describe('autotraj report', () => {
     expect(html).toContain('1 of 3 steps had the same reward for every completion');
     expect(html).toContain('3 of 6 groups had one reward for all 4 completions');
     expect(html).toContain('6 of 24 completions were cut at the length limit');
+    expect(html).toContain(
+      'tool calls ran in the sandbox: 19 in 24 completions, 2 answered with an error; tool output cut at the length limit in 1',
+    );
     expect(html).not.toContain('id="funnel"');
   });
 
