@@ -68,9 +68,10 @@ def main():
     def autotraj_reward(prompts, completions, **kwargs):
         rewards = trl_reward.autotraj_reward(prompts, completions, **kwargs)
         with open(samples, "a", encoding="utf8") as f:
-            for i, (completion, reward) in enumerate(zip(completions, rewards)):
-                task = (kwargs.get("task_id") or [None] * len(rewards))[i]
-                f.write(json.dumps({"step": running["trainer"].state.global_step + 1, "taskId": task,
+            step = running["trainer"].state.global_step + 1
+            tasks = kwargs.get("task_id") or [None] * len(rewards)
+            for task, completion, reward in zip(tasks, completions, rewards):
+                f.write(json.dumps({"step": step, "taskId": task,
                                     "completion": trl_reward._text(completion), "reward": reward}) + "\n")
         return rewards
 

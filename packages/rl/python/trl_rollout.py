@@ -132,7 +132,6 @@ def tool_rollout(max_tool_calls=3, url=None):
                     if cut is not None and cut is not new:
                         new, ended = cut, False
                     new = new[:budget - len(s["ids"])]
-                    text_before = tokenizer.decode(s["ids"], skip_special_tokens=True)
                     s["ids"] += new
                     s["mask"] += [1] * len(new)
                     generated = tokenizer.decode(new, skip_special_tokens=True)
@@ -149,7 +148,9 @@ def tool_rollout(max_tool_calls=3, url=None):
                         STATS["toolCalls"] += 1
                         STATS["toolErrors"] += 1 if answer.get("is_error") else 0
                         s["calls"] += 1
-                        sep = "" if (text_before + generated).endswith("\n") else "\n"
+                        # A call's text is this round's (it holds `<code>`), so it alone says whether
+                        # the result goes on a new line.
+                        sep = "" if generated.endswith("\n") else "\n"
                         result = tokenizer.encode(f"{sep}<result>{answer['output']}</result>\n",
                                                   add_special_tokens=False)
                         room = budget - len(s["ids"])

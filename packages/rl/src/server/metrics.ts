@@ -3,7 +3,7 @@ export interface ServerMetrics {
   request(route: string, status: number, durationMs: number): void;
   batch(size: number, durationMs: number, failed: boolean): void;
   trajectories(count: number): void;
-  toolCall(tool: string, isError: boolean): void;
+  toolCall(isError: boolean): void;
   snapshot(): MetricsSnapshot;
   prometheus(extra: Record<string, number>): string;
 }
@@ -73,7 +73,7 @@ export function createServerMetrics(): ServerMetrics {
     trajectories(count) {
       trajectoriesScored += count;
     },
-    toolCall(_tool, isError) {
+    toolCall(isError) {
       toolCalls++;
       if (isError) toolErrors++;
     },

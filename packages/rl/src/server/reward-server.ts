@@ -273,7 +273,7 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
         sessions.set(sessionId, held);
       }
       const result = await tool.run(input, sessionId === undefined ? {} : { sessionId });
-      metrics.toolCall(tool.name, result.isError);
+      metrics.toolCall(result.isError);
       return {
         output: result.output,
         is_error: result.isError,
