@@ -72,7 +72,7 @@ def main():
             tasks = kwargs.get("task_id") or [None] * len(rewards)
             for task, completion, reward in zip(tasks, completions, rewards):
                 f.write(json.dumps({"step": step, "taskId": task,
-                                    "completion": trl_reward._text(completion), "reward": reward}) + "\n")
+                                    "completion": trl_reward.message_text(completion), "reward": reward}) + "\n")
         return rewards
 
     rollout = trl_rollout.tool_rollout(max_tool_calls=args.max_tool_calls) if args.max_tool_calls > 0 else None

@@ -19,26 +19,31 @@ import urllib.request
 URL = os.environ.get("AUTOTRAJ_REWARD_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
-def _text(message_or_text):
-    # Conversational data: a list of messages; standard data: a string.
+def message_text(message_or_text):
+    """The text of a prompt or completion as TRL passes it: a string (standard data) or, for
+    conversational data, the last user or assistant message's content."""
     if isinstance(message_or_text, str):
         return message_or_text
     users = [m["content"] for m in message_or_text if m.get("role") in ("user", "assistant")]
     return users[-1] if users else ""
 
 
+def _get_reward(body):
+    request = urllib.request.Request(URL + "/get_reward", data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return json.load(response)["rewards"]
+
+
 def autotraj_reward(prompts, completions, ground_truth=None, data_source=None, **kwargs):
-    questions = [_text(p) for p in prompts]
-    answers = [_text(c) for c in completions]
+    questions = [message_text(p) for p in prompts]
+    answers = [message_text(c) for c in completions]
     body = {"query": [q + a for q, a in zip(questions, answers)], "prompts": questions}
     if ground_truth is not None:
         body["labels"] = list(ground_truth)
     if data_source is not None:
         body["data_sources"] = list(data_source)
-    request = urllib.request.Request(URL + "/get_reward", data=json.dumps(body).encode(),
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=300) as response:
-        return json.load(response)["rewards"]
+    return _get_reward(body)
 
 
 def autotraj_rm_score(prompts, completions, **kwargs):
@@ -47,10 +52,6 @@ def autotraj_rm_score(prompts, completions, **kwargs):
     Use it next to `autotraj_reward` (e.g. `reward_funcs=[autotraj_reward, autotraj_rm_score]`
     with `reward_weights`) to give the RM its own weight and its own logged metric.
     """
-    questions = [_text(p) for p in prompts]
-    answers = [_text(c) for c in completions]
-    body = {"query": [q + a for q, a in zip(questions, answers)], "prompts": questions}
-    request = urllib.request.Request(URL + "/get_reward", data=json.dumps(body).encode(),
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=300) as response:
-        return json.load(response)["rewards"]
+    questions = [message_text(p) for p in prompts]
+    answers = [message_text(c) for c in completions]
+    return _get_reward({"query": [q + a for q, a in zip(questions, answers)], "prompts": questions})
