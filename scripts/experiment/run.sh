@@ -145,16 +145,18 @@ grpo() {
 reward_models() {
   local pairs="$synthesis/pairs.jsonl" dir="$exp/rm-rollouts"
   step train-rm "$exp/rm/model.onnx" autotraj train-rm --pairs "$pairs" --out "$exp/rm"
-  step train-rm-trl "$exp/rm-trl/model.onnx" autotraj train-rm --backend trl --pairs "$pairs" --out "$exp/rm-trl"
+  # Done when the training report is there (written last): the models other than rm/ are not
+  # committed (8-90 MB each), their reports are, so a rerun from a clone redoes nothing.
+  step train-rm-trl "$exp/rm-trl/training-report.json" autotraj train-rm --backend trl --pairs "$pairs" --out "$exp/rm-trl"
   # One split holds out ~9 pairs: train again on other seeds' splits (rm-heldout.mjs pools them).
   local seed ngram_dirs="$exp/rm" trl_dirs="$exp/rm-trl"
   for seed in $(seq 2 "${EXP_RM_SEEDS:-10}"); do
-    step "train-rm-seed-$seed" "$exp/rm-seeds/ngram-$seed/model.onnx" autotraj train-rm --pairs "$pairs" \
+    step "train-rm-seed-$seed" "$exp/rm-seeds/ngram-$seed/training-report.json" autotraj train-rm --pairs "$pairs" \
       --seed "$seed" --out "$exp/rm-seeds/ngram-$seed"
     ngram_dirs+=",$exp/rm-seeds/ngram-$seed"
   done
   for seed in $(seq 2 "${EXP_RM_TRL_SEEDS:-3}"); do
-    step "train-rm-trl-seed-$seed" "$exp/rm-seeds/trl-$seed/model.onnx" autotraj train-rm --backend trl \
+    step "train-rm-trl-seed-$seed" "$exp/rm-seeds/trl-$seed/training-report.json" autotraj train-rm --backend trl \
       --pairs "$pairs" --seed "$seed" --out "$exp/rm-seeds/trl-$seed"
     trl_dirs+=",$exp/rm-seeds/trl-$seed"
   done
@@ -167,10 +169,45 @@ reward_models() {
   local preset model args=()
   for preset in paper autotraj; do
     for model in rm rm-trl; do
-      autotraj reward "$dir/rollouts.jsonl" --preset "$preset" --rm "$exp/$model/model.onnx" \
-        --tasks "$dir/prompts.jsonl" --out "$dir/rewards-$preset-$model.jsonl" >/dev/null
+      [ -s "$dir/rewards-$preset-$model.jsonl" ] ||
+        autotraj reward "$dir/rollouts.jsonl" --preset "$preset" --rm "$exp/$model/model.onnx" \
+          --tasks "$dir/prompts.jsonl" --out "$dir/rewards-$preset-$model.jsonl" >/dev/null
       args+=("$preset preset, $model=$dir/rewards-$preset-$model.jsonl")
     done
+  done
+  # Ours with the RM calibrated ((rm - center) / scale): each half of the groups gets the
+  # calibration `autotraj reward` fits to the other half's right answers, so no figure is measured
+  # on the rollouts its calibration was fitted to.
+  local fold other fit
+  for model in rm rm-trl; do
+    local calibrated="$dir/rewards-autotraj-calibrated-$model.jsonl"
+    if [ ! -s "$calibrated" ]; then
+      node -e '
+        const fs = require("node:fs");
+        const [file, dir] = process.argv.slice(1);
+        const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+        const groups = [...new Set(lines.map((l) => JSON.parse(l).groupId))];
+        const first = new Set(groups.slice(0, Math.floor(groups.length / 2)));
+        for (const fold of [1, 2])
+          fs.writeFileSync(`${dir}/fold-${fold}.jsonl`, lines
+            .filter((l) => first.has(JSON.parse(l).groupId) === (fold === 1))
+            .map((l) => l + "\n").join(""));
+      ' "$dir/rollouts.jsonl" "$dir"
+      for fold in 1 2; do
+        other=$((3 - fold))
+        fit="$(autotraj reward "$dir/fold-$other.jsonl" --preset autotraj --rm "$exp/$model/model.onnx" \
+          --tasks "$dir/prompts.jsonl" --out "$dir/fit-$other.jsonl" |
+          sed -n 's/^RM calibration of the [0-9]* right answers *\([-0-9.e]*,[-0-9.e]*\)$/\1/p')"
+        [ -n "$fit" ] || { echo "experiment: no right answers in fold $other to fit a calibration to" >&2; exit 1; }
+        echo "experiment: $model calibration for fold $fold (fitted on fold $other): $fit" >&2
+        autotraj reward "$dir/fold-$fold.jsonl" --preset autotraj --rm "$exp/$model/model.onnx" \
+          --rm-calibration="$fit" --tasks "$dir/prompts.jsonl" --out "$dir/calibrated-$fold.jsonl" >/dev/null
+      done
+      cat "$dir/calibrated-1.jsonl" "$dir/calibrated-2.jsonl" >"$calibrated.partial"
+      mv "$calibrated.partial" "$calibrated"
+      rm -f "$dir"/fold-?.jsonl "$dir"/fit-?.jsonl "$dir"/calibrated-?.jsonl
+    fi
+    args+=("autotraj preset, $model, calibrated (cross-fitted halves)=$calibrated")
   done
   {
     echo "## Reward models on the real pairs (held out: problems not trained on, pooled over seeds)"

@@ -92,6 +92,52 @@ describe('autotraj reward', () => {
     expect(out[0]).toMatchObject({ total: 0, outcome: 0 });
   });
 
+  it('autotraj: --rm-calibration centres the RM term; the summary fits one to the right answers', async () => {
+    const input = join(dir, 'calibrate.jsonl');
+    const right = (id: string, rmScore: number) => ({
+      id,
+      response: '<think>t</think><answer>\\boxed{5}</answer>',
+      gold: '5',
+      dataSource: 'gsm8k',
+      rmScore,
+    });
+    const wrong = { ...right('wrong', 9), response: '<think>t</think><answer>\\boxed{6}</answer>' };
+    writeFileSync(
+      input,
+      `${[right('high', 3), right('low', 1), wrong].map((l) => JSON.stringify(l)).join('\n')}\n`,
+    );
+    const out = join(dir, 'calibrated.jsonl');
+    const result = await run([
+      'reward',
+      input,
+      '--preset',
+      'autotraj',
+      '--rm-calibration',
+      '2,1',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    // (3 - 2) / 1 = 1 adds 0.2; (1 - 2) / 1 = -1 is floored at the outcome; a wrong answer gets none.
+    expect(rows.map((r) => [r.id, r.total, r.rmScore])).toEqual([
+      ['high', 1.2, 3],
+      ['low', 1, 1],
+      ['wrong', 0, null],
+    ]);
+    expect(rows[0].components.trajectoryModelCalibrated).toBe(1);
+    // Median 2, median absolute deviation 1 x 1.4826, of the two right answers' raw scores.
+    expect(result.stdout).toMatch(/RM calibration of the 2 right answers\s+2\.0000,1\.4826/);
+    expect(result.stdout).toMatch(/RM calibration used \(center,scale\)\s+2,1/);
+
+    const paper = await run(['reward', input, '--rm-calibration', '2,1', '--out', out]);
+    expect(paper.code).toBe(2);
+    expect(paper.stderr).toMatch(/--rm-calibration: the paper preset uses the raw RM score/);
+  });
+
   it('names the file and line of a bad input line', async () => {
     const input = join(dir, 'bad.jsonl');
     writeFileSync(input, `${JSON.stringify(lines[0])}\n{"response": 3, "gold": "1"}\n`);

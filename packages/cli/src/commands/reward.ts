@@ -2,6 +2,7 @@ import { readTasksJsonl } from '@autotraj/generation';
 import { openTrajectoryScorer } from '@autotraj/reward-model';
 import {
   createPresetReward,
+  fitRmCalibration,
   type RewardItem,
   type RewardPresetName,
   rewardPresetNames,
@@ -16,7 +17,7 @@ import { resolveInput, runTasksFile } from '../input/input-files.js';
 import { checkFrom } from '../input/read-records.js';
 import { describeKind, inputKinds, type rewardLineSchema } from '../input/record-kinds.js';
 import { formatTable, println } from '../io.js';
-import { choiceOption } from '../options.js';
+import { choiceOption, rmCalibrationOption } from '../options.js';
 import type { CliCommand } from './command.js';
 
 type RewardLine = z.infer<typeof rewardLineSchema>;
@@ -25,6 +26,7 @@ interface RewardOptions {
   preset: RewardPresetName;
   out: string;
   rm?: string;
+  rmCalibration?: { center: number; scale: number };
   from: string;
   tasks?: string;
   strict?: boolean;
@@ -65,6 +67,11 @@ export const rewardCommand: CliCommand = {
         RUN_DEFAULTS.preset,
       )
       .option('--rm <model.onnx>', 'score lines without an rmScore with this reward model')
+      .option(
+        '--rm-calibration <center,scale>',
+        'autotraj preset: score the RM term as (rm - center) / scale; the summary prints the calibration fitted to the right answers of the input, to use on later batches. The paper preset keeps the raw score',
+        rmCalibrationOption('--rm-calibration'),
+      )
       .option('--from <format>', `input kind: auto or one of ${inputKinds.join(', ')}`, 'auto')
       .option(
         '--tasks <file>',
@@ -73,6 +80,12 @@ export const rewardCommand: CliCommand = {
       .option('--strict', 'stop at the first bad line')
       .action(async (input: string, options: RewardOptions) => {
         checkFrom(options.from);
+        if (options.rmCalibration !== undefined && options.preset === 'paper')
+          throw new CliError({
+            message:
+              '--rm-calibration: the paper preset uses the raw RM score, as the paper does; use --preset autotraj to calibrate',
+            exitCode: 2,
+          });
         const resolved = resolveInput(input);
         const tasksPath = options.tasks ?? runTasksFile(input);
         const tasks = new Map<string, Task>();
@@ -86,7 +99,10 @@ export const rewardCommand: CliCommand = {
         }
         const scorer: TrajectoryScorer | null =
           options.rm === undefined ? null : await openTrajectoryScorer({ path: options.rm });
-        const reward = createPresetReward(options.preset, { trajectoryModel: scorer });
+        const reward = createPresetReward(options.preset, {
+          trajectoryModel: scorer,
+          trajectoryModelCalibration: options.rmCalibration ?? null,
+        });
         try {
           await forEachInputFile({
             io,
@@ -100,6 +116,8 @@ export const rewardCommand: CliCommand = {
               let sum = 0;
               let badFormat = 0;
               let noGold = 0;
+              // Raw RM scores of the right answers: what a calibration for later batches is fitted to.
+              const rightScores: number[] = [];
               // Items are scored in batches so the RM sees many at once.
               let batch: Pending[] = [];
               const flush = async () => {
@@ -109,6 +127,9 @@ export const rewardCommand: CliCommand = {
                   const formatOk = result.formatReason === null;
                   if (!formatOk) badFormat++;
                   sum += result.total;
+                  const rm = result.components.trajectoryModel;
+                  if (rm !== undefined && (result.components.outcome ?? 0) > 0)
+                    rightScores.push(rm);
                   writer.write({
                     ...key,
                     preset: options.preset,
@@ -176,15 +197,27 @@ export const rewardCommand: CliCommand = {
                 if (batch.length >= 256) await flush();
               }
               await flush();
-              return { lines, sum, badFormat, noGold };
+              return { lines, sum, badFormat, noGold, rightScores };
             },
-            report({ out }, { lines, sum, badFormat, noGold }) {
+            report({ out }, { lines, sum, badFormat, noGold, rightScores }) {
               const rows: (string | number)[][] = [
                 ['lines', lines],
                 ['format violations', badFormat],
                 ['mean reward', lines === 0 ? '-' : (sum / lines).toFixed(4)],
               ];
               if (noGold > 0) rows.push(['without gold answers (outcome 0)', noGold]);
+              if (options.rmCalibration !== undefined)
+                rows.push([
+                  'RM calibration used (center,scale)',
+                  `${options.rmCalibration.center},${options.rmCalibration.scale}`,
+                ]);
+              if (rightScores.length > 0) {
+                const fit = fitRmCalibration(rightScores);
+                rows.push([
+                  `RM calibration of the ${rightScores.length} right answers`,
+                  `${fit.center.toFixed(4)},${fit.scale.toFixed(4)}`,
+                ]);
+              }
               println(io.stdout, formatTable(rows, [`preset ${options.preset}`, 'value']));
               println(io.stdout, `wrote ${out}`);
             },
