@@ -29,7 +29,8 @@
 # rm (after sft's synthesis): the reward models on the real pairs. Trains the n-gram RM and the
 # transformer RM (TRL, MiniLM) on the synthesis pairs; train-rm holds out problems it did not
 # train on and reports pairwise accuracy there against the length baseline, and each RM is
-# trained again on EXP_RM_SEEDS (10) / EXP_RM_TRL_SEEDS (3) seeds' splits, pooled. Then
+# trained again on EXP_RM_SEEDS (10) / EXP_RM_TRL_SEEDS (3) seeds' splits, pooled (MiniLM also
+# for EXP_RM_TRL_LONG_EPOCHS (10) epochs). Then
 # EXP_RM_GROUPS (25) RL groups of 4 from Qwen on GSM8K train problems after the SFT ones, each
 # rollout rewarded under the paper preset (the RM term only adds) and ours, with each RM:
 # EXP_DIR/rm-report.md gives the share of rollouts with a non-zero RM term and of groups whose
@@ -160,6 +161,15 @@ reward_models() {
       --pairs "$pairs" --seed "$seed" --out "$exp/rm-seeds/trl-$seed"
     trl_dirs+=",$exp/rm-seeds/trl-$seed"
   done
+  # The MiniLM RM trained longer (EXP_RM_TRL_LONG_EPOCHS, 10, against train-rm's 2) on the same
+  # splits: does more training on these few pairs learn more than length?
+  local long_epochs="${EXP_RM_TRL_LONG_EPOCHS:-10}" long_dirs=""
+  for seed in $(seq 1 "${EXP_RM_TRL_SEEDS:-3}"); do
+    step "train-rm-trl-$long_epochs-epochs-seed-$seed" "$exp/rm-trl-$long_epochs-epochs/seed-$seed/training-report.json" \
+      autotraj train-rm --backend trl --pairs "$pairs" --epochs "$long_epochs" --seed "$seed" \
+      --out "$exp/rm-trl-$long_epochs-epochs/seed-$seed"
+    long_dirs+="${long_dirs:+,}$exp/rm-trl-$long_epochs-epochs/seed-$seed"
+  done
   mkdir -p "$dir"
   # RL prompts: the GSM8K train problems after the SFT ones (the RMs never saw them).
   [ -s "$dir/prompts.jsonl" ] || sed -n "$((train_limit + 1)),$((train_limit + ${EXP_RM_GROUPS:-25}))p" "$tasks" >"$dir/prompts.jsonl"
@@ -212,7 +222,7 @@ reward_models() {
   {
     echo "## Reward models on the real pairs (held out: problems not trained on, pooled over seeds)"
     echo
-    node scripts/experiment/rm-heldout.mjs "ngram=$ngram_dirs" "trl=$trl_dirs"
+    node scripts/experiment/rm-heldout.mjs "ngram=$ngram_dirs" "trl=$trl_dirs" "trl, $long_epochs epochs=$long_dirs"
     echo
     echo "## The RM term on real rollouts (Qwen, groups of 4, T=0.3)"
     echo
