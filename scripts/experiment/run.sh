@@ -185,39 +185,53 @@ reward_models() {
       args+=("$preset preset, $model=$dir/rewards-$preset-$model.jsonl")
     done
   done
-  # Ours with the RM calibrated ((rm - center) / scale): each half of the groups gets the
-  # calibration `autotraj reward` fits to the other half's right answers, so no figure is measured
-  # on the rollouts its calibration was fitted to.
-  local fold other fit
+  # Ours with the RM calibrated ((rm - center) / scale): the groups are split in halves, and each
+  # half is rewarded with the calibration fitted (fitRmCalibration) to the raw RM scores of the
+  # other half's right answers, as the uncalibrated rewards above hold them, so no figure is
+  # measured on the rollouts its calibration came from.
+  local models=() model fit1 fit2
   for model in rm rm-trl; do
-    local calibrated="$dir/rewards-autotraj-calibrated-$model.jsonl"
-    if [ ! -s "$calibrated" ]; then
-      node -e '
-        const fs = require("node:fs");
-        const [file, dir] = process.argv.slice(1);
-        const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
-        const groups = [...new Set(lines.map((l) => JSON.parse(l).groupId))];
-        const first = new Set(groups.slice(0, Math.floor(groups.length / 2)));
-        for (const fold of [1, 2])
-          fs.writeFileSync(`${dir}/fold-${fold}.jsonl`, lines
-            .filter((l) => first.has(JSON.parse(l).groupId) === (fold === 1))
-            .map((l) => l + "\n").join(""));
-      ' "$dir/rollouts.jsonl" "$dir"
-      for fold in 1 2; do
-        other=$((3 - fold))
-        fit="$(autotraj reward "$dir/fold-$other.jsonl" --preset autotraj --rm "$exp/$model/model.onnx" \
-          --tasks "$dir/prompts.jsonl" --out "$dir/fit-$other.jsonl" |
-          sed -n 's/^RM calibration of the [0-9]* right answers *\([-0-9.e]*,[-0-9.e]*\)$/\1/p')"
-        [ -n "$fit" ] || { echo "experiment: no right answers in fold $other to fit a calibration to" >&2; exit 1; }
-        echo "experiment: $model calibration for fold $fold (fitted on fold $other): $fit" >&2
-        autotraj reward "$dir/fold-$fold.jsonl" --preset autotraj --rm "$exp/$model/model.onnx" \
-          --rm-calibration="$fit" --tasks "$dir/prompts.jsonl" --out "$dir/calibrated-$fold.jsonl" >/dev/null
-      done
-      cat "$dir/calibrated-1.jsonl" "$dir/calibrated-2.jsonl" >"$calibrated.partial"
-      mv "$calibrated.partial" "$calibrated"
-      rm -f "$dir"/fold-?.jsonl "$dir"/fit-?.jsonl "$dir"/calibrated-?.jsonl
-    fi
-    args+=("autotraj preset, $model, calibrated (cross-fitted halves)=$calibrated")
+    [ -s "$dir/rewards-autotraj-calibrated-$model.jsonl" ] || models+=("$model")
+  done
+  if [ "${#models[@]}" -gt 0 ]; then
+    local dir_abs
+    dir_abs="$(realpath "$dir")"
+    # Writes fold-1.jsonl and fold-2.jsonl; prints, per model, the calibrations of folds 1 and 2.
+    (cd packages/cli && node --input-type=module -e '
+      import { readFileSync, writeFileSync } from "node:fs";
+      import { fitRmCalibration } from "@autotraj/rl";
+      const [dir, ...models] = process.argv.slice(1);
+      const read = (f) => readFileSync(`${dir}/${f}`, "utf8").split("\n").filter(Boolean);
+      const rollouts = read("rollouts.jsonl").map((line) => ({ line, group: JSON.parse(line).groupId }));
+      const groups = [...new Set(rollouts.map((r) => r.group))];
+      const first = new Set(groups.slice(0, groups.length >> 1));
+      const foldOf = (group) => (first.has(group) ? 1 : 2);
+      for (const fold of [1, 2])
+        writeFileSync(`${dir}/fold-${fold}.jsonl`,
+          rollouts.filter((r) => foldOf(r.group) === fold).map((r) => `${r.line}\n`).join(""));
+      for (const model of models) {
+        const right = { 1: [], 2: [] };
+        for (const line of read(`rewards-autotraj-${model}.jsonl`)) {
+          const r = JSON.parse(line);
+          // Rollout ids are `<taskId>/<index>`: the group is the task.
+          if (r.rmScore !== null && r.outcome > 0) right[foldOf(String(r.id).split("/")[0])].push(r.rmScore);
+        }
+        const fit = (fold) => { const c = fitRmCalibration(right[3 - fold]); return `${c.center},${c.scale}`; };
+        console.log(`${model} ${fit(1)} ${fit(2)}`);
+      }
+    ' "$dir_abs" "${models[@]}") | while read -r model fit1 fit2; do
+      echo "experiment: $model calibrations (each fitted on the other half): $fit1 / $fit2" >&2
+      autotraj reward "$dir/fold-1.jsonl" --preset autotraj --rm "$exp/$model/model.onnx" \
+        --rm-calibration="$fit1" --tasks "$dir/prompts.jsonl" --out "$dir/calibrated-1.jsonl" </dev/null >/dev/null
+      autotraj reward "$dir/fold-2.jsonl" --preset autotraj --rm "$exp/$model/model.onnx" \
+        --rm-calibration="$fit2" --tasks "$dir/prompts.jsonl" --out "$dir/calibrated-2.jsonl" </dev/null >/dev/null
+      cat "$dir/calibrated-1.jsonl" "$dir/calibrated-2.jsonl" >"$dir/calibrated.partial"
+      mv "$dir/calibrated.partial" "$dir/rewards-autotraj-calibrated-$model.jsonl"
+    done
+    rm -f "$dir"/fold-?.jsonl "$dir"/calibrated-?.jsonl
+  fi
+  for model in rm rm-trl; do
+    args+=("autotraj preset, $model, calibrated (cross-fitted halves)=$dir/rewards-autotraj-calibrated-$model.jsonl")
   done
   {
     echo "## Reward models on the real pairs (held out: problems not trained on, pooled over seeds)"
