@@ -28,6 +28,13 @@ def message_text(message_or_text):
     return users[-1] if users else ""
 
 
+def _query(prompts, completions):
+    # OpenRLHF's /get_reward body: each query is the prompt followed by its completion.
+    questions = [message_text(p) for p in prompts]
+    answers = [message_text(c) for c in completions]
+    return {"query": [q + a for q, a in zip(questions, answers)], "prompts": questions}
+
+
 def _get_reward(body):
     request = urllib.request.Request(URL + "/get_reward", data=json.dumps(body).encode(),
                                      headers={"content-type": "application/json"})
@@ -36,9 +43,7 @@ def _get_reward(body):
 
 
 def autotraj_reward(prompts, completions, ground_truth=None, data_source=None, **kwargs):
-    questions = [message_text(p) for p in prompts]
-    answers = [message_text(c) for c in completions]
-    body = {"query": [q + a for q, a in zip(questions, answers)], "prompts": questions}
+    body = _query(prompts, completions)
     if ground_truth is not None:
         body["labels"] = list(ground_truth)
     if data_source is not None:
@@ -52,6 +57,4 @@ def autotraj_rm_score(prompts, completions, **kwargs):
     Use it next to `autotraj_reward` (e.g. `reward_funcs=[autotraj_reward, autotraj_rm_score]`
     with `reward_weights`) to give the RM its own weight and its own logged metric.
     """
-    questions = [message_text(p) for p in prompts]
-    answers = [message_text(c) for c in completions]
-    return _get_reward({"query": [q + a for q, a in zip(questions, answers)], "prompts": questions})
+    return _get_reward(_query(prompts, completions))
